@@ -1,0 +1,209 @@
+// The only reader of process.env. Every variable of the design brief is declared here with its
+// embedded default; a bad value stops start-up with one line per variable.
+import Joi from 'joi';
+import path from 'node:path';
+
+export const LOCALES = ['en', 'ja', 'zh-TW', 'ko', 'es'] as const;
+
+const url = Joi.string().uri({ scheme: ['http', 'https'] });
+const optionalSecret = Joi.string().min(1);
+
+/** Variables that production refuses to run without (named in the error line). */
+const PRODUCTION_SECRETS = ['JWT_SECRET', 'DATABASE_URL', 'PUBLIC_BASE_URL'] as const;
+
+const schema = Joi.object({
+  NODE_ENV: Joi.string().valid('development', 'production', 'test').default('development'),
+  PORT: Joi.number().integer().min(0).max(65535).default(3000),
+  HOST: Joi.string().default('0.0.0.0'),
+  PUBLIC_BASE_URL: url,
+  LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent').default('info'),
+  DATA_DIR: Joi.string().default('.data'),
+  TIMEZONE: Joi.string().default('Asia/Taipei'),
+  DEFAULT_LOCALE: Joi.string().valid(...LOCALES).default('en'),
+
+  DATABASE_URL: Joi.string().uri({ scheme: ['postgres', 'postgresql'] }),
+  EMBEDDED_PG_PORT: Joi.number().integer().min(1).max(65535).default(54329),
+  DB_POOL_MAX: Joi.number().integer().min(1).max(200).default(20),
+  JOBS_URL: Joi.string().uri({ scheme: ['postgres', 'postgresql', 'mongodb', 'mongodb+srv'] }),
+  REDIS_URL: Joi.string().uri({ scheme: ['redis', 'rediss'] }),
+
+  S3_BUCKET: Joi.string(),
+  S3_ENDPOINT: url,
+  S3_REGION: Joi.string().default('us-east-1'),
+  S3_ACCESS_KEY_ID: Joi.string(),
+  S3_SECRET_ACCESS_KEY: Joi.string(),
+  S3_PUBLIC_BASE_URL: url,
+  S3_FORCE_PATH_STYLE: Joi.boolean().default(true),
+
+  LEONARDO_API_KEY: optionalSecret,
+  LEONARDO_API_BASE: url.default('https://cloud.leonardo.ai/api/rest/v1'),
+  RUNWAY_API_KEY: optionalSecret,
+  RUNWAY_API_BASE: url.default('https://api.dev.runwayml.com'),
+  POLLO_API_KEY: optionalSecret,
+  POLLO_API_BASE: url.default('https://pollo.ai/api/platform'),
+  GOENHANCE_API_KEY: optionalSecret,
+  GOENHANCE_API_BASE: url.default('https://api.goenhance.ai'),
+  PROVIDER_TIMEOUT_MS: Joi.number().integer().min(1000).default(600_000),
+
+  GEMINI_API_KEY: optionalSecret,
+  GEMINI_API_BASE: url,
+  GEMINI_MODEL: Joi.string().default('gemini-2.5-flash'),
+  GEMINI_TIMEOUT_MS: Joi.number().integer().min(100).default(4000),
+
+  LINE_CHANNEL_SECRET: optionalSecret,
+  LINE_CHANNEL_ACCESS_TOKEN: optionalSecret,
+  LINE_API_BASE: url.default('https://api.line.me'),
+  LINE_DATA_API_BASE: url.default('https://api-data.line.me'),
+  LINE_BOT_BASIC_ID: Joi.string(),
+  TELEGRAM_BOT_TOKEN: optionalSecret,
+  TELEGRAM_WEBHOOK_SECRET: Joi.string().pattern(/^[A-Za-z0-9_-]{1,256}$/),
+  TELEGRAM_API_ROOT: url.default('https://api.telegram.org'),
+  TELEGRAM_BOT_USERNAME: Joi.string(),
+  DISCORD_APPLICATION_ID: Joi.string().pattern(/^\d+$/),
+  DISCORD_PUBLIC_KEY: Joi.string().hex().length(64),
+  DISCORD_BOT_TOKEN: optionalSecret,
+  DISCORD_API_BASE: url.default('https://discord.com/api/v10'),
+  DISCORD_GUILD_ID: Joi.string().pattern(/^\d+$/),
+
+  JWT_SECRET: Joi.string().min(32),
+  ADMIN_IDS: Joi.string().allow('').pattern(/^([a-z]+:[^,\s]+)(,[a-z]+:[^,\s]+)*$/).default(''),
+
+  ECPAY_MERCHANT_ID: Joi.string().default('3002607'),
+  ECPAY_HASH_KEY: Joi.string().default('pwFHCqoQZGmho4w6'),
+  ECPAY_HASH_IV: Joi.string().default('EkRm7iFT261dpevs'),
+  ECPAY_BASE_URL: url.default('https://payment-stage.ecpay.com.tw'),
+  PADDLE_API_KEY: optionalSecret,
+  PADDLE_WEBHOOK_SECRET: optionalSecret,
+  PADDLE_CLIENT_TOKEN: Joi.string(),
+  PADDLE_API_BASE: url.default('https://sandbox-api.paddle.com'),
+
+  CORS_ORIGINS: Joi.string().allow('').default(''),
+  RATE_LIMIT_CHAT_PER_MIN: Joi.number().integer().min(1).default(10),
+  RATE_LIMIT_IP_PER_MIN: Joi.number().integer().min(1).default(100),
+  BAN_THRESHOLD: Joi.number().integer().min(1).default(3),
+  BAN_WINDOW_HOURS: Joi.number().integer().min(1).default(24),
+  DEMO_MEDIA_RETENTION_DAYS: Joi.number().integer().min(1).default(30),
+}).unknown(true);
+
+export type Env = Record<string, string | undefined>;
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  /** Where chat platforms and browsers reach us; defaults to http://localhost:PORT. */
+  publicBaseUrl: string;
+  logLevel: string;
+  dataDir: string;
+  timezone: string;
+  defaultLocale: (typeof LOCALES)[number];
+  database: { url?: string; embeddedPort: number; poolMax: number };
+  jobsUrl?: string;
+  redisUrl?: string;
+  s3?: {
+    bucket: string; endpoint?: string; region: string; accessKeyId?: string; secretAccessKey?: string;
+    publicBaseUrl?: string; forcePathStyle: boolean;
+  };
+  providers: {
+    leonardo: { apiKey?: string; baseUrl: string };
+    runway: { apiKey?: string; baseUrl: string };
+    pollo: { apiKey?: string; baseUrl: string };
+    goenhance: { apiKey?: string; baseUrl: string };
+    timeoutMs: number;
+  };
+  gemini: { apiKey?: string; baseUrl?: string; model: string; timeoutMs: number };
+  line?: { channelSecret: string; channelAccessToken: string; apiBase: string; dataApiBase: string; basicId?: string };
+  telegram?: { botToken: string; webhookSecret?: string; apiRoot: string; username?: string };
+  discord?: { applicationId: string; publicKey: string; botToken?: string; apiBase: string; guildId?: string };
+  jwtSecret?: string;
+  adminIds: string[];
+  ecpay: { merchantId: string; hashKey: string; hashIv: string; baseUrl: string };
+  paddle: { apiKey?: string; webhookSecret?: string; clientToken?: string; apiBase: string };
+  corsOrigins: string[];
+  rateLimits: { chatPerMinute: number; ipPerMinute: number };
+  moderation: { banThreshold: number; banWindowHours: number };
+  demoMediaRetentionDays: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses and validates the environment; throws ConfigError listing one line per bad variable. */
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
+  // An empty value (as in a copied .env.example) means unset.
+  const given = Object.fromEntries(Object.entries(env).filter(([, val]) => val !== undefined && val.trim() !== ''));
+  const { value: v, error } = schema.validate(given, { abortEarly: false, convert: true });
+  const problems: string[] = [];
+  for (const d of error?.details ?? []) {
+    problems.push(`${String(d.path[0])}: ${d.message.replace(/^"[^"]+" /, '')} (got ${JSON.stringify(d.context?.value)})`);
+  }
+  if (v.NODE_ENV === 'production') {
+    for (const name of PRODUCTION_SECRETS) {
+      if (!given[name]) problems.push(`${name}: required when NODE_ENV=production`);
+    }
+  }
+  const pairs: [string, string][] = [
+    ['LINE_CHANNEL_SECRET', 'LINE_CHANNEL_ACCESS_TOKEN'],
+    ['DISCORD_APPLICATION_ID', 'DISCORD_PUBLIC_KEY'],
+  ];
+  for (const [a, b] of pairs) {
+    if (Boolean(v[a]) !== Boolean(v[b])) problems.push(`${v[a] ? b : a}: must be set together with ${v[a] ? a : b}`);
+  }
+  if (problems.length) throw new ConfigError(problems);
+
+  const dataDir = path.resolve(cwd, v.DATA_DIR);
+  return {
+    env: v.NODE_ENV,
+    port: v.PORT,
+    host: v.HOST,
+    publicBaseUrl: (v.PUBLIC_BASE_URL ?? `http://localhost:${v.PORT}`).replace(/\/$/, ''),
+    logLevel: v.LOG_LEVEL,
+    dataDir,
+    timezone: v.TIMEZONE,
+    defaultLocale: v.DEFAULT_LOCALE,
+    database: { url: v.DATABASE_URL, embeddedPort: v.EMBEDDED_PG_PORT, poolMax: v.DB_POOL_MAX },
+    jobsUrl: v.JOBS_URL,
+    redisUrl: v.REDIS_URL,
+    s3: v.S3_BUCKET
+      ? {
+          bucket: v.S3_BUCKET, endpoint: v.S3_ENDPOINT, region: v.S3_REGION, accessKeyId: v.S3_ACCESS_KEY_ID,
+          secretAccessKey: v.S3_SECRET_ACCESS_KEY, publicBaseUrl: v.S3_PUBLIC_BASE_URL, forcePathStyle: v.S3_FORCE_PATH_STYLE,
+        }
+      : undefined,
+    providers: {
+      leonardo: { apiKey: v.LEONARDO_API_KEY, baseUrl: v.LEONARDO_API_BASE },
+      runway: { apiKey: v.RUNWAY_API_KEY, baseUrl: v.RUNWAY_API_BASE },
+      pollo: { apiKey: v.POLLO_API_KEY, baseUrl: v.POLLO_API_BASE },
+      goenhance: { apiKey: v.GOENHANCE_API_KEY, baseUrl: v.GOENHANCE_API_BASE },
+      timeoutMs: v.PROVIDER_TIMEOUT_MS,
+    },
+    gemini: { apiKey: v.GEMINI_API_KEY, baseUrl: v.GEMINI_API_BASE, model: v.GEMINI_MODEL, timeoutMs: v.GEMINI_TIMEOUT_MS },
+    line: v.LINE_CHANNEL_SECRET
+      ? {
+          channelSecret: v.LINE_CHANNEL_SECRET, channelAccessToken: v.LINE_CHANNEL_ACCESS_TOKEN,
+          apiBase: v.LINE_API_BASE, dataApiBase: v.LINE_DATA_API_BASE, basicId: v.LINE_BOT_BASIC_ID,
+        }
+      : undefined,
+    telegram: v.TELEGRAM_BOT_TOKEN
+      ? { botToken: v.TELEGRAM_BOT_TOKEN, webhookSecret: v.TELEGRAM_WEBHOOK_SECRET, apiRoot: v.TELEGRAM_API_ROOT, username: v.TELEGRAM_BOT_USERNAME }
+      : undefined,
+    discord: v.DISCORD_APPLICATION_ID
+      ? {
+          applicationId: v.DISCORD_APPLICATION_ID, publicKey: v.DISCORD_PUBLIC_KEY, botToken: v.DISCORD_BOT_TOKEN,
+          apiBase: v.DISCORD_API_BASE, guildId: v.DISCORD_GUILD_ID,
+        }
+      : undefined,
+    jwtSecret: v.JWT_SECRET,
+    adminIds: v.ADMIN_IDS ? String(v.ADMIN_IDS).split(',').map((s: string) => s.trim()) : [],
+    ecpay: { merchantId: v.ECPAY_MERCHANT_ID, hashKey: v.ECPAY_HASH_KEY, hashIv: v.ECPAY_HASH_IV, baseUrl: v.ECPAY_BASE_URL },
+    paddle: { apiKey: v.PADDLE_API_KEY, webhookSecret: v.PADDLE_WEBHOOK_SECRET, clientToken: v.PADDLE_CLIENT_TOKEN, apiBase: v.PADDLE_API_BASE },
+    corsOrigins: v.CORS_ORIGINS ? String(v.CORS_ORIGINS).split(',').map((s: string) => s.trim()) : [],
+    rateLimits: { chatPerMinute: v.RATE_LIMIT_CHAT_PER_MIN, ipPerMinute: v.RATE_LIMIT_IP_PER_MIN },
+    moderation: { banThreshold: v.BAN_THRESHOLD, banWindowHours: v.BAN_WINDOW_HOURS },
+    demoMediaRetentionDays: v.DEMO_MEDIA_RETENTION_DAYS,
+  };
+}

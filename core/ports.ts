@@ -1,0 +1,136 @@
+// The small interfaces through which core talks to the world. Implementations live in infra/, bot/ and web/,
+// and are wired by the composition root (app/compose.ts).
+import type { Msg, ProviderName, Reply, ReplyTarget, Resolution } from './model.ts';
+
+export interface Clock {
+  now(): Date;
+}
+export const systemClock: Clock = { now: () => new Date() };
+
+// ---------------------------------------------------------------- video providers
+
+export interface VideoRequest {
+  /** Our generation id: providers that accept a client reference get it, and it keys idempotent retries. */
+  generationId: string;
+  kind: 'video' | 'style' | 'upscale' | 'demo';
+  prompt: string;
+  resolution: Resolution;
+  fps: number;
+  durationSeconds: number;
+  style?: string;
+  /** A public URL of the source video for style transfer and upscale. */
+  sourceVideoUrl?: string;
+}
+
+export interface ProviderJob {
+  provider: ProviderName;
+  jobId: string;
+}
+
+export type ProviderJobState =
+  | { state: 'pending' | 'running'; progress?: number }
+  | { state: 'succeeded'; videoUrl: string }
+  | { state: 'failed'; error: ProviderError };
+
+/**
+ * The one error type failover understands. `retriable` says whether another attempt (same or next provider)
+ * may succeed; `code` is stable for tests and metrics.
+ */
+export class ProviderError extends Error {
+  constructor(
+    readonly provider: ProviderName,
+    readonly code: 'unauthorized' | 'rate_limited' | 'server_error' | 'timeout' | 'bad_response' | 'rejected_content' | 'job_failed' | 'bad_request' | 'insufficient_credits' | 'canceled' | 'network',
+    message: string,
+    readonly retriable: boolean,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'ProviderError';
+  }
+}
+
+export interface VideoProvider {
+  readonly name: ProviderName;
+  /** Starts a job; resolves once the provider accepted it. */
+  submit(req: VideoRequest, signal?: AbortSignal): Promise<ProviderJob>;
+  poll(job: ProviderJob, signal?: AbortSignal): Promise<ProviderJobState>;
+  cancel(job: ProviderJob): Promise<void>;
+  /** Cheap reachability probe for the health checker (never starts a paid job). */
+  probe(signal?: AbortSignal): Promise<boolean>;
+}
+
+// ---------------------------------------------------------------- media
+
+export interface StoredObject {
+  key: string;
+  sizeBytes: number;
+}
+
+export interface MediaStore {
+  put(key: string, file: string | Buffer, contentType: string): Promise<StoredObject>;
+  /** A local file path with the object's bytes (downloaded to a temp file when remote). */
+  getFile(key: string): Promise<string>;
+  delete(key: string): Promise<void>;
+  /** A URL chat platforms and browsers can fetch (public or presigned). */
+  publicUrl(key: string): Promise<string>;
+  exists(key: string): Promise<boolean>;
+}
+
+export interface MediaInfo {
+  width: number;
+  height: number;
+  durationMs: number;
+  sizeBytes: number;
+  codec: string;
+}
+
+export interface MediaTools {
+  /** Downloads a provider's result to a local temp file. */
+  download(url: string, signal?: AbortSignal): Promise<string>;
+  probe(file: string): Promise<MediaInfo>;
+  watermark(input: string, output: string, text: string): Promise<void>;
+  /** A JPEG still under 1 MB, as LINE needs for every video. */
+  preview(input: string, output: string): Promise<void>;
+  transcode(input: string, output: string, opts: { maxHeight: number; maxBytes?: number; fps?: number }): Promise<void>;
+}
+
+// ---------------------------------------------------------------- moderation
+
+export type ModerationCategory = 'sexual' | 'minors' | 'violence' | 'illegal' | 'hate' | 'self_harm' | 'other';
+
+export interface ModerationVerdict {
+  allowed: boolean;
+  category?: ModerationCategory;
+  reason?: string;
+  source: 'gemini' | 'keyword';
+}
+
+export interface Moderator {
+  check(text: string, signal?: AbortSignal): Promise<ModerationVerdict>;
+}
+
+// ---------------------------------------------------------------- delivery and jobs
+
+/** Pushes replies to a chat outside of a request (finished video, payment done, broadcast). */
+export interface Notifier {
+  push(target: ReplyTarget, replies: Reply[], opts?: { idempotencyKey?: string }): Promise<void>;
+}
+
+export interface JobQueue {
+  enqueueGeneration(generationId: string, opts: { priority: 'normal' | 'high' }): Promise<void>;
+  /** Jobs waiting ahead of this one, and how many are running, for /status. */
+  position(generationId: string): Promise<{ ahead: number; running: number } | null>;
+  cancelGeneration(generationId: string): Promise<void>;
+}
+
+/** Shared fast state: Redis when configured, else in-process (single instance only). */
+export interface SharedState {
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, ttlMs?: number): Promise<void>;
+  /** Set only if absent; true when this call set it (dedupe, locks). */
+  setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
+  incr(key: string, ttlMs: number): Promise<number>;
+  del(key: string): Promise<void>;
+}
+
+export type { Msg };

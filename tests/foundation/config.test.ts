@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../app/config.ts';
+
+function problems(env: Record<string, string>) {
+  try {
+    loadConfig(env, '/srv');
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+describe('configuration', () => {
+  it('runs on embedded defaults with nothing set', () => {
+    const c = loadConfig({}, '/srv');
+    expect(c.port).toBe(3000);
+    expect(c.database.url).toBeUndefined();
+    expect(c.redisUrl).toBeUndefined();
+    expect(c.dataDir).toBe('/srv/.data');
+    expect(c.publicBaseUrl).toBe('http://localhost:3000');
+    expect(c.line).toBeUndefined();
+    expect(c.timezone).toBe('Asia/Taipei');
+    expect(c.providers.leonardo.baseUrl).toBe('https://cloud.leonardo.ai/api/rest/v1');
+  });
+
+  it('names every bad variable on its own line', () => {
+    const p = problems({ DATABASE_URL: 'postgres://nope', PORT: 'abc', REDIS_URL: 'http://x' });
+    expect(p.some((l) => l.startsWith('PORT:'))).toBe(true);
+    expect(p.some((l) => l.startsWith('REDIS_URL:'))).toBe(true);
+    expect(p.some((l) => l.startsWith('DATABASE_URL:'))).toBe(false); // a valid URL; reachability is checked at start
+  });
+
+  it('refuses missing secrets in production, naming them', () => {
+    const p = problems({ NODE_ENV: 'production' });
+    expect(p).toContain('JWT_SECRET: required when NODE_ENV=production');
+    expect(p).toContain('DATABASE_URL: required when NODE_ENV=production');
+  });
+
+  it('asks for paired platform variables together', () => {
+    expect(problems({ LINE_CHANNEL_SECRET: 's' })).toEqual(['LINE_CHANNEL_ACCESS_TOKEN: must be set together with LINE_CHANNEL_SECRET']);
+  });
+
+  it('parses admin ids', () => {
+    expect(loadConfig({ ADMIN_IDS: 'line:U123,telegram:42' }).adminIds).toEqual(['line:U123', 'telegram:42']);
+    expect(problems({ ADMIN_IDS: 'nonsense' })[0]).toMatch(/^ADMIN_IDS:/);
+  });
+});
+
+describe('.env.example', () => {
+  it('loads as a valid configuration when copied to .env unchanged', async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const before = { ...process.env };
+    const file = path.join(os.tmpdir(), `env-example-${process.pid}`);
+    fs.copyFileSync('.env.example', file);
+    const names = fs.readFileSync(file, 'utf8').split('\n').filter((l) => /^[A-Z_]+=/.test(l)).map((l) => l.split('=')[0]!);
+    for (const n of names) delete process.env[n];
+    try {
+      process.loadEnvFile(file);
+      const c = loadConfig(process.env, '/srv');
+      expect(c.port).toBe(3000);
+      expect(c.database.url).toBeUndefined();
+    } finally {
+      for (const n of names) delete process.env[n];
+      Object.assign(process.env, before);
+    }
+  });
+
+  it('lists every variable the configuration reads', async () => {
+    const fs = await import('node:fs');
+    const example = fs.readFileSync('.env.example', 'utf8');
+    const source = fs.readFileSync('app/config.ts', 'utf8');
+    const declared = [...source.matchAll(/^\s{2}([A-Z][A-Z0-9_]+): /gm)].map((m) => m[1]!);
+    expect(declared.length).toBeGreaterThan(40);
+    expect(declared.filter((n) => !new RegExp(`^${n}=`, 'm').test(example))).toEqual([]);
+  });
+});
