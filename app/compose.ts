@@ -23,14 +23,26 @@ export async function composeApp(config: Config, log: Logger): Promise<App> {
   void jwtSecret; // used by web auth (magic links)
 
   const server = await createServer({ port: config.port, host: config.host, log, corsOrigins: config.corsOrigins });
+  /** Run in reverse order at stop, before the infrastructure closes. */
+  const stoppers: (() => Promise<void>)[] = [];
+  const health = {
+    jobs: async (): Promise<'ok' | 'down' | 'off'> => 'off',
+    providers: async (): Promise<Record<string, boolean>> => ({}),
+  };
+
+  // Each area wires itself in its own app/wire-<area>.ts and is called here, in dependency order.
+  // ── providers and media (issue 4)
+  // ── core (issue 3)
+  // ── jobs (issue 7)
+  // ── chat adapters (issue 5)
+  // ── web app and payments (issue 6)
+
   healthRoutes(server, {
     db: async () => (await infra.sequelize.query('SELECT 1'), true),
-    jobs: async () => 'off',
+    jobs: () => health.jobs(),
     redis: async () => (infra.redis ? ((await infra.redis.ping()) === 'PONG' ? 'ok' : 'down') : 'memory'),
-    providers: async () => ({}),
+    providers: () => health.providers(),
   });
-
-  const stoppers: (() => Promise<void>)[] = [];
   return {
     config,
     infra,

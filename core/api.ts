@@ -1,0 +1,149 @@
+// The contract between core and everything around it: what adapters (bot/, web/) and jobs (infra/jobs) may call.
+// Core implements these interfaces (core/**); the composition root hands the implementations out.
+// Changes here are additive: a new method or optional field, never a changed meaning.
+import type { ChatEvent, Locale, Msg, PointBucket, ProviderName, Reply, ReplyTarget, Resolution } from './model.ts';
+
+export type TierSlug = 'demo' | 'starter' | 'pro' | 'unlimited';
+
+/** A plan's features JSON (seeded data; see migrations/*-seed-plans.ts). Percentages are integers. */
+export interface PlanFeatures {
+  unlimited_720p: boolean;
+  unlimited_1080p: boolean;
+  monthly_pollo_points: number;
+  monthly_goenhance_points: number;
+  max_resolution: Resolution;
+  max_fps: number;
+  priority_queue: boolean;
+  point_discount: number; // percent off point costs, e.g. 20
+  watermark: boolean;
+  smart_demo_only: boolean;
+  style_access: boolean;
+  max_concurrent: number;
+}
+
+export interface Plan {
+  id: string;
+  slug: TierSlug;
+  name: string;
+  description: string;
+  priceTwd: number; // whole NT$
+  priceUsdCents: number;
+  features: PlanFeatures;
+  paddlePriceId?: string;
+}
+
+export interface PointPack {
+  id: string;
+  slug: string;
+  name: string;
+  points: number;
+  priceTwd: number;
+  priceUsdCents: number;
+  paddlePriceId?: string;
+}
+
+export interface Account {
+  userId: string;
+  identityId: string;
+  locale: Locale;
+  isAdmin: boolean;
+  autoPay: boolean;
+  tier: TierSlug;
+  banned: boolean;
+  target: ReplyTarget;
+}
+
+export interface Balance {
+  monthly_pollo: number;
+  monthly_goenhance: number;
+  purchased: number;
+  total: number;
+}
+
+export interface LedgerEntry {
+  id: number;
+  bucket: PointBucket;
+  amount: number;
+  reason: string;
+  reference: string | null;
+  createdAt: Date;
+}
+
+export interface Reservation {
+  id: string;
+  userId: string;
+  amount: number;
+  /** How the amount splits across buckets (monthly first, then purchased). */
+  split: Partial<Record<PointBucket, number>>;
+  status: 'held' | 'committed' | 'released';
+}
+
+/** Points: append-only ledger with reserve → commit | release, every call idempotent by its key. */
+export interface Ledger {
+  balance(userId: string): Promise<Balance>;
+  history(userId: string, opts?: { limit?: number; before?: number }): Promise<LedgerEntry[]>;
+  /** Adds points (purchase, admin grant, refund correction). Same key twice = one credit. */
+  credit(userId: string, bucket: PointBucket, amount: number, reason: string, idempotencyKey: string, reference?: string): Promise<void>;
+  /**
+   * Holds points for a paid feature. `pool` says which monthly bucket may be spent first ('pollo' for video,
+   * 'goenhance' for style and upscale); purchased points cover the rest. Same key twice = the same reservation.
+   * Resolves null when the balance does not cover it (nothing is written).
+   */
+  reserve(userId: string, amount: number, pool: 'pollo' | 'goenhance', idempotencyKey: string, reference?: string): Promise<Reservation | null>;
+  commit(reservationId: string): Promise<Reservation>;
+  release(reservationId: string, reason: string): Promise<Reservation>;
+  /** Resets the monthly buckets to the plan's allowance for a period ("2026-11"); once per user and period. */
+  allocateMonthly(userId: string, features: PlanFeatures, period: string): Promise<boolean>;
+}
+
+export interface GenerationView {
+  id: string;
+  kind: 'video' | 'style' | 'upscale' | 'demo';
+  prompt: string;
+  style: string | null;
+  status: string;
+  stage: string | null;
+  progress: number;
+  provider: ProviderName | null;
+  resolution: Resolution;
+  pointsCost: number;
+  videoUrl: string | null;
+  previewUrl: string | null;
+  /** Set when an unwatermarked master exists and the user's tier may download it. */
+  cleanUrl: string | null;
+  errorMessage: Msg | null;
+  createdAt: Date;
+  completedAt: Date | null;
+}
+
+/** Everything a chat adapter needs: one call per inbound event, replies out. */
+export interface ChatCore {
+  /** Verified, deduplicated event in → replies to show now. Later replies arrive through the Notifier. */
+  handle(event: ChatEvent): Promise<Reply[]>;
+}
+
+/** The generation pipeline as seen by the job runner. */
+export interface GenerationRunner {
+  /**
+   * Runs (or resumes) one generation to its end: provider call(s) with failover, media storage, points commit or
+   * release, record, notify. Safe to call again after a crash: it picks up from the stored state and never
+   * charges or delivers twice. `touch` keeps the job's lock alive during long waits.
+   */
+  run(generationId: string, ctx: { signal: AbortSignal; touch: () => Promise<void> }): Promise<'done' | 'retry_later'>;
+  /** Refunds and fails generations stuck past their deadline. Returns how many it settled. */
+  settleStuck(now: Date): Promise<number>;
+  /** Re-queues what should be queued (used at start-up after a crash). */
+  pendingIds(): Promise<string[]>;
+}
+
+/** Billing as seen by the web app and the payment callbacks. */
+export interface Billing {
+  plans(): Promise<Plan[]>;
+  packs(): Promise<PointPack[]>;
+  /** Marks the order paid and fulfils it exactly once: subscription, points, invoice, chat notice. */
+  fulfilPaidOrder(orderNumber: string, payment: { provider: 'ecpay' | 'paddle'; externalId: string; amountMinor: number; currency: 'TWD' | 'USD'; raw: unknown }): Promise<'fulfilled' | 'already' | 'rejected'>;
+  expireSubscriptions(now: Date): Promise<number>;
+  sendRenewalReminders(now: Date): Promise<number>;
+  /** Monthly reset on the 1st (configured timezone): allocates each active subscriber's monthly points once. */
+  monthlyReset(now: Date): Promise<number>;
+}
