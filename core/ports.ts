@@ -51,6 +51,8 @@ export class ProviderError extends Error {
 
 export interface VideoProvider {
   readonly name: ProviderName;
+  /** True for the offline ffmpeg renderer standing in for a provider without a key: replies say "local preview". */
+  readonly local?: boolean;
   /** Starts a job; resolves once the provider accepted it. */
   submit(req: VideoRequest, signal?: AbortSignal): Promise<ProviderJob>;
   poll(job: ProviderJob, signal?: AbortSignal): Promise<ProviderJobState>;
