@@ -147,3 +147,58 @@ export interface Billing {
   /** Monthly reset on the 1st (configured timezone): allocates each active subscriber's monthly points once. */
   monthlyReset(now: Date): Promise<number>;
 }
+
+export type GenerationKind = 'video' | 'style' | 'upscale' | 'demo';
+
+export interface GenerationRequest {
+  kind: Exclude<GenerationKind, 'demo'>;
+  prompt: string;
+  style?: string;
+  resolution?: Resolution;
+  /** The video a /style or /upscale acts on (replied-to, or the user's last one when absent). */
+  sourceGenerationId?: string;
+}
+
+/**
+ * Generation use cases (GEN owns core/generation/**). The chat dispatcher (core/commands) calls these with the
+ * account it identified; every method returns the replies to show now.
+ */
+export interface GenerationService {
+  request(account: Account, req: GenerationRequest): Promise<Reply[]>;
+  /** The user's answer to a consent question (points / wait for unlimited providers / cancel). */
+  consent(account: Account, generationId: string, choice: 'points' | 'wait' | 'cancel'): Promise<Reply[]>;
+  cancel(account: Account, generationId?: string): Promise<Reply[]>;
+  status(account: Account): Promise<Reply[]>;
+  history(account: Account, limit?: number): Promise<Reply[]>;
+  appeal(account: Account, text?: string): Promise<Reply[]>;
+  /** For the web gallery. */
+  list(userId: string, opts: { limit: number; offset: number }): Promise<{ items: GenerationView[]; total: number }>;
+  get(userId: string, generationId: string): Promise<GenerationView | null>;
+}
+
+/** Admin use cases behind /admin … (each call is written to the audit log by the dispatcher). */
+export interface GenerationAdmin {
+  refund(generationId: string, actor: string): Promise<Reply[]>;
+  queue(): Promise<Reply[]>;
+  stats(): Promise<Reply[]>;
+  spend(day: Date): Promise<Reply[]>;
+  appeals(): Promise<Reply[]>;
+  decideAppeal(moderationEventId: string, decision: 'uphold' | 'overturn', actor: string): Promise<Reply[]>;
+}
+
+/** Accounts (CHAT owns core/accounts/**): who is behind a chat identity. */
+export interface AccountService {
+  /** Finds or creates the user behind the event's identity and refreshes its chat id, name and platform locale. */
+  identify(event: ChatEvent): Promise<Account>;
+  byUserId(userId: string): Promise<Account | null>;
+  /** Every chat identity of the user, for notices that should reach all of them (purchase done). */
+  targets(userId: string): Promise<ReplyTarget[]>;
+}
+
+/** Magic links from chat to the web app (WEB implements; chat replies carry the URL). */
+export interface MagicLinks {
+  /** A short-lived single-use link that signs the user in and opens `path` ("/plans", "/gallery", "/account"). */
+  linkFor(userId: string, path: string): Promise<string>;
+  /** A plain (no sign-in) URL of a gallery item, for captions. */
+  galleryUrl(generationId: string): string;
+}
