@@ -1,0 +1,28 @@
+// Fake Pollo platform API (docs.pollo.ai: x-api-key, /generation/{vendor}/{model}, /generation/{taskId}/status,
+// /credit/balance; 403 {code:"FORBIDDEN", message:"Not enough credits"} as seen in client code).
+import { startProviderFake, type FakeReply, type ProviderFake } from './http.ts';
+
+export const POLLO_NO_CREDITS: FakeReply = { status: 403, body: { code: 'FORBIDDEN', message: 'Not enough credits' } };
+
+export function startPolloFake(apiKey = 'pollo-key', opts: { envelope?: boolean } = {}): Promise<ProviderFake> {
+  const wrap = (data: unknown) => (opts.envelope ? { code: 'SUCCESS', message: 'success', data } : data);
+  return startProviderFake({
+    authorized: (h) => h['x-api-key'] === apiKey,
+    unauthorized: { status: 401, body: { code: 'UNAUTHORIZED', message: 'Invalid API key' } },
+    route(method, path) {
+      if (method === 'POST' && /^\/generation\/[^/]+\/[^/]+$/.test(path)) return { endpoint: 'submit' };
+      if (method === 'GET' && path === '/credit/balance') return { endpoint: 'probe' };
+      const m = path.match(/^\/generation\/([^/]+)\/status$/);
+      if (m && method === 'GET') return { endpoint: 'poll', jobId: decodeURIComponent(m[1]!) };
+      return undefined;
+    },
+    created: (id) => wrap({ taskId: id, status: 'waiting' }),
+    status(id, phase, videoUrl) {
+      const status = { pending: 'waiting', running: 'processing', succeeded: 'succeed', failed: 'failed', safety: 'failed', canceled: 'failed' }[phase];
+      const failMsg = phase === 'safety' ? 'The prompt contains sensitive content' : phase === 'failed' ? 'Generation failed, credits refunded' : undefined;
+      const gen = { id: `${id}-g`, status, mediaType: 'video', ...(phase === 'succeeded' ? { url: videoUrl } : {}), ...(failMsg ? { failMsg } : {}) };
+      return wrap({ taskId: id, credit: 10, generations: [gen] });
+    },
+    probe: () => ({ availableCredits: 100, totalCredits: 200 }),
+  }, '/api/platform');
+}
