@@ -1,0 +1,131 @@
+// The generate-video job: hands one generation to core's GenerationRunner and keeps Agenda's lock alive while
+// the runner waits on a provider. Agenda 6 facts this relies on (docs/reliability-notes.md, node_modules/agenda
+// dist/Job.js + JobProcessor.js): a lock older than lockLifetime is taken over by another worker, so a dead
+// process's job resumes after at most lockLifetime; touch() renews the lock; a thrown error plus a `backoff`
+// strategy reschedules the job; a job can run more than once, so the runner itself must be idempotent.
+import type { Agenda, Job } from 'agenda';
+import type { GenerationRunner } from '../../core/api.ts';
+
+export const GENERATE_VIDEO = 'generate-video';
+
+export interface GenerateVideoData {
+  generationId: string;
+  userId?: string;
+  priority: 'normal' | 'high';
+  enqueuedAt: string;
+  /** Past this the job stops retrying; GenerationRunner.settleStuck refunds what is left open. */
+  deadlineAt: string;
+}
+
+export interface GenerateVideoOptions {
+  runner: Pick<GenerationRunner, 'run'>;
+  /** Generations running at once in this process. */
+  concurrency: number;
+  /** A crashed worker's job is picked up again after this long. */
+  lockLifetimeMs: number;
+  /** Delays between attempts after 'retry_later' or an error: base * 2^(attempt-1), capped. */
+  retry: { baseMs: number; maxMs: number; maxAttempts: number };
+  log: { warn(o: object, m: string): void; info(o: object, m: string): void };
+}
+
+/** Why a running generation's signal was aborted. */
+export const ABORT = { handBack: 'hand-back', canceled: 'canceled', deadline: 'deadline', lostLock: 'lost-lock' } as const;
+
+export class RetryLater extends Error {
+  constructor(readonly generationId: string) {
+    super(`generation ${generationId} asked to be retried later`);
+    this.name = 'RetryLater';
+  }
+}
+
+interface RunningEntry { controller: AbortController; startedAt: Date; done: Promise<void> }
+
+/** In-process bookkeeping of running generations, for cancel and graceful stop. */
+export class RunningGenerations {
+  readonly byId = new Map<string, RunningEntry>();
+  abort(generationId: string, reason: string): boolean {
+    const e = this.byId.get(generationId);
+    if (!e) return false;
+    e.controller.abort(reason);
+    return true;
+  }
+  abortAll(reason: string): void {
+    for (const e of this.byId.values()) e.controller.abort(reason);
+  }
+  /** Resolves when every running handler returned, or after timeoutMs. */
+  async settled(timeoutMs: number): Promise<number> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.byId.values()].map((e) => e.done)),
+      new Promise((r) => (timer = setTimeout(r, timeoutMs))),
+    ]);
+    clearTimeout(timer);
+    return this.byId.size;
+  }
+}
+
+/** Next delay, or null to stop: attempts exhausted or the next try would land past the deadline. */
+export function retryDelay(attempt: number, data: GenerateVideoData | undefined, o: GenerateVideoOptions['retry'], now = Date.now()): number | null {
+  if (attempt >= o.maxAttempts) return null;
+  const delay = Math.min(o.maxMs, o.baseMs * 2 ** Math.max(0, attempt - 1));
+  if (data?.deadlineAt && now + delay > Date.parse(data.deadlineAt)) return null;
+  return delay;
+}
+
+export function defineGenerateVideo(agenda: Agenda, o: GenerateVideoOptions, running: RunningGenerations): void {
+  agenda.define<GenerateVideoData>(
+    GENERATE_VIDEO,
+    async (job: Job<GenerateVideoData>) => {
+      const { generationId, deadlineAt } = job.attrs.data;
+      const left = Date.parse(deadlineAt) - Date.now();
+      if (left <= 0) {
+        o.log.warn({ generationId }, 'generation past its deadline: left for settleStuck');
+        return;
+      }
+      const controller = new AbortController();
+      let finish!: () => void;
+      const done = new Promise<void>((r) => (finish = r));
+      running.byId.set(generationId, { controller, startedAt: new Date(), done });
+      const deadline = setTimeout(() => controller.abort(ABORT.deadline), left);
+      // Heartbeat: the lock stays fresh while this process lives, whatever the runner does; once the process
+      // dies the heartbeats stop and another worker takes the job over after lockLifetimeMs.
+      const beat = setInterval(() => {
+        job.touch().catch(() => controller.abort(ABORT.lostLock));
+      }, Math.max(50, Math.floor(o.lockLifetimeMs / 3)));
+      try {
+        const outcome = await o.runner.run(generationId, { signal: controller.signal, touch: () => job.touch() });
+        if (outcome === 'retry_later') {
+          if (controller.signal.reason === ABORT.handBack) job.attrs.nextRunAt = new Date();
+          else throw new RetryLater(generationId);
+        }
+      } catch (err) {
+        const reason = controller.signal.reason;
+        if (reason === ABORT.handBack) {
+          job.attrs.nextRunAt = new Date(); // saved unlocked by Agenda: the next instance picks it up at once
+          return;
+        }
+        if (reason === ABORT.canceled || reason === ABORT.deadline) {
+          o.log.info({ generationId, reason }, 'generation stopped');
+          return;
+        }
+        throw err;
+      } finally {
+        clearInterval(beat);
+        clearTimeout(deadline);
+        running.byId.delete(generationId);
+        finish();
+      }
+    },
+    {
+      concurrency: o.concurrency,
+      lockLimit: o.concurrency, // lock only what this instance can run: the rest stays for other instances
+      lockLifetime: o.lockLifetimeMs,
+      removeOnComplete: true,
+      backoff: (ctx) => {
+        const delay = retryDelay(ctx.attempt, ctx.jobData as GenerateVideoData, o.retry);
+        if (delay === null) o.log.warn({ data: ctx.jobData, err: ctx.error.message }, 'generation retries over: left for settleStuck');
+        return delay;
+      },
+    },
+  );
+}

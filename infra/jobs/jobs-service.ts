@@ -1,0 +1,123 @@
+// One Agenda per process: generate-video plus the maintenance jobs, on the backend selectBackend chose.
+// Tuning (measured by bench/jobs.ts): the PostgreSQL backend wakes workers through LISTEN/NOTIFY as soon as a
+// job is saved, so processEvery is only the fallback poll; MongoDB has no notifications here, so it polls faster.
+import { Agenda } from 'agenda';
+import type { Sequelize } from 'sequelize';
+import type { GenerationRunner } from '../../core/api.ts';
+import type { SelectedBackend } from './backend.ts';
+import { ABORT, defineGenerateVideo, RunningGenerations, type GenerateVideoOptions } from './generate-video.ts';
+import { AgendaJobQueue, type GenerationInfo } from './job-queue.ts';
+import { defineMaintenance, scheduleMaintenance, type MaintenanceDeps, type MaintenanceTasks } from './maintenance.ts';
+
+export interface JobsServiceOptions {
+  selected: SelectedBackend;
+  sequelize: Sequelize;
+  /** GenerationRunner; without it generate-video is not processed here (jobs stay queued). */
+  runner?: Pick<GenerationRunner, 'run'>;
+  tasks: MaintenanceTasks;
+  timezone: string;
+  demoRetentionDays: number;
+  log: MaintenanceDeps['log'] & { error(o: object, m: string): void };
+  /** Instance name stored on locks (lastModifiedBy). */
+  name?: string;
+  concurrency?: number;
+  lockLifetimeMs?: number;
+  deadlineMs?: number;
+  retry?: GenerateVideoOptions['retry'];
+  processEveryMs?: number;
+  /** How long stop() lets running generations finish before handing them back. */
+  graceMs?: number;
+  now?: () => Date;
+  /** Schedule the recurring jobs at start (off in tests that fire jobs by hand). */
+  schedule?: boolean;
+}
+
+export interface JobsService {
+  agenda: Agenda;
+  jobQueue: AgendaJobQueue;
+  running: RunningGenerations;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  health(): Promise<'ok' | 'down'>;
+}
+
+export const JOB_DEFAULTS = {
+  concurrency: 4,
+  lockLifetimeMs: 60_000, // a dead worker's generation resumes within a minute
+  deadlineMs: 30 * 60_000,
+  retry: { baseMs: 15_000, maxMs: 5 * 60_000, maxAttempts: 8 },
+  graceMs: 8_000,
+};
+
+export function createJobsService(o: JobsServiceOptions): JobsService {
+  const concurrency = o.concurrency ?? JOB_DEFAULTS.concurrency;
+  const lockLifetimeMs = o.lockLifetimeMs ?? JOB_DEFAULTS.lockLifetimeMs;
+  const now = o.now ?? (() => new Date());
+  const agenda = new Agenda({
+    backend: o.selected.backend,
+    name: o.name ?? `vidgo-${process.pid}`,
+    processEvery: o.processEveryMs ?? (o.selected.kind === 'postgres' ? 2_000 : 500),
+    maxConcurrency: concurrency + 5,
+    defaultLockLifetime: lockLifetimeMs,
+  });
+  agenda.on('error', (err: Error) => o.log.error({ err: err.message }, 'agenda error'));
+  agenda.on('fail', (err: Error, job: { attrs: { name: string } }) => o.log.warn({ job: job.attrs?.name, err: err?.message }, 'job failed'));
+
+  const running = new RunningGenerations();
+  if (o.runner) {
+    defineGenerateVideo(agenda, {
+      runner: o.runner, concurrency, lockLifetimeMs, retry: o.retry ?? JOB_DEFAULTS.retry, log: o.log,
+    }, running);
+  }
+  const deps: MaintenanceDeps = { sequelize: o.sequelize, tasks: o.tasks, timezone: o.timezone, demoRetentionDays: o.demoRetentionDays, now, log: o.log };
+  const maintenance = defineMaintenance(agenda, deps);
+
+  const lookup = async (ids: string[]): Promise<Map<string, GenerationInfo>> => {
+    if (ids.length === 0) return new Map();
+    const [rows] = await o.sequelize.query(`SELECT id, user_id, provider, stage FROM generations WHERE id = ANY($1::uuid[])`, { bind: [ids] });
+    return new Map((rows as { id: string; user_id: string; provider: string | null; stage: string | null }[])
+      .map((r) => [r.id, { userId: r.user_id, provider: r.provider, stage: r.stage }]));
+  };
+  const jobQueue = new AgendaJobQueue(agenda, running, { deadlineMs: o.deadlineMs ?? JOB_DEFAULTS.deadlineMs, lockLifetimeMs, lookup, now });
+
+  let state: 'idle' | 'started' | 'stopped' = 'idle';
+  return {
+    agenda,
+    jobQueue,
+    running,
+    async start() {
+      await agenda.start();
+      if (o.schedule !== false) await scheduleMaintenance(agenda, maintenance, o.timezone);
+      state = 'started';
+      o.log.info({ backend: o.selected.kind, where: o.selected.where, jobs: [...(o.runner ? ['generate-video'] : []), ...maintenance] }, 'jobs started');
+    },
+    async stop() {
+      if (state !== 'started') return;
+      state = 'stopped';
+      // No new work; jobs locked here but not started are unlocked at once (Agenda.stop). Running generations
+      // get graceMs to finish (a drain), then are aborted and saved unlocked with nextRunAt = now, so another
+      // instance, or this one after a restart, resumes them through the runner's own idempotency.
+      await agenda.stop(false);
+      const left = await running.settled(o.graceMs ?? JOB_DEFAULTS.graceMs);
+      if (left > 0) {
+        o.log.info({ running: left }, 'handing running generations back to the queue');
+        running.abortAll(ABORT.handBack);
+        await running.settled(10_000);
+      }
+      await o.selected.backend.disconnect().catch(() => {});
+      await o.selected.close().catch(() => {});
+    },
+    async health() {
+      if (state !== 'started') return 'down';
+      try {
+        await Promise.race([
+          agenda.queryJobs({ name: '__health', limit: 1 }),
+          new Promise((_, rej) => setTimeout(() => rej(new Error('timeout')), 2_000).unref()),
+        ]);
+        return 'ok';
+      } catch {
+        return 'down';
+      }
+    },
+  };
+}
