@@ -1,0 +1,56 @@
+// A demo clip is rendered once by the local renderer (never a paid provider) and cached in the media store:
+// the watermarked copy Demo users get, a private unwatermarked master, and a preview still.
+import os from 'node:os';
+import path from 'node:path';
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { MediaStore, MediaTools, VideoProvider } from '../ports.ts';
+import type { DemoEntry } from './library.ts';
+import { waitForJob } from '../generation/poll.ts';
+
+export interface DemoClip {
+  mediaKey: string;
+  previewKey: string;
+  masterKey: string;
+  sizeBytes: number;
+}
+
+export interface DemoDeps {
+  renderer: VideoProvider;
+  store: MediaStore;
+  tools: MediaTools;
+  watermarkText: string;
+  pollIntervalMs: number;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  touch?: () => Promise<void>;
+}
+
+export const demoKeys = (slug: string) => ({
+  mediaKey: `demo/${slug}/video.mp4`, previewKey: `demo/${slug}/preview.jpg`, masterKey: `demo/${slug}/master.mp4`,
+});
+
+export async function ensureDemoClip(entry: DemoEntry, d: DemoDeps): Promise<DemoClip> {
+  if (!d.renderer.local) throw new Error(`demo renderer ${d.renderer.name} is not the local renderer`);
+  const keys = demoKeys(entry.slug);
+  if ((await d.store.exists(keys.mediaKey)) && (await d.store.exists(keys.previewKey)) && (await d.store.exists(keys.masterKey))) {
+    const file = await d.store.getFile(keys.mediaKey);
+    return { ...keys, sizeBytes: (await d.tools.probe(file)).sizeBytes };
+  }
+  const job = await d.renderer.submit({ generationId: `demo-${entry.slug}`, kind: 'demo', prompt: entry.prompt, resolution: '720p', fps: 30, durationSeconds: 5 }, d.signal);
+  const end = await waitForJob(d.renderer, job, { signal: d.signal, intervalMs: d.pollIntervalMs, deadline: Date.now() + d.timeoutMs, now: Date.now, touch: d.touch });
+  if (end.state === 'failed') throw end.error;
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'vidgo-demo-'));
+  try {
+    const master = await d.tools.download(end.videoUrl, d.signal);
+    const marked = path.join(dir, 'video.mp4');
+    const still = path.join(dir, 'preview.jpg');
+    await d.tools.watermark(master, marked, d.watermarkText);
+    await d.tools.preview(marked, still);
+    await d.store.put(keys.masterKey, master, 'video/mp4');
+    await d.store.put(keys.previewKey, still, 'image/jpeg');
+    const stored = await d.store.put(keys.mediaKey, marked, 'video/mp4'); // last: its presence marks the cache complete
+    return { ...keys, sizeBytes: stored.sizeBytes };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,75 @@
+// Everything the generation use cases are built from, plus the few helpers they share (reservations,
+// choices, estimates). One object so the composition root hands it over in one place.
+import type { Choice, ProviderName, Reply } from '../model.ts';
+import type { Account, Ledger, MagicLinks } from '../api.ts';
+import type { Clock, JobQueue, MediaStore, MediaTools, Moderator, Notifier, VideoProvider } from '../ports.ts';
+import { msg, type GenerationRow, type GenerationSettings, type GenerationStore, type ModerationPolicy, type RouteStep, type Router, type TierCatalog } from './types.ts';
+
+export interface Log {
+  info(obj: object, m: string): void;
+  warn(obj: object, m: string): void;
+}
+
+export interface GenerationDeps {
+  store: GenerationStore;
+  tiers: TierCatalog;
+  router: Router;
+  moderator: Moderator;
+  moderation: ModerationPolicy;
+  ledger: Ledger;
+  jobs: JobQueue;
+  notifier: Notifier;
+  providers: Partial<Record<ProviderName, VideoProvider>>;
+  mediaStore: MediaStore;
+  mediaTools: MediaTools;
+  links: MagicLinks;
+  clock: Clock;
+  settings: GenerationSettings;
+  log: Log;
+}
+
+/** The one idempotency key of a step's reservation: a retried or resumed run reserves the same points. */
+export const reserveKey = (generationId: string, step: number) => `generation:${generationId}:step:${step}`;
+
+export type ReserveOutcome = 'ok' | 'needs_consent' | 'no_points';
+
+/**
+ * Holds the points of a charged step once. Spending needs the user's "points" answer or auto-pay: the router's
+ * server-side guard refuses otherwise, whoever calls this.
+ */
+export async function ensureReservation(d: GenerationDeps, gen: GenerationRow, step: RouteStep): Promise<ReserveOutcome> {
+  if (!step.charged || gen.reservationId) return 'ok';
+  const autoPay = await d.store.autoPay(gen.userId);
+  if (gen.consent !== 'points' && !autoPay) return 'needs_consent';
+  d.router.assertMayCharge(step, { consent: gen.consent, autoPay });
+  const res = await d.ledger.reserve(gen.userId, step.cost, step.pool, reserveKey(gen.id, gen.stepIndex), gen.id);
+  if (!res) return 'no_points';
+  await d.store.update(gen.id, { reservationId: res.id, pointsCost: step.cost });
+  gen.reservationId = res.id;
+  gen.pointsCost = step.cost;
+  return 'ok';
+}
+
+/** The consent question: cost, balance and three answers, each also a typed command. */
+export async function consentQuestion(d: GenerationDeps, gen: GenerationRow, step: RouteStep): Promise<Reply> {
+  const balance = await d.ledger.balance(gen.userId);
+  const choices: Choice[] = [
+    { label: msg('core.consent.use_points', { cost: step.cost }), command: `/consent ${gen.id} points` },
+    { label: msg('core.consent.wait'), command: `/consent ${gen.id} wait` },
+    { label: msg('core.consent.cancel'), command: `/consent ${gen.id} cancel` },
+  ];
+  return { kind: 'text', message: msg('core.consent.question', { provider: step.provider, cost: step.cost, balance: balance.total }), choices };
+}
+
+export async function plansChoice(d: GenerationDeps, account: Account): Promise<Choice> {
+  return { label: msg('core.choice.plans'), command: '/plans', url: await d.links.linkFor(account.userId, '/plans') };
+}
+
+/** Minutes until a queued job is likely done: (jobs ahead + itself) × the rolling average run time. */
+export async function estimateMinutes(d: GenerationDeps, ahead: number, provider?: ProviderName): Promise<number> {
+  const avg = (await d.store.averageDurationMs(provider)) ?? (await d.store.averageDurationMs()) ?? 90_000;
+  return Math.max(1, Math.ceil(((ahead + 1) * avg) / 60_000));
+}
+
+export const text = (key: string, params?: Record<string, string | number>, choices?: Choice[]): Reply =>
+  choices ? { kind: 'text', message: msg(key, params), choices } : { kind: 'text', message: msg(key, params) };

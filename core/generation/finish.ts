@@ -1,0 +1,84 @@
+// The ends of a generation: money settled (commit on success, release otherwise) and one final message with a
+// receipt. Each step is idempotent, so a resumed run may call any of them again.
+import type { Reply } from '../model.ts';
+import { msg, type GenerationRow } from './types.ts';
+import { text, type GenerationDeps } from './deps.ts';
+
+/** "Charged 10 pts (monthly) · balance 90" or "Not charged · balance 90". */
+export async function receipt(d: GenerationDeps, gen: GenerationRow): Promise<Reply> {
+  const balance = (await d.ledger.balance(gen.userId)).total;
+  const split = gen.chargeSplit ?? {};
+  const charged = Object.values(split).reduce((a, b) => a + (b ?? 0), 0);
+  if (gen.status !== 'succeeded' || charged === 0) return text('core.receipt.not_charged', { balance });
+  const monthly = (split.monthly_pollo ?? 0) + (split.monthly_goenhance ?? 0);
+  const purchased = split.purchased ?? 0;
+  const key = monthly && purchased ? 'core.receipt.charged_mixed' : monthly ? 'core.receipt.charged_monthly' : 'core.receipt.charged_purchased';
+  return text(key, { points: charged, monthly, purchased, balance });
+}
+
+/** Re-applies the money outcome of a finished row (safe to repeat: the ledger is idempotent per reservation). */
+export async function settleMoney(d: GenerationDeps, gen: GenerationRow): Promise<void> {
+  if (!gen.reservationId) return;
+  if (gen.status === 'succeeded') {
+    if (gen.chargeSplit) return;
+    const r = await d.ledger.commit(gen.reservationId);
+    gen.chargeSplit = r.split;
+    await d.store.update(gen.id, { chargeSplit: r.split });
+  } else if (gen.status === 'failed' || gen.status === 'canceled') {
+    await d.ledger.release(gen.reservationId, gen.status === 'failed' ? 'generation_failed' : 'generation_canceled');
+  }
+}
+
+async function finalReplies(d: GenerationDeps, gen: GenerationRow): Promise<Reply[]> {
+  const rec = await receipt(d, gen);
+  if (gen.status === 'succeeded' && gen.mediaKey) {
+    const local = d.providers[gen.provider ?? 'local']?.local ?? gen.provider === 'local';
+    const caption = gen.kind === 'demo' ? msg('core.done.caption_demo') : local ? msg('core.done.caption_local') : msg('core.done.caption', { provider: gen.provider ?? '' });
+    const choices = gen.kind === 'demo' ? [{ label: msg('core.choice.plans'), command: '/plans', url: await d.links.linkFor(gen.userId, '/plans') }] : undefined;
+    return [
+      {
+        kind: 'video', generationId: gen.id, videoUrl: await d.mediaStore.publicUrl(gen.mediaKey),
+        previewUrl: gen.previewKey ? await d.mediaStore.publicUrl(gen.previewKey) : '', sizeBytes: gen.sizeBytes ?? 0,
+        caption, galleryUrl: d.links.galleryUrl(gen.id), ...(choices ? { choices } : {}),
+      },
+      rec,
+    ];
+  }
+  if (gen.status === 'canceled') return [text('core.canceled'), rec];
+  return [text(gen.errorMessage ?? 'core.failed.generic'), rec];
+}
+
+/** Claims the one final message, then pushes it; a failed push hands the claim back so a retry can send it. */
+export async function deliverFinal(d: GenerationDeps, gen: GenerationRow): Promise<boolean> {
+  if (!(await d.store.claimDelivery(gen.id, d.clock.now()))) return false;
+  try {
+    await d.notifier.push(gen.replyTarget, await finalReplies(d, gen), { idempotencyKey: `generation:${gen.id}:final` });
+    return true;
+  } catch (err) {
+    await d.store.unclaimDelivery(gen.id);
+    throw err;
+  }
+}
+
+/** Fails an open generation once (whoever wins the status change releases the points and tells the user). */
+export async function failGeneration(d: GenerationDeps, gen: GenerationRow, code: string, messageKey: string): Promise<boolean> {
+  const won = await d.store.transition(gen.id, ['awaiting_consent', 'queued', 'running'], {
+    status: 'failed', errorCode: code, errorMessage: messageKey, completedAt: d.clock.now(), stage: 'failed',
+  });
+  if (!won) return false;
+  const fresh = (await d.store.get(gen.id))!;
+  await settleMoney(d, fresh);
+  await deliverFinal(d, fresh);
+  return true;
+}
+
+export async function cancelGeneration(d: GenerationDeps, gen: GenerationRow, from: GenerationRow['status'][], deliver: boolean): Promise<GenerationRow | null> {
+  const won = await d.store.transition(gen.id, from, { status: 'canceled', completedAt: d.clock.now(), stage: 'canceled' });
+  if (!won) return null;
+  const fresh = (await d.store.get(gen.id))!;
+  await settleMoney(d, fresh);
+  // The user who canceled gets the answer in the reply; the claim keeps the runner from sending another.
+  if (deliver) await deliverFinal(d, fresh);
+  else await d.store.claimDelivery(gen.id, d.clock.now());
+  return fresh;
+}

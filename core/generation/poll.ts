@@ -1,0 +1,47 @@
+// Waits for a provider job to end, with a deadline, keeping the job lock alive and reporting progress.
+import { ProviderError, type ProviderJob, type ProviderJobState, type VideoProvider } from '../ports.ts';
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+export class Aborted extends Error {
+  constructor() {
+    super('run aborted');
+    this.name = 'Aborted';
+  }
+}
+
+export interface WaitOptions {
+  signal?: AbortSignal;
+  intervalMs: number;
+  deadline: number; // epoch ms
+  now: () => number;
+  touch?: () => Promise<void>;
+  onProgress?: (percent: number) => Promise<void>;
+  /** Checked every round: true stops waiting (user asked to cancel). */
+  shouldStop?: () => Promise<boolean>;
+}
+
+/** Resolves with the job's final state; a deadline becomes a retriable timeout error. Throws Aborted on shutdown. */
+export async function waitForJob(provider: VideoProvider, job: ProviderJob, o: WaitOptions): Promise<Exclude<ProviderJobState, { state: 'pending' | 'running' }>> {
+  for (;;) {
+    if (o.signal?.aborted) throw new Aborted();
+    const s = await provider.poll(job, o.signal);
+    if (s.state === 'succeeded' || s.state === 'failed') return s;
+    if (s.progress !== undefined) await o.onProgress?.(s.progress);
+    if (o.now() >= o.deadline) throw new ProviderError(provider.name, 'timeout', `job ${job.jobId} passed its deadline`, true);
+    if (await o.shouldStop?.()) return { state: 'failed', error: new ProviderError(provider.name, 'canceled', 'canceled by the user', false) };
+    await o.touch?.();
+    await sleep(o.intervalMs, o.signal);
+  }
+}

@@ -1,0 +1,124 @@
+// A new request: ban → moderation → tier → route → consent before money → reserve → store → enqueue → "queued".
+// And the user's answer to a consent question.
+import type { Reply, Resolution } from '../model.ts';
+import type { Account, GenerationRequest, PlanFeatures } from '../api.ts';
+import { matchDemo } from '../demo/library.ts';
+import { msg, type GenerationRow, type RouteStep } from './types.ts';
+import { consentQuestion, ensureReservation, estimateMinutes, plansChoice, text, type GenerationDeps } from './deps.ts';
+import { cancelGeneration, receipt } from './finish.ts';
+
+const RANK: Record<Resolution, number> = { '720p': 0, '1080p': 1, '4k': 2 };
+
+export async function requestGeneration(d: GenerationDeps, account: Account, req: GenerationRequest): Promise<Reply[]> {
+  if (account.banned || (await d.moderation.isBanned(account.userId))) return [text('core.banned')];
+  const prompt = req.prompt.trim();
+  if (!prompt && req.kind === 'video') return [text('core.prompt_missing')];
+
+  const checked = [prompt, req.style].filter(Boolean).join(' ');
+  if (checked) {
+    const verdict = await d.moderator.check(checked);
+    const { banned } = await d.moderation.record(account.userId, checked, verdict);
+    if (!verdict.allowed) {
+      const refusal = text(`core.refused.${verdict.category ?? 'other'}`, undefined, [{ label: msg('core.choice.appeal'), command: '/appeal' }]);
+      return banned ? [refusal, text('core.banned_now')] : [refusal];
+    }
+  }
+
+  const features = await d.tiers.features(account.tier);
+  if ((await d.store.countOpen(account.userId)) >= features.max_concurrent) {
+    return [text('core.tier.concurrency', { max: features.max_concurrent })];
+  }
+  if (features.smart_demo_only) {
+    if (req.kind !== 'video') return [text('core.tier.demo_only', undefined, [await plansChoice(d, account)])];
+    return queueDemo(d, account, prompt);
+  }
+
+  const resolution: Resolution = req.resolution ?? (req.kind === 'upscale' ? '4k' : '720p');
+  if (RANK[resolution] > RANK[features.max_resolution]) {
+    return [text('core.tier.resolution', { resolution, max: features.max_resolution }, [await plansChoice(d, account)])];
+  }
+  if (req.kind === 'style' && !features.style_access) return [text('core.tier.style', undefined, [await plansChoice(d, account)])];
+
+  let sourceGenerationId: string | undefined;
+  if (req.kind !== 'video') {
+    const src = req.sourceGenerationId ? await d.store.get(req.sourceGenerationId) : await d.store.lastFinished(account.userId);
+    if (!src || src.userId !== account.userId || src.status !== 'succeeded') return [text('core.source_missing')];
+    sourceGenerationId = src.id;
+  }
+
+  const route = await d.router.plan({ kind: req.kind, resolution, tier: account.tier, features });
+  const first = route[0];
+  if (!first) return [await busy(d, account, req.kind, null)];
+  if (first.charged) {
+    const balance = await d.ledger.balance(account.userId);
+    if (balance.total < first.cost) return [await busy(d, account, req.kind, first)];
+  }
+
+  const gen = await d.store.insert({
+    userId: account.userId, chatIdentityId: account.identityId, replyTarget: account.target, kind: req.kind, prompt,
+    style: req.style ?? null, sourceGenerationId: sourceGenerationId ?? null, resolution, fps: Math.min(30, features.max_fps),
+    status: first.charged && !account.autoPay ? 'awaiting_consent' : 'queued', route,
+    priority: features.priority_queue ? 'high' : 'normal', deadlineAt: new Date(d.clock.now().getTime() + d.settings.stuckAfterMs),
+  });
+  if (gen.status === 'awaiting_consent') return [await consentQuestion(d, gen, first)];
+  return reserveAndEnqueue(d, account, gen, first, features);
+}
+
+async function reserveAndEnqueue(d: GenerationDeps, account: Account, gen: GenerationRow, step: RouteStep, features: PlanFeatures): Promise<Reply[]> {
+  const reserved = await ensureReservation(d, gen, step);
+  if (reserved === 'needs_consent') {
+    await d.store.transition(gen.id, ['queued'], { status: 'awaiting_consent' });
+    return [await consentQuestion(d, gen, step)];
+  }
+  if (reserved === 'no_points') {
+    await cancelGeneration(d, gen, ['queued', 'awaiting_consent'], false);
+    return [await busy(d, account, gen.kind, step)];
+  }
+  await d.jobs.enqueueGeneration(gen.id, { priority: features.priority_queue ? 'high' : 'normal' });
+  const pos = await d.jobs.position(gen.id);
+  const ahead = pos?.ahead ?? 0;
+  const replies: Reply[] = [text('core.queued', { position: ahead + 1, minutes: await estimateMinutes(d, ahead, step.provider) })];
+  if (step.charged) replies.push(text('core.reserved', { points: step.cost }));
+  return replies;
+}
+
+/** Nothing free can serve and points cannot cover it: "busy, try later or top up" (or "not enough points" for a paid feature). */
+async function busy(d: GenerationDeps, account: Account, kind: GenerationRow['kind'], step: RouteStep | null): Promise<Reply> {
+  const balance = (await d.ledger.balance(account.userId)).total;
+  const failover = kind === 'video' && (!step || step.provider === 'pollo' || step.provider === 'goenhance');
+  return text(failover ? 'core.busy' : 'core.points.insufficient', { cost: step?.cost ?? 0, balance }, [await plansChoice(d, account)]);
+}
+
+async function queueDemo(d: GenerationDeps, account: Account, prompt: string): Promise<Reply[]> {
+  const entry = matchDemo(prompt, account.locale);
+  const gen = await d.store.insert({
+    userId: account.userId, chatIdentityId: account.identityId, replyTarget: account.target, kind: 'demo', prompt,
+    resolution: '720p', fps: 30, status: 'queued', route: [{ provider: 'local', charged: false, cost: 0, pool: 'pollo' }],
+    priority: 'normal', demoSlug: entry.slug, deadlineAt: new Date(d.clock.now().getTime() + d.settings.stuckAfterMs),
+  });
+  await d.jobs.enqueueGeneration(gen.id, { priority: 'normal' });
+  return [text('core.demo.queued'), text(`core.demo.topic.${entry.slug}`)];
+}
+
+export async function answerConsent(d: GenerationDeps, account: Account, id: string, choice: 'points' | 'wait' | 'cancel'): Promise<Reply[]> {
+  const gen = await d.store.get(id);
+  if (!gen || gen.userId !== account.userId || gen.status !== 'awaiting_consent') return [text('core.consent.not_pending')];
+  const features = await d.tiers.features(account.tier);
+  if (choice === 'cancel') {
+    const done = await cancelGeneration(d, gen, ['awaiting_consent'], false);
+    return done ? [text('core.canceled'), await receipt(d, done)] : [text('core.consent.not_pending')];
+  }
+  if (choice === 'wait') {
+    // Only the unlimited providers, whatever their health now: the run retries them until the deadline.
+    const route = await d.router.plan({ kind: gen.kind, resolution: gen.resolution, tier: account.tier, features, freeOnly: true });
+    if (!route.length) return [text('core.consent.wait_unavailable'), await consentQuestion(d, gen, gen.route[gen.stepIndex]!)];
+    if (!(await d.store.transition(gen.id, ['awaiting_consent'], { status: 'queued', consent: 'wait', stepIndex: 0, route }))) return [text('core.consent.not_pending')];
+    await d.jobs.enqueueGeneration(gen.id, { priority: features.priority_queue ? 'high' : 'normal' });
+    return [text('core.consent.waiting')];
+  }
+  if (!(await d.store.transition(gen.id, ['awaiting_consent'], { status: 'queued', consent: 'points' }))) return [text('core.consent.not_pending')];
+  const fresh = (await d.store.get(gen.id))!;
+  const step = fresh.route[fresh.stepIndex];
+  if (!step) return [text('core.consent.not_pending')];
+  return reserveAndEnqueue(d, account, fresh, step, features);
+}

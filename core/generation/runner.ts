@@ -1,0 +1,254 @@
+// Runs one generation to its end, resumable at every point: the provider job id is stored before polling, so a
+// restarted run polls the job it already has; money and delivery go through idempotent, claimed steps.
+import os from 'node:os';
+import path from 'node:path';
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { GenerationRunner } from '../api.ts';
+import { ProviderError, type ProviderJob, type VideoProvider } from '../ports.ts';
+import { matchDemo, DEMO_LIBRARY } from '../demo/library.ts';
+import { ensureDemoClip } from '../demo/clips.ts';
+import { TERMINAL, msg, type GenerationRow, type RouteStep } from './types.ts';
+import { consentQuestion, ensureReservation, type GenerationDeps } from './deps.ts';
+import { cancelGeneration, deliverFinal, failGeneration, settleMoney } from './finish.ts';
+import { Aborted, waitForJob } from './poll.ts';
+
+type Ctx = { signal: AbortSignal; touch: () => Promise<void> };
+type Outcome = 'done' | 'retry_later';
+
+export class Runner implements GenerationRunner {
+  constructor(private readonly d: GenerationDeps) {}
+
+  async run(id: string, ctx: Ctx): Promise<Outcome> {
+    const gen = await this.d.store.get(id);
+    if (!gen) return 'done';
+    if ((TERMINAL as readonly string[]).includes(gen.status)) {
+      await settleMoney(this.d, gen);
+      await deliverFinal(this.d, gen);
+      return 'done';
+    }
+    if (gen.status === 'awaiting_consent') return 'done';
+    try {
+      return gen.kind === 'demo' ? await this.runDemo(gen, ctx) : await this.runSteps(gen, ctx);
+    } catch (err) {
+      if (err instanceof Aborted || ctx.signal.aborted) return 'retry_later';
+      throw err;
+    }
+  }
+
+  private async runSteps(gen: GenerationRow, ctx: Ctx): Promise<Outcome> {
+    const d = this.d;
+    for (;;) {
+      if (gen.cancelRequestedAt && !gen.providerJobId) return (await cancelGeneration(d, gen, ['queued', 'running'], true), 'done');
+      const step = gen.route[gen.stepIndex];
+      if (!step) {
+        if (gen.consent === 'wait') {
+          // The user chose to wait for the unlimited providers: start over later, until the deadline.
+          await d.store.update(gen.id, { stepIndex: 0 });
+          return 'retry_later';
+        }
+        await failGeneration(d, gen, 'all_providers_failed', 'core.failed.all_providers');
+        return 'done';
+      }
+      if (step.charged && gen.consent === 'wait') {
+        gen = await this.nextStep(gen, step);
+        continue;
+      }
+      const reserved = await ensureReservation(d, gen, step);
+      if (reserved === 'needs_consent') return this.askConsent(gen, step);
+      if (reserved === 'no_points') {
+        gen = await this.nextStep(gen, step, 'insufficient_points');
+        continue;
+      }
+      const provider = d.providers[step.provider];
+      if (!provider) {
+        gen = await this.nextStep(gen, step, 'not_configured');
+        continue;
+      }
+      if (gen.status === 'queued') {
+        if (!(await d.store.transition(gen.id, ['queued'], { status: 'running', startedAt: d.clock.now(), stage: 'submitting' }))) {
+          gen = (await d.store.get(gen.id))!;
+          if (gen.status !== 'running') return 'done';
+        } else gen.status = 'running';
+      }
+      const outcome = await this.attempt(gen, step, provider, ctx);
+      if (outcome === 'stop') return 'done';
+      if (outcome instanceof ProviderError) {
+        if (outcome.code !== 'canceled' && outcome.code !== 'rejected_content') await d.router.report(step.provider, false);
+        if (outcome.code === 'rejected_content') {
+          await this.recordAttempt(gen, step, 'failed', outcome.code);
+          await failGeneration(d, gen, 'rejected_content', 'core.failed.rejected');
+          return 'done';
+        }
+        gen = await this.nextStep(gen, step, outcome.code);
+        continue;
+      }
+      return 'done';
+    }
+  }
+
+  /** One provider step: submit once (job id stored first), wait, finish. A ProviderError means "try the next". */
+  private async attempt(gen: GenerationRow, step: RouteStep, provider: VideoProvider, ctx: Ctx): Promise<ProviderError | 'stop' | 'done'> {
+    const d = this.d;
+    let job: ProviderJob;
+    if (gen.providerJobId) job = { provider: step.provider, jobId: gen.providerJobId };
+    else {
+      try {
+        job = await provider.submit({
+          generationId: gen.id, kind: gen.kind, prompt: gen.prompt, resolution: gen.resolution, fps: gen.fps, durationSeconds: 5,
+          ...(gen.style ? { style: gen.style } : {}), ...(await this.sourceUrl(gen)),
+        }, ctx.signal);
+      } catch (err) {
+        if (ctx.signal.aborted) throw new Aborted();
+        return err instanceof ProviderError ? err : new ProviderError(step.provider, 'network', String(err), true);
+      }
+      if (!(await d.store.setProviderJob(gen.id, gen.stepIndex, step.provider, job.jobId))) {
+        // Another run stored its job first: drop ours, follow theirs.
+        await provider.cancel(job).catch(() => {});
+        const fresh = (await d.store.get(gen.id))!;
+        if (!fresh.providerJobId || fresh.stepIndex !== gen.stepIndex) return 'stop';
+        job = { provider: step.provider, jobId: fresh.providerJobId };
+      }
+      gen.providerJobId = job.jobId;
+      gen.provider = step.provider;
+    }
+    let lastPush = 0;
+    let end;
+    try {
+      end = await waitForJob(provider, job, {
+        signal: ctx.signal, intervalMs: d.settings.pollIntervalMs, now: () => d.clock.now().getTime(),
+        deadline: d.clock.now().getTime() + d.settings.stepTimeoutMs, touch: ctx.touch,
+        onProgress: async (percent) => {
+          await d.store.update(gen.id, { stage: 'rendering', progress: Math.max(0, Math.min(99, Math.round(percent))) });
+          const now = d.clock.now().getTime();
+          if (now - lastPush < d.settings.progressEveryMs) return;
+          lastPush = now;
+          await d.notifier.push(gen.replyTarget, [{ kind: 'progress', generationId: gen.id, stage: 'rendering', percent: Math.round(percent), message: msg('core.progress', { percent: Math.round(percent) }) }])
+            .catch((err) => d.log.warn({ err: String(err), id: gen.id }, 'progress push failed'));
+        },
+        shouldStop: async () => {
+          const fresh = await d.store.get(gen.id);
+          return !fresh || Boolean(fresh.cancelRequestedAt) || fresh.status !== 'running';
+        },
+      });
+    } catch (err) {
+      if (err instanceof Aborted) throw err;
+      if (err instanceof ProviderError) {
+        if (err.code === 'timeout') await provider.cancel(job).catch(() => {});
+        return err;
+      }
+      return new ProviderError(step.provider, 'network', String(err), true);
+    }
+    if (end.state === 'failed') {
+      const fresh = (await d.store.get(gen.id))!;
+      if (fresh.cancelRequestedAt || fresh.status !== 'running') {
+        await provider.cancel(job).catch(() => {});
+        await this.recordAttempt(fresh, step, 'canceled', 'canceled');
+        await cancelGeneration(d, fresh, ['running'], true);
+        return 'stop';
+      }
+      return end.error;
+    }
+    await d.router.report(step.provider, true);
+    await this.succeed(gen, step, end.videoUrl, ctx);
+    return 'done';
+  }
+
+  private async succeed(gen: GenerationRow, step: RouteStep, videoUrl: string, ctx: Ctx): Promise<void> {
+    const d = this.d;
+    await d.store.update(gen.id, { stage: 'storing', progress: 99 });
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'vidgo-gen-'));
+    let media;
+    try {
+      const file = await d.mediaTools.download(videoUrl, ctx.signal);
+      const info = await d.mediaTools.probe(file);
+      const still = path.join(dir, 'preview.jpg');
+      await d.mediaTools.preview(file, still);
+      const previewKey = `generations/${gen.id}/preview.jpg`;
+      await d.mediaStore.put(previewKey, still, 'image/jpeg');
+      const mediaKey = `generations/${gen.id}/video.mp4`;
+      const stored = await d.mediaStore.put(mediaKey, file, 'video/mp4');
+      media = { mediaKey, previewKey, sizeBytes: stored.sizeBytes, durationMs: info.durationMs };
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    await this.recordAttempt(gen, step, 'succeeded');
+    const won = await d.store.transition(gen.id, ['running'], {
+      ...media, status: 'succeeded', stage: 'done', progress: 100, completedAt: d.clock.now(), provider: step.provider,
+      pointsCost: step.charged ? step.cost : 0,
+    });
+    const fresh = (await d.store.get(gen.id))!;
+    if (!won && fresh.status !== 'succeeded') return; // canceled meanwhile: the cancel released the points
+    await settleMoney(d, fresh);
+    await deliverFinal(d, fresh);
+  }
+
+  /** Leaves a failed step: its points go back, the next step starts clean. */
+  private async nextStep(gen: GenerationRow, step: RouteStep, code?: string): Promise<GenerationRow> {
+    const d = this.d;
+    if (code) await this.recordAttempt(gen, step, 'failed', code);
+    if (gen.reservationId) await d.ledger.release(gen.reservationId, 'provider_failed');
+    await d.store.update(gen.id, { stepIndex: gen.stepIndex + 1, providerJobId: null, reservationId: null, pointsCost: 0, stage: 'failover' });
+    return { ...gen, stepIndex: gen.stepIndex + 1, providerJobId: null, reservationId: null, pointsCost: 0 };
+  }
+
+  private async recordAttempt(gen: GenerationRow, step: RouteStep, outcome: 'failed' | 'succeeded' | 'canceled', code?: string) {
+    await this.d.store.appendAttempt(gen.id, {
+      provider: step.provider, step: gen.stepIndex, outcome, at: this.d.clock.now().toISOString(),
+      ...(gen.providerJobId ? { jobId: gen.providerJobId } : {}), ...(code ? { code } : {}),
+    });
+  }
+
+  /** Mid-run failover reached a charged step without consent: ask, and stop until the answer. */
+  private async askConsent(gen: GenerationRow, step: RouteStep): Promise<Outcome> {
+    const d = this.d;
+    if (!(await d.store.transition(gen.id, ['queued', 'running'], { status: 'awaiting_consent', stage: 'awaiting_consent' }))) return 'done';
+    const question = await consentQuestion(d, gen, step);
+    await d.notifier.push(gen.replyTarget, [{ kind: 'text', message: msg('core.consent.failover') }, question],
+      { idempotencyKey: `generation:${gen.id}:consent:${gen.stepIndex}` });
+    return 'done';
+  }
+
+  private async sourceUrl(gen: GenerationRow): Promise<{ sourceVideoUrl?: string }> {
+    if (!gen.sourceGenerationId) return {};
+    const src = await this.d.store.get(gen.sourceGenerationId);
+    const key = src?.masterKey ?? src?.mediaKey;
+    return key ? { sourceVideoUrl: await this.d.mediaStore.publicUrl(key) } : {};
+  }
+
+  /** Smart Demo: the cached library clip, made by the local renderer once; never charged, never a paid provider. */
+  private async runDemo(gen: GenerationRow, ctx: Ctx): Promise<Outcome> {
+    const d = this.d;
+    const entry = DEMO_LIBRARY.find((e) => e.slug === gen.demoSlug) ?? matchDemo(gen.prompt);
+    const renderer = d.providers.local;
+    if (!renderer?.local) {
+      await failGeneration(d, gen, 'no_local_renderer', 'core.failed.generic');
+      return 'done';
+    }
+    await d.store.transition(gen.id, ['queued'], { status: 'running', startedAt: d.clock.now(), stage: 'rendering', provider: 'local' });
+    const clip = await ensureDemoClip(entry, {
+      renderer, store: d.mediaStore, tools: d.mediaTools, watermarkText: d.settings.watermarkText,
+      pollIntervalMs: d.settings.pollIntervalMs, timeoutMs: d.settings.stepTimeoutMs, signal: ctx.signal, touch: ctx.touch,
+    });
+    await d.store.transition(gen.id, ['running'], {
+      ...clip, watermarked: true, status: 'succeeded', stage: 'done', progress: 100, completedAt: d.clock.now(), provider: 'local', pointsCost: 0,
+    });
+    const fresh = (await d.store.get(gen.id))!;
+    if (fresh.status === 'succeeded') await deliverFinal(d, fresh);
+    return 'done';
+  }
+
+  async settleStuck(now: Date): Promise<number> {
+    let n = 0;
+    for (const id of await this.d.store.stuckIds(now)) {
+      const gen = await this.d.store.get(id);
+      if (!gen) continue;
+      if (gen.providerJobId && gen.provider) await this.d.providers[gen.provider]?.cancel({ provider: gen.provider, jobId: gen.providerJobId }).catch(() => {});
+      if (await failGeneration(this.d, gen, 'stuck', 'core.failed.timeout')) n++;
+    }
+    return n;
+  }
+
+  pendingIds(): Promise<string[]> {
+    return this.d.store.pendingIds();
+  }
+}

@@ -1,0 +1,176 @@
+// What the generation use cases keep and whom they talk to. The store is implemented in infra/db/repos; the
+// route planner, health and moderation policy come from LEDGER's core/failover and core/moderation (adapted in
+// app/wire-core.ts), so this file names only the little the use cases need from each.
+import type { Msg, PointBucket, ProviderName, ReplyTarget, Resolution } from '../model.ts';
+import type { GenerationKind, PlanFeatures, TierSlug } from '../api.ts';
+import type { ModerationCategory, ModerationVerdict } from '../ports.ts';
+
+export const TERMINAL = ['succeeded', 'failed', 'canceled', 'refused'] as const;
+export type GenerationStatus = 'awaiting_consent' | 'queued' | 'running' | (typeof TERMINAL)[number];
+export const OPEN: GenerationStatus[] = ['awaiting_consent', 'queued', 'running'];
+
+/** One candidate of a route: who renders it and what it costs. */
+export interface RouteStep {
+  provider: ProviderName;
+  charged: boolean;
+  cost: number;
+  pool: 'pollo' | 'goenhance';
+}
+
+export interface Attempt {
+  provider: ProviderName;
+  step: number;
+  jobId?: string;
+  outcome: 'failed' | 'succeeded' | 'canceled';
+  code?: string;
+  at: string;
+}
+
+export interface GenerationRow {
+  id: string;
+  userId: string;
+  chatIdentityId: string | null;
+  replyTarget: ReplyTarget;
+  kind: GenerationKind;
+  prompt: string;
+  style: string | null;
+  sourceGenerationId: string | null;
+  provider: ProviderName | null;
+  resolution: Resolution;
+  fps: number;
+  status: GenerationStatus;
+  stage: string | null;
+  progress: number;
+  providerJobId: string | null;
+  attempts: Attempt[];
+  mediaKey: string | null;
+  previewKey: string | null;
+  masterKey: string | null;
+  watermarked: boolean;
+  sizeBytes: number | null;
+  durationMs: number | null;
+  pointsCost: number;
+  reservationId: string | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  completedAt: Date | null;
+  deliveredAt: Date | null;
+  route: RouteStep[];
+  stepIndex: number;
+  consent: 'points' | 'wait' | null;
+  chargeSplit: Partial<Record<PointBucket, number>> | null;
+  priority: 'normal' | 'high';
+  cancelRequestedAt: Date | null;
+  deadlineAt: Date | null;
+  refundedAt: Date | null;
+  demoSlug: string | null;
+}
+
+export type NewGeneration = Pick<GenerationRow, 'userId' | 'replyTarget' | 'kind' | 'prompt' | 'resolution' | 'fps' | 'status' | 'route' | 'priority' | 'deadlineAt'> &
+  Partial<Pick<GenerationRow, 'chatIdentityId' | 'style' | 'sourceGenerationId' | 'demoSlug' | 'consent' | 'pointsCost'>>;
+
+export type GenerationPatch = Partial<Omit<GenerationRow, 'id' | 'userId' | 'createdAt'>>;
+
+/** Persistence of generations (infra/db/repos/generation-repo.ts). Conditional writes return whether they applied. */
+export interface GenerationStore {
+  insert(g: NewGeneration): Promise<GenerationRow>;
+  get(id: string): Promise<GenerationRow | null>;
+  /** Applies the patch only while the status is one of `from` (the one arbiter of who finishes a generation). */
+  transition(id: string, from: readonly GenerationStatus[], patch: GenerationPatch): Promise<boolean>;
+  update(id: string, patch: GenerationPatch): Promise<void>;
+  /** Stores the provider job of the current step once; false when one is already stored. */
+  setProviderJob(id: string, step: number, provider: ProviderName, jobId: string): Promise<boolean>;
+  appendAttempt(id: string, attempt: Attempt): Promise<void>;
+  /** Claims the one final message: sets delivered_at when it is null. */
+  claimDelivery(id: string, now: Date): Promise<boolean>;
+  unclaimDelivery(id: string): Promise<void>;
+  claimRefund(id: string, now: Date): Promise<boolean>;
+  countOpen(userId: string): Promise<number>;
+  openForUser(userId: string): Promise<GenerationRow[]>;
+  lastFinished(userId: string): Promise<GenerationRow | null>;
+  listForUser(userId: string, limit: number, offset: number): Promise<{ items: GenerationRow[]; total: number }>;
+  openAll(limit: number): Promise<GenerationRow[]>;
+  stuckIds(now: Date): Promise<string[]>;
+  pendingIds(): Promise<string[]>;
+  /** Rolling average run time of the last successful jobs per provider (ms), for wait estimates. */
+  averageDurationMs(provider?: ProviderName): Promise<number | null>;
+  countsByStatus(since: Date): Promise<Record<string, number>>;
+  /** Provider jobs submitted in [from, to), per provider (attempts included), for the spend report. */
+  submissionsByProvider(from: Date, to: Date): Promise<Record<string, number>>;
+  autoPay(userId: string): Promise<boolean>;
+}
+
+/** Plans as data: the tier's features and a user's current tier. */
+export interface TierCatalog {
+  features(tier: TierSlug): Promise<PlanFeatures>;
+  tierOf(userId: string): Promise<TierSlug>;
+}
+
+export interface RouteInput {
+  kind: GenerationKind;
+  resolution: Resolution;
+  tier: TierSlug;
+  features: PlanFeatures;
+  /** Only the unlimited (uncharged) providers, whatever their health: the user chose to wait for them. */
+  freeOnly?: boolean;
+}
+
+/** Failover planning over live health (LEDGER's core/failover). */
+export interface Router {
+  /** Ordered candidates; empty when nothing can serve the request now. */
+  plan(input: RouteInput): Promise<RouteStep[]>;
+  /** Real outcomes feed the shared health. */
+  report(provider: ProviderName, ok: boolean): Promise<void>;
+  /** Server-side guard: throws unless a charged step has the user's consent or auto-pay. */
+  assertMayCharge(step: RouteStep, consent: { consent: 'points' | 'wait' | null; autoPay: boolean }): void;
+}
+
+export interface RefusalRecord {
+  id: string;
+  category: ModerationCategory | null;
+  text: string;
+  appealStatus: 'none' | 'pending' | 'upheld' | 'overturned';
+}
+
+export interface AppealItem {
+  id: string;
+  userId: string;
+  text: string;
+  category: string | null;
+  appealText: string | null;
+}
+
+/** Moderation bookkeeping (LEDGER's core/moderation policy). */
+export interface ModerationPolicy {
+  isBanned(userId: string): Promise<boolean>;
+  /** Records the verdict; a refusal counts a strike and may ban. */
+  record(userId: string, text: string, verdict: ModerationVerdict): Promise<{ eventId: string; banned: boolean }>;
+  lastRefusal(userId: string): Promise<RefusalRecord | null>;
+  fileAppeal(userId: string, eventId: string, text: string): Promise<boolean>;
+  pendingAppeals(): Promise<AppealItem[]>;
+  decideAppeal(eventId: string, decision: 'uphold' | 'overturn', actor: string): Promise<boolean>;
+}
+
+export interface GenerationSettings {
+  /** Poll interval while a provider works. */
+  pollIntervalMs: number;
+  /** One provider step may take this long before failover. */
+  stepTimeoutMs: number;
+  /** A generation not finished by then is failed and refunded by settleStuck. */
+  stuckAfterMs: number;
+  /** Progress pushes at most this often. */
+  progressEveryMs: number;
+  watermarkText: string;
+}
+
+export const DEFAULT_SETTINGS: GenerationSettings = {
+  pollIntervalMs: 5_000,
+  stepTimeoutMs: 600_000,
+  stuckAfterMs: 3 * 3600_000,
+  progressEveryMs: 5_000,
+  watermarkText: 'VidGo Demo',
+};
+
+export const msg = (key: string, params?: Record<string, string | number>): Msg => (params ? { key, params } : { key });
