@@ -38,11 +38,23 @@ export class RetryLater extends Error {
   }
 }
 
-interface RunningEntry { controller: AbortController; startedAt: Date; done: Promise<void> }
+interface RunningEntry { controller: AbortController; startedAt: Date }
 
 /** In-process bookkeeping of running generations, for cancel and graceful stop. */
 export class RunningGenerations {
   readonly byId = new Map<string, RunningEntry>();
+  /** Resolved on Agenda's 'complete' event, i.e. after the job's state (unlocked, nextRunAt) is saved. */
+  private readonly inflight = new Map<string, { done: Promise<void>; resolve: () => void }>();
+  begin(generationId: string, controller: AbortController): void {
+    this.byId.set(generationId, { controller, startedAt: new Date() });
+    let resolve!: () => void;
+    const done = new Promise<void>((r) => (resolve = r));
+    this.inflight.set(generationId, { done, resolve });
+  }
+  completed(generationId: string): void {
+    this.inflight.get(generationId)?.resolve();
+    this.inflight.delete(generationId);
+  }
   abort(generationId: string, reason: string): boolean {
     const e = this.byId.get(generationId);
     if (!e) return false;
@@ -56,11 +68,11 @@ export class RunningGenerations {
   async settled(timeoutMs: number): Promise<number> {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
-      Promise.allSettled([...this.byId.values()].map((e) => e.done)),
+      Promise.allSettled([...this.inflight.values()].map((e) => e.done)),
       new Promise((r) => (timer = setTimeout(r, timeoutMs))),
     ]);
     clearTimeout(timer);
-    return this.byId.size;
+    return this.inflight.size;
   }
 }
 
@@ -73,6 +85,9 @@ export function retryDelay(attempt: number, data: GenerateVideoData | undefined,
 }
 
 export function defineGenerateVideo(agenda: Agenda, o: GenerateVideoOptions, running: RunningGenerations): void {
+  agenda.on(`complete:${GENERATE_VIDEO}`, (job: Job<GenerateVideoData>) => {
+    if (job.attrs?.data?.generationId) running.completed(job.attrs.data.generationId);
+  });
   agenda.define<GenerateVideoData>(
     GENERATE_VIDEO,
     async (job: Job<GenerateVideoData>) => {
@@ -83,9 +98,7 @@ export function defineGenerateVideo(agenda: Agenda, o: GenerateVideoOptions, run
         return;
       }
       const controller = new AbortController();
-      let finish!: () => void;
-      const done = new Promise<void>((r) => (finish = r));
-      running.byId.set(generationId, { controller, startedAt: new Date(), done });
+      running.begin(generationId, controller);
       const deadline = setTimeout(() => controller.abort(ABORT.deadline), left);
       // Heartbeat: the lock stays fresh while this process lives, whatever the runner does; once the process
       // dies the heartbeats stop and another worker takes the job over after lockLifetimeMs.
@@ -113,7 +126,6 @@ export function defineGenerateVideo(agenda: Agenda, o: GenerateVideoOptions, run
         clearInterval(beat);
         clearTimeout(deadline);
         running.byId.delete(generationId);
-        finish();
       }
     },
     {

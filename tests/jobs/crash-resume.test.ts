@@ -1,0 +1,74 @@
+// Issue 7 acceptance: the worker PROCESS is killed (SIGKILL) in the middle of a generation; a new worker takes
+// the job over once its lock expires and finishes it once: one notification, one submit, one reservation.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { QueryTypes } from 'sequelize';
+import { createTestDatabase, type TestDb } from '../helpers/db.ts';
+import { jobsOn, makeGeneration, makeUser, until } from './helpers.ts';
+
+let db: TestDb;
+const children: ChildProcess[] = [];
+beforeAll(async () => {
+  db = await createTestDatabase();
+  await db.sequelize.query(`
+    CREATE TABLE test_runs (generation_id uuid NOT NULL, pid integer NOT NULL, at timestamptz NOT NULL DEFAULT now());
+    CREATE TABLE test_notifications (generation_id uuid NOT NULL, pid integer NOT NULL);`);
+});
+afterAll(async () => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  await db.drop();
+});
+
+function startWorker(): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/jobs/crash-worker.ts'], {
+    env: { ...process.env, DATABASE_URL: db.url, LOCK_MS: '1500', PROVIDER_MS: '2500' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let err = '';
+  child.stderr!.on('data', (d) => (err += d));
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (d) => String(d).includes('ready') && resolve(child));
+    child.on('exit', (code) => reject(new Error(`worker exited ${code}: ${err}`)));
+  });
+}
+
+const one = async <T>(sql: string, bind: unknown[] = []) =>
+  (await db.sequelize.query<T>(sql, { bind, type: QueryTypes.SELECT }))[0]!;
+
+it('a generation interrupted by SIGKILL finishes once after a restart', { timeout: 60_000 }, async () => {
+  const userId = await makeUser(db.sequelize);
+  await db.sequelize.query(`INSERT INTO point_ledger (user_id, bucket, amount, reason, idempotency_key) VALUES ($1, 'purchased', 20, 'purchase', $2)`,
+    { bind: [userId, `buy:${userId}`] });
+  const gen = await makeGeneration(db.sequelize, userId, { points_cost: 5 });
+
+  const first = await startWorker();
+  const producer = jobsOn(db.url, db.sequelize); // the web/bot side: enqueues, does not process
+  await producer.jobQueue.enqueueGeneration(gen, { priority: 'normal' });
+
+  // Mid-generation: points reserved, provider job submitted, the job locked by the first worker.
+  await until(async () => (await one<{ stage: string | null }>(`SELECT stage FROM generations WHERE id = $1`, [gen])).stage === 'provider');
+  const locked = await one<{ locked_at: Date | null }>(`SELECT locked_at FROM agenda_jobs WHERE data->>'generationId' = $1`, [gen]);
+  expect(locked.locked_at).not.toBeNull();
+  first.kill('SIGKILL');
+  await new Promise((r) => first.once('exit', r));
+  expect((await one<{ delivered_at: Date | null }>(`SELECT delivered_at FROM generations WHERE id = $1`, [gen])).delivered_at).toBeNull();
+
+  const second = await startWorker();
+  await until(async () => (await one<{ delivered_at: Date | null }>(`SELECT delivered_at FROM generations WHERE id = $1`, [gen])).delivered_at, 30_000);
+  await until(async () => (await one<{ n: number }>(`SELECT count(*)::int AS n FROM agenda_jobs WHERE name = 'generate-video'`)).n === 0);
+
+  const runs = await db.sequelize.query<{ pid: number }>(`SELECT pid FROM test_runs WHERE generation_id = $1 ORDER BY at`, { bind: [gen], type: QueryTypes.SELECT });
+  expect(runs.map((r) => r.pid)).toEqual([first.pid, second.pid]); // resumed by the new process, not re-run twice after
+  const notes = await db.sequelize.query<{ pid: number }>(`SELECT pid FROM test_notifications WHERE generation_id = $1`, { bind: [gen], type: QueryTypes.SELECT });
+  expect(notes).toEqual([{ pid: second.pid }]);
+  const g = await one<{ status: string; attempts: unknown[] }>(`SELECT status, attempts FROM generations WHERE id = $1`, [gen]);
+  expect(g.status).toBe('succeeded');
+  expect(g.attempts).toHaveLength(1); // the provider job was submitted once, and waited on after the crash
+  const ledger = await one<{ balance: number; reserves: number }>(
+    `SELECT sum(amount)::int AS balance, count(*) FILTER (WHERE reason = 'reserve')::int AS reserves FROM point_ledger WHERE user_id = $1`, [userId]);
+  expect(ledger).toEqual({ balance: 15, reserves: 1 });
+
+  second.kill('SIGTERM');
+  expect(await new Promise((r) => second.once('exit', r))).toBe(0);
+});
