@@ -7,6 +7,8 @@ import { openInfra, type Infra } from './infra-setup.ts';
 import { resolveJwtSecret } from './secrets.ts';
 import { createServer } from '../web/server.ts';
 import { healthRoutes } from '../web/routes/health.ts';
+import { wireJobs } from './wire-jobs.ts';
+import { wireMedia } from './wire-media.ts';
 
 export interface App {
   config: Config;
@@ -32,8 +34,13 @@ export async function composeApp(config: Config, log: Logger): Promise<App> {
 
   // Each area wires itself in its own app/wire-<area>.ts and is called here, in dependency order.
   // ── providers and media (issue 4)
+  const media = await wireMedia(config, log, server);
+  health.providers = () => media.providerHealth();
   // ── core (issue 3)
-  // ── jobs (issue 7)
+  // ── jobs (issue 7): core enqueues into jobs.jobQueue; the runner and billing's jobs arrive via jobs.provide()
+  const jobs = wireJobs({ config, infra, log });
+  health.jobs = () => jobs.health();
+  stoppers.push(() => jobs.stop());
   // ── chat adapters (issue 5)
   // ── web app and payments (issue 6)
 
@@ -48,6 +55,7 @@ export async function composeApp(config: Config, log: Logger): Promise<App> {
     infra,
     server,
     async start() {
+      await jobs.start();
       await server.start();
       log.info({ url: config.publicBaseUrl, port: server.info.port }, 'VidGo is serving');
     },

@@ -1,0 +1,38 @@
+// Providers and media (issue 4): the four provider slots (real or local), the media store and tools, and /media.
+import path from 'node:path';
+import type { Server } from '@hapi/hapi';
+import type { MediaStore, MediaTools } from '../core/ports.ts';
+import type { Config } from './config.ts';
+import type { Logger } from './logger.ts';
+import { createProviders, PROVIDER_SLOTS, type Providers } from '../infra/providers/index.ts';
+import { createMediaStore, createMediaTools } from '../infra/media/index.ts';
+import { mediaRoutes } from '../web/routes/media.ts';
+
+export interface MediaWiring {
+  providers: Providers;
+  mediaStore: MediaStore;
+  mediaTools: MediaTools;
+  /** For /health: each slot's cheap probe (local slots report whether ffmpeg is there). */
+  providerHealth(): Promise<Record<string, boolean>>;
+}
+
+export async function wireMedia(config: Config, log: Logger, server: Server): Promise<MediaWiring> {
+  const providers = createProviders(config);
+  const mediaStore = createMediaStore(config);
+  const mediaTools = createMediaTools({ tmpDir: path.join(config.dataDir, 'tmp') });
+  await mediaRoutes(server, mediaStore);
+
+  const real = PROVIDER_SLOTS.filter((s) => !providers[s].local);
+  const local = PROVIDER_SLOTS.filter((s) => providers[s].local);
+  log.info({ real, local, media: config.s3 ? 's3' : 'disk' }, `providers: ${real.length ? real.join(', ') : 'none'} real; ${local.length ? local.join(', ') : 'none'} local renderer`);
+
+  return {
+    providers,
+    mediaStore,
+    mediaTools,
+    async providerHealth() {
+      const entries = await Promise.all(PROVIDER_SLOTS.map(async (s) => [s, await providers[s].probe(AbortSignal.timeout(5000)).catch(() => false)] as const));
+      return Object.fromEntries(entries);
+    },
+  };
+}

@@ -1,0 +1,51 @@
+// The default MediaStore: files under DATA_DIR/media, served by the app at /media/{key} (web/routes/media.ts)
+// so LINE and Telegram can fetch videos by URL.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { MediaStore } from '../../core/ports.ts';
+import { assertKey } from './keys.ts';
+
+export interface DiskMediaStore extends MediaStore {
+  readonly root: string;
+  /** The file for a key (validated; may not exist). */
+  pathOf(key: string): string;
+}
+
+export function createDiskStore(opts: { root: string; publicBaseUrl: string }): DiskMediaStore {
+  const root = path.resolve(opts.root);
+  const base = opts.publicBaseUrl.replace(/\/+$/, '');
+  const pathOf = (key: string) => {
+    const p = path.resolve(root, assertKey(key));
+    if (!p.startsWith(root + path.sep)) throw new Error('invalid media key');
+    return p;
+  };
+  return {
+    root,
+    pathOf,
+    async put(key, file) {
+      const dest = pathOf(key);
+      await fs.mkdir(path.dirname(dest), { recursive: true });
+      // Write beside the target and rename, so a reader never sees half a file.
+      const part = `${dest}.${process.pid}.part`;
+      if (typeof file === 'string') await fs.copyFile(file, part);
+      else await fs.writeFile(part, file);
+      await fs.rename(part, dest);
+      return { key, sizeBytes: (await fs.stat(dest)).size };
+    },
+    async getFile(key) {
+      const p = pathOf(key);
+      await fs.access(p);
+      return p;
+    },
+    async delete(key) {
+      await fs.rm(pathOf(key), { force: true });
+    },
+    async publicUrl(key) {
+      assertKey(key);
+      return `${base}/media/${key.split('/').map(encodeURIComponent).join('/')}`;
+    },
+    async exists(key) {
+      return fs.stat(pathOf(key)).then((s) => s.isFile(), () => false);
+    },
+  };
+}

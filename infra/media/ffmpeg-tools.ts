@@ -1,0 +1,125 @@
+// MediaTools on ffmpeg/ffprobe: download a provider's result, probe it, watermark Demo videos, make the JPEG
+// preview LINE needs, and transcode to a tier's height and a platform's size limit.
+import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import type { MediaInfo, MediaTools } from '../../core/ports.ts';
+import { ffprobePath, run, runFfmpeg } from './binaries.ts';
+import { BASE_FONT } from './fonts.ts';
+import { PREVIEW_MAX_BYTES } from './limits.ts';
+
+export interface MediaToolsOptions {
+  /** Where downloads land (DATA_DIR/tmp); callers delete the files they are given. */
+  tmpDir?: string;
+  /** Largest accepted download (LINE's 200 MB plus headroom for a 4K source). */
+  maxDownloadBytes?: number;
+  downloadTimeoutMs?: number;
+  /** x264 speed/size trade-off for re-encodes. */
+  preset?: string;
+}
+
+export class MediaTooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`media larger than ${limit} bytes`);
+    this.name = 'MediaTooLargeError';
+  }
+}
+
+const q = (v: string) => `'${v.replace(/\\/g, '/').replace(/'/g, "'\\''")}'`;
+
+export function createMediaTools(o: MediaToolsOptions = {}): MediaTools {
+  const tmpDir = o.tmpDir ?? path.join(os.tmpdir(), 'vidgo-media');
+  const cap = o.maxDownloadBytes ?? 1024 * 1024 * 1024;
+  const preset = o.preset ?? 'veryfast';
+  const x264 = (crf: number) => ['-c:v', 'libx264', '-preset', preset, '-crf', String(crf), '-pix_fmt', 'yuv420p', '-movflags', '+faststart'];
+
+  async function probe(file: string): Promise<MediaInfo> {
+    const { stdout } = await run(ffprobePath(), ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file]);
+    const j = JSON.parse(stdout) as { streams?: Record<string, unknown>[]; format?: Record<string, unknown> };
+    const v = j.streams?.find((s) => s.codec_type === 'video');
+    if (!v) throw new Error(`${path.basename(file)}: no video stream`);
+    const duration = Number(j.format?.duration ?? v.duration ?? 0);
+    return {
+      width: Number(v.width), height: Number(v.height), codec: String(v.codec_name),
+      durationMs: Math.round(duration * 1000), sizeBytes: Number(j.format?.size ?? (await fs.stat(file)).size),
+    };
+  }
+
+  async function encode(input: string, output: string, vf: string, extra: string[] = [], crf = 23) {
+    await runFfmpeg(['-i', input, '-map', '0:v:0', '-map', '0:a?', '-vf', vf, ...x264(crf), ...extra, '-c:a', 'aac', '-b:a', '128k', output]);
+  }
+
+  return {
+    async download(url, signal) {
+      await fs.mkdir(tmpDir, { recursive: true });
+      const out = path.join(tmpDir, `${randomUUID()}.mp4`);
+      if (url.startsWith('file:')) {
+        const src = fileURLToPath(url);
+        if ((await fs.stat(src)).size > cap) throw new MediaTooLargeError(cap);
+        await fs.copyFile(src, out);
+        return out;
+      }
+      if (!/^https?:/.test(url)) throw new Error(`download: unsupported URL scheme in ${url.slice(0, 40)}`);
+      const timeout = AbortSignal.timeout(o.downloadTimeoutMs ?? 300_000);
+      const res = await fetch(url, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+      if (!res.ok || !res.body) throw new Error(`download: HTTP ${res.status}`);
+      if (Number(res.headers.get('content-length') ?? 0) > cap) throw new MediaTooLargeError(cap);
+      let seen = 0;
+      const counter = new Transform({
+        transform(chunk: Buffer, _enc, cb) {
+          seen += chunk.length;
+          cb(seen > cap ? new MediaTooLargeError(cap) : null, chunk);
+        },
+      });
+      try {
+        await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), counter, createWriteStream(out));
+      } catch (err) {
+        await fs.rm(out, { force: true });
+        throw err;
+      }
+      return out;
+    },
+
+    probe,
+
+    async watermark(input, output, text) {
+      // Bottom-right, semi-transparent, sized to the frame; the rest of the picture is untouched (re-encoded at high quality).
+      const vf = `drawtext=fontfile=${q(BASE_FONT)}:text=${q(text)}:expansion=none:fontsize=h/18:fontcolor=white@0.85:` +
+        `box=1:boxcolor=black@0.45:boxborderw=12:x=w-tw-32:y=h-th-32`;
+      await encode(input, output, vf, [], 18);
+    },
+
+    async preview(input, output) {
+      const info = await probe(input);
+      const at = Math.min(1, info.durationMs / 2000);
+      // LINE wants a JPEG ≤ 1 MB: start at good quality, step down until it fits.
+      for (const [width, qv] of [[1280, 3], [960, 6], [640, 10], [480, 20]] as const) {
+        await runFfmpeg(['-ss', at.toFixed(2), '-i', input, '-frames:v', '1', '-vf', `scale='min(${width},iw)':-2`, '-q:v', String(qv), '-f', 'image2', '-c:v', 'mjpeg', output]);
+        if ((await fs.stat(output)).size < PREVIEW_MAX_BYTES) return;
+      }
+      throw new Error('preview: could not get the JPEG under 1 MB');
+    },
+
+    async transcode(input, output, opts) {
+      const info = await probe(input);
+      const fps = opts.fps ? [ '-r', String(opts.fps) ] : [];
+      const vf = `scale=-2:'min(${opts.maxHeight},ih)':flags=bicubic`;
+      await encode(input, output, vf, fps);
+      if (!opts.maxBytes) return;
+      // Too big for the platform: re-encode at a bitrate that fits (95 % of the budget, minus audio), up to 3 tries.
+      let budget = opts.maxBytes * 0.95;
+      for (let i = 0; i < 3 && (await fs.stat(output)).size > opts.maxBytes; i++) {
+        const seconds = Math.max(1, info.durationMs / 1000);
+        const kbps = Math.max(100, Math.floor((budget * 8) / seconds / 1000) - 128);
+        await encode(input, output, vf, [...fps, '-b:v', `${kbps}k`, '-maxrate', `${kbps}k`, '-bufsize', `${kbps * 2}k`]);
+        budget *= 0.85;
+      }
+      if ((await fs.stat(output)).size > opts.maxBytes) throw new MediaTooLargeError(opts.maxBytes);
+    },
+  };
+}

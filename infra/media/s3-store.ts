@@ -1,0 +1,69 @@
+// MediaStore on S3 or any S3-protocol server (MinIO in docker-compose). Public URL = S3_PUBLIC_BASE_URL + key when
+// the bucket is public behind it, else a presigned GET (7 days, the SigV4 maximum).
+import { randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { MediaStore } from '../../core/ports.ts';
+import type { Config } from '../../app/config.ts';
+import { assertKey } from './keys.ts';
+
+export type S3Settings = NonNullable<Config['s3']>;
+
+export const PRESIGN_SECONDS = 7 * 24 * 3600;
+
+export function createS3Store(s3: S3Settings, opts: { tmpDir?: string; presignSeconds?: number } = {}): MediaStore & { client: S3Client } {
+  const client = new S3Client({
+    region: s3.region,
+    endpoint: s3.endpoint,
+    forcePathStyle: s3.forcePathStyle,
+    credentials: s3.accessKeyId && s3.secretAccessKey ? { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } : undefined,
+  });
+  const Bucket = s3.bucket;
+  const tmpDir = opts.tmpDir ?? path.join(os.tmpdir(), 'vidgo-s3');
+  const notFound = (err: unknown) => {
+    const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+    return e.name === 'NotFound' || e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404;
+  };
+
+  return {
+    client,
+    async put(key, file, contentType) {
+      assertKey(key);
+      const size = typeof file === 'string' ? (await fs.stat(file)).size : file.length;
+      const Body = typeof file === 'string' ? createReadStream(file) : file;
+      await client.send(new PutObjectCommand({ Bucket, Key: key, Body, ContentType: contentType, ContentLength: size }));
+      return { key, sizeBytes: size };
+    },
+    async getFile(key) {
+      assertKey(key);
+      const res = await client.send(new GetObjectCommand({ Bucket, Key: key }));
+      await fs.mkdir(tmpDir, { recursive: true });
+      const out = path.join(tmpDir, `${randomUUID()}${path.extname(key)}`);
+      await pipeline(res.Body as Readable, createWriteStream(out));
+      return out;
+    },
+    async delete(key) {
+      await client.send(new DeleteObjectCommand({ Bucket, Key: assertKey(key) }));
+    },
+    async publicUrl(key) {
+      assertKey(key);
+      if (s3.publicBaseUrl) return `${s3.publicBaseUrl.replace(/\/+$/, '')}/${key.split('/').map(encodeURIComponent).join('/')}`;
+      return getSignedUrl(client, new GetObjectCommand({ Bucket, Key: key }), { expiresIn: opts.presignSeconds ?? PRESIGN_SECONDS });
+    },
+    async exists(key) {
+      try {
+        await client.send(new HeadObjectCommand({ Bucket, Key: assertKey(key) }));
+        return true;
+      } catch (err) {
+        if (notFound(err)) return false;
+        throw err;
+      }
+    },
+  };
+}

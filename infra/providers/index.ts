@@ -1,0 +1,41 @@
+// One VideoProvider per slot: the real client when its API key is set, else the local ffmpeg renderer under the
+// slot's name (local = true), so the whole flow works offline.
+import path from 'node:path';
+import type { VideoProvider } from '../../core/ports.ts';
+import type { Config } from '../../app/config.ts';
+import type { ClientOptions } from './http.ts';
+import { createLeonardo } from './leonardo.ts';
+import { createRunway } from './runway.ts';
+import { createPollo } from './pollo.ts';
+import { createGoEnhance } from './goenhance.ts';
+import { createLocalRenderer } from './local.ts';
+
+export const PROVIDER_SLOTS = ['leonardo', 'runway', 'pollo', 'goenhance'] as const;
+export type ProviderSlot = (typeof PROVIDER_SLOTS)[number];
+export type Providers = Record<ProviderSlot, VideoProvider>;
+
+const CLIENTS: Record<ProviderSlot, (o: ClientOptions) => VideoProvider> = {
+  leonardo: createLeonardo,
+  runway: createRunway,
+  pollo: createPollo,
+  goenhance: createGoEnhance,
+};
+
+export interface ProviderDeps {
+  /** Where local renders are kept; default DATA_DIR/local-renders. */
+  renderDir?: string;
+  /** HTTP knobs for the real clients (tests: short timeouts). */
+  http?: ClientOptions['http'];
+}
+
+export function createProviders(config: Pick<Config, 'providers' | 'dataDir'>, deps: ProviderDeps = {}): Providers {
+  const renderDir = deps.renderDir ?? path.join(config.dataDir, 'local-renders');
+  const out = {} as Providers;
+  for (const slot of PROVIDER_SLOTS) {
+    const { apiKey, baseUrl } = config.providers[slot];
+    out[slot] = apiKey ? CLIENTS[slot]({ apiKey, baseUrl, http: deps.http }) : createLocalRenderer(slot, { dir: renderDir });
+  }
+  return out;
+}
+
+export { waitForJob } from './wait.ts';
