@@ -3,7 +3,7 @@
 // dist/Job.js + JobProcessor.js): a lock older than lockLifetime is taken over by another worker, so a dead
 // process's job resumes after at most lockLifetime; touch() renews the lock; a thrown error plus a `backoff`
 // strategy reschedules the job; a job can run more than once, so the runner itself must be idempotent.
-import type { Agenda, Job } from 'agenda';
+import type { Agenda, Job, JobWithId } from 'agenda';
 import type { GenerationRunner } from '../../core/api.ts';
 
 export const GENERATE_VIDEO = 'generate-video';
@@ -85,8 +85,9 @@ export function retryDelay(attempt: number, data: GenerateVideoData | undefined,
 }
 
 export function defineGenerateVideo(agenda: Agenda, o: GenerateVideoOptions, running: RunningGenerations): void {
-  agenda.on(`complete:${GENERATE_VIDEO}`, (job: Job<GenerateVideoData>) => {
-    if (job.attrs?.data?.generationId) running.completed(job.attrs.data.generationId);
+  agenda.on(`complete:${GENERATE_VIDEO}`, (job: JobWithId) => {
+    const data = job.attrs?.data as GenerateVideoData | undefined; // remote notifications carry no attrs
+    if (data?.generationId) running.completed(data.generationId);
   });
   agenda.define<GenerateVideoData>(
     GENERATE_VIDEO,

@@ -36,6 +36,8 @@ export interface JobsService {
   agenda: Agenda;
   jobQueue: AgendaJobQueue;
   running: RunningGenerations;
+  /** Late parts (GEN's runner, WEB's billing, …) wired after this service; call before start(). */
+  provide(parts: { runner?: Pick<GenerationRunner, 'run'>; tasks?: MaintenanceTasks }): void;
   start(): Promise<void>;
   stop(): Promise<void>;
   health(): Promise<'ok' | 'down'>;
@@ -64,13 +66,9 @@ export function createJobsService(o: JobsServiceOptions): JobsService {
   agenda.on('fail', (err: Error, job: { attrs: { name: string } }) => o.log.warn({ job: job.attrs?.name, err: err?.message }, 'job failed'));
 
   const running = new RunningGenerations();
-  if (o.runner) {
-    defineGenerateVideo(agenda, {
-      runner: o.runner, concurrency, lockLifetimeMs, retry: o.retry ?? JOB_DEFAULTS.retry, log: o.log,
-    }, running);
-  }
-  const deps: MaintenanceDeps = { sequelize: o.sequelize, tasks: o.tasks, timezone: o.timezone, demoRetentionDays: o.demoRetentionDays, now, log: o.log };
-  const maintenance = defineMaintenance(agenda, deps);
+  let runner = o.runner;
+  const tasks: MaintenanceTasks = { ...o.tasks };
+  const deps: MaintenanceDeps = { sequelize: o.sequelize, tasks, timezone: o.timezone, demoRetentionDays: o.demoRetentionDays, now, log: o.log };
 
   const lookup = async (ids: string[]): Promise<Map<string, GenerationInfo>> => {
     if (ids.length === 0) return new Map();
@@ -85,11 +83,22 @@ export function createJobsService(o: JobsServiceOptions): JobsService {
     agenda,
     jobQueue,
     running,
+    provide(parts) {
+      if (state !== 'idle') throw new Error('jobs: provide() after start()');
+      if (parts.runner) runner = parts.runner;
+      Object.assign(tasks, parts.tasks);
+    },
     async start() {
+      if (runner) {
+        defineGenerateVideo(agenda, {
+          runner, concurrency, lockLifetimeMs, retry: o.retry ?? JOB_DEFAULTS.retry, log: o.log,
+        }, running);
+      } else o.log.warn({}, 'no GenerationRunner wired: generate-video jobs wait in the queue');
+      const maintenance = defineMaintenance(agenda, deps);
       await agenda.start();
       if (o.schedule !== false) await scheduleMaintenance(agenda, maintenance, o.timezone);
       state = 'started';
-      o.log.info({ backend: o.selected.kind, where: o.selected.where, jobs: [...(o.runner ? ['generate-video'] : []), ...maintenance] }, 'jobs started');
+      o.log.info({ backend: o.selected.kind, where: o.selected.where, jobs: [...(runner ? ['generate-video'] : []), ...maintenance] }, 'jobs started');
     },
     async stop() {
       if (state !== 'started') return;

@@ -33,7 +33,7 @@ function startWorker(): Promise<ChildProcess> {
   });
 }
 
-const one = async <T>(sql: string, bind: unknown[] = []) =>
+const one = async <T extends object>(sql: string, bind: unknown[] = []) =>
   (await db.sequelize.query<T>(sql, { bind, type: QueryTypes.SELECT }))[0]!;
 
 it('a generation interrupted by SIGKILL finishes once after a restart', { timeout: 60_000 }, async () => {

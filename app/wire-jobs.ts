@@ -1,0 +1,52 @@
+// Wires the jobs (issue 7): Agenda on the app's PostgreSQL (or JOBS_URL: postgres or MongoDB), the JobQueue core
+// enqueues into, generate-video on GEN's runner and the recurring jobs on other areas' work. Called from the
+// jobs slot of app/compose.ts; parts wired later (core's runner, billing) are handed in with provide().
+import type { Config } from './config.ts';
+import type { Infra } from './infra-setup.ts';
+import type { Logger } from './logger.ts';
+import type { GenerationRunner } from '../core/api.ts';
+import type { JobQueue } from '../core/ports.ts';
+import { selectBackend } from '../infra/jobs/backend.ts';
+import { createJobsService } from '../infra/jobs/jobs-service.ts';
+import type { QueueItem } from '../infra/jobs/job-queue.ts';
+import type { MaintenanceTasks } from '../infra/jobs/maintenance.ts';
+
+export interface JobsWiring {
+  jobQueue: JobQueue;
+  /** For /admin queue: queued and running generation jobs (id, user, provider/stage, age). */
+  listQueue(): Promise<QueueItem[]>;
+  /** Hand over parts wired after the jobs slot; call before start(). */
+  provide(parts: { runner?: Pick<GenerationRunner, 'run'>; tasks?: MaintenanceTasks }): void;
+  start(): Promise<void>;
+  /** Drains running generations for a few seconds, then hands the rest back to the queue (unlocked). */
+  stop(): Promise<void>;
+  health(): Promise<'ok' | 'down'>;
+}
+
+export function wireJobs(opts: {
+  config: Config;
+  infra: Infra;
+  log: Logger;
+  runner?: Pick<GenerationRunner, 'run'>;
+  tasks?: MaintenanceTasks;
+}): JobsWiring {
+  const { config, infra, log } = opts;
+  const selected = selectBackend({ jobsUrl: config.jobsUrl, databaseUrl: infra.databaseUrl });
+  const svc = createJobsService({
+    selected,
+    sequelize: infra.sequelize,
+    runner: opts.runner,
+    tasks: opts.tasks ?? {},
+    timezone: config.timezone,
+    demoRetentionDays: config.demoMediaRetentionDays,
+    log: log.child({ part: 'jobs' }),
+  });
+  return {
+    jobQueue: svc.jobQueue,
+    listQueue: () => svc.jobQueue.listQueue(),
+    provide: (parts) => svc.provide(parts),
+    start: () => svc.start(),
+    stop: () => svc.stop(),
+    health: () => svc.health(),
+  };
+}
