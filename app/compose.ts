@@ -38,7 +38,11 @@ export async function composeApp(config: Config, log: Logger): Promise<App> {
   health.providers = () => media.providerHealth();
   // ── core (issue 3)
   // ── jobs (issue 7): core enqueues into jobs.jobQueue; the runner and billing's jobs arrive via jobs.provide()
-  const jobs = wireJobs({ config, infra, log });
+  const jobs = wireJobs({
+    config, infra, log,
+    // Probing every minute; LEDGER's ProviderHealth should record the outcome (swap in its checker when wired).
+    tasks: { deleteMedia: (key) => media.mediaStore.delete(key), checkProviders: () => media.providerHealth() },
+  });
   health.jobs = () => jobs.health();
   stoppers.push(() => jobs.stop());
   // ── chat adapters (issue 5)
