@@ -48,8 +48,6 @@ export interface CheckoutInput {
   orderResultUrl: string; // browser POST of the result (must differ from ReturnURL)
   clientBackUrl: string;
   now: Date;
-  /** Monthly periodic credit-card charge for subscriptions (AioCheckOut V5 periodic fields). */
-  periodic?: { periodReturnUrl: string; execTimes: number };
 }
 
 /** The signed AioCheckOut V5 fields. */
@@ -65,29 +63,11 @@ export function checkoutFields(cfg: EcpayConfig, input: CheckoutInput): Record<s
     ReturnURL: input.returnUrl,
     OrderResultURL: input.orderResultUrl,
     ClientBackURL: input.clientBackUrl,
-    ChoosePayment: input.periodic ? 'Credit' : 'ALL',
+    ChoosePayment: 'ALL',
     EncryptType: '1',
   };
-  if (input.periodic) {
-    Object.assign(fields, {
-      PeriodAmount: String(input.amountTwd), PeriodType: 'M', Frequency: '1',
-      ExecTimes: String(input.periodic.execTimes), PeriodReturnURL: input.periodic.periodReturnUrl,
-    });
-  }
   fields.CheckMacValue = checkMacValue(fields, cfg.hashKey, cfg.hashIv);
   return fields;
-}
-
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-/** An HTML page that posts the form to ECPay at once (ECPay requires a browser form submit, not an iframe). */
-export function autoSubmitForm(cfg: EcpayConfig, fields: Record<string, string>, nonce: string): string {
-  const inputs = Object.entries(fields)
-    .map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`).join('');
-  return `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>ECPay</title></head>` +
-    `<body><form id="f" method="post" action="${escapeHtml(cfg.baseUrl)}/Cashier/AioCheckOut/V5">${inputs}` +
-    `<noscript><button type="submit">Continue to ECPay</button></noscript></form>` +
-    `<script nonce="${nonce}">document.getElementById('f').submit()</script></body></html>`;
 }
 
 export type CallbackVerdict =

@@ -1,0 +1,72 @@
+// Wires the web side (issue 6): sessions and magic links, billing with ECPay and Paddle, the REST API, payment
+// callbacks, hardening and the built Svelte app. Called from the web slot of app/compose.ts.
+import type { Server } from '@hapi/hapi';
+import type { AccountService, GenerationService, Ledger } from '../core/api.ts';
+import { BillingService } from '../core/billing/billing-service.ts';
+import type { PaymentGateway, PaymentMethod } from '../core/billing/ports.ts';
+import { systemClock, type Clock, type Notifier } from '../core/ports.ts';
+import { SqlBillingRepo } from '../infra/db/billing-repo.ts';
+import { ecpayGateway, paddleGateway } from '../infra/payments/gateways.ts';
+import { createPaddleClient } from '../infra/payments/paddle.ts';
+import { JwtMagicLinks } from '../web/auth/magic-links.ts';
+import { registerSession } from '../web/auth/session.ts';
+import { TokenSigner } from '../web/auth/tokens.ts';
+import { apiRoutes } from '../web/routes/api.ts';
+import { appRoutes } from '../web/routes/app-static.ts';
+import { authRoutes } from '../web/routes/auth.ts';
+import { checkoutRoutes } from '../web/routes/checkout.ts';
+import { mapErrors } from '../web/routes/errors.ts';
+import { harden } from '../web/routes/hardening.ts';
+import { paymentRoutes } from '../web/routes/payments.ts';
+import type { Config } from './config.ts';
+import type { Infra } from './infra-setup.ts';
+import type { Logger } from './logger.ts';
+
+export interface WebParts {
+  ledger?: Ledger;
+  accounts?: Pick<AccountService, 'byUserId' | 'targets'>;
+  notifier?: Notifier;
+  generations?: Pick<GenerationService, 'list' | 'get'>;
+  providersHealth?: () => Promise<Record<string, boolean>>;
+  clock?: Clock;
+  /** Where the built app lives (tests may point elsewhere). */
+  appDist?: string;
+}
+
+export interface WebWiring {
+  billing: BillingService;
+  links: JwtMagicLinks;
+}
+
+export async function wireWeb(server: Server, config: Config, infra: Pick<Infra, 'sequelize' | 'redis'>, log: Logger, jwtSecret: string, parts: WebParts = {}): Promise<WebWiring> {
+  const missing = (what: string) => () => { throw new Error(`${what} is not wired yet`); };
+  const ledger = parts.ledger ?? (new Proxy({}, { get: (_t, name) => missing(`Ledger.${String(name)}`) }) as Ledger);
+  const accounts = parts.accounts ?? { byUserId: async () => null, targets: async () => [] };
+  const notifier = parts.notifier ?? { push: async (target, replies) => log.info({ platform: target.platform, replies: replies.length }, 'notice (no notifier wired)') };
+  if (!parts.ledger || !parts.accounts || !parts.notifier) log.warn('web: ledger, accounts or notifier not wired; payments cannot be fulfilled yet');
+
+  const secure = config.env === 'production' || config.publicBaseUrl.startsWith('https://');
+  const signer = new TokenSigner(jwtSecret);
+  const links = new JwtMagicLinks(signer, infra.sequelize, config.publicBaseUrl);
+  const repo = new SqlBillingRepo(infra.sequelize);
+  const gateways: Partial<Record<PaymentMethod, PaymentGateway>> = { ecpay: ecpayGateway(config.ecpay, config.publicBaseUrl) };
+  if (config.paddle.apiKey) {
+    gateways.paddle = paddleGateway(createPaddleClient({ apiKey: config.paddle.apiKey, apiBase: config.paddle.apiBase }), (o, id) => repo.setExternalId(o, id));
+  }
+  const billing = new BillingService({ repo, ledger, notifier, accounts, clock: parts.clock ?? systemClock, timezone: config.timezone, gateways, links, log });
+
+  await harden(server, { secure, perMinute: config.rateLimits.ipPerMinute, redis: infra.redis });
+  registerSession(server, signer, { secure });
+  mapErrors(server);
+  const deps = {
+    db: infra.sequelize, billing, repo, ledger, accounts, generations: parts.generations, links, signer, ecpay: config.ecpay,
+    paddleWebhookSecret: config.paddle.webhookSecret, providersHealth: parts.providersHealth ?? (async () => ({})),
+    secureCookies: secure, telegramUsername: config.telegram?.username, lineBasicId: config.line?.basicId, log,
+  };
+  authRoutes(server, deps);
+  apiRoutes(server, deps);
+  checkoutRoutes(server, deps);
+  paymentRoutes(server, deps);
+  await appRoutes(server, parts.appDist);
+  return { billing, links };
+}

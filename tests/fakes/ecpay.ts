@@ -1,0 +1,83 @@
+// A local fake of ECPay AIO (stage): accepts the AioCheckOut V5 form (checking its CheckMacValue), shows a pay
+// page, and on "pay" POSTs the signed ReturnURL callback server-to-server (retrying like ECPay until `1|OK`),
+// then sends the browser to OrderResultURL with an auto-posting form. Formats: api-contracts.md §9.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { checkMacValue, verifyCheckMacValue } from '../../infra/payments/ecpay.ts';
+
+export interface FakeEcpay {
+  url: string;
+  /** Checkout forms received, by MerchantTradeNo. */
+  orders: Map<string, Record<string, string>>;
+  /** Every callback reply the merchant gave (body text). */
+  replies: string[];
+  /** A signed ReturnURL callback body for an order, with any field overridden. */
+  callbackBody(order: Record<string, string>, overrides?: Record<string, string>): string;
+  close(): Promise<void>;
+}
+
+const page = (title: string, body: string) =>
+  `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${title}</title></head><body style="font-family:sans-serif;padding:1rem">${body}</body></html>`;
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const readBody = (req: http.IncomingMessage) => new Promise<string>((resolve) => {
+  let b = '';
+  req.setEncoding('utf8');
+  req.on('data', (c) => (b += c));
+  req.on('end', () => resolve(b));
+});
+
+export async function startFakeEcpay(keys = { merchantId: '3002607', hashKey: 'pwFHCqoQZGmho4w6', hashIv: 'EkRm7iFT261dpevs' }): Promise<FakeEcpay> {
+  const orders = new Map<string, Record<string, string>>();
+  const replies: string[] = [];
+  let tradeSeq = 0;
+
+  const callbackBody = (order: Record<string, string>, overrides: Record<string, string> = {}) => {
+    const p: Record<string, string> = {
+      MerchantID: order.MerchantID!, MerchantTradeNo: order.MerchantTradeNo!, StoreID: '', RtnCode: '1', RtnMsg: '交易成功',
+      TradeNo: `2511${String(++tradeSeq).padStart(12, '0')}`, TradeAmt: order.TotalAmount!, PaymentDate: order.MerchantTradeDate!,
+      PaymentType: 'Credit_CreditCard', PaymentTypeChargeFee: '5', TradeDate: order.MerchantTradeDate!, SimulatePaid: '0',
+      CustomField1: '', CustomField2: '', CustomField3: '', CustomField4: '', ...overrides,
+    };
+    p.CheckMacValue = checkMacValue(p, keys.hashKey, keys.hashIv);
+    return new URLSearchParams(p).toString();
+  };
+
+  const server = http.createServer(async (req, res) => {
+    const body = await readBody(req);
+    const form = Object.fromEntries(new URLSearchParams(body));
+    const html = (status: number, s: string) => { res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' }); res.end(s); };
+    if (req.method === 'POST' && req.url === '/Cashier/AioCheckOut/V5') {
+      const required = ['MerchantID', 'MerchantTradeNo', 'MerchantTradeDate', 'PaymentType', 'TotalAmount', 'TradeDesc', 'ItemName', 'ReturnURL', 'ChoosePayment', 'EncryptType'];
+      const missing = required.filter((k) => !form[k]);
+      if (missing.length || form.MerchantID !== keys.merchantId || !verifyCheckMacValue(form, keys) || !/^\d+$/.test(form.TotalAmount!)) {
+        return html(400, page('Error', `<p id="error">10200073 CheckMacValue Error ${esc(missing.join(','))}</p>`));
+      }
+      orders.set(form.MerchantTradeNo!, form);
+      return html(200, page('ECPay (fake)', `<h1>綠界 ECPay</h1><p id="amount">NT$ ${esc(form.TotalAmount!)}</p><p>${esc(form.ItemName!)}</p>
+        <form method="post" action="/fake/pay"><input type="hidden" name="MerchantTradeNo" value="${esc(form.MerchantTradeNo!)}">
+        <button id="pay" type="submit">Pay</button></form>`));
+    }
+    if (req.method === 'POST' && req.url === '/fake/pay') {
+      const order = orders.get(form.MerchantTradeNo ?? '');
+      if (!order) return html(404, page('Error', 'unknown order'));
+      const cb = callbackBody(order);
+      // ECPay re-sends until it reads `1|OK`; a few quick tries are enough here.
+      for (let i = 0; i < 3; i++) {
+        const r = await fetch(order.ReturnURL!, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: cb }).catch(() => null);
+        const text = r ? await r.text() : 'network error';
+        replies.push(text);
+        if (text === '1|OK') break;
+      }
+      const result = new URLSearchParams(cb);
+      const inputs = [...result].map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v)}">`).join('');
+      return html(200, page('Redirecting', `<form id="r" method="post" action="${esc(order.OrderResultURL ?? order.ClientBackURL ?? '')}">${inputs}</form><script>document.getElementById('r').submit()</script>`));
+    }
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    orders, replies, callbackBody,
+    close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
+  };
+}

@@ -1,0 +1,33 @@
+// Signed tokens with jose (HS256): single-use magic links from chat (15 min) and the web session (7 days).
+import crypto from 'node:crypto';
+import { SignJWT, jwtVerify } from 'jose';
+
+const ISSUER = 'vidgo';
+export const LINK_TTL_S = 15 * 60;
+export const SESSION_TTL_S = 7 * 24 * 3600;
+
+export class TokenSigner {
+  private readonly key: Uint8Array;
+  constructor(secret: string) {
+    this.key = new TextEncoder().encode(secret);
+  }
+
+  sign(userId: string, aud: 'link' | 'session', ttlS: number, extra: Record<string, string> = {}): Promise<string> {
+    return new SignJWT(extra)
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer(ISSUER).setAudience(aud).setSubject(userId)
+      .setJti(crypto.randomUUID()).setIssuedAt().setExpirationTime(`${ttlS}s`)
+      .sign(this.key);
+  }
+
+  /** The verified claims, or null for a bad, expired or wrong-audience token. */
+  async verify(token: string, aud: 'link' | 'session'): Promise<{ sub: string; jti: string; exp: number; path?: string } | null> {
+    try {
+      const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, audience: aud, algorithms: ['HS256'] });
+      if (!payload.sub || !payload.jti || !payload.exp) return null;
+      return { sub: payload.sub, jti: payload.jti, exp: payload.exp, path: typeof payload.path === 'string' ? payload.path : undefined };
+    } catch {
+      return null;
+    }
+  }
+}

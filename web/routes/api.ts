@@ -1,0 +1,67 @@
+// Read-only REST for the web app under /api/v1 (session cookie): plans, packs, me, points, gallery, showcase, status.
+import Boom from '@hapi/boom';
+import Joi from 'joi';
+import { QueryTypes } from 'sequelize';
+import type { Request, Server } from '@hapi/hapi';
+import { userOf, type WebDeps } from './web-deps.ts';
+
+const noQuery = { query: Joi.object({}) };
+
+export function apiRoutes(server: Server, d: WebDeps) {
+  const get = (path: string, handler: (request: Request) => Promise<unknown>, validate: object = noQuery, auth: string | false = 'session') =>
+    server.route({ method: 'GET', path, options: { auth, validate }, handler: (request) => handler(request) });
+
+  get('/api/v1/plans', async () => ({ plans: await d.billing.plans() }), noQuery, false);
+  get('/api/v1/packs', async () => ({ packs: await d.billing.packs() }), noQuery, false);
+  get('/api/v1/status', async () => ({ providers: await d.providersHealth().catch(() => ({})) }), noQuery, false);
+
+  get('/api/v1/me', async (request) => {
+    const userId = userOf(request);
+    const [account, targets, plan] = await Promise.all([d.accounts.byUserId(userId), d.accounts.targets(userId), d.repo.currentPlan(userId)]);
+    if (!account) throw Boom.unauthorized();
+    return {
+      userId, locale: account.locale, tier: plan.slug, planName: plan.name, planEnds: plan.endDate, autoRenew: plan.autoRenew,
+      linked: targets.map((t) => ({ platform: t.platform })),
+    };
+  });
+
+  get('/api/v1/points', async (request) => ({ balance: await d.ledger.balance(userOf(request)) }));
+  get('/api/v1/points/history', async (request) => ({
+    entries: await d.ledger.history(userOf(request), { limit: request.query.limit as number, before: request.query.before as number | undefined }),
+  }), { query: Joi.object({ limit: Joi.number().integer().min(1).max(100).default(20), before: Joi.number().integer().min(1) }) });
+
+  get('/api/v1/generations', async (request) => {
+    const { limit, offset } = request.query as { limit: number; offset: number };
+    if (!d.generations) return { items: [], total: 0, limit, offset };
+    return { ...(await d.generations.list(userOf(request), { limit, offset })), limit, offset };
+  }, { query: Joi.object({ limit: Joi.number().integer().min(1).max(50).default(12), offset: Joi.number().integer().min(0).max(100_000).default(0) }) });
+
+  get('/api/v1/generations/{id}', async (request) => {
+    const item = d.generations ? await d.generations.get(userOf(request), request.params.id as string) : null;
+    if (!item) throw Boom.notFound();
+    return item;
+  }, { params: Joi.object({ id: Joi.string().guid().required() }), query: Joi.object({}) });
+
+  get('/api/v1/showcase', async (request) => {
+    const userId = userOf(request);
+    const [plan, plans, styles] = await Promise.all([
+      d.repo.currentPlan(userId), d.billing.plans(),
+      d.db.query<{ id: string; name: string; sample_url: string | null }>('SELECT id, name, sample_url FROM showcase_styles ORDER BY sort_order', { type: QueryTypes.SELECT }),
+    ]);
+    const access = plans.find((p) => p.slug === plan.slug)?.features.style_access ?? false;
+    return {
+      styleAccess: access,
+      styles: styles.map((s) => ({
+        id: s.id, name: s.name, sampleUrl: s.sample_url,
+        telegram: d.telegramUsername ? `https://t.me/${d.telegramUsername}?start=style_${s.id}` : null,
+        line: d.lineBasicId ? `https://line.me/R/oaMessage/${encodeURIComponent(d.lineBasicId)}/?${encodeURIComponent(`/style ${s.id} `)}` : null,
+      })),
+    };
+  });
+
+  get('/api/v1/orders/{number}', async (request) => {
+    const o = await d.billing.order(userOf(request), request.params.number as string);
+    return { orderNumber: o.orderNumber, status: o.status, kind: o.kind, itemName: o.itemName, amountMinor: o.amountMinor, currency: o.currency,
+      invoiceNumber: o.invoiceNumber, subscriptionEnd: o.subscriptionEnd, points: o.packPoints };
+  }, { params: Joi.object({ number: Joi.string().pattern(/^[A-Za-z0-9]{1,20}$/).required() }), query: Joi.object({}) });
+}

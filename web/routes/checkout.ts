@@ -1,0 +1,28 @@
+// POST /api/v1/checkout: creates an order and answers what the browser does next (post a form to ECPay, or go to
+// Paddle's hosted checkout). Cookie-authenticated and state-changing, so it needs the CSRF header (crumb).
+import Joi from 'joi';
+import type { Server } from '@hapi/hapi';
+import { userOf, type WebDeps } from './web-deps.ts';
+
+export function checkoutRoutes(server: Server, d: WebDeps) {
+  server.route({
+    method: 'POST',
+    path: '/api/v1/checkout',
+    options: {
+      auth: 'session',
+      plugins: { crumb: { restful: true } },
+      validate: {
+        payload: Joi.object({
+          kind: Joi.string().valid('plan', 'pack').required(),
+          slug: Joi.string().pattern(/^[a-z0-9-]{1,50}$/).required(),
+          method: Joi.string().valid('ecpay', 'paddle').required(),
+        }),
+      },
+    },
+    handler: async (request) => {
+      const { kind, slug, method } = request.payload as { kind: 'plan' | 'pack'; slug: string; method: 'ecpay' | 'paddle' };
+      const { order, start } = await d.billing.checkout(userOf(request), { kind, slug }, method);
+      return { orderNumber: order.orderNumber, amountMinor: order.amountMinor, currency: order.currency, next: start };
+    },
+  });
+}

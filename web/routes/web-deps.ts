@@ -1,0 +1,28 @@
+// What the web routes are given by app/wire-web.ts.
+import type { AccountService, GenerationService, Ledger } from '../../core/api.ts';
+import type { BillingService } from '../../core/billing/billing-service.ts';
+import type { BillingRepo } from '../../core/billing/ports.ts';
+import type { EcpayConfig } from '../../infra/payments/ecpay.ts';
+import type { JwtMagicLinks } from '../auth/magic-links.ts';
+import type { TokenSigner } from '../auth/tokens.ts';
+import type { Sequelize } from 'sequelize';
+
+export interface WebDeps {
+  db: Sequelize;
+  billing: BillingService;
+  repo: BillingRepo;
+  ledger: Ledger;
+  accounts: Pick<AccountService, 'byUserId' | 'targets'>;
+  generations?: Pick<GenerationService, 'list' | 'get'>;
+  links: JwtMagicLinks;
+  signer: TokenSigner;
+  ecpay: EcpayConfig;
+  paddleWebhookSecret?: string;
+  providersHealth: () => Promise<Record<string, boolean>>;
+  secureCookies: boolean;
+  telegramUsername?: string;
+  lineBasicId?: string;
+  log: { info(o: object, m: string): void; warn(o: object, m: string): void; error(o: object, m: string): void };
+}
+
+export const userOf = (request: { auth: { credentials: unknown } }) => (request.auth.credentials as { userId: string }).userId;
