@@ -1,6 +1,7 @@
 // The ends of a generation: money settled (commit on success, release otherwise) and one final message with a
 // receipt. Each step is idempotent, so a resumed run may call any of them again.
 import type { Reply } from '../model.ts';
+import { LedgerError } from '../ledger/errors.ts';
 import { msg, type GenerationRow } from './types.ts';
 import { text, type GenerationDeps } from './deps.ts';
 
@@ -21,11 +22,24 @@ export async function settleMoney(d: GenerationDeps, gen: GenerationRow): Promis
   if (!gen.reservationId) return;
   if (gen.status === 'succeeded') {
     if (gen.chargeSplit) return;
-    const r = await d.ledger.commit(gen.reservationId);
-    gen.chargeSplit = r.split;
-    await d.store.update(gen.id, { chargeSplit: r.split });
+    let split: GenerationRow['chargeSplit'];
+    try {
+      split = (await d.ledger.commit(gen.reservationId)).split;
+    } catch (err) {
+      // The hold expired and the cleanup gave the points back first: the video is free, never charged twice.
+      if (!(err instanceof LedgerError && err.code === 'already_released')) throw err;
+      d.log.warn({ id: gen.id, reservationId: gen.reservationId }, 'reservation released before commit; not charged');
+      split = {};
+    }
+    gen.chargeSplit = split;
+    await d.store.update(gen.id, { chargeSplit: split });
   } else if (gen.status === 'failed' || gen.status === 'canceled') {
-    await d.ledger.release(gen.reservationId, gen.status === 'failed' ? 'generation_failed' : 'generation_canceled');
+    try {
+      await d.ledger.release(gen.reservationId, gen.status === 'failed' ? 'generation_failed' : 'generation_canceled');
+    } catch (err) {
+      if (!(err instanceof LedgerError && err.code === 'already_committed')) throw err;
+      d.log.warn({ id: gen.id, reservationId: gen.reservationId }, 'reservation of an unfinished generation was committed');
+    }
   }
 }
 

@@ -168,7 +168,8 @@ export interface GenerationSettings {
 export const DEFAULT_SETTINGS: GenerationSettings = {
   pollIntervalMs: 5_000,
   stepTimeoutMs: 600_000,
-  stuckAfterMs: 3 * 3600_000,
+  // Below SqlLedger's 2 h hold, so a stuck generation is refunded by us (with a message) before the hold expires.
+  stuckAfterMs: 100 * 60_000,
   progressEveryMs: 5_000,
   watermarkText: 'VidGo Demo',
 };
