@@ -22,6 +22,10 @@ export function createS3Store(s3: S3Settings, opts: { tmpDir?: string; presignSe
     region: s3.region,
     endpoint: s3.endpoint,
     forcePathStyle: s3.forcePathStyle,
+    // Checksums only when an operation requires them: streamed bodies otherwise go out aws-chunked with trailing
+    // CRC32, which S3-protocol servers other than AWS (s3rver, older MinIO) store verbatim.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
     credentials: s3.accessKeyId && s3.secretAccessKey ? { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } : undefined,
   });
   const Bucket = s3.bucket;
