@@ -1,0 +1,65 @@
+// Discord transport: the route answers every interaction with a deferred reply (type 5) at once; this edits
+// that reply (PATCH /webhooks/{app}/{token}/messages/@original) with the answer, then with progress and the
+// finished video. Interaction tokens die after 15 minutes: later pushes go to the channel with the bot token.
+// Source: api-contracts.md §8 (receiving-and-responding.mdx).
+import { REST, Routes, type APIInteraction } from 'discord.js';
+import type { Reply, ReplyTarget } from '../../core/model.ts';
+import type { Translator } from '../../infra/i18n.ts';
+import type { BotCore } from '../bot-core.ts';
+import type { PlatformSender } from '../notifier-hub.ts';
+import { fromInteraction } from './inbound.ts';
+import { renderDiscord, type DiscordMessage } from './render.ts';
+
+const TOKEN_LIFE_MS = 14 * 60_000; // a minute short of Discord's 15, so a slow edit still lands
+
+export interface DiscordAdapterDeps {
+  rest: REST;
+  core: BotCore;
+  t: Translator;
+  hasBotToken: boolean;
+  log: { warn(o: object, m: string): void };
+  now?: () => number;
+}
+
+/** DISCORD_API_BASE is ".../api/v10"; discord.js REST wants the base and the version apart. */
+export function createDiscordRest(apiBase: string, botToken?: string): REST {
+  const m = /^(.*)\/v(\d+)\/?$/.exec(apiBase);
+  const rest = new REST({ api: m ? m[1]! : apiBase, version: m ? m[2]! : '10' });
+  return botToken ? rest.setToken(botToken) : rest;
+}
+
+export class DiscordAdapter implements PlatformSender {
+  private readonly now: () => number;
+  constructor(private readonly d: DiscordAdapterDeps) {
+    this.now = d.now ?? Date.now;
+  }
+
+  async handleInteraction(i: APIInteraction): Promise<void> {
+    const event = fromInteraction(i, this.now());
+    if (!event) return;
+    const res = await this.d.core.respond(event);
+    const limit = 'attachment_size_limit' in i && typeof i.attachment_size_limit === 'number' ? i.attachment_size_limit : undefined;
+    await this.editOriginal(i.application_id, i.token, await renderDiscord(this.d.t, res.locale, res.replies, limit));
+  }
+
+  async push(target: ReplyTarget, replies: Reply[]): Promise<void> {
+    const h = target.handle;
+    const msg = await renderDiscord(this.d.t, target.locale, replies);
+    if (h?.interactionToken && h.applicationId && this.now() - Number(h.issuedAt ?? 0) < TOKEN_LIFE_MS) {
+      await this.editOriginal(h.applicationId, h.interactionToken, msg);
+      return;
+    }
+    if (replies.every((r) => r.kind === 'progress')) return; // no live message to edit: skip, the video follows
+    if (!this.d.hasBotToken) {
+      this.d.log.warn({ channel: target.chatId }, 'discord interaction expired and no bot token: push dropped');
+      return;
+    }
+    await this.d.rest.post(Routes.channelMessages(target.chatId), { body: msg.body, ...(msg.files.length ? { files: msg.files } : {}) });
+  }
+
+  private async editOriginal(applicationId: string, token: string, msg: DiscordMessage): Promise<void> {
+    await this.d.rest.patch(Routes.webhookMessage(applicationId, token, '@original'), {
+      body: msg.body, auth: false, ...(msg.files.length ? { files: msg.files } : {}),
+    });
+  }
+}

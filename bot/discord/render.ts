@@ -1,0 +1,56 @@
+// Reply[] → one Discord message body (content + button rows) and at most one file. Files go as multipart
+// (files[n] + payload_json) up to the 10 MiB default upload limit, else the video is a link (api-contracts.md §8).
+import fs from 'node:fs/promises';
+import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent } from 'discord.js';
+import type { Choice, Locale, Reply } from '../../core/model.ts';
+import type { Translator } from '../../infra/i18n.ts';
+
+export const DISCORD_UPLOAD_LIMIT = 10 * 1024 * 1024;
+const CONTENT_MAX = 2000;
+
+export interface DiscordMessage {
+  body: { content: string; components: APIActionRowComponent<APIButtonComponent>[]; attachments?: { id: number; filename: string }[] };
+  files: { name: string; data: Buffer; contentType: string }[];
+}
+
+function rows(t: Translator, locale: Locale, choices: Choice[]): APIActionRowComponent<APIButtonComponent>[] {
+  const buttons: APIButtonComponent[] = choices.slice(0, 25).map((c) => {
+    const label = t.t(locale, c.label).slice(0, 80);
+    return c.url
+      ? { type: ComponentType.Button, style: ButtonStyle.Link, label, url: c.url }
+      : { type: ComponentType.Button, style: ButtonStyle.Primary, label, custom_id: c.command.slice(0, 100) };
+  });
+  const out: APIActionRowComponent<APIButtonComponent>[] = [];
+  for (let i = 0; i < buttons.length; i += 5) out.push({ type: ComponentType.ActionRow, components: buttons.slice(i, i + 5) });
+  return out;
+}
+
+export async function renderDiscord(t: Translator, locale: Locale, replies: Reply[], uploadLimit = DISCORD_UPLOAD_LIMIT): Promise<DiscordMessage> {
+  const lines: string[] = [];
+  const choices: Choice[] = [];
+  const files: DiscordMessage['files'] = [];
+  for (const r of replies) {
+    if (r.kind === 'text') {
+      lines.push(t.t(locale, r.message));
+      if (r.choices) choices.push(...r.choices);
+    } else if (r.kind === 'progress') {
+      lines.push(`${t.t(locale, r.message)} (${Math.round(r.percent)}%)`);
+    } else if (r.kind === 'link') {
+      lines.push(t.t(locale, r.message));
+      choices.push({ label: r.label, command: '', url: r.url });
+    } else {
+      lines.push(`${t.t(locale, r.caption)}\n${r.galleryUrl}`);
+      if (r.localPath && r.sizeBytes <= uploadLimit && !files.length) {
+        files.push({ name: `vidgo-${r.generationId.slice(0, 8)}.mp4`, data: await fs.readFile(r.localPath), contentType: 'video/mp4' });
+      } else {
+        lines.push(t.t(locale, { key: 'bot.video.ready_link', params: { url: r.videoUrl } }));
+      }
+      if (r.choices) choices.push(...r.choices);
+    }
+  }
+  const content = lines.join('\n\n').slice(0, CONTENT_MAX);
+  return {
+    body: { content, components: rows(t, locale, choices), ...(files.length ? { attachments: files.map((f, id) => ({ id, filename: f.name })) } : {}) },
+    files,
+  };
+}

@@ -1,0 +1,91 @@
+// LINE transport: answers each event with its reply token (free, at once), shows the loading animation while a
+// video is made, and pushes later messages (finished video) with X-Line-Retry-Key so a retried push is sent once.
+// A push refused with 429 (monthly quota or rate) is kept in chat_outbox and goes out with the user's next reply.
+// Sources: api-contracts.md §6; developers.line.biz reference (push, reply, loading animation, retry key).
+import { HTTPFetchError, type messagingApi, type webhook } from '@line/bot-sdk';
+import type { Reply, ReplyTarget } from '../../core/model.ts';
+import type { SharedState } from '../../core/ports.ts';
+import type { SqlChatStore } from '../../infra/db/chat-store.ts';
+import type { Translator } from '../../infra/i18n.ts';
+import { uuidFromKey, type BotCore } from '../bot-core.ts';
+import type { PlatformSender } from '../notifier-hub.ts';
+import { fromLineEvent } from './inbound.ts';
+import { LINE_MAX_MESSAGES, renderLine } from './render.ts';
+
+export interface LineAdapterDeps {
+  client: messagingApi.MessagingApiClient;
+  core: BotCore;
+  t: Translator;
+  store: SqlChatStore;
+  state: SharedState;
+  log: { warn(o: object, m: string): void; error(o: object, m: string): void };
+}
+
+const CHECK_VIDEO = { label: { key: 'bot.choice.check_video' }, command: '/status' };
+const LANG_TTL_MS = 24 * 3600_000;
+
+export class LineAdapter implements PlatformSender {
+  constructor(private readonly d: LineAdapterDeps) {}
+
+  /** One verified, deduplicated webhook event. */
+  async handleEvent(ev: webhook.Event): Promise<void> {
+    const inbound = fromLineEvent(ev);
+    if (!inbound) return;
+    const { event, replyToken, oneOnOneUserId } = inbound;
+    if (oneOnOneUserId) event.platformLocale = await this.profileLanguage(oneOnOneUserId, event.kind === 'follow');
+    const res = await this.d.core.respond(event);
+    const messages = renderLine(this.d.t, res.locale, res.replies, res.pending ? [CHECK_VIDEO] : []);
+    if (replyToken) {
+      // Messages a push could not deliver (quota) ride along with this free reply, oldest first.
+      const kept = await this.d.store.pending('line', event.chatId);
+      const room = LINE_MAX_MESSAGES - messages.length;
+      const taken: number[] = [];
+      const carry: messagingApi.Message[] = [];
+      for (const k of kept) {
+        if (carry.length + k.messages.length > room) break;
+        carry.push(...(k.messages as messagingApi.Message[]));
+        taken.push(k.id);
+      }
+      await this.d.client.replyMessage({ replyToken, messages: [...carry, ...messages] });
+      await this.d.store.delivered(taken);
+    }
+    if (res.pending && oneOnOneUserId) await this.loading(oneOnOneUserId);
+  }
+
+  async push(target: ReplyTarget, replies: Reply[], opts: { idempotencyKey?: string }): Promise<void> {
+    // Progress is shown with the free loading animation, never with a (counted) push.
+    if (replies.every((r) => r.kind === 'progress')) {
+      if (target.chatId === target.platformUserId) await this.loading(target.chatId);
+      return;
+    }
+    const messages = renderLine(this.d.t, target.locale, replies.filter((r) => r.kind !== 'progress'));
+    const key = opts.idempotencyKey ?? `push:${crypto.randomUUID()}`;
+    try {
+      await this.d.client.pushMessage({ to: target.chatId, messages }, await uuidFromKey(key));
+    } catch (err) {
+      // 409: this retry key was already accepted, i.e. the message went out before.
+      if (err instanceof HTTPFetchError && err.status === 409) return;
+      if (err instanceof HTTPFetchError && err.status === 429) {
+        this.d.log.warn({ chat: target.chatId }, 'LINE push refused (429): kept for the next reply');
+        await this.d.store.keep('line', target.chatId, messages, key);
+        return;
+      }
+      throw err;
+    }
+  }
+
+  private async loading(userId: string): Promise<void> {
+    await this.d.client.showLoadingAnimation({ chatId: userId, loadingSeconds: 60 })
+      .catch((err) => this.d.log.warn({ err: String(err) }, 'LINE loading animation failed'));
+  }
+
+  /** The profile's language, cached for a day (one profile call per user and day, not per message). */
+  private async profileLanguage(userId: string, fresh: boolean): Promise<string | undefined> {
+    const key = `line:lang:${userId}`;
+    const cached = fresh ? null : await this.d.state.get(key);
+    if (cached !== null) return cached || undefined;
+    const lang = await this.d.client.getProfile(userId).then((p) => p.language ?? '', () => '');
+    await this.d.state.set(key, lang, LANG_TTL_MS);
+    return lang || undefined;
+  }
+}

@@ -1,0 +1,54 @@
+// Reply[] → LINE messages. Video needs https originalContentUrl (mp4) + previewImageUrl (JPEG ≤1 MB); a reply
+// carries at most 5 messages; choices become quick-reply buttons (postback data = the command, label ≤20 chars).
+// Source: api-contracts.md §6 (LINE Messaging API reference).
+import type { messagingApi } from '@line/bot-sdk';
+import type { Choice, Locale, Reply } from '../../core/model.ts';
+import type { Translator } from '../../infra/i18n.ts';
+import { isPublicHttps } from '../bot-core.ts';
+
+type Message = messagingApi.Message;
+type QuickReplyItem = messagingApi.QuickReplyItem;
+export const LINE_MAX_MESSAGES = 5;
+
+const label20 = (s: string) => (s.length > 20 ? `${s.slice(0, 19)}…` : s);
+
+function item(t: Translator, locale: Locale, c: Choice): QuickReplyItem {
+  const label = t.t(locale, c.label);
+  if (c.url) return { type: 'action', action: { type: 'uri', label: label20(label), uri: c.url } };
+  return { type: 'action', action: { type: 'postback', label: label20(label), data: c.command, displayText: label } };
+}
+
+export function renderLine(t: Translator, locale: Locale, replies: Reply[], extra: Choice[] = []): Message[] {
+  const out: Message[] = [];
+  const choices: Choice[] = [];
+  for (const r of replies) {
+    if (r.kind === 'text' || r.kind === 'progress') {
+      out.push({ type: 'text', text: t.t(locale, r.message) });
+      if (r.kind === 'text' && r.choices) choices.push(...r.choices);
+    } else if (r.kind === 'link') {
+      out.push({ type: 'text', text: `${t.t(locale, r.message)}\n${r.url}` });
+      choices.push({ label: r.label, command: '', url: r.url });
+    } else if (r.kind === 'video') {
+      if (isPublicHttps(r.videoUrl) && isPublicHttps(r.previewUrl)) {
+        out.push({ type: 'video', originalContentUrl: r.videoUrl, previewImageUrl: r.previewUrl });
+        out.push({ type: 'text', text: `${t.t(locale, r.caption)}\n${r.galleryUrl}` });
+      } else {
+        // LINE fetches only https: a local http deployment gets a link instead of a broken message.
+        out.push({ type: 'text', text: `${t.t(locale, r.caption)}\n${t.t(locale, { key: 'bot.video.ready_link', params: { url: r.videoUrl } })}` });
+      }
+      if (r.choices) choices.push(...r.choices);
+    }
+  }
+  choices.push(...extra);
+  // More than five: the overflow texts are joined into the fifth message.
+  if (out.length > LINE_MAX_MESSAGES) {
+    const rest = out.splice(LINE_MAX_MESSAGES - 1);
+    const texts = rest.filter((m): m is messagingApi.TextMessage => m.type === 'text').map((m) => m.text);
+    out.push(...(texts.length === rest.length ? [{ type: 'text', text: texts.join('\n\n') } as Message] : rest.slice(0, 1)));
+  }
+  if (choices.length && out.length) {
+    const last = out[out.length - 1]!;
+    last.quickReply = { items: choices.slice(0, 13).map((c) => item(t, locale, c)) };
+  }
+  return out;
+}

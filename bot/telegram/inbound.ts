@@ -1,0 +1,39 @@
+// Telegram Update → ChatEvent (core.telegram.org/bots/api#update). Buttons are inline keyboards whose
+// callback_data is the command itself; language_code is the user's Telegram language.
+import type { Update } from 'grammy/types';
+import type { ChatEvent } from '../../core/model.ts';
+
+export interface TelegramInbound {
+  event: ChatEvent;
+  chatId: number;
+  callbackQueryId?: string;
+  replyToMessageId?: number;
+}
+
+export function fromTelegramUpdate(u: Update): TelegramInbound | null {
+  const base = { platform: 'telegram' as const, eventId: String(u.update_id) };
+  if (u.callback_query) {
+    const q = u.callback_query;
+    const chatId = q.message?.chat.id ?? q.from.id;
+    return {
+      event: {
+        ...base, kind: 'message', platformUserId: String(q.from.id), chatId: String(chatId),
+        displayName: [q.from.first_name, q.from.last_name].filter(Boolean).join(' '), platformLocale: q.from.language_code,
+        text: q.data ?? '',
+      },
+      chatId, callbackQueryId: q.id,
+    };
+  }
+  const m = u.message;
+  if (!m || !m.from) return null;
+  const text = m.text;
+  return {
+    event: {
+      ...base, kind: text === undefined ? 'unsupported' : 'message', platformUserId: String(m.from.id), chatId: String(m.chat.id),
+      displayName: [m.from.first_name, m.from.last_name].filter(Boolean).join(' '), platformLocale: m.from.language_code,
+      ...(text !== undefined ? { text } : {}),
+    },
+    chatId: m.chat.id,
+    replyToMessageId: m.reply_to_message?.message_id,
+  };
+}

@@ -1,0 +1,83 @@
+// Telegram transport over grammY's Api (client.apiRoot = TELEGRAM_API_ROOT). While a video is made the chat
+// shows an "uploading video" action and ONE status message, edited in place with the queue position and
+// progress; the finished video is sent by URL (or uploaded, or linked when too large).
+import { InputFile, type Api } from 'grammy';
+import type { Update } from 'grammy/types';
+import type { Reply, ReplyTarget } from '../../core/model.ts';
+import type { SharedState } from '../../core/ports.ts';
+import type { Translator } from '../../infra/i18n.ts';
+import type { BotCore } from '../bot-core.ts';
+import type { PlatformSender } from '../notifier-hub.ts';
+import { fromTelegramUpdate } from './inbound.ts';
+import { renderTelegram, type TelegramSend } from './render.ts';
+
+export interface TelegramAdapterDeps {
+  api: Api;
+  core: BotCore;
+  t: Translator;
+  state: SharedState;
+  log: { warn(o: object, m: string): void };
+}
+
+const STATUS_TTL_MS = 2 * 3600_000;
+const VIDEO_MSG_TTL_MS = 30 * 24 * 3600_000;
+
+export class TelegramAdapter implements PlatformSender {
+  constructor(private readonly d: TelegramAdapterDeps) {}
+
+  async handleUpdate(update: Update): Promise<void> {
+    const inbound = fromTelegramUpdate(update);
+    if (!inbound) return;
+    const { event, chatId } = inbound;
+    if (inbound.callbackQueryId) await this.d.api.answerCallbackQuery(inbound.callbackQueryId).catch(() => {});
+    if (inbound.replyToMessageId) {
+      const gen = await this.d.state.get(`tg:video:${chatId}:${inbound.replyToMessageId}`);
+      if (gen) event.repliedGenerationId = gen;
+    }
+    const res = await this.d.core.respond(event);
+    await this.deliver(chatId, renderTelegram(this.d.t, res.locale, res.replies), res.pending ?? false);
+  }
+
+  async push(target: ReplyTarget, replies: Reply[]): Promise<void> {
+    await this.deliver(target.chatId, renderTelegram(this.d.t, target.locale, replies), false);
+  }
+
+  private async deliver(chatId: number | string, sends: TelegramSend[], pending: boolean): Promise<void> {
+    const api = this.d.api;
+    let lastText: { id: number; text: string } | undefined;
+    for (const s of sends) {
+      if (s.method === 'text') {
+        const m = await api.sendMessage(chatId, s.text, s.markup ? { reply_markup: s.markup } : {});
+        lastText = { id: m.message_id, text: s.text };
+      } else if (s.method === 'video') {
+        const video = s.file ? new InputFile(s.file) : s.url!;
+        const m = await api.sendVideo(chatId, video, { caption: s.caption, supports_streaming: true, ...(s.markup ? { reply_markup: s.markup } : {}) });
+        await this.d.state.set(`tg:video:${chatId}:${m.message_id}`, s.generationId, VIDEO_MSG_TTL_MS);
+        await this.d.state.del(`tg:status:${chatId}`);
+      } else {
+        await this.progress(chatId, s.text);
+      }
+    }
+    if (pending && lastText) {
+      // The "queued" answer becomes the one status message later progress edits.
+      await this.d.state.set(`tg:status:${chatId}`, JSON.stringify(lastText), STATUS_TTL_MS);
+      await api.sendChatAction(chatId, 'upload_video').catch(() => {});
+    }
+  }
+
+  private async progress(chatId: number | string, text: string): Promise<void> {
+    const api = this.d.api;
+    await api.sendChatAction(chatId, 'upload_video').catch(() => {});
+    const raw = await this.d.state.get(`tg:status:${chatId}`);
+    const status = raw ? (JSON.parse(raw) as { id: number; text: string }) : undefined;
+    if (status) {
+      const edited = await api.editMessageText(chatId, status.id, `${status.text}\n\n${text}`).then(() => true, (err) => {
+        this.d.log.warn({ err: String(err) }, 'telegram status edit failed');
+        return false;
+      });
+      if (edited) return;
+    }
+    const m = await api.sendMessage(chatId, text);
+    await this.d.state.set(`tg:status:${chatId}`, JSON.stringify({ id: m.message_id, text: '' }), STATUS_TTL_MS);
+  }
+}

@@ -1,0 +1,55 @@
+// What the account use cases need from storage (implemented in infra/db/accounts-repo.ts).
+import type { TierSlug } from '../api.ts';
+import type { Locale, Platform } from '../model.ts';
+
+export interface IdentityRow {
+  identityId: string;
+  userId: string;
+  platform: Platform;
+  platformUserId: string;
+  chatId: string | null;
+  displayName: string | null;
+  /** The platform's language, already mapped to one of ours (null when unknown or unsupported). */
+  platformLocale: Locale | null;
+}
+
+export interface UserRow {
+  userId: string;
+  displayName: string | null;
+  /** Set only when the user picked a language with /lang. */
+  chosenLocale: Locale | null;
+  isAdmin: boolean;
+  autoPay: boolean;
+  tier: TierSlug;
+  banned: boolean;
+  createdAt: Date;
+}
+
+export interface IdentityInput {
+  platform: Platform;
+  platformUserId: string;
+  chatId: string;
+  displayName?: string;
+  platformLocale?: Locale;
+}
+
+export type LinkOutcome =
+  | { status: 'linked'; survivorId: string; mergedId: string; moved: Record<string, number> }
+  | { status: 'unknown' | 'expired' | 'used' | 'self' | 'busy' | 'banned' };
+
+export interface AccountsRepo {
+  /** Finds or creates the user behind an identity and refreshes the identity's chat id, name and language. */
+  upsertIdentity(input: IdentityInput): Promise<IdentityRow>;
+  /** The user (following a /link merge to the surviving user). */
+  user(userId: string): Promise<UserRow | null>;
+  identities(userId: string): Promise<IdentityRow[]>;
+  setLocale(userId: string, locale: Locale): Promise<void>;
+  setAutoPay(userId: string, on: boolean): Promise<void>;
+  /** A user id from an admin's reference: a user uuid, or "platform:platformUserId". */
+  resolveUserRef(ref: string): Promise<string | null>;
+  /** Identities whose effective language is `locale` (broadcast). */
+  identitiesByLocale(locale: Locale, fallback: Locale): Promise<IdentityRow[]>;
+  createLinkCode(userId: string, code: string, expiresAt: Date): Promise<void>;
+  /** Joins the redeemer's account with the code's owner in one transaction (rules in core/accounts/linking.ts). */
+  redeemLinkCode(code: string, redeemerUserId: string, now: Date): Promise<LinkOutcome>;
+}

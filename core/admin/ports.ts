@@ -1,0 +1,25 @@
+// What /admin needs from other areas, as narrow ports; app/wire-bot.ts adapts LEDGER's moderation and failover.
+import type { Locale, ProviderName } from '../model.ts';
+
+export type AuditOutcome = 'ok' | 'refused' | 'invalid' | 'error';
+
+export interface AuditLog {
+  record(entry: { actor: string; actorUserId: string | null; command: string; args: string[]; outcome: AuditOutcome }): Promise<void>;
+}
+
+/** Bans (LEDGER's moderation policy). */
+export interface BanControl {
+  ban(userId: string, reason: string | undefined, actor: string): Promise<void>;
+  unban(userId: string, actor: string): Promise<void>;
+}
+
+/** Provider health (LEDGER's failover): admin override and a snapshot for /admin health. */
+export interface ProviderControl {
+  setOverride(name: ProviderName, enabled: boolean, actor: string): Promise<void>;
+  snapshot(): Promise<Record<string, { healthy: boolean; override?: 'on' | 'off' | null }>>;
+}
+
+export interface UserDirectory {
+  resolveUserRef(ref: string): Promise<string | null>;
+  identitiesByLocale(locale: Locale, fallback: Locale): Promise<{ identityId: string; userId: string }[]>;
+}

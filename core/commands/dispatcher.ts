@@ -1,0 +1,138 @@
+// ChatCore: one inbound event → identify → checks (ban, rate) → the command → replies to show now.
+import type { Account, AccountService, ChatCore, GenerationService, Ledger, MagicLinks } from '../api.ts';
+import type { ChatEvent, Choice, Locale, Reply } from '../model.ts';
+import { LOCALES } from '../model.ts';
+import { isLocale } from '../accounts/locale.ts';
+import type { AccountLinking } from '../accounts/linking.ts';
+import type { AdminCommands } from '../admin/admin-commands.ts';
+import { parse, parseStartPayload, type Command } from './grammar.ts';
+import type { AccountSettings, ChatRateLimiter, ChatResponse } from './ports.ts';
+
+export interface DispatcherDeps {
+  accounts: AccountService;
+  settings: AccountSettings;
+  generation: GenerationService;
+  ledger: Pick<Ledger, 'balance'>;
+  links: MagicLinks;
+  linking: AccountLinking;
+  admin: AdminCommands;
+  limiter: ChatRateLimiter;
+  log?: { error(obj: object, msg: string): void };
+}
+
+const text = (key: string, params?: Record<string, string | number>, choices?: Choice[]): Reply => ({
+  kind: 'text', message: { key, ...(params ? { params } : {}) }, ...(choices ? { choices } : {}),
+});
+const choice = (key: string, command: string): Choice => ({ label: { key }, command });
+
+export const HELP_CHOICES: Choice[] = [
+  choice('bot.choice.status', '/status'), choice('bot.choice.balance', '/balance'),
+  choice('bot.choice.plans', '/plans'), choice('bot.choice.gallery', '/gallery'),
+];
+
+/** Commands after which the user usually waits for a video. */
+const WAITING = new Set<Command['name']>(['video', 'style', 'upscale', 'status', 'consent', 'start']);
+
+export class Dispatcher implements ChatCore {
+  constructor(private readonly d: DispatcherDeps) {}
+
+  async handle(event: ChatEvent): Promise<Reply[]> {
+    return (await this.respond(event)).replies;
+  }
+
+  async respond(event: ChatEvent): Promise<ChatResponse> {
+    const account = await this.d.accounts.identify(event);
+    if (account.banned) return { replies: [text('bot.banned')], locale: account.locale };
+    if (event.kind === 'follow') return { replies: [text('bot.welcome', undefined, HELP_CHOICES)], locale: account.locale };
+    if (!(await this.d.limiter.consume(`${event.platform}:${event.platformUserId}`))) {
+      return { replies: [text('bot.rate_limited')], locale: account.locale };
+    }
+    if (event.kind === 'unsupported' || event.text === undefined) {
+      return { replies: [text('bot.unsupported')], locale: account.locale };
+    }
+    const cmd = parse(event.text);
+    try {
+      if (cmd.name === 'lang') return await this.lang(account, cmd.locale);
+      const replies = await this.run(account, event, cmd);
+      const pending = WAITING.has(cmd.name) && !replies.some((r) => r.kind === 'video' || ('choices' in r && r.choices?.length));
+      return { replies, locale: account.locale, pending };
+    } catch (err) {
+      this.d.log?.error({ err, command: cmd.name, platform: event.platform }, 'chat command failed');
+      return { replies: [text('bot.error')], locale: account.locale };
+    }
+  }
+
+  private async run(account: Account, event: ChatEvent, cmd: Command): Promise<Reply[]> {
+    const gen = this.d.generation;
+    switch (cmd.name) {
+      case 'video':
+        return gen.request(account, { kind: 'video', prompt: cmd.prompt });
+      case 'style':
+        return gen.request(account, {
+          kind: 'style', style: cmd.style, prompt: cmd.prompt,
+          ...(event.repliedGenerationId ? { sourceGenerationId: event.repliedGenerationId } : {}),
+        });
+      case 'upscale':
+        return gen.request(account, {
+          kind: 'upscale', prompt: '', resolution: '4k',
+          ...(event.repliedGenerationId ? { sourceGenerationId: event.repliedGenerationId } : {}),
+        });
+      case 'status': return gen.status(account);
+      case 'cancel': return gen.cancel(account);
+      case 'history': return gen.history(account);
+      case 'appeal': return gen.appeal(account, cmd.text);
+      case 'consent': return gen.consent(account, cmd.generationId, cmd.choice);
+      case 'balance': {
+        const b = await this.d.ledger.balance(account.userId);
+        return [text('bot.balance', { total: b.total, pollo: b.monthly_pollo, goenhance: b.monthly_goenhance, purchased: b.purchased },
+          [choice('bot.choice.plans', '/plans')])];
+      }
+      case 'plans':
+      case 'gallery': {
+        const url = await this.d.links.linkFor(account.userId, `/${cmd.name}`);
+        return [{ kind: 'link', message: { key: `bot.${cmd.name}.text` }, url, label: { key: `bot.${cmd.name}.button` } }];
+      }
+      case 'link':
+        return cmd.code ? this.d.linking.redeem(account, cmd.code) : this.d.linking.issue(account);
+      case 'settings': {
+        if (cmd.autoPay === undefined) {
+          return [text(account.autoPay ? 'bot.settings.autopay_is_on' : 'bot.settings.autopay_is_off', undefined, [
+            choice('bot.choice.autopay_on', '/settings autopay on'), choice('bot.choice.autopay_off', '/settings autopay off'),
+          ])];
+        }
+        await this.d.settings.setAutoPay(account.userId, cmd.autoPay);
+        return [text(cmd.autoPay ? 'bot.settings.autopay_on' : 'bot.settings.autopay_off')];
+      }
+      case 'start': {
+        const p = cmd.payload ? parseStartPayload(cmd.payload) : {};
+        if (p.prompt) return gen.request(account, { kind: 'video', prompt: p.prompt });
+        if (p.style) return [text('bot.start.style', { style: p.style })];
+        return [text('bot.welcome', undefined, HELP_CHOICES)];
+      }
+      case 'admin':
+        return this.d.admin.run(account, event, cmd.sub, cmd.args, cmd.rest);
+      case 'usage':
+        return [text(`bot.usage.${cmd.command}`)];
+      case 'unknown':
+        return [text('bot.unknown', { command: cmd.command }), text('bot.help', undefined, HELP_CHOICES)];
+      case 'help':
+      case 'empty':
+        return [text('bot.help', undefined, HELP_CHOICES)];
+      default:
+        return [text('bot.help', undefined, HELP_CHOICES)];
+    }
+  }
+
+  private async lang(account: Account, wanted: string | undefined): Promise<ChatResponse> {
+    const match = LOCALES.find((l) => l.toLowerCase() === wanted?.toLowerCase().replace('_', '-'));
+    if (!isLocale(match)) {
+      const choices = LOCALES.map((l) => ({ label: { key: 'bot.lang.option', params: { name: NATIVE[l] } }, command: `/lang ${l}` }));
+      return { replies: [text('bot.lang.choose', undefined, choices)], locale: account.locale };
+    }
+    await this.d.settings.setLocale(account.userId, match);
+    return { replies: [text('bot.lang.set', { name: NATIVE[match] })], locale: match };
+  }
+}
+
+/** Language names in their own language, for the /lang buttons. */
+const NATIVE: Record<Locale, string> = { en: 'English', ja: '日本語', 'zh-TW': '繁體中文', ko: '한국어', es: 'Español' };

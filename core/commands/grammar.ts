@@ -1,0 +1,72 @@
+// The one command grammar every adapter shares: text in, a typed command out. Plain text is a prompt.
+// Telegram appends the bot name in groups ("/video@VidGoBot …"); full-width slashes come from CJK keyboards.
+
+export type ConsentChoice = 'points' | 'wait' | 'cancel';
+
+export type Command =
+  | { name: 'video'; prompt: string }
+  | { name: 'style'; style: string; prompt: string }
+  | { name: 'upscale' | 'status' | 'cancel' | 'balance' | 'history' | 'plans' | 'gallery' | 'help' }
+  | { name: 'link'; code?: string }
+  | { name: 'lang'; locale?: string }
+  | { name: 'settings'; autoPay?: boolean }
+  | { name: 'appeal'; text?: string }
+  | { name: 'start'; payload?: string }
+  | { name: 'consent'; generationId: string; choice: ConsentChoice }
+  | { name: 'admin'; sub: string; args: string[]; rest: string }
+  | { name: 'usage'; command: string }
+  | { name: 'unknown'; command: string }
+  | { name: 'empty' };
+
+const BARE = ['upscale', 'status', 'cancel', 'balance', 'history', 'plans', 'gallery', 'help'] as const;
+
+export function parse(input: string): Command {
+  const text = input.trim().replace(/^／/, '/');
+  if (!text) return { name: 'empty' };
+  if (!text.startsWith('/')) return { name: 'video', prompt: text };
+  const m = /^\/([A-Za-z_]+)(?:@\w+)?(?:\s+([\s\S]*))?$/.exec(text);
+  if (!m) return { name: 'unknown', command: text.split(/\s/)[0]! };
+  const cmd = m[1]!.toLowerCase();
+  const rest = (m[2] ?? '').trim();
+  const words = rest ? rest.split(/\s+/) : [];
+  switch (cmd) {
+    case 'video':
+      return rest ? { name: 'video', prompt: rest } : { name: 'usage', command: 'video' };
+    case 'style': {
+      if (!words[0]) return { name: 'usage', command: 'style' };
+      return { name: 'style', style: words[0].toLowerCase(), prompt: rest.slice(words[0].length).trim() };
+    }
+    case 'link':
+      return words[0] ? { name: 'link', code: words[0] } : { name: 'link' };
+    case 'lang':
+      return { name: 'lang', locale: words[0] };
+    case 'settings': {
+      // "/settings autopay on|off"; bare "/settings" shows the current state with buttons.
+      const v = words.find((w) => /^(on|off)$/i.test(w));
+      return v ? { name: 'settings', autoPay: v.toLowerCase() === 'on' } : { name: 'settings' };
+    }
+    case 'appeal':
+      return rest ? { name: 'appeal', text: rest } : { name: 'appeal' };
+    case 'start':
+      return rest ? { name: 'start', payload: rest } : { name: 'start' };
+    case 'consent': {
+      const [id, choice] = words;
+      if (!id || !choice || !['points', 'wait', 'cancel'].includes(choice)) return { name: 'usage', command: 'consent' };
+      return { name: 'consent', generationId: id, choice: choice as ConsentChoice };
+    }
+    case 'admin': {
+      const [sub, ...args] = words;
+      return { name: 'admin', sub: (sub ?? '').toLowerCase(), args, rest: rest.slice((sub ?? '').length).trim() };
+    }
+    default:
+      if ((BARE as readonly string[]).includes(cmd)) return { name: cmd as (typeof BARE)[number] };
+      return { name: 'unknown', command: `/${cmd}` };
+  }
+}
+
+/** Telegram deep links carry [A-Za-z0-9_-] only: "p_<base64url prompt>" starts a video, "s_<style>" a style. */
+export function parseStartPayload(payload: string): { prompt?: string; style?: string } {
+  if (payload.startsWith('p_')) return { prompt: Buffer.from(payload.slice(2), 'base64url').toString('utf8').trim() };
+  if (payload.startsWith('s_')) return { style: payload.slice(2).toLowerCase() };
+  return {};
+}

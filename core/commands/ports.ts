@@ -1,0 +1,21 @@
+// Small ports the dispatcher needs besides the services in core/api.ts.
+import type { Locale, Reply } from '../model.ts';
+
+/** Per-user command budget (RATE_LIMIT_CHAT_PER_MIN). consume() is false when the user is over it. */
+export interface ChatRateLimiter {
+  consume(key: string): Promise<boolean>;
+}
+
+/** Language and auto-pay choices (AccountsRepo implements it). */
+export interface AccountSettings {
+  setLocale(userId: string, locale: Locale): Promise<void>;
+  setAutoPay(userId: string, on: boolean): Promise<void>;
+}
+
+/** What an adapter gets back: the replies and the language to render them in (it may just have changed). */
+export interface ChatResponse {
+  replies: Reply[];
+  locale: Locale;
+  /** A generation is under way for this user and nothing final was shown: adapters show their waiting UI. */
+  pending?: boolean;
+}

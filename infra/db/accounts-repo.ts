@@ -1,0 +1,165 @@
+// SQL behind core/accounts: identities, users (tier from the active subscription, ban state) and /link merges.
+import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import type { AccountsRepo, IdentityInput, IdentityRow, LinkOutcome, UserRow } from '../../core/accounts/repo.ts';
+import type { Locale, Platform, PointBucket } from '../../core/model.ts';
+import type { TierSlug } from '../../core/api.ts';
+
+type Row = Record<string, unknown>;
+const IDENTITY_COLS = 'id, user_id, platform, platform_user_id, chat_id, display_name, locale';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const OPEN_GENERATION = `status NOT IN ('succeeded','failed','canceled','refused')`;
+
+function toIdentity(r: Row): IdentityRow {
+  return {
+    identityId: String(r.id), userId: String(r.user_id), platform: r.platform as Platform,
+    platformUserId: String(r.platform_user_id), chatId: (r.chat_id as string) ?? null,
+    displayName: (r.display_name as string) ?? null, platformLocale: (r.locale as Locale) ?? null,
+  };
+}
+
+export class SqlAccountsRepo implements AccountsRepo {
+  constructor(private readonly db: Sequelize) {}
+
+  private q<T = Row>(sql: string, bind: unknown[], transaction?: Transaction): Promise<T[]> {
+    return this.db.query(sql, { bind, type: QueryTypes.SELECT, transaction }) as Promise<T[]>;
+  }
+
+  async upsertIdentity(i: IdentityInput): Promise<IdentityRow> {
+    const refresh = `UPDATE chat_identities SET chat_id = $3, display_name = COALESCE($4, display_name),
+        locale = COALESCE($5, locale), updated_at = now()
+      WHERE platform = $1 AND platform_user_id = $2 RETURNING ${IDENTITY_COLS}`;
+    const bind = [i.platform, i.platformUserId, i.chatId, i.displayName ?? null, i.platformLocale ?? null];
+    const [found] = await this.q(refresh, bind);
+    if (found) return toIdentity(found);
+    // New identity: user and identity in one statement; a concurrent first message loses the race harmlessly.
+    const [created] = await this.q(
+      `WITH u AS (INSERT INTO users (display_name, locale) VALUES ($4, COALESCE($5, 'en')) RETURNING id)
+       INSERT INTO chat_identities (user_id, platform, platform_user_id, chat_id, display_name, locale)
+       SELECT u.id, $1, $2, $3, $4, $5 FROM u
+       ON CONFLICT (platform, platform_user_id) DO NOTHING RETURNING ${IDENTITY_COLS}`,
+      bind,
+    );
+    if (created) return toIdentity(created);
+    const [again] = await this.q(refresh, bind);
+    return toIdentity(again!);
+  }
+
+  async user(userId: string): Promise<UserRow | null> {
+    if (!UUID.test(userId)) return null;
+    const [r] = await this.q(
+      `SELECT u.id, u.display_name, u.locale, u.locale_chosen, u.is_admin, u.auto_pay, u.created_at,
+         COALESCE((SELECT p.slug FROM subscriptions s JOIN plans p ON p.id = s.plan_id
+                    WHERE s.user_id = u.id AND s.status = 'active' AND (s.end_date IS NULL OR s.end_date > now())
+                    ORDER BY p.sort_order DESC LIMIT 1), 'demo') AS tier,
+         EXISTS (SELECT 1 FROM bans b WHERE b.user_id = u.id AND b.lifted_at IS NULL) AS banned
+       FROM users u WHERE u.id = COALESCE((SELECT merged_into FROM users WHERE id = $1), $1)`,
+      [userId],
+    );
+    if (!r) return null;
+    return {
+      userId: String(r.id), displayName: (r.display_name as string) ?? null,
+      chosenLocale: r.locale_chosen ? (r.locale as Locale) : null, isAdmin: Boolean(r.is_admin),
+      autoPay: Boolean(r.auto_pay), tier: r.tier as TierSlug, banned: Boolean(r.banned), createdAt: r.created_at as Date,
+    };
+  }
+
+  async identities(userId: string): Promise<IdentityRow[]> {
+    const rows = await this.q(`SELECT ${IDENTITY_COLS} FROM chat_identities WHERE user_id = $1 ORDER BY updated_at DESC`, [userId]);
+    return rows.map(toIdentity);
+  }
+
+  async setLocale(userId: string, locale: Locale): Promise<void> {
+    await this.db.query(`UPDATE users SET locale = $2, locale_chosen = true, updated_at = now() WHERE id = $1`, { bind: [userId, locale] });
+  }
+
+  async setAutoPay(userId: string, on: boolean): Promise<void> {
+    await this.db.query(`UPDATE users SET auto_pay = $2, updated_at = now() WHERE id = $1`, { bind: [userId, on] });
+  }
+
+  async resolveUserRef(ref: string): Promise<string | null> {
+    if (UUID.test(ref)) return (await this.user(ref))?.userId ?? null;
+    const m = /^([a-z]+):(.+)$/.exec(ref);
+    if (!m) return null;
+    const [r] = await this.q(`SELECT user_id FROM chat_identities WHERE platform = $1 AND platform_user_id = $2`, [m[1], m[2]]);
+    return r ? String(r.user_id) : null;
+  }
+
+  async identitiesByLocale(locale: Locale, fallback: Locale): Promise<IdentityRow[]> {
+    const rows = await this.q(
+      `SELECT i.id, i.user_id, i.platform, i.platform_user_id, i.chat_id, i.display_name, i.locale
+         FROM chat_identities i JOIN users u ON u.id = i.user_id
+        WHERE i.chat_id IS NOT NULL AND u.merged_into IS NULL
+          AND (CASE WHEN u.locale_chosen THEN u.locale ELSE COALESCE(i.locale, $2) END) = $1`,
+      [locale, fallback],
+    );
+    return rows.map(toIdentity);
+  }
+
+  async createLinkCode(userId: string, code: string, expiresAt: Date): Promise<void> {
+    await this.db.query(`INSERT INTO link_codes (code, user_id, expires_at) VALUES ($1, $2, $3)`, { bind: [code, userId, expiresAt] });
+  }
+
+  redeemLinkCode(code: string, redeemerUserId: string, now: Date): Promise<LinkOutcome> {
+    return this.db.transaction(async (t) => {
+      const [c] = await this.q(`SELECT user_id, expires_at, used_at FROM link_codes WHERE code = $1 FOR UPDATE`, [code], t);
+      if (!c) return { status: 'unknown' };
+      if (c.used_at) return { status: 'used' };
+      if ((c.expires_at as Date).getTime() <= now.getTime()) return { status: 'expired' };
+      const issuer = await this.survivorOf(String(c.user_id), t);
+      const redeemer = await this.survivorOf(redeemerUserId, t);
+      if (issuer === redeemer) return { status: 'self' };
+      const users = await this.q(
+        `SELECT id, created_at, is_admin, email FROM users WHERE id IN ($1, $2) ORDER BY id FOR UPDATE`, [issuer, redeemer], t);
+      const [a, b] = [users.find((u) => u.id === issuer)!, users.find((u) => u.id === redeemer)!];
+      const survivor = (b.created_at as Date) < (a.created_at as Date) ? b : a;
+      const merged = survivor === a ? b : a;
+      const [sid, mid] = [String(survivor.id), String(merged.id)];
+      const [ban] = await this.q(`SELECT 1 FROM bans WHERE user_id IN ($1, $2) AND lifted_at IS NULL`, [sid, mid], t);
+      if (ban) return { status: 'banned' };
+      const [busy] = await this.q(`SELECT 1 FROM generations WHERE user_id = $1 AND ${OPEN_GENERATION} LIMIT 1`, [mid], t);
+      if (busy) return { status: 'busy' };
+
+      const moved = await this.movePoints(mid, sid, now, t);
+      for (const table of ['chat_identities', 'generations', 'subscriptions', 'orders', 'invoices', 'moderation_events']) {
+        await this.db.query(`UPDATE ${table} SET user_id = $2 WHERE user_id = $1`, { bind: [mid, sid], transaction: t });
+      }
+      await this.db.query(`UPDATE users SET merged_into = $2, email = NULL, updated_at = now() WHERE id = $1`, { bind: [mid, sid], transaction: t });
+      await this.db.query(
+        `UPDATE users SET is_admin = is_admin OR $2, email = COALESCE(email, $3), updated_at = now() WHERE id = $1`,
+        { bind: [sid, Boolean(merged.is_admin), merged.email ?? null], transaction: t });
+      await this.db.query(`UPDATE link_codes SET used_at = $2 WHERE code = $1`, { bind: [code, now], transaction: t });
+      return { status: 'linked', survivorId: sid, mergedId: mid, moved };
+    });
+  }
+
+  /**
+   * Moves the merged user's points through LEDGER's own SQL functions (so point_balances stays equal to the
+   * ledger's sums): per bucket a reserve + commit on the merged user, then a credit on the survivor.
+   * ledger_reserve spends the pool's monthly bucket before purchased, so moving monthly_pollo, then
+   * monthly_goenhance, then purchased (with both monthly buckets already empty) keeps each bucket's kind.
+   */
+  private async movePoints(mid: string, sid: string, now: Date, t: Transaction): Promise<Record<string, number>> {
+    const [b] = await this.q<Record<string, number>>(
+      `SELECT monthly_pollo, monthly_goenhance, purchased FROM point_balances WHERE user_id = $1 FOR UPDATE`, [mid], t);
+    const moved: Record<string, number> = {};
+    if (!b) return moved;
+    const steps: [PointBucket, 'pollo' | 'goenhance'][] = [['monthly_pollo', 'pollo'], ['monthly_goenhance', 'goenhance'], ['purchased', 'pollo']];
+    for (const [bucket, pool] of steps) {
+      const amount = Number(b[bucket]);
+      if (!(amount > 0)) continue;
+      const key = `link:${mid}:${bucket}`;
+      const [r] = await this.q<{ id: string }>(
+        `SELECT id FROM ledger_reserve($1, $2, $3, $4, $5, $6, $6)`, [mid, amount, pool, `${key}:out`, `link:${sid}`, now], t);
+      if (!r) throw new Error(`moving ${bucket} of ${mid}: balance changed during the merge`);
+      await this.q(`SELECT id FROM ledger_commit($1, $2)`, [r.id, now], t);
+      await this.q(`SELECT ledger_credit($1, $2, $3, 'link_merge_in', $4, $5, $6) AS ok`, [sid, bucket, amount, `${key}:in`, `link:${mid}`, now], t);
+      moved[bucket] = amount;
+    }
+    return moved;
+  }
+
+  private async survivorOf(userId: string, t: Transaction): Promise<string> {
+    const [r] = await this.q(`SELECT COALESCE(merged_into, id) AS id FROM users WHERE id = $1`, [userId], t);
+    return String(r?.id ?? userId);
+  }
+}
