@@ -34,9 +34,21 @@ export interface WaitOptions {
 
 /** Resolves with the job's final state; a deadline becomes a retriable timeout error. Throws Aborted on shutdown. */
 export async function waitForJob(provider: VideoProvider, job: ProviderJob, o: WaitOptions): Promise<Exclude<ProviderJobState, { state: 'pending' | 'running' }>> {
+  let hiccups = 0;
   for (;;) {
     if (o.signal?.aborted) throw new Aborted();
-    const s = await provider.poll(job, o.signal);
+    let s: ProviderJobState;
+    try {
+      s = await provider.poll(job, o.signal);
+      hiccups = 0;
+    } catch (err) {
+      // A failed status check is not a failed job: a few retriable errors in a row are waited out, so a network
+      // blip never makes us submit the same video to the next provider while this one is still rendering.
+      if (o.signal?.aborted) throw new Aborted();
+      if (!(err instanceof ProviderError && err.retriable) || ++hiccups > 3 || o.now() >= o.deadline) throw err;
+      await sleep(o.intervalMs * hiccups, o.signal);
+      continue;
+    }
     if (s.state === 'succeeded' || s.state === 'failed') return s;
     if (s.progress !== undefined) await o.onProgress?.(s.progress);
     if (o.now() >= o.deadline) throw new ProviderError(provider.name, 'timeout', `job ${job.jobId} passed its deadline`, true);

@@ -1,6 +1,7 @@
 // Crash and resume, cancel, refunds, stuck generations, moderation and admin, on the real ledger and Redis.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildWorld, keys, type World } from './support/build.ts';
+import { flakyPolls } from './support/scripted-provider.ts';
 
 let w: World;
 beforeAll(async () => { w = await buildWorld(); }, 60_000);
@@ -67,6 +68,19 @@ describe('resume after a crash', () => {
     await w.run(id);
     expect((await w.store.get(id))!).toMatchObject({ status: 'succeeded', provider: 'pollo', pointsCost: 5 });
     expect((await w.ledger.balance(a.userId)).total).toBe(before.total - 5);
+  });
+});
+
+describe('provider hiccups', () => {
+  it('a few failed status checks are waited out: no failover, no second submission', async () => {
+    const a = await w.account('starter');
+    await w.gen.service.request(a, { kind: 'video', prompt: 'ocean' });
+    const id = await w.lastId(a.userId);
+    flakyPolls(w.paid.leonardo, 2);
+    await w.run(id);
+    expect((await w.store.get(id))!).toMatchObject({ status: 'succeeded', provider: 'leonardo' });
+    expect(w.paid.runway.submissions).toHaveLength(0);
+    delete (w.paid.leonardo as { poll?: unknown }).poll; // back to the prototype's poll
   });
 });
 

@@ -39,3 +39,13 @@ export class ScriptedProvider implements VideoProvider {
     return this.script === 'ok';
   }
 }
+
+/** Fails the next `n` polls with a retriable network error, then behaves as scripted. */
+export function flakyPolls(p: ScriptedProvider, n: number): void {
+  const poll = p.poll.bind(p);
+  let left = n;
+  p.poll = async (job) => {
+    if (left-- > 0) throw new ProviderError(p.name, 'network', 'socket hang up', true);
+    return poll(job);
+  };
+}
