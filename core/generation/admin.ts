@@ -17,7 +17,7 @@ const dollars = (cents: number) => `$${(cents / 100).toFixed(2)}`;
 export function createGenerationAdmin(d: GenerationDeps): GenerationAdmin {
   return {
     async refund(generationId) {
-      const gen = await d.store.get(generationId).catch(() => null);
+      const gen = await d.store.findByPrefix(generationId.trim());
       if (!gen) return [text('core.admin.not_found', { id: generationId })];
       if (OPEN.includes(gen.status)) {
         // Stop it first: whoever wins the status change is the one who settles the points.

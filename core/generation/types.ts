@@ -77,6 +77,8 @@ export type GenerationPatch = Partial<Omit<GenerationRow, 'id' | 'userId' | 'cre
 export interface GenerationStore {
   insert(g: NewGeneration): Promise<GenerationRow>;
   get(id: string): Promise<GenerationRow | null>;
+  /** The one generation whose id starts with `prefix` (admins type the 8-character ids replies show). */
+  findByPrefix(prefix: string): Promise<GenerationRow | null>;
   /** Applies the patch only while the status is one of `from` (the one arbiter of who finishes a generation). */
   transition(id: string, from: readonly GenerationStatus[], patch: GenerationPatch): Promise<boolean>;
   update(id: string, patch: GenerationPatch): Promise<void>;

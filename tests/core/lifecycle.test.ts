@@ -141,7 +141,8 @@ describe('settling and admin', () => {
     await w.run(id);
     expect((await w.ledger.balance(a.userId)).purchased).toBe(25);
     expect(await w.gen.admin.refund(id, 'admin:1')).toMatchObject([{ message: { key: 'core.admin.refunded', params: { points: 5 } } }]);
-    expect(await w.gen.admin.refund(id, 'admin:1')).toMatchObject([{ message: { key: 'core.admin.refund_already' } }]);
+    expect(await w.gen.admin.refund(id.slice(0, 8), 'admin:1')).toMatchObject([{ message: { key: 'core.admin.refund_already' } }]);
+    expect(await w.gen.admin.refund('ffffffff', 'admin:1')).toMatchObject([{ message: { key: 'core.admin.not_found' } }]);
     expect((await w.ledger.balance(a.userId)).purchased).toBe(30);
     const spend = await w.gen.admin.spend(new Date());
     expect(spend[0]).toMatchObject({ message: { key: 'core.admin.spend_total' } });

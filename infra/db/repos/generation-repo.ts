@@ -77,6 +77,12 @@ export class SqlGenerationStore implements GenerationStore {
     return (await this.rows('SELECT * FROM generations WHERE id = :id', { id }))[0] ?? null;
   }
 
+  async findByPrefix(prefix: string) {
+    if (!/^[0-9a-f-]{4,36}$/i.test(prefix)) return null;
+    const rows = await this.rows("SELECT * FROM generations WHERE id::text LIKE :p LIMIT 2", { p: `${prefix.toLowerCase()}%` });
+    return rows.length === 1 ? rows[0]! : null;
+  }
+
   async transition(id: string, from: readonly GenerationStatus[], patch: GenerationPatch) {
     const repl: Raw = { id, from: [...from] };
     const sets = [...setClause(patch, repl), 'updated_at = now()'];
