@@ -47,3 +47,6 @@ export function run(bin: string, args: string[], opts: { signal?: AbortSignal } 
 
 export const runFfmpeg = (args: string[], signal?: AbortSignal) =>
   run(ffmpegPath(), ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', ...args], { signal });
+
+/** Quotes a value (a path or text) for an ffmpeg filter option. */
+export const filterQuote = (v: string) => `'${v.replace(/\\/g, '/').replace(/'/g, "'\\''")}'`;

@@ -9,7 +9,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import type { MediaInfo, MediaTools } from '../../core/ports.ts';
-import { ffprobePath, run, runFfmpeg } from './binaries.ts';
+import { ffprobePath, run, runFfmpeg, filterQuote as q } from './binaries.ts';
 import { BASE_FONT } from './fonts.ts';
 import { PREVIEW_MAX_BYTES } from './limits.ts';
 
@@ -30,7 +30,6 @@ export class MediaTooLargeError extends Error {
   }
 }
 
-const q = (v: string) => `'${v.replace(/\\/g, '/').replace(/'/g, "'\\''")}'`;
 
 export function createMediaTools(o: MediaToolsOptions = {}): MediaTools {
   const tmpDir = o.tmpDir ?? path.join(os.tmpdir(), 'vidgo-media');

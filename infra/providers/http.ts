@@ -84,8 +84,9 @@ export async function requestJson<T = unknown>(opts: HttpOptions, spec: RequestS
       if (spec.signal?.aborted) e = new ProviderError(provider, 'canceled', `${provider}: canceled`, false);
       else if (timeout.aborted) e = new ProviderError(provider, 'timeout', `${provider}: no answer within ${opts.requestTimeoutMs} ms`, true);
       else e = new ProviderError(provider, 'network', `${provider}: ${(err as Error).message}`, true);
-      // A timed-out POST may have started a job; only GET/DELETE are re-sent after a timeout.
-      const canRetry = e.code !== 'canceled' && (spec.method !== 'POST' || spec.idempotent || e.code === 'network');
+      // A timed-out or reset POST may have started a job: it is re-sent only when the connection never opened.
+      const neverSent = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'].includes(String((err as { cause?: { code?: string } }).cause?.code));
+      const canRetry = e.code !== 'canceled' && (spec.method !== 'POST' || spec.idempotent || neverSent);
       if (!canRetry || attempt >= opts.retries) throw e;
       await opts.sleep(backoff(opts, attempt), spec.signal);
       continue;

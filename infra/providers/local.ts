@@ -7,7 +7,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ProviderError, type ProviderJob, type ProviderJobState, type VideoProvider, type VideoRequest } from '../../core/ports.ts';
 import type { ProviderName } from '../../core/model.ts';
-import { ffmpegPath, runFfmpeg } from '../media/binaries.ts';
+import { ffmpegPath, runFfmpeg, filterQuote as q } from '../media/binaries.ts';
 import { BASE_FONT, FALLBACK_TITLE, fontFor, wrap } from '../media/fonts.ts';
 
 export interface LocalRendererOptions {
@@ -20,8 +20,6 @@ export interface LocalRendererOptions {
 
 type Entry = { state: 'running' } | { state: 'succeeded' } | { state: 'failed'; error: ProviderError };
 
-/** Quotes a value for an ffmpeg filter option. */
-const q = (v: string) => `'${v.replace(/\\/g, '/').replace(/'/g, "'\\''")}'`;
 
 export function renderArgs(textFile: string, font: string, out: string, o: { seconds: number; width: number; height: number }): string[] {
   const { seconds: d, width: w, height: h } = o;

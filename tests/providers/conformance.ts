@@ -93,6 +93,18 @@ export function conformance(name: string, s: Subject, extra?: (ctx: { fake: () =
       expect(await failureOf(p.poll(job))).toMatchObject({ code: 'server_error', retriable: true });
     });
 
+    it('never re-sends a job-starting POST after a 500 (no double charge)', async () => {
+      const before = fake.requests.filter((r) => r.method === 'POST').length;
+      fake.fault('submit', { status: 500, body: { error: 'boom' } });
+      expect(await failureOf(client().submit(s.request))).toMatchObject({ code: 'server_error', retriable: true });
+      expect(fake.requests.filter((r) => r.method === 'POST').length).toBe(before + 1);
+    });
+
+    it('maps a refused connection to network, retriable', async () => {
+      const p = s.make({ apiKey: s.apiKey, baseUrl: 'http://127.0.0.1:9', http: { retries: 1, backoffMs: 1, sleep: async () => {} } });
+      expect(await failureOf(p.submit(s.request))).toMatchObject({ code: 'network', retriable: true });
+    });
+
     it('maps a hang past the timeout to timeout', async () => {
       const p = client({ http: { requestTimeoutMs: 200, retries: 0 } });
       const job = await p.submit(s.request);
