@@ -25,6 +25,18 @@ function rows(t: Translator, locale: Locale, choices: Choice[]): APIActionRowCom
   return out;
 }
 
+/** Our own media by URL, for attaching a video that is not on this machine's disk (null when unreachable). */
+export async function download(url: string, limit: number): Promise<Buffer | null> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(20_000) });
+    if (!res.ok) return null;
+    const buf = Buffer.from(await res.arrayBuffer());
+    return buf.length <= limit ? buf : null;
+  } catch {
+    return null;
+  }
+}
+
 export async function renderDiscord(t: Translator, locale: Locale, replies: Reply[], uploadLimit = DISCORD_UPLOAD_LIMIT): Promise<DiscordMessage> {
   const lines: string[] = [];
   const choices: Choice[] = [];
@@ -40,8 +52,10 @@ export async function renderDiscord(t: Translator, locale: Locale, replies: Repl
       choices.push({ label: r.label, command: '', url: r.url });
     } else {
       lines.push(`${t.t(locale, r.caption)}\n${r.galleryUrl}`);
-      if (r.localPath && r.sizeBytes <= uploadLimit && !files.length) {
-        files.push({ name: `vidgo-${r.generationId.slice(0, 8)}.mp4`, data: await fs.readFile(r.localPath), contentType: 'video/mp4' });
+      const small = r.sizeBytes > 0 && r.sizeBytes <= uploadLimit && !files.length;
+      const data = small ? (r.localPath ? await fs.readFile(r.localPath) : await download(r.videoUrl, uploadLimit)) : null;
+      if (data) {
+        files.push({ name: `vidgo-${r.generationId.slice(0, 8)}.mp4`, data, contentType: 'video/mp4' });
       } else {
         lines.push(t.t(locale, { key: 'bot.video.ready_link', params: { url: r.videoUrl } }));
       }

@@ -1,0 +1,129 @@
+// Chat wiring: accounts, the dispatcher, admin commands, rate limits, the three platform adapters with their
+// webhook routes, the console adapter and the Notifier hub they register into.
+// Order: createNotifierHub() first (core needs a Notifier), then the other areas' services, then wireBot().
+import type { Server } from '@hapi/hapi';
+import type { Redis } from 'ioredis';
+import type { Sequelize } from 'sequelize';
+import { Bot } from 'grammy';
+import { messagingApi } from '@line/bot-sdk';
+import type { Config } from './config.ts';
+import type { Logger } from './logger.ts';
+import type { GenerationAdmin, GenerationService, Ledger, MagicLinks } from '../core/api.ts';
+import type { Clock, SharedState } from '../core/ports.ts';
+import { systemClock } from '../core/ports.ts';
+import { SqlAccountService } from '../core/accounts/account-service.ts';
+import { AccountLinking } from '../core/accounts/linking.ts';
+import { AdminCommands } from '../core/admin/admin-commands.ts';
+import type { BanControl, ProviderControl } from '../core/admin/ports.ts';
+import { Dispatcher } from '../core/commands/dispatcher.ts';
+import { SqlAccountsRepo } from '../infra/db/accounts-repo.ts';
+import { SqlChatStore } from '../infra/db/chat-store.ts';
+import { createTranslator, type Translator } from '../infra/i18n.ts';
+import { Background } from '../bot/background.ts';
+import { NotifierHub } from '../bot/notifier-hub.ts';
+import { createRateLimits } from '../bot/rate-limit.ts';
+import { LineAdapter } from '../bot/line/line-adapter.ts';
+import { TelegramAdapter } from '../bot/telegram/telegram-adapter.ts';
+import { startPolling } from '../bot/telegram/polling.ts';
+import { DiscordAdapter, createDiscordRest } from '../bot/discord/discord-adapter.ts';
+import { ed25519Key } from '../bot/discord/verify.ts';
+import { lineWebhookRoute } from '../web/routes/webhooks/line.ts';
+import { telegramWebhookRoute } from '../web/routes/webhooks/telegram.ts';
+import { discordWebhookRoute } from '../web/routes/webhooks/discord.ts';
+
+export interface BotServices {
+  generation: GenerationService;
+  generationAdmin: GenerationAdmin;
+  ledger: Ledger;
+  links: MagicLinks;
+  bans: BanControl;
+  providers: ProviderControl;
+}
+
+export interface BotWiringOptions {
+  config: Config;
+  server: Server;
+  sequelize: Sequelize;
+  state: SharedState;
+  redis?: Redis;
+  log: Logger;
+  hub: NotifierHub;
+  services: BotServices;
+  clock?: Clock;
+  translator?: Translator;
+  /** Key prefix for the rate limiters (tests share one Redis). */
+  rateLimitPrefix?: string;
+  /** Start Telegram long polling when no webhook is configured (default true; tests say false). */
+  polling?: boolean;
+}
+
+export function createNotifierHub(state: SharedState, log: Logger): NotifierHub {
+  return new NotifierHub(state, log);
+}
+
+export async function wireBot(o: BotWiringOptions) {
+  const { config, server, log, hub } = o;
+  const clock = o.clock ?? systemClock;
+  const t = o.translator ?? (await createTranslator(config.defaultLocale));
+  const repo = new SqlAccountsRepo(o.sequelize);
+  const accounts = new SqlAccountService(repo, { adminIds: config.adminIds, defaultLocale: config.defaultLocale });
+  const store = new SqlChatStore(o.sequelize);
+  const limits = createRateLimits({ ...config.rateLimits, redis: o.redis, prefix: o.rateLimitPrefix });
+  const background = new Background(log);
+  const admin = new AdminCommands({
+    audit: store.audit, accounts, directory: repo, ledger: o.services.ledger, generation: o.services.generationAdmin,
+    bans: o.services.bans, providers: o.services.providers, notifier: hub, clock, defaultLocale: config.defaultLocale,
+  });
+  const dispatcher = new Dispatcher({
+    accounts, settings: repo, generation: o.services.generation, ledger: o.services.ledger, links: o.services.links,
+    linking: new AccountLinking(repo, clock), admin, limiter: limits.chat, log,
+  });
+  const web = { dedupe: store, ipLimiter: limits.ip, background };
+  const stops: (() => Promise<void> | void)[] = [];
+  const out = { t, repo, accounts, store, dispatcher, admin, background, hub, line: undefined as LineAdapter | undefined,
+    telegram: undefined as TelegramAdapter | undefined, discord: undefined as DiscordAdapter | undefined, telegramBot: undefined as Bot | undefined };
+
+  if (config.line) {
+    const client = new messagingApi.MessagingApiClient({ channelAccessToken: config.line.channelAccessToken, baseURL: config.line.apiBase });
+    out.line = new LineAdapter({ client, core: dispatcher, t, store, state: o.state, log });
+    hub.register('line', out.line);
+    lineWebhookRoute(server, { ...web, channelSecret: config.line.channelSecret, adapter: out.line });
+  }
+  if (config.telegram) {
+    const bot = new Bot(config.telegram.botToken, { client: { apiRoot: config.telegram.apiRoot } });
+    out.telegramBot = bot;
+    out.telegram = new TelegramAdapter({ api: bot.api, core: dispatcher, t, state: o.state, log });
+    hub.register('telegram', out.telegram);
+    const botId = config.telegram.botToken.split(':')[0]!;
+    const webhook = config.telegram.webhookSecret && config.publicBaseUrl.startsWith('https://');
+    if (config.telegram.webhookSecret) {
+      telegramWebhookRoute(server, { ...web, secretToken: config.telegram.webhookSecret, botId, adapter: out.telegram });
+    }
+    if (!webhook && o.polling !== false) {
+      const polling = await startPolling(bot, out.telegram, store).catch((err) => {
+        log.warn({ err: String(err) }, 'telegram long polling could not start');
+        return undefined;
+      });
+      if (polling) stops.push(() => polling.stop());
+    }
+  }
+  if (config.discord) {
+    out.discord = new DiscordAdapter({
+      rest: createDiscordRest(config.discord.apiBase, config.discord.botToken), core: dispatcher, t,
+      hasBotToken: Boolean(config.discord.botToken), log,
+    });
+    hub.register('discord', out.discord);
+    discordWebhookRoute(server, { ...web, publicKey: ed25519Key(config.discord.publicKey), adapter: out.discord });
+  }
+
+  return {
+    ...out,
+    /** Stops polling and waits for answers still being sent. */
+    async stop() {
+      for (const s of stops) await s();
+      await background.idle();
+    },
+  };
+}
+
+export type BotWiring = Awaited<ReturnType<typeof wireBot>>;

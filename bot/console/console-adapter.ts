@@ -1,0 +1,38 @@
+// The console adapter (`npm run chat`): a terminal chat as a local user, through the same core as the real
+// platforms. Progress arrives as lines; a finished video prints its URL and, when local, its file path.
+import crypto from 'node:crypto';
+import type { Reply, ReplyTarget } from '../../core/model.ts';
+import type { Translator } from '../../infra/i18n.ts';
+import type { BotCore } from '../bot-core.ts';
+import type { PlatformSender } from '../notifier-hub.ts';
+
+export class ConsoleAdapter implements PlatformSender {
+  constructor(
+    private readonly d: { core: BotCore; t: Translator; write: (line: string) => void; userId: string; locale?: string },
+  ) {}
+
+  async send(text: string): Promise<void> {
+    const res = await this.d.core.respond({
+      platform: 'console', kind: 'message', eventId: crypto.randomUUID(), platformUserId: this.d.userId,
+      chatId: this.d.userId, displayName: this.d.userId, platformLocale: this.d.locale, text,
+    });
+    this.print(res.locale, res.replies);
+  }
+
+  async push(target: ReplyTarget, replies: Reply[]): Promise<void> {
+    this.print(target.locale, replies);
+  }
+
+  private print(locale: ReplyTarget['locale'], replies: Reply[]) {
+    const { t, write } = this.d;
+    for (const r of replies) {
+      if (r.kind === 'progress') write(`… [${String(Math.round(r.percent)).padStart(3)}%] ${t.t(locale, r.message)}`);
+      else if (r.kind === 'link') write(`${t.t(locale, r.message)}\n  ${r.url}`);
+      else if (r.kind === 'video') {
+        write(`🎬 ${t.t(locale, r.caption)}\n  ${r.videoUrl}${r.localPath ? `\n  file: ${r.localPath}` : ''}`);
+      } else write(t.t(locale, r.message));
+      const choices = r.kind === 'text' || r.kind === 'video' ? r.choices ?? [] : [];
+      for (const c of choices) write(`  → ${c.url ?? c.command}  (${t.t(locale, c.label)})`);
+    }
+  }
+}

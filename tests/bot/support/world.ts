@@ -1,0 +1,160 @@
+// One chat test world: a fresh migrated database, real Redis, the real ledger and GEN's real generation service
+// (SqlGenerationStore, SqlTierCatalog, MEDIA's local ffmpeg renderer, disk store and tools), the real bot wiring
+// (app/wire-bot.ts) on a hapi server driven with server.inject, and fake LINE / Telegram / Discord servers the
+// real SDK clients talk to. Media is served over https (self-signed) so LINE's https rule is exercised.
+// Until LEDGER's core/failover and core/moderation land, GEN's stand-ins (tests/core/support) route and moderate.
+import crypto from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { QueryTypes } from 'sequelize';
+import { createTestDatabase } from '../../helpers/db.ts';
+import { createTestRedis } from '../../helpers/redis.ts';
+import { loadConfig } from '../../../app/config.ts';
+import { createLogger } from '../../../app/logger.ts';
+import { createServer } from '../../../web/server.ts';
+import { SqlLedger } from '../../../infra/db/sql-ledger.ts';
+import { SqlGenerationStore } from '../../../infra/db/repos/generation-repo.ts';
+import { SqlTierCatalog } from '../../../infra/db/repos/tier-catalog.ts';
+import { createLocalRenderer } from '../../../infra/providers/local.ts';
+import { createDiskStore } from '../../../infra/media/disk-store.ts';
+import { createMediaTools } from '../../../infra/media/ffmpeg-tools.ts';
+import { createGeneration } from '../../../core/generation/service.ts';
+import type { GenerationDeps } from '../../../core/generation/deps.ts';
+import { DEFAULT_SETTINGS } from '../../../core/generation/types.ts';
+import { systemClock } from '../../../core/ports.ts';
+import type { ProviderName } from '../../../core/model.ts';
+import { createNotifierHub, wireBot } from '../../../app/wire-bot.ts';
+import { ScriptedProvider } from '../../core/support/scripted-provider.ts';
+import { RecordingQueue, links } from '../../core/support/recorders.ts';
+import { StandInModeration, StandInRouter, keywordModerator } from '../../core/support/standins.ts';
+import { startFakeLine } from '../../fakes/line.ts';
+import { startFakeTelegram } from '../../fakes/telegram.ts';
+import { startFakeDiscord } from '../../fakes/discord.ts';
+
+export const LINE_SECRET = 'line-test-channel-secret';
+export const LINE_TOKEN = 'line-test-access-token';
+export const TG_TOKEN = '4242:test-telegram-token';
+export const TG_SECRET = 'tg-webhook-secret_1';
+export const DISCORD_APP = '1100000000000000001';
+export const DISCORD_BOT = 'discord-test-bot-token';
+
+function mediaServer(root: string, tls: boolean) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vidgo-tls-'));
+  const handler: http.RequestListener = (req, res) => {
+    const key = decodeURIComponent((req.url ?? '').replace(/^\/media\//, '').split('?')[0]!);
+    const file = path.resolve(root, key);
+    if (!file.startsWith(root) || !fs.existsSync(file)) return void res.writeHead(404).end();
+    const type = file.endsWith('.mp4') ? 'video/mp4' : file.endsWith('.jpg') || file.endsWith('.jpeg') ? 'image/jpeg' : 'application/octet-stream';
+    res.writeHead(200, { 'content-type': type, 'content-length': fs.statSync(file).size });
+    fs.createReadStream(file).pipe(res);
+  };
+  if (!tls) return http.createServer(handler);
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'k.pem'), '-out', path.join(dir, 'c.pem'),
+    '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  return https.createServer({ key: fs.readFileSync(path.join(dir, 'k.pem')), cert: fs.readFileSync(path.join(dir, 'c.pem')) }, handler);
+}
+
+export async function buildChatWorld(opts: { env?: Record<string, string>; tlsMedia?: boolean } = {}) {
+  const db = await createTestDatabase({ poolMax: 5 });
+  const redis = createTestRedis();
+  const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'vidgo-bot-test-'));
+  const mediaRoot = path.resolve(dir, 'media');
+  fs.mkdirSync(mediaRoot, { recursive: true });
+  const media = mediaServer(mediaRoot, opts.tlsMedia ?? true);
+  await new Promise<void>((r) => media.listen(0, '127.0.0.1', r));
+  const mediaBase = `${opts.tlsMedia ?? true ? 'https' : 'http'}://127.0.0.1:${(media.address() as AddressInfo).port}`;
+
+  const line = await startFakeLine({ accessToken: LINE_TOKEN });
+  const telegram = await startFakeTelegram({ token: TG_TOKEN });
+  const discord = await startFakeDiscord({ botToken: DISCORD_BOT });
+  const discordKeys = crypto.generateKeyPairSync('ed25519');
+  const discordPublicHex = discordKeys.publicKey.export({ format: 'der', type: 'spki' }).subarray(12).toString('hex');
+
+  const config = loadConfig({
+    NODE_ENV: 'test', DATABASE_URL: db.url, PUBLIC_BASE_URL: 'https://vidgo.test',
+    LINE_CHANNEL_SECRET: LINE_SECRET, LINE_CHANNEL_ACCESS_TOKEN: LINE_TOKEN, LINE_API_BASE: line.url,
+    TELEGRAM_BOT_TOKEN: TG_TOKEN, TELEGRAM_WEBHOOK_SECRET: TG_SECRET, TELEGRAM_API_ROOT: telegram.url,
+    DISCORD_APPLICATION_ID: DISCORD_APP, DISCORD_PUBLIC_KEY: discordPublicHex, DISCORD_BOT_TOKEN: DISCORD_BOT, DISCORD_API_BASE: discord.apiBase,
+    ADMIN_IDS: 'line:Uadmin,telegram:7777,discord:8888', RATE_LIMIT_CHAT_PER_MIN: '1000', RATE_LIMIT_IP_PER_MIN: '10000',
+    ...(opts.env ?? {}),
+  });
+  const log = createLogger('silent', false);
+  const server = await createServer({ port: 0, host: '127.0.0.1', log, corsOrigins: [] });
+
+  const hub = createNotifierHub(redis.state, log);
+  const ledger = new SqlLedger(db.sequelize, systemClock);
+  const store = new SqlGenerationStore(db.sequelize);
+  const local = createLocalRenderer('local', { dir: path.join(dir, 'renders'), durationSeconds: 1, width: 320, height: 180 });
+  const sample = await local.submit({ generationId: 'sample', kind: 'video', prompt: 'sample', resolution: '720p', fps: 24, durationSeconds: 1 });
+  let sampleUrl = '';
+  for (let i = 0; i < 600 && !sampleUrl; i++) {
+    const s = await local.poll(sample);
+    if (s.state === 'succeeded') sampleUrl = s.videoUrl;
+    else if (s.state === 'failed') throw s.error;
+    else await new Promise((r) => setTimeout(r, 50));
+  }
+  const paid = Object.fromEntries((['leonardo', 'runway', 'pollo', 'goenhance'] as const).map((p) => [p, new ScriptedProvider(p, () => sampleUrl)])) as
+    Record<'leonardo' | 'runway' | 'pollo' | 'goenhance', ScriptedProvider>;
+  const router = new StandInRouter(redis.state);
+  const moderation = new StandInModeration(db.sequelize);
+  const jobs = new RecordingQueue();
+  const deps: GenerationDeps = {
+    store, tiers: new SqlTierCatalog(db.sequelize), router, moderator: keywordModerator, moderation, ledger, jobs, notifier: hub,
+    providers: { ...paid, local: { ...local, local: true } }, mediaStore: createDiskStore({ root: mediaRoot, publicBaseUrl: mediaBase }),
+    mediaTools: createMediaTools({ tmpDir: path.join(dir, 'tmp') }), links, clock: systemClock,
+    settings: { ...DEFAULT_SETTINGS, pollIntervalMs: 5, stepTimeoutMs: 5_000, progressEveryMs: 0 }, log: { info() {}, warn() {} },
+  };
+  const gen = createGeneration(deps);
+  const overrides = new Map<string, boolean>();
+  const bot = await wireBot({
+    config, server, sequelize: db.sequelize, state: redis.state, redis: redis.redis, log, hub, polling: false,
+    rateLimitPrefix: redis.prefix,
+    services: {
+      generation: gen.service, generationAdmin: gen.admin, ledger, links,
+      bans: {
+        ban: async (userId, reason, actor) => void (await db.sequelize.query(`INSERT INTO bans (user_id, reason, source, created_by) VALUES ($1, $2, 'admin', $3) ON CONFLICT DO NOTHING`, { bind: [userId, reason ?? null, actor] })),
+        unban: async (userId, actor) => void (await db.sequelize.query(`UPDATE bans SET lifted_at = now(), lifted_by = $2 WHERE user_id = $1 AND lifted_at IS NULL`, { bind: [userId, actor] })),
+      },
+      providers: {
+        setOverride: async (name, on) => void overrides.set(name, on),
+        snapshot: async () => Object.fromEntries(['leonardo', 'runway', 'pollo', 'goenhance'].map((p) => [p, { healthy: true, override: overrides.has(p) ? (overrides.get(p) ? 'on' as const : 'off' as const) : null }])),
+      },
+    },
+  });
+
+  const q = <T = Record<string, any>>(sql: string, bind: unknown[] = []) => db.sequelize.query(sql, { bind, type: QueryTypes.SELECT }) as Promise<T[]>;
+  return {
+    db, redis, config, server, bot, hub, gen, ledger, store, jobs, paid, router, line, telegram, discord, discordKeys, mediaBase, q, overrides,
+    /** Runs every enqueued generation to its end, as the job runner would. */
+    async runQueued() {
+      for (const { id } of jobs.enqueued.splice(0)) await gen.runner.run(id, { signal: new AbortController().signal, touch: async () => {} });
+      await bot.background.idle();
+    },
+    async setDown(...ps: ProviderName[]) {
+      for (const p of ps) await router.setDown(p, true);
+    },
+    async userOf(platform: string, platformUserId: string): Promise<string> {
+      const [r] = await q<{ user_id: string }>(`SELECT user_id FROM chat_identities WHERE platform = $1 AND platform_user_id = $2`, [platform, platformUserId]);
+      return r!.user_id;
+    },
+    async subscribe(userId: string, tier: string) {
+      await db.sequelize.query(`INSERT INTO subscriptions (user_id, plan_id, status, start_date, end_date)
+        SELECT $1, id, 'active', now(), now() + interval '30 days' FROM plans WHERE slug = $2`, { bind: [userId, tier] });
+    },
+    async close() {
+      await bot.stop();
+      await Promise.all([line.close(), telegram.close(), discord.close()]);
+      media.closeAllConnections?.();
+      await new Promise((r) => media.close(r));
+      await redis.close();
+      await db.drop();
+      await fs.promises.rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+export type ChatWorld = Awaited<ReturnType<typeof buildChatWorld>>;

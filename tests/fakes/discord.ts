@@ -1,0 +1,43 @@
+// A fake Discord HTTP API under /api/v10: edits of the deferred reply (JSON or multipart files[n] +
+// payload_json), channel messages with the bot token, and command registration. Files over 10 MiB get 413
+// like Discord's default upload limit. Source: api-contracts.md §8.
+import { startFakeServer, type FormFile, type Recorded } from '../bot/support/fake-http.ts';
+
+export interface DiscordEdit { applicationId: string; token: string; body: any; files: FormFile[] }
+
+export async function startFakeDiscord(opts: { botToken?: string }) {
+  const edits: DiscordEdit[] = [];
+  const channelMessages: { channelId: string; body: any; files: FormFile[] }[] = [];
+  const registered: { path: string; body: any }[] = [];
+  const split = (r: Recorded) => {
+    if (r.form) {
+      const files = Object.entries(r.form).filter(([k]) => k.startsWith('files[')).map(([, v]) => v as FormFile);
+      return { body: JSON.parse(r.form.payload_json as string), files };
+    }
+    return { body: r.json, files: [] as FormFile[] };
+  };
+  const fake = await startFakeServer(async (r: Recorded) => {
+    const edit = /^\/api\/v10\/webhooks\/(\d+)\/([^/]+)\/messages\/@original$/.exec(r.path);
+    if (edit && r.method === 'PATCH') {
+      const { body, files } = split(r);
+      if (files.some((f) => f.size > 10 * 1024 * 1024)) return { status: 413, json: { message: 'Request entity too large', code: 40005 } };
+      edits.push({ applicationId: edit[1]!, token: edit[2]!, body, files });
+      return { json: { id: String(edits.length), content: body.content } };
+    }
+    const ch = /^\/api\/v10\/channels\/(\d+)\/messages$/.exec(r.path);
+    if (ch && r.method === 'POST') {
+      if (r.headers.authorization !== `Bot ${opts.botToken}`) return { status: 401, json: { message: '401: Unauthorized', code: 0 } };
+      const { body, files } = split(r);
+      channelMessages.push({ channelId: ch[1]!, body, files });
+      return { json: { id: String(channelMessages.length), channel_id: ch[1] } };
+    }
+    if (r.method === 'PUT' && /^\/api\/v10\/applications\/\d+(\/guilds\/\d+)?\/commands$/.test(r.path)) {
+      if (r.headers.authorization !== `Bot ${opts.botToken}`) return { status: 401, json: { message: '401: Unauthorized', code: 0 } };
+      registered.push({ path: r.path, body: r.json });
+      return { json: (r.json as any[]).map((c, i) => ({ ...c, id: String(i + 1) })) };
+    }
+    return { status: 404, json: { message: '404: Not Found', code: 0 } };
+  });
+  return { ...fake, apiBase: `${fake.url}/api/v10`, edits, channelMessages, registered };
+}
+export type FakeDiscord = Awaited<ReturnType<typeof startFakeDiscord>>;

@@ -1,0 +1,59 @@
+// A fake Telegram Bot API at /bot<token>/<method> (core.telegram.org/bots/api): JSON or multipart bodies,
+// {ok, result} answers, 401 for a wrong token, 400 for a video URL it cannot fetch or over 20 MB.
+import { fetchMedia, startFakeServer, type Fetched, type FormFile, type Recorded } from '../bot/support/fake-http.ts';
+
+export interface TgCall { method: string; params: Record<string, any> }
+
+export async function startFakeTelegram(opts: { token: string }) {
+  const calls: TgCall[] = [];
+  const fetched: Fetched[] = [];
+  const updates: any[] = [];
+  let messageId = 100;
+  const ok = (result: unknown) => ({ json: { ok: true, result } });
+  const bad = (description: string, code = 400) => ({ status: code, json: { ok: false, error_code: code, description } });
+
+  const fake = await startFakeServer(async (r: Recorded) => {
+    const m = /^\/bot([^/]+)\/(\w+)$/.exec(r.path);
+    if (!m) return bad('Not Found', 404);
+    if (m[1] !== opts.token) return bad('Unauthorized', 401);
+    const method = m[2]!;
+    const params: Record<string, any> = r.json ?? r.form ?? {};
+    for (const [k, v] of Object.entries(params)) {
+      if (typeof v === 'string' && /^[[{]/.test(v)) try { params[k] = JSON.parse(v); } catch { /* plain string */ }
+    }
+    calls.push({ method, params });
+    const msg = (extra: object) => ({ message_id: ++messageId, date: Math.floor(Date.now() / 1000), chat: { id: Number(params.chat_id), type: 'private' }, ...extra });
+    switch (method) {
+      case 'getMe':
+        return ok({ id: Number(opts.token.split(':')[0]), is_bot: true, first_name: 'VidGo', username: 'VidGoTestBot' });
+      case 'deleteWebhook':
+      case 'sendChatAction':
+      case 'answerCallbackQuery':
+        return ok(true);
+      case 'getUpdates':
+        return ok(updates.splice(0));
+      case 'sendMessage':
+        if (!params.text) return bad('Bad Request: message text is empty');
+        return ok(msg({ text: params.text }));
+      case 'editMessageText':
+        if (!params.message_id) return bad('Bad Request: message to edit not found');
+        return ok({ ...msg({ text: params.text }), message_id: Number(params.message_id) });
+      case 'sendVideo': {
+        const v = params.video;
+        if (typeof v === 'string') {
+          const f = await fetchMedia(v);
+          fetched.push(f);
+          if (f.status !== 200 || f.size > 20 * 1024 * 1024) return bad('Bad Request: failed to get HTTP URL content');
+          return ok(msg({ video: { file_id: 'vid', file_size: f.size, mime_type: f.contentType }, caption: params.caption }));
+        }
+        const file = v as FormFile | undefined;
+        if (!file || file.size > 50 * 1024 * 1024) return bad('Bad Request: file is too big');
+        return ok(msg({ video: { file_id: 'vid', file_size: file.size }, caption: params.caption }));
+      }
+      default:
+        return bad(`Bad Request: method ${method} not found`, 404);
+    }
+  });
+  return { ...fake, calls, fetched, updates, of: (method: string) => calls.filter((c) => c.method === method) };
+}
+export type FakeTelegram = Awaited<ReturnType<typeof startFakeTelegram>>;
