@@ -9,6 +9,7 @@ import { createServer } from '../web/server.ts';
 import { healthRoutes } from '../web/routes/health.ts';
 import { wireJobs } from './wire-jobs.ts';
 import { wireMedia } from './wire-media.ts';
+import { wireWeb } from './wire-web.ts';
 
 export interface App {
   config: Config;
@@ -46,7 +47,13 @@ export async function composeApp(config: Config, log: Logger): Promise<App> {
   health.jobs = () => jobs.health();
   stoppers.push(() => jobs.stop());
   // ── chat adapters (issue 5)
-  // ── web app and payments (issue 6)
+  // ── web app and payments (issue 6): pass core's ledger, accounts, notifier and generations here once wired
+  const web = await wireWeb(server, config, infra, log, jwtSecret, { providersHealth: () => health.providers() });
+  jobs.provide({ tasks: {
+    monthlyReset: (now) => web.billing.monthlyReset(now),
+    expireSubscriptions: (now) => web.billing.expireSubscriptions(now),
+    sendRenewalReminders: (now) => web.billing.sendRenewalReminders(now),
+  } });
 
   healthRoutes(server, {
     db: async () => (await infra.sequelize.query('SELECT 1'), true),

@@ -61,7 +61,7 @@ export async function wireWeb(server: Server, config: Config, infra: Pick<Infra,
   const deps = {
     db: infra.sequelize, billing, repo, ledger, accounts, generations: parts.generations, links, signer, ecpay: config.ecpay,
     paddleWebhookSecret: config.paddle.webhookSecret, providersHealth: parts.providersHealth ?? (async () => ({})),
-    secureCookies: secure, telegramUsername: config.telegram?.username, lineBasicId: config.line?.basicId, log,
+    secureCookies: secure, writeCors: { origin: [...new Set([...config.corsOrigins, new URL(config.publicBaseUrl).origin])], credentials: true as const }, telegramUsername: config.telegram?.username, lineBasicId: config.line?.basicId, log,
   };
   authRoutes(server, deps);
   apiRoutes(server, deps);

@@ -22,7 +22,7 @@ export function authRoutes(server: Server, d: WebDeps) {
   server.route({
     method: 'POST',
     path: '/api/v1/logout',
-    options: { auth: 'session', validate: { payload: Joi.object({}).allow(null) } },
+    options: { auth: 'session', cors: d.writeCors, validate: { payload: Joi.object({}).allow(null) } },
     handler: (_request, h) => h.response({ ok: true }).unstate(SESSION_COOKIE),
   });
 }

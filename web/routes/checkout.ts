@@ -10,6 +10,7 @@ export function checkoutRoutes(server: Server, d: WebDeps) {
     path: '/api/v1/checkout',
     options: {
       auth: 'session',
+      cors: d.writeCors,
       plugins: { crumb: { restful: true } },
       validate: {
         payload: Joi.object({

@@ -20,6 +20,8 @@ export interface WebDeps {
   paddleWebhookSecret?: string;
   providersHealth: () => Promise<Record<string, boolean>>;
   secureCookies: boolean;
+  /** CORS for cookie-authenticated writes: the listed origins plus our own (crumb checks the Origin against it). */
+  writeCors: { origin: string[]; credentials: true };
   telegramUsername?: string;
   lineBasicId?: string;
   log: { info(o: object, m: string): void; warn(o: object, m: string): void; error(o: object, m: string): void };

@@ -1,0 +1,63 @@
+// End to end in a real browser (Debian's chromium through playwright-core): magic link → plans → ECPay at the
+// fake gateway (which posts the signed callback and sends the browser back) → result → account with the new
+// plan and balance. Leaves a screenshot in tests/artifacts/.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { build } from 'vite';
+import { chromium, type Browser } from 'playwright-core';
+import { startWorld, type World } from './support/world.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+let w: World;
+let browser: Browser;
+let dist: string;
+
+beforeAll(async () => {
+  dist = fs.mkdtempSync(path.join(os.tmpdir(), 'vidgo-web-'));
+  await build({ configFile: 'web/app/vite.config.ts', logLevel: 'warn', build: { outDir: dist, emptyOutDir: true } });
+  w = await startWorld({ appDist: dist, env: { RATE_LIMIT_IP_PER_MIN: '100000' } });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await w?.close();
+  fs.rmSync(dist, { recursive: true, force: true });
+});
+
+describe('web app in a browser', () => {
+  it('signs in from a magic link, buys Pro through ECPay and sees the new plan and balance', async () => {
+    const userId = await w.newUser('kim');
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'ja-JP' }); // a phone, as in chat in-app browsers
+    await page.goto(await w.web.links.linkFor(userId, '/plans'));
+    expect(new URL(page.url()).pathname).toBe('/plans');
+    await page.locator('[data-plan="demo"] .badge').waitFor();
+    await page.locator('[data-plan="pro"] button').click();
+    page.on('console', (m) => console.log('[browser]', m.text()));
+    page.on('response', (r) => { if (r.status() >= 400) console.log('[browser]', r.status(), r.url()); });
+    await page.locator('#pay-ecpay').click();
+
+    // The fake ECPay page (another origin), then back to our result page.
+    await page.waitForURL(`${w.ecpay.url}/**`);
+    expect(await page.locator('#amount').textContent()).toContain('599');
+    await page.locator('#pay').click();
+    await page.waitForURL(`${w.baseUrl}/result?order=*`);
+    await page.locator('#result .ok').waitFor({ timeout: 15_000 });
+    expect(w.ecpay.replies.at(-1)).toBe('1|OK');
+
+    await page.locator('nav a[href="/account"]').click();
+    await page.locator('#balance').waitFor();
+    expect(await page.locator('#plan').textContent()).toContain('Pro');
+    const balance = await page.locator('#balance').textContent();
+    expect(balance).toContain('100');
+    expect(balance).toContain('150');
+    await page.locator('nav a[href="/plans"]').click();
+    await page.locator('[data-plan="pro"] .badge').waitFor();
+    fs.mkdirSync('tests/artifacts', { recursive: true });
+    await page.screenshot({ path: 'tests/artifacts/web-plans-after-payment.png', fullPage: true });
+    await page.locator('nav a[href="/account"]').click();
+    await page.locator('#balance').waitFor();
+    await page.screenshot({ path: 'tests/artifacts/web-account-after-payment.png', fullPage: true });
+  }, 60_000);
+});
