@@ -26,13 +26,19 @@ export async function wireMedia(config: Config, log: Logger, server: Server): Pr
   const local = PROVIDER_SLOTS.filter((s) => providers[s].local);
   log.info({ real, local, media: config.s3 ? 's3' : 'disk' }, `providers: ${real.length ? real.join(', ') : 'none'} real; ${local.length ? local.join(', ') : 'none'} local renderer`);
 
+  // /health may be polled often: real probes are API calls, so one answer serves for 30 s.
+  let cached: { at: number; value: Promise<Record<string, boolean>> } | undefined;
+  const probeAll = async () => {
+    const entries = await Promise.all(PROVIDER_SLOTS.map(async (s) => [s, await providers[s].probe(AbortSignal.timeout(5000)).catch(() => false)] as const));
+    return Object.fromEntries(entries);
+  };
   return {
     providers,
     mediaStore,
     mediaTools,
-    async providerHealth() {
-      const entries = await Promise.all(PROVIDER_SLOTS.map(async (s) => [s, await providers[s].probe(AbortSignal.timeout(5000)).catch(() => false)] as const));
-      return Object.fromEntries(entries);
+    providerHealth() {
+      if (!cached || Date.now() - cached.at > 30_000) cached = { at: Date.now(), value: probeAll() };
+      return cached.value;
     },
   };
 }

@@ -72,10 +72,8 @@ export function createLocalRenderer(slot: ProviderName, o: LocalRendererOptions)
   return {
     name: slot,
     local: true,
+    // Offline there is no model: every kind (video, style, upscale, demo) yields a fresh preview with the prompt on it.
     async submit(req) {
-      if (req.kind === 'style' || req.kind === 'upscale') {
-        // Offline there is no model: the "styled" or "upscaled" result is a fresh preview with the prompt on it.
-      }
       const jobId = `${req.generationId.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 40) || 'job'}-${randomUUID().slice(0, 8)}`;
       const ctl = new AbortController();
       jobs.set(jobId, { state: 'running' });
