@@ -29,8 +29,15 @@ export interface WebParts {
   generations?: Pick<GenerationService, 'list' | 'get'>;
   providersHealth?: () => Promise<Record<string, boolean>>;
   clock?: Clock;
+  /** The MagicLinks handed to core/chat earlier (createMagicLinks), so both use one instance. */
+  links?: JwtMagicLinks;
   /** Where the built app lives (tests may point elsewhere). */
   appDist?: string;
+}
+
+/** MagicLinks for core and chat (/plans, /gallery replies), usable before the web routes are wired. */
+export function createMagicLinks(config: Config, infra: Pick<Infra, 'sequelize'>, jwtSecret: string): JwtMagicLinks {
+  return new JwtMagicLinks(new TokenSigner(jwtSecret), infra.sequelize, config.publicBaseUrl);
 }
 
 export interface WebWiring {
@@ -47,7 +54,7 @@ export async function wireWeb(server: Server, config: Config, infra: Pick<Infra,
 
   const secure = config.env === 'production' || config.publicBaseUrl.startsWith('https://');
   const signer = new TokenSigner(jwtSecret);
-  const links = new JwtMagicLinks(signer, infra.sequelize, config.publicBaseUrl);
+  const links = parts.links ?? new JwtMagicLinks(signer, infra.sequelize, config.publicBaseUrl);
   const repo = new SqlBillingRepo(infra.sequelize);
   const gateways: Partial<Record<PaymentMethod, PaymentGateway>> = { ecpay: ecpayGateway(config.ecpay, config.publicBaseUrl) };
   if (config.paddle.apiKey) {
