@@ -17,7 +17,7 @@ export async function startFakeDiscord(opts: { botToken?: string }) {
     return { body: r.json, files: [] as FormFile[] };
   };
   const fake = await startFakeServer(async (r: Recorded) => {
-    const edit = /^\/api\/v10\/webhooks\/(\d+)\/([^/]+)\/messages\/@original$/.exec(r.path);
+    const edit = /^\/api\/v10\/webhooks\/(\d+)\/([^/]+)\/messages\/@original$/.exec(decodeURIComponent(r.path));
     if (edit && r.method === 'PATCH') {
       const { body, files } = split(r);
       if (files.some((f) => f.size > 10 * 1024 * 1024)) return { status: 413, json: { message: 'Request entity too large', code: 40005 } };

@@ -1,0 +1,95 @@
+// Discord end to end: Ed25519-signed interactions through hapi → deferred reply → real core → discord.js REST
+// editing @original on the fake Discord API (progress, then the video attached as a file).
+import crypto from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildChatWorld, DISCORD_APP, type ChatWorld } from './support/world.ts';
+
+let w: ChatWorld;
+beforeAll(async () => { w = await buildChatWorld({ tlsMedia: false }); }, 60_000);
+afterAll(async () => w?.close());
+
+let seq = 0;
+function command(userId: string, name: string, options: { name: string; value: string }[] = [], locale = 'en-US') {
+  const n = ++seq;
+  return {
+    id: `12${String(n).padStart(16, '0')}`, application_id: DISCORD_APP, type: 2, token: `itoken-${n}`, version: 1, locale,
+    channel_id: `9${userId}`, user: { id: userId, username: `u${userId}`, global_name: null, discriminator: '0', avatar: null },
+    data: { id: '77', name, type: 1, options: options.map((o) => ({ ...o, type: 3 })) }, app_permissions: '0', attachment_size_limit: 10 * 1024 * 1024,
+  };
+}
+async function post(body: unknown, opts: { raw?: string; key?: crypto.KeyObject } = {}) {
+  const raw = opts.raw ?? JSON.stringify(body);
+  const ts = String(Math.floor(Date.now() / 1000));
+  const sig = crypto.sign(null, Buffer.from(ts + raw), opts.key ?? w.discordKeys.privateKey).toString('hex');
+  const res = await w.server.inject({ method: 'POST', url: '/webhooks/discord', payload: raw, headers: { 'content-type': 'application/json', 'x-signature-ed25519': sig, 'x-signature-timestamp': ts } });
+  await w.bot.background.idle();
+  return res;
+}
+const editsOf = (token: string) => w.discord.edits.filter((e) => e.token === token);
+
+describe('Discord interactions', () => {
+  it('refuses a bad signature with 401 and changes nothing', async () => {
+    const other = crypto.generateKeyPairSync('ed25519').privateKey;
+    const i = command('501', 'help');
+    expect((await post(i, { key: other })).statusCode).toBe(401);
+    expect(await w.q(`SELECT 1 FROM processed_events WHERE source = 'discord'`)).toHaveLength(0);
+    expect(editsOf(i.token)).toHaveLength(0);
+  });
+
+  it('answers PING with PONG, and malformed JSON with 400', async () => {
+    const res = await post({ id: '1', application_id: DISCORD_APP, type: 1, token: 't', version: 1 });
+    expect([res.statusCode, res.result]).toEqual([200, { type: 1 }]);
+    expect((await post(null, { raw: '{"type": 2, ' })).statusCode).toBe(400);
+  });
+
+  it('defers, then edits the reply in the interaction locale with buttons', async () => {
+    const i = command('502', 'settings', [], 'es-ES');
+    const res = await post(i);
+    expect(res.result).toEqual({ type: 5 });
+    const [edit] = editsOf(i.token);
+    expect(edit!.body.content).toBe('El pago automático está DESACTIVADO: te pregunto antes de usar tus puntos.');
+    const ids = edit!.body.components.flatMap((r: any) => r.components.map((b: any) => b.custom_id));
+    expect(ids).toEqual(['/settings autopay on', '/settings autopay off']);
+
+    const press = { ...command('502', 'x', [], 'es-ES'), type: 3, data: { custom_id: '/settings autopay on', component_type: 2 } };
+    await post(press);
+    expect(editsOf(press.token)[0]!.body.content).toBe('Pago automático activado.');
+  });
+
+  it('a retried interaction makes one generation and one charge; progress edits @original, then the video is attached', async () => {
+    await post(command('503', 'help'));
+    const userId = await w.userOf('discord', '503');
+    await w.subscribe(userId, 'starter');
+    await w.q(`UPDATE users SET auto_pay = true WHERE id = $1`, [userId]);
+    await w.ledger.credit(userId, 'purchased', 30, 'purchase', `test:${userId}:buy`);
+    await w.setDown('leonardo', 'runway');
+
+    const i = command('503', 'video', [{ name: 'prompt', value: 'a paper boat on a river' }]);
+    expect((await post(i)).result).toEqual({ type: 5 });
+    expect((await post(i)).result).toEqual({ type: 5 });
+    expect(await w.q(`SELECT prompt FROM generations WHERE user_id = $1`, [userId])).toEqual([{ prompt: 'a paper boat on a river' }]);
+    expect((await w.ledger.balance(userId)).purchased).toBe(25);
+    expect(editsOf(i.token)).toHaveLength(1);
+
+    await w.runQueued();
+    const edits = editsOf(i.token);
+    expect(edits.some((e) => /\d+%/.test(e.body.content))).toBe(true);
+    const final = edits.at(-1)!;
+    expect(final.files).toHaveLength(1);
+    expect(final.files[0]!.name).toMatch(/\.mp4$/);
+    expect(final.files[0]!.size).toBeGreaterThan(1000);
+    expect(final.body.attachments).toEqual([{ id: 0, filename: final.files[0]!.name }]);
+    await w.runQueued();
+    expect(editsOf(i.token)).toHaveLength(edits.length);
+    for (const p of ['leonardo', 'runway'] as const) await w.router.setDown(p, false);
+  });
+
+  it('after the interaction token expires, a push goes to the channel with the bot token', async () => {
+    const target = { platform: 'discord' as const, chatId: '9504', platformUserId: '504', locale: 'en' as const,
+      handle: { interactionToken: 'old', applicationId: DISCORD_APP, issuedAt: String(Date.now() - 20 * 60_000) } };
+    await w.hub.push(target, [{ kind: 'text', message: { key: 'bot.link.done' } }]);
+    expect(editsOf('old')).toHaveLength(0);
+    expect(w.discord.channelMessages.filter((m) => m.channelId === '9504').map((m) => m.body.content))
+      .toEqual(['Done: your accounts are joined. They now share one balance and one gallery.']);
+  });
+});

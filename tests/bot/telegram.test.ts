@@ -1,0 +1,106 @@
+// Telegram end to end: webhook updates with the secret-token header through hapi → real core → grammY's Api
+// talking to the fake Bot API.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildChatWorld, TG_SECRET, type ChatWorld } from './support/world.ts';
+
+let w: ChatWorld;
+beforeAll(async () => { w = await buildChatWorld(); }, 60_000);
+afterAll(async () => w?.close());
+
+let updateId = 5000;
+let messageId = 1;
+function message(userId: number, text: string | undefined, lang = 'en', extra: Record<string, unknown> = {}) {
+  return {
+    update_id: ++updateId,
+    message: {
+      message_id: ++messageId, date: Math.floor(Date.now() / 1000), chat: { id: userId, type: 'private', first_name: 'T' },
+      from: { id: userId, is_bot: false, first_name: 'T', language_code: lang }, ...(text !== undefined ? { text } : {}), ...extra,
+    },
+  };
+}
+async function post(update: unknown, secret = TG_SECRET, raw?: string) {
+  const res = await w.server.inject({
+    method: 'POST', url: '/webhooks/telegram', payload: raw ?? JSON.stringify(update),
+    headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret },
+  });
+  await w.bot.background.idle();
+  return res;
+}
+const sentTo = (chat: number, method = 'sendMessage') => w.telegram.of(method).filter((c) => Number(c.params.chat_id) === chat);
+
+describe('Telegram webhook', () => {
+  it('refuses a wrong secret token with 401 and changes nothing', async () => {
+    const u = message(31, '/help');
+    expect((await post(u, 'not-the-secret')).statusCode).toBe(401);
+    expect(await w.q(`SELECT 1 FROM processed_events WHERE source LIKE 'telegram:%'`)).toHaveLength(0);
+    expect(sentTo(31)).toHaveLength(0);
+  });
+
+  it('answers malformed JSON with 400', async () => {
+    expect((await post(null, TG_SECRET, '{"update_id": 1, "message": {')).statusCode).toBe(400);
+  });
+
+  it('welcomes /start in the user Telegram language, with inline keyboard buttons', async () => {
+    await post(message(32, '/start', 'ja'));
+    const [m] = sentTo(32);
+    expect(m!.params.text).toContain('VidGoへようこそ');
+    expect(m!.params.reply_markup.inline_keyboard.flat().map((b: any) => b.callback_data)).toContain('/balance');
+  });
+
+  it('answers a photo with a short localized help', async () => {
+    await post(message(33, undefined, 'ko', { photo: [{ file_id: 'p', file_unique_id: 'u', width: 10, height: 10 }] }));
+    expect(sentTo(33).map((c) => c.params.text)).toEqual(['텍스트만 읽을 수 있어요. 만들고 싶은 영상을 설명하는 프롬프트를 보내거나 /help 를 입력하세요.']);
+  });
+
+  it('a button press runs its command and answers the callback query', async () => {
+    await post({
+      update_id: ++updateId,
+      callback_query: { id: 'cbq-1', chat_instance: 'ci', data: '/settings autopay on', from: { id: 34, is_bot: false, first_name: 'B', language_code: 'es' },
+        message: { message_id: 9, date: 1, chat: { id: 34, type: 'private' } } },
+    });
+    expect(w.telegram.of('answerCallbackQuery').map((c) => c.params.callback_query_id)).toContain('cbq-1');
+    expect(sentTo(34).map((c) => c.params.text)).toEqual(['Pago automático activado.']);
+    expect(await w.q(`SELECT auto_pay FROM users WHERE id = $1`, [await w.userOf('telegram', '34')])).toEqual([{ auto_pay: true }]);
+  });
+
+  it('a repeated update makes one generation and one charge; one status message is edited with progress; the video goes by URL', async () => {
+    await post(message(35, '/help'));
+    const userId = await w.userOf('telegram', '35');
+    await w.subscribe(userId, 'starter');
+    await w.q(`UPDATE users SET auto_pay = true WHERE id = $1`, [userId]);
+    await w.ledger.credit(userId, 'purchased', 30, 'purchase', `test:${userId}:buy`);
+    await w.setDown('leonardo', 'runway');
+
+    const u = message(35, '/video a red fox in snow');
+    expect((await post(u)).statusCode).toBe(200);
+    expect((await post(u)).statusCode).toBe(200);
+    expect(await w.q(`SELECT id FROM generations WHERE user_id = $1`, [userId])).toHaveLength(1);
+    expect((await w.ledger.balance(userId)).purchased).toBe(25);
+    expect(sentTo(35, 'sendChatAction').map((c) => c.params.action)).toContain('upload_video');
+    const statusCount = sentTo(35).length;
+
+    await w.runQueued();
+    const edits = sentTo(35, 'editMessageText');
+    expect(edits.length).toBeGreaterThan(0);
+    expect(new Set(edits.map((e) => Number(e.params.message_id))).size).toBe(1); // ONE status message
+    expect(edits.at(-1)!.params.text).toMatch(/%/);
+    const [video, ...more] = sentTo(35, 'sendVideo');
+    expect(more).toHaveLength(0);
+    expect(video!.params.video).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/media\/.+\.mp4$/);
+    const got = w.telegram.fetched.find((f) => f.url === video!.params.video)!;
+    expect([got.status, got.contentType]).toEqual([200, 'video/mp4']);
+    expect(sentTo(35).length).toBeGreaterThan(statusCount); // the receipt follows the video
+    await w.runQueued();
+    expect(sentTo(35, 'sendVideo')).toHaveLength(1);
+    for (const p of ['leonardo', 'runway'] as const) await w.router.setDown(p, false);
+  });
+
+  it('a deep link /start p_<prompt> starts a video for a paying user', async () => {
+    await post(message(36, '/help'));
+    const userId = await w.userOf('telegram', '36');
+    await w.subscribe(userId, 'starter');
+    await post(message(36, `/start p_${Buffer.from('a lighthouse at night').toString('base64url')}`));
+    const rows = await w.q<{ prompt: string }>(`SELECT prompt FROM generations WHERE user_id = $1`, [userId]);
+    expect(rows.map((r) => r.prompt)).toEqual(['a lighthouse at night']);
+  });
+});
