@@ -48,5 +48,9 @@ export function run(bin: string, args: string[], opts: { signal?: AbortSignal } 
 export const runFfmpeg = (args: string[], signal?: AbortSignal) =>
   run(ffmpegPath(), ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', ...args], { signal });
 
-/** Quotes a value (a path or text) for an ffmpeg filter option. */
-export const filterQuote = (v: string) => `'${v.replace(/\\/g, '/').replace(/'/g, "'\\''")}'`;
+/**
+ * Escapes a value (a path or text) for a filter option inside -vf/-filter_complex: once for the option parser
+ * (\\ ' :) and once more for the filtergraph parser (\\ ' [ ] , ;), as the ffmpeg-filters manual ("Notes on
+ * filtergraph escaping") describes.
+ */
+export const filterQuote = (v: string) => v.replace(/[\\':]/g, '\\$&').replace(/[\\'[\],;]/g, '\\$&');
