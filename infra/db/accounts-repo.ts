@@ -135,7 +135,7 @@ export class SqlAccountsRepo implements AccountsRepo {
   /**
    * Moves the merged user's points through LEDGER's own SQL functions (so point_balances stays equal to the
    * ledger's sums): per bucket a reserve + commit on the merged user, then a credit on the survivor.
-   * ledger_reserve spends the pool's monthly bucket before purchased, so moving monthly_pollo, then
+   * ledger_reserve_batch applies items in order and spends the pool's monthly bucket before purchased, so moving monthly_pollo, then
    * monthly_goenhance, then purchased (with both monthly buckets already empty) keeps each bucket's kind.
    */
   private async movePoints(mid: string, sid: string, now: Date, t: Transaction): Promise<Record<string, number>> {
@@ -143,17 +143,21 @@ export class SqlAccountsRepo implements AccountsRepo {
       `SELECT monthly_pollo, monthly_goenhance, purchased FROM point_balances WHERE user_id = $1 FOR UPDATE`, [mid], t);
     const moved: Record<string, number> = {};
     if (!b) return moved;
-    const steps: [PointBucket, 'pollo' | 'goenhance'][] = [['monthly_pollo', 'pollo'], ['monthly_goenhance', 'goenhance'], ['purchased', 'pollo']];
-    for (const [bucket, pool] of steps) {
-      const amount = Number(b[bucket]);
-      if (!(amount > 0)) continue;
-      const key = `link:${mid}:${bucket}`;
-      const [r] = await this.q<{ id: string }>(
-        `SELECT id FROM ledger_reserve($1, $2, $3, $4, $5, $6, $6)`, [mid, amount, pool, `${key}:out`, `link:${sid}`, now], t);
-      if (!r) throw new Error(`moving ${bucket} of ${mid}: balance changed during the merge`);
-      await this.q(`SELECT id FROM ledger_commit($1, $2)`, [r.id, now], t);
-      await this.q(`SELECT ledger_credit($1, $2, $3, 'link_merge_in', $4, $5, $6) AS ok`, [sid, bucket, amount, `${key}:in`, `link:${mid}`, now], t);
-      moved[bucket] = amount;
+    const steps = ([['monthly_pollo', 'pollo'], ['monthly_goenhance', 'goenhance'], ['purchased', 'pollo']] as [PointBucket, string][])
+      .map(([bucket, pool]) => ({ bucket, pool, amount: Number(b[bucket]), key: `link:${mid}:${bucket}` }))
+      .filter((x) => x.amount > 0);
+    if (!steps.length) return moved;
+    // One batch, items applied in order (LEDGER's ledger_reserve_batch).
+    const held = await this.q<{ ord: number; outcome: string; id: string }>(
+      `SELECT ord, outcome, id FROM ledger_reserve_batch($1::uuid, $2::int[], $3::text[], $4::text[], $5::text[], $6::timestamptz, $6::timestamptz)`,
+      [mid, steps.map((x) => x.amount), steps.map((x) => x.pool), steps.map((x) => `${x.key}:out`), steps.map(() => `link:${sid}`), now], t);
+    for (const [i, x] of steps.entries()) {
+      const r = held.find((h) => h.ord === i);
+      if (!r || (r.outcome !== 'reserved' && r.outcome !== 'replayed')) throw new Error(`moving ${x.bucket} of ${mid}: ${r?.outcome ?? 'no row'}`);
+      await this.q(`SELECT id FROM ledger_commit($1::uuid, $2::timestamptz)`, [r.id, now], t);
+      await this.q(`SELECT ledger_credit($1::uuid, $2::text, $3::int, 'link_merge_in', $4::text, $5::text, $6::timestamptz) AS ok`,
+        [sid, x.bucket, x.amount, `${x.key}:in`, `link:${mid}`, now], t);
+      moved[x.bucket] = x.amount;
     }
     return moved;
   }

@@ -1,0 +1,165 @@
+// The one command grammar, and the dispatcher with its account rules (ban, rate limit, /lang, /link merge,
+// admin commands with the audit log) on the real database, ledger and generation service.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from '../../core/commands/grammar.ts';
+import type { ChatEvent, Platform } from '../../core/model.ts';
+import { buildChatWorld, type ChatWorld } from './support/world.ts';
+
+describe('grammar', () => {
+  it.each([
+    ['a cat surfing', { name: 'video', prompt: 'a cat surfing' }],
+    ['/video  a dog ', { name: 'video', prompt: 'a dog' }],
+    ['/video@VidGoBot a dog', { name: 'video', prompt: 'a dog' }],
+    ['／status', { name: 'status' }],
+    ['/video', { name: 'usage', command: 'video' }],
+    ['/style Anime a castle', { name: 'style', style: 'anime', prompt: 'a castle' }],
+    ['/style ghibli', { name: 'style', style: 'ghibli', prompt: '' }],
+    ['/link ab12cd34', { name: 'link', code: 'ab12cd34' }],
+    ['/lang zh-TW', { name: 'lang', locale: 'zh-TW' }],
+    ['/settings autopay OFF', { name: 'settings', autoPay: false }],
+    ['/consent 3f2a points', { name: 'consent', generationId: '3f2a', choice: 'points' }],
+    ['/consent 3f2a maybe', { name: 'usage', command: 'consent' }],
+    ['/admin grant telegram:42 50', { name: 'admin', sub: 'grant', args: ['telegram:42', '50'], rest: 'telegram:42 50' }],
+    ['/admin broadcast ja こんにちは 皆さん', { name: 'admin', sub: 'broadcast', args: ['ja', 'こんにちは', '皆さん'], rest: 'ja こんにちは 皆さん' }],
+    ['/frobnicate', { name: 'unknown', command: '/frobnicate' }],
+    ['   ', { name: 'empty' }],
+  ])('%s', (text, cmd) => expect(parse(text)).toEqual(cmd));
+});
+
+let w: ChatWorld;
+beforeAll(async () => { w = await buildChatWorld({ env: { RATE_LIMIT_CHAT_PER_MIN: '6' } }); }, 60_000);
+afterAll(async () => w?.close());
+
+let n = 0;
+const ev = (platform: Platform, user: string, text: string | undefined, extra: Partial<ChatEvent> = {}): ChatEvent => ({
+  platform, kind: text === undefined ? 'unsupported' : 'message', eventId: `e${++n}`, platformUserId: user, chatId: `c${user}`, ...(text !== undefined ? { text } : {}), ...extra,
+});
+const say = async (e: ChatEvent) => w.bot.dispatcher.respond(e);
+const keys = (r: { replies: { kind: string; message?: { key: string } }[] }) => r.replies.map((x) => x.message?.key ?? x.kind);
+const text = (r: Awaited<ReturnType<typeof say>>, i = 0) => w.bot.t.t(r.locale, (r.replies[i] as { message: { key: string; params?: Record<string, string | number> } }).message);
+
+describe('dispatcher', () => {
+  it('unknown commands get help; plain text is a prompt; platform language picks the locale until /lang', async () => {
+    expect(keys(await say(ev('telegram', '100', '/frobnicate')))).toEqual(['bot.unknown', 'bot.help']);
+    const r = await say(ev('telegram', '101', 'hola', { platformLocale: 'es-419' }));
+    expect(r.locale).toBe('es');
+    expect(await w.q(`SELECT kind FROM generations WHERE user_id = $1`, [await w.userOf('telegram', '101')])).toHaveLength(1);
+    const zh = await say(ev('telegram', '102', '/help', { platformLocale: 'zh-hant' }));
+    expect(text(zh)).toContain('傳送提示詞');
+    await say(ev('telegram', '102', '/lang ja'));
+    expect((await say(ev('telegram', '102', '/help', { platformLocale: 'zh-hant' }))).locale).toBe('ja');
+  });
+
+  it('rate-limits each chat user', async () => {
+    const out: string[][] = [];
+    for (let i = 0; i < 7; i++) out.push(keys(await say(ev('telegram', '103', '/help'))));
+    expect(out.slice(0, 6).every((k) => k[0] === 'bot.help')).toBe(true);
+    expect(out[6]).toEqual(['bot.rate_limited']);
+    expect(keys(await say(ev('telegram', '104', '/help')))).toEqual(['bot.help']); // another user is not affected
+  });
+
+  it('/plans and /gallery answer with magic links', async () => {
+    const r = await say(ev('line', 'Uplans', '/plans'));
+    expect(r.replies[0]).toMatchObject({ kind: 'link', url: expect.stringContaining('/auth/link'), label: { key: 'bot.plans.button' } });
+  });
+});
+
+describe('admin commands', () => {
+  it('refuses non-admins politely, runs nothing, and audits the attempt', async () => {
+    const r = await say(ev('telegram', '200', '/admin grant telegram:200 1000'));
+    expect(keys(r)).toEqual(['bot.admin.refused']);
+    expect((await w.ledger.balance(await w.userOf('telegram', '200'))).total).toBe(0);
+    expect(await w.q(`SELECT actor, command, outcome FROM admin_audit_log WHERE actor = 'telegram:200'`))
+      .toEqual([{ actor: 'telegram:200', command: 'admin grant', outcome: 'refused' }]);
+  });
+
+  it('grants once per admin message, bans and unbans, and audits every use', async () => {
+    await say(ev('telegram', '201', '/help'));
+    const target = await w.userOf('telegram', '201');
+    const grant = ev('telegram', '7777', '/admin grant telegram:201 50');
+    expect(keys(await say(grant))).toEqual(['bot.admin.granted']);
+    await say(grant); // the same message redelivered
+    expect((await w.ledger.balance(target)).purchased).toBe(50);
+    expect(keys(await say(ev('telegram', '7777', '/admin grant telegram:201 lots')))).toEqual(['bot.admin.usage']);
+
+    await say(ev('telegram', '7777', '/admin ban telegram:201 spam'));
+    const banned = await say(ev('telegram', '201', 'a forest'));
+    expect(keys(banned)).toEqual(['bot.banned']);
+    expect(await w.q(`SELECT 1 FROM generations WHERE user_id = $1`, [target])).toHaveLength(0);
+    await say(ev('telegram', '7777', `/admin unban ${target}`));
+    expect(keys(await say(ev('telegram', '201', '/help')))).toEqual(['bot.help']);
+
+    const audit = await w.q<{ command: string; outcome: string }>(`SELECT command, outcome FROM admin_audit_log WHERE actor = 'telegram:7777' ORDER BY id`);
+    expect(audit).toEqual([
+      { command: 'admin grant', outcome: 'ok' }, { command: 'admin grant', outcome: 'ok' }, { command: 'admin grant', outcome: 'invalid' },
+      { command: 'admin ban', outcome: 'ok' }, { command: 'admin unban', outcome: 'ok' },
+    ]);
+  });
+
+  it('user, health, provider, stats and broadcast', async () => {
+    const admin = (t: string) => say(ev('discord', '8888', t));
+    const user = await admin('/admin user telegram:201');
+    expect(text(user)).toContain('telegram:201');
+    await admin('/admin provider pollo off');
+    expect(w.overrides.get('pollo')).toBe(false);
+    expect(text(await admin('/admin health'))).toContain('pollo: ✅ (off)');
+    expect(keys(await admin('/admin stats'))[0]).toMatch(/^core\.admin\./);
+
+    await say(ev('telegram', '300', '/lang ja'));
+    await say(ev('telegram', '301', '/help', { platformLocale: 'en' }));
+    const b = await admin('/admin broadcast ja メンテナンスのお知らせ');
+    expect(text(b)).toBe('Broadcast sent to 2 chats.'); // 102 chose ja earlier, 300 just now
+    const got = w.telegram.of('sendMessage').filter((c) => c.params.chat_id === 'c300');
+    expect(got.map((c) => c.params.text)).toEqual(['📢 メンテナンスのお知らせ']);
+    expect(w.telegram.of('sendMessage').filter((c) => c.params.chat_id === 'c301')).toHaveLength(0);
+  });
+});
+
+describe('/link', () => {
+  it('joins two platforms into one account: older user survives, points move as ledger pairs, identities and videos follow', async () => {
+    await say(ev('telegram', '400', '/help'));
+    const older = await w.userOf('telegram', '400');
+    await w.ledger.credit(older, 'purchased', 10, 'purchase', `t:${older}`);
+    await say(ev('line', 'U400', '/help'));
+    const newer = await w.userOf('line', 'U400');
+    await w.ledger.credit(newer, 'purchased', 7, 'purchase', `t:${newer}`);
+    await w.ledger.credit(newer, 'monthly_pollo', 3, 'monthly_allocation', `t:${newer}:m`);
+
+    const issued = await say(ev('line', 'U400', '/link'));
+    const code = String((issued.replies[0] as { message: { params: { code: string } } }).message.params.code);
+    expect(code).toMatch(/^[A-Z2-9]{8}$/);
+    expect(keys(await say(ev('line', 'U400', `/link ${code}`)))).toEqual(['bot.link.self']);
+    expect(keys(await say(ev('telegram', '400', `/link ${code.toLowerCase()}`)))).toEqual(['bot.link.done']);
+
+    expect(await w.userOf('line', 'U400')).toBe(older);
+    expect(await w.ledger.balance(older)).toMatchObject({ purchased: 17, monthly_pollo: 3, total: 20 });
+    expect((await w.ledger.balance(newer)).total).toBe(0);
+    expect(await w.q(`SELECT merged_into FROM users WHERE id = $1`, [newer])).toEqual([{ merged_into: older }]);
+    const moves = await w.q(`SELECT user_id, bucket, amount, reason FROM point_ledger WHERE idempotency_key LIKE 'link:%' OR reference = $1 ORDER BY id`, [`link:${older}`]);
+    expect(moves).toEqual([
+      { user_id: newer, bucket: 'monthly_pollo', amount: -3, reason: 'reserve' },
+      { user_id: newer, bucket: 'purchased', amount: -7, reason: 'reserve' },
+      { user_id: older, bucket: 'monthly_pollo', amount: 3, reason: 'link_merge_in' },
+      { user_id: older, bucket: 'purchased', amount: 7, reason: 'link_merge_in' },
+    ]);
+    expect((await w.bot.accounts.targets(older)).map((t) => t.platform).sort()).toEqual(['line', 'telegram']);
+    expect(keys(await say(ev('telegram', '400', `/link ${code}`)))).toEqual(['bot.link.used']);
+  });
+
+  it('refuses expired and unknown codes, and a merge while the other account has a video running', async () => {
+    await say(ev('discord', '401', '/help'));
+    await say(ev('telegram', '402', '/help'));
+    const issued = await say(ev('discord', '401', '/link'));
+    const code = String((issued.replies[0] as { message: { params: { code: string } } }).message.params.code);
+    await w.q(`UPDATE link_codes SET expires_at = now() - interval '1 second' WHERE code = $1`, [code]);
+    expect(keys(await say(ev('telegram', '402', `/link ${code}`)))).toEqual(['bot.link.expired']);
+    expect(keys(await say(ev('telegram', '402', '/link ZZZZZZZZ')))).toEqual(['bot.link.unknown']);
+
+    const newer = await w.userOf('telegram', '402');
+    await w.q(`INSERT INTO generations (user_id, prompt, status) VALUES ($1, 'x', 'running')`, [newer]);
+    const again = await say(ev('discord', '401', '/link'));
+    const code2 = String((again.replies[0] as { message: { params: { code: string } } }).message.params.code);
+    expect(keys(await say(ev('telegram', '402', `/link ${code2}`)))).toEqual(['bot.link.busy']);
+    expect(await w.userOf('telegram', '402')).toBe(newer);
+  });
+});
