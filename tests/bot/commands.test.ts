@@ -126,7 +126,7 @@ describe('/link', () => {
     await w.ledger.credit(newer, 'monthly_pollo', 3, 'monthly_allocation', `t:${newer}:m`);
 
     const issued = await say(ev('line', 'U400', '/link'));
-    const code = String((issued.replies[0] as { message: { params: { code: string } } }).message.params.code);
+    const code = String((issued.replies[0] as unknown as { message: { params: { code: string } } }).message.params.code);
     expect(code).toMatch(/^[A-Z2-9]{8}$/);
     expect(keys(await say(ev('line', 'U400', `/link ${code}`)))).toEqual(['bot.link.self']);
     expect(keys(await say(ev('telegram', '400', `/link ${code.toLowerCase()}`)))).toEqual(['bot.link.done']);
@@ -150,7 +150,7 @@ describe('/link', () => {
     await say(ev('discord', '401', '/help'));
     await say(ev('telegram', '402', '/help'));
     const issued = await say(ev('discord', '401', '/link'));
-    const code = String((issued.replies[0] as { message: { params: { code: string } } }).message.params.code);
+    const code = String((issued.replies[0] as unknown as { message: { params: { code: string } } }).message.params.code);
     await w.q(`UPDATE link_codes SET expires_at = now() - interval '1 second' WHERE code = $1`, [code]);
     expect(keys(await say(ev('telegram', '402', `/link ${code}`)))).toEqual(['bot.link.expired']);
     expect(keys(await say(ev('telegram', '402', '/link ZZZZZZZZ')))).toEqual(['bot.link.unknown']);
@@ -158,7 +158,7 @@ describe('/link', () => {
     const newer = await w.userOf('telegram', '402');
     await w.q(`INSERT INTO generations (user_id, prompt, status) VALUES ($1, 'x', 'running')`, [newer]);
     const again = await say(ev('discord', '401', '/link'));
-    const code2 = String((again.replies[0] as { message: { params: { code: string } } }).message.params.code);
+    const code2 = String((again.replies[0] as unknown as { message: { params: { code: string } } }).message.params.code);
     expect(keys(await say(ev('telegram', '402', `/link ${code2}`)))).toEqual(['bot.link.busy']);
     expect(await w.userOf('telegram', '402')).toBe(newer);
   });
