@@ -11,6 +11,7 @@ import type { Logger } from './logger.ts';
 import type { GenerationAdmin, GenerationService, Ledger, MagicLinks } from '../core/api.ts';
 import type { Clock, SharedState } from '../core/ports.ts';
 import { systemClock } from '../core/ports.ts';
+import type { ProviderHealth } from '../core/failover/health.ts';
 import { SqlAccountService } from '../core/accounts/account-service.ts';
 import { AccountLinking } from '../core/accounts/linking.ts';
 import { AdminCommands } from '../core/admin/admin-commands.ts';
@@ -36,8 +37,21 @@ export interface BotServices {
   generationAdmin: GenerationAdmin;
   ledger: Ledger;
   links: MagicLinks;
-  bans: BanControl;
-  providers: ProviderControl;
+  /** LEDGER's moderation policy (ban/unban); /admin ban says "unavailable" without it. */
+  bans?: BanControl;
+  /** LEDGER's ProviderHealth, adapted with providerControl(); /admin health|provider need it. */
+  providers?: ProviderControl;
+}
+
+/** /admin health and /admin provider on LEDGER's ProviderHealth (core/failover/health.ts). */
+export function providerControl(health: ProviderHealth): ProviderControl {
+  return {
+    setOverride: (name, state) => health.setOverride(name, state),
+    async snapshot() {
+      const all = await health.snapshot();
+      return Object.fromEntries(all.map((s) => [s.provider, { healthy: s.up, override: s.override === 'auto' ? null : s.override }]));
+    },
+  };
 }
 
 export interface BotWiringOptions {

@@ -12,8 +12,9 @@ export interface AdminDeps {
   directory: UserDirectory;
   ledger: Pick<Ledger, 'balance' | 'credit'>;
   generation: GenerationAdmin;
-  bans: BanControl;
-  providers: ProviderControl;
+  /** Absent until LEDGER's moderation / failover are wired: the command then says it is unavailable. */
+  bans?: BanControl;
+  providers?: ProviderControl;
   notifier: Notifier;
   clock: Clock;
   defaultLocale: Locale;
@@ -81,11 +82,13 @@ export class AdminCommands {
       case 'unban': {
         const userId = args[0] && (await this.d.directory.resolveUserRef(args[0]));
         if (!userId) return args[0] ? [text('bot.admin.no_user', { id: args[0] })] : null;
+        if (!this.d.bans) return [text('bot.admin.unavailable')];
         if (sub === 'ban') await this.d.bans.ban(userId, args.slice(1).join(' ') || undefined, actor);
         else await this.d.bans.unban(userId, actor);
         return [text(sub === 'ban' ? 'bot.admin.banned' : 'bot.admin.unbanned', { id: userId })];
       }
       case 'health': {
+        if (!this.d.providers) return [text('bot.admin.unavailable')];
         const snap = await this.d.providers.snapshot();
         const lines = Object.entries(snap)
           .map(([name, s]) => `${name}: ${s.healthy ? '✅' : '❌'}${s.override ? ` (${s.override})` : ''}`).join('\n');
@@ -93,9 +96,10 @@ export class AdminCommands {
       }
       case 'provider': {
         const [name, state] = args;
-        if (!(PROVIDERS as readonly string[]).includes(name ?? '') || (state !== 'on' && state !== 'off')) return null;
-        await this.d.providers.setOverride(name as ProviderName, state === 'on', actor);
-        return [text(state === 'on' ? 'bot.admin.provider_on' : 'bot.admin.provider_off', { name: name! })];
+        if (!(PROVIDERS as readonly string[]).includes(name ?? '') || (state !== 'on' && state !== 'off' && state !== 'auto')) return null;
+        if (!this.d.providers) return [text('bot.admin.unavailable')];
+        await this.d.providers.setOverride(name as ProviderName, state, actor);
+        return [text(`bot.admin.provider_${state}`, { name: name! })];
       }
       case 'broadcast': {
         const lang = args[0];

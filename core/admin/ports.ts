@@ -15,7 +15,8 @@ export interface BanControl {
 
 /** Provider health (LEDGER's failover): admin override and a snapshot for /admin health. */
 export interface ProviderControl {
-  setOverride(name: ProviderName, enabled: boolean, actor: string): Promise<void>;
+  /** 'on' forces the provider up, 'off' takes it out of rotation, 'auto' returns it to measured health. */
+  setOverride(name: ProviderName, state: 'on' | 'off' | 'auto', actor: string): Promise<void>;
   snapshot(): Promise<Record<string, { healthy: boolean; override?: 'on' | 'off' | null }>>;
 }
 

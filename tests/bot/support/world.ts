@@ -121,7 +121,7 @@ export async function buildChatWorld(opts: { env?: Record<string, string>; tlsMe
         unban: async (userId, actor) => void (await db.sequelize.query(`UPDATE bans SET lifted_at = now(), lifted_by = $2 WHERE user_id = $1 AND lifted_at IS NULL`, { bind: [userId, actor] })),
       },
       providers: {
-        setOverride: async (name, on) => void overrides.set(name, on),
+        setOverride: async (name, state) => void overrides.set(name, state === 'on'),
         snapshot: async () => Object.fromEntries(['leonardo', 'runway', 'pollo', 'goenhance'].map((p) => [p, { healthy: true, override: overrides.has(p) ? (overrides.get(p) ? 'on' as const : 'off' as const) : null }])),
       },
     },
