@@ -87,7 +87,18 @@ export function retryDelay(attempt: number, data: GenerateVideoData | undefined,
 export function defineGenerateVideo(agenda: Agenda, o: GenerateVideoOptions, running: RunningGenerations): void {
   agenda.on(`complete:${GENERATE_VIDEO}`, (job: JobWithId) => {
     const data = job.attrs?.data as GenerateVideoData | undefined; // remote notifications carry no attrs
-    if (data?.generationId) running.completed(data.generationId);
+    if (!data?.generationId) return;
+    running.completed(data.generationId);
+    // A freed slot is refilled only at the next poll (processEvery) otherwise: with lockLimit = concurrency a
+    // backlog drained at concurrency/processEvery (2 jobs/s, bench/jobs.ts). Publishing the job's notification
+    // (nextRunAt null) makes every instance's processor fill its free generate-video slots at once. The finished
+    // row is removed here rather than by Agenda's removeOnComplete, which would hold the slot for that round trip.
+    const a = job.attrs;
+    const succeeded = !a.nextRunAt && a.lastFinishedAt && (!a.failedAt || a.lastFinishedAt > a.failedAt);
+    setImmediate(async () => {
+      if (succeeded) await job.remove().catch(() => {});
+      await agenda.publishJobNotification(job).catch(() => {});
+    });
   });
   agenda.define<GenerateVideoData>(
     GENERATE_VIDEO,
@@ -133,7 +144,7 @@ export function defineGenerateVideo(agenda: Agenda, o: GenerateVideoOptions, run
       concurrency: o.concurrency,
       lockLimit: o.concurrency, // lock only what this instance can run: the rest stays for other instances
       lockLifetime: o.lockLifetimeMs,
-      removeOnComplete: true,
+      removeOnComplete: false, // see the 'complete' listener
       backoff: (ctx) => {
         const delay = retryDelay(ctx.attempt, ctx.jobData as GenerateVideoData, o.retry);
         if (delay === null) o.log.warn({ data: ctx.jobData, err: ctx.error.message }, 'generation retries over: left for settleStuck');
