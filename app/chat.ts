@@ -1,0 +1,34 @@
+// `npm run chat`: a terminal chat with the bot as a local user (the console platform), through the same core,
+// jobs and media as the real platforms. Progress prints as lines; a finished video prints its URL and file.
+import os from 'node:os';
+import readline from 'node:readline/promises';
+import { loadConfig } from './config.ts';
+import { createLogger } from './logger.ts';
+import { composeApp } from './compose.ts';
+import { ConsoleAdapter } from '../bot/console/console-adapter.ts';
+
+const config = { ...loadConfig(), port: 0, host: '127.0.0.1' };
+const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+const app = await composeApp(config, log);
+if (!app.chat) {
+  console.error('The chat core is not wired in app/compose.ts yet.');
+  await app.stop();
+  process.exit(1);
+}
+const chat = app.chat;
+const write = (line: string) => process.stdout.write(`${line}\n`);
+const adapter = new ConsoleAdapter({
+  core: chat.dispatcher, t: chat.t, write, userId: os.userInfo().username,
+  locale: Intl.DateTimeFormat().resolvedOptions().locale,
+});
+chat.hub.register('console', adapter);
+await app.start();
+
+write('VidGo console — type a prompt or /help; Ctrl-D to leave.');
+const rl = readline.createInterface({ input: process.stdin, output: process.stdout, prompt: '> ' });
+rl.prompt();
+for await (const line of rl) {
+  if (line.trim()) await adapter.send(line).catch((err) => write(`error: ${String(err)}`));
+  rl.prompt();
+}
+await app.stop();

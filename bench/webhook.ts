@@ -1,0 +1,135 @@
+// POST /webhooks/line (IP rate limit, signature check over the raw body, JSON, dedupe INSERT into
+// processed_events on the real PostgreSQL, enqueue of the after-answer work) against a bare hapi route on the
+// same server, in one run. The event handler itself is a no-op here: it runs after the answer and is not
+// what LINE waits for. Load comes from this process (keep-alive fetch to 127.0.0.1 only).
+//
+//   npx tsx bench/webhook.ts          (npm run bench:webhook)
+//
+// BENCH_DATABASE_URL: admin connection (default postgres://postgres@127.0.0.1:5432/postgres); a fresh database is
+// created and dropped. BENCH_SECONDS (default 8) per closed-loop measurement, BENCH_CLIENTS (default 32),
+// BENCH_RATE (default 500 requests/s) and BENCH_RATE_SECONDS (default 8) for the fixed-rate latency run.
+import crypto from 'node:crypto';
+import pg from 'pg';
+import { createSequelize } from '../infra/db/sequelize.ts';
+import { migrateUp } from '../infra/db/migrate.ts';
+import { SqlChatStore } from '../infra/db/chat-store.ts';
+import { createServer } from '../web/server.ts';
+import { createLogger } from '../app/logger.ts';
+import { Background } from '../bot/background.ts';
+import { createRateLimits } from '../bot/rate-limit.ts';
+import { lineWebhookRoute } from '../web/routes/webhooks/line.ts';
+import type { LineAdapter } from '../bot/line/line-adapter.ts';
+
+const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 32);
+const RATE = Number(process.env.BENCH_RATE ?? 500);
+const RATE_SECONDS = Number(process.env.BENCH_RATE_SECONDS ?? 8);
+const SECRET = 'bench-channel-secret';
+
+async function admin(sql: string) {
+  const c = new pg.Client({ connectionString: ADMIN_URL });
+  await c.connect();
+  try { await c.query(sql); } finally { await c.end(); }
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+};
+
+let seq = 0;
+function lineRequest(): { body: string; headers: Record<string, string> } {
+  const n = ++seq;
+  const body = JSON.stringify({ destination: 'Ubench', events: [{
+    type: 'message', mode: 'active', timestamp: Date.now(), source: { type: 'user', userId: `U${n % 1000}` },
+    webhookEventId: `01BENCH${crypto.randomBytes(8).toString('hex')}${n}`, deliveryContext: { isRedelivery: false },
+    replyToken: `rt${n}`, message: { id: String(n), type: 'text', quoteToken: 'q', text: 'a cat surfing at sunset' },
+  }] });
+  const sig = crypto.createHmac('sha256', SECRET).update(body).digest('base64');
+  return { body, headers: { 'content-type': 'application/json', 'x-line-signature': sig } };
+}
+const bareRequest = () => ({ body: '{"events":[]}', headers: { 'content-type': 'application/json' } });
+
+async function closedLoop(url: string, make: () => { body: string; headers: Record<string, string> }) {
+  const lat: number[] = [];
+  let errors = 0;
+  const end = Date.now() + SECONDS * 1000;
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: CLIENTS }, async () => {
+    while (Date.now() < end) {
+      const r = make();
+      const s = performance.now();
+      const res = await fetch(url, { method: 'POST', body: r.body, headers: r.headers });
+      await res.arrayBuffer();
+      if (res.status !== 200) errors++;
+      lat.push(performance.now() - s);
+    }
+  }));
+  const secs = (performance.now() - t0) / 1000;
+  return { rps: lat.length / secs, p50: pct(lat, 50), p99: pct(lat, 99), errors };
+}
+
+async function fixedRate(url: string, make: () => { body: string; headers: Record<string, string> }) {
+  const lat: number[] = [];
+  const inflight: Promise<void>[] = [];
+  let errors = 0;
+  const total = RATE * RATE_SECONDS;
+  const reqs = Array.from({ length: total }, make); // prepared up front: signing is the sender's cost, not ours
+  const t0 = performance.now();
+  let sent = 0;
+  while (sent < total) {
+    const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * RATE));
+    for (; sent < due; sent++) {
+      const r = reqs[sent]!;
+      const s = performance.now();
+      inflight.push(fetch(url, { method: 'POST', body: r.body, headers: r.headers }).then(async (res) => {
+        await res.arrayBuffer();
+        if (res.status !== 200) errors++;
+        lat.push(performance.now() - s);
+      }));
+    }
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  await Promise.all(inflight);
+  return { rps: total / ((performance.now() - t0) / 1000), p50: pct(lat, 50), p99: pct(lat, 99), errors };
+}
+
+const name = `vidgo_bench_wh_${crypto.randomBytes(4).toString('hex')}`;
+await admin(`CREATE DATABASE ${name}`);
+const dbUrl = new URL(ADMIN_URL);
+dbUrl.pathname = `/${name}`;
+const sequelize = createSequelize(dbUrl.toString(), { poolMax: 20 });
+try {
+  await migrateUp(sequelize, dbUrl.toString());
+  const log = createLogger('silent', false);
+  const server = await createServer({ port: 0, host: '127.0.0.1', log, corsOrigins: [] });
+  server.events.removeAllListeners?.('response'); // request logging is off in this bench (level silent anyway)
+  const background = new Background(log);
+  const limits = createRateLimits({ chatPerMinute: 1e9, ipPerMinute: 1e9 });
+  const adapter = { handleEvent: async () => {} } as unknown as LineAdapter;
+  lineWebhookRoute(server, { dedupe: new SqlChatStore(sequelize), ipLimiter: limits.ip, background, channelSecret: SECRET, adapter });
+  server.route({ method: 'POST', path: '/bench/bare', options: { auth: false }, handler: () => ({}) });
+  await server.start();
+  const base = `http://127.0.0.1:${server.info.port}`;
+
+  // Warm-up (JIT, pool connections).
+  await closedLoop(`${base}/bench/bare`, bareRequest).catch(() => undefined);
+  const bare = await closedLoop(`${base}/bench/bare`, bareRequest);
+  const line = await closedLoop(`${base}/webhooks/line`, lineRequest);
+  const bareRate = await fixedRate(`${base}/bench/bare`, bareRequest);
+  const lineRate = await fixedRate(`${base}/webhooks/line`, lineRequest);
+  await background.idle();
+  const f = (x: number) => x.toFixed(1);
+  console.log(`closed loop, ${CLIENTS} clients × ${SECONDS}s (same server, same process):`);
+  console.log(`  bare hapi route     ${f(bare.rps).padStart(8)} req/s   p50 ${f(bare.p50)} ms   p99 ${f(bare.p99)} ms   errors ${bare.errors}`);
+  console.log(`  POST /webhooks/line ${f(line.rps).padStart(8)} req/s   p50 ${f(line.p50)} ms   p99 ${f(line.p99)} ms   errors ${line.errors}`);
+  console.log(`  ratio line / bare   ${(line.rps / bare.rps).toFixed(2)}   (target ≥ 0.5)`);
+  console.log(`fixed rate ${RATE} req/s × ${RATE_SECONDS}s:`);
+  console.log(`  bare hapi route     achieved ${f(bareRate.rps)} req/s   p50 ${f(bareRate.p50)} ms   p99 ${f(bareRate.p99)} ms   errors ${bareRate.errors}`);
+  console.log(`  POST /webhooks/line achieved ${f(lineRate.rps)} req/s   p50 ${f(lineRate.p50)} ms   p99 ${f(lineRate.p99)} ms   errors ${lineRate.errors}   (target p99 < 50 ms)`);
+  await server.stop();
+} finally {
+  await sequelize.close();
+  await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+}
