@@ -16,7 +16,7 @@ export interface JobsWiring {
   /** For /admin queue: queued and running generation jobs (id, user, provider/stage, age). */
   listQueue(): Promise<QueueItem[]>;
   /** Hand over parts wired after the jobs slot; call before start(). */
-  provide(parts: { runner?: Pick<GenerationRunner, 'run'>; tasks?: MaintenanceTasks }): void;
+  provide(parts: { runner?: Pick<GenerationRunner, 'run'> & Partial<Pick<GenerationRunner, 'pendingIds'>>; tasks?: MaintenanceTasks }): void;
   start(): Promise<void>;
   /** Drains running generations for a few seconds, then hands the rest back to the queue (unlocked). */
   stop(): Promise<void>;

@@ -13,7 +13,7 @@ export interface JobsServiceOptions {
   selected: SelectedBackend;
   sequelize: Sequelize;
   /** GenerationRunner; without it generate-video is not processed here (jobs stay queued). */
-  runner?: Pick<GenerationRunner, 'run'>;
+  runner?: Pick<GenerationRunner, 'run'> & Partial<Pick<GenerationRunner, 'pendingIds'>>;
   tasks: MaintenanceTasks;
   timezone: string;
   demoRetentionDays: number;
@@ -37,7 +37,7 @@ export interface JobsService {
   jobQueue: AgendaJobQueue;
   running: RunningGenerations;
   /** Late parts (GEN's runner, WEB's billing, …) wired after this service; call before start(). */
-  provide(parts: { runner?: Pick<GenerationRunner, 'run'>; tasks?: MaintenanceTasks }): void;
+  provide(parts: { runner?: Pick<GenerationRunner, 'run'> & Partial<Pick<GenerationRunner, 'pendingIds'>>; tasks?: MaintenanceTasks }): void;
   start(): Promise<void>;
   stop(): Promise<void>;
   health(): Promise<'ok' | 'down'>;
@@ -96,6 +96,12 @@ export function createJobsService(o: JobsServiceOptions): JobsService {
       } else o.log.warn({}, 'no GenerationRunner wired: generate-video jobs wait in the queue');
       const maintenance = defineMaintenance(agenda, deps);
       await agenda.start();
+      // After a crash: whatever the runner says should be queued gets a job (enqueue is once per generation).
+      if (runner && 'pendingIds' in runner && typeof runner.pendingIds === 'function') {
+        const ids = await runner.pendingIds();
+        for (const id of ids) await jobQueue.enqueueGeneration(id, { priority: 'normal' });
+        if (ids.length) o.log.info({ count: ids.length }, 're-queued pending generations');
+      }
       if (o.schedule !== false) await scheduleMaintenance(agenda, maintenance, o.timezone);
       state = 'started';
       o.log.info({ backend: o.selected.kind, where: o.selected.where, jobs: [...(runner ? ['generate-video'] : []), ...maintenance] }, 'jobs started');

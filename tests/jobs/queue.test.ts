@@ -124,4 +124,17 @@ describe('generate-video worker', () => {
     await until(async () => resumed === g);
     await next.stop();
   });
+
+  it('re-queues what the runner reports pending at start (after a crash), once per generation', async () => {
+    const g = await makeGeneration(db.sequelize, userId);
+    const ran: string[] = [];
+    const svc = jobsOn(db.url, db.sequelize);
+    await svc.jobQueue.enqueueGeneration(g, { priority: 'normal' }); // already queued before the crash
+    svc.provide({ runner: { pendingIds: async () => [g, g], run: async (id) => (ran.push(id), 'done' as const) } });
+    await svc.start();
+    await until(async () => (await jobRows()).every((r) => r.gen !== g));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(ran).toEqual([g]);
+    await svc.stop();
+  });
 });
