@@ -10,11 +10,14 @@ import { healthRoutes } from '../web/routes/health.ts';
 import { wireJobs } from './wire-jobs.ts';
 import { wireMedia } from './wire-media.ts';
 import { wireWeb } from './wire-web.ts';
+import { createNotifierHub, wireChat, type BotWiring } from './wire-bot.ts';
 
 export interface App {
   config: Config;
   infra: Infra;
   server: Server;
+  /** The chat side (dispatcher, hub, adapters), when core is wired; `npm run chat` talks to it. */
+  chat?: BotWiring;
   start(): Promise<void>;
   /** Stops accepting, hands back running work, closes pools and the embedded database. */
   stop(): Promise<void>;
@@ -46,7 +49,11 @@ export async function composeApp(config: Config, log: Logger): Promise<App> {
   });
   health.jobs = () => jobs.health();
   stoppers.push(() => jobs.stop());
-  // ── chat adapters (issue 5)
+  // ── chat adapters (issue 5): chatHub is core's Notifier (hand wireCore `notifier: () => chatHub`); pass
+  // wireCore's result as `core` (and LEDGER's ProviderHealth / ban policy when wired) to turn the adapters on.
+  const chatHub = createNotifierHub(infra.state, log);
+  const chat = await wireChat({ config, infra, server, log, hub: chatHub, jwtSecret, core: undefined });
+  if (chat) stoppers.push(() => chat.stop());
   // ── web app and payments (issue 6): pass core's ledger, accounts, notifier and generations here once wired
   const web = await wireWeb(server, config, infra, log, jwtSecret, { providersHealth: () => health.providers() });
   jobs.provide({ tasks: {
@@ -65,6 +72,7 @@ export async function composeApp(config: Config, log: Logger): Promise<App> {
     config,
     infra,
     server,
+    chat,
     async start() {
       await jobs.start();
       await server.start();

@@ -8,6 +8,9 @@ import { Bot } from 'grammy';
 import { messagingApi } from '@line/bot-sdk';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
+import type { Infra } from './infra-setup.ts';
+import type { CoreWiring } from './wire-core.ts';
+import { createMagicLinks } from './wire-web.ts';
 import type { GenerationAdmin, GenerationService, Ledger, MagicLinks } from '../core/api.ts';
 import type { Clock, SharedState } from '../core/ports.ts';
 import { systemClock } from '../core/ports.ts';
@@ -141,3 +144,27 @@ export async function wireBot(o: BotWiringOptions) {
 }
 
 export type BotWiring = Awaited<ReturnType<typeof wireBot>>;
+
+/**
+ * The compose slot's call. `core` is wire-core's result; until the core slot is wired it is undefined and the
+ * chat adapters stay off (said once in the log). The hub is created earlier so core can push through it.
+ */
+export async function wireChat(p: {
+  config: Config; infra: Infra; server: Server; log: Logger; hub: NotifierHub; jwtSecret: string;
+  core?: Pick<CoreWiring, 'generation' | 'generationAdmin' | 'ledger'>;
+  providerHealth?: ProviderHealth;
+  bans?: BanControl;
+}): Promise<BotWiring | undefined> {
+  if (!p.core) {
+    p.log.warn('chat adapters are off: core services are not wired in app/compose.ts yet');
+    return undefined;
+  }
+  return wireBot({
+    config: p.config, server: p.server, sequelize: p.infra.sequelize, state: p.infra.state, redis: p.infra.redis, log: p.log, hub: p.hub,
+    services: {
+      generation: p.core.generation, generationAdmin: p.core.generationAdmin, ledger: p.core.ledger,
+      links: createMagicLinks(p.config, p.infra, p.jwtSecret),
+      ...(p.providerHealth ? { providers: providerControl(p.providerHealth) } : {}), ...(p.bans ? { bans: p.bans } : {}),
+    },
+  });
+}
