@@ -1,6 +1,9 @@
 // The console adapter (`npm run chat`): a terminal chat as a local user, through the same core as the real
 // platforms. Progress arrives as lines; a finished video prints its URL and, when local, its file path.
 import crypto from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import type { Reply, ReplyTarget } from '../../core/model.ts';
 import type { Translator } from '../../infra/i18n.ts';
 import type { BotCore } from '../bot-core.ts';
@@ -20,7 +23,21 @@ export class ConsoleAdapter implements PlatformSender {
   }
 
   async push(target: ReplyTarget, replies: Reply[]): Promise<void> {
-    this.print(target.locale, replies);
+    this.print(target.locale, await Promise.all(replies.map((r) => this.withFile(r))));
+  }
+
+  /** A finished video not on this disk is fetched to a temp file, so the terminal can show a path to open. */
+  private async withFile(r: Reply): Promise<Reply> {
+    if (r.kind !== 'video' || r.localPath) return r;
+    try {
+      const res = await fetch(r.videoUrl, { signal: AbortSignal.timeout(30_000) });
+      if (!res.ok) return r;
+      const file = path.join(os.tmpdir(), `vidgo-${r.generationId}.mp4`);
+      await fs.writeFile(file, Buffer.from(await res.arrayBuffer()));
+      return { ...r, localPath: file };
+    } catch {
+      return r;
+    }
   }
 
   private print(locale: ReplyTarget['locale'], replies: Reply[]) {

@@ -163,3 +163,20 @@ describe('/link', () => {
     expect(await w.userOf('telegram', '402')).toBe(newer);
   });
 });
+
+describe('console adapter (npm run chat)', () => {
+  it('talks to the same core: replies in the terminal language, progress lines, then the video URL and a file path', async () => {
+    const { ConsoleAdapter } = await import('../../bot/console/console-adapter.ts');
+    const lines: string[] = [];
+    const c = new ConsoleAdapter({ core: w.bot.dispatcher, t: w.bot.t, write: (l) => lines.push(l), userId: 'alice', locale: 'ko-KR' });
+    w.hub.register('console', c);
+    await c.send('/help');
+    expect(lines[0]).toContain('프롬프트를 보내면');
+    await w.subscribe(await w.userOf('console', 'alice'), 'starter');
+    await c.send('a kite over the sea');
+    await w.runQueued();
+    expect(lines.some((l) => /^… \[\s*\d+%\]/.test(l))).toBe(true);
+    const done = lines.find((l) => l.startsWith('🎬'))!;
+    expect(done).toMatch(/\n {2}https:\/\/127\.0\.0\.1:\d+\/media\/.+\.mp4/);
+  });
+});

@@ -93,3 +93,14 @@ describe('Discord interactions', () => {
       .toEqual(['Done: your accounts are joined. They now share one balance and one gallery.']);
   });
 });
+
+describe('npm run discord:register', () => {
+  it('bulk-overwrites the slash commands with the bot token', async () => {
+    const { registerDiscordCommands } = await import('../../app/discord-register.ts');
+    const done = await registerDiscordCommands({ applicationId: DISCORD_APP, botToken: 'discord-test-bot-token', apiBase: w.discord.apiBase, guildId: '42' });
+    expect(done.map((c) => c.name)).toEqual(['video', 'style', 'upscale', 'status', 'cancel', 'balance', 'history', 'plans', 'gallery', 'link', 'lang', 'settings', 'appeal', 'help', 'admin']);
+    expect(w.discord.registered[0]!.path).toBe(`/api/v10/applications/${DISCORD_APP}/guilds/42/commands`);
+    const video = w.discord.registered[0]!.body.find((c: any) => c.name === 'video');
+    expect(video.options[0]).toMatchObject({ name: 'prompt', required: true, type: 3 });
+  });
+});
