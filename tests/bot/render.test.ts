@@ -39,7 +39,7 @@ describe('LINE rendering', () => {
     const out = renderLine(t, 'es', replies);
     expect(out).toHaveLength(5);
     expect((out[4] as { text: string }).text).toContain('📢 m4');
-    const item = out[4]!.quickReply!.items[0]!.action as { label: string; data: string };
+    const item = out[4]!.quickReply!.items![0]!.action as unknown as { label: string; data: string };
     expect(item.data).toBe('/settings autopay off');
     expect(item.label.length).toBeLessThanOrEqual(20); // "Desactivar pago automático" is cut to LINE's limit
   });
