@@ -1,0 +1,99 @@
+// The failover matrix as a pure function: which providers to try, in order, for a request, a tier and the
+// providers' health. The runner walks the steps and falls through mid-job (Leonardo failing → Runway → points)
+// without charging twice: one reservation per charged step (see charge.ts), released when that step fails.
+//
+//   Demo tier (or a demo request)  → smart demo only ('local'), never a paid provider, whatever the health
+//   video ≤ 1080p                  → Leonardo (if up), Runway (if up), then Pollo basic in points (if up);
+//                                    Leonardo/Runway are free where the tier has that resolution unlimited, else
+//                                    charged as "Leonardo 1080p" (Starter at 1080p)
+//   video 4K                       → Pollo 4K in points
+//   style                          → GoEnhance style (1080p price up to 1080p, 4K price at 4K) in points
+//   upscale                        → GoEnhance 4K upscale in points
+// Every charged step needs the user's consent or auto-pay before points move (charge.ts enforces it).
+import type { GenerationKind, PlanFeatures } from '../api.ts';
+import type { Msg, ProviderName, Resolution } from '../model.ts';
+import { checkRequest, isUnlimitedAt, type TierRefusal } from '../tiers/features.ts';
+import { pointCost, poolOf, type PointFeature } from '../tiers/costs.ts';
+
+/** Health per provider; a provider missing from the map counts as up. */
+export type HealthMap = Partial<Record<ProviderName, boolean>>;
+
+export interface RouteStep {
+  provider: ProviderName;
+  /** True when this step spends points (needs consent or auto-pay). */
+  charged: boolean;
+  /** Points this step costs the user (0 when free). */
+  points: number;
+  feature: PointFeature | null;
+  /** The monthly bucket that pays first; null for a free step. */
+  pool: 'pollo' | 'goenhance' | null;
+  /** True for the smart demo: never a paid provider, watermark applies. */
+  demo: boolean;
+}
+
+export type RoutePlan =
+  | {
+      ok: true;
+      steps: RouteStep[];
+      /** The first step is charged: ask (or check auto-pay) before starting. */
+      needsConsent: boolean;
+      /** The most any step may charge: what a consent question should quote. */
+      maxPoints: number;
+      /** Some unlimited provider was skipped because it is down (the reply may say "busy, using points"). */
+      degraded: boolean;
+    }
+  | { ok: false; reason: 'tier'; tier: TierRefusal; msg: Msg }
+  | { ok: false; reason: 'unavailable'; msg: Msg };
+
+export interface RouteRequest {
+  kind: GenerationKind;
+  resolution: Resolution;
+  fps?: number;
+  features: PlanFeatures;
+  health: HealthMap;
+}
+
+const up = (h: HealthMap, p: ProviderName) => h[p] !== false;
+
+function step(provider: ProviderName, feature: PointFeature | null, f: PlanFeatures): RouteStep {
+  const points = feature ? pointCost(feature, f) : 0;
+  return { provider, charged: points > 0, points, feature: points > 0 ? feature : null, pool: points > 0 ? poolOf(feature!) : null, demo: false };
+}
+
+export function planRoute(req: RouteRequest): RoutePlan {
+  const f = req.features;
+  const tier = checkRequest(f, { kind: req.kind, resolution: req.resolution, fps: req.fps });
+  if (!tier.ok) return { ok: false, reason: 'tier', tier: tier.reason, msg: tier.msg };
+
+  if (f.smart_demo_only || req.kind === 'demo') {
+    return finish([{ provider: 'local', charged: false, points: 0, feature: null, pool: null, demo: true }], false);
+  }
+
+  const h = req.health;
+  const steps: RouteStep[] = [];
+  let degraded = false;
+  if (req.kind === 'video' && req.resolution !== '4k') {
+    const unlimitedFeature = isUnlimitedAt(f, req.resolution) ? null : 'leonardo_1080p';
+    for (const p of ['leonardo', 'runway'] as const) {
+      if (up(h, p)) steps.push(step(p, unlimitedFeature, f));
+      else degraded = true;
+    }
+    if (up(h, 'pollo')) steps.push(step('pollo', 'pollo_basic', f));
+  } else if (req.kind === 'video') {
+    if (up(h, 'pollo')) steps.push(step('pollo', 'pollo_4k', f));
+  } else if (req.kind === 'style') {
+    if (up(h, 'goenhance')) steps.push(step('goenhance', req.resolution === '4k' ? 'goenhance_style_4k' : 'goenhance_style_1080p', f));
+  } else if (up(h, 'goenhance')) {
+    steps.push(step('goenhance', 'goenhance_upscale_4k', f));
+  }
+  if (!steps.length) return { ok: false, reason: 'unavailable', msg: { key: 'failover.unavailable' } };
+  return finish(steps, degraded);
+}
+
+function finish(steps: RouteStep[], degraded: boolean): RoutePlan {
+  return {
+    ok: true, steps, degraded,
+    needsConsent: steps[0]!.charged,
+    maxPoints: Math.max(0, ...steps.map((s) => s.points)),
+  };
+}
