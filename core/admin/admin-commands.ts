@@ -50,7 +50,18 @@ export class AdminCommands {
     switch (sub) {
       case 'stats': return g.stats();
       case 'queue': return g.queue();
-      case 'appeals': return g.appeals();
+      case 'appeals': {
+        // Each pending appeal gets its two decisions as buttons (typing the command works the same).
+        const items = await g.appeals();
+        return items.map((r) => {
+          const id = r.kind === 'text' ? r.message.params?.id : undefined;
+          if (r.kind !== 'text' || id === undefined) return r;
+          return { ...r, choices: [
+            { label: { key: 'bot.admin.appeal_uphold' }, command: `/admin appeal ${id} uphold` },
+            { label: { key: 'bot.admin.appeal_overturn' }, command: `/admin appeal ${id} overturn` },
+          ] };
+        });
+      }
       case 'spend': return g.spend(this.d.clock.now());
       case 'refund': return args[0] ? g.refund(args[0], actor) : null;
       case 'appeal': {

@@ -115,6 +115,21 @@ describe('admin commands', () => {
   });
 });
 
+describe('appeals', () => {
+  it('/admin appeals lists pending appeals with uphold/overturn buttons; a press decides it', async () => {
+    await say(ev('telegram', '250', '/help'));
+    const userId = await w.userOf('telegram', '250');
+    const [m] = await w.q<{ id: string }>(`INSERT INTO moderation_events (user_id, text, verdict, category, source, appeal_status, appeal_text, appealed_at)
+      VALUES ($1, 'a boxing match', 'blocked', 'violence', 'keyword', 'pending', 'it is a sport', now()) RETURNING id`, [userId]);
+    const list = await say(ev('line', 'Uadmin', '/admin appeals'));
+    const item = list.replies[0] as { choices?: { command: string }[] };
+    expect(item.choices!.map((c) => c.command)).toEqual([`/admin appeal ${m!.id} uphold`, `/admin appeal ${m!.id} overturn`]);
+    expect(keys(await say(ev('line', 'Uadmin', item.choices![1]!.command)))).toEqual(['core.admin.appeal_overturned']);
+    expect(await w.q(`SELECT appeal_status, decided_by FROM moderation_events WHERE id = $1`, [m!.id]))
+      .toEqual([{ appeal_status: 'overturned', decided_by: 'line:Uadmin' }]);
+  });
+});
+
 describe('/link', () => {
   it('joins two platforms into one account: older user survives, points move as ledger pairs, identities and videos follow', async () => {
     await say(ev('telegram', '400', '/help'));
