@@ -4,6 +4,7 @@ export { planRoute, type RoutePlan, type RouteRequest, type RouteStep, type Heal
 export {
   PointCharger, authorizeCharge, stepKey, type ChargeAuthorization, type ChargeContext, type ConsentGrant, type HoldResult,
 } from './charge.ts';
+export { FailoverRouter } from './router.ts';
 export {
   ProviderHealth, countsAgainstProvider, type HealthOverride, type ProviderHealthOptions, type ProviderStatus,
 } from './health.ts';

@@ -51,6 +51,11 @@ export interface RouteRequest {
   fps?: number;
   features: PlanFeatures;
   health: HealthMap;
+  /**
+   * The user chose to wait for the unlimited providers rather than pay: only free steps, whatever their health
+   * (the job waits for them). Unavailable when the request has no free route (style, upscale, 4K, Starter 1080p).
+   */
+  freeOnly?: boolean;
 }
 
 const up = (h: HealthMap, p: ProviderName) => h[p] !== false;
@@ -69,7 +74,7 @@ export function planRoute(req: RouteRequest): RoutePlan {
     return finish([{ provider: 'local', charged: false, points: 0, feature: null, pool: null, demo: true }], false);
   }
 
-  const h = req.health;
+  const h: HealthMap = req.freeOnly ? {} : req.health;
   const steps: RouteStep[] = [];
   let degraded = false;
   if (req.kind === 'video' && req.resolution !== '4k') {
@@ -86,8 +91,9 @@ export function planRoute(req: RouteRequest): RoutePlan {
   } else if (up(h, 'goenhance')) {
     steps.push(step('goenhance', 'goenhance_upscale_4k', f));
   }
-  if (!steps.length) return { ok: false, reason: 'unavailable', msg: { key: 'failover.unavailable' } };
-  return finish(steps, degraded);
+  const usable = req.freeOnly ? steps.filter((s) => !s.charged) : steps;
+  if (!usable.length) return { ok: false, reason: 'unavailable', msg: { key: 'failover.unavailable' } };
+  return finish(usable, degraded);
 }
 
 function finish(steps: RouteStep[], degraded: boolean): RoutePlan {

@@ -6,7 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { PLANS } from '../../migrations/20261125-0002-seed-plans.ts';
 import type { Ledger, PlanFeatures, Reservation, TierSlug } from '../../core/api.ts';
 import type { ProviderName, Resolution } from '../../core/model.ts';
-import { PointCharger, planRoute, stepKey, type ChargeContext, type HealthMap } from '../../core/failover/index.ts';
+import { FailoverRouter, PointCharger, ProviderHealth, planRoute, stepKey, type ChargeContext, type HealthMap } from '../../core/failover/index.ts';
+import { MemoryState } from '../../infra/state/memory-state.ts';
+import { ProviderError, systemClock } from '../../core/ports.ts';
 
 const features = (slug: TierSlug) => PLANS.find((p) => p.slug === slug)!.features as PlanFeatures;
 const TIERS: TierSlug[] = ['demo', 'starter', 'pro', 'unlimited'];
@@ -180,8 +182,28 @@ describe('charging rules', () => {
     expect(ledger.balance).toBe(90); // charged once, 10 points
   });
 
-  it('a degraded route says so, and an admin-forced state is just health', () => {
+  it('a degraded route says so', () => {
     const plan = planRoute({ kind: 'video', resolution: '720p', features: features('pro'), health: { leonardo: false } });
     expect(plan).toMatchObject({ ok: true, degraded: true, needsConsent: false });
+  });
+
+  it('"wait for the unlimited providers": free steps only, whatever their health; none for point features', () => {
+    const down = { leonardo: false, runway: false, pollo: false, goenhance: false };
+    const wait = planRoute({ kind: 'video', resolution: '1080p', features: features('pro'), health: down, freeOnly: true });
+    expect(wait.ok && wait.steps.map((s) => [s.provider, s.charged])).toEqual([['leonardo', false], ['runway', false]]);
+    expect(planRoute({ kind: 'video', resolution: '1080p', features: starter, health: down, freeOnly: true })).toMatchObject({ ok: false, reason: 'unavailable' });
+    expect(planRoute({ kind: 'style', resolution: '1080p', features: starter, health: {}, freeOnly: true })).toMatchObject({ ok: false, reason: 'unavailable' });
+  });
+
+  it('FailoverRouter plans over shared health and feeds outcomes back', async () => {
+    const health = new ProviderHealth(new MemoryState(), systemClock, { failureThreshold: 1, coolDownMs: 60_000 });
+    const router = new FailoverRouter(health);
+    await router.report('leonardo', new ProviderError('leonardo', 'server_error', '503', true));
+    await router.report('runway', new ProviderError('runway', 'rejected_content', 'nsfw', false)); // not runway's fault
+    const plan = await router.plan({ kind: 'video', resolution: '720p', features: features('pro') });
+    expect(plan.ok && plan.steps.map((s) => s.provider)).toEqual(['runway', 'pollo']);
+    await router.report('leonardo', true);
+    const again = await router.plan({ kind: 'video', resolution: '720p', features: features('pro') });
+    expect(again.ok && again.steps.map((s) => s.provider)).toEqual(['leonardo', 'runway', 'pollo']);
   });
 });

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FallbackModerator, KeywordModerator, normalizeText } from '../../core/moderation/index.ts';
 import { GeminiModerator } from '../../infra/moderation/gemini.ts';
+import { createModerator } from '../../infra/moderation/index.ts';
 import { startGeminiFake, type GeminiFake } from '../fakes/gemini.ts';
 import { CORPUS } from './moderation-corpus.ts';
 
@@ -121,6 +122,22 @@ describe('Gemini with the keyword fallback', () => {
       responseMimeType: 'application/json', temperature: 0,
       responseSchema: { type: 'OBJECT', required: ['allowed', 'category', 'reason'] },
     });
+  });
+
+  it('createModerator: Gemini first when a key is configured, keywords alone without one', async () => {
+    fake.mode = 'ok';
+    fake.classify = () => ({ allowed: false, category: 'hate', reason: 'x' });
+    const withKey = createModerator({ apiKey: 'k', baseUrl: fake.url, model: 'gemini-2.5-flash', timeoutMs: 2_000 });
+    expect(await withKey.check('a cat playing piano')).toMatchObject({ allowed: false, category: 'hate', source: 'gemini' });
+    fake.classify = corpusClassifier;
+    const warned: object[] = [];
+    fake.mode = 'error500';
+    const logged = createModerator({ apiKey: 'k', baseUrl: fake.url, model: 'gemini-2.5-flash', timeoutMs: 2_000 }, { warn: (o) => warned.push(o) });
+    expect(await logged.check('gore')).toMatchObject({ allowed: false, source: 'keyword' });
+    expect(warned).toHaveLength(1);
+    fake.mode = 'ok';
+    const without = createModerator({ model: 'gemini-2.5-flash', timeoutMs: 2_000 });
+    expect(await without.check('a cat playing piano')).toEqual({ allowed: true, source: 'keyword' });
   });
 
   it('a caller that aborts gets an abort, not a fallback verdict', async () => {
