@@ -103,4 +103,17 @@ describe('Telegram webhook', () => {
     const rows = await w.q<{ prompt: string }>(`SELECT prompt FROM generations WHERE user_id = $1`, [userId]);
     expect(rows.map((r) => r.prompt)).toEqual(['a lighthouse at night']);
   });
+
+  it('long polling (no webhook configured) runs updates through the same adapter, deduplicated by update_id', async () => {
+    const { Bot } = await import('grammy');
+    const { startPolling } = await import('../../bot/telegram/polling.ts');
+    const bot = new Bot('4242:test-telegram-token', { client: { apiRoot: w.telegram.url } });
+    const u = message(37, '/help', 'zh-TW');
+    w.telegram.updates.push(u, u);
+    const polling = await startPolling(bot, w.bot.telegram!, w.bot.store);
+    for (let i = 0; i < 200 && !sentTo(37).length; i++) await new Promise((r) => setTimeout(r, 25));
+    await polling.stop();
+    expect(w.telegram.of('deleteWebhook')).toHaveLength(1);
+    expect(sentTo(37).map((c) => c.params.text as string)).toEqual([expect.stringContaining('傳送提示詞')]);
+  });
 });

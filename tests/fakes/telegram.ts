@@ -30,8 +30,11 @@ export async function startFakeTelegram(opts: { token: string }) {
       case 'sendChatAction':
       case 'answerCallbackQuery':
         return ok(true);
-      case 'getUpdates':
+      case 'getUpdates': {
+        // Long polling: hold an empty answer briefly, as Telegram holds it for `timeout` seconds.
+        if (!updates.length) await new Promise((r) => setTimeout(r, 50));
         return ok(updates.splice(0));
+      }
       case 'sendMessage':
         if (!params.text) return bad('Bad Request: message text is empty');
         return ok(msg({ text: params.text }));
