@@ -15,6 +15,7 @@ import type { GenerationAdmin, GenerationService, Ledger, MagicLinks } from '../
 import type { Clock, SharedState } from '../core/ports.ts';
 import { systemClock } from '../core/ports.ts';
 import type { ProviderHealth } from '../core/failover/health.ts';
+import type { ModerationPolicy } from '../core/moderation/policy.ts';
 import { SqlAccountService } from '../core/accounts/account-service.ts';
 import { AccountLinking } from '../core/accounts/linking.ts';
 import { AdminCommands } from '../core/admin/admin-commands.ts';
@@ -44,6 +45,14 @@ export interface BotServices {
   bans?: BanControl;
   /** LEDGER's ProviderHealth, adapted with providerControl(); /admin health|provider need it. */
   providers?: ProviderControl;
+}
+
+/** /admin ban|unban on LEDGER's moderation policy (core/moderation/policy.ts). */
+export function banControl(policy: Pick<ModerationPolicy, 'ban' | 'unban'>): BanControl {
+  return {
+    ban: async (userId, reason, actor) => void (await policy.ban(userId, reason ?? 'admin', actor)),
+    unban: async (userId, actor) => void (await policy.unban(userId, 'admin', actor)),
+  };
 }
 
 /** /admin health and /admin provider on LEDGER's ProviderHealth (core/failover/health.ts). */
@@ -153,7 +162,7 @@ export async function wireChat(p: {
   config: Config; infra: Infra; server: Server; log: Logger; hub: NotifierHub; jwtSecret: string;
   core?: Pick<CoreWiring, 'generation' | 'generationAdmin' | 'ledger'>;
   providerHealth?: ProviderHealth;
-  bans?: BanControl;
+  moderation?: Pick<ModerationPolicy, 'ban' | 'unban'>;
 }): Promise<BotWiring | undefined> {
   if (!p.core) {
     p.log.warn('chat adapters are off: core services are not wired in app/compose.ts yet');
@@ -164,7 +173,7 @@ export async function wireChat(p: {
     services: {
       generation: p.core.generation, generationAdmin: p.core.generationAdmin, ledger: p.core.ledger,
       links: createMagicLinks(p.config, p.infra, p.jwtSecret),
-      ...(p.providerHealth ? { providers: providerControl(p.providerHealth) } : {}), ...(p.bans ? { bans: p.bans } : {}),
+      ...(p.providerHealth ? { providers: providerControl(p.providerHealth) } : {}), ...(p.moderation ? { bans: banControl(p.moderation) } : {}),
     },
   });
 }

@@ -101,8 +101,10 @@ describe('admin commands', () => {
     const user = await admin('/admin user telegram:201');
     expect(text(user)).toContain('telegram:201');
     await admin('/admin provider pollo off');
-    expect(w.overrides.get('pollo')).toBe(false);
-    expect(text(await admin('/admin health'))).toContain('pollo: ✅ (off)');
+    expect((await w.health.snapshot()).find((p) => p.provider === 'pollo')).toMatchObject({ override: 'off', up: false });
+    expect(text(await admin('/admin health'))).toContain('pollo: ❌ (off)');
+    await admin('/admin provider pollo auto');
+    expect((await w.health.snapshot()).find((p) => p.provider === 'pollo')).toMatchObject({ override: 'auto', up: true });
     expect(keys(await admin('/admin stats'))[0]).toMatch(/^core\.admin\./);
 
     await say(ev('telegram', '300', '/lang ja'));

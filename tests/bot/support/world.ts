@@ -28,7 +28,10 @@ import type { GenerationDeps } from '../../../core/generation/deps.ts';
 import { DEFAULT_SETTINGS } from '../../../core/generation/types.ts';
 import { systemClock } from '../../../core/ports.ts';
 import type { ProviderName } from '../../../core/model.ts';
-import { createNotifierHub, wireBot } from '../../../app/wire-bot.ts';
+import { banControl, createNotifierHub, providerControl, wireBot } from '../../../app/wire-bot.ts';
+import { ProviderHealth } from '../../../core/failover/health.ts';
+import { ModerationPolicy } from '../../../core/moderation/policy.ts';
+import { SqlModerationRepository } from '../../../infra/db/moderation-repo.ts';
 import { ScriptedProvider } from '../../core/support/scripted-provider.ts';
 import { RecordingQueue, links } from '../../core/support/recorders.ts';
 import { StandInModeration, StandInRouter, keywordModerator } from '../../core/support/standins.ts';
@@ -110,26 +113,21 @@ export async function buildChatWorld(opts: { env?: Record<string, string>; tlsMe
     settings: { ...DEFAULT_SETTINGS, pollIntervalMs: 5, stepTimeoutMs: 5_000, progressEveryMs: 0 }, log: { info() {}, warn() {} },
   };
   const gen = createGeneration(deps);
-  const overrides = new Map<string, boolean>();
+  const health = new ProviderHealth(redis.state, systemClock); // LEDGER's shared provider health
   const bot = await wireBot({
     config, server, sequelize: db.sequelize, state: redis.state, redis: redis.redis, log, hub, polling: false,
     rateLimitPrefix: redis.prefix,
     services: {
       generation: gen.service, generationAdmin: gen.admin, ledger, links,
-      bans: {
-        ban: async (userId, reason, actor) => void (await db.sequelize.query(`INSERT INTO bans (user_id, reason, source, created_by) VALUES ($1, $2, 'admin', $3) ON CONFLICT DO NOTHING`, { bind: [userId, reason ?? null, actor] })),
-        unban: async (userId, actor) => void (await db.sequelize.query(`UPDATE bans SET lifted_at = now(), lifted_by = $2 WHERE user_id = $1 AND lifted_at IS NULL`, { bind: [userId, actor] })),
-      },
-      providers: {
-        setOverride: async (name, state) => void overrides.set(name, state === 'on'),
-        snapshot: async () => Object.fromEntries(['leonardo', 'runway', 'pollo', 'goenhance'].map((p) => [p, { healthy: true, override: overrides.has(p) ? (overrides.get(p) ? 'on' as const : 'off' as const) : null }])),
-      },
+      // LEDGER's real moderation policy on its SQL repository.
+      bans: banControl(new ModerationPolicy(keywordModerator, new SqlModerationRepository(db.sequelize), systemClock, config.moderation)),
+      providers: providerControl(health),
     },
   });
 
   const q = <T = Record<string, any>>(sql: string, bind: unknown[] = []) => db.sequelize.query(sql, { bind, type: QueryTypes.SELECT }) as Promise<T[]>;
   return {
-    db, redis, config, server, bot, hub, gen, ledger, store, jobs, paid, router, line, telegram, discord, discordKeys, mediaBase, q, overrides,
+    db, redis, config, server, bot, hub, gen, ledger, store, jobs, paid, router, line, telegram, discord, discordKeys, mediaBase, q, health,
     /** Runs every enqueued generation to its end, as the job runner would. */
     async runQueued() {
       for (const { id } of jobs.enqueued.splice(0)) await gen.runner.run(id, { signal: new AbortController().signal, touch: async () => {} });
