@@ -1,6 +1,14 @@
 // The Ledger port over PostgreSQL. Every write is one call of a PL/pgSQL function (one round trip), defined in
 // migrations/20261125-0100-point-balances-and-reservations.ts, which holds the rules and the invariants:
 // balance == sum of ledger entries per bucket, never negative, each reservation settled exactly once.
+//
+// Hot users: concurrent reserves of one user in this process are coalesced into one ledger_reserve_batch call
+// (one row lock, one commit for the batch; each item still decided on its own), instead of 64 backends queueing
+// on one row. bench/ledger.ts measures both ways.
+//
+// Points held across a monthly reset: the monthly part of a reservation belongs to the period it was held in.
+// Committed after the reset it stays spent; released after the reset it comes back and expires at once
+// (+n 'release', -n 'monthly_expire'), as it would have at the reset; purchased points always come back.
 import { QueryTypes, type Sequelize } from 'sequelize';
 import type { Balance, Ledger, LedgerEntry, PlanFeatures, Reservation } from '../../core/api.ts';
 import type { PointBucket } from '../../core/model.ts';

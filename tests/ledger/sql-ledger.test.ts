@@ -121,6 +121,17 @@ describe('reserve, commit, release', () => {
     }
   });
 
+  it('keeps keys and references with commas, quotes, braces and backslashes intact (array parameters)', async () => {
+    const u = await newUser(db.sequelize);
+    await ledger.credit(u, 'purchased', 10, 'grant', `p:${u}`);
+    const key = `k,"x"{y}\\z 點:${u}`;
+    const [a, b] = await Promise.all([ledger.reserve(u, 2, 'pollo', key, 'ref,"1"{}'), ledger.reserve(u, 3, 'pollo', `${key}:2`)]);
+    expect(a).toMatchObject({ reference: 'ref,"1"{}' });
+    expect(b).toMatchObject({ reference: null });
+    expect((await ledger.reserve(u, 2, 'pollo', key))!.id).toBe(a!.id);
+    expect((await ledger.history(u)).map((e) => e.reference)).toEqual(expect.arrayContaining(['ref,"1"{}', b!.id]));
+  });
+
   it('refuses unknown reservations and bad arguments with typed errors', async () => {
     expect(await code(ledger.commit('00000000-0000-0000-0000-000000000000'))).toBe('reservation_not_found');
     expect(await code(ledger.release('00000000-0000-0000-0000-000000000000', 'x'))).toBe('reservation_not_found');
