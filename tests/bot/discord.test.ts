@@ -81,7 +81,7 @@ describe('Discord interactions', () => {
     expect(final.body.attachments).toEqual([{ id: 0, filename: final.files[0]!.name }]);
     await w.runQueued();
     expect(editsOf(i.token)).toHaveLength(edits.length);
-    for (const p of ['leonardo', 'runway'] as const) await w.router.setDown(p, false);
+    await w.setUp('leonardo', 'runway');
   });
 
   it('after the interaction token expires, a push goes to the channel with the bot token', async () => {

@@ -104,7 +104,7 @@ describe('LINE webhook', () => {
     await w.runQueued();
     expect(w.line.sent.filter((s) => s.kind === 'push' && s.to === 'Uvideo')).toHaveLength(1);
     expect((await w.ledger.balance(userId)).purchased).toBe(25);
-    for (const p of ['leonardo', 'runway'] as const) await w.router.setDown(p, false);
+    await w.setUp('leonardo', 'runway');
   });
 
   it('a push refused for quota (429) is kept and delivered with the next reply', async () => {

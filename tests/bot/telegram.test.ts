@@ -92,7 +92,7 @@ describe('Telegram webhook', () => {
     expect(sentTo(35).length).toBeGreaterThan(statusCount); // the receipt follows the video
     await w.runQueued();
     expect(sentTo(35, 'sendVideo')).toHaveLength(1);
-    for (const p of ['leonardo', 'runway'] as const) await w.router.setDown(p, false);
+    await w.setUp('leonardo', 'runway');
   });
 
   it('a deep link /start p_<prompt> starts a video for a paying user', async () => {

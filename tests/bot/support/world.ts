@@ -2,7 +2,8 @@
 // (SqlGenerationStore, SqlTierCatalog, MEDIA's local ffmpeg renderer, disk store and tools), the real bot wiring
 // (app/wire-bot.ts) on a hapi server driven with server.inject, and fake LINE / Telegram / Discord servers the
 // real SDK clients talk to. Media is served over https (self-signed) so LINE's https rule is exercised.
-// Until LEDGER's core/failover and core/moderation land, GEN's stand-ins (tests/core/support) route and moderate.
+// Routing and moderation are LEDGER's (FailoverRouter on ProviderHealth, ModerationPolicy with the keyword
+// moderator), glued to GEN's ports as in tests/ledger/gen-contract.test.ts until app/wire-core.ts does it.
 import crypto from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -34,7 +35,9 @@ import { ModerationPolicy } from '../../../core/moderation/policy.ts';
 import { SqlModerationRepository } from '../../../infra/db/moderation-repo.ts';
 import { ScriptedProvider } from '../../core/support/scripted-provider.ts';
 import { RecordingQueue, links } from '../../core/support/recorders.ts';
-import { StandInModeration, StandInRouter, keywordModerator } from '../../core/support/standins.ts';
+import { FailoverRouter } from '../../../core/failover/index.ts';
+import { KeywordModerator } from '../../../core/moderation/index.ts';
+import type { ModerationPolicy as GenModerationPolicy, Router } from '../../../core/generation/types.ts';
 import { startFakeLine } from '../../fakes/line.ts';
 import { startFakeTelegram } from '../../fakes/telegram.ts';
 import { startFakeDiscord } from '../../fakes/discord.ts';
@@ -60,6 +63,27 @@ function mediaServer(root: string, tls: boolean) {
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'k.pem'), '-out', path.join(dir, 'c.pem'),
     '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
   return https.createServer({ key: fs.readFileSync(path.join(dir, 'k.pem')), cert: fs.readFileSync(path.join(dir, 'c.pem')) }, handler);
+}
+
+function genRouter(failover: FailoverRouter): Router {
+  return {
+    async plan(i) {
+      const p = await failover.plan({ kind: i.kind, resolution: i.resolution, features: i.features, freeOnly: i.freeOnly });
+      return p.ok ? p.steps.map((s) => ({ provider: s.provider, charged: s.charged, cost: s.points, pool: s.pool ?? (i.kind === 'video' ? 'pollo' : 'goenhance') })) : [];
+    },
+    report: (provider, ok) => failover.report(provider, ok),
+    assertMayCharge(step, c) {
+      if (step.charged && c.consent !== 'points' && !c.autoPay) throw new Error('charging without consent or auto-pay');
+    },
+  };
+}
+
+function genModeration(policy: ModerationPolicy): GenModerationPolicy {
+  return {
+    isBanned: (u) => policy.isBanned(u), record: (u, t, v) => policy.record(u, t, v), lastRefusal: (u) => policy.lastRefusal(u),
+    fileAppeal: (u, e, t) => policy.fileAppeal(e, t, u), pendingAppeals: () => policy.pendingAppeals(),
+    decideAppeal: (e, d, a) => policy.decideAppeal(e, d, a),
+  };
 }
 
 export async function buildChatWorld(opts: { env?: Record<string, string>; tlsMedia?: boolean } = {}) {
@@ -103,24 +127,25 @@ export async function buildChatWorld(opts: { env?: Record<string, string>; tlsMe
   }
   const paid = Object.fromEntries((['leonardo', 'runway', 'pollo', 'goenhance'] as const).map((p) => [p, new ScriptedProvider(p, () => sampleUrl)])) as
     Record<'leonardo' | 'runway' | 'pollo' | 'goenhance', ScriptedProvider>;
-  const router = new StandInRouter(redis.state);
-  const moderation = new StandInModeration(db.sequelize);
+  const health = new ProviderHealth(redis.state, systemClock); // LEDGER's shared provider health
+  const policy = new ModerationPolicy(new KeywordModerator(), new SqlModerationRepository(db.sequelize), systemClock, config.moderation);
+  const router = genRouter(new FailoverRouter(health));
+  const moderation = genModeration(policy);
   const jobs = new RecordingQueue();
   const deps: GenerationDeps = {
-    store, tiers: new SqlTierCatalog(db.sequelize), router, moderator: keywordModerator, moderation, ledger, jobs, notifier: hub,
+    store, tiers: new SqlTierCatalog(db.sequelize), router, moderator: new KeywordModerator(), moderation, ledger, jobs, notifier: hub,
     providers: { ...paid, local: { ...local, local: true } }, mediaStore: createDiskStore({ root: mediaRoot, publicBaseUrl: mediaBase }),
     mediaTools: createMediaTools({ tmpDir: path.join(dir, 'tmp') }), links, clock: systemClock,
     settings: { ...DEFAULT_SETTINGS, pollIntervalMs: 5, stepTimeoutMs: 5_000, progressEveryMs: 0 }, log: { info() {}, warn() {} },
   };
   const gen = createGeneration(deps);
-  const health = new ProviderHealth(redis.state, systemClock); // LEDGER's shared provider health
   const bot = await wireBot({
     config, server, sequelize: db.sequelize, state: redis.state, redis: redis.redis, log, hub, polling: false,
     rateLimitPrefix: redis.prefix,
     services: {
       generation: gen.service, generationAdmin: gen.admin, ledger, links,
       // LEDGER's real moderation policy on its SQL repository.
-      bans: banControl(new ModerationPolicy(keywordModerator, new SqlModerationRepository(db.sequelize), systemClock, config.moderation)),
+      bans: banControl(policy),
       providers: providerControl(health),
     },
   });
@@ -134,7 +159,10 @@ export async function buildChatWorld(opts: { env?: Record<string, string>; tlsMe
       await bot.background.idle();
     },
     async setDown(...ps: ProviderName[]) {
-      for (const p of ps) await router.setDown(p, true);
+      for (const p of ps) await health.setOverride(p, 'off');
+    },
+    async setUp(...ps: ProviderName[]) {
+      for (const p of ps) await health.setOverride(p, 'auto');
     },
     async userOf(platform: string, platformUserId: string): Promise<string> {
       const [r] = await q<{ user_id: string }>(`SELECT user_id FROM chat_identities WHERE platform = $1 AND platform_user_id = $2`, [platform, platformUserId]);
