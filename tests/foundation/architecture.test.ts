@@ -1,0 +1,36 @@
+// Holds the ports-and-adapters fence: core knows no platform, no HTTP framework, no SQL, no i18n library and
+// reads no environment; only app/config.ts reads process.env.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+function files(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? files(p) : p.endsWith('.ts') ? [p] : [];
+  });
+}
+const imports = (file: string) => [...fs.readFileSync(file, 'utf8').matchAll(/^\s*(?:import|export)[^'"]*from\s+['"]([^'"]+)['"]/gm)].map((m) => m[1]!);
+
+const FORBIDDEN_IN_CORE = [/^@line\//, /^grammy/, /^discord\.js/, /^@hapi\//, /^sequelize/, /^pg$/, /^ioredis/, /^i18next/, /^agenda/, /^@agendajs\//, /^@google\/genai/, /^@aws-sdk\//, /^jose/, /^@paddle\//];
+
+describe('architecture', () => {
+  it('core imports only core and node built-ins', () => {
+    const bad: string[] = [];
+    for (const f of files('core')) {
+      for (const spec of imports(f)) {
+        const resolved = spec.startsWith('.') ? path.relative('.', path.resolve(path.dirname(f), spec)) : spec;
+        const leavesCore = spec.startsWith('.') && !resolved.startsWith('core' + path.sep);
+        if (leavesCore || FORBIDDEN_IN_CORE.some((r) => r.test(spec))) bad.push(`${f} → ${spec}`);
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it('only app/config.ts reads process.env', () => {
+    const readers = ['core', 'bot', 'web', 'infra', 'app']
+      .flatMap((d) => files(d))
+      .filter((f) => !f.startsWith(path.join('web', 'app')) && /process\.env\b/.test(fs.readFileSync(f, 'utf8')));
+    expect(readers).toEqual([path.join('app', 'config.ts')]);
+  });
+});
