@@ -1,18 +1,25 @@
-// Wires the generation use case (issue 3, part 2): SQL store and tier catalog, the real SqlLedger, providers and
-// media from issue 4, and the ports that are built in later slots (job queue, notifier, magic links), which may
-// be handed in as getters so the core slot can run before the jobs, chat and web slots.
+// Wires the generation use case: SQL store and tier catalog, LEDGER's real parts (SqlLedger behind the
+// PointCharger, FailoverRouter on the shared ProviderHealth, the moderator and its ModerationPolicy) glued to GEN's
+// ports by core/generation/ledger-glue.ts, providers and media, and the ports that are built in later slots (job
+// queue, notifier, magic links), which may be handed in as getters so the core slot can run before them.
 import path from 'node:path';
 import type { Config } from './config.ts';
 import type { Infra } from './infra-setup.ts';
 import type { Logger } from './logger.ts';
 import type { GenerationAdmin, GenerationRunner, GenerationService, MagicLinks } from '../core/api.ts';
 import type { ProviderName } from '../core/model.ts';
-import type { Clock, JobQueue, MediaStore, MediaTools, Moderator, Notifier, VideoProvider } from '../core/ports.ts';
-import { DEFAULT_SETTINGS, type GenerationStore, type ModerationPolicy, type Router, type TierCatalog } from '../core/generation/types.ts';
+import type { Clock, JobQueue, MediaStore, MediaTools, Notifier, VideoProvider } from '../core/ports.ts';
+import { DEFAULT_SETTINGS, type GenerationStore, type TierCatalog } from '../core/generation/types.ts';
 import { createGeneration } from '../core/generation/service.ts';
+import { genModeration, genRouter, ledgerPorts } from '../core/generation/ledger-glue.ts';
+import { FailoverRouter, ProviderHealth } from '../core/failover/index.ts';
+import { ModerationPolicy } from '../core/moderation/index.ts';
 import { SqlGenerationStore } from '../infra/db/repos/generation-repo.ts';
 import { SqlTierCatalog } from '../infra/db/repos/tier-catalog.ts';
 import { SqlLedger } from '../infra/db/sql-ledger.ts';
+import { SqlModerationRepository } from '../infra/db/moderation-repo.ts';
+import { createModerator } from '../infra/moderation/index.ts';
+import { TIER_MAX_HEIGHT } from '../infra/media/index.ts';
 import { createLocalRenderer } from '../infra/providers/local.ts';
 
 type Late<T> = T | (() => T);
@@ -29,11 +36,6 @@ export interface CoreParts {
   jobQueue: Late<JobQueue>;
   notifier: Late<Notifier>;
   magicLinks: Late<MagicLinks>;
-  /** LEDGER's failover planner + ProviderHealth + consent guard, behind core/generation/types.ts#Router. */
-  router: Router;
-  /** LEDGER's Moderator (Gemini + keyword fallback) and its policy (strikes, bans, appeals). */
-  moderator: Moderator;
-  moderation: ModerationPolicy;
 }
 
 export interface CoreWiring {
@@ -43,13 +45,25 @@ export interface CoreWiring {
   ledger: SqlLedger;
   store: GenerationStore;
   tiers: TierCatalog;
+  /** LEDGER's shared provider health (Redis when configured): /health, /admin health|provider, the probe job. */
+  providerHealth: ProviderHealth;
+  /** LEDGER's moderation policy: /admin ban|unban. */
+  moderation: ModerationPolicy;
 }
+
+/** The disk store exposes its files; a remote store (S3) does not. */
+const localFileOf = (store: MediaStore) =>
+  'pathOf' in store && typeof store.pathOf === 'function' ? (key: string) => (store.pathOf as (k: string) => string)(key) : undefined;
 
 export function wireCore(p: CoreParts): CoreWiring {
   const { config, infra, log, clock } = p;
   const ledger = new SqlLedger(infra.sequelize, clock);
   const store = new SqlGenerationStore(infra.sequelize);
   const tiers = new SqlTierCatalog(infra.sequelize);
+  const providerHealth = new ProviderHealth(infra.state, clock);
+  const moderator = createModerator(config.gemini, log.child({ part: 'moderation' }));
+  const moderation = new ModerationPolicy(moderator, new SqlModerationRepository(infra.sequelize), clock, config.moderation);
+  log.info(config.gemini.apiKey ? `moderation: Gemini ${config.gemini.model}, keyword filter as fallback` : 'moderation: keyword filter only (no GEMINI_API_KEY)');
   // Smart Demo always renders locally, even when every provider slot has a real key.
   const local = p.providers.local?.local ? p.providers.local : createLocalRenderer('local', { dir: path.join(config.dataDir, 'local-renders') });
   const jobs: JobQueue = {
@@ -59,11 +73,14 @@ export function wireCore(p: CoreParts): CoreWiring {
   };
   const notifier: Notifier = { push: (t, r, o) => now(p.notifier).push(t, r, o) };
   const links: MagicLinks = { linkFor: (u, path_) => now(p.magicLinks).linkFor(u, path_), galleryUrl: (id) => now(p.magicLinks).galleryUrl(id) };
+  const localFile = localFileOf(p.mediaStore);
   const { service, admin, runner } = createGeneration({
-    store, tiers, router: p.router, moderator: p.moderator, moderation: p.moderation, ledger, jobs, notifier,
+    store, tiers, router: genRouter(new FailoverRouter(providerHealth)), moderator, moderation: genModeration(moderation),
+    // The runner gets the PointCharger, never the raw ledger: no consent and no auto-pay → not one point moves.
+    ...ledgerPorts(ledger), jobs, notifier,
     providers: { ...p.providers, local }, mediaStore: p.mediaStore, mediaTools: p.mediaTools, links, clock,
-    settings: { ...DEFAULT_SETTINGS, stepTimeoutMs: config.providers.timeoutMs },
-    log: log.child({ part: 'generation' }),
+    settings: { ...DEFAULT_SETTINGS, stepTimeoutMs: config.providers.timeoutMs, maxHeight: TIER_MAX_HEIGHT },
+    log: log.child({ part: 'generation' }), ...(localFile ? { localFile } : {}),
   });
-  return { generation: service, generationAdmin: admin, runner, ledger, store, tiers };
+  return { generation: service, generationAdmin: admin, runner, ledger, store, tiers, providerHealth, moderation };
 }

@@ -23,6 +23,8 @@ export interface DemoDeps {
   timeoutMs: number;
   signal?: AbortSignal;
   touch?: () => Promise<void>;
+  /** The store's own file for a key when it is on this disk (no temp copy to clean up). */
+  localFile?: (key: string) => string;
 }
 
 export const demoKeys = (slug: string) => ({
@@ -33,15 +35,21 @@ export async function ensureDemoClip(entry: DemoEntry, d: DemoDeps): Promise<Dem
   if (!d.renderer.local) throw new Error(`demo renderer ${d.renderer.name} is not the local renderer`);
   const keys = demoKeys(entry.slug);
   if ((await d.store.exists(keys.mediaKey)) && (await d.store.exists(keys.previewKey)) && (await d.store.exists(keys.masterKey))) {
-    const file = await d.store.getFile(keys.mediaKey);
-    return { ...keys, sizeBytes: (await d.tools.probe(file)).sizeBytes };
+    const own = d.localFile?.(keys.mediaKey);
+    const file = own ?? (await d.store.getFile(keys.mediaKey));
+    try {
+      return { ...keys, sizeBytes: (await d.tools.probe(file)).sizeBytes };
+    } finally {
+      if (!own) await rm(file, { force: true }); // a remote store's temp copy
+    }
   }
   const job = await d.renderer.submit({ generationId: `demo-${entry.slug}`, kind: 'demo', prompt: entry.prompt, resolution: '720p', fps: 30, durationSeconds: 5 }, d.signal);
   const end = await waitForJob(d.renderer, job, { signal: d.signal, intervalMs: d.pollIntervalMs, deadline: Date.now() + d.timeoutMs, now: Date.now, touch: d.touch });
   if (end.state === 'failed') throw end.error;
   const dir = await mkdtemp(path.join(os.tmpdir(), 'vidgo-demo-'));
+  let master: string | undefined;
   try {
-    const master = await d.tools.download(end.videoUrl, d.signal);
+    master = await d.tools.download(end.videoUrl, d.signal);
     const marked = path.join(dir, 'video.mp4');
     const still = path.join(dir, 'preview.jpg');
     await d.tools.watermark(master, marked, d.watermarkText);
@@ -52,5 +60,6 @@ export async function ensureDemoClip(entry: DemoEntry, d: DemoDeps): Promise<Dem
     return { ...keys, sizeBytes: stored.sizeBytes };
   } finally {
     await rm(dir, { recursive: true, force: true });
+    if (master) await rm(master, { force: true });
   }
 }

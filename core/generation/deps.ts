@@ -1,8 +1,9 @@
 // Everything the generation use cases are built from, plus the few helpers they share (reservations,
 // choices, estimates). One object so the composition root hands it over in one place.
 import type { Choice, ProviderName, Reply } from '../model.ts';
-import type { Account, Ledger, MagicLinks } from '../api.ts';
+import type { Account, MagicLinks } from '../api.ts';
 import type { Clock, JobQueue, MediaStore, MediaTools, Moderator, Notifier, VideoProvider } from '../ports.ts';
+import { chargeStep, type Charger, type LedgerView } from './ledger-glue.ts';
 import { msg, type GenerationRow, type GenerationSettings, type GenerationStore, type ModerationPolicy, type RouteStep, type Router, type TierCatalog } from './types.ts';
 
 export interface Log {
@@ -16,7 +17,10 @@ export interface GenerationDeps {
   router: Router;
   moderator: Moderator;
   moderation: ModerationPolicy;
-  ledger: Ledger;
+  /** Read side of the points (balance, refund credits); never `reserve`. */
+  ledger: LedgerView;
+  /** LEDGER's PointCharger: the only way points are held, committed or released (see ledgerPorts()). */
+  charger: Charger;
   jobs: JobQueue;
   notifier: Notifier;
   providers: Partial<Record<ProviderName, VideoProvider>>;
@@ -26,26 +30,27 @@ export interface GenerationDeps {
   clock: Clock;
   settings: GenerationSettings;
   log: Log;
+  /** The file behind a media key when the store is this machine's disk (video replies carry it as localPath). */
+  localFile?: (key: string) => string;
 }
-
-/** The one idempotency key of a step's reservation: a retried or resumed run reserves the same points. */
-export const reserveKey = (generationId: string, step: number) => `generation:${generationId}:step:${step}`;
 
 export type ReserveOutcome = 'ok' | 'needs_consent' | 'no_points';
 
 /**
- * Holds the points of a charged step once. Spending needs the user's "points" answer or auto-pay: the router's
- * server-side guard refuses otherwise, whoever calls this.
+ * Holds the points of a charged step once, through the PointCharger: it reaches the ledger only with the user's
+ * "points" answer for this generation or auto-pay, whoever calls this. The charger's key is per generation and
+ * step, so a retried or resumed run holds the same points.
  */
 export async function ensureReservation(d: GenerationDeps, gen: GenerationRow, step: RouteStep): Promise<ReserveOutcome> {
   if (!step.charged || gen.reservationId) return 'ok';
   const autoPay = await d.store.autoPay(gen.userId);
-  if (gen.consent !== 'points' && !autoPay) return 'needs_consent';
-  d.router.assertMayCharge(step, { consent: gen.consent, autoPay });
-  const res = await d.ledger.reserve(gen.userId, step.cost, step.pool, reserveKey(gen.id, gen.stepIndex), gen.id);
-  if (!res) return 'no_points';
-  await d.store.update(gen.id, { reservationId: res.id, pointsCost: step.cost });
-  gen.reservationId = res.id;
+  // The consent question quoted this step's cost; later failover steps never cost more (core/failover/route.ts).
+  const consent = gen.consent === 'points' ? { userId: gen.userId, generationId: gen.id, maxPoints: step.cost } : null;
+  const held = await d.charger.hold(chargeStep(step), gen.stepIndex, { userId: gen.userId, generationId: gen.id, autoPay, consent });
+  if (!held.ok) return held.reason === 'consent_required' ? 'needs_consent' : 'no_points';
+  if (!held.reservation) return 'ok';
+  await d.store.update(gen.id, { reservationId: held.reservation.id, pointsCost: step.cost });
+  gen.reservationId = held.reservation.id;
   gen.pointsCost = step.cost;
   return 'ok';
 }

@@ -24,7 +24,7 @@ export async function settleMoney(d: GenerationDeps, gen: GenerationRow): Promis
     if (gen.chargeSplit) return;
     let split: GenerationRow['chargeSplit'];
     try {
-      split = (await d.ledger.commit(gen.reservationId)).split;
+      split = (await d.charger.commit(gen.reservationId)).split;
     } catch (err) {
       // The hold expired and the cleanup gave the points back first: the video is free, never charged twice.
       if (!(err instanceof LedgerError && err.code === 'already_released')) throw err;
@@ -35,7 +35,7 @@ export async function settleMoney(d: GenerationDeps, gen: GenerationRow): Promis
     await d.store.update(gen.id, { chargeSplit: split });
   } else if (gen.status === 'failed' || gen.status === 'canceled') {
     try {
-      await d.ledger.release(gen.reservationId, gen.status === 'failed' ? 'generation_failed' : 'generation_canceled');
+      await d.charger.release(gen.reservationId, gen.status === 'failed' ? 'generation_failed' : 'generation_canceled');
     } catch (err) {
       if (!(err instanceof LedgerError && err.code === 'already_committed')) throw err;
       d.log.warn({ id: gen.id, reservationId: gen.reservationId }, 'reservation of an unfinished generation was committed');
@@ -53,6 +53,7 @@ async function finalReplies(d: GenerationDeps, gen: GenerationRow): Promise<Repl
       {
         kind: 'video', generationId: gen.id, videoUrl: await d.mediaStore.publicUrl(gen.mediaKey),
         previewUrl: gen.previewKey ? await d.mediaStore.publicUrl(gen.previewKey) : '', sizeBytes: gen.sizeBytes ?? 0,
+        ...(d.localFile ? { localPath: d.localFile(gen.mediaKey) } : {}),
         caption, galleryUrl: d.links.galleryUrl(gen.id), ...(choices ? { choices } : {}),
       },
       rec,

@@ -1,8 +1,5 @@
 // Runs one generation to its end, resumable at every point: the provider job id is stored before polling, so a
 // restarted run polls the job it already has; money and delivery go through idempotent, claimed steps.
-import os from 'node:os';
-import path from 'node:path';
-import { mkdtemp, rm } from 'node:fs/promises';
 import type { GenerationRunner } from '../api.ts';
 import { ProviderError, type ProviderJob, type VideoProvider } from '../ports.ts';
 import { matchDemo, DEMO_LIBRARY } from '../demo/library.ts';
@@ -11,6 +8,7 @@ import { TERMINAL, msg, type GenerationRow, type RouteStep } from './types.ts';
 import { consentQuestion, ensureReservation, type GenerationDeps } from './deps.ts';
 import { cancelGeneration, deliverFinal, failGeneration, settleMoney } from './finish.ts';
 import { Aborted, waitForJob } from './poll.ts';
+import { storeResult } from './store-media.ts';
 
 type Ctx = { signal: AbortSignal; touch: () => Promise<void> };
 type Outcome = 'done' | 'retry_later';
@@ -156,21 +154,8 @@ export class Runner implements GenerationRunner {
   private async succeed(gen: GenerationRow, step: RouteStep, videoUrl: string, ctx: Ctx): Promise<void> {
     const d = this.d;
     await d.store.update(gen.id, { stage: 'storing', progress: 99 });
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'vidgo-gen-'));
-    let media;
-    try {
-      const file = await d.mediaTools.download(videoUrl, ctx.signal);
-      const info = await d.mediaTools.probe(file);
-      const still = path.join(dir, 'preview.jpg');
-      await d.mediaTools.preview(file, still);
-      const previewKey = `generations/${gen.id}/preview.jpg`;
-      await d.mediaStore.put(previewKey, still, 'image/jpeg');
-      const mediaKey = `generations/${gen.id}/video.mp4`;
-      const stored = await d.mediaStore.put(mediaKey, file, 'video/mp4');
-      media = { mediaKey, previewKey, sizeBytes: stored.sizeBytes, durationMs: info.durationMs };
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const features = await d.tiers.features(await d.tiers.tierOf(gen.userId));
+    const media = await storeResult(d, gen, videoUrl, features, ctx.signal);
     await this.recordAttempt(gen, step, 'succeeded');
     const won = await d.store.transition(gen.id, ['running'], {
       ...media, status: 'succeeded', stage: 'done', progress: 100, completedAt: d.clock.now(), provider: step.provider,
@@ -186,7 +171,7 @@ export class Runner implements GenerationRunner {
   private async nextStep(gen: GenerationRow, step: RouteStep, code?: string): Promise<GenerationRow> {
     const d = this.d;
     if (code) await this.recordAttempt(gen, step, 'failed', code);
-    if (gen.reservationId) await d.ledger.release(gen.reservationId, 'provider_failed');
+    if (gen.reservationId) await d.charger.release(gen.reservationId, 'provider_failed');
     await d.store.update(gen.id, { stepIndex: gen.stepIndex + 1, providerJobId: null, reservationId: null, pointsCost: 0, stage: 'failover' });
     return { ...gen, stepIndex: gen.stepIndex + 1, providerJobId: null, reservationId: null, pointsCost: 0 };
   }
@@ -226,7 +211,7 @@ export class Runner implements GenerationRunner {
     }
     await d.store.transition(gen.id, ['queued'], { status: 'running', startedAt: d.clock.now(), stage: 'rendering', provider: 'local' });
     const clip = await ensureDemoClip(entry, {
-      renderer, store: d.mediaStore, tools: d.mediaTools, watermarkText: d.settings.watermarkText,
+      renderer, store: d.mediaStore, tools: d.mediaTools, watermarkText: d.settings.watermarkText, localFile: d.localFile,
       pollIntervalMs: d.settings.pollIntervalMs, timeoutMs: d.settings.stepTimeoutMs, signal: ctx.signal, touch: ctx.touch,
     });
     await d.store.transition(gen.id, ['running'], {

@@ -165,6 +165,8 @@ export interface GenerationSettings {
   /** Progress pushes at most this often. */
   progressEveryMs: number;
   watermarkText: string;
+  /** Tallest output each tier's max resolution allows (app wiring passes infra/media's TIER_MAX_HEIGHT). */
+  maxHeight: Record<Resolution, number>;
 }
 
 export const DEFAULT_SETTINGS: GenerationSettings = {
@@ -174,6 +176,7 @@ export const DEFAULT_SETTINGS: GenerationSettings = {
   stuckAfterMs: 100 * 60_000,
   progressEveryMs: 5_000,
   watermarkText: 'VidGo Demo',
+  maxHeight: { '720p': 720, '1080p': 1080, '4k': 2160 },
 };
 
 export const msg = (key: string, params?: Record<string, string | number>): Msg => (params ? { key, params } : { key });

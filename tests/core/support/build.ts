@@ -1,5 +1,7 @@
 // One test world for the generation use case: a fresh migrated PostgreSQL database, real Redis, the real
-// SqlLedger, MEDIA's local renderer, disk store and ffmpeg tools, scripted paid providers and recorders.
+// SqlLedger behind LEDGER's PointCharger, LEDGER's FailoverRouter on ProviderHealth (Redis) and ModerationPolicy
+// (keyword filter, SQL repository) through core/generation/ledger-glue.ts, MEDIA's local renderer, disk store and
+// ffmpeg tools, scripted paid providers and recorders.
 import os from 'node:os';
 import path from 'node:path';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -20,7 +22,11 @@ import type { VideoProvider } from '../../../core/ports.ts';
 import { systemClock } from '../../../core/ports.ts';
 import { ScriptedProvider } from './scripted-provider.ts';
 import { RecordingNotifier, RecordingQueue, links } from './recorders.ts';
-import { StandInModeration, StandInRouter, keywordModerator } from './standins.ts';
+import { genModeration, genRouter, ledgerPorts } from '../../../core/generation/ledger-glue.ts';
+import { FailoverRouter, ProviderHealth } from '../../../core/failover/index.ts';
+import { KeywordModerator, ModerationPolicy } from '../../../core/moderation/index.ts';
+import { SqlModerationRepository } from '../../../infra/db/moderation-repo.ts';
+import type { ProviderName } from '../../../core/model.ts';
 
 export async function buildWorld() {
   const db: TestDb = await createTestDatabase({ poolMax: 5 });
@@ -49,12 +55,23 @@ export async function buildWorld() {
     pollo: new ScriptedProvider('pollo', () => sampleUrl),
     goenhance: new ScriptedProvider('goenhance', () => sampleUrl),
   };
-  const router = new StandInRouter(redis.state);
+  // One failed call marks a provider down here, so a single scripted failure shows in the next plan.
+  const health = new ProviderHealth(redis.state, systemClock, { failureThreshold: 1 });
+  const router = {
+    health,
+    /** Forces a provider down (admin override) or back to auto with a clean streak. */
+    async setDown(p: ProviderName, down: boolean) {
+      if (down) await health.setOverride(p, 'off');
+      else await Promise.all([health.setOverride(p, 'auto'), health.recordSuccess(p)]);
+    },
+  };
+  const moderator = new KeywordModerator();
+  const policy = new ModerationPolicy(moderator, new SqlModerationRepository(db.sequelize), systemClock, { banThreshold: 3, banWindowHours: 24 });
   const notifier = new RecordingNotifier();
   const jobs = new RecordingQueue();
   const deps: GenerationDeps = {
-    store, tiers: new SqlTierCatalog(db.sequelize), router, moderator: keywordModerator, moderation: new StandInModeration(db.sequelize),
-    ledger, jobs, notifier, providers: { ...paid, local: countedLocal }, mediaStore, mediaTools, links, clock: systemClock,
+    store, tiers: new SqlTierCatalog(db.sequelize), router: genRouter(new FailoverRouter(health)), moderator, moderation: genModeration(policy),
+    ...ledgerPorts(ledger), jobs, notifier, providers: { ...paid, local: countedLocal }, mediaStore, mediaTools, links, clock: systemClock, localFile: (key) => mediaStore.pathOf(key),
     settings: { ...DEFAULT_SETTINGS, pollIntervalMs: 5, stepTimeoutMs: 5_000, progressEveryMs: 0 }, log: { info() {}, warn() {} },
   };
   const gen = createGeneration(deps);

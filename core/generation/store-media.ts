@@ -1,0 +1,52 @@
+// A finished provider video into the media store: downloaded to a temp file, watermarked when the tier says so
+// (the clean master kept privately), scaled down when taller than the tier allows, a preview still, and every
+// temp file removed afterwards, whatever happens.
+import os from 'node:os';
+import path from 'node:path';
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { PlanFeatures } from '../api.ts';
+import type { GenerationRow } from './types.ts';
+import type { GenerationDeps } from './deps.ts';
+
+export interface StoredMedia {
+  mediaKey: string;
+  previewKey: string;
+  masterKey: string | null;
+  watermarked: boolean;
+  sizeBytes: number;
+  durationMs: number;
+}
+
+export async function storeResult(d: GenerationDeps, gen: GenerationRow, videoUrl: string, features: PlanFeatures, signal: AbortSignal): Promise<StoredMedia> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'vidgo-gen-'));
+  let downloaded: string | undefined;
+  try {
+    downloaded = await d.mediaTools.download(videoUrl, signal);
+    let file = downloaded;
+    const info = await d.mediaTools.probe(file);
+    const maxHeight = d.settings.maxHeight[features.max_resolution];
+    if (info.height > maxHeight) {
+      const scaled = path.join(dir, 'scaled.mp4');
+      await d.mediaTools.transcode(file, scaled, { maxHeight, fps: features.max_fps });
+      file = scaled;
+    }
+    let masterKey: string | null = null;
+    if (features.watermark) {
+      masterKey = `generations/${gen.id}/master.mp4`;
+      await d.mediaStore.put(masterKey, file, 'video/mp4');
+      const marked = path.join(dir, 'marked.mp4');
+      await d.mediaTools.watermark(file, marked, d.settings.watermarkText);
+      file = marked;
+    }
+    const still = path.join(dir, 'preview.jpg');
+    await d.mediaTools.preview(file, still);
+    const previewKey = `generations/${gen.id}/preview.jpg`;
+    await d.mediaStore.put(previewKey, still, 'image/jpeg');
+    const mediaKey = `generations/${gen.id}/video.mp4`;
+    const stored = await d.mediaStore.put(mediaKey, file, 'video/mp4');
+    return { mediaKey, previewKey, masterKey, watermarked: features.watermark, sizeBytes: stored.sizeBytes, durationMs: info.durationMs };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+    if (downloaded) await rm(downloaded, { force: true });
+  }
+}
