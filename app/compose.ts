@@ -7,9 +7,11 @@ import { openInfra, type Infra } from './infra-setup.ts';
 import { resolveJwtSecret } from './secrets.ts';
 import { createServer } from '../web/server.ts';
 import { healthRoutes } from '../web/routes/health.ts';
-import { wireJobs } from './wire-jobs.ts';
+import { wireJobs, type JobsWiring } from './wire-jobs.ts';
 import { wireMedia } from './wire-media.ts';
-import { wireWeb } from './wire-web.ts';
+import { createMagicLinks, wireWeb } from './wire-web.ts';
+import { wireCore } from './wire-core.ts';
+import { systemClock } from '../core/ports.ts';
 import { createNotifierHub, wireChat, type BotWiring } from './wire-bot.ts';
 
 export interface App {
@@ -26,7 +28,6 @@ export interface App {
 export async function composeApp(config: Config, log: Logger): Promise<App> {
   const infra = await openInfra(config, log);
   const jwtSecret = resolveJwtSecret(config);
-  void jwtSecret; // used by web auth (magic links)
 
   const server = await createServer({ port: config.port, host: config.host, log, corsOrigins: config.corsOrigins });
   /** Run in reverse order at stop, before the infrastructure closes. */
@@ -39,23 +40,40 @@ export async function composeApp(config: Config, log: Logger): Promise<App> {
   // Each area wires itself in its own app/wire-<area>.ts and is called here, in dependency order.
   // ── providers and media (issue 4)
   const media = await wireMedia(config, log, server);
-  health.providers = () => media.providerHealth();
-  // ── core (issue 3)
-  // ── jobs (issue 7): core enqueues into jobs.jobQueue; the runner and billing's jobs arrive via jobs.provide()
+  // ── core (issue 3): LEDGER's parts and GEN's use cases (app/wire-core.ts); the queue is bound late (jobs slot)
+  const chatHub = createNotifierHub(infra.state, log);
+  const links = createMagicLinks(config, infra, jwtSecret);
+  let jobQueue: JobsWiring['jobQueue'] | undefined;
+  const core = wireCore({
+    config, infra, log, clock: systemClock, providers: media.providers, mediaStore: media.mediaStore, mediaTools: media.mediaTools,
+    jobQueue: () => jobQueue ?? (() => { throw new Error('job queue used before the jobs slot'); })(), notifier: chatHub, magicLinks: links,
+  });
+  // Shared across instances through Redis; the probe job below keeps it current.
+  health.providers = async () => ({ ...(await core.providerHealth.healthMap()) });
+  // ── jobs (issue 7): generate-video on core's runner; the recurring jobs on core, ledger, media and billing
   const jobs = wireJobs({
     config, infra, log,
-    // Probing every minute; LEDGER's ProviderHealth should record the outcome (swap in its checker when wired).
-    tasks: { deleteMedia: (key) => media.mediaStore.delete(key), checkProviders: () => media.providerHealth() },
+    runner: core.runner,
+    tasks: {
+      deleteMedia: (key) => media.mediaStore.delete(key),
+      checkProviders: () => core.providerHealth.probeAll(Object.values(media.providers), 10_000),
+      settleStuck: (now) => core.runner.settleStuck(now),
+      releaseExpiredReservations: (now) => core.ledger.releaseExpired(now),
+    },
   });
+  jobQueue = jobs.jobQueue;
   health.jobs = () => jobs.health();
   stoppers.push(() => jobs.stop());
-  // ── chat adapters (issue 5): chatHub is core's Notifier (hand wireCore `notifier: () => chatHub`); pass
-  // wireCore's result as `core` (and LEDGER's ProviderHealth / ban policy when wired) to turn the adapters on.
-  const chatHub = createNotifierHub(infra.state, log);
-  const chat = await wireChat({ config, infra, server, log, hub: chatHub, jwtSecret, core: undefined });
+  // ── chat adapters (issue 5): chatHub is core's Notifier; /admin health|provider|ban on LEDGER's parts
+  const chat = await wireChat({
+    config, infra, server, log, hub: chatHub, jwtSecret, core, links, providerHealth: core.providerHealth, moderation: core.moderation,
+  });
   if (chat) stoppers.push(() => chat.stop());
-  // ── web app and payments (issue 6): pass core's ledger, accounts, notifier and generations here once wired
-  const web = await wireWeb(server, config, infra, log, jwtSecret, { providersHealth: () => health.providers() });
+  // ── web app and payments (issue 6)
+  const web = await wireWeb(server, config, infra, log, jwtSecret, {
+    ledger: core.ledger, accounts: chat?.accounts, notifier: chatHub, generations: core.generation, links,
+    providersHealth: () => health.providers(),
+  });
   jobs.provide({ tasks: {
     monthlyReset: (now) => web.billing.monthlyReset(now),
     expireSubscriptions: (now) => web.billing.expireSubscriptions(now),

@@ -161,6 +161,8 @@ export type BotWiring = Awaited<ReturnType<typeof wireBot>>;
 export async function wireChat(p: {
   config: Config; infra: Infra; server: Server; log: Logger; hub: NotifierHub; jwtSecret: string;
   core?: Pick<CoreWiring, 'generation' | 'generationAdmin' | 'ledger'>;
+  /** The MagicLinks core uses (one instance for core, chat and web); made here when absent. */
+  links?: MagicLinks;
   providerHealth?: ProviderHealth;
   moderation?: Pick<ModerationPolicy, 'ban' | 'unban'>;
 }): Promise<BotWiring | undefined> {
@@ -172,7 +174,7 @@ export async function wireChat(p: {
     config: p.config, server: p.server, sequelize: p.infra.sequelize, state: p.infra.state, redis: p.infra.redis, log: p.log, hub: p.hub,
     services: {
       generation: p.core.generation, generationAdmin: p.core.generationAdmin, ledger: p.core.ledger,
-      links: createMagicLinks(p.config, p.infra, p.jwtSecret),
+      links: p.links ?? createMagicLinks(p.config, p.infra, p.jwtSecret),
       ...(p.providerHealth ? { providers: providerControl(p.providerHealth) } : {}), ...(p.moderation ? { bans: banControl(p.moderation) } : {}),
     },
   });
