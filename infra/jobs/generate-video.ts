@@ -5,6 +5,7 @@
 // strategy reschedules the job; a job can run more than once, so the runner itself must be idempotent.
 import type { Agenda, Job, JobWithId } from 'agenda';
 import type { GenerationRunner } from '../../core/api.ts';
+import type { ProviderSlots } from './provider-slots.ts';
 
 export const GENERATE_VIDEO = 'generate-video';
 
@@ -26,6 +27,9 @@ export interface GenerateVideoOptions {
   /** Delays between attempts after 'retry_later' or an error: base * 2^(attempt-1), capped. */
   retry: { baseMs: number; maxMs: number; maxAttempts: number };
   log: { warn(o: object, m: string): void; info(o: object, m: string): void };
+  /** Per-provider caps across instances; a job over its provider's cap waits slotWaitMs (not an attempt). */
+  slots?: Pick<ProviderSlots, 'claim'>;
+  slotWaitMs?: number;
 }
 
 /** Why a running generation's signal was aborted. */
@@ -85,6 +89,17 @@ export function retryDelay(attempt: number, data: GenerateVideoData | undefined,
 }
 
 export function defineGenerateVideo(agenda: Agenda, o: GenerateVideoOptions, running: RunningGenerations): void {
+  // Agenda zeroes failCount when a handler returns; a job that only waited (slot full, handed back) keeps its count.
+  const deferred = new Map<Job, number | undefined>();
+  agenda.on(`success:${GENERATE_VIDEO}`, (job: Job) => {
+    if (!deferred.has(job)) return;
+    job.attrs.failCount = deferred.get(job);
+    deferred.delete(job);
+  });
+  const defer = (job: Job, inMs: number) => {
+    deferred.set(job, job.attrs.failCount ?? undefined);
+    job.attrs.nextRunAt = new Date(Date.now() + inMs); // saved unlocked by Agenda
+  };
   agenda.on(`complete:${GENERATE_VIDEO}`, (job: JobWithId) => {
     const data = job.attrs?.data as GenerateVideoData | undefined; // remote notifications carry no attrs
     if (!data?.generationId) return;
@@ -109,6 +124,11 @@ export function defineGenerateVideo(agenda: Agenda, o: GenerateVideoOptions, run
         o.log.warn({ generationId }, 'generation past its deadline: left for settleStuck');
         return;
       }
+      const slot = o.slots ? await o.slots.claim(generationId) : null;
+      if (slot === 'full') {
+        const wait = o.slotWaitMs ?? 2_000;
+        return defer(job, wait + Math.floor(Math.random() * wait * 0.25)); // jitter: waiters do not all wake together
+      }
       const controller = new AbortController();
       running.begin(generationId, controller);
       const deadline = setTimeout(() => controller.abort(ABORT.deadline), left);
@@ -116,19 +136,18 @@ export function defineGenerateVideo(agenda: Agenda, o: GenerateVideoOptions, run
       // dies the heartbeats stop and another worker takes the job over after lockLifetimeMs.
       const beat = setInterval(() => {
         job.touch().catch(() => controller.abort(ABORT.lostLock));
+        // A lost lease is only logged: the provider job is already paid for, stopping it would waste it.
+        slot?.renew().then((ok) => ok || o.log.warn({ generationId, provider: slot.provider }, 'provider slot lease lost'), () => {});
       }, Math.max(50, Math.floor(o.lockLifetimeMs / 3)));
       try {
         const outcome = await o.runner.run(generationId, { signal: controller.signal, touch: () => job.touch() });
         if (outcome === 'retry_later') {
-          if (controller.signal.reason === ABORT.handBack) job.attrs.nextRunAt = new Date();
+          if (controller.signal.reason === ABORT.handBack) defer(job, 0);
           else throw new RetryLater(generationId);
         }
       } catch (err) {
         const reason = controller.signal.reason;
-        if (reason === ABORT.handBack) {
-          job.attrs.nextRunAt = new Date(); // saved unlocked by Agenda: the next instance picks it up at once
-          return;
-        }
+        if (reason === ABORT.handBack) return defer(job, 0); // the next instance picks it up at once
         if (reason === ABORT.canceled || reason === ABORT.deadline) {
           o.log.info({ generationId, reason }, 'generation stopped');
           return;
@@ -138,6 +157,7 @@ export function defineGenerateVideo(agenda: Agenda, o: GenerateVideoOptions, run
         clearInterval(beat);
         clearTimeout(deadline);
         running.byId.delete(generationId);
+        await slot?.release().catch(() => {}); // else it frees itself when the lease runs out
       }
     },
     {

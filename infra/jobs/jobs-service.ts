@@ -7,6 +7,7 @@ import type { GenerationRunner } from '../../core/api.ts';
 import type { SelectedBackend } from './backend.ts';
 import { ABORT, defineGenerateVideo, RunningGenerations, type GenerateVideoOptions } from './generate-video.ts';
 import { AgendaJobQueue, type GenerationInfo } from './job-queue.ts';
+import { ProviderSlots, type ProviderCaps } from './provider-slots.ts';
 import { defineMaintenance, scheduleMaintenance, type MaintenanceDeps, type MaintenanceTasks } from './maintenance.ts';
 
 export interface JobsServiceOptions {
@@ -24,6 +25,10 @@ export interface JobsServiceOptions {
   lockLifetimeMs?: number;
   deadlineMs?: number;
   retry?: GenerateVideoOptions['retry'];
+  /** Per-provider caps over PROVIDER_CONCURRENCY_DEFAULTS (shared by all instances); false turns the caps off. */
+  providerConcurrency?: ProviderCaps | false;
+  /** How long a job over its provider's cap waits before it looks again. */
+  slotWaitMs?: number;
   processEveryMs?: number;
   /** How long stop() lets running generations finish before handing them back. */
   graceMs?: number;
@@ -36,6 +41,7 @@ export interface JobsService {
   agenda: Agenda;
   jobQueue: AgendaJobQueue;
   running: RunningGenerations;
+  slots: ProviderSlots | null;
   /** Late parts (GEN's runner, WEB's billing, …) wired after this service; call before start(). */
   provide(parts: { runner?: Pick<GenerationRunner, 'run'> & Partial<Pick<GenerationRunner, 'pendingIds'>>; tasks?: MaintenanceTasks }): void;
   start(): Promise<void>;
@@ -66,6 +72,7 @@ export function createJobsService(o: JobsServiceOptions): JobsService {
   agenda.on('fail', (err: Error, job: { attrs: { name: string } }) => o.log.warn({ job: job.attrs?.name, err: err?.message }, 'job failed'));
 
   const running = new RunningGenerations();
+  const slots = o.providerConcurrency === false ? null : new ProviderSlots(o.sequelize, o.providerConcurrency, lockLifetimeMs);
   let runner = o.runner;
   const tasks: MaintenanceTasks = { ...o.tasks };
   const deps: MaintenanceDeps = { sequelize: o.sequelize, tasks, timezone: o.timezone, demoRetentionDays: o.demoRetentionDays, now, log: o.log };
@@ -83,6 +90,7 @@ export function createJobsService(o: JobsServiceOptions): JobsService {
     agenda,
     jobQueue,
     running,
+    slots,
     provide(parts) {
       if (state !== 'idle') throw new Error('jobs: provide() after start()');
       if (parts.runner) runner = parts.runner;
@@ -92,6 +100,7 @@ export function createJobsService(o: JobsServiceOptions): JobsService {
       if (runner) {
         defineGenerateVideo(agenda, {
           runner, concurrency, lockLifetimeMs, retry: o.retry ?? JOB_DEFAULTS.retry, log: o.log,
+          ...(slots ? { slots, slotWaitMs: o.slotWaitMs } : {}),
         }, running);
       } else o.log.warn({}, 'no GenerationRunner wired: generate-video jobs wait in the queue');
       const maintenance = defineMaintenance(agenda, deps);

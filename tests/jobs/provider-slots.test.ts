@@ -1,0 +1,119 @@
+// Per-provider concurrency across instances: leases in provider_slots (migrations/20261125-0402) taken by the
+// generate-video job before the runner starts, released after, expiring when a worker dies.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QueryTypes } from 'sequelize';
+import { createTestDatabase, type TestDb } from '../helpers/db.ts';
+import { jobsOn, makeGeneration, makeUser, until } from './helpers.ts';
+import { ProviderSlots, parseProviderConcurrency } from '../../infra/jobs/provider-slots.ts';
+import { GENERATE_VIDEO } from '../../infra/jobs/generate-video.ts';
+
+let db: TestDb;
+let userId: string;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  userId = await makeUser(db.sequelize);
+});
+afterAll(async () => db.drop());
+
+const routed = (provider: string) => makeGeneration(db.sequelize, userId, {
+  route: JSON.stringify([{ provider, charged: false, cost: 0, pool: 'pollo' }, { provider: 'pollo', charged: true, cost: 5, pool: 'pollo' }]),
+});
+
+describe('ProviderSlots', () => {
+  it('parses "name=n" lists and rejects unknown providers', () => {
+    expect(parseProviderConcurrency(' leonardo=3, local=0 ')).toEqual({ leonardo: 3, local: 0 });
+    expect(parseProviderConcurrency(undefined)).toEqual({});
+    expect(() => parseProviderConcurrency('sora=2')).toThrow(/sora=2/);
+    expect(() => parseProviderConcurrency('runway=two')).toThrow();
+  });
+
+  it('caps live leases per provider, lets a holder renew, and frees a dead holder’s slot when its lease runs out', async () => {
+    const slots = new ProviderSlots(db.sequelize, { runway: 2 }, 400);
+    expect(await slots.acquire('runway', 'a')).toBe(true);
+    expect(await slots.acquire('runway', 'b')).toBe(true);
+    expect(await slots.acquire('runway', 'c')).toBe(false);
+    expect(await slots.acquire('runway', 'a')).toBe(true); // renewal, not a third slot
+    expect(await slots.acquire('leonardo', 'c')).toBe(true); // another provider's cap
+    expect(await slots.inUse('runway')).toBe(2);
+    await slots.release('runway', 'b');
+    expect(await slots.acquire('runway', 'c')).toBe(true);
+    // 'a' and 'c' stop renewing (their worker died): after the lease both slots are free again.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await slots.inUse('runway')).toBe(0);
+    expect(await slots.acquire('runway', 'd')).toBe(true);
+    expect(await slots.acquire('runway', 'e')).toBe(true);
+    expect(await slots.acquire('runway', 'f')).toBe(false);
+  });
+
+  it('many callers racing for one slot: exactly one wins', async () => {
+    const slots = new ProviderSlots(db.sequelize, { goenhance: 1 });
+    const won = await Promise.all(Array.from({ length: 8 }, (_, i) => slots.acquire('goenhance', `racer-${i}`)));
+    expect(won.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('a generation is capped under the provider its run starts on (route step), Demo under local', async () => {
+    const slots = new ProviderSlots(db.sequelize);
+    const g = await routed('leonardo');
+    await db.sequelize.query(`UPDATE generations SET step_index = 1 WHERE id = $1`, { bind: [g] });
+    expect(await slots.providerOf(g)).toBe('pollo');
+    const demo = await makeGeneration(db.sequelize, userId, { kind: 'demo' });
+    expect(await slots.providerOf(demo)).toBe('local');
+    const done = await makeGeneration(db.sequelize, userId, { status: 'succeeded', provider: 'runway' });
+    expect(await slots.providerOf(done)).toBeNull(); // nothing left to call: never waits for a slot
+  });
+});
+
+describe('generate-video under a cap of 1', () => {
+  it('two instances, three jobs for one provider: never more than one runs at once, all finish', async () => {
+    const gens = [await routed('runway'), await routed('runway'), await routed('runway')];
+    const other = await routed('leonardo'); // its own cap: not held up by runway's
+    let runningRunway = 0;
+    let peak = 0;
+    const finished: string[] = [];
+    const runner = {
+      async run(id: string) {
+        const capped = gens.includes(id);
+        if (capped) peak = Math.max(peak, ++runningRunway);
+        await new Promise((r) => setTimeout(r, 300));
+        if (capped) runningRunway--;
+        finished.push(id);
+        return 'done' as const;
+      },
+    };
+    const opts = { runner, providerConcurrency: { runway: 1 }, slotWaitMs: 100 };
+    const a = jobsOn(db.url, db.sequelize, { ...opts, name: 'a' });
+    const b = jobsOn(db.url, db.sequelize, { ...opts, name: 'b' });
+    try {
+      await a.start();
+      await b.start();
+      for (const g of [...gens, other]) await a.jobQueue.enqueueGeneration(g, { priority: 'normal' });
+      await until(async () => finished.length === 4, 30_000);
+      expect(peak).toBe(1);
+      expect([...finished].sort()).toEqual([...gens, other].sort()); // each ran once
+      const left = await db.sequelize.query<{ fail_count: number | null }>(`SELECT fail_count FROM agenda_jobs WHERE name = $1`,
+        { bind: [GENERATE_VIDEO], type: QueryTypes.SELECT });
+      expect(left).toEqual([]); // all finished and removed
+      expect(await a.slots!.inUse('runway')).toBe(0); // released after each run
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+  });
+
+  it('a job that waited for a slot keeps the failure count it had', async () => {
+    const slots = new ProviderSlots(db.sequelize, { pollo: 1 });
+    await slots.acquire('pollo', 'someone-else');
+    const g = await makeGeneration(db.sequelize, userId, { route: JSON.stringify([{ provider: 'pollo', charged: true, cost: 5, pool: 'pollo' }]) });
+    const svc = jobsOn(db.url, db.sequelize, { runner: { run: async () => 'done' as const }, providerConcurrency: { pollo: 1 }, slotWaitMs: 100 });
+    await svc.jobQueue.enqueueGeneration(g, { priority: 'normal' });
+    await db.sequelize.query(`UPDATE agenda_jobs SET fail_count = 2 WHERE data->>'generationId' = $1`, { bind: [g] });
+    await svc.start();
+    const row = async () => (await db.sequelize.query<{ fail_count: number | null; last_finished_at: Date | null }>(
+      `SELECT fail_count, last_finished_at FROM agenda_jobs WHERE data->>'generationId' = $1`, { bind: [g], type: QueryTypes.SELECT }))[0];
+    await until(async () => (await row())?.last_finished_at); // ran once and was deferred
+    expect((await row())!.fail_count).toBe(2);
+    await slots.release('pollo', 'someone-else');
+    await until(async () => !(await row()), 10_000); // took the freed slot and finished
+    await svc.stop();
+  });
+});
