@@ -6,6 +6,7 @@ import { REST, Routes, type APIInteraction } from 'discord.js';
 import type { Reply, ReplyTarget } from '../../core/model.ts';
 import type { Translator } from '../../infra/i18n.ts';
 import type { BotCore } from '../bot-core.ts';
+import { respondOnce, type ResponseMemo } from '../inbox.ts';
 import type { PlatformSender } from '../notifier-hub.ts';
 import { fromInteraction } from './inbound.ts';
 import { renderDiscord, type DiscordMessage } from './render.ts';
@@ -34,10 +35,10 @@ export class DiscordAdapter implements PlatformSender {
     this.now = d.now ?? Date.now;
   }
 
-  async handleInteraction(i: APIInteraction): Promise<void> {
+  async handleInteraction(i: APIInteraction, memo?: ResponseMemo): Promise<void> {
     const event = fromInteraction(i, this.now());
     if (!event) return;
-    const res = await this.d.core.respond(event);
+    const res = await respondOnce(this.d.core, event, memo);
     const limit = 'attachment_size_limit' in i && typeof i.attachment_size_limit === 'number' ? i.attachment_size_limit : undefined;
     await this.editOriginal(i.application_id, i.token, await renderDiscord(this.d.t, res.locale, res.replies, limit));
   }

@@ -8,6 +8,7 @@ import type { SharedState } from '../../core/ports.ts';
 import type { SqlChatStore } from '../../infra/db/chat-store.ts';
 import type { Translator } from '../../infra/i18n.ts';
 import { uuidFromKey, type BotCore } from '../bot-core.ts';
+import { respondOnce, type ResponseMemo } from '../inbox.ts';
 import type { PlatformSender } from '../notifier-hub.ts';
 import { fromLineEvent } from './inbound.ts';
 import { LINE_MAX_MESSAGES, renderLine } from './render.ts';
@@ -27,13 +28,13 @@ const LANG_TTL_MS = 24 * 3600_000;
 export class LineAdapter implements PlatformSender {
   constructor(private readonly d: LineAdapterDeps) {}
 
-  /** One verified, deduplicated webhook event. */
-  async handleEvent(ev: webhook.Event): Promise<void> {
+  /** One verified, deduplicated webhook event (memo: the inbox's saved answer, when it is re-handled). */
+  async handleEvent(ev: webhook.Event, memo?: ResponseMemo): Promise<void> {
     const inbound = fromLineEvent(ev);
     if (!inbound) return;
     const { event, replyToken, oneOnOneUserId } = inbound;
     if (oneOnOneUserId) event.platformLocale = await this.profileLanguage(oneOnOneUserId, event.kind === 'follow');
-    const res = await this.d.core.respond(event);
+    const res = await respondOnce(this.d.core, event, memo);
     const messages = renderLine(this.d.t, res.locale, res.replies, res.pending ? [CHECK_VIDEO] : []);
     if (replyToken) {
       // Messages a push could not deliver (quota) ride along with this free reply, oldest first.
@@ -46,8 +47,13 @@ export class LineAdapter implements PlatformSender {
         carry.push(...(k.messages as messagingApi.Message[]));
         taken.push(k.id);
       }
-      await this.d.client.replyMessage({ replyToken, messages: [...carry, ...messages] });
-      await this.d.store.delivered(taken);
+      const replied = await this.d.client.replyMessage({ replyToken, messages: [...carry, ...messages] }).then(() => true, (err) => {
+        // 400: the reply token is used or expired (a re-handled event): the answer goes by push, keyed by the event.
+        if (err instanceof HTTPFetchError && err.status === 400 && event.eventId) return false;
+        throw err;
+      });
+      if (replied) await this.d.store.delivered(taken);
+      else await this.sendPush(event.chatId, messages, `event:${event.eventId}`);
     }
     if (res.pending && oneOnOneUserId) await this.loading(oneOnOneUserId);
   }
@@ -59,15 +65,18 @@ export class LineAdapter implements PlatformSender {
       return;
     }
     const messages = renderLine(this.d.t, target.locale, replies.filter((r) => r.kind !== 'progress'));
-    const key = opts.idempotencyKey ?? `push:${crypto.randomUUID()}`;
+    await this.sendPush(target.chatId, messages, opts.idempotencyKey ?? `push:${crypto.randomUUID()}`);
+  }
+
+  private async sendPush(chatId: string, messages: messagingApi.Message[], key: string): Promise<void> {
     try {
-      await this.d.client.pushMessage({ to: target.chatId, messages }, await uuidFromKey(key));
+      await this.d.client.pushMessage({ to: chatId, messages }, await uuidFromKey(key));
     } catch (err) {
       // 409: this retry key was already accepted, i.e. the message went out before.
       if (err instanceof HTTPFetchError && err.status === 409) return;
       if (err instanceof HTTPFetchError && err.status === 429) {
-        this.d.log.warn({ chat: target.chatId }, 'LINE push refused (429): kept for the next reply');
-        await this.d.store.keep('line', target.chatId, messages, key);
+        this.d.log.warn({ chat: chatId }, 'LINE push refused (429): kept for the next reply');
+        await this.d.store.keep('line', chatId, messages, key);
         return;
       }
       throw err;

@@ -7,6 +7,7 @@ import type { Reply, ReplyTarget } from '../../core/model.ts';
 import type { SharedState } from '../../core/ports.ts';
 import type { Translator } from '../../infra/i18n.ts';
 import type { BotCore } from '../bot-core.ts';
+import { respondOnce, type ResponseMemo } from '../inbox.ts';
 import type { PlatformSender } from '../notifier-hub.ts';
 import { fromTelegramUpdate } from './inbound.ts';
 import { renderTelegram, type TelegramSend } from './render.ts';
@@ -25,7 +26,7 @@ const VIDEO_MSG_TTL_MS = 30 * 24 * 3600_000;
 export class TelegramAdapter implements PlatformSender {
   constructor(private readonly d: TelegramAdapterDeps) {}
 
-  async handleUpdate(update: Update): Promise<void> {
+  async handleUpdate(update: Update, memo?: ResponseMemo): Promise<void> {
     const inbound = fromTelegramUpdate(update);
     if (!inbound) return;
     const { event, chatId } = inbound;
@@ -34,7 +35,7 @@ export class TelegramAdapter implements PlatformSender {
       const gen = await this.d.state.get(`tg:video:${chatId}:${inbound.replyToMessageId}`);
       if (gen) event.repliedGenerationId = gen;
     }
-    const res = await this.d.core.respond(event);
+    const res = await respondOnce(this.d.core, event, memo);
     await this.deliver(chatId, renderTelegram(this.d.t, res.locale, res.replies), res.pending ?? false);
   }
 

@@ -1,39 +1,75 @@
-// SQL for the chat edge: webhook dedupe (processed_events), the admin audit log, and the quota outbox.
+// SQL for the chat edge: the webhook inbox (processed_events: dedupe + the event until it is handled), the admin
+// audit log, and the quota outbox.
 import { QueryTypes, type Sequelize } from 'sequelize';
 import type { AuditLog } from '../../core/admin/ports.ts';
+import type { ChatResponse } from '../../core/commands/ports.ts';
 
-/** Ids that may be inlined in SQL (ULIDs, numeric ids, snowflakes, "telegram:<bot id>"). */
-const SAFE_ID = /^[A-Za-z0-9:_-]{1,200}$/;
+export interface PendingEvent { source: string; eventId: string; payload: unknown; attempts: number }
 
 export class SqlChatStore {
   constructor(private readonly db: Sequelize) {}
 
   /**
-   * True the first time (source, eventId) is seen; a redelivery gets false. One round trip. The commit does not
-   * wait for the WAL flush (synchronous_commit off for this transaction only): a crash can forget the last few
-   * milliseconds of ids, but those deliveries were answered 200 and are not sent again, so nothing is doubled;
-   * the fsync wait was the largest part of the webhook's tail latency (bench/webhook.ts).
+   * The inbox's one statement: stores the verified event as 'received' and tells whether it is new (a redelivery
+   * gets false). It commits with the WAL flush (the default): the 200 that follows promises the event survives a
+   * crash of this process, of PostgreSQL or of the machine, so the row must be on disk before the answer.
    */
-  async firstDelivery(source: string, eventId: string): Promise<boolean> {
-    if (SAFE_ID.test(source) && SAFE_ID.test(eventId)) {
-      // Simple-protocol multi-statement: one implicit transaction, so SET LOCAL covers the INSERT.
-      // Sequelize concatenates the rows of both statements; SET has none.
-      const [rows] = await this.db.query(
-        `SET LOCAL synchronous_commit TO OFF; INSERT INTO processed_events (source, event_id) VALUES ('${source}', '${eventId}')
-         ON CONFLICT DO NOTHING RETURNING 1 AS fresh;`, { raw: true },
-      );
-      return (rows as unknown[]).length === 1;
-    }
+  async accept(source: string, eventId: string, payload: unknown): Promise<boolean> {
     const rows = await this.db.query(
-      `INSERT INTO processed_events (source, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1 AS fresh`,
-      { bind: [source, eventId], type: QueryTypes.SELECT },
+      `INSERT INTO processed_events (source, event_id, payload, status, attempts) VALUES ($1, $2, $3::jsonb, 'received', 1)
+       ON CONFLICT DO NOTHING RETURNING 1 AS fresh`,
+      { bind: [source, eventId, JSON.stringify(payload ?? null)], type: QueryTypes.SELECT },
     );
     return rows.length === 1;
   }
 
-  /** Lets a delivery be processed again (its work failed before anything was done). */
-  async forget(source: string, eventId: string): Promise<void> {
-    await this.db.query(`DELETE FROM processed_events WHERE source = $1 AND event_id = $2`, { bind: [source, eventId] });
+  /** Handled: the payload and saved answer are no longer needed; the row stays as the dedupe key. */
+  async finish(source: string, eventId: string): Promise<void> {
+    await this.db.query(
+      `UPDATE processed_events SET status = 'done', payload = NULL, response = NULL, last_error = NULL, updated_at = now()
+       WHERE source = $1 AND event_id = $2`, { bind: [source, eventId] },
+    );
+  }
+
+  /** A failed attempt: left 'received' for resumePending, or 'failed' once it has had maxAttempts. */
+  async attemptFailed(source: string, eventId: string, error: string, maxAttempts: number): Promise<void> {
+    await this.db.query(
+      `UPDATE processed_events SET status = CASE WHEN attempts >= $3 THEN 'failed' ELSE 'received' END,
+         last_error = left($4, 500), updated_at = now() WHERE source = $1 AND event_id = $2 AND status = 'received'`,
+      { bind: [source, eventId, maxAttempts, error] },
+    );
+  }
+
+  /**
+   * Events of these sources left 'received' for longer than olderThanMs: those that used up maxAttempts become
+   * 'failed'; up to `limit` others are claimed (attempts + 1, updated_at = now(), which is the lease: another
+   * instance's resume skips them for olderThanMs) and returned oldest first.
+   */
+  async claimStale(sources: string[], olderThanMs: number, maxAttempts: number, limit = 100): Promise<PendingEvent[]> {
+    const stale = `status = 'received' AND source = ANY($1::varchar[]) AND updated_at < now() - make_interval(secs => $2::float8 / 1000)`;
+    await this.db.query(`UPDATE processed_events SET status = 'failed', updated_at = now() WHERE ${stale} AND attempts >= $3`,
+      { bind: [sources, olderThanMs, maxAttempts] });
+    const rows = await this.db.query(
+      `UPDATE processed_events p SET attempts = p.attempts + 1, updated_at = now()
+       FROM (SELECT source, event_id FROM processed_events WHERE ${stale} AND attempts < $3
+             ORDER BY received_at LIMIT $4 FOR UPDATE SKIP LOCKED) s
+       WHERE p.source = s.source AND p.event_id = s.event_id
+       RETURNING p.source, p.event_id AS "eventId", p.payload, p.attempts, p.received_at`,
+      { bind: [sources, olderThanMs, maxAttempts, limit], type: QueryTypes.SELECT },
+    ) as (PendingEvent & { received_at: Date })[];
+    return rows.sort((a, b) => a.received_at.getTime() - b.received_at.getTime()).map(({ received_at: _, ...r }) => r);
+  }
+
+  /** The answer core gave for an event still in the inbox (null when none was saved yet). */
+  async savedResponse(source: string, eventId: string): Promise<ChatResponse | null> {
+    const [row] = await this.db.query(`SELECT response FROM processed_events WHERE source = $1 AND event_id = $2`,
+      { bind: [source, eventId], type: QueryTypes.SELECT }) as { response: ChatResponse | null }[];
+    return row?.response ?? null;
+  }
+
+  async saveResponse(source: string, eventId: string, response: ChatResponse): Promise<void> {
+    await this.db.query(`UPDATE processed_events SET response = $3::jsonb WHERE source = $1 AND event_id = $2`,
+      { bind: [source, eventId, JSON.stringify(response)] });
   }
 
   readonly audit: AuditLog = {

@@ -3,7 +3,7 @@
 // (app/wire-bot.ts) on a hapi server driven with server.inject, and fake LINE / Telegram / Discord servers the
 // real SDK clients talk to. Media is served over https (self-signed) so LINE's https rule is exercised.
 // Routing and moderation are LEDGER's (FailoverRouter on ProviderHealth, ModerationPolicy with the keyword
-// moderator), glued to GEN's ports as in tests/ledger/gen-contract.test.ts until app/wire-core.ts does it.
+// moderator), glued to GEN's ports by core/generation/ledger-glue.ts as app/wire-core.ts does.
 import crypto from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -37,7 +37,7 @@ import { ScriptedProvider } from '../../core/support/scripted-provider.ts';
 import { RecordingQueue, links } from '../../core/support/recorders.ts';
 import { FailoverRouter } from '../../../core/failover/index.ts';
 import { KeywordModerator } from '../../../core/moderation/index.ts';
-import type { ModerationPolicy as GenModerationPolicy, Router } from '../../../core/generation/types.ts';
+import { genModeration, genRouter, ledgerPorts } from '../../../core/generation/ledger-glue.ts';
 import { startFakeLine } from '../../fakes/line.ts';
 import { startFakeTelegram } from '../../fakes/telegram.ts';
 import { startFakeDiscord } from '../../fakes/discord.ts';
@@ -63,27 +63,6 @@ function mediaServer(root: string, tls: boolean) {
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'k.pem'), '-out', path.join(dir, 'c.pem'),
     '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
   return https.createServer({ key: fs.readFileSync(path.join(dir, 'k.pem')), cert: fs.readFileSync(path.join(dir, 'c.pem')) }, handler);
-}
-
-function genRouter(failover: FailoverRouter): Router {
-  return {
-    async plan(i) {
-      const p = await failover.plan({ kind: i.kind, resolution: i.resolution, features: i.features, freeOnly: i.freeOnly });
-      return p.ok ? p.steps.map((s) => ({ provider: s.provider, charged: s.charged, cost: s.points, pool: s.pool ?? (i.kind === 'video' ? 'pollo' : 'goenhance') })) : [];
-    },
-    report: (provider, ok) => failover.report(provider, ok),
-    assertMayCharge(step, c) {
-      if (step.charged && c.consent !== 'points' && !c.autoPay) throw new Error('charging without consent or auto-pay');
-    },
-  };
-}
-
-function genModeration(policy: ModerationPolicy): GenModerationPolicy {
-  return {
-    isBanned: (u) => policy.isBanned(u), record: (u, t, v) => policy.record(u, t, v), lastRefusal: (u) => policy.lastRefusal(u),
-    fileAppeal: (u, e, t) => policy.fileAppeal(e, t, u), pendingAppeals: () => policy.pendingAppeals(),
-    decideAppeal: (e, d, a) => policy.decideAppeal(e, d, a),
-  };
 }
 
 export async function buildChatWorld(opts: { env?: Record<string, string>; tlsMedia?: boolean } = {}) {
@@ -133,7 +112,7 @@ export async function buildChatWorld(opts: { env?: Record<string, string>; tlsMe
   const moderation = genModeration(policy);
   const jobs = new RecordingQueue();
   const deps: GenerationDeps = {
-    store, tiers: new SqlTierCatalog(db.sequelize), router, moderator: new KeywordModerator(), moderation, ledger, jobs, notifier: hub,
+    store, tiers: new SqlTierCatalog(db.sequelize), router, moderator: new KeywordModerator(), moderation, ...ledgerPorts(ledger), jobs, notifier: hub,
     providers: { ...paid, local: { ...local, local: true } }, mediaStore: createDiskStore({ root: mediaRoot, publicBaseUrl: mediaBase }),
     mediaTools: createMediaTools({ tmpDir: path.join(dir, 'tmp') }), links, clock: systemClock,
     settings: { ...DEFAULT_SETTINGS, pollIntervalMs: 5, stepTimeoutMs: 5_000, progressEveryMs: 0 }, log: { info() {}, warn() {} },

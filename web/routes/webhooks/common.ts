@@ -1,12 +1,25 @@
-// What every webhook route shares: dedupe store, per-IP limit, and the after-answer work queue.
-import type { Request } from '@hapi/hapi';
+// What every webhook route shares: the inbox (dedupe + durable event), the per-IP limit on requests that fail
+// verification, and the after-answer work queue.
+import type { Request, ResponseToolkit } from '@hapi/hapi';
 import type { Background } from '../../../bot/background.ts';
+import type { InboxStore } from '../../../bot/inbox.ts';
 import type { ChatRateLimiter } from '../../../core/commands/ports.ts';
 
 export interface WebhookDeps {
-  dedupe: { firstDelivery(source: string, eventId: string): Promise<boolean> };
+  /** The inbox store (SqlChatStore): accept() is the one INSERT … ON CONFLICT that dedupes and keeps the event. */
+  dedupe: InboxStore;
   ipLimiter: ChatRateLimiter;
   background: Background;
 }
 
 export const clientIp = (request: Request) => request.info.remoteAddress || 'unknown';
+
+/**
+ * A request that failed verification: counted against its IP (RATE_LIMIT_IP_PER_MIN), 429 past the budget, else
+ * the route's own refusal. Verified requests never touch this limit: they come from LINE's, Telegram's and
+ * Discord's own servers, which carry every user's traffic; verified traffic is limited per chat user instead.
+ */
+export async function refuse(d: Pick<WebhookDeps, 'ipLimiter'>, request: Request, h: ResponseToolkit, error: string) {
+  if (!(await d.ipLimiter.consume(clientIp(request)))) return h.response({ error: 'rate limited' }).code(429);
+  return h.response({ error }).code(401);
+}

@@ -1,12 +1,14 @@
 // POST /webhooks/discord: Ed25519 over timestamp + raw body first (401 on failure: Discord probes this with bad
-// signatures), PING → PONG, then a deferred reply (type 5) at once, well inside Discord's 3 s; the answer
-// edits it afterwards. Interactions are deduplicated by id. Source: api-contracts.md §8.
+// signatures; a failure counts against the IP), PING → PONG, then a deferred reply (type 5) at once, well inside Discord's 3 s; the answer
+// edits it afterwards. Interactions go into the inbox (deduplicated by id, durable). Source: api-contracts.md §8.
 import type { Server } from '@hapi/hapi';
 import { InteractionResponseType, InteractionType, type APIInteraction } from 'discord.js';
 import type { KeyObject } from 'node:crypto';
 import type { DiscordAdapter } from '../../../bot/discord/discord-adapter.ts';
 import { verifyDiscord } from '../../../bot/discord/verify.ts';
-import { clientIp, type WebhookDeps } from './common.ts';
+import { refuse, type WebhookDeps } from './common.ts';
+import { acceptAndHandle } from '../../../bot/inbox.ts';
+import { discordHandler } from '../../../bot/inbox-resume.ts';
 
 export function discordWebhookRoute(server: Server, d: WebhookDeps & { publicKey: KeyObject; adapter: DiscordAdapter }) {
   server.route({
@@ -14,12 +16,11 @@ export function discordWebhookRoute(server: Server, d: WebhookDeps & { publicKey
     path: '/webhooks/discord',
     options: { auth: false, payload: { parse: false, output: 'data', maxBytes: 1024 * 1024 } },
     handler: async (request, h) => {
-      if (!(await d.ipLimiter.consume(clientIp(request)))) return h.response({ error: 'rate limited' }).code(429);
       const raw = request.payload as Buffer;
       const sig = request.headers['x-signature-ed25519'];
       const ts = request.headers['x-signature-timestamp'];
       if (!Buffer.isBuffer(raw) || !verifyDiscord(d.publicKey, raw, sig as string | undefined, ts as string | undefined)) {
-        return h.response({ error: 'invalid request signature' }).code(401);
+        return refuse(d, request, h, 'invalid request signature');
       }
       let i: APIInteraction;
       try {
@@ -29,9 +30,7 @@ export function discordWebhookRoute(server: Server, d: WebhookDeps & { publicKey
       }
       if (!i || typeof i.type !== 'number') return h.response({ error: 'not an interaction' }).code(400);
       if (i.type === InteractionType.Ping) return { type: InteractionResponseType.Pong };
-      if (await d.dedupe.firstDelivery('discord', String(i.id))) {
-        d.background.run('discord interaction', () => d.adapter.handleInteraction(i));
-      }
+      await acceptAndHandle(d, 'discord', String(i.id), i, discordHandler(d.adapter));
       return { type: InteractionResponseType.DeferredChannelMessageWithSource };
     },
   });
