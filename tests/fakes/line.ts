@@ -13,7 +13,9 @@ export async function startFakeLine(opts: { accessToken: string }) {
   const profiles = new Map<string, { displayName: string; language?: string }>();
   const acceptedKeys = new Set<string>();
   const usedTokens = new Set<string>();
-  const ctl = { quotaExceeded: false };
+  // failReplies: the next n replies answer 500; expireTokens: every reply token is refused as expired (400).
+  const ctl = { quotaExceeded: false, failReplies: 0, expireTokens: false };
+  const attempts = { reply: 0 };
   let n = 0;
 
   async function invalid(messages: any[]): Promise<string | null> {
@@ -40,7 +42,9 @@ export async function startFakeLine(opts: { accessToken: string }) {
     if (r.headers.authorization !== `Bearer ${opts.accessToken}`) return { status: 401, json: { message: 'Authentication failed' } };
     const ids = () => ({ sentMessages: (r.json?.messages ?? []).map(() => ({ id: String(++n), quoteToken: `q${n}` })) });
     if (r.method === 'POST' && r.path === '/v2/bot/message/reply') {
-      if (usedTokens.has(r.json.replyToken)) return { status: 400, json: { message: 'Invalid reply token' } };
+      attempts.reply++;
+      if (ctl.failReplies > 0 && ctl.failReplies--) return { status: 500, json: { message: 'Internal server error' } };
+      if (usedTokens.has(r.json.replyToken) || ctl.expireTokens) return { status: 400, json: { message: 'Invalid reply token' } };
       const bad = await invalid(r.json.messages);
       if (bad) return { status: 400, json: { message: bad } };
       usedTokens.add(r.json.replyToken);
@@ -70,6 +74,6 @@ export async function startFakeLine(opts: { accessToken: string }) {
     }
     return { status: 404, json: { message: 'Not found' } };
   });
-  return { ...fake, sent, loadings, fetched, profiles, ctl, texts: (m: LineSent) => m.messages.filter((x) => x.type === 'text').map((x) => x.text as string) };
+  return { ...fake, sent, loadings, fetched, profiles, ctl, attempts, texts: (m: LineSent) => m.messages.filter((x) => x.type === 'text').map((x) => x.text as string) };
 }
 export type FakeLine = Awaited<ReturnType<typeof startFakeLine>>;

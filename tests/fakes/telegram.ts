@@ -9,6 +9,7 @@ export async function startFakeTelegram(opts: { token: string }) {
   const fetched: Fetched[] = [];
   const updates: any[] = [];
   let messageId = 100;
+  const ctl = { failSends: 0 }; // the next n sendMessage calls answer 500 (after being recorded)
   const ok = (result: unknown) => ({ json: { ok: true, result } });
   const bad = (description: string, code = 400) => ({ status: code, json: { ok: false, error_code: code, description } });
 
@@ -36,6 +37,7 @@ export async function startFakeTelegram(opts: { token: string }) {
         return ok(updates.splice(0));
       }
       case 'sendMessage':
+        if (ctl.failSends > 0 && ctl.failSends--) return bad('Internal Server Error', 500);
         if (!params.text) return bad('Bad Request: message text is empty');
         return ok(msg({ text: params.text }));
       case 'editMessageText':
@@ -57,6 +59,6 @@ export async function startFakeTelegram(opts: { token: string }) {
         return bad(`Bad Request: method ${method} not found`, 404);
     }
   });
-  return { ...fake, calls, fetched, updates, of: (method: string) => calls.filter((c) => c.method === method) };
+  return { ...fake, calls, fetched, updates, ctl, of: (method: string) => calls.filter((c) => c.method === method) };
 }
 export type FakeTelegram = Awaited<ReturnType<typeof startFakeTelegram>>;
