@@ -1,6 +1,6 @@
 // Telegram transport over grammY's Api (client.apiRoot = TELEGRAM_API_ROOT). While a video is made the chat
-// shows an "uploading video" action and ONE status message, edited in place with the queue position and
-// progress; the finished video is sent by URL (or uploaded, or linked when too large).
+// shows an "uploading video" action and ONE status message per video (keyed by generation, so two videos at
+// once each have their own), edited in place with the queue position and progress; the finished video is sent by URL (or uploaded, or linked when too large).
 import { InputFile, type Api } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { Reply, ReplyTarget } from '../../core/model.ts';
@@ -22,6 +22,7 @@ export interface TelegramAdapterDeps {
 
 const STATUS_TTL_MS = 2 * 3600_000;
 const VIDEO_MSG_TTL_MS = 30 * 24 * 3600_000;
+const statusKey = (chatId: number | string, generationId: string) => `tg:status:${chatId}:${generationId}`;
 
 export class TelegramAdapter implements PlatformSender {
   constructor(private readonly d: TelegramAdapterDeps) {}
@@ -36,14 +37,14 @@ export class TelegramAdapter implements PlatformSender {
       if (gen) event.repliedGenerationId = gen;
     }
     const res = await respondOnce(this.d.core, event, memo);
-    await this.deliver(chatId, renderTelegram(this.d.t, res.locale, res.replies), res.pending ?? false);
+    await this.deliver(chatId, renderTelegram(this.d.t, res.locale, res.replies), res.pending ? { generationId: res.generationId } : undefined);
   }
 
   async push(target: ReplyTarget, replies: Reply[]): Promise<void> {
-    await this.deliver(target.chatId, renderTelegram(this.d.t, target.locale, replies), false);
+    await this.deliver(target.chatId, renderTelegram(this.d.t, target.locale, replies));
   }
 
-  private async deliver(chatId: number | string, sends: TelegramSend[], pending: boolean): Promise<void> {
+  private async deliver(chatId: number | string, sends: TelegramSend[], pending?: { generationId?: string }): Promise<void> {
     const api = this.d.api;
     let lastText: { id: number; text: string } | undefined;
     for (const s of sends) {
@@ -54,22 +55,23 @@ export class TelegramAdapter implements PlatformSender {
         const video = s.file ? new InputFile(s.file) : s.url!;
         const m = await api.sendVideo(chatId, video, { caption: s.caption, supports_streaming: true, ...(s.markup ? { reply_markup: s.markup } : {}) });
         await this.d.state.set(`tg:video:${chatId}:${m.message_id}`, s.generationId, VIDEO_MSG_TTL_MS);
-        await this.d.state.del(`tg:status:${chatId}`);
+        await this.d.state.del(statusKey(chatId, s.generationId));
       } else {
-        await this.progress(chatId, s.text);
+        await this.progress(chatId, s.generationId, s.text);
       }
     }
-    if (pending && lastText) {
-      // The "queued" answer becomes the one status message later progress edits.
-      await this.d.state.set(`tg:status:${chatId}`, JSON.stringify(lastText), STATUS_TTL_MS);
+    if (pending) {
+      // The "queued" answer becomes the status message this video's progress edits.
+      if (lastText && pending.generationId) await this.d.state.set(statusKey(chatId, pending.generationId), JSON.stringify(lastText), STATUS_TTL_MS);
       await api.sendChatAction(chatId, 'upload_video').catch(() => {});
     }
   }
 
-  private async progress(chatId: number | string, text: string): Promise<void> {
+  private async progress(chatId: number | string, generationId: string, text: string): Promise<void> {
     const api = this.d.api;
     await api.sendChatAction(chatId, 'upload_video').catch(() => {});
-    const raw = await this.d.state.get(`tg:status:${chatId}`);
+    const key = statusKey(chatId, generationId);
+    const raw = await this.d.state.get(key);
     const status = raw ? (JSON.parse(raw) as { id: number; text: string }) : undefined;
     if (status) {
       const edited = await api.editMessageText(chatId, status.id, `${status.text}\n\n${text}`).then(() => true, (err) => {
@@ -79,6 +81,6 @@ export class TelegramAdapter implements PlatformSender {
       if (edited) return;
     }
     const m = await api.sendMessage(chatId, text);
-    await this.d.state.set(`tg:status:${chatId}`, JSON.stringify({ id: m.message_id, text: '' }), STATUS_TTL_MS);
+    await this.d.state.set(key, JSON.stringify({ id: m.message_id, text: '' }), STATUS_TTL_MS);
   }
 }

@@ -32,6 +32,8 @@ export const HELP_CHOICES: Choice[] = [
 
 /** Commands after which the user usually waits for a video. */
 const WAITING = new Set<Command['name']>(['video', 'style', 'upscale', 'status', 'consent', 'start']);
+/** Commands that may create a generation. */
+const STARTS = new Set<Command['name']>(['video', 'style', 'upscale', 'start']);
 
 export class Dispatcher implements ChatCore {
   constructor(private readonly d: DispatcherDeps) {}
@@ -53,9 +55,11 @@ export class Dispatcher implements ChatCore {
     const cmd = parse(event.text);
     try {
       if (cmd.name === 'lang') return await this.lang(account, cmd.locale);
+      const started = Date.now();
       const replies = await this.run(account, event, cmd);
       const pending = WAITING.has(cmd.name) && !replies.some((r) => r.kind === 'video' || ('choices' in r && r.choices?.length));
-      return { replies, locale: account.locale, pending };
+      const generationId = pending ? await this.generationOf(account, cmd, started) : undefined;
+      return { replies, locale: account.locale, pending, ...(generationId ? { generationId } : {}) };
     } catch (err) {
       this.d.log?.error({ err, command: cmd.name, platform: event.platform }, 'chat command failed');
       return { replies: [text('bot.error')], locale: account.locale };
@@ -121,6 +125,15 @@ export class Dispatcher implements ChatCore {
       default:
         return [text('bot.help', undefined, HELP_CHOICES)];
     }
+  }
+
+  /** The generation a waiting command is about: the consent's, or the one this request just created (newest, open). */
+  private async generationOf(account: Account, cmd: Command, started: number): Promise<string | undefined> {
+    if (cmd.name === 'consent') return cmd.generationId;
+    if (!STARTS.has(cmd.name)) return undefined;
+    const { items: [g] } = await this.d.generation.list(account.userId, { limit: 1, offset: 0 });
+    const open = g && !g.completedAt && new Date(g.createdAt).getTime() >= started - 1000;
+    return open ? g.id : undefined;
   }
 
   private async lang(account: Account, wanted: string | undefined): Promise<ChatResponse> {

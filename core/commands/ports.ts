@@ -18,4 +18,6 @@ export interface ChatResponse {
   locale: Locale;
   /** A generation is under way for this user and nothing final was shown: adapters show their waiting UI. */
   pending?: boolean;
+  /** The generation this command started or answered (when known): adapters tie its waiting UI to it. */
+  generationId?: string;
 }

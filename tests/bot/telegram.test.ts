@@ -95,6 +95,28 @@ describe('Telegram webhook', () => {
     await w.setUp('leonardo', 'runway');
   });
 
+  it('two videos at once: each has its own status message, edited with its own progress', async () => {
+    await post(message(38, '/help'));
+    const userId = await w.userOf('telegram', '38');
+    await w.subscribe(userId, 'starter'); // two at a time
+    await w.q(`UPDATE users SET auto_pay = true WHERE id = $1`, [userId]);
+    await w.ledger.credit(userId, 'purchased', 30, 'purchase', `test:${userId}:buy2`);
+    const before = sentTo(38).length;
+    await post(message(38, '/video a kite over dunes'));
+    await post(message(38, '/video a lantern on water'));
+    const queued = sentTo(38).slice(before).map((c) => c.messageId!);
+    expect(queued).toHaveLength(2);
+    const gens = await w.q<{ id: string }>(`SELECT id FROM generations WHERE user_id = $1 ORDER BY created_at`, [userId]);
+    expect(gens).toHaveLength(2);
+    const sends = sentTo(38).length;
+
+    await w.runQueued();
+    const edits = sentTo(38, 'editMessageText');
+    expect(new Set(edits.map((e) => Number(e.params.message_id)))).toEqual(new Set(queued)); // one per video, both used
+    expect(sentTo(38).slice(sends).every((c) => !/%/.test(c.params.text))).toBe(true); // no extra progress messages
+    expect(sentTo(38, 'sendVideo')).toHaveLength(2);
+  });
+
   it('a deep link /start p_<prompt> starts a video for a paying user', async () => {
     await post(message(36, '/help'));
     const userId = await w.userOf('telegram', '36');

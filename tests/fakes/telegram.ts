@@ -2,7 +2,7 @@
 // {ok, result} answers, 401 for a wrong token, 400 for a video URL it cannot fetch or over 20 MB.
 import { fetchMedia, startFakeServer, type Fetched, type FormFile, type Recorded } from '../bot/support/fake-http.ts';
 
-export interface TgCall { method: string; params: Record<string, any> }
+export interface TgCall { method: string; params: Record<string, any>; messageId?: number }
 
 export async function startFakeTelegram(opts: { token: string }) {
   const calls: TgCall[] = [];
@@ -22,8 +22,9 @@ export async function startFakeTelegram(opts: { token: string }) {
     for (const [k, v] of Object.entries(params)) {
       if (typeof v === 'string' && /^[[{]/.test(v)) try { params[k] = JSON.parse(v); } catch { /* plain string */ }
     }
-    calls.push({ method, params });
-    const msg = (extra: object) => ({ message_id: ++messageId, date: Math.floor(Date.now() / 1000), chat: { id: Number(params.chat_id), type: 'private' }, ...extra });
+    const call: TgCall = { method, params };
+    calls.push(call);
+    const msg = (extra: object) => ({ message_id: (call.messageId = ++messageId), date: Math.floor(Date.now() / 1000), chat: { id: Number(params.chat_id), type: 'private' }, ...extra });
     switch (method) {
       case 'getMe':
         return ok({ id: Number(opts.token.split(':')[0]), is_bot: true, first_name: 'VidGo', username: 'VidGoTestBot' });
