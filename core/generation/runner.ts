@@ -66,7 +66,10 @@ export class Runner implements GenerationRunner {
         if (!(await d.store.transition(gen.id, ['queued'], { status: 'running', startedAt: d.clock.now(), stage: 'submitting' }))) {
           gen = (await d.store.get(gen.id))!;
           if (gen.status !== 'running') return 'done';
-        } else gen.status = 'running';
+        } else {
+          gen.status = 'running';
+          await this.progress(gen, 'rendering', 0);
+        }
       }
       const outcome = await this.attempt(gen, step, provider, ctx);
       if (outcome === 'stop') return 'done';
@@ -154,6 +157,7 @@ export class Runner implements GenerationRunner {
   private async succeed(gen: GenerationRow, step: RouteStep, videoUrl: string, ctx: Ctx): Promise<void> {
     const d = this.d;
     await d.store.update(gen.id, { stage: 'storing', progress: 99 });
+    await this.progress(gen, 'storing', 99);
     const features = await d.tiers.features(await d.tiers.tierOf(gen.userId));
     const media = await storeResult(d, gen, videoUrl, features, ctx.signal);
     await this.recordAttempt(gen, step, 'succeeded');
@@ -165,6 +169,12 @@ export class Runner implements GenerationRunner {
     if (!won && fresh.status !== 'succeeded') return; // canceled meanwhile: the cancel released the points
     await settleMoney(d, fresh);
     await deliverFinal(d, fresh);
+  }
+
+  /** A stage change the user sees at once (the local renderer reports no percentages; LINE shows a loading dot). */
+  private async progress(gen: GenerationRow, stage: string, percent: number): Promise<void> {
+    await this.d.notifier.push(gen.replyTarget, [{ kind: 'progress', generationId: gen.id, stage, percent, message: msg('core.progress', { percent }) }])
+      .catch((err) => this.d.log.warn({ err: String(err), id: gen.id }, 'progress push failed'));
   }
 
   /** Leaves a failed step: its points go back, the next step starts clean. */
@@ -209,7 +219,9 @@ export class Runner implements GenerationRunner {
       await failGeneration(d, gen, 'no_local_renderer', 'core.failed.generic');
       return 'done';
     }
-    await d.store.transition(gen.id, ['queued'], { status: 'running', startedAt: d.clock.now(), stage: 'rendering', provider: 'local' });
+    if (await d.store.transition(gen.id, ['queued'], { status: 'running', startedAt: d.clock.now(), stage: 'rendering', provider: 'local' })) {
+      await this.progress(gen, 'rendering', 0);
+    }
     const clip = await ensureDemoClip(entry, {
       renderer, store: d.mediaStore, tools: d.mediaTools, watermarkText: d.settings.watermarkText, localFile: d.localFile,
       pollIntervalMs: d.settings.pollIntervalMs, timeoutMs: d.settings.stepTimeoutMs, signal: ctx.signal, touch: ctx.touch,
