@@ -1,28 +1,41 @@
 // The slash commands registered with Discord (`npm run discord:register`): the same words as every platform.
-import { SlashCommandBuilder, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+// Descriptions come from locales/*/bot.json (bot.discord.*): English is the default, the others go in
+// description_localizations under Discord's locale codes (discord.com/developers/docs/reference#locales;
+// application-commands "Localization"). Descriptions are at most 100 characters.
+import { SlashCommandBuilder, type LocalizationMap, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import type { Locale } from '../../core/model.ts';
+import { loadResources } from '../../infra/i18n.ts';
 
 const LOCALES = ['en', 'ja', 'zh-TW', 'ko', 'es'] as const;
+/** Our languages under Discord's locale codes (Spanish: Spain and Latin America). */
+const DISCORD_LOCALES: [string, Locale][] = [['ja', 'ja'], ['zh-TW', 'zh-TW'], ['ko', 'ko'], ['es-ES', 'es'], ['es-419', 'es']];
 
-export function slashCommands(): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
-  const simple = (name: string, description: string) => new SlashCommandBuilder().setName(name).setDescription(description);
+type Texts = Record<string, { bot?: { discord?: Record<string, string> } }>;
+
+export function slashCommands(resources: Texts = loadResources() as Texts): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
+  const text = (key: string, locale: Locale) => (resources[locale]?.bot?.discord?.[key] ?? resources.en!.bot!.discord![key]!).slice(0, 100);
+  const localized = (key: string) => Object.fromEntries(DISCORD_LOCALES.map(([d, l]) => [d, text(key, l)])) as LocalizationMap;
+  const described = <T extends { setDescription(s: string): T; setDescriptionLocalizations(m: LocalizationMap): T }>(b: T, key: string) =>
+    b.setDescription(text(key, 'en')).setDescriptionLocalizations(localized(key));
+  const simple = (name: string) => described(new SlashCommandBuilder().setName(name), name);
   return [
-    simple('video', 'Make a video from a prompt').addStringOption((o) => o.setName('prompt').setDescription('What to see').setRequired(true)),
-    simple('style', 'Restyle a video').addStringOption((o) => o.setName('style').setDescription('Style name').setRequired(true))
-      .addStringOption((o) => o.setName('prompt').setDescription('What to see (or empty for your last video)')),
-    simple('upscale', 'Upscale your last video to 4K'),
-    simple('status', 'Queue position and progress'),
-    simple('cancel', 'Cancel the running video'),
-    simple('balance', 'Your points'),
-    simple('history', 'Your recent videos'),
-    simple('plans', 'Plans and point packs (web page)'),
-    simple('gallery', 'Your gallery (web page)'),
-    simple('link', 'Join this account with another app').addStringOption((o) => o.setName('code').setDescription('Code from the other app')),
-    simple('lang', 'Choose your language').addStringOption((o) => o.setName('language').setDescription('Language')
+    simple('video').addStringOption((o) => described(o.setName('prompt'), 'video_prompt').setRequired(true)),
+    simple('style').addStringOption((o) => described(o.setName('style'), 'style_style').setRequired(true))
+      .addStringOption((o) => described(o.setName('prompt'), 'style_prompt')),
+    simple('upscale'),
+    simple('status'),
+    simple('cancel'),
+    simple('balance'),
+    simple('history'),
+    simple('plans'),
+    simple('gallery'),
+    simple('link').addStringOption((o) => described(o.setName('code'), 'link_code')),
+    simple('lang').addStringOption((o) => described(o.setName('language'), 'lang_language')
       .addChoices(...LOCALES.map((l) => ({ name: l, value: l })))),
-    simple('settings', 'Auto-pay with points').addStringOption((o) => o.setName('autopay').setDescription('on or off')
+    simple('settings').addStringOption((o) => described(o.setName('autopay'), 'settings_autopay')
       .addChoices({ name: 'on', value: 'autopay on' }, { name: 'off', value: 'autopay off' })),
-    simple('appeal', 'Appeal the last refusal').addStringOption((o) => o.setName('text').setDescription('Why it should be allowed')),
-    simple('help', 'All commands'),
-    simple('admin', 'Administration').addStringOption((o) => o.setName('command').setDescription('e.g. stats, user <id>, grant <id> <points>').setRequired(true)),
+    simple('appeal').addStringOption((o) => described(o.setName('text'), 'appeal_text')),
+    simple('help'),
+    simple('admin').addStringOption((o) => described(o.setName('command'), 'admin_command').setRequired(true)),
   ].map((b) => b.toJSON());
 }

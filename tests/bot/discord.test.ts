@@ -103,4 +103,22 @@ describe('npm run discord:register', () => {
     const video = w.discord.registered[0]!.body.find((c: any) => c.name === 'video');
     expect(video.options[0]).toMatchObject({ name: 'prompt', required: true, type: 3 });
   });
+
+  it('registers descriptions localized for ja, zh-TW, ko and es-ES from locales/*/bot.json, options included', async () => {
+    const body = w.discord.registered[0]!.body as any[];
+    const video = body.find((c) => c.name === 'video');
+    expect(video.description).toBe('Make a video from a prompt');
+    expect(video.description_localizations).toMatchObject({
+      ja: 'プロンプトから動画を作成', 'zh-TW': '用提示詞製作影片', ko: '프롬프트로 영상 만들기', 'es-ES': 'Crea un video a partir de una descripción',
+    });
+    expect(video.options[0].description_localizations.ja).toBe('見たい内容');
+    for (const c of body) {
+      for (const d of [c, ...(c.options ?? [])]) {
+        expect(Object.keys(d.description_localizations).sort()).toEqual(['es-419', 'es-ES', 'ja', 'ko', 'zh-TW']);
+        for (const text of Object.values(d.description_localizations) as string[]) expect(text.length).toBeGreaterThan(0);
+        expect(d.description_localizations.ja).not.toBe(d.description);
+        expect(d.description.length).toBeLessThanOrEqual(100);
+      }
+    }
+  });
 });
