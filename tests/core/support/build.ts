@@ -102,7 +102,7 @@ export async function buildWorld() {
     (await db.sequelize.query<{ n: number }>('SELECT count(*)::int AS n FROM point_reservations WHERE user_id = :userId', { replacements: { userId }, type: QueryTypes.SELECT }))[0]!.n;
 
   return {
-    db, redis, deps, gen, paid, router, notifier, jobs, ledger, store, account, run, ledgerRows, reservations, localSubmits,
+    db, redis, deps, gen, paid, router, notifier, jobs, ledger, store, account, run, ledgerRows, reservations, localSubmits, dir, mediaStore, mediaTools,
     /** The id of the last generation this user created. */
     async lastId(userId: string) {
       const { items } = await store.listForUser(userId, 1, 0);
