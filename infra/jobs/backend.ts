@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { AgendaBackend } from 'agenda';
 import { PostgresBackend } from '@agendajs/postgres-backend';
 import { MongoBackend } from '@agendajs/mongo-backend';
+import type { SqlQuery } from './job-store-sql.ts';
 
 export interface SelectedBackend {
   kind: 'postgres' | 'mongo';
@@ -14,6 +15,8 @@ export interface SelectedBackend {
   where: string;
   /** Closes what this module opened (the pg pool); Agenda never closes a pool it was handed. */
   close(): Promise<void>;
+  /** PostgreSQL only: SQL on the job table, for what Agenda's API answers by reading every row (job-store-sql.ts). */
+  query?: SqlQuery;
 }
 
 export function redactUrl(url: string): string {
@@ -33,6 +36,12 @@ export function redactUrl(url: string): string {
 export function selectBackend(opts: { jobsUrl?: string; databaseUrl: string; poolMax?: number }): SelectedBackend {
   const url = opts.jobsUrl ?? opts.databaseUrl;
   if (/^mongodb(\+srv)?:\/\//i.test(url)) {
+    // No unique index on data.generationId here: MongoBackend's only index option (ensureIndex) creates its
+    // find-and-lock index and takes no extra indexes. enqueueGeneration's unique({insertOnly}) upsert keeps a
+    // repeated enqueue to one job, but two instances enqueueing the same generation at the same instant can
+    // insert two; both then run GenerationRunner.run, which is idempotent (one submit, one charge, one message).
+    // To close it, create { 'data.generationId': 1 } unique with partialFilterExpression { name: 'generate-video' }
+    // on the collection by hand (mongosh), as the PostgreSQL migration 20261125-0401 does for the job table.
     const backend = new MongoBackend({ address: url, collection: 'agendaJobs' });
     return { kind: 'mongo', backend, where: redactUrl(url), close: async () => {} };
   }
@@ -40,5 +49,6 @@ export function selectBackend(opts: { jobsUrl?: string; databaseUrl: string; poo
   const pool = new pg.Pool({ connectionString: url, max: opts.poolMax ?? 6 });
   pool.on('error', () => {}); // a dropped idle client is replaced on next use; LISTEN reconnects on its own
   const backend = new PostgresBackend({ pool, ensureSchema: url !== opts.databaseUrl, tableName: 'agenda_jobs' });
-  return { kind: 'postgres', backend, where: redactUrl(url), close: () => pool.end() };
+  const query: SqlQuery = async (text, params) => (await pool.query(text, params)).rows;
+  return { kind: 'postgres', backend, where: redactUrl(url), close: () => pool.end(), query };
 }

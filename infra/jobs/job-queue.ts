@@ -1,7 +1,9 @@
-// core's JobQueue on Agenda, plus the queue listing behind /admin queue. Only Agenda's backend-neutral API is
-// used (now/create/unique/queryJobs/cancel), so the same code serves the PostgreSQL and the MongoDB store.
+// core's JobQueue on Agenda, plus the queue listing behind /admin queue. Agenda's backend-neutral API
+// (create/unique/queryJobs/cancel) serves the PostgreSQL and the MongoDB store; on PostgreSQL position() is one
+// SQL count (job-store-sql.ts), since queryJobs reads every open job.
 import type { Agenda } from 'agenda';
 import type { JobQueue } from '../../core/ports.ts';
+import { positionSql, type SqlQuery } from './job-store-sql.ts';
 import { GENERATE_VIDEO, ABORT, type GenerateVideoData, type RunningGenerations } from './generate-video.ts';
 
 /**
@@ -30,6 +32,8 @@ export interface AgendaJobQueueOptions {
   /** Provider and stage of generations (from the app database), for listQueue. */
   lookup?: (ids: string[]) => Promise<Map<string, GenerationInfo>>;
   now?: () => Date;
+  /** PostgreSQL: position() as one indexed count query instead of reading every open job. */
+  query?: SqlQuery;
 }
 
 interface Row { id: string; data: GenerateVideoData; state: QueueItem['state']; nextRunAt: number; priority: number }
@@ -83,6 +87,12 @@ export class AgendaJobQueue implements JobQueue {
   }
 
   async position(generationId: string): Promise<{ ahead: number; running: number } | null> {
+    if (this.o.query) return positionSql(this.o.query, generationId, this.now(), this.o.lockLifetimeMs);
+    return this.positionByRows(generationId);
+  }
+
+  /** MongoDB: the same answer from the open jobs (Agenda's API has no count by order). */
+  async positionByRows(generationId: string): Promise<{ ahead: number; running: number } | null> {
     const rows = await this.rows();
     const running = rows.filter((r) => r.state === 'running').length;
     const mine = rows.find((r) => r.data.generationId === generationId);

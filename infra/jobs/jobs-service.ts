@@ -7,6 +7,7 @@ import type { GenerationRunner } from '../../core/api.ts';
 import type { SelectedBackend } from './backend.ts';
 import { ABORT, defineGenerateVideo, RunningGenerations, type GenerateVideoOptions } from './generate-video.ts';
 import { AgendaJobQueue, type GenerationInfo } from './job-queue.ts';
+import { pruneFinishedJobs } from './prune-jobs.ts';
 import { ProviderSlots, type ProviderCaps } from './provider-slots.ts';
 import { defineMaintenance, scheduleMaintenance, type MaintenanceDeps, type MaintenanceTasks } from './maintenance.ts';
 
@@ -75,7 +76,10 @@ export function createJobsService(o: JobsServiceOptions): JobsService {
   const slots = o.providerConcurrency === false ? null : new ProviderSlots(o.sequelize, o.providerConcurrency, lockLifetimeMs);
   let runner = o.runner;
   const tasks: MaintenanceTasks = { ...o.tasks };
-  const deps: MaintenanceDeps = { sequelize: o.sequelize, tasks, timezone: o.timezone, demoRetentionDays: o.demoRetentionDays, now, log: o.log };
+  const deps: MaintenanceDeps = {
+    sequelize: o.sequelize, tasks, timezone: o.timezone, demoRetentionDays: o.demoRetentionDays, now, log: o.log,
+    pruneJobs: (cutoff) => pruneFinishedJobs(agenda, o.selected.query, cutoff),
+  };
 
   const lookup = async (ids: string[]): Promise<Map<string, GenerationInfo>> => {
     if (ids.length === 0) return new Map();
@@ -83,7 +87,9 @@ export function createJobsService(o: JobsServiceOptions): JobsService {
     return new Map((rows as { id: string; user_id: string; provider: string | null; stage: string | null }[])
       .map((r) => [r.id, { userId: r.user_id, provider: r.provider, stage: r.stage }]));
   };
-  const jobQueue = new AgendaJobQueue(agenda, running, { deadlineMs: o.deadlineMs ?? JOB_DEFAULTS.deadlineMs, lockLifetimeMs, lookup, now });
+  const jobQueue = new AgendaJobQueue(agenda, running, {
+    deadlineMs: o.deadlineMs ?? JOB_DEFAULTS.deadlineMs, lockLifetimeMs, lookup, now, ...(o.selected.query ? { query: o.selected.query } : {}),
+  });
 
   let state: 'idle' | 'started' | 'stopped' = 'idle';
   return {

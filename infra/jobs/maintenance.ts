@@ -4,6 +4,7 @@
 import type { Agenda } from 'agenda';
 import type { Sequelize } from 'sequelize';
 import { cleanupTables, type CleanupReport } from './cleanup.ts';
+import { JOBS_KEEP_DAYS } from './prune-jobs.ts';
 import { monthIn, oncePerPeriod, type PeriodOutcome } from './once-per-period.ts';
 
 export interface MaintenanceTasks {
@@ -30,6 +31,9 @@ export interface MaintenanceDeps {
   demoRetentionDays: number;
   now: () => Date;
   log: { info(o: object, m: string): void; warn(o: object, m: string): void; debug(o: object, m: string): void };
+  /** Deletes job-store rows that are over since before the cutoff (prune-jobs.ts); set by the jobs service. */
+  pruneJobs?: (cutoff: Date) => Promise<number>;
+  jobsKeepDays?: number;
 }
 
 /** Job name → when it runs (cron in the configured timezone, or an interval). */
@@ -52,6 +56,7 @@ export async function runMonthlyReset(d: MaintenanceDeps, now = d.now()): Promis
 export interface CleanupRun extends CleanupReport {
   reservationsReleased: number;
   stuckSettled: number;
+  jobsPruned: number;
 }
 
 export async function runCleanup(d: MaintenanceDeps, now = d.now()): Promise<CleanupRun> {
@@ -60,6 +65,7 @@ export async function runCleanup(d: MaintenanceDeps, now = d.now()): Promise<Cle
     ...tables,
     reservationsReleased: (await d.tasks.releaseExpiredReservations?.(now)) ?? 0,
     stuckSettled: (await d.tasks.settleStuck?.(now)) ?? 0,
+    jobsPruned: (await d.pruneJobs?.(new Date(now.getTime() - (d.jobsKeepDays ?? JOBS_KEEP_DAYS) * 86_400_000))) ?? 0,
   };
   d.log.info({ ...run }, 'cleanup done');
   return run;

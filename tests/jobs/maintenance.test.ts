@@ -45,7 +45,7 @@ describe('cleanup', () => {
       },
     };
     const run = await runCleanup(d);
-    expect(run).toEqual({ usedTokens: 1, linkCodes: 1, processedEvents: 1, demoMedia: 2, demoMediaFailed: 1, reservationsReleased: 2, stuckSettled: 1 });
+    expect(run).toEqual({ usedTokens: 1, linkCodes: 1, processedEvents: 1, demoMedia: 2, demoMediaFailed: 1, reservationsReleased: 2, stuckSettled: 1, jobsPruned: 0 });
     expect((await q<{ jti: string }>(`SELECT jti FROM used_tokens`)).map((r) => r.jti)).toEqual(['live']);
     expect((await q<{ code: string }>(`SELECT code FROM link_codes`)).map((r) => r.code)).toEqual(['LIVE1']);
     expect((await q<{ event_id: string }>(`SELECT event_id FROM processed_events ORDER BY 1`)).map((r) => r.event_id)).toEqual(['b', 'c']);
