@@ -10,6 +10,7 @@ import { selectBackend } from '../infra/jobs/backend.ts';
 import { createJobsService } from '../infra/jobs/jobs-service.ts';
 import type { QueueItem } from '../infra/jobs/job-queue.ts';
 import type { MaintenanceTasks } from '../infra/jobs/maintenance.ts';
+import { parseProviderConcurrency, type ProviderCaps } from '../infra/jobs/provider-slots.ts';
 
 export interface JobsWiring {
   jobQueue: JobQueue;
@@ -29,6 +30,8 @@ export function wireJobs(opts: {
   log: Logger;
   runner?: Pick<GenerationRunner, 'run'>;
   tasks?: MaintenanceTasks;
+  /** Per-provider caps over PROVIDER_CONCURRENCY_DEFAULTS: "leonardo=4,runway=2" (JOBS_PROVIDER_CONCURRENCY) or an object. */
+  providerConcurrency?: string | ProviderCaps;
 }): JobsWiring {
   const { config, infra, log } = opts;
   const selected = selectBackend({ jobsUrl: config.jobsUrl, databaseUrl: infra.databaseUrl });
@@ -40,6 +43,7 @@ export function wireJobs(opts: {
     timezone: config.timezone,
     demoRetentionDays: config.demoMediaRetentionDays,
     log: log.child({ part: 'jobs' }),
+    providerConcurrency: typeof opts.providerConcurrency === 'string' ? parseProviderConcurrency(opts.providerConcurrency) : opts.providerConcurrency,
   });
   return {
     jobQueue: svc.jobQueue,
