@@ -4,6 +4,9 @@ import { QueryTypes, type Sequelize } from 'sequelize';
 import type { AuditLog } from '../../core/admin/ports.ts';
 import type { ChatResponse } from '../../core/commands/ports.ts';
 
+/** Ids that may be inlined in SQL (ULIDs, numeric ids, snowflakes, "telegram:<bot id>"). */
+const SAFE_ID = /^[A-Za-z0-9:_-]{1,200}$/;
+
 export interface PendingEvent { source: string; eventId: string; payload: unknown; attempts: number }
 
 export class SqlChatStore {
@@ -23,12 +26,19 @@ export class SqlChatStore {
     return rows.length === 1;
   }
 
-  /** Handled: the payload and saved answer are no longer needed; the row stays as the dedupe key. */
+  /**
+   * Handled: the payload and saved answer are no longer needed; the row stays as the dedupe key. This commit does
+   * not wait for the WAL flush (it is off the answer's path but doubled the flushes per event): if PostgreSQL
+   * crashes before the flush, the event is merely 'received' again and resumePending re-delivers its saved answer.
+   */
   async finish(source: string, eventId: string): Promise<void> {
-    await this.db.query(
-      `UPDATE processed_events SET status = 'done', payload = NULL, response = NULL, last_error = NULL, updated_at = now()
-       WHERE source = $1 AND event_id = $2`, { bind: [source, eventId] },
-    );
+    const set = `UPDATE processed_events SET status = 'done', payload = NULL, response = NULL, last_error = NULL, updated_at = now()`;
+    if (SAFE_ID.test(source) && SAFE_ID.test(eventId)) {
+      // Simple-protocol multi-statement: one implicit transaction, so SET LOCAL covers the UPDATE.
+      await this.db.query(`SET LOCAL synchronous_commit TO OFF; ${set} WHERE source = '${source}' AND event_id = '${eventId}';`, { raw: true });
+      return;
+    }
+    await this.db.query(`${set} WHERE source = $1 AND event_id = $2`, { bind: [source, eventId] });
   }
 
   /** A failed attempt: left 'received' for resumePending, or 'failed' once it has had maxAttempts. */
