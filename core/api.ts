@@ -157,6 +157,11 @@ export interface GenerationRequest {
   resolution?: Resolution;
   /** The video a /style or /upscale acts on (replied-to, or the user's last one when absent). */
   sourceGenerationId?: string;
+  /**
+   * Idempotency of the request: "<platform>:<chat event id>" from the chat dispatcher. A second request with the
+   * same key (a webhook event handled again after a crash) must not create a second generation or charge.
+   */
+  requestKey?: string;
 }
 
 /**

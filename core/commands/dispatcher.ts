@@ -68,17 +68,18 @@ export class Dispatcher implements ChatCore {
 
   private async run(account: Account, event: ChatEvent, cmd: Command): Promise<Reply[]> {
     const gen = this.d.generation;
+    const requestKey = `${event.platform}:${event.eventId}`; // one generation per chat event, however often handled
     switch (cmd.name) {
       case 'video':
-        return gen.request(account, { kind: 'video', prompt: cmd.prompt });
+        return gen.request(account, { kind: 'video', prompt: cmd.prompt, requestKey });
       case 'style':
         return gen.request(account, {
-          kind: 'style', style: cmd.style, prompt: cmd.prompt,
+          kind: 'style', style: cmd.style, prompt: cmd.prompt, requestKey,
           ...(event.repliedGenerationId ? { sourceGenerationId: event.repliedGenerationId } : {}),
         });
       case 'upscale':
         return gen.request(account, {
-          kind: 'upscale', prompt: '', resolution: '4k',
+          kind: 'upscale', prompt: '', resolution: '4k', requestKey,
           ...(event.repliedGenerationId ? { sourceGenerationId: event.repliedGenerationId } : {}),
         });
       case 'status': return gen.status(account);
@@ -109,7 +110,7 @@ export class Dispatcher implements ChatCore {
       }
       case 'start': {
         const p = cmd.payload ? parseStartPayload(cmd.payload) : {};
-        if (p.prompt) return gen.request(account, { kind: 'video', prompt: p.prompt });
+        if (p.prompt) return gen.request(account, { kind: 'video', prompt: p.prompt, requestKey });
         if (p.style) return [text('bot.start.style', { style: p.style })];
         return [text('bot.welcome', undefined, HELP_CHOICES)];
       }
