@@ -3,7 +3,9 @@
 //     over BENCH_JOBS jobs (default 1000); baselines measured in the same run: a bare `SELECT 1` round trip and a
 //     bare NOTIFY → LISTEN delivery (the floor any LISTEN/NOTIFY wake-up can reach), and the same pickup with
 //     notifications off (polling only, processEvery 200 ms) on a tenth of the jobs, to show what NOTIFY buys;
-//   - throughput: BENCH_LOAD jobs (default 2000) queued at once, jobs/s until all are done (no-op runner).
+//   - throughput: BENCH_LOAD jobs (default 2000) queued at once, jobs/s until all are done (no-op runner); then
+//     the same with real generation rows routed to one provider, so every job takes and releases a provider slot
+//     (infra/jobs/provider-slots.ts) under a cap equal to the worker's concurrency.
 //
 //   npx tsx bench/jobs.ts          (npm run bench:jobs)
 //
@@ -89,7 +91,14 @@ async function pickup(url: string, sequelize: ReturnType<typeof createSequelize>
   return lat;
 }
 
-async function throughput(url: string, sequelize: ReturnType<typeof createSequelize>, n: number) {
+async function routedGenerations(sequelize: ReturnType<typeof createSequelize>, n: number): Promise<string[]> {
+  const [rows] = await sequelize.query(`WITH u AS (INSERT INTO users (display_name) VALUES ('bench') RETURNING id)
+    INSERT INTO generations (user_id, prompt, route) SELECT u.id, 'bench', '[{"provider":"leonardo","charged":false,"cost":0,"pool":"pollo"}]'
+    FROM u, generate_series(1, $1) RETURNING id`, { bind: [n] });
+  return (rows as { id: string }[]).map((r) => r.id);
+}
+
+async function throughput(url: string, sequelize: ReturnType<typeof createSequelize>, n: number, ids?: string[]) {
   let done = 0;
   let finished!: () => void;
   const all = new Promise<void>((r) => (finished = r));
@@ -99,7 +108,7 @@ async function throughput(url: string, sequelize: ReturnType<typeof createSequel
   });
   // Queue everything first (worker not started), then time the drain.
   for (let i = 0; i < n; i += 50) {
-    await Promise.all(Array.from({ length: Math.min(50, n - i) }, () => svc.jobQueue.enqueueGeneration(crypto.randomUUID(), { priority: 'normal' })));
+    await Promise.all(Array.from({ length: Math.min(50, n - i) }, (_, k) => svc.jobQueue.enqueueGeneration(ids?.[i + k] ?? crypto.randomUUID(), { priority: 'normal' })));
   }
   const t = performance.now();
   await svc.start();
@@ -132,8 +141,11 @@ try {
   const poll = await pickup(url, sequelize, Math.max(20, Math.floor(JOBS / 10)), polling, 200);
   console.log(`pickup    polling only, every 200 ms   ${fmt(poll)}`);
 
+  const c = process.env.BENCH_CONCURRENCY ?? 4;
   const tp = await throughput(url, sequelize, LOAD);
-  console.log(`load      ${LOAD} queued jobs, concurrency ${process.env.BENCH_CONCURRENCY ?? 4}  ${tp.perSec.toFixed(0)} jobs/s (${tp.secs.toFixed(1)} s)`);
+  console.log(`load      ${LOAD} queued jobs, concurrency ${c}  ${tp.perSec.toFixed(0)} jobs/s (${tp.secs.toFixed(1)} s)`);
+  const capped = await throughput(url, sequelize, LOAD, await routedGenerations(sequelize, LOAD));
+  console.log(`load      same, each job holding a leonardo slot (cap 4)  ${capped.perSec.toFixed(0)} jobs/s (${capped.secs.toFixed(1)} s)`);
 } finally {
   await sequelize.close();
   await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
