@@ -46,4 +46,12 @@ describe('LINE → video, in the running app', () => {
     const [b] = await w.until(() => { const r = repliesTo(bal.replyToken); return r.length ? r : undefined; }, 'the /balance reply');
     expect(w.line.texts(b!).join(' ')).toContain('Points: 0 in total (0 monthly video, 0 monthly style, 0 purchased)');
   }, 180_000);
+
+  it('/health reports provider health from the shared ProviderHealth (Redis), as another instance set it', async () => {
+    expect((await (await fetch(`${w.base}/health`)).json()).providers).toEqual({ leonardo: true, runway: true, pollo: true, goenhance: true });
+    // Another instance's admin turned Runway off (/admin provider runway off writes this shared key).
+    await w.app.infra.redis!.set('vidgo:health:runway:override', 'off');
+    expect((await (await fetch(`${w.base}/health`)).json()).providers).toMatchObject({ leonardo: true, runway: false });
+    await w.app.infra.redis!.del('vidgo:health:runway:override');
+  });
 });
