@@ -10,6 +10,9 @@ import { cancelGeneration, receipt } from './finish.ts';
 const RANK: Record<Resolution, number> = { '720p': 0, '1080p': 1, '4k': 2 };
 
 export async function requestGeneration(d: GenerationDeps, account: Account, req: GenerationRequest): Promise<Reply[]> {
+  // The same chat event handled again (a redelivered webhook after a crash): answer about the generation it made.
+  const earlier = req.requestKey ? await d.store.byRequestKey(req.requestKey) : null;
+  if (earlier) return answerAgain(d, earlier);
   if (account.banned || (await d.moderation.isBanned(account.userId))) return [text('core.banned')];
   const prompt = req.prompt.trim();
   if (!prompt && req.kind === 'video') return [text('core.prompt_missing')];
@@ -30,7 +33,7 @@ export async function requestGeneration(d: GenerationDeps, account: Account, req
   }
   if (features.smart_demo_only) {
     if (req.kind !== 'video') return [text('core.tier.demo_only', undefined, [await plansChoice(d, account)])];
-    return queueDemo(d, account, prompt);
+    return queueDemo(d, account, prompt, req.requestKey);
   }
 
   const resolution: Resolution = req.resolution ?? (req.kind === 'upscale' ? '4k' : '720p');
@@ -59,7 +62,9 @@ export async function requestGeneration(d: GenerationDeps, account: Account, req
     style: req.style ?? null, sourceGenerationId: sourceGenerationId ?? null, resolution, fps: Math.min(30, features.max_fps),
     status: first.charged && !account.autoPay ? 'awaiting_consent' : 'queued', route,
     priority: features.priority_queue ? 'high' : 'normal', deadlineAt: new Date(d.clock.now().getTime() + d.settings.stuckAfterMs),
+    ...(req.requestKey ? { requestKey: req.requestKey } : {}),
   });
+  if (!gen) return answerAgain(d, (await d.store.byRequestKey(req.requestKey!))!);
   if (gen.status === 'awaiting_consent') return [await consentQuestion(d, gen, first)];
   return reserveAndEnqueue(d, account, gen, first, features);
 }
@@ -89,13 +94,26 @@ async function busy(d: GenerationDeps, account: Account, kind: GenerationRow['ki
   return text(failover ? 'core.busy' : 'core.points.insufficient', { cost: step?.cost ?? 0, balance }, [await plansChoice(d, account)]);
 }
 
-async function queueDemo(d: GenerationDeps, account: Account, prompt: string): Promise<Reply[]> {
+/** What a repeated request hears: the open question, its place in the queue, or how it ended. Nothing is charged. */
+async function answerAgain(d: GenerationDeps, gen: GenerationRow): Promise<Reply[]> {
+  const step = gen.route[gen.stepIndex];
+  if (gen.status === 'awaiting_consent' && step) return [await consentQuestion(d, gen, step)];
+  if (gen.status === 'queued' || gen.status === 'running') {
+    const ahead = (await d.jobs.position(gen.id))?.ahead ?? 0;
+    return [text('core.queued', { position: ahead + 1, minutes: await estimateMinutes(d, ahead, step?.provider) })];
+  }
+  return [await receipt(d, gen)];
+}
+
+async function queueDemo(d: GenerationDeps, account: Account, prompt: string, requestKey?: string): Promise<Reply[]> {
   const entry = matchDemo(prompt, account.locale);
   const gen = await d.store.insert({
     userId: account.userId, chatIdentityId: account.identityId, replyTarget: account.target, kind: 'demo', prompt,
     resolution: '720p', fps: 30, status: 'queued', route: [{ provider: 'local', charged: false, cost: 0, pool: 'pollo' }],
     priority: 'normal', demoSlug: entry.slug, deadlineAt: new Date(d.clock.now().getTime() + d.settings.stuckAfterMs),
+    ...(requestKey ? { requestKey } : {}),
   });
+  if (!gen) return answerAgain(d, (await d.store.byRequestKey(requestKey!))!);
   await d.jobs.enqueueGeneration(gen.id, { priority: 'normal' });
   return [text('core.demo.queued'), text(`core.demo.topic.${entry.slug}`)];
 }

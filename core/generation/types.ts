@@ -66,16 +66,20 @@ export interface GenerationRow {
   deadlineAt: Date | null;
   refundedAt: Date | null;
   demoSlug: string | null;
+  /** The chat event that asked for it ("<platform>:<event id>"); unique, so a replayed event finds this row. */
+  requestKey: string | null;
 }
 
 export type NewGeneration = Pick<GenerationRow, 'userId' | 'replyTarget' | 'kind' | 'prompt' | 'resolution' | 'fps' | 'status' | 'route' | 'priority' | 'deadlineAt'> &
-  Partial<Pick<GenerationRow, 'chatIdentityId' | 'style' | 'sourceGenerationId' | 'demoSlug' | 'consent' | 'pointsCost'>>;
+  Partial<Pick<GenerationRow, 'chatIdentityId' | 'style' | 'sourceGenerationId' | 'demoSlug' | 'consent' | 'pointsCost' | 'requestKey'>>;
 
 export type GenerationPatch = Partial<Omit<GenerationRow, 'id' | 'userId' | 'createdAt'>>;
 
 /** Persistence of generations (infra/db/repos/generation-repo.ts). Conditional writes return whether they applied. */
 export interface GenerationStore {
-  insert(g: NewGeneration): Promise<GenerationRow>;
+  /** Null when a generation with the same requestKey exists already (nothing is written). */
+  insert(g: NewGeneration): Promise<GenerationRow | null>;
+  byRequestKey(key: string): Promise<GenerationRow | null>;
   get(id: string): Promise<GenerationRow | null>;
   /** The one generation whose id starts with `prefix` (admins type the 8-character ids replies show). */
   findByPrefix(prefix: string): Promise<GenerationRow | null>;

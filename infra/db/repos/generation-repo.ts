@@ -15,7 +15,7 @@ const COLUMNS: Record<string, string> = {
   errorMessage: 'error_message', startedAt: 'started_at', completedAt: 'completed_at', deliveredAt: 'delivered_at',
   route: 'route', stepIndex: 'step_index', consent: 'consent', chargeSplit: 'charge_split', priority: 'priority',
   cancelRequestedAt: 'cancel_requested_at', deadlineAt: 'deadline_at', refundedAt: 'refunded_at', demoSlug: 'demo_slug',
-  userId: 'user_id',
+  requestKey: 'request_key', userId: 'user_id',
 };
 const JSON_COLUMNS = new Set(['replyTarget', 'attempts', 'route', 'chargeSplit']);
 const OPEN_SQL = `status NOT IN (${TERMINAL.map((s) => `'${s}'`).join(',')})`;
@@ -39,7 +39,7 @@ function toRow(r: Raw): GenerationRow {
     route: (r.route as GenerationRow['route']) ?? [], stepIndex: Number(r.step_index), consent: (r.consent as GenerationRow['consent']) ?? null,
     chargeSplit: (r.charge_split as GenerationRow['chargeSplit']) ?? null, priority: r.priority as GenerationRow['priority'],
     cancelRequestedAt: date(r.cancel_requested_at), deadlineAt: date(r.deadline_at), refundedAt: date(r.refunded_at),
-    demoSlug: (r.demo_slug as string) ?? null,
+    demoSlug: (r.demo_slug as string) ?? null, requestKey: (r.request_key as string) ?? null,
   };
 }
 
@@ -64,13 +64,18 @@ export class SqlGenerationStore implements GenerationStore {
     return (await this.db.query<{ id: string }>(sql, { replacements, type: QueryTypes.SELECT })).map((r) => r.id);
   }
 
-  async insert(g: NewGeneration): Promise<GenerationRow> {
+  async insert(g: NewGeneration): Promise<GenerationRow | null> {
     const repl: Raw = {};
     const sets = setClause(g, repl);
     const cols = sets.map((s) => s.split(' = ')[0]);
     const vals = sets.map((s) => s.split(' = ')[1]);
-    const [row] = await this.rows(`INSERT INTO generations (${cols.join(',')}) VALUES (${vals.join(',')}) RETURNING *`, repl);
-    return row!;
+    const [row] = await this.rows(`INSERT INTO generations (${cols.join(',')}) VALUES (${vals.join(',')})
+      ON CONFLICT (request_key) WHERE request_key IS NOT NULL DO NOTHING RETURNING *`, repl);
+    return row ?? null;
+  }
+
+  async byRequestKey(key: string) {
+    return (await this.rows('SELECT * FROM generations WHERE request_key = :key', { key }))[0] ?? null;
   }
 
   async get(id: string) {
