@@ -26,6 +26,7 @@ const schema = Joi.object({
   DB_POOL_MAX: Joi.number().integer().min(1).max(200).default(20),
   JOBS_URL: Joi.string().uri({ scheme: ['postgres', 'postgresql', 'mongodb', 'mongodb+srv'] }),
   REDIS_URL: Joi.string().uri({ scheme: ['redis', 'rediss'] }),
+  JOBS_PROVIDER_CONCURRENCY: Joi.string().pattern(/^\s*(leonardo|runway|pollo|goenhance|local)\s*=\s*\d+\s*(,\s*(leonardo|runway|pollo|goenhance|local)\s*=\s*\d+\s*)*$/),
 
   S3_BUCKET: Joi.string(),
   S3_ENDPOINT: url,
@@ -99,6 +100,8 @@ export interface Config {
   defaultLocale: (typeof LOCALES)[number];
   database: { url?: string; embeddedPort: number; poolMax: number };
   jobsUrl?: string;
+  /** Per-provider caps on running generations across all instances ("leonardo=4,runway=2"); unset = defaults. */
+  jobsProviderConcurrency?: string;
   redisUrl?: string;
   s3?: {
     bucket: string; endpoint?: string; region: string; accessKeyId?: string; secretAccessKey?: string;
@@ -167,6 +170,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     defaultLocale: v.DEFAULT_LOCALE,
     database: { url: v.DATABASE_URL, embeddedPort: v.EMBEDDED_PG_PORT, poolMax: v.DB_POOL_MAX },
     jobsUrl: v.JOBS_URL,
+    jobsProviderConcurrency: v.JOBS_PROVIDER_CONCURRENCY,
     redisUrl: v.REDIS_URL,
     s3: v.S3_BUCKET
       ? {
