@@ -54,6 +54,7 @@ export async function composeApp(config: Config, log: Logger): Promise<App> {
   const jobs = wireJobs({
     config, infra, log,
     runner: core.runner,
+    providerConcurrency: config.jobsProviderConcurrency,
     tasks: {
       deleteMedia: (key) => media.mediaStore.delete(key),
       checkProviders: () => core.providerHealth.probeAll(Object.values(media.providers), 10_000),
