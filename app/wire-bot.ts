@@ -35,6 +35,7 @@ import { ed25519Key } from '../bot/discord/verify.ts';
 import { lineWebhookRoute } from '../web/routes/webhooks/line.ts';
 import { telegramWebhookRoute } from '../web/routes/webhooks/telegram.ts';
 import { discordWebhookRoute } from '../web/routes/webhooks/discord.ts';
+import { createResumePending } from '../bot/inbox-resume.ts';
 
 export interface BotServices {
   generation: GenerationService;
@@ -86,6 +87,9 @@ export interface BotWiringOptions {
 export function createNotifierHub(state: SharedState, log: Logger): NotifierHub {
   return new NotifierHub(state, log);
 }
+
+/** An event still unfinished this long after it arrived is taken to be abandoned by a crashed handler. */
+const RESUME_AFTER_MS = 60_000;
 
 export async function wireBot(o: BotWiringOptions) {
   const { config, server, log, hub } = o;
@@ -142,8 +146,22 @@ export async function wireBot(o: BotWiringOptions) {
     discordWebhookRoute(server, { ...web, publicKey: ed25519Key(config.discord.publicKey), adapter: out.discord });
   }
 
+  // Events answered 200 but never finished (a crash after the acknowledgement) are handled again, once, by
+  // whichever instance claims them first: shortly after start-up, then every minute.
+  const resumePending = createResumePending(out, { telegramBotId: config.telegram?.botToken.split(':')[0], log });
+  const resume = () => void resumePending(RESUME_AFTER_MS).catch((err) => log.error({ err }, 'resuming chat events failed'));
+  const first = setTimeout(resume, 5_000);
+  const every = setInterval(resume, RESUME_AFTER_MS);
+  first.unref();
+  every.unref();
+  stops.push(() => {
+    clearTimeout(first);
+    clearInterval(every);
+  });
+
   return {
     ...out,
+    resumePending,
     /** Stops polling and waits for answers still being sent. */
     async stop() {
       for (const s of stops) await s();

@@ -1,5 +1,5 @@
-// The adapters GEN's wiring needs (core/generation/types.ts Router and ModerationPolicy), written against this
-// area's entry points: they compile and behave, so app/wire-core.ts can take them as they are.
+// The glue between the failover/moderation entry points and the generation use case's ports
+// (core/generation/ledger-glue.ts) keeps their meaning: costs, pools, the charge guard and argument order.
 import { describe, expect, it } from 'vitest';
 import { FailoverRouter, ProviderHealth } from '../../core/failover/index.ts';
 import { KeywordModerator, ModerationPolicy, type ModerationRepository } from '../../core/moderation/index.ts';
@@ -7,31 +7,7 @@ import { MemoryState } from '../../infra/state/memory-state.ts';
 import { systemClock } from '../../core/ports.ts';
 import { PLANS } from '../../migrations/20261125-0002-seed-plans.ts';
 import type { PlanFeatures } from '../../core/api.ts';
-import type { ModerationPolicy as GenModerationPolicy, Router } from '../../core/generation/types.ts';
-
-export function genRouter(failover: FailoverRouter): Router {
-  return {
-    async plan(i) {
-      const p = await failover.plan({ kind: i.kind, resolution: i.resolution, features: i.features, freeOnly: i.freeOnly });
-      return p.ok ? p.steps.map((s) => ({ provider: s.provider, charged: s.charged, cost: s.points, pool: s.pool ?? (i.kind === 'video' ? 'pollo' : 'goenhance') })) : [];
-    },
-    report: (provider, ok) => failover.report(provider, ok),
-    assertMayCharge(step, c) {
-      if (step.charged && c.consent !== 'points' && !c.autoPay) throw new Error('charging without consent or auto-pay');
-    },
-  };
-}
-
-export function genModeration(policy: ModerationPolicy): GenModerationPolicy {
-  return {
-    isBanned: (u) => policy.isBanned(u),
-    record: (u, t, v) => policy.record(u, t, v),
-    lastRefusal: (u) => policy.lastRefusal(u),
-    fileAppeal: (u, e, t) => policy.fileAppeal(e, t, u),
-    pendingAppeals: () => policy.pendingAppeals(),
-    decideAppeal: (e, d, a) => policy.decideAppeal(e, d, a),
-  };
-}
+import { genModeration, genRouter } from '../../core/generation/ledger-glue.ts';
 
 describe("adapters to GEN's ports", () => {
   it('Router: Starter 1080p charges Leonardo/Runway as Leonardo 1080p, Pollo basic last', async () => {
@@ -45,8 +21,11 @@ describe("adapters to GEN's ports", () => {
     expect(() => router.assertMayCharge({ provider: 'pollo', charged: true, cost: 5, pool: 'pollo' }, { consent: 'wait', autoPay: false })).toThrow();
   });
 
-  it('ModerationPolicy compiles against GEN’s port', () => {
-    const repo = {} as ModerationRepository;
-    expect(typeof genModeration(new ModerationPolicy(new KeywordModerator(), repo, systemClock, { banThreshold: 3, banWindowHours: 24 })).record).toBe('function');
+  it('ModerationPolicy: an appeal is filed on the event it names, for the user who files it', async () => {
+    const filed: unknown[] = [];
+    const repo = { fileAppeal: async (...args: unknown[]) => (filed.push(args), true) } as unknown as ModerationRepository;
+    const policy = new ModerationPolicy(new KeywordModerator(), repo, systemClock, { banThreshold: 3, banWindowHours: 24 });
+    expect(await genModeration(policy).fileAppeal('user-1', 'event-9', 'it was a cooking video')).toBe(true);
+    expect(filed).toEqual([['event-9', 'it was a cooking video', expect.any(Date), 'user-1']]);
   });
 });
