@@ -25,19 +25,42 @@ async function importWithoutSignalHooks() {
   return mod.default;
 }
 
-/** A postmaster left running by a killed earlier process holds the data directory: stop it first. */
-async function stopOrphan(dir: string, log: Logger) {
-  const pidFile = path.join(dir, 'postmaster.pid');
-  if (!fs.existsSync(pidFile)) return;
-  const pid = Number.parseInt(fs.readFileSync(pidFile, 'utf8').split('\n')[0] ?? '', 10);
-  if (!pid) return;
-  let cmd = '';
+function alive(pid: number): boolean {
   try {
-    cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    process.kill(pid, 0);
+    return true;
   } catch {
-    return; // not running: a stale file that PostgreSQL cleans up itself
+    return false;
   }
-  if (!cmd.includes('postgres')) return;
+}
+
+/** The pid of the postmaster holding the data directory, when one is running. */
+function runningPostmaster(dir: string): number | undefined {
+  const pidFile = path.join(dir, 'postmaster.pid');
+  if (!fs.existsSync(pidFile)) return undefined;
+  const pid = Number.parseInt(fs.readFileSync(pidFile, 'utf8').split('\n')[0] ?? '', 10);
+  if (!pid) return undefined;
+  try {
+    // A stale file whose pid is gone (or reused by something else) is cleaned up by PostgreSQL itself.
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('postgres') ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Which of our processes started the running server, and on which port (`npm start` and `npm run chat` share it). */
+interface Owner { pid: number; port: number }
+const ownerFile = (dataDir: string) => path.join(dataDir, 'pg-owner.json');
+function readOwner(dataDir: string): Owner | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(ownerFile(dataDir), 'utf8')) as Owner;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A postmaster left running by a killed earlier process holds the data directory: stop it first. */
+async function stopOrphan(pid: number, log: Logger) {
   log.warn({ pid }, 'stopping an embedded PostgreSQL left running by an earlier process');
   process.kill(pid, 'SIGINT'); // fast shutdown
   for (let i = 0; i < 100; i++) {
@@ -58,8 +81,14 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, log: 
   // missing), who must be able to reach the data directory.
   const asRoot = userInfo().uid === 0;
   if (asRoot) fs.chmodSync(dataDir, 0o755);
+  const running = runningPostmaster(dir);
+  const owner = readOwner(dataDir);
+  if (running && owner && owner.pid !== process.pid && alive(owner.pid)) {
+    log.info({ owner: owner.pid, port: owner.port }, 'using the embedded PostgreSQL of the VidGo process already running here');
+    return { url: urlFor(owner.port), stop: async () => {} };
+  }
   const EmbeddedPostgres = await importWithoutSignalHooks();
-  await stopOrphan(dir, log);
+  if (running) await stopOrphan(running, log);
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
     user: USER,
@@ -77,9 +106,15 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, log: 
   }
   await pg.start();
   if (fresh) await pg.createDatabase(DATABASE);
+  fs.writeFileSync(ownerFile(dataDir), JSON.stringify({ pid: process.pid, port } satisfies Owner));
   log.info({ port, dir }, 'embedded PostgreSQL running (set DATABASE_URL to use your own server)');
   return {
-    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`,
-    stop: () => pg.stop(),
+    url: urlFor(port),
+    async stop() {
+      await pg.stop();
+      fs.rmSync(ownerFile(dataDir), { force: true });
+    },
   };
 }
+
+const urlFor = (port: number) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`;
