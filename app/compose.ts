@@ -74,6 +74,7 @@ export async function composeApp(config: Config, log: Logger): Promise<App> {
   const web = await wireWeb(server, config, infra, log, jwtSecret, {
     ledger: core.ledger, accounts: chat?.accounts, notifier: chatHub, generations: core.generation, links,
     providersHealth: () => health.providers(),
+    styles: core.styleShowcase, // STYLES: showcase with sample clips rendered on first request
   });
   jobs.provide({ tasks: {
     monthlyReset: (now) => web.billing.monthlyReset(now),

@@ -21,6 +21,7 @@ import { AccountLinking } from '../core/accounts/linking.ts';
 import { AdminCommands } from '../core/admin/admin-commands.ts';
 import type { BanControl, ProviderControl } from '../core/admin/ports.ts';
 import { Dispatcher } from '../core/commands/dispatcher.ts';
+import type { StyleCatalog } from '../core/styles/catalog.ts';
 import { SqlAccountsRepo } from '../infra/db/accounts-repo.ts';
 import { SqlChatStore } from '../infra/db/chat-store.ts';
 import { createTranslator, type Translator } from '../infra/i18n.ts';
@@ -46,6 +47,8 @@ export interface BotServices {
   bans?: BanControl;
   /** LEDGER's ProviderHealth, adapted with providerControl(); /admin health|provider need it. */
   providers?: ProviderControl;
+  /** STYLES' catalogue: /style and /start s_<style> check names against it (old behaviour without it). */
+  styles?: StyleCatalog;
 }
 
 /** /admin ban|unban on LEDGER's moderation policy (core/moderation/policy.ts). */
@@ -107,6 +110,7 @@ export async function wireBot(o: BotWiringOptions) {
   const dispatcher = new Dispatcher({
     accounts, settings: repo, generation: o.services.generation, ledger: o.services.ledger, links: o.services.links,
     linking: new AccountLinking(repo, clock), admin, limiter: limits.chat, log,
+    ...(o.services.styles ? { styles: o.services.styles, state: o.state } : {}),
   });
   const web = { dedupe: store, ipLimiter: limits.ip, background };
   const stops: (() => Promise<void> | void)[] = [];
@@ -178,7 +182,7 @@ export type BotWiring = Awaited<ReturnType<typeof wireBot>>;
  */
 export async function wireChat(p: {
   config: Config; infra: Infra; server: Server; log: Logger; hub: NotifierHub; jwtSecret: string;
-  core?: Pick<CoreWiring, 'generation' | 'generationAdmin' | 'ledger'>;
+  core?: Pick<CoreWiring, 'generation' | 'generationAdmin' | 'ledger'> & Partial<Pick<CoreWiring, 'styles'>>;
   /** The MagicLinks core uses (one instance for core, chat and web); made here when absent. */
   links?: MagicLinks;
   providerHealth?: ProviderHealth;
@@ -194,6 +198,7 @@ export async function wireChat(p: {
       generation: p.core.generation, generationAdmin: p.core.generationAdmin, ledger: p.core.ledger,
       links: p.links ?? createMagicLinks(p.config, p.infra, p.jwtSecret),
       ...(p.providerHealth ? { providers: providerControl(p.providerHealth) } : {}), ...(p.moderation ? { bans: banControl(p.moderation) } : {}),
+      ...(p.core.styles ? { styles: p.core.styles } : {}),
     },
   });
 }

@@ -21,6 +21,10 @@ import { SqlModerationRepository } from '../infra/db/moderation-repo.ts';
 import { createModerator } from '../infra/moderation/index.ts';
 import { TIER_MAX_HEIGHT } from '../infra/media/index.ts';
 import { createLocalRenderer } from '../infra/providers/local.ts';
+import { SqlStyleCatalog } from '../infra/db/styles-repo.ts';
+import { withStyleModels } from '../core/styles/provider.ts';
+import { StyleSamples } from '../core/styles/samples.ts';
+import { StyleShowcase } from '../core/styles/showcase.ts';
 
 type Late<T> = T | (() => T);
 const now = <T>(v: Late<T>): T => (typeof v === 'function' ? (v as () => T)() : v);
@@ -49,6 +53,9 @@ export interface CoreWiring {
   providerHealth: ProviderHealth;
   /** LEDGER's moderation policy: /admin ban|unban. */
   moderation: ModerationPolicy;
+  /** STYLES: the style catalogue (showcase_styles) for chat, and the web showcase with its lazily rendered samples. */
+  styles: SqlStyleCatalog;
+  styleShowcase: StyleShowcase;
 }
 
 /** The disk store exposes its files; a remote store (S3) does not. */
@@ -74,13 +81,22 @@ export function wireCore(p: CoreParts): CoreWiring {
   const notifier: Notifier = { push: (t, r, o) => now(p.notifier).push(t, r, o) };
   const links: MagicLinks = { linkFor: (u, path_) => now(p.magicLinks).linkFor(u, path_), galleryUrl: (id) => now(p.magicLinks).galleryUrl(id) };
   const localFile = localFileOf(p.mediaStore);
+  // Styles: GoEnhance is sent the catalogue's model id for the style id a generation records.
+  const styles = new SqlStyleCatalog(infra.sequelize);
+  const styleProviders = p.providers.goenhance ? { goenhance: withStyleModels(p.providers.goenhance, styles) } : {};
+  const styleSamples = new StyleSamples({
+    catalog: styles, store: styles, renderer: local, media: p.mediaStore, tools: p.mediaTools, log: log.child({ part: 'styles' }),
+  });
   const { service, admin, runner } = createGeneration({
     store, tiers, router: genRouter(new FailoverRouter(providerHealth)), moderator, moderation: genModeration(moderation),
     // The runner gets the PointCharger, never the raw ledger: no consent and no auto-pay → not one point moves.
     ...ledgerPorts(ledger), jobs, notifier,
-    providers: { ...p.providers, local }, mediaStore: p.mediaStore, mediaTools: p.mediaTools, links, clock,
+    providers: { ...p.providers, local, ...styleProviders }, mediaStore: p.mediaStore, mediaTools: p.mediaTools, links, clock,
     settings: { ...DEFAULT_SETTINGS, stepTimeoutMs: config.providers.timeoutMs, maxHeight: TIER_MAX_HEIGHT },
     log: log.child({ part: 'generation' }), ...(localFile ? { localFile } : {}),
   });
-  return { generation: service, generationAdmin: admin, runner, ledger, store, tiers, providerHealth, moderation };
+  return {
+    generation: service, generationAdmin: admin, runner, ledger, store, tiers, providerHealth, moderation,
+    styles, styleShowcase: new StyleShowcase(styles, styleSamples, p.mediaStore),
+  };
 }

@@ -21,6 +21,7 @@ import { paymentRoutes } from '../web/routes/payments.ts';
 import type { Config } from './config.ts';
 import type { Infra } from './infra-setup.ts';
 import type { Logger } from './logger.ts';
+import type { StyleShowcase } from '../core/styles/showcase.ts';
 
 export interface WebParts {
   ledger?: Ledger;
@@ -31,6 +32,8 @@ export interface WebParts {
   clock?: Clock;
   /** The MagicLinks handed to core/chat earlier (createMagicLinks), so both use one instance. */
   links?: JwtMagicLinks;
+  /** STYLES' showcase with its sample clips (wire-core's styleShowcase). */
+  styles?: Pick<StyleShowcase, 'list'>;
   /** Where the built app lives (tests may point elsewhere). */
   appDist?: string;
 }
@@ -69,6 +72,7 @@ export async function wireWeb(server: Server, config: Config, infra: Pick<Infra,
     db: infra.sequelize, billing, repo, ledger, accounts, generations: parts.generations, links, signer, ecpay: config.ecpay,
     paddleWebhookSecret: config.paddle.webhookSecret, providersHealth: parts.providersHealth ?? (async () => ({})),
     secureCookies: secure, writeCors: { origin: [...new Set([...config.corsOrigins, new URL(config.publicBaseUrl).origin])], credentials: true as const }, telegramUsername: config.telegram?.username, lineBasicId: config.line?.basicId, log,
+    ...(parts.styles ? { styles: parts.styles } : {}),
   };
   authRoutes(server, deps);
   apiRoutes(server, deps);

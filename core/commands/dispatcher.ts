@@ -1,12 +1,16 @@
 // ChatCore: one inbound event → identify → checks (ban, rate) → the command → replies to show now.
 import type { Account, AccountService, ChatCore, GenerationService, Ledger, MagicLinks } from '../api.ts';
 import type { ChatEvent, Choice, Locale, Reply } from '../model.ts';
+import type { SharedState } from '../ports.ts';
 import { LOCALES } from '../model.ts';
 import { isLocale } from '../accounts/locale.ts';
 import type { AccountLinking } from '../accounts/linking.ts';
 import type { AdminCommands } from '../admin/admin-commands.ts';
 import { parse, parseStartPayload, type Command } from './grammar.ts';
 import type { AccountSettings, ChatRateLimiter, ChatResponse } from './ports.ts';
+import type { StyleCatalog } from '../styles/catalog.ts';
+import { StyleChat } from '../styles/chat.ts';
+import { PendingStyles } from '../styles/pending.ts';
 
 export interface DispatcherDeps {
   accounts: AccountService;
@@ -18,6 +22,9 @@ export interface DispatcherDeps {
   admin: AdminCommands;
   limiter: ChatRateLimiter;
   log?: { error(obj: object, msg: string): void };
+  /** The style catalogue (core/styles): /style, /start s_<style>; with `state`, a picked style awaits the next prompt. */
+  styles?: StyleCatalog;
+  state?: SharedState;
 }
 
 const text = (key: string, params?: Record<string, string | number>, choices?: Choice[]): Reply => ({
@@ -36,7 +43,10 @@ const WAITING = new Set<Command['name']>(['video', 'style', 'upscale', 'status',
 const STARTS = new Set<Command['name']>(['video', 'style', 'upscale', 'start']);
 
 export class Dispatcher implements ChatCore {
-  constructor(private readonly d: DispatcherDeps) {}
+  private readonly styles?: StyleChat;
+  constructor(private readonly d: DispatcherDeps) {
+    if (d.styles && d.state) this.styles = new StyleChat({ catalog: d.styles, pending: new PendingStyles(d.state), generation: d.generation });
+  }
 
   async handle(event: ChatEvent): Promise<Reply[]> {
     return (await this.respond(event)).replies;
@@ -69,10 +79,20 @@ export class Dispatcher implements ChatCore {
   private async run(account: Account, event: ChatEvent, cmd: Command): Promise<Reply[]> {
     const gen = this.d.generation;
     const requestKey = `${event.platform}:${event.eventId}`; // one generation per chat event, however often handled
+    // A plain prompt right after a style was picked (/start s_anime, bare /style anime) is that style's prompt.
+    if (cmd.name === 'video' && this.styles && !/^[/／]/.test(event.text?.trim() ?? '')) {
+      const styled = await this.styles.pendingPrompt(account, cmd.prompt, requestKey);
+      if (styled) return styled;
+    }
     switch (cmd.name) {
       case 'video':
         return gen.request(account, { kind: 'video', prompt: cmd.prompt, requestKey });
       case 'style':
+        if (this.styles) {
+          return this.styles.style(account, cmd.style, cmd.prompt, {
+            requestKey, ...(event.repliedGenerationId ? { repliedGenerationId: event.repliedGenerationId } : {}),
+          });
+        }
         return gen.request(account, {
           kind: 'style', style: cmd.style, prompt: cmd.prompt, requestKey,
           ...(event.repliedGenerationId ? { sourceGenerationId: event.repliedGenerationId } : {}),
@@ -111,12 +131,13 @@ export class Dispatcher implements ChatCore {
       case 'start': {
         const p = cmd.payload ? parseStartPayload(cmd.payload) : {};
         if (p.prompt) return gen.request(account, { kind: 'video', prompt: p.prompt, requestKey });
-        if (p.style) return [text('bot.start.style', { style: p.style })];
+        if (p.style) return this.styles ? this.styles.start(account, p.style) : [text('bot.start.style', { style: p.style })];
         return [text('bot.welcome', undefined, HELP_CHOICES)];
       }
       case 'admin':
         return this.d.admin.run(account, event, cmd.sub, cmd.args, cmd.rest);
       case 'usage':
+        if (cmd.command === 'style' && this.styles) return this.styles.usage(account);
         return [text(`bot.usage.${cmd.command}`)];
       case 'unknown':
         return [text('bot.unknown', { command: cmd.command }), text('bot.help', undefined, HELP_CHOICES)];

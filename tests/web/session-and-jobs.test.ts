@@ -55,7 +55,7 @@ describe('magic links and sessions', () => {
     const r = await c.json('/api/v1/showcase');
     expect(r.body.styleAccess).toBe(false);
     expect(r.body.styles[0]).toMatchObject({
-      id: 'anime', telegram: 'https://t.me/VidGoBot?start=style_anime', line: 'https://line.me/R/oaMessage/%40vidgo/?%2Fstyle%20anime%20',
+      id: 'anime', telegram: 'https://t.me/VidGoBot?start=s_anime', line: 'https://line.me/R/oaMessage/%40vidgo/?%2Fstyle%20anime%20',
     });
   });
 });

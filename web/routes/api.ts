@@ -1,9 +1,10 @@
 // Read-only REST for the web app under /api/v1 (session cookie): plans, packs, me, points, gallery, showcase, status.
 import Boom from '@hapi/boom';
 import Joi from 'joi';
-import { QueryTypes } from 'sequelize';
 import type { Request, Server } from '@hapi/hapi';
 import { userOf, type WebDeps } from './web-deps.ts';
+import { SqlStyleCatalog } from '../../infra/db/styles-repo.ts';
+import { StyleShowcase } from '../../core/styles/showcase.ts';
 
 const noQuery = { query: Joi.object({}) };
 
@@ -42,18 +43,17 @@ export function apiRoutes(server: Server, d: WebDeps) {
     return item;
   }, { params: Joi.object({ id: Joi.string().guid().required() }), query: Joi.object({}) });
 
+  const showcase = d.styles ?? new StyleShowcase(new SqlStyleCatalog(d.db));
   get('/api/v1/showcase', async (request) => {
     const userId = userOf(request);
-    const [plan, plans, styles] = await Promise.all([
-      d.repo.currentPlan(userId), d.billing.plans(),
-      d.db.query<{ id: string; name: string; sample_url: string | null }>('SELECT id, name, sample_url FROM showcase_styles ORDER BY sort_order', { type: QueryTypes.SELECT }),
-    ]);
+    const [plan, plans, styles] = await Promise.all([d.repo.currentPlan(userId), d.billing.plans(), showcase.list()]);
     const access = plans.find((p) => p.slug === plan.slug)?.features.style_access ?? false;
     return {
       styleAccess: access,
       styles: styles.map((s) => ({
-        id: s.id, name: s.name, sampleUrl: s.sample_url,
-        telegram: d.telegramUsername ? `https://t.me/${d.telegramUsername}?start=style_${s.id}` : null,
+        id: s.id, name: s.name, names: s.names, sampleUrl: s.sampleUrl,
+        // Telegram start parameters allow [A-Za-z0-9_-]; core/commands/grammar.ts reads "s_<style>".
+        telegram: d.telegramUsername ? `https://t.me/${d.telegramUsername}?start=s_${s.id}` : null,
         line: d.lineBasicId ? `https://line.me/R/oaMessage/${encodeURIComponent(d.lineBasicId)}/?${encodeURIComponent(`/style ${s.id} `)}` : null,
       })),
     };

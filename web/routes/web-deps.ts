@@ -6,6 +6,7 @@ import type { EcpayConfig } from '../../infra/payments/ecpay.ts';
 import type { JwtMagicLinks } from '../auth/magic-links.ts';
 import type { TokenSigner } from '../auth/tokens.ts';
 import type { Sequelize } from 'sequelize';
+import type { StyleShowcase } from '../../core/styles/showcase.ts';
 
 export interface WebDeps {
   db: Sequelize;
@@ -24,6 +25,8 @@ export interface WebDeps {
   writeCors: { origin: string[]; credentials: true };
   telegramUsername?: string;
   lineBasicId?: string;
+  /** STYLES' showcase (catalogue + sample clips); without it the showcase reads the table alone. */
+  styles?: Pick<StyleShowcase, 'list'>;
   log: { info(o: object, m: string): void; warn(o: object, m: string): void; error(o: object, m: string): void };
 }
 
