@@ -77,8 +77,8 @@ describe('/style through the dispatcher', () => {
 
   it('applies a style to a replied video without a prompt', async () => {
     const a = await proWithVideo();
-    const [{ id: source }] = await w.db.sequelize.query<{ id: string }>('SELECT id FROM generations WHERE user_id = $1', { bind: [a.userId], type: QueryTypes.SELECT });
-    await say(a, '/style clay', { repliedGenerationId: source });
+    const [source] = await w.db.sequelize.query<{ id: string }>('SELECT id FROM generations WHERE user_id = $1', { bind: [a.userId], type: QueryTypes.SELECT });
+    await say(a, '/style clay', { repliedGenerationId: source!.id });
     await runAll();
     expect(w.paid.goenhance.submissions.at(-1)).toMatchObject({ style: '5' });
     expect((await gens(a.userId)).at(-1)).toMatchObject({ kind: 'style', style: 'clay' });
