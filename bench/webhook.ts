@@ -22,6 +22,7 @@ import { Background } from '../bot/background.ts';
 import { createRateLimits } from '../bot/rate-limit.ts';
 import { lineWebhookRoute } from '../web/routes/webhooks/line.ts';
 import type { LineAdapter } from '../bot/line/line-adapter.ts';
+import type { InboxStore } from '../bot/inbox.ts';
 
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -29,6 +30,7 @@ const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 32);
 const RATE = Number(process.env.BENCH_RATE ?? 500);
 const RATE_SECONDS = Number(process.env.BENCH_RATE_SECONDS ?? 8);
 const SECRET = 'bench-channel-secret';
+const BATCH = process.env.BENCH_INBOX_BATCH !== 'off';
 
 async function admin(sql: string) {
   const c = new pg.Client({ connectionString: ADMIN_URL });
@@ -130,7 +132,13 @@ try {
   const background = new Background(log);
   const limits = createRateLimits({ chatPerMinute: 1e9, ipPerMinute: 1e9 });
   const adapter = { handleEvent: async () => {} } as unknown as LineAdapter;
-  lineWebhookRoute(server, { dedupe: new SqlChatStore(sequelize), ipLimiter: limits.ip, background, channelSecret: SECRET, adapter });
+  const store = new SqlChatStore(sequelize);
+  // BENCH_INBOX_BATCH=off: a store without acceptMany/finishMany, so the route keeps one statement per event.
+  const dedupe: InboxStore = BATCH ? store : {
+    accept: (...a) => store.accept(...a), finish: (...a) => store.finish(...a), attemptFailed: (...a) => store.attemptFailed(...a),
+    claimStale: (...a) => store.claimStale(...a), savedResponse: (...a) => store.savedResponse(...a), saveResponse: (...a) => store.saveResponse(...a),
+  };
+  lineWebhookRoute(server, { dedupe, ipLimiter: limits.ip, background, channelSecret: SECRET, adapter });
   server.route({ method: 'POST', path: '/bench/bare', options: { auth: false }, handler: () => ({}) });
   await server.start();
   const base = `http://127.0.0.1:${server.info.port}`;
@@ -146,6 +154,7 @@ try {
   await background.idle();
   const f = (x: number) => x.toFixed(1);
   console.log(`synchronous_commit for the inbox insert: ${process.env.BENCH_SYNC_COMMIT === 'off' ? 'off (comparison run)' : 'on (as deployed)'}`);
+  console.log(`inbox accepts and 'done' marks: ${BATCH ? 'coalesced across concurrent requests (as deployed)' : 'one statement per event (BENCH_INBOX_BATCH=off comparison run)'}`);
   console.log(`host: ${os.cpus().length} CPUs, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} (shared machine)`);
   console.log(`closed loop, ${CLIENTS} clients, ${SECONDS}s per route in ${R} alternating rounds (same server, same process):`);
   console.log(`  bare hapi route     ${f(bare.rps).padStart(8)} req/s   p50 ${f(bare.p50)} ms   p99 ${f(bare.p99)} ms   errors ${bare.errors}`);

@@ -7,6 +7,8 @@ import type { ChatResponse } from '../../core/commands/ports.ts';
 /** Ids that may be inlined in SQL (ULIDs, numeric ids, snowflakes, "telegram:<bot id>"). */
 const SAFE_ID = /^[A-Za-z0-9:_-]{1,200}$/;
 
+const FINISH_SET = `UPDATE processed_events SET status = 'done', payload = NULL, response = NULL, last_error = NULL, updated_at = now()`;
+
 export interface PendingEvent { source: string; eventId: string; payload: unknown; attempts: number }
 
 export class SqlChatStore {
@@ -27,12 +29,42 @@ export class SqlChatStore {
   }
 
   /**
+   * accept() for many events in one statement, so one commit (one WAL flush) covers them all: the batched inbox
+   * (bot/inbox-batch.ts) sends the events of concurrent requests together. Returns the events that were new (in
+   * no particular order). A key given twice is inserted once (ON CONFLICT DO NOTHING skips the second).
+   */
+  async acceptMany(events: { source: string; eventId: string; payload: unknown }[]): Promise<{ source: string; eventId: string }[]> {
+    const rows = await this.db.query(
+      `INSERT INTO processed_events (source, event_id, payload, status, attempts)
+       SELECT s, e, p::jsonb, 'received', 1 FROM unnest($1::varchar[], $2::varchar[], $3::text[]) AS t(s, e, p)
+       ON CONFLICT DO NOTHING RETURNING source, event_id AS "eventId"`,
+      { bind: [events.map((e) => e.source), events.map((e) => e.eventId), events.map((e) => JSON.stringify(e.payload ?? null))],
+        type: QueryTypes.SELECT },
+    ) as { source: string; eventId: string }[];
+    return rows;
+  }
+
+  /**
+   * finish() for many events in one statement and one commit (without the WAL flush, as finish). Ids that may
+   * not be inlined go one by one.
+   */
+  async finishMany(events: { source: string; eventId: string }[]): Promise<void> {
+    const isSafe = (e: { source: string; eventId: string }) => SAFE_ID.test(e.source) && SAFE_ID.test(e.eventId);
+    const safe = events.filter(isSafe);
+    if (safe.length) {
+      const keys = safe.map((e) => `('${e.source}', '${e.eventId}')`).join(', ');
+      await this.db.query(`SET LOCAL synchronous_commit TO OFF; ${FINISH_SET} WHERE (source, event_id) IN (${keys});`, { raw: true });
+    }
+    for (const e of events) if (!isSafe(e)) await this.finish(e.source, e.eventId);
+  }
+
+  /**
    * Handled: the payload and saved answer are no longer needed; the row stays as the dedupe key. This commit does
    * not wait for the WAL flush (it is off the answer's path but doubled the flushes per event): if PostgreSQL
    * crashes before the flush, the event is merely 'received' again and resumePending re-delivers its saved answer.
    */
   async finish(source: string, eventId: string): Promise<void> {
-    const set = `UPDATE processed_events SET status = 'done', payload = NULL, response = NULL, last_error = NULL, updated_at = now()`;
+    const set = FINISH_SET;
     if (SAFE_ID.test(source) && SAFE_ID.test(eventId)) {
       // Simple-protocol multi-statement: one implicit transaction, so SET LOCAL covers the UPDATE.
       await this.db.query(`SET LOCAL synchronous_commit TO OFF; ${set} WHERE source = '${source}' AND event_id = '${eventId}';`, { raw: true });

@@ -3,6 +3,7 @@
 import type { Request, ResponseToolkit } from '@hapi/hapi';
 import type { Background } from '../../../bot/background.ts';
 import type { InboxStore } from '../../../bot/inbox.ts';
+import { batchedInbox } from '../../../bot/inbox-batch.ts';
 import type { ChatRateLimiter } from '../../../core/commands/ports.ts';
 
 export interface WebhookDeps {
@@ -23,3 +24,9 @@ export async function refuse(d: Pick<WebhookDeps, 'ipLimiter'>, request: Request
   if (!(await d.ipLimiter.consume(clientIp(request)))) return h.response({ error: 'rate limited' }).code(429);
   return h.response({ error }).code(401);
 }
+
+/**
+ * What a route hands acceptAndHandle, made once per route: the inbox with accepts (and 'done' marks) of
+ * concurrent requests coalesced into one statement and one WAL flush (bot/inbox-batch.ts).
+ */
+export const routeInbox = (d: Pick<WebhookDeps, 'dedupe' | 'background'>) => ({ dedupe: batchedInbox(d.dedupe), background: d.background });

@@ -6,11 +6,12 @@ import { InteractionResponseType, InteractionType, type APIInteraction } from 'd
 import type { KeyObject } from 'node:crypto';
 import type { DiscordAdapter } from '../../../bot/discord/discord-adapter.ts';
 import { verifyDiscord } from '../../../bot/discord/verify.ts';
-import { refuse, type WebhookDeps } from './common.ts';
+import { refuse, routeInbox, type WebhookDeps } from './common.ts';
 import { acceptAndHandle } from '../../../bot/inbox.ts';
 import { discordHandler } from '../../../bot/inbox-resume.ts';
 
 export function discordWebhookRoute(server: Server, d: WebhookDeps & { publicKey: KeyObject; adapter: DiscordAdapter }) {
+  const inbox = routeInbox(d);
   server.route({
     method: 'POST',
     path: '/webhooks/discord',
@@ -30,7 +31,7 @@ export function discordWebhookRoute(server: Server, d: WebhookDeps & { publicKey
       }
       if (!i || typeof i.type !== 'number') return h.response({ error: 'not an interaction' }).code(400);
       if (i.type === InteractionType.Ping) return { type: InteractionResponseType.Pong };
-      await acceptAndHandle(d, 'discord', String(i.id), i, discordHandler(d.adapter));
+      await acceptAndHandle(inbox, 'discord', String(i.id), i, discordHandler(d.adapter));
       return { type: InteractionResponseType.DeferredChannelMessageWithSource };
     },
   });

@@ -4,12 +4,14 @@
 // 2 s as failed (reliability-notes.md), so nothing slow happens here.
 import type { Server } from '@hapi/hapi';
 import { validateSignature, type webhook } from '@line/bot-sdk';
-import { refuse, type WebhookDeps } from './common.ts';
+import { refuse, routeInbox, type WebhookDeps } from './common.ts';
 import type { LineAdapter } from '../../../bot/line/line-adapter.ts';
 import { acceptAndHandle } from '../../../bot/inbox.ts';
 import { lineHandler } from '../../../bot/inbox-resume.ts';
 
 export function lineWebhookRoute(server: Server, d: WebhookDeps & { channelSecret: string; adapter: LineAdapter }) {
+  const inbox = routeInbox(d);
+  const handle = lineHandler(d.adapter);
   server.route({
     method: 'POST',
     path: '/webhooks/line',
@@ -27,8 +29,7 @@ export function lineWebhookRoute(server: Server, d: WebhookDeps & { channelSecre
         return h.response({ error: 'malformed JSON' }).code(400);
       }
       if (!body || !Array.isArray(body.events)) return h.response({ error: 'no events' }).code(400);
-      const handle = lineHandler(d.adapter);
-      await Promise.all(body.events.map((ev) => ev.webhookEventId && acceptAndHandle(d, 'line', ev.webhookEventId, ev, handle)));
+      await Promise.all(body.events.map((ev) => ev.webhookEventId && acceptAndHandle(inbox, 'line', ev.webhookEventId, ev, handle)));
       return h.response({}).code(200);
     },
   });

@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import type { Server } from '@hapi/hapi';
 import type { Update } from 'grammy/types';
 import type { TelegramAdapter } from '../../../bot/telegram/telegram-adapter.ts';
-import { refuse, type WebhookDeps } from './common.ts';
+import { refuse, routeInbox, type WebhookDeps } from './common.ts';
 import { acceptAndHandle } from '../../../bot/inbox.ts';
 import { telegramHandler, telegramSource } from '../../../bot/inbox-resume.ts';
 
@@ -17,6 +17,7 @@ const same = (a: string, b: string) => {
 };
 
 export function telegramWebhookRoute(server: Server, d: WebhookDeps & { secretToken: string; botId: string; adapter: TelegramAdapter }) {
+  const inbox = routeInbox(d);
   server.route({
     method: 'POST',
     path: '/webhooks/telegram',
@@ -31,7 +32,7 @@ export function telegramWebhookRoute(server: Server, d: WebhookDeps & { secretTo
         return h.response({ error: 'malformed JSON' }).code(400);
       }
       if (!update || typeof update.update_id !== 'number') return h.response({ error: 'no update_id' }).code(400);
-      await acceptAndHandle(d, telegramSource(d.botId), String(update.update_id), update, telegramHandler(d.adapter));
+      await acceptAndHandle(inbox, telegramSource(d.botId), String(update.update_id), update, telegramHandler(d.adapter));
       return h.response().code(200);
     },
   });
