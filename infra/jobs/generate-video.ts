@@ -134,10 +134,14 @@ export function defineGenerateVideo(agenda: Agenda, o: GenerateVideoOptions, run
       const deadline = setTimeout(() => controller.abort(ABORT.deadline), left);
       // Heartbeat: the lock stays fresh while this process lives, whatever the runner does; once the process
       // dies the heartbeats stop and another worker takes the job over after lockLifetimeMs.
+      let beating: Promise<unknown> = Promise.resolve();
       const beat = setInterval(() => {
-        job.touch().catch(() => controller.abort(ABORT.lostLock));
-        // A lost lease is only logged: the provider job is already paid for, stopping it would waste it.
-        slot?.renew().then((ok) => ok || o.log.warn({ generationId, provider: slot.provider }, 'provider slot lease lost'), () => {});
+        beating = Promise.allSettled([
+          beating,
+          job.touch().catch(() => controller.abort(ABORT.lostLock)),
+          // A lost lease is only logged: the provider job is already paid for, stopping it would waste it.
+          slot?.renew().then((ok) => ok || o.log.warn({ generationId, provider: slot.provider }, 'provider slot lease lost'), () => {}),
+        ]);
       }, Math.max(50, Math.floor(o.lockLifetimeMs / 3)));
       try {
         const outcome = await o.runner.run(generationId, { signal: controller.signal, touch: () => job.touch() });
@@ -156,6 +160,8 @@ export function defineGenerateVideo(agenda: Agenda, o: GenerateVideoOptions, run
       } finally {
         clearInterval(beat);
         clearTimeout(deadline);
+        // A touch still in flight would land after Agenda's final save and lock the row again (nextRunAt lost).
+        await beating;
         running.byId.delete(generationId);
         await slot?.release().catch(() => {}); // else it frees itself when the lease runs out
       }

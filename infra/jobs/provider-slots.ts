@@ -73,10 +73,24 @@ export class ProviderSlots {
     const provider = await this.providerOf(generationId);
     if (!provider || !(this.caps[provider] > 0)) return null;
     if (!(await this.acquire(provider, generationId))) return 'full';
+    // renew() is acquire(), which re-inserts a missing lease: one still in flight when release() deletes the
+    // row (a heartbeat under load) would take the slot back for a whole lease after the job ended. So release
+    // waits for renewals in flight, and none starts after it.
+    let released = false;
+    let renewing: Promise<unknown> = Promise.resolve();
     return {
       provider,
-      renew: () => this.acquire(provider, generationId),
-      release: () => this.release(provider, generationId),
+      renew: () => {
+        if (released) return Promise.resolve(false);
+        const r = this.acquire(provider, generationId);
+        renewing = Promise.allSettled([renewing, r]);
+        return r;
+      },
+      release: async () => {
+        released = true;
+        await renewing;
+        await this.release(provider, generationId);
+      },
     };
   }
 }

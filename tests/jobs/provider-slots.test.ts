@@ -51,6 +51,29 @@ describe('ProviderSlots', () => {
     expect(won.filter(Boolean)).toHaveLength(1);
   });
 
+  it('a renewal still in flight when the job releases its slot does not take the slot back', async () => {
+    const slots = new ProviderSlots(db.sequelize, { local: 1 });
+    const g = await makeGeneration(db.sequelize, userId, { kind: 'demo' });
+    const claim = await slots.claim(g);
+    if (!claim || claim === 'full') throw new Error('expected a slot');
+    // The heartbeat's renewal is held up (a busy pool): it may only reach the database once release()'s DELETE
+    // has run. Without the ordering in claim() that re-inserts the lease for a job that has ended.
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    const acquire = slots.acquire.bind(slots);
+    const del = slots.release.bind(slots);
+    slots.acquire = async (p, h) => (await gate, acquire(p, h));
+    slots.release = async (p, h) => { await del(p, h); open(); };
+    const fallback = setTimeout(() => open(), 300); // claim() holds release back until the renewal is done
+    const renewed = claim.renew();
+    await claim.release();
+    clearTimeout(fallback);
+    expect(await renewed).toBe(true);
+    expect(await slots.inUse('local')).toBe(0);
+    expect(await claim.renew()).toBe(false); // nothing renews after release
+    expect(await slots.inUse('local')).toBe(0);
+  });
+
   it('a generation is capped under the provider its run starts on (route step), Demo under local', async () => {
     const slots = new ProviderSlots(db.sequelize);
     const g = await routed('leonardo');
@@ -92,7 +115,9 @@ describe('generate-video under a cap of 1', () => {
       expect([...finished].sort()).toEqual([...gens, other].sort()); // each ran once
       const open = async () => (await db.sequelize.query(`SELECT 1 FROM agenda_jobs WHERE name = $1`, { bind: [GENERATE_VIDEO], type: QueryTypes.SELECT })).length;
       await until(async () => (await open()) === 0); // finished rows are removed just after 'complete'
-      expect(await a.slots!.inUse('runway')).toBe(0); // released after each run
+      // The handler releases (after any renewal in flight) before it returns, i.e. before 'complete' removes the
+      // row: one read suffices, a slot seen here would be one that outlived its job.
+      expect(await a.slots!.inUse('runway')).toBe(0);
     } finally {
       await a.stop();
       await b.stop();

@@ -1,0 +1,70 @@
+// The generate-video heartbeat (lock touch + provider-slot renewal) against a slow database: a beat still in
+// flight when the run ends must land before the job's final state, not after it.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { QueryTypes } from 'sequelize';
+import { createTestDatabase, type TestDb } from '../helpers/db.ts';
+import { jobsOn, makeGeneration, makeUser, until } from './helpers.ts';
+import { GENERATE_VIDEO } from '../../infra/jobs/generate-video.ts';
+
+let db: TestDb;
+let userId: string;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  userId = await makeUser(db.sequelize);
+});
+afterAll(async () => db.drop());
+
+type SaveJobState = (job: { lockedAt?: Date }, opts?: object) => Promise<void>;
+
+it('a late heartbeat neither re-locks the finished attempt nor takes its provider slot back', async () => {
+  const g = await makeGeneration(db.sequelize, userId, { kind: 'demo' }); // capped under 'local'
+  let runnerStarted = false;
+  const svc = jobsOn(db.url, db.sequelize, {
+    lockLifetimeMs: 600, // a beat every 200 ms
+    retry: { baseMs: 60_000, maxMs: 60_000, maxAttempts: 3 },
+    runner: {
+      async run() {
+        runnerStarted = true;
+        await new Promise((r) => setTimeout(r, 450));
+        return 'retry_later' as const; // Agenda saves the attempt unlocked with nextRunAt = now + 60 s
+      },
+    },
+  });
+  // Slow every heartbeat query (touch 400 ms, renewal 250 ms), as on a loaded database: the beat at ~400 ms
+  // lands after the run has ended.
+  let pending = 0;
+  const slow = async <T>(ms: number, q: () => Promise<T>): Promise<T> => {
+    pending++;
+    try {
+      await new Promise((r) => setTimeout(r, ms));
+      return await q();
+    } finally {
+      pending--;
+    }
+  };
+  const repo = (svc.agenda as unknown as { db: { saveJobState: SaveJobState } }).db;
+  const save = repo.saveJobState.bind(repo);
+  repo.saveJobState = (job, opts) => {
+    if (!(runnerStarted && job.lockedAt)) return save(job, opts);
+    const values = { ...job }; // the pg driver takes the values when the query is issued
+    return slow(400, () => save(values, opts)); // touch()
+  };
+  const acquire = svc.slots!.acquire.bind(svc.slots);
+  svc.slots!.acquire = (p, h) => (runnerStarted ? slow(250, () => acquire(p, h)) : acquire(p, h)); // renew()
+
+  const row = async () => (await db.sequelize.query<{ locked_at: Date | null; next_run_at: Date | null; fail_count: number | null }>(
+    `SELECT locked_at, next_run_at, fail_count FROM agenda_jobs WHERE name = $1 AND data->>'generationId' = $2`,
+    { bind: [GENERATE_VIDEO, g], type: QueryTypes.SELECT }))[0];
+  try {
+    await svc.start();
+    await svc.jobQueue.enqueueGeneration(g, { priority: 'normal' });
+    await until(async () => (await row())?.fail_count === 1);
+    await until(async () => pending === 0); // every delayed beat has reached the database
+    const r = (await row())!;
+    expect(r.locked_at).toBeNull(); // not locked again by a touch that came late
+    expect(r.next_run_at!.getTime()).toBeGreaterThan(Date.now() + 30_000); // the retry time survived
+    expect(await svc.slots!.inUse('local')).toBe(0); // the late renewal did not re-take the slot
+  } finally {
+    await svc.stop();
+  }
+});
