@@ -26,8 +26,12 @@ export interface ResponseMemo {
   save(response: ChatResponse): Promise<void>;
 }
 
-export function memoFor(store: InboxStore, source: string, eventId: string): ResponseMemo {
-  return { saved: () => store.savedResponse(source, eventId), save: (r) => store.saveResponse(source, eventId, r) };
+/** fresh: the event's row was inserted just now by this process, so no answer can be saved yet (skips a SELECT). */
+export function memoFor(store: InboxStore, source: string, eventId: string, fresh = false): ResponseMemo {
+  return {
+    saved: () => (fresh ? Promise.resolve(null) : store.savedResponse(source, eventId)),
+    save: (r) => store.saveResponse(source, eventId, r),
+  };
 }
 
 /** What adapters call instead of core.respond: the saved answer when there is one, else core's (then saved). */
@@ -42,10 +46,15 @@ export async function respondOnce(core: BotCore, event: ChatEvent, memo?: Respon
 export type InboxHandler = (payload: any, memo: ResponseMemo) => Promise<void>;
 type Log = { error(o: object, m: string): void; warn?(o: object, m: string): void };
 
-/** One attempt: handle, then done; a failure is recorded (the event stays for resumePending until MAX_ATTEMPTS). */
-export async function attempt(store: InboxStore, source: string, eventId: string, payload: unknown, handle: InboxHandler): Promise<boolean> {
+/**
+ * One attempt: handle, then done; a failure is recorded (the event stays for resumePending until MAX_ATTEMPTS).
+ * fresh: the first attempt, right after this process's accept() inserted the row.
+ */
+export async function attempt(
+  store: InboxStore, source: string, eventId: string, payload: unknown, handle: InboxHandler, fresh = false,
+): Promise<boolean> {
   try {
-    await handle(payload, memoFor(store, source, eventId));
+    await handle(payload, memoFor(store, source, eventId, fresh));
   } catch (err) {
     await store.attemptFailed(source, eventId, String(err), MAX_ATTEMPTS);
     throw err;
@@ -54,14 +63,20 @@ export async function attempt(store: InboxStore, source: string, eventId: string
   return true;
 }
 
-/** The route side: store (durably, deduplicated); if new, handle after the answer. True when new. */
+/**
+ * The route side: store (durably, deduplicated); if new, handle after the answer. True when new. The handling
+ * starts on the next turn of the event loop (setImmediate), after hapi has written the 200, so none of its
+ * synchronous work (rendering, query building) runs ahead of the answer.
+ */
 export async function acceptAndHandle(
   d: { dedupe: InboxStore; background: Background }, source: string, eventId: string, payload: unknown, handle: InboxHandler,
 ): Promise<boolean> {
   if (!(await d.dedupe.accept(source, eventId, payload))) return false;
-  d.background.run(`${source} event`, () => attempt(d.dedupe, source, eventId, payload, handle).then(() => {}));
+  d.background.run(`${source} event`, () => afterAnswer().then(() => attempt(d.dedupe, source, eventId, payload, handle, true)).then(() => {}));
   return true;
 }
+
+const afterAnswer = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export interface ResumeResult { resumed: number; done: number; failed: number }
 
