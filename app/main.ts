@@ -41,10 +41,9 @@ async function shutdown(signal: string) {
   // Give pino's transport a moment to flush, then leave without waiting for stray timers.
   setTimeout(() => process.exit(), 100).unref();
 }
-// Ctrl-C in a terminal signals the whole process group, so the embedded PostgreSQL gets it too and ends its
-// connections (57P01) while we stop; a library without an error listener on such a connection is expected then.
+// A database connection ended under us (Ctrl-C also stops the embedded PostgreSQL, a server restart) is handled
+// where the connection lives (Agenda's LISTEN connection: infra/jobs/backend.ts), so anything here is a bug.
 process.on('uncaughtException', (err) => {
-  if (stopping && (err as { code?: string }).code === '57P01') return void log.warn({ err: err.message }, 'database connection ended during shutdown');
   log.fatal({ err }, 'uncaught exception');
   setTimeout(() => process.exit(1), 100);
 });

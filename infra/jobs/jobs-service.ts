@@ -69,6 +69,7 @@ export function createJobsService(o: JobsServiceOptions): JobsService {
     maxConcurrency: concurrency + 5,
     defaultLockLifetime: lockLifetimeMs,
   });
+  o.selected.setLog?.(o.log);
   agenda.on('error', (err: Error) => o.log.error({ err: err.message }, 'agenda error'));
   agenda.on('fail', (err: Error, job: { attrs: { name: string } }) => o.log.warn({ job: job.attrs?.name, err: err?.message }, 'job failed'));
 
