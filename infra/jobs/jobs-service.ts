@@ -92,6 +92,7 @@ export function createJobsService(o: JobsServiceOptions): JobsService {
     deadlineMs: o.deadlineMs ?? JOB_DEFAULTS.deadlineMs, lockLifetimeMs, lookup, now, ...(o.selected.query ? { query: o.selected.query } : {}),
   });
 
+  const maintenanceRuns = new Set<Promise<unknown>>();
   let state: 'idle' | 'started' | 'stopped' = 'idle';
   return {
     agenda,
@@ -110,7 +111,7 @@ export function createJobsService(o: JobsServiceOptions): JobsService {
           ...(slots ? { slots, slotWaitMs: o.slotWaitMs } : {}),
         }, running);
       } else o.log.warn({}, 'no GenerationRunner wired: generate-video jobs wait in the queue');
-      const maintenance = defineMaintenance(agenda, deps);
+      const maintenance = defineMaintenance(agenda, deps, maintenanceRuns);
       await agenda.start();
       // After a crash: whatever the runner says should be queued gets a job (enqueue is once per generation).
       if (runner && 'pendingIds' in runner && typeof runner.pendingIds === 'function') {
@@ -129,12 +130,17 @@ export function createJobsService(o: JobsServiceOptions): JobsService {
       // get graceMs to finish (a drain), then are aborted and saved unlocked with nextRunAt = now, so another
       // instance, or this one after a restart, resumes them through the runner's own idempotency.
       await agenda.stop(false);
-      const left = await running.settled(o.graceMs ?? JOB_DEFAULTS.graceMs);
+      const graceMs = o.graceMs ?? JOB_DEFAULTS.graceMs;
+      // Maintenance runs in flight get the same grace: cut off, their job stays locked for its lockLifetime
+      // (10 min) and the work (each task repeatable) is redone at a later firing.
+      const maintenanceDone = settleWithin([...maintenanceRuns], graceMs);
+      const left = await running.settled(graceMs);
       if (left > 0) {
         o.log.info({ running: left }, 'handing running generations back to the queue');
         running.abortAll(ABORT.handBack);
         await running.settled(10_000);
       }
+      if (!(await maintenanceDone)) o.log.warn({ running: maintenanceRuns.size }, 'stopping with maintenance jobs still running');
       await o.selected.backend.disconnect().catch(() => {});
       await o.selected.close().catch(() => {});
     },
@@ -151,4 +157,15 @@ export function createJobsService(o: JobsServiceOptions): JobsService {
       }
     },
   };
+}
+
+/** True when every promise settled within ms. */
+async function settleWithin(runs: Promise<unknown>[], ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const done = await Promise.race([
+    Promise.allSettled(runs).then(() => true),
+    new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms))),
+  ]);
+  clearTimeout(timer);
+  return done;
 }

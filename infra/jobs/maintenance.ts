@@ -38,7 +38,10 @@ export interface MaintenanceDeps {
 
 /** Job name → when it runs (cron in the configured timezone, or an interval). */
 export const SCHEDULES = {
-  'monthly-reset': '0 0 1 * *', // 00:00 on the 1st
+  // Hourly on the hour, not monthly: 00:00 on the 1st is still the month's first firing, and oncePerPeriod turns
+  // the others into a no-op, but a reset that failed or was cut short (a stop or crash mid-way; it resumes per
+  // user) is finished within the hour instead of waiting for next month's firing.
+  'monthly-reset': '0 * * * *',
   'subscription-expiry': '5 * * * *', // hourly
   'renewal-reminders': '0 10 * * *', // daily, 10:00 local (not in the middle of the night)
   'provider-health': '1 minute',
@@ -49,7 +52,8 @@ export type MaintenanceJob = keyof typeof SCHEDULES;
 export async function runMonthlyReset(d: MaintenanceDeps, now = d.now()): Promise<PeriodOutcome> {
   const period = monthIn(now, d.timezone);
   const out = await oncePerPeriod(d.sequelize, 'monthly-reset', period, () => d.tasks.monthlyReset!(now, period));
-  d.log.info({ period, ...out }, out.ran ? 'monthly reset done' : 'monthly reset already done for this month');
+  if (out.ran) d.log.info({ period, ...out }, 'monthly reset done');
+  else d.log.debug({ period }, 'monthly reset already done (or running) for this month');
   return out;
 }
 
@@ -79,8 +83,8 @@ const handlers: Record<MaintenanceJob, (d: MaintenanceDeps) => (() => Promise<un
   cleanup: (d) => () => runCleanup(d),
 };
 
-/** Defines the jobs whose work was provided; returns their names. */
-export function defineMaintenance(agenda: Agenda, d: MaintenanceDeps): MaintenanceJob[] {
+/** Defines the jobs whose work was provided; returns their names. `inflight` holds the runs under way (for stop). */
+export function defineMaintenance(agenda: Agenda, d: MaintenanceDeps, inflight = new Set<Promise<unknown>>()): MaintenanceJob[] {
   const defined: MaintenanceJob[] = [];
   for (const name of Object.keys(SCHEDULES) as MaintenanceJob[]) {
     const work = handlers[name](d);
@@ -88,7 +92,15 @@ export function defineMaintenance(agenda: Agenda, d: MaintenanceDeps): Maintenan
       d.log.debug({ job: name }, 'no work wired for this job: not scheduled');
       continue;
     }
-    agenda.define(name, async () => void (await work()), { concurrency: 1, lockLifetime: 10 * 60_000 });
+    agenda.define(name, async () => {
+      const run = work();
+      inflight.add(run);
+      try {
+        await run;
+      } finally {
+        inflight.delete(run);
+      }
+    }, { concurrency: 1, lockLifetime: 10 * 60_000 });
     defined.push(name);
   }
   return defined;

@@ -108,3 +108,33 @@ describe('subscription jobs through Agenda', () => {
     expect(await q(`SELECT subscription_id FROM test_reminders`)).toEqual([{ subscription_id: endingSoon }]);
   });
 });
+
+describe('stop', () => {
+  it('lets a maintenance job under way finish within the grace period, and says when one is cut off', async () => {
+    let finished = 0;
+    const slow = (ms: number) => async () => {
+      await new Promise((r) => setTimeout(r, ms));
+      finished++;
+    };
+    const svc = jobsOn(db.url, db.sequelize, { tasks: { checkProviders: slow(400) }, graceMs: 5_000 });
+    await svc.start();
+    let started = false;
+    svc.agenda.on('start:provider-health', () => (started = true));
+    await svc.agenda.now('provider-health');
+    await until(async () => started);
+    await svc.stop();
+    expect(finished).toBe(1); // not cut off by the pools closing
+
+    const warned: string[] = [];
+    const log = { ...quietLog, warn: (_o: object, m: string) => void warned.push(m) };
+    const cut = jobsOn(db.url, db.sequelize, { tasks: { checkProviders: slow(3_000) }, graceMs: 100, log: log as typeof quietLog });
+    await cut.start();
+    let cutStarted = false;
+    cut.agenda.on('start:provider-health', () => (cutStarted = true));
+    await cut.agenda.now('provider-health');
+    await until(async () => cutStarted);
+    await cut.stop();
+    expect(finished).toBe(1);
+    expect(warned).toContain('stopping with maintenance jobs still running');
+  });
+});
