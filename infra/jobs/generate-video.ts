@@ -134,11 +134,21 @@ export function defineGenerateVideo(agenda: Agenda, o: GenerateVideoOptions, run
       const deadline = setTimeout(() => controller.abort(ABORT.deadline), left);
       // Heartbeat: the lock stays fresh while this process lives, whatever the runner does; once the process
       // dies the heartbeats stop and another worker takes the job over after lockLifetimeMs.
+      // The lock is lost when the row is gone (canceled elsewhere) or no touch has landed for a lockLifetime
+      // (another worker may have taken the job over). One failed touch (a database restart, a dropped
+      // connection) is neither: aborting then would throw away a paid provider job's progress for a retry.
+      let touchedAt = Date.now();
+      const touch = () => job.touch().then(() => void (touchedAt = Date.now()), (err: Error) => {
+        // saveJobState's error for a missing row (postgres and mongo backends); touch()'s after Agenda gave up on the run.
+        const gone = /does not exist anymore|canceled already/.test(err.message);
+        if (gone || Date.now() - touchedAt >= o.lockLifetimeMs) return void controller.abort(ABORT.lostLock);
+        o.log.warn({ generationId, err: err.message }, 'job lock not renewed; retrying at the next beat');
+      });
       let beating: Promise<unknown> = Promise.resolve();
       const beat = setInterval(() => {
         beating = Promise.allSettled([
           beating,
-          job.touch().catch(() => controller.abort(ABORT.lostLock)),
+          touch(),
           // A lost lease is only logged: the provider job is already paid for, stopping it would waste it.
           slot?.renew().then((ok) => ok || o.log.warn({ generationId, provider: slot.provider }, 'provider slot lease lost'), () => {}),
         ]);

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { QueryTypes } from 'sequelize';
 import { createTestDatabase, type TestDb } from '../helpers/db.ts';
-import { jobsOn, makeGeneration, makeUser, until } from './helpers.ts';
+import { jobsOn, makeGeneration, makeUser, quietLog, until } from './helpers.ts';
 import { GENERATE_VIDEO } from '../../infra/jobs/generate-video.ts';
 
 let db: TestDb;
@@ -65,6 +65,65 @@ it('a late heartbeat neither re-locks the finished attempt nor takes its provide
     expect(r.next_run_at!.getTime()).toBeGreaterThan(Date.now() + 30_000); // the retry time survived
     expect(await svc.slots!.inUse('local')).toBe(0); // the late renewal did not re-take the slot
   } finally {
+    await svc.stop();
+  }
+});
+
+it('one failed lock renewal (a dropped connection) does not stop the generation; its row removed elsewhere does', async () => {
+  const aborted: unknown[] = [];
+  const finished: string[] = [];
+  let hold = true;
+  let runnerStarted = false;
+  const warned: string[] = [];
+  const svc = jobsOn(db.url, db.sequelize, {
+    lockLifetimeMs: 600, // a beat every 200 ms
+    providerConcurrency: false,
+    log: { ...quietLog, warn: (_o: object, m: string) => void warned.push(m) } as typeof quietLog,
+    runner: {
+      async run(id: string, ctx: { signal: AbortSignal }) {
+        runnerStarted = true;
+        while (hold && !ctx.signal.aborted) await new Promise((r) => setTimeout(r, 20));
+        if (ctx.signal.aborted) aborted.push(ctx.signal.reason);
+        else finished.push(id);
+        return 'done' as const;
+      },
+    },
+  });
+  let failNext = 0;
+  let touchesAfterFailure = 0;
+  const repo = (svc.agenda as unknown as { db: { saveJobState: SaveJobState } }).db;
+  const save = repo.saveJobState.bind(repo);
+  repo.saveJobState = async (job, opts) => {
+    if (runnerStarted && job.lockedAt && failNext > 0) {
+      failNext--;
+      throw new Error('Connection terminated unexpectedly');
+    }
+    await save(job, opts);
+    if (runnerStarted && job.lockedAt && warned.length) touchesAfterFailure++;
+  };
+  try {
+    await svc.start();
+    const g = await makeGeneration(db.sequelize, userId);
+    await svc.jobQueue.enqueueGeneration(g, { priority: 'normal' });
+    await until(async () => runnerStarted);
+    failNext = 1;
+    await until(async () => warned.includes('job lock not renewed; retrying at the next beat'));
+    await until(async () => touchesAfterFailure >= 2); // the run goes on through two more beats
+    hold = false;
+    await until(async () => finished.includes(g));
+    expect(aborted).toEqual([]);
+
+    // Canceled on another instance: the row is gone, the next beat stops the run.
+    runnerStarted = false;
+    hold = true;
+    const h = await makeGeneration(db.sequelize, userId);
+    await svc.jobQueue.enqueueGeneration(h, { priority: 'normal' });
+    await until(async () => runnerStarted);
+    await db.sequelize.query(`DELETE FROM agenda_jobs WHERE data->>'generationId' = $1`, { bind: [h] });
+    await until(async () => aborted.length === 1);
+    expect(aborted).toEqual(['lost-lock']);
+  } finally {
+    hold = false;
     await svc.stop();
   }
 });
