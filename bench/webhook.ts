@@ -1,5 +1,6 @@
 // POST /webhooks/line (signature check over the raw body, JSON, the inbox INSERT into processed_events on the
-// real PostgreSQL, committed with the WAL flush, enqueue of the after-answer work) against a bare hapi route on
+// real PostgreSQL, committed with the WAL flush and shared by the requests that arrive together (bot/inbox-batch.ts;
+// BENCH_INBOX_BATCH=off for one statement per event), enqueue of the after-answer work) against a bare hapi route on
 // the same server, in one run. The event handler itself is a no-op here (the inbox still marks each event done
 // after the answer, as in production): it runs after the answer and is not what LINE waits for. Verified
 // requests no longer touch the per-IP limiter (only failed verifications do). Load comes from this process (keep-alive fetch to 127.0.0.1 only).
