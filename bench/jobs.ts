@@ -20,27 +20,14 @@ import { migrateUp } from '../infra/db/migrate.ts';
 import { selectBackend, type SelectedBackend } from '../infra/jobs/backend.ts';
 import { createJobsService } from '../infra/jobs/jobs-service.ts';
 import { createLogger } from '../app/logger.ts';
+import { ADMIN_URL, admin, percentile } from './support.ts';
 
-const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const JOBS = Number(process.env.BENCH_JOBS ?? 1000);
 const LOAD = Number(process.env.BENCH_LOAD ?? 2000);
 const log = createLogger('silent', false);
 
-async function admin(sql: string) {
-  const c = new pg.Client({ connectionString: ADMIN_URL });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
-};
-const fmt = (xs: number[]) => `p50 ${pct(xs, 50).toFixed(1)} ms  p99 ${pct(xs, 99).toFixed(1)} ms  max ${Math.max(...xs).toFixed(1)} ms  (n=${xs.length})`;
+const fmt = (xs: number[]) => `p50 ${percentile(xs, 50).toFixed(1)} ms  p99 ${percentile(xs, 99).toFixed(1)} ms  max ${Math.max(...xs).toFixed(1)} ms  (n=${xs.length})`;
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function baselines(url: string) {
@@ -131,7 +118,7 @@ try {
   console.log(`baseline  NOTIFY → LISTEN delivery     ${fmt(base.notify)}`);
 
   const lat = await pickup(url, sequelize, JOBS, selectBackend({ databaseUrl: url }));
-  console.log(`pickup    LISTEN/NOTIFY (app setting)  ${fmt(lat)}   target p99 < 250 ms: ${pct(lat, 99) < 250 ? 'met' : 'MISSED'}`);
+  console.log(`pickup    LISTEN/NOTIFY (app setting)  ${fmt(lat)}   target p99 < 250 ms: ${percentile(lat, 99) < 250 ? 'met' : 'MISSED'}`);
 
   const pool = new pg.Pool({ connectionString: url, max: 6 });
   const polling: SelectedBackend = {

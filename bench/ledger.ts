@@ -7,26 +7,15 @@
 // creates its own fresh database there and drops it afterwards. BENCH_SECONDS (default 10) per measurement,
 // BENCH_CLIENTS (default 64).
 import crypto from 'node:crypto';
-import pg from 'pg';
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { createSequelize } from '../infra/db/sequelize.ts';
 import { migrateUp } from '../infra/db/migrate.ts';
 import { SqlLedger } from '../infra/db/sql-ledger.ts';
 import { systemClock } from '../core/ports.ts';
+import { ADMIN_URL, admin } from './support.ts';
 
-const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 64);
-
-async function admin(sql: string) {
-  const c = new pg.Client({ connectionString: ADMIN_URL });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
 
 /** Runs `op` in `clients` concurrent loops for `seconds`; returns completed operations per second. */
 async function measure(seconds: number, clients: number, op: (worker: number, i: number) => Promise<void>) {

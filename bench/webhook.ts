@@ -13,7 +13,6 @@
 // BENCH_SYNC_COMMIT=off runs the bench database with synchronous_commit off (to see what the inbox's flush costs).
 import crypto from 'node:crypto';
 import os from 'node:os';
-import pg from 'pg';
 import { createSequelize } from '../infra/db/sequelize.ts';
 import { migrateUp } from '../infra/db/migrate.ts';
 import { SqlChatStore } from '../infra/db/chat-store.ts';
@@ -24,8 +23,8 @@ import { createRateLimits } from '../bot/rate-limit.ts';
 import { lineWebhookRoute } from '../web/routes/webhooks/line.ts';
 import type { LineAdapter } from '../bot/line/line-adapter.ts';
 import type { InboxStore } from '../bot/inbox.ts';
+import { ADMIN_URL, admin, percentile } from './support.ts';
 
-const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 32);
 const RATE = Number(process.env.BENCH_RATE ?? 500);
@@ -33,16 +32,7 @@ const RATE_SECONDS = Number(process.env.BENCH_RATE_SECONDS ?? 8);
 const SECRET = 'bench-channel-secret';
 const BATCH = process.env.BENCH_INBOX_BATCH !== 'off';
 
-async function admin(sql: string) {
-  const c = new pg.Client({ connectionString: ADMIN_URL });
-  await c.connect();
-  try { await c.query(sql); } finally { await c.end(); }
-}
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
-};
 
 let seq = 0;
 function lineRequest(): { body: string; headers: Record<string, string> } {
@@ -70,7 +60,7 @@ async function interleaved(rounds: number, a: () => Promise<Sample>, b: () => Pr
   }
   const merge = (xs: Sample[]): Result => {
     const lat = xs.flatMap((x) => x.lat);
-    return { rps: lat.length / xs.reduce((s, x) => s + x.secs, 0), p50: pct(lat, 50), p99: pct(lat, 99), errors: xs.reduce((s, x) => s + x.errors, 0) };
+    return { rps: lat.length / xs.reduce((s, x) => s + x.secs, 0), p50: percentile(lat, 50), p99: percentile(lat, 99), errors: xs.reduce((s, x) => s + x.errors, 0) };
   };
   return [merge(sa), merge(sb)];
 }
