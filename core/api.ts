@@ -155,7 +155,7 @@ export interface GenerationRequest {
   prompt: string;
   style?: string;
   resolution?: Resolution;
-  /** The video a /style or /upscale acts on (replied-to, or the user's last one when absent). */
+  /** The video a /style or /upscale acts on (replied-to, or the user's last one when absent; a /style with a prompt and none is made from the prompt first). */
   sourceGenerationId?: string;
   /**
    * Idempotency of the request: "<platform>:<chat event id>" from the chat dispatcher. A second request with the

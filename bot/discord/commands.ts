@@ -5,6 +5,7 @@
 import { SlashCommandBuilder, type LocalizationMap, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import type { Locale } from '../../core/model.ts';
 import { loadResources } from '../../infra/i18n.ts';
+import { loadStyleWords } from '../../infra/db/styles-repo.ts';
 
 const LOCALES = ['en', 'ja', 'zh-TW', 'ko', 'es'] as const;
 /** Our languages under Discord's locale codes (Spanish: Spain and Latin America). */
@@ -20,7 +21,13 @@ export function slashCommands(resources: Texts = loadResources() as Texts): REST
   const simple = (name: string) => described(new SlashCommandBuilder().setName(name), name);
   return [
     simple('video').addStringOption((o) => described(o.setName('prompt'), 'video_prompt').setRequired(true)),
-    simple('style').addStringOption((o) => described(o.setName('style'), 'style_style').setRequired(true))
+    // The catalogue's styles as choices (value = style id, names from locales/*/styles.json; Discord allows 25
+    // choices, names up to 100 characters): read when `npm run discord:register` runs.
+    simple('style').addStringOption((o) => described(o.setName('style'), 'style_style').setRequired(true)
+      .addChoices(...Object.entries(loadStyleWords(resources as Record<string, Record<string, unknown>>)).slice(0, 25).map(([id, w]) => ({
+        name: (w.names.en ?? id).slice(0, 100), value: id,
+        name_localizations: Object.fromEntries(DISCORD_LOCALES.map(([dl, l]) => [dl, (w.names[l] ?? w.names.en ?? id).slice(0, 100)])) as LocalizationMap,
+      }))))
       .addStringOption((o) => described(o.setName('prompt'), 'style_prompt')),
     simple('upscale'),
     simple('status'),

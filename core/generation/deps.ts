@@ -39,14 +39,15 @@ export type ReserveOutcome = 'ok' | 'needs_consent' | 'no_points';
 /**
  * Holds the points of a charged step once, through the PointCharger: it reaches the ledger only with the user's
  * "points" answer for this generation or auto-pay, whoever calls this. The charger's key is per generation and
- * step, so a retried or resumed run holds the same points.
+ * step, so a retried or resumed run holds the same points. `index` is the route step the points are for (a two-stage
+ * style holds its style step's points before stage 1 runs).
  */
-export async function ensureReservation(d: GenerationDeps, gen: GenerationRow, step: RouteStep): Promise<ReserveOutcome> {
+export async function ensureReservation(d: GenerationDeps, gen: GenerationRow, step: RouteStep, index = gen.stepIndex): Promise<ReserveOutcome> {
   if (!step.charged || gen.reservationId) return 'ok';
   const autoPay = await d.store.autoPay(gen.userId);
   // The consent question quoted this step's cost; later failover steps never cost more (core/failover/route.ts).
   const consent = gen.consent === 'points' ? { userId: gen.userId, generationId: gen.id, maxPoints: step.cost } : null;
-  const held = await d.charger.hold(chargeStep(step), gen.stepIndex, { userId: gen.userId, generationId: gen.id, autoPay, consent });
+  const held = await d.charger.hold(chargeStep(step), index, { userId: gen.userId, generationId: gen.id, autoPay, consent });
   if (!held.ok) return held.reason === 'consent_required' ? 'needs_consent' : 'no_points';
   if (!held.reservation) return 'ok';
   await d.store.update(gen.id, { reservationId: held.reservation.id, pointsCost: step.cost });

@@ -49,7 +49,10 @@ async function finalReplies(d: GenerationDeps, gen: GenerationRow): Promise<Repl
     const local = d.providers[gen.provider ?? 'local']?.local ?? gen.provider === 'local';
     const caption = gen.kind === 'demo' ? msg('core.done.caption_demo') : local ? msg('core.done.caption_local') : msg('core.done.caption', { provider: gen.provider ?? '' });
     const choices = gen.kind === 'demo' ? [{ label: msg('core.choice.plans'), command: '/plans', url: await d.links.linkFor(gen.userId, '/plans') }] : undefined;
+    // A two-stage style whose style stage failed delivers its base clip: the note says why it is unstyled.
+    const note = gen.errorCode && gen.errorMessage ? [text(gen.errorMessage)] : [];
     return [
+      ...note,
       {
         kind: 'video', generationId: gen.id, videoUrl: await d.mediaStore.publicUrl(gen.mediaKey),
         previewUrl: gen.previewKey ? await d.mediaStore.publicUrl(gen.previewKey) : '', sizeBytes: gen.sizeBytes ?? 0,

@@ -6,6 +6,7 @@ import { matchDemo } from '../demo/library.ts';
 import { msg, type GenerationRow, type RouteStep } from './types.ts';
 import { consentQuestion, ensureReservation, estimateMinutes, plansChoice, text, type GenerationDeps } from './deps.ts';
 import { cancelGeneration, receipt } from './finish.ts';
+import { payingStep, planTwoStage, styleIndex } from './two-stage.ts';
 
 const RANK: Record<Resolution, number> = { '720p': 0, '1080p': 1, '4k': 2 };
 
@@ -42,35 +43,41 @@ export async function requestGeneration(d: GenerationDeps, account: Account, req
   }
   if (req.kind === 'style' && !features.style_access) return [text('core.tier.style', undefined, [await plansChoice(d, account)])];
 
+  // "/style anime a cat surfing" with no replied video: the clip is made from the prompt first (two-stage.ts).
+  const twoStage = req.kind === 'style' && !req.sourceGenerationId && Boolean(prompt);
   let sourceGenerationId: string | undefined;
-  if (req.kind !== 'video') {
+  if (req.kind !== 'video' && !twoStage) {
     const src = req.sourceGenerationId ? await d.store.get(req.sourceGenerationId) : await d.store.lastFinished(account.userId);
     if (!src || src.userId !== account.userId || src.status !== 'succeeded') return [text('core.source_missing')];
     sourceGenerationId = src.id;
   }
 
-  const route = await d.router.plan({ kind: req.kind, resolution, tier: account.tier, features });
+  const route = twoStage ? await planTwoStage(d, account, features, resolution) : await d.router.plan({ kind: req.kind, resolution, tier: account.tier, features });
   const first = route[0];
-  if (!first) return [await busy(d, account, req.kind, null)];
-  if (first.charged) {
+  if (!first) return [await busy(d, account, twoStage ? 'video' : req.kind, null)];
+  // The step that carries the request's one charge (a two-stage style's style step): asked and held up front.
+  const pay = twoStage ? route[styleIndex(route)]! : first;
+  if (pay.charged) {
     const balance = await d.ledger.balance(account.userId);
-    if (balance.total < first.cost) return [await busy(d, account, req.kind, first)];
+    if (balance.total < pay.cost) return [await busy(d, account, req.kind, pay)];
   }
 
   const gen = await d.store.insert({
     userId: account.userId, chatIdentityId: account.identityId, replyTarget: account.target, kind: req.kind, prompt,
     style: req.style ?? null, sourceGenerationId: sourceGenerationId ?? null, resolution, fps: Math.min(30, features.max_fps),
-    status: first.charged && !account.autoPay ? 'awaiting_consent' : 'queued', route,
+    status: pay.charged && !account.autoPay ? 'awaiting_consent' : 'queued', route,
     priority: features.priority_queue ? 'high' : 'normal', deadlineAt: new Date(d.clock.now().getTime() + d.settings.stuckAfterMs),
     ...(req.requestKey ? { requestKey: req.requestKey } : {}),
   });
   if (!gen) return answerAgain(d, (await d.store.byRequestKey(req.requestKey!))!);
-  if (gen.status === 'awaiting_consent') return [await consentQuestion(d, gen, first)];
-  return reserveAndEnqueue(d, account, gen, first, features);
+  if (gen.status === 'awaiting_consent') return [await consentQuestion(d, gen, pay)];
+  return reserveAndEnqueue(d, account, gen, features);
 }
 
-async function reserveAndEnqueue(d: GenerationDeps, account: Account, gen: GenerationRow, step: RouteStep, features: PlanFeatures): Promise<Reply[]> {
-  const reserved = await ensureReservation(d, gen, step);
+async function reserveAndEnqueue(d: GenerationDeps, account: Account, gen: GenerationRow, features: PlanFeatures): Promise<Reply[]> {
+  const { step, index } = payingStep(gen);
+  if (!step) return [text('core.consent.not_pending')];
+  const reserved = await ensureReservation(d, gen, step, index);
   if (reserved === 'needs_consent') {
     await d.store.transition(gen.id, ['queued'], { status: 'awaiting_consent' });
     return [await consentQuestion(d, gen, step)];
@@ -96,7 +103,7 @@ async function busy(d: GenerationDeps, account: Account, kind: GenerationRow['ki
 
 /** What a repeated request hears: the open question, its place in the queue, or how it ended. Nothing is charged. */
 async function answerAgain(d: GenerationDeps, gen: GenerationRow): Promise<Reply[]> {
-  const step = gen.route[gen.stepIndex];
+  const step = payingStep(gen).step;
   if (gen.status === 'awaiting_consent' && step) return [await consentQuestion(d, gen, step)];
   if (gen.status === 'queued' || gen.status === 'running') {
     const ahead = (await d.jobs.position(gen.id))?.ahead ?? 0;
@@ -129,14 +136,11 @@ export async function answerConsent(d: GenerationDeps, account: Account, id: str
   if (choice === 'wait') {
     // Only the unlimited providers, whatever their health now: the run retries them until the deadline.
     const route = await d.router.plan({ kind: gen.kind, resolution: gen.resolution, tier: account.tier, features, freeOnly: true });
-    if (!route.length) return [text('core.consent.wait_unavailable'), await consentQuestion(d, gen, gen.route[gen.stepIndex]!)];
+    if (!route.length) return [text('core.consent.wait_unavailable'), await consentQuestion(d, gen, payingStep(gen).step!)];
     if (!(await d.store.transition(gen.id, ['awaiting_consent'], { status: 'queued', consent: 'wait', stepIndex: 0, route }))) return [text('core.consent.not_pending')];
     await d.jobs.enqueueGeneration(gen.id, { priority: features.priority_queue ? 'high' : 'normal' });
     return [text('core.consent.waiting')];
   }
   if (!(await d.store.transition(gen.id, ['awaiting_consent'], { status: 'queued', consent: 'points' }))) return [text('core.consent.not_pending')];
-  const fresh = (await d.store.get(gen.id))!;
-  const step = fresh.route[fresh.stepIndex];
-  if (!step) return [text('core.consent.not_pending')];
-  return reserveAndEnqueue(d, account, fresh, step, features);
+  return reserveAndEnqueue(d, account, (await d.store.get(gen.id))!, features);
 }

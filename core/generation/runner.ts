@@ -9,6 +9,7 @@ import { consentQuestion, ensureReservation, type GenerationDeps } from './deps.
 import { cancelGeneration, deliverFinal, failGeneration, settleMoney } from './finish.ts';
 import { Aborted, waitForJob } from './poll.ts';
 import { storeResult } from './store-media.ts';
+import { deliverBaseClip, isTwoStage, payingStep, stageOf, styleIndex, BASE_RESOLUTION } from './two-stage.ts';
 
 type Ctx = { signal: AbortSignal; touch: () => Promise<void> };
 type Outcome = 'done' | 'retry_later';
@@ -38,6 +39,14 @@ export class Runner implements GenerationRunner {
     for (;;) {
       if (gen.cancelRequestedAt && !gen.providerJobId) return (await cancelGeneration(d, gen, ['queued', 'running'], true), 'done');
       const step = gen.route[gen.stepIndex];
+      const twoStage = isTwoStage(gen);
+      // Two stages (two-stage.ts): past the base steps without a base clip → every free provider failed, nothing
+      // is charged; past the style steps with one → the unstyled base clip is delivered, points released.
+      if (twoStage && !gen.baseClip && (!step || step.stage !== 'base')) {
+        await failGeneration(d, gen, 'all_providers_failed', 'core.failed.all_providers');
+        return 'done';
+      }
+      if (twoStage && !step) return (await deliverBaseClip(d, gen), 'done');
       if (!step) {
         if (gen.consent === 'wait') {
           // The user chose to wait for the unlimited providers: start over later, until the deadline.
@@ -51,8 +60,14 @@ export class Runner implements GenerationRunner {
         gen = await this.nextStep(gen, step);
         continue;
       }
-      const reserved = await ensureReservation(d, gen, step);
-      if (reserved === 'needs_consent') return this.askConsent(gen, step);
+      // A two-stage style holds its style step's points before stage 1 runs (request.ts normally did already).
+      const pay = payingStep(gen);
+      const reserved = await ensureReservation(d, gen, pay.step!, pay.index);
+      if (reserved === 'needs_consent') return this.askConsent(gen, pay.step!);
+      if (reserved === 'no_points' && step.stage === 'base') {
+        await failGeneration(d, gen, 'insufficient_points', 'core.failed.generic');
+        return 'done';
+      }
       if (reserved === 'no_points') {
         gen = await this.nextStep(gen, step, 'insufficient_points');
         continue;
@@ -68,13 +83,23 @@ export class Runner implements GenerationRunner {
           if (gen.status !== 'running') return 'done';
         } else {
           gen.status = 'running';
-          await this.progress(gen, 'rendering', 0);
+          await this.progress(gen, 0);
         }
       }
       const outcome = await this.attempt(gen, step, provider, ctx);
       if (outcome === 'stop') return 'done';
+      if (outcome === 'base_done') {
+        gen = (await d.store.get(gen.id))!;
+        if (gen.status !== 'running') return 'done';
+        await this.progress(gen, 0);
+        continue;
+      }
       if (outcome instanceof ProviderError) {
         if (outcome.code !== 'canceled' && outcome.code !== 'rejected_content') await d.router.report(step.provider, false);
+        if (outcome.code === 'rejected_content' && twoStage && step.stage !== 'base') {
+          gen = await this.nextStep(gen, step, outcome.code);
+          return (await deliverBaseClip(d, gen), 'done');
+        }
         if (outcome.code === 'rejected_content') {
           await this.recordAttempt(gen, step, 'failed', outcome.code);
           await failGeneration(d, gen, 'rejected_content', 'core.failed.rejected');
@@ -88,16 +113,20 @@ export class Runner implements GenerationRunner {
   }
 
   /** One provider step: submit once (job id stored first), wait, finish. A ProviderError means "try the next". */
-  private async attempt(gen: GenerationRow, step: RouteStep, provider: VideoProvider, ctx: Ctx): Promise<ProviderError | 'stop' | 'done'> {
+  private async attempt(gen: GenerationRow, step: RouteStep, provider: VideoProvider, ctx: Ctx): Promise<ProviderError | 'stop' | 'done' | 'base_done'> {
     const d = this.d;
     let job: ProviderJob;
     if (gen.providerJobId) job = { provider: step.provider, jobId: gen.providerJobId };
     else {
       try {
-        job = await provider.submit({
-          generationId: gen.id, kind: gen.kind, prompt: gen.prompt, resolution: gen.resolution, fps: gen.fps, durationSeconds: 5,
-          ...(gen.style ? { style: gen.style } : {}), ...(await this.sourceUrl(gen)),
-        }, ctx.signal);
+        // Stage 1 of a two-stage style is a plain video from the prompt; everything else is what the row asks for.
+        const base = step.stage === 'base';
+        job = await provider.submit(base
+          ? { generationId: gen.id, kind: 'video', prompt: gen.prompt, resolution: BASE_RESOLUTION, fps: gen.fps, durationSeconds: 5 }
+          : {
+            generationId: gen.id, kind: gen.kind, prompt: gen.prompt, resolution: gen.resolution, fps: gen.fps, durationSeconds: 5,
+            ...(gen.style ? { style: gen.style } : {}), ...(await this.sourceUrl(gen)),
+          }, ctx.signal);
       } catch (err) {
         if (ctx.signal.aborted) throw new Aborted();
         return err instanceof ProviderError ? err : new ProviderError(step.provider, 'network', String(err), true);
@@ -119,11 +148,12 @@ export class Runner implements GenerationRunner {
         signal: ctx.signal, intervalMs: d.settings.pollIntervalMs, now: () => d.clock.now().getTime(),
         deadline: d.clock.now().getTime() + d.settings.stepTimeoutMs, touch: ctx.touch,
         onProgress: async (percent) => {
-          await d.store.update(gen.id, { stage: 'rendering', progress: Math.max(0, Math.min(99, Math.round(percent))) });
+          const shown = stageOf(gen, Math.round(percent));
+          await d.store.update(gen.id, { stage: shown.stage, progress: Math.max(0, Math.min(99, Math.round(percent))) });
           const now = d.clock.now().getTime();
           if (now - lastPush < d.settings.progressEveryMs) return;
           lastPush = now;
-          await d.notifier.push(gen.replyTarget, [{ kind: 'progress', generationId: gen.id, stage: 'rendering', percent: Math.round(percent), message: msg('core.progress', { percent: Math.round(percent) }) }])
+          await d.notifier.push(gen.replyTarget, [{ kind: 'progress', generationId: gen.id, stage: shown.stage, percent: Math.round(percent), message: shown.message }])
             .catch((err) => d.log.warn({ err: String(err), id: gen.id }, 'progress push failed'));
         },
         shouldStop: async () => {
@@ -150,14 +180,31 @@ export class Runner implements GenerationRunner {
       return end.error;
     }
     await d.router.report(step.provider, true);
+    if (step.stage === 'base') return (await this.baseDone(gen, step, end.videoUrl, ctx), 'base_done');
     await this.succeed(gen, step, end.videoUrl, ctx);
     return 'done';
+  }
+
+  /**
+   * Stage 1 finished: the clip is stored, then one conditional write (still on this step) records it, its attempt
+   * and the move to the first style step. A crash before that write polls the same job again (never resubmits).
+   */
+  private async baseDone(gen: GenerationRow, step: RouteStep, videoUrl: string, ctx: Ctx): Promise<void> {
+    const d = this.d;
+    const features = await d.tiers.features(await d.tiers.tierOf(gen.userId));
+    const media = await storeResult(d, gen, videoUrl, features, ctx.signal, 'base');
+    const fresh = (await d.store.get(gen.id))!;
+    const attempt = { provider: step.provider, step: gen.stepIndex, outcome: 'succeeded' as const, at: d.clock.now().toISOString(), ...(gen.providerJobId ? { jobId: gen.providerJobId } : {}) };
+    await d.store.transitionAtStep(gen.id, gen.stepIndex, ['running'], {
+      baseClip: { ...media, provider: step.provider }, attempts: [...fresh.attempts, attempt],
+      stepIndex: styleIndex(gen.route), providerJobId: null, stage: 'styling', progress: 0,
+    });
   }
 
   private async succeed(gen: GenerationRow, step: RouteStep, videoUrl: string, ctx: Ctx): Promise<void> {
     const d = this.d;
     await d.store.update(gen.id, { stage: 'storing', progress: 99 });
-    await this.progress(gen, 'storing', 99);
+    await this.progress(gen, 99, 'storing');
     const features = await d.tiers.features(await d.tiers.tierOf(gen.userId));
     const media = await storeResult(d, gen, videoUrl, features, ctx.signal);
     await this.recordAttempt(gen, step, 'succeeded');
@@ -172,8 +219,9 @@ export class Runner implements GenerationRunner {
   }
 
   /** A stage change the user sees at once (the local renderer reports no percentages; LINE shows a loading dot). */
-  private async progress(gen: GenerationRow, stage: string, percent: number): Promise<void> {
-    await this.d.notifier.push(gen.replyTarget, [{ kind: 'progress', generationId: gen.id, stage, percent, message: msg('core.progress', { percent }) }])
+  private async progress(gen: GenerationRow, percent: number, stage?: string): Promise<void> {
+    const shown = stageOf(gen, percent);
+    await this.d.notifier.push(gen.replyTarget, [{ kind: 'progress', generationId: gen.id, stage: stage ?? shown.stage, percent, message: shown.message }])
       .catch((err) => this.d.log.warn({ err: String(err), id: gen.id }, 'progress push failed'));
   }
 
@@ -181,6 +229,11 @@ export class Runner implements GenerationRunner {
   private async nextStep(gen: GenerationRow, step: RouteStep, code?: string): Promise<GenerationRow> {
     const d = this.d;
     if (code) await this.recordAttempt(gen, step, 'failed', code);
+    if (step.stage === 'base') {
+      // A failed base step keeps the style's points held: the next free provider makes the clip.
+      await d.store.update(gen.id, { stepIndex: gen.stepIndex + 1, providerJobId: null, stage: 'failover' });
+      return { ...gen, stepIndex: gen.stepIndex + 1, providerJobId: null };
+    }
     if (gen.reservationId) await d.charger.release(gen.reservationId, 'provider_failed');
     await d.store.update(gen.id, { stepIndex: gen.stepIndex + 1, providerJobId: null, reservationId: null, pointsCost: 0, stage: 'failover' });
     return { ...gen, stepIndex: gen.stepIndex + 1, providerJobId: null, reservationId: null, pointsCost: 0 };
@@ -204,6 +257,8 @@ export class Runner implements GenerationRunner {
   }
 
   private async sourceUrl(gen: GenerationRow): Promise<{ sourceVideoUrl?: string }> {
+    // Stage 2 of a two-stage style restyles the stored base clip (its clean master when the tier watermarks).
+    if (gen.baseClip) return { sourceVideoUrl: await this.d.mediaStore.publicUrl(gen.baseClip.masterKey ?? gen.baseClip.mediaKey) };
     if (!gen.sourceGenerationId) return {};
     const src = await this.d.store.get(gen.sourceGenerationId);
     const key = src?.masterKey ?? src?.mediaKey;
@@ -220,7 +275,7 @@ export class Runner implements GenerationRunner {
       return 'done';
     }
     if (await d.store.transition(gen.id, ['queued'], { status: 'running', startedAt: d.clock.now(), stage: 'rendering', provider: 'local' })) {
-      await this.progress(gen, 'rendering', 0);
+      await this.progress(gen, 0);
     }
     const clip = await ensureDemoClip(entry, {
       renderer, store: d.mediaStore, tools: d.mediaTools, watermarkText: d.settings.watermarkText, localFile: d.localFile,

@@ -17,7 +17,9 @@ export interface StoredMedia {
   durationMs: number;
 }
 
-export async function storeResult(d: GenerationDeps, gen: GenerationRow, videoUrl: string, features: PlanFeatures, signal: AbortSignal): Promise<StoredMedia> {
+/** `name` keeps stage 1's clip of a two-stage style ('base') apart from the final video ('video'). */
+export async function storeResult(d: GenerationDeps, gen: GenerationRow, videoUrl: string, features: PlanFeatures, signal: AbortSignal, name: 'video' | 'base' = 'video'): Promise<StoredMedia> {
+  const at = (file: string) => `generations/${gen.id}/${name === 'video' ? file : `${name}-${file}`}`;
   const dir = await mkdtemp(path.join(os.tmpdir(), 'vidgo-gen-'));
   let downloaded: string | undefined;
   try {
@@ -32,7 +34,7 @@ export async function storeResult(d: GenerationDeps, gen: GenerationRow, videoUr
     }
     let masterKey: string | null = null;
     if (features.watermark) {
-      masterKey = `generations/${gen.id}/master.mp4`;
+      masterKey = at('master.mp4');
       await d.mediaStore.put(masterKey, file, 'video/mp4');
       const marked = path.join(dir, 'marked.mp4');
       await d.mediaTools.watermark(file, marked, d.settings.watermarkText);
@@ -40,9 +42,9 @@ export async function storeResult(d: GenerationDeps, gen: GenerationRow, videoUr
     }
     const still = path.join(dir, 'preview.jpg');
     await d.mediaTools.preview(file, still);
-    const previewKey = `generations/${gen.id}/preview.jpg`;
+    const previewKey = at('preview.jpg');
     await d.mediaStore.put(previewKey, still, 'image/jpeg');
-    const mediaKey = `generations/${gen.id}/video.mp4`;
+    const mediaKey = at('video.mp4');
     const stored = await d.mediaStore.put(mediaKey, file, 'video/mp4');
     return { mediaKey, previewKey, masterKey, watermarked: features.watermark, sizeBytes: stored.sizeBytes, durationMs: info.durationMs };
   } finally {

@@ -15,6 +15,19 @@ export interface RouteStep {
   charged: boolean;
   cost: number;
   pool: 'pollo' | 'goenhance';
+  /** 'base': stage 1 of a style from a prompt (a free video step making the clip the style is applied to). */
+  stage?: 'base';
+}
+
+/** Stage 1's stored clip of a two-stage style generation (see two-stage.ts). */
+export interface BaseClip {
+  provider: ProviderName;
+  mediaKey: string;
+  previewKey: string;
+  masterKey: string | null;
+  watermarked: boolean;
+  sizeBytes: number;
+  durationMs: number;
 }
 
 export interface Attempt {
@@ -68,6 +81,8 @@ export interface GenerationRow {
   demoSlug: string | null;
   /** The chat event that asked for it ("<platform>:<event id>"); unique, so a replayed event finds this row. */
   requestKey: string | null;
+  /** Stage 1's clip of a style made from a prompt, once stored; null otherwise. */
+  baseClip: BaseClip | null;
 }
 
 export type NewGeneration = Pick<GenerationRow, 'userId' | 'replyTarget' | 'kind' | 'prompt' | 'resolution' | 'fps' | 'status' | 'route' | 'priority' | 'deadlineAt'> &
@@ -85,6 +100,8 @@ export interface GenerationStore {
   findByPrefix(prefix: string): Promise<GenerationRow | null>;
   /** Applies the patch only while the status is one of `from` (the one arbiter of who finishes a generation). */
   transition(id: string, from: readonly GenerationStatus[], patch: GenerationPatch): Promise<boolean>;
+  /** As transition, and only while the run is still on step `step` (one winner when leaving a stage). */
+  transitionAtStep(id: string, step: number, from: readonly GenerationStatus[], patch: GenerationPatch): Promise<boolean>;
   update(id: string, patch: GenerationPatch): Promise<void>;
   /** Stores the provider job of the current step once; false when one is already stored. */
   setProviderJob(id: string, step: number, provider: ProviderName, jobId: string): Promise<boolean>;

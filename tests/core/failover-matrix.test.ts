@@ -114,7 +114,7 @@ describe('failover matrix', () => {
     await w.gen.service.request(a, { kind: 'video', prompt: 'dog' });
     const src = await w.lastId(a.userId);
     await w.run(src);
-    const replies = await w.gen.service.request(a, { kind: 'style', prompt: 'as anime', style: 'anime', resolution: '1080p' });
+    const replies = await w.gen.service.request(a, { kind: 'style', prompt: 'as anime', style: 'anime', resolution: '1080p', sourceGenerationId: src });
     expect(keys(replies as never)).toEqual(['core.queued', 'core.reserved']);
     const id = await w.lastId(a.userId);
     await w.run(id);

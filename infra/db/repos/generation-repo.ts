@@ -15,9 +15,9 @@ const COLUMNS: Record<string, string> = {
   errorMessage: 'error_message', startedAt: 'started_at', completedAt: 'completed_at', deliveredAt: 'delivered_at',
   route: 'route', stepIndex: 'step_index', consent: 'consent', chargeSplit: 'charge_split', priority: 'priority',
   cancelRequestedAt: 'cancel_requested_at', deadlineAt: 'deadline_at', refundedAt: 'refunded_at', demoSlug: 'demo_slug',
-  requestKey: 'request_key', userId: 'user_id',
+  requestKey: 'request_key', userId: 'user_id', baseClip: 'base_clip',
 };
-const JSON_COLUMNS = new Set(['replyTarget', 'attempts', 'route', 'chargeSplit']);
+const JSON_COLUMNS = new Set(['replyTarget', 'attempts', 'route', 'chargeSplit', 'baseClip']);
 const OPEN_SQL = `status NOT IN (${TERMINAL.map((s) => `'${s}'`).join(',')})`;
 
 type Raw = Record<string, unknown>;
@@ -40,6 +40,7 @@ function toRow(r: Raw): GenerationRow {
     chargeSplit: (r.charge_split as GenerationRow['chargeSplit']) ?? null, priority: r.priority as GenerationRow['priority'],
     cancelRequestedAt: date(r.cancel_requested_at), deadlineAt: date(r.deadline_at), refundedAt: date(r.refunded_at),
     demoSlug: (r.demo_slug as string) ?? null, requestKey: (r.request_key as string) ?? null,
+    baseClip: (r.base_clip as GenerationRow['baseClip']) ?? null,
   };
 }
 
@@ -92,6 +93,12 @@ export class SqlGenerationStore implements GenerationStore {
     const repl: Raw = { id, from: [...from] };
     const sets = [...setClause(patch, repl), 'updated_at = now()'];
     return (await this.ids(`UPDATE generations SET ${sets.join(', ')} WHERE id = :id AND status IN (:from) RETURNING id`, repl)).length === 1;
+  }
+
+  async transitionAtStep(id: string, step: number, from: readonly GenerationStatus[], patch: GenerationPatch) {
+    const repl: Raw = { id, step, from: [...from] };
+    const sets = [...setClause(patch, repl), 'updated_at = now()'];
+    return (await this.ids(`UPDATE generations SET ${sets.join(', ')} WHERE id = :id AND step_index = :step AND status IN (:from) RETURNING id`, repl)).length === 1;
   }
 
   async update(id: string, patch: GenerationPatch) {
