@@ -52,7 +52,7 @@ beforeAll(async () => {
   await new Promise<void>((r) => mediaServer.listen(0, '127.0.0.1', r));
   media = createDiskStore({ root: path.join(w.dir, 'served-media'), publicBaseUrl: `http://127.0.0.1:${(mediaServer.address() as AddressInfo).port}` });
   catalog = new SqlStyleCatalog(w.db.sequelize);
-  const goenhance = withStyleModels(createGoEnhance({ apiKey: 'ge-key', baseUrl: ge.url, http: { timeoutMs: 2_000, retries: 0 } }), catalog);
+  const goenhance = withStyleModels(createGoEnhance({ apiKey: 'ge-key', baseUrl: ge.url, http: { requestTimeoutMs: 2_000, retries: 0 } }), catalog);
   gen = createGeneration({ ...w.deps, mediaStore: media, localFile: (k) => media.pathOf(k), providers: { ...w.deps.providers, goenhance } });
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: w.db.url, PUBLIC_BASE_URL: 'https://vidgo.test', RATE_LIMIT_CHAT_PER_MIN: '1000' });
   const log = createLogger('silent', false);
