@@ -1,7 +1,7 @@
 // A style from a prompt ("/style anime a cat surfing", no replied video): GoEnhance only restyles a video
 // (POST /api/v1/video2video/generate needs reference_video_url, docs/providers.md), so one generation runs two
 // stages over one route: first the free video steps (stage: 'base', Leonardo → Runway at 720p), then the style
-// steps (GoEnhance, charged). Choices, documented here and in docs/providers.md:
+// steps (GoEnhance, charged). The choices made (tested in tests/styles/prompt-style.test.ts):
 // - Stage 1 uses only the free (unlimited) video steps: the request has one charge, the style's, asked and held
 //   before anything runs. No free video provider up → "busy"; all of them failing → failed, nothing charged.
 // - The base clip is rendered at 720p, GoEnhance's largest output (higher tiers' style output is scaled as before).
