@@ -56,15 +56,23 @@ export async function ensureReservation(d: GenerationDeps, gen: GenerationRow, s
   return 'ok';
 }
 
-/** The consent question: cost, balance and three answers, each also a typed command. */
+/**
+ * The consent question: cost, balance and the answers, each also a typed command. A failover step is charged only
+ * because the unlimited providers are down, so the user may wait for them; style, upscale, 4K and non-unlimited
+ * 1080p cost points by themselves, so there is nothing to wait for.
+ */
 export async function consentQuestion(d: GenerationDeps, gen: GenerationRow, step: RouteStep): Promise<Reply> {
   const balance = await d.ledger.balance(gen.userId);
+  const failover = step.failover === true;
   const choices: Choice[] = [
     { label: msg('core.consent.use_points', { cost: step.cost }), command: `/consent ${gen.id} points` },
-    { label: msg('core.consent.wait'), command: `/consent ${gen.id} wait` },
+    ...(failover ? [{ label: msg('core.consent.wait'), command: `/consent ${gen.id} wait` }] : []),
     { label: msg('core.consent.cancel'), command: `/consent ${gen.id} cancel` },
   ];
-  return { kind: 'text', message: msg('core.consent.question', { provider: step.provider, cost: step.cost, balance: balance.total }), choices };
+  const question = failover
+    ? msg('core.consent.question', { provider: step.provider, cost: step.cost, balance: balance.total })
+    : msg('core.consent.question_feature', { cost: step.cost, balance: balance.total });
+  return { kind: 'text', message: question, choices };
 }
 
 export async function plansChoice(d: GenerationDeps, account: Account): Promise<Choice> {

@@ -11,7 +11,11 @@ export function genRouter(failover: FailoverRouter): Router {
   return {
     async plan(i) {
       const p = await failover.plan({ kind: i.kind, resolution: i.resolution, features: i.features, freeOnly: i.freeOnly });
-      return p.ok ? p.steps.map((s) => ({ provider: s.provider, charged: s.charged, cost: s.points, pool: s.pool ?? (i.kind === 'video' ? 'pollo' : 'goenhance') })) : [];
+      if (!p.ok) return [];
+      return p.steps.map((s) => ({
+        provider: s.provider, charged: s.charged, cost: s.points, pool: s.pool ?? (i.kind === 'video' ? 'pollo' : 'goenhance'),
+        ...(s.feature === 'pollo_basic' ? { failover: true } : {}),
+      }));
     },
     report: (provider, ok) => failover.report(provider, ok),
     assertMayCharge(step, c) {

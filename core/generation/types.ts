@@ -17,6 +17,8 @@ export interface RouteStep {
   pool: 'pollo' | 'goenhance';
   /** 'base': stage 1 of a style from a prompt (a free video step making the clip the style is applied to). */
   stage?: 'base';
+  /** True for the point-charged stand-in used only because the unlimited providers are down (Pollo basic). */
+  failover?: boolean;
 }
 
 /** Stage 1's stored clip of a two-stage style generation (see two-stage.ts). */

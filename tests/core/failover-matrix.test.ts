@@ -87,6 +87,8 @@ describe('failover matrix', () => {
     const rowsBefore = await w.ledgerRows(a.userId);
     const replies = await w.gen.service.request(a, { kind: 'video', prompt: 'space' });
     expect(keys(replies as never)).toEqual(['core.consent.question']);
+    // Charged only because the unlimited providers are down: waiting for them is one of the answers.
+    expect((replies[0] as { choices: { command: string }[] }).choices.map((c) => c.command.split(' ').pop())).toEqual(['points', 'wait', 'cancel']);
     const id = await w.lastId(a.userId);
     // Even a job run without an answer must not spend: it stops at the question.
     expect(await w.run(id)).toBe('done');

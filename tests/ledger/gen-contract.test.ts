@@ -16,7 +16,7 @@ describe("adapters to GEN's ports", () => {
     expect(await router.plan({ kind: 'video', resolution: '1080p', tier: 'starter', features: starter })).toEqual([
       { provider: 'leonardo', charged: true, cost: 10, pool: 'pollo' },
       { provider: 'runway', charged: true, cost: 10, pool: 'pollo' },
-      { provider: 'pollo', charged: true, cost: 5, pool: 'pollo' },
+      { provider: 'pollo', charged: true, cost: 5, pool: 'pollo', failover: true },
     ]);
     expect(() => router.assertMayCharge({ provider: 'pollo', charged: true, cost: 5, pool: 'pollo' }, { consent: 'wait', autoPay: false })).toThrow();
   });

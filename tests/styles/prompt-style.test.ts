@@ -206,8 +206,10 @@ describe('/style <style> <prompt> without a replied video', () => {
     const a = await starter(false);
     const rows = await w.ledgerRows(a.userId);
     const r = await say(a, '/style anime a cat surfing');
-    expect(keys(r.replies)).toEqual(['core.consent.question']);
-    expect(r.replies[0]).toMatchObject({ message: { params: { provider: 'goenhance', cost: 10 } } });
+    // A style costs points by itself: nothing to wait for, so the question offers points or cancel only.
+    expect(keys(r.replies)).toEqual(['core.consent.question_feature']);
+    expect(r.replies[0]).toMatchObject({ message: { params: { cost: 10 } } });
+    expect((r.replies[0] as { choices: { command: string }[] }).choices.map((c) => c.command.split(' ').pop())).toEqual(['points', 'cancel']);
     const id = await w.lastId(a.userId);
     expect(await row(id)).toMatchObject({ status: 'awaiting_consent', reservationId: null });
     expect(await w.reservations(a.userId)).toBe(0);
