@@ -41,7 +41,8 @@ export const WORDLISTS: Record<ListCategory, Record<ListLanguage, string[]>> = {
   violence: {
     en: ['gore', 'gory', 'gorefest', 'behead*', 'decapitat*', 'dismember*', 'mutilat*', 'disembowel*', 'torture*', 'torturing', 'massacre*',
       'mass shooting*', 'school shooting*', 'bloodbath', 'blood bath', 'snuff film*', 'snuff video*', 'kill people',
-      'killing people', 'kill children', 'killing children', 'slit* throat*', 'execution video*', 'lynching'],
+      'killing people', 'kill children', 'killing children', 'kill everyone', 'kill everybody', 'killing everyone',
+      'kill them all', 'shoot people', 'shooting people', 'stab people', 'stabbing people', 'murder people', 'murdering people', 'slit* throat*', 'execution video*', 'lynching'],
     ja: ['斬首', '惨殺', '虐殺', '拷問', '殺害', '血まみれ', 'バラバラ死体', '首を切', '人を殺', '殺してやる', '銃乱射', 'グロ動画', 'グロ画像',
       '内臓が飛び出'],
     'zh-TW': ['斬首', '斩首', '砍頭', '砍头', '虐殺', '虐杀', '屠殺人', '酷刑', '肢解', '分屍', '分尸', '血腥', '殺人', '杀人', '槍擊案',
@@ -49,7 +50,7 @@ export const WORDLISTS: Record<ListCategory, Record<ListLanguage, string[]>> = {
     ko: ['참수', '학살', '고문하는', '고문장면', '살인장면', '살인영상', '사람을죽이', '토막살인', '유혈낭자', '총기난사', '신체훼손', '시체훼손',
       '잔인하게죽이'],
     es: ['gore', 'decapita*', 'descuartiz*', 'mutila*', 'tortura*', 'torturando', 'masacre*', 'tiroteo escolar', 'tiroteo masivo',
-      'matar gente', 'matar personas', 'matar ninos', 'degollar', 'degollando', 'genocidio', 'linchamiento'],
+      'matar gente', 'matar personas', 'matar ninos', 'matar a todos', 'degollar', 'degollando', 'genocidio', 'linchamiento'],
   },
   illegal: {
     en: ['cocaine', 'heroin', 'meth', 'methamphetamine', 'crystal meth', 'fentanyl', 'cook meth', 'drug deal*', 'selling drugs',
