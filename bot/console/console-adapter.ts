@@ -43,7 +43,7 @@ export class ConsoleAdapter implements PlatformSender {
   private print(locale: ReplyTarget['locale'], replies: Reply[]) {
     const { t, write } = this.d;
     for (const r of replies) {
-      if (r.kind === 'progress') write(`… [${String(Math.round(r.percent)).padStart(3)}%] ${t.t(locale, r.message)}`);
+      if (r.kind === 'progress') write(`… ${t.t(locale, r.message)}`); // the message carries the percentage
       else if (r.kind === 'link') write(`${t.t(locale, r.message)}\n  ${r.url}`);
       else if (r.kind === 'video') {
         write(`🎬 ${t.t(locale, r.caption)}\n  ${r.videoUrl}${r.localPath ? `\n  file: ${r.localPath}` : ''}`);
