@@ -2,7 +2,7 @@
 // wires it) is SIGKILLed while the Pollo job it submitted is still rendering. A new worker takes the job over
 // once the Agenda lock goes stale and finishes it: one submission to Pollo, one final message, one charge, and
 // the balance still equals the sum of the ledger.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,7 +12,7 @@ import { createTestDatabase, type TestDb } from '../helpers/db.ts';
 import { createTestRedis } from '../helpers/redis.ts';
 import { startPolloFake } from '../fakes/pollo.ts';
 import type { ProviderFake } from '../fakes/http.ts';
-import { jobsOn, until } from './helpers.ts';
+import { firstRow, jobsOn, startWorkerProcess, until } from './helpers.ts';
 import { producerCore, renderSample, starterAutoPay } from './real-runner-world.ts';
 
 let db: TestDb;
@@ -36,22 +36,8 @@ afterAll(async () => {
   await fs.rm(dir, { recursive: true, force: true });
 });
 
-function startWorker(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/jobs/real-runner-worker.ts'], {
-    env: { ...process.env, DATABASE_URL: db.url, REDIS_PREFIX: redis.prefix, POLLO_URL: pollo.url, DIR: dir, LOCK_MS: '1500' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let err = '';
-  child.stderr!.on('data', (d) => (err += d));
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d) => String(d).includes('ready') && resolve(child));
-    child.on('exit', (code) => reject(new Error(`worker exited ${code}: ${err}`)));
-  });
-}
-
-const one = async <T extends object>(sql: string, bind: unknown[] = []) =>
-  (await db.sequelize.query<T>(sql, { bind, type: QueryTypes.SELECT }))[0]!;
+const startWorker = () => startWorkerProcess('tests/jobs/real-runner-worker.ts', { DATABASE_URL: db.url, REDIS_PREFIX: redis.prefix, POLLO_URL: pollo.url, DIR: dir, LOCK_MS: '1500' }, children);
+const one = <T extends object>(sql: string, bind: unknown[] = []) => firstRow<T>(db.sequelize, sql, bind);
 
 it('a paid generation interrupted by SIGKILL finishes once after a restart: one submission, one message, one charge', { timeout: 90_000 }, async () => {
   pollo.plan({ pollsBeforeDone: 3 }); // pending, running, then done: still rendering when the first worker dies

@@ -1,10 +1,10 @@
 // Issue 7 acceptance: the worker PROCESS is killed (SIGKILL) in the middle of a generation; a new worker takes
 // the job over once its lock expires and finishes it once: one notification, one submit, one reservation.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { QueryTypes } from 'sequelize';
 import { createTestDatabase, type TestDb } from '../helpers/db.ts';
-import { jobsOn, makeGeneration, makeUser, until } from './helpers.ts';
+import { firstRow, jobsOn, makeGeneration, makeUser, startWorkerProcess, until } from './helpers.ts';
 
 let db: TestDb;
 const children: ChildProcess[] = [];
@@ -19,22 +19,8 @@ afterAll(async () => {
   await db.drop();
 });
 
-function startWorker(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/jobs/crash-worker.ts'], {
-    env: { ...process.env, DATABASE_URL: db.url, LOCK_MS: '1500', PROVIDER_MS: '2500' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let err = '';
-  child.stderr!.on('data', (d) => (err += d));
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d) => String(d).includes('ready') && resolve(child));
-    child.on('exit', (code) => reject(new Error(`worker exited ${code}: ${err}`)));
-  });
-}
-
-const one = async <T extends object>(sql: string, bind: unknown[] = []) =>
-  (await db.sequelize.query<T>(sql, { bind, type: QueryTypes.SELECT }))[0]!;
+const startWorker = () => startWorkerProcess('tests/jobs/crash-worker.ts', { DATABASE_URL: db.url, LOCK_MS: '1500', PROVIDER_MS: '2500' }, children);
+const one = <T extends object>(sql: string, bind: unknown[] = []) => firstRow<T>(db.sequelize, sql, bind);
 
 it('a generation interrupted by SIGKILL finishes once after a restart', { timeout: 60_000 }, async () => {
   const userId = await makeUser(db.sequelize);

@@ -1,25 +1,18 @@
 // The generate-video heartbeat (lock touch + provider-slot renewal) against a slow database: a beat still in
 // flight when the run ends must land before the job's final state, not after it.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { QueryTypes } from 'sequelize';
-import { createTestDatabase, type TestDb } from '../helpers/db.ts';
-import { jobsOn, makeGeneration, makeUser, quietLog, until } from './helpers.ts';
+import { dbWithUser, jobsOn, makeGeneration, quietLog, until } from './helpers.ts';
 import { GENERATE_VIDEO } from '../../infra/jobs/generate-video.ts';
 
-let db: TestDb;
-let userId: string;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  userId = await makeUser(db.sequelize);
-});
-afterAll(async () => db.drop());
+const fx = dbWithUser();
 
 type SaveJobState = (job: { lockedAt?: Date }, opts?: object) => Promise<void>;
 
 it('a late heartbeat neither re-locks the finished attempt nor takes its provider slot back', async () => {
-  const g = await makeGeneration(db.sequelize, userId, { kind: 'demo' }); // capped under 'local'
+  const g = await makeGeneration(fx.db.sequelize, fx.userId, { kind: 'demo' }); // capped under 'local'
   let runnerStarted = false;
-  const svc = jobsOn(db.url, db.sequelize, {
+  const svc = jobsOn(fx.db.url, fx.db.sequelize, {
     lockLifetimeMs: 600, // a beat every 200 ms
     retry: { baseMs: 60_000, maxMs: 60_000, maxAttempts: 3 },
     runner: {
@@ -52,7 +45,7 @@ it('a late heartbeat neither re-locks the finished attempt nor takes its provide
   const acquire = svc.slots!.acquire.bind(svc.slots);
   svc.slots!.acquire = (p, h) => (runnerStarted ? slow(250, () => acquire(p, h)) : acquire(p, h)); // renew()
 
-  const row = async () => (await db.sequelize.query<{ locked_at: Date | null; next_run_at: Date | null; fail_count: number | null }>(
+  const row = async () => (await fx.db.sequelize.query<{ locked_at: Date | null; next_run_at: Date | null; fail_count: number | null }>(
     `SELECT locked_at, next_run_at, fail_count FROM agenda_jobs WHERE name = $1 AND data->>'generationId' = $2`,
     { bind: [GENERATE_VIDEO, g], type: QueryTypes.SELECT }))[0];
   try {
@@ -75,7 +68,7 @@ it('one failed lock renewal (a dropped connection) does not stop the generation;
   let hold = true;
   let runnerStarted = false;
   const warned: string[] = [];
-  const svc = jobsOn(db.url, db.sequelize, {
+  const svc = jobsOn(fx.db.url, fx.db.sequelize, {
     lockLifetimeMs: 600, // a beat every 200 ms
     providerConcurrency: false,
     log: { ...quietLog, warn: (_o: object, m: string) => void warned.push(m) } as typeof quietLog,
@@ -103,7 +96,7 @@ it('one failed lock renewal (a dropped connection) does not stop the generation;
   };
   try {
     await svc.start();
-    const g = await makeGeneration(db.sequelize, userId);
+    const g = await makeGeneration(fx.db.sequelize, fx.userId);
     await svc.jobQueue.enqueueGeneration(g, { priority: 'normal' });
     await until(async () => runnerStarted);
     failNext = 1;
@@ -116,10 +109,10 @@ it('one failed lock renewal (a dropped connection) does not stop the generation;
     // Canceled on another instance: the row is gone, the next beat stops the run.
     runnerStarted = false;
     hold = true;
-    const h = await makeGeneration(db.sequelize, userId);
+    const h = await makeGeneration(fx.db.sequelize, fx.userId);
     await svc.jobQueue.enqueueGeneration(h, { priority: 'normal' });
     await until(async () => runnerStarted);
-    await db.sequelize.query(`DELETE FROM agenda_jobs WHERE data->>'generationId' = $1`, { bind: [h] });
+    await fx.db.sequelize.query(`DELETE FROM agenda_jobs WHERE data->>'generationId' = $1`, { bind: [h] });
     await until(async () => aborted.length === 1);
     expect(aborted).toEqual(['lost-lock']);
   } finally {

@@ -1,5 +1,8 @@
-// Shared set-up for the jobs tests: a jobs service on the test database, and rows to act on.
+// Shared set-up for the jobs tests: a jobs service on the test database, rows to act on, worker processes.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll } from 'vitest';
 import { QueryTypes, type Sequelize } from 'sequelize';
+import { createTestDatabase, type TestDb } from '../helpers/db.ts';
 import { createLogger } from '../../app/logger.ts';
 import { selectBackend } from '../../infra/jobs/backend.ts';
 import { createJobsService, type JobsServiceOptions } from '../../infra/jobs/jobs-service.ts';
@@ -45,4 +48,37 @@ export async function until<T>(probe: () => Promise<T | undefined | null | false
     if (Date.now() > end) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, stepMs));
   }
+}
+
+/** A fresh migrated database with one user for this test file (made in beforeAll, dropped in afterAll). */
+export function dbWithUser(): { db: TestDb; userId: string } {
+  const t = {} as { db: TestDb; userId: string };
+  beforeAll(async () => {
+    t.db = await createTestDatabase();
+    t.userId = await makeUser(t.db.sequelize);
+  });
+  afterAll(async () => t.db.drop());
+  return t;
+}
+
+/** The first row a query returns (the caller knows there is one). */
+export const firstRow = async <T extends object>(sequelize: Sequelize, sql: string, bind: unknown[] = []) =>
+  (await sequelize.query<T>(sql, { bind, type: QueryTypes.SELECT }))[0]!;
+
+/**
+ * Starts a worker script in its own process (tsx), kept in `children` so afterAll can kill it; resolves once it
+ * prints 'ready', rejects with its stderr if it exits first.
+ */
+export function startWorkerProcess(script: string, env: Record<string, string>, children: ChildProcess[]): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let err = '';
+  child.stderr!.on('data', (d) => (err += d));
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (d) => String(d).includes('ready') && resolve(child));
+    child.on('exit', (code) => reject(new Error(`worker exited ${code}: ${err}`)));
+  });
 }

@@ -1,24 +1,17 @@
 // Monthly reset across a month boundary in Asia/Taipei with a fake clock: 2026-11-30T16:00Z is Dec 1 00:00 local.
 // Fired twice (two instances, or a re-run after a lock takeover) it allocates once; the allocation writes real
 // ledger rows with LEDGER-style per-user-and-period idempotency keys.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { QueryTypes } from 'sequelize';
-import { createTestDatabase, type TestDb } from '../helpers/db.ts';
-import { jobsOn, makeUser, quietLog, until } from './helpers.ts';
+import { dbWithUser, jobsOn, quietLog, until } from './helpers.ts';
 import { monthIn } from '../../infra/jobs/once-per-period.ts';
 import { runMonthlyReset, type MaintenanceDeps } from '../../infra/jobs/maintenance.ts';
 
-let db: TestDb;
-let userId: string;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  userId = await makeUser(db.sequelize);
-});
-afterAll(async () => db.drop());
+const fx = dbWithUser();
 
 function deps(clock: { t: Date }, calls: string[]): MaintenanceDeps {
   return {
-    sequelize: db.sequelize,
+    sequelize: fx.db.sequelize,
     timezone: 'Asia/Taipei',
     demoRetentionDays: 30,
     now: () => clock.t,
@@ -26,9 +19,9 @@ function deps(clock: { t: Date }, calls: string[]): MaintenanceDeps {
     tasks: {
       async monthlyReset(_now, period) {
         calls.push(period);
-        await db.sequelize.query(
+        await fx.db.sequelize.query(
           `INSERT INTO point_ledger (user_id, bucket, amount, reason, idempotency_key) VALUES ($1, 'monthly_pollo', 50, 'monthly', $2)
-           ON CONFLICT (idempotency_key) DO NOTHING`, { bind: [userId, `monthly:${userId}:${period}:pollo`] });
+           ON CONFLICT (idempotency_key) DO NOTHING`, { bind: [fx.userId, `monthly:${fx.userId}:${period}:pollo`] });
         return 1;
       },
     },
@@ -54,8 +47,8 @@ describe('monthly reset', () => {
     clock.t = new Date('2026-11-30T16:00:30Z');
     expect(await runMonthlyReset(d)).toEqual({ ran: false });
     expect(calls).toEqual(['2026-11', '2026-12']);
-    const rows = await db.sequelize.query<{ n: number }>(`SELECT count(*)::int AS n FROM point_ledger WHERE user_id = $1 AND reason = 'monthly'`,
-      { bind: [userId], type: QueryTypes.SELECT });
+    const rows = await fx.db.sequelize.query<{ n: number }>(`SELECT count(*)::int AS n FROM point_ledger WHERE user_id = $1 AND reason = 'monthly'`,
+      { bind: [fx.userId], type: QueryTypes.SELECT });
     expect(rows[0]!.n).toBe(2);
   });
 
@@ -70,9 +63,9 @@ describe('monthly reset', () => {
   });
 
   it('fires every hour on the hour, Taipei time (00:00 on the 1st first; a failed or cut-short reset within the hour)', async () => {
-    const svc = jobsOn(db.url, db.sequelize, { schedule: true, tasks: { monthlyReset: async () => 0 } });
+    const svc = jobsOn(fx.db.url, fx.db.sequelize, { schedule: true, tasks: { monthlyReset: async () => 0 } });
     await svc.start();
-    const row = await until(async () => (await db.sequelize.query<{ next_run_at: Date; repeat_timezone: string }>(
+    const row = await until(async () => (await fx.db.sequelize.query<{ next_run_at: Date; repeat_timezone: string }>(
       `SELECT next_run_at, repeat_timezone FROM agenda_jobs WHERE name = 'monthly-reset'`, { type: QueryTypes.SELECT }))[0]);
     await svc.stop();
     expect(row.repeat_timezone).toBe('Asia/Taipei');

@@ -1,21 +1,14 @@
 // Per-provider concurrency across instances: leases in provider_slots (migrations/20261125-0402) taken by the
 // generate-video job before the runner starts, released after, expiring when a worker dies.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { QueryTypes } from 'sequelize';
-import { createTestDatabase, type TestDb } from '../helpers/db.ts';
-import { jobsOn, makeGeneration, makeUser, until } from './helpers.ts';
+import { dbWithUser, jobsOn, makeGeneration, until } from './helpers.ts';
 import { ProviderSlots, parseProviderConcurrency } from '../../infra/jobs/provider-slots.ts';
 import { GENERATE_VIDEO } from '../../infra/jobs/generate-video.ts';
 
-let db: TestDb;
-let userId: string;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  userId = await makeUser(db.sequelize);
-});
-afterAll(async () => db.drop());
+const fx = dbWithUser();
 
-const routed = (provider: string) => makeGeneration(db.sequelize, userId, {
+const routed = (provider: string) => makeGeneration(fx.db.sequelize, fx.userId, {
   route: JSON.stringify([{ provider, charged: false, cost: 0, pool: 'pollo' }, { provider: 'pollo', charged: true, cost: 5, pool: 'pollo' }]),
 });
 
@@ -28,7 +21,7 @@ describe('ProviderSlots', () => {
   });
 
   it('caps live leases per provider, lets a holder renew, and frees a dead holder’s slot when its lease runs out', async () => {
-    const slots = new ProviderSlots(db.sequelize, { runway: 2 }, 400);
+    const slots = new ProviderSlots(fx.db.sequelize, { runway: 2 }, 400);
     expect(await slots.acquire('runway', 'a')).toBe(true);
     expect(await slots.acquire('runway', 'b')).toBe(true);
     expect(await slots.acquire('runway', 'c')).toBe(false);
@@ -46,14 +39,14 @@ describe('ProviderSlots', () => {
   });
 
   it('many callers racing for one slot: exactly one wins', async () => {
-    const slots = new ProviderSlots(db.sequelize, { goenhance: 1 });
+    const slots = new ProviderSlots(fx.db.sequelize, { goenhance: 1 });
     const won = await Promise.all(Array.from({ length: 8 }, (_, i) => slots.acquire('goenhance', `racer-${i}`)));
     expect(won.filter(Boolean)).toHaveLength(1);
   });
 
   it('a renewal still in flight when the job releases its slot does not take the slot back', async () => {
-    const slots = new ProviderSlots(db.sequelize, { local: 1 });
-    const g = await makeGeneration(db.sequelize, userId, { kind: 'demo' });
+    const slots = new ProviderSlots(fx.db.sequelize, { local: 1 });
+    const g = await makeGeneration(fx.db.sequelize, fx.userId, { kind: 'demo' });
     const claim = await slots.claim(g);
     if (!claim || claim === 'full') throw new Error('expected a slot');
     // The heartbeat's renewal is held up (a busy pool): it may only reach the database once release()'s DELETE
@@ -75,13 +68,13 @@ describe('ProviderSlots', () => {
   });
 
   it('a generation is capped under the provider its run starts on (route step), Demo under local', async () => {
-    const slots = new ProviderSlots(db.sequelize);
+    const slots = new ProviderSlots(fx.db.sequelize);
     const g = await routed('leonardo');
-    await db.sequelize.query(`UPDATE generations SET step_index = 1 WHERE id = $1`, { bind: [g] });
+    await fx.db.sequelize.query(`UPDATE generations SET step_index = 1 WHERE id = $1`, { bind: [g] });
     expect(await slots.providerOf(g)).toBe('pollo');
-    const demo = await makeGeneration(db.sequelize, userId, { kind: 'demo' });
+    const demo = await makeGeneration(fx.db.sequelize, fx.userId, { kind: 'demo' });
     expect(await slots.providerOf(demo)).toBe('local');
-    const done = await makeGeneration(db.sequelize, userId, { status: 'succeeded', provider: 'runway' });
+    const done = await makeGeneration(fx.db.sequelize, fx.userId, { status: 'succeeded', provider: 'runway' });
     expect(await slots.providerOf(done)).toBeNull(); // nothing left to call: never waits for a slot
   });
 });
@@ -104,8 +97,8 @@ describe('generate-video under a cap of 1', () => {
       },
     };
     const opts = { runner, providerConcurrency: { runway: 1 }, slotWaitMs: 100 };
-    const a = jobsOn(db.url, db.sequelize, { ...opts, name: 'a' });
-    const b = jobsOn(db.url, db.sequelize, { ...opts, name: 'b' });
+    const a = jobsOn(fx.db.url, fx.db.sequelize, { ...opts, name: 'a' });
+    const b = jobsOn(fx.db.url, fx.db.sequelize, { ...opts, name: 'b' });
     try {
       await a.start();
       await b.start();
@@ -113,7 +106,7 @@ describe('generate-video under a cap of 1', () => {
       await until(async () => finished.length === 4, 30_000);
       expect(peak).toBe(1);
       expect([...finished].sort()).toEqual([...gens, other].sort()); // each ran once
-      const open = async () => (await db.sequelize.query(`SELECT 1 FROM agenda_jobs WHERE name = $1`, { bind: [GENERATE_VIDEO], type: QueryTypes.SELECT })).length;
+      const open = async () => (await fx.db.sequelize.query(`SELECT 1 FROM agenda_jobs WHERE name = $1`, { bind: [GENERATE_VIDEO], type: QueryTypes.SELECT })).length;
       await until(async () => (await open()) === 0); // finished rows are removed just after 'complete'
       // The handler releases (after any renewal in flight) before it returns, i.e. before 'complete' removes the
       // row: one read suffices, a slot seen here would be one that outlived its job.
@@ -125,14 +118,14 @@ describe('generate-video under a cap of 1', () => {
   });
 
   it('a job that waited for a slot keeps the failure count it had', async () => {
-    const slots = new ProviderSlots(db.sequelize, { pollo: 1 });
+    const slots = new ProviderSlots(fx.db.sequelize, { pollo: 1 });
     await slots.acquire('pollo', 'someone-else');
-    const g = await makeGeneration(db.sequelize, userId, { route: JSON.stringify([{ provider: 'pollo', charged: true, cost: 5, pool: 'pollo' }]) });
-    const svc = jobsOn(db.url, db.sequelize, { runner: { run: async () => 'done' as const }, providerConcurrency: { pollo: 1 }, slotWaitMs: 100 });
+    const g = await makeGeneration(fx.db.sequelize, fx.userId, { route: JSON.stringify([{ provider: 'pollo', charged: true, cost: 5, pool: 'pollo' }]) });
+    const svc = jobsOn(fx.db.url, fx.db.sequelize, { runner: { run: async () => 'done' as const }, providerConcurrency: { pollo: 1 }, slotWaitMs: 100 });
     await svc.jobQueue.enqueueGeneration(g, { priority: 'normal' });
-    await db.sequelize.query(`UPDATE agenda_jobs SET fail_count = 2 WHERE data->>'generationId' = $1`, { bind: [g] });
+    await fx.db.sequelize.query(`UPDATE agenda_jobs SET fail_count = 2 WHERE data->>'generationId' = $1`, { bind: [g] });
     await svc.start();
-    const row = async () => (await db.sequelize.query<{ fail_count: number | null; last_finished_at: Date | null }>(
+    const row = async () => (await fx.db.sequelize.query<{ fail_count: number | null; last_finished_at: Date | null }>(
       `SELECT fail_count, last_finished_at FROM agenda_jobs WHERE data->>'generationId' = $1`, { bind: [g], type: QueryTypes.SELECT }))[0];
     await until(async () => (await row())?.last_finished_at); // ran once and was deferred
     expect((await row())!.fail_count).toBe(2);

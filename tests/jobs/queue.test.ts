@@ -1,29 +1,22 @@
 // The JobQueue on Agenda + PostgreSQL: enqueue once, priority, /status position, /admin queue, cancel, retries,
 // and a graceful stop that hands running work back.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { QueryTypes } from 'sequelize';
-import { createTestDatabase, type TestDb } from '../helpers/db.ts';
-import { jobsOn, makeGeneration, makeUser, until } from './helpers.ts';
+import { dbWithUser, jobsOn, makeGeneration, until } from './helpers.ts';
 import { GENERATE_VIDEO, retryDelay } from '../../infra/jobs/generate-video.ts';
 
-let db: TestDb;
-let userId: string;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  userId = await makeUser(db.sequelize);
-});
-afterAll(async () => db.drop());
+const fx = dbWithUser();
 
-const jobRows = () => db.sequelize.query<{ gen: string; locked_at: Date | null; next_run_at: Date | null; fail_count: number | null }>(
+const jobRows = () => fx.db.sequelize.query<{ gen: string; locked_at: Date | null; next_run_at: Date | null; fail_count: number | null }>(
   `SELECT data->>'generationId' AS gen, locked_at, next_run_at, fail_count FROM agenda_jobs WHERE name = $1`,
   { bind: [GENERATE_VIDEO], type: QueryTypes.SELECT });
 
 describe('JobQueue (no worker running)', () => {
   it('enqueues a generation once, puts Unlimited-tier jobs first, and reports position and the queue', async () => {
-    const svc = jobsOn(db.url, db.sequelize);
-    const a = await makeGeneration(db.sequelize, userId, { stage: 'queued', provider: 'leonardo' });
-    const b = await makeGeneration(db.sequelize, userId);
-    const c = await makeGeneration(db.sequelize, userId);
+    const svc = jobsOn(fx.db.url, fx.db.sequelize);
+    const a = await makeGeneration(fx.db.sequelize, fx.userId, { stage: 'queued', provider: 'leonardo' });
+    const b = await makeGeneration(fx.db.sequelize, fx.userId);
+    const c = await makeGeneration(fx.db.sequelize, fx.userId);
     await svc.jobQueue.enqueueGeneration(a, { priority: 'normal' });
     await svc.jobQueue.enqueueGeneration(a, { priority: 'normal' }); // a retried request
     await svc.jobQueue.enqueueGeneration(b, { priority: 'normal' });
@@ -37,7 +30,7 @@ describe('JobQueue (no worker running)', () => {
 
     const list = await svc.jobQueue.listQueue();
     expect(list.map((i) => i.generationId)).toEqual([c, a, b]);
-    expect(list[1]).toMatchObject({ userId, state: 'queued', priority: 'normal', provider: 'leonardo', stage: 'queued' });
+    expect(list[1]).toMatchObject({ userId: fx.userId, state: 'queued', priority: 'normal', provider: 'leonardo', stage: 'queued' });
     expect(list[1]!.ageMs).toBeGreaterThanOrEqual(0);
 
     await svc.jobQueue.cancelGeneration(b);
@@ -58,7 +51,7 @@ describe('JobQueue (no worker running)', () => {
 describe('generate-video worker', () => {
   it('runs the runner, retries after retry_later with backoff, and removes the finished job', async () => {
     const calls: string[] = [];
-    const svc = jobsOn(db.url, db.sequelize, {
+    const svc = jobsOn(fx.db.url, fx.db.sequelize, {
       runner: {
         async run(id, ctx) {
           calls.push(id);
@@ -69,7 +62,7 @@ describe('generate-video worker', () => {
       retry: { baseMs: 300, maxMs: 1000, maxAttempts: 3 },
     });
     await svc.start();
-    const g = await makeGeneration(db.sequelize, userId);
+    const g = await makeGeneration(fx.db.sequelize, fx.userId);
     await svc.jobQueue.enqueueGeneration(g, { priority: 'normal' });
     await until(async () => calls.length >= 2);
     await until(async () => (await jobRows()).every((r) => r.gen !== g));
@@ -79,12 +72,12 @@ describe('generate-video worker', () => {
 
   it('gives up after the attempt limit, leaving the generation to settleStuck', async () => {
     let calls = 0;
-    const svc = jobsOn(db.url, db.sequelize, {
+    const svc = jobsOn(fx.db.url, fx.db.sequelize, {
       runner: { run: async () => (calls++, 'retry_later' as const) },
       retry: { baseMs: 100, maxMs: 100, maxAttempts: 2 },
     });
     await svc.start();
-    const g = await makeGeneration(db.sequelize, userId);
+    const g = await makeGeneration(fx.db.sequelize, fx.userId);
     await svc.jobQueue.enqueueGeneration(g, { priority: 'normal' });
     const row = await until(async () => (await jobRows()).find((r) => r.gen === g && r.fail_count === 2 && !r.locked_at));
     expect(row.next_run_at).toBeNull();
@@ -103,10 +96,10 @@ describe('generate-video worker', () => {
         return 'retry_later' as const;
       },
     };
-    const svc = jobsOn(db.url, db.sequelize, { runner, graceMs: 200 });
+    const svc = jobsOn(fx.db.url, fx.db.sequelize, { runner, graceMs: 200 });
     await svc.start();
     expect(await svc.health()).toBe('ok');
-    const g = await makeGeneration(db.sequelize, userId);
+    const g = await makeGeneration(fx.db.sequelize, fx.userId);
     await svc.jobQueue.enqueueGeneration(g, { priority: 'high' });
     await until(async () => started === 1);
     expect(await svc.jobQueue.position(g)).toEqual({ ahead: 0, running: 1 });
@@ -119,16 +112,16 @@ describe('generate-video worker', () => {
     expect(row.fail_count ?? 0).toBe(0); // handed back, not counted as a failure
 
     let resumed = '';
-    const next = jobsOn(db.url, db.sequelize, { runner: { run: async (id) => ((resumed = id), 'done' as const) } });
+    const next = jobsOn(fx.db.url, fx.db.sequelize, { runner: { run: async (id) => ((resumed = id), 'done' as const) } });
     await next.start();
     await until(async () => resumed === g);
     await next.stop();
   });
 
   it('re-queues what the runner reports pending at start (after a crash), once per generation', async () => {
-    const g = await makeGeneration(db.sequelize, userId);
+    const g = await makeGeneration(fx.db.sequelize, fx.userId);
     const ran: string[] = [];
-    const svc = jobsOn(db.url, db.sequelize);
+    const svc = jobsOn(fx.db.url, fx.db.sequelize);
     await svc.jobQueue.enqueueGeneration(g, { priority: 'normal' }); // already queued before the crash
     svc.provide({ runner: { pendingIds: async () => [g, g], run: async (id) => (ran.push(id), 'done' as const) } });
     await svc.start();
