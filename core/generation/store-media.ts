@@ -5,17 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { PlanFeatures } from '../api.ts';
-import type { GenerationRow } from './types.ts';
+import type { GenerationRow, StoredMedia } from './types.ts';
 import type { GenerationDeps } from './deps.ts';
-
-export interface StoredMedia {
-  mediaKey: string;
-  previewKey: string;
-  masterKey: string | null;
-  watermarked: boolean;
-  sizeBytes: number;
-  durationMs: number;
-}
 
 /** `name` keeps stage 1's clip of a two-stage style ('base') apart from the final video ('video'). */
 export async function storeResult(d: GenerationDeps, gen: GenerationRow, videoUrl: string, features: PlanFeatures, signal: AbortSignal, name: 'video' | 'base' = 'video'): Promise<StoredMedia> {

@@ -21,15 +21,19 @@ export interface RouteStep {
   failover?: boolean;
 }
 
-/** Stage 1's stored clip of a two-stage style generation (see two-stage.ts). */
-export interface BaseClip {
-  provider: ProviderName;
+/** A provider's video as kept in the media store (store-media.ts). */
+export interface StoredMedia {
   mediaKey: string;
   previewKey: string;
   masterKey: string | null;
   watermarked: boolean;
   sizeBytes: number;
   durationMs: number;
+}
+
+/** Stage 1's stored clip of a two-stage style generation (see two-stage.ts). */
+export interface BaseClip extends StoredMedia {
+  provider: ProviderName;
 }
 
 export interface Attempt {
