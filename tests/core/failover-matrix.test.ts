@@ -6,10 +6,7 @@ import { buildWorld, keys, type World } from './support/build.ts';
 let w: World;
 beforeAll(async () => { w = await buildWorld(); }, 60_000);
 afterAll(async () => w?.close());
-beforeEach(async () => {
-  for (const p of Object.values(w.paid)) { p.script = 'ok'; p.submissions.length = 0; }
-  for (const p of ['leonardo', 'runway', 'pollo', 'goenhance'] as const) await w.router.setDown(p, false);
-});
+beforeEach(async () => w.resetProviders());
 
 const videoOf = (id: string) => w.notifier.finals(id).flatMap((p) => p.replies).find((r) => r.kind === 'video');
 const finalKeys = (id: string) => w.notifier.finals(id).flatMap((p) => keys(p.replies as never));

@@ -7,8 +7,8 @@ let w: World;
 beforeAll(async () => { w = await buildWorld(); }, 60_000);
 afterAll(async () => w?.close());
 beforeEach(async () => {
-  for (const p of Object.values(w.paid)) { p.script = 'ok'; p.submissions.length = 0; p.pollsToFinish = 2; }
-  for (const p of ['leonardo', 'runway', 'pollo', 'goenhance'] as const) await w.router.setDown(p, false);
+  await w.resetProviders();
+  for (const p of Object.values(w.paid)) p.pollsToFinish = 2;
 });
 const finalKeys = (id: string) => w.notifier.finals(id).flatMap((p) => keys(p.replies as never));
 const bothDown = async () => { await w.router.setDown('leonardo', true); await w.router.setDown('runway', true); };

@@ -103,6 +103,11 @@ export async function buildWorld() {
 
   return {
     db, redis, deps, gen, paid, router, notifier, jobs, ledger, store, account, run, ledgerRows, reservations, localSubmits, dir, mediaStore, mediaTools,
+    /** Every scripted provider back to 'ok' with no submissions recorded, and none forced down. */
+    async resetProviders() {
+      for (const p of Object.values(paid)) { p.script = 'ok'; p.submissions.length = 0; }
+      for (const p of ['leonardo', 'runway', 'pollo', 'goenhance'] as const) await router.setDown(p, false);
+    },
     /** The id of the last generation this user created. */
     async lastId(userId: string) {
       const { items } = await store.listForUser(userId, 1, 0);
