@@ -14,6 +14,7 @@ import { createLocalRenderer } from '../../infra/providers/local.ts';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { TestDb } from '../helpers/db.ts';
+import { renderSampleUrl } from '../core/support/sample-video.ts';
 import type { createTestRedis } from '../helpers/redis.ts';
 
 export function producerCore(db: TestDb, redis: ReturnType<typeof createTestRedis>, dir: string, jobQueue: JobQueue) {
@@ -31,14 +32,7 @@ export function producerCore(db: TestDb, redis: ReturnType<typeof createTestRedi
 /** A one-second 320×180 H.264 clip from MEDIA's local renderer. */
 export async function renderSample(dir: string): Promise<Buffer> {
   const local = createLocalRenderer('local', { dir: path.join(dir, 'sample'), durationSeconds: 1, width: 320, height: 180 });
-  const job = await local.submit({ generationId: 'sample', kind: 'video', prompt: 'sample', resolution: '720p', fps: 24, durationSeconds: 1 });
-  for (let i = 0; i < 1200; i++) {
-    const s = await local.poll(job);
-    if (s.state === 'succeeded') return readFile(fileURLToPath(s.videoUrl));
-    if (s.state === 'failed') throw s.error;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('sample render took too long');
+  return readFile(fileURLToPath(await renderSampleUrl(local, 1200)));
 }
 
 /** A Starter subscriber (720p unlimited on Leonardo/Runway, else points) with auto-pay and purchased points. */

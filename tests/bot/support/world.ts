@@ -34,6 +34,7 @@ import { ProviderHealth } from '../../../core/failover/health.ts';
 import { ModerationPolicy } from '../../../core/moderation/policy.ts';
 import { SqlModerationRepository } from '../../../infra/db/moderation-repo.ts';
 import { ScriptedProvider } from '../../core/support/scripted-provider.ts';
+import { renderSampleUrl } from '../../core/support/sample-video.ts';
 import { RecordingQueue, links } from '../../core/support/recorders.ts';
 import { FailoverRouter } from '../../../core/failover/index.ts';
 import { KeywordModerator } from '../../../core/moderation/index.ts';
@@ -96,14 +97,7 @@ export async function buildChatWorld(opts: { env?: Record<string, string>; tlsMe
   const ledger = new SqlLedger(db.sequelize, systemClock);
   const store = new SqlGenerationStore(db.sequelize);
   const local = createLocalRenderer('local', { dir: path.join(dir, 'renders'), durationSeconds: 1, width: 320, height: 180 });
-  const sample = await local.submit({ generationId: 'sample', kind: 'video', prompt: 'sample', resolution: '720p', fps: 24, durationSeconds: 1 });
-  let sampleUrl = '';
-  for (let i = 0; i < 600 && !sampleUrl; i++) {
-    const s = await local.poll(sample);
-    if (s.state === 'succeeded') sampleUrl = s.videoUrl;
-    else if (s.state === 'failed') throw s.error;
-    else await new Promise((r) => setTimeout(r, 50));
-  }
+  const sampleUrl = await renderSampleUrl(local);
   const paid = Object.fromEntries((['leonardo', 'runway', 'pollo', 'goenhance'] as const).map((p) => [p, new ScriptedProvider(p, () => sampleUrl)])) as
     Record<'leonardo' | 'runway' | 'pollo' | 'goenhance', ScriptedProvider>;
   const health = new ProviderHealth(redis.state, systemClock); // LEDGER's shared provider health

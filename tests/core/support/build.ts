@@ -21,6 +21,7 @@ import type { Account, TierSlug } from '../../../core/api.ts';
 import type { VideoProvider } from '../../../core/ports.ts';
 import { systemClock } from '../../../core/ports.ts';
 import { ScriptedProvider } from './scripted-provider.ts';
+import { renderSampleUrl } from './sample-video.ts';
 import { RecordingNotifier, RecordingQueue, links } from './recorders.ts';
 import { genModeration, genRouter, ledgerPorts } from '../../../core/generation/ledger-glue.ts';
 import { FailoverRouter, ProviderHealth } from '../../../core/failover/index.ts';
@@ -41,14 +42,7 @@ export async function buildWorld() {
   const mediaTools = createMediaTools({ tmpDir: path.join(dir, 'tmp') });
 
   // One real MP4 that the scripted providers "produce".
-  const sample = await local.submit({ generationId: 'sample', kind: 'video', prompt: 'sample', resolution: '720p', fps: 24, durationSeconds: 1 });
-  let sampleUrl = '';
-  for (let i = 0; i < 600 && !sampleUrl; i++) {
-    const s = await local.poll(sample);
-    if (s.state === 'succeeded') sampleUrl = s.videoUrl;
-    else if (s.state === 'failed') throw s.error;
-    else await new Promise((r) => setTimeout(r, 50));
-  }
+  const sampleUrl = await renderSampleUrl(local);
   const paid = {
     leonardo: new ScriptedProvider('leonardo', () => sampleUrl),
     runway: new ScriptedProvider('runway', () => sampleUrl),
