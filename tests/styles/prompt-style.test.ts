@@ -11,10 +11,7 @@ import { QueryTypes } from 'sequelize';
 import { buildWorld, type World } from '../core/support/build.ts';
 import { startGoEnhanceFake } from '../fakes/goenhance.ts';
 import type { ProviderFake } from '../fakes/http.ts';
-import { loadConfig } from '../../app/config.ts';
-import { createLogger } from '../../app/logger.ts';
-import { createServer } from '../../web/server.ts';
-import { createNotifierHub, wireBot } from '../../app/wire-bot.ts';
+import { wireStyleBot, type StyleBot } from './support/style-bot.ts';
 import { createGeneration } from '../../core/generation/service.ts';
 import { createGoEnhance } from '../../infra/providers/goenhance.ts';
 import { createDiskStore, type DiskMediaStore } from '../../infra/media/disk-store.ts';
@@ -26,7 +23,7 @@ import type { Reply } from '../../core/model.ts';
 import type { Account } from '../../core/api.ts';
 
 let w: World;
-let bot: Awaited<ReturnType<typeof wireBot>>;
+let bot: StyleBot;
 let gen: ReturnType<typeof createGeneration>;
 let ge: ProviderFake;
 let media: DiskMediaStore;
@@ -54,14 +51,7 @@ beforeAll(async () => {
   catalog = new SqlStyleCatalog(w.db.sequelize);
   const goenhance = withStyleModels(createGoEnhance({ apiKey: 'ge-key', baseUrl: ge.url, http: { requestTimeoutMs: 2_000, retries: 0 } }), catalog);
   gen = createGeneration({ ...w.deps, mediaStore: media, localFile: (k) => media.pathOf(k), providers: { ...w.deps.providers, goenhance } });
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: w.db.url, PUBLIC_BASE_URL: 'https://vidgo.test', RATE_LIMIT_CHAT_PER_MIN: '1000' });
-  const log = createLogger('silent', false);
-  const server = await createServer({ port: 0, host: '127.0.0.1', log, corsOrigins: [] });
-  bot = await wireBot({
-    config, server, sequelize: w.db.sequelize, state: w.redis.state, redis: w.redis.redis, log, hub: createNotifierHub(w.redis.state, log),
-    polling: false, rateLimitPrefix: w.redis.prefix,
-    services: { generation: gen.service, generationAdmin: gen.admin, ledger: w.ledger, links: { linkFor: async () => 'https://vidgo.test/l', galleryUrl: () => 'https://vidgo.test/g' }, styles: catalog },
-  });
+  bot = await wireStyleBot(w, gen, catalog);
 }, 60_000);
 
 afterAll(async () => {
