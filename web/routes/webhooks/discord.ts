@@ -6,7 +6,7 @@ import { InteractionResponseType, InteractionType, type APIInteraction } from 'd
 import type { KeyObject } from 'node:crypto';
 import type { DiscordAdapter } from '../../../bot/discord/discord-adapter.ts';
 import { verifyDiscord } from '../../../bot/discord/verify.ts';
-import { refuse, routeInbox, type WebhookDeps } from './common.ts';
+import { parseJson, rawBodyRoute, refuse, routeInbox, type WebhookDeps } from './common.ts';
 import { acceptAndHandle } from '../../../bot/inbox.ts';
 import { discordHandler } from '../../../bot/inbox-resume.ts';
 
@@ -15,7 +15,7 @@ export function discordWebhookRoute(server: Server, d: WebhookDeps & { publicKey
   server.route({
     method: 'POST',
     path: '/webhooks/discord',
-    options: { auth: false, payload: { parse: false, output: 'data', maxBytes: 1024 * 1024 } },
+    options: rawBodyRoute,
     handler: async (request, h) => {
       const raw = request.payload as Buffer;
       const sig = request.headers['x-signature-ed25519'];
@@ -23,12 +23,8 @@ export function discordWebhookRoute(server: Server, d: WebhookDeps & { publicKey
       if (!Buffer.isBuffer(raw) || !verifyDiscord(d.publicKey, raw, sig as string | undefined, ts as string | undefined)) {
         return refuse(d, request, h, 'invalid request signature');
       }
-      let i: APIInteraction;
-      try {
-        i = JSON.parse(raw.toString('utf8'));
-      } catch {
-        return h.response({ error: 'malformed JSON' }).code(400);
-      }
+      const i = parseJson<APIInteraction>(raw);
+      if (i === undefined) return h.response({ error: 'malformed JSON' }).code(400);
       if (!i || typeof i.type !== 'number') return h.response({ error: 'not an interaction' }).code(400);
       if (i.type === InteractionType.Ping) return { type: InteractionResponseType.Pong };
       await acceptAndHandle(inbox, 'discord', String(i.id), i, discordHandler(d.adapter));

@@ -4,7 +4,7 @@
 // 2 s as failed (reliability-notes.md), so nothing slow happens here.
 import type { Server } from '@hapi/hapi';
 import { validateSignature, type webhook } from '@line/bot-sdk';
-import { refuse, routeInbox, type WebhookDeps } from './common.ts';
+import { parseJson, rawBodyRoute, refuse, routeInbox, type WebhookDeps } from './common.ts';
 import type { LineAdapter } from '../../../bot/line/line-adapter.ts';
 import { acceptAndHandle } from '../../../bot/inbox.ts';
 import { lineHandler } from '../../../bot/inbox-resume.ts';
@@ -15,19 +15,15 @@ export function lineWebhookRoute(server: Server, d: WebhookDeps & { channelSecre
   server.route({
     method: 'POST',
     path: '/webhooks/line',
-    options: { auth: false, payload: { parse: false, output: 'data', maxBytes: 1024 * 1024 } },
+    options: rawBodyRoute,
     handler: async (request, h) => {
       const raw = request.payload as Buffer;
       const signature = request.headers['x-line-signature'];
       if (typeof signature !== 'string' || !Buffer.isBuffer(raw) || !validateSignature(raw, d.channelSecret, signature)) {
         return refuse(d, request, h, 'bad signature');
       }
-      let body: webhook.CallbackRequest;
-      try {
-        body = JSON.parse(raw.toString('utf8'));
-      } catch {
-        return h.response({ error: 'malformed JSON' }).code(400);
-      }
+      const body = parseJson<webhook.CallbackRequest>(raw);
+      if (body === undefined) return h.response({ error: 'malformed JSON' }).code(400);
       if (!body || !Array.isArray(body.events)) return h.response({ error: 'no events' }).code(400);
       await Promise.all(body.events.map((ev) => ev.webhookEventId && acceptAndHandle(inbox, 'line', ev.webhookEventId, ev, handle)));
       return h.response({}).code(200);

@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import type { Server } from '@hapi/hapi';
 import type { Update } from 'grammy/types';
 import type { TelegramAdapter } from '../../../bot/telegram/telegram-adapter.ts';
-import { refuse, routeInbox, type WebhookDeps } from './common.ts';
+import { parseJson, rawBodyRoute, refuse, routeInbox, type WebhookDeps } from './common.ts';
 import { acceptAndHandle } from '../../../bot/inbox.ts';
 import { telegramHandler, telegramSource } from '../../../bot/inbox-resume.ts';
 
@@ -21,16 +21,12 @@ export function telegramWebhookRoute(server: Server, d: WebhookDeps & { secretTo
   server.route({
     method: 'POST',
     path: '/webhooks/telegram',
-    options: { auth: false, payload: { parse: false, output: 'data', maxBytes: 1024 * 1024 } },
+    options: rawBodyRoute,
     handler: async (request, h) => {
       const header = request.headers['x-telegram-bot-api-secret-token'];
       if (typeof header !== 'string' || !same(header, d.secretToken)) return refuse(d, request, h, 'secret token is wrong');
-      let update: Update;
-      try {
-        update = JSON.parse((request.payload as Buffer).toString('utf8'));
-      } catch {
-        return h.response({ error: 'malformed JSON' }).code(400);
-      }
+      const update = parseJson<Update>(request.payload as Buffer);
+      if (update === undefined) return h.response({ error: 'malformed JSON' }).code(400);
       if (!update || typeof update.update_id !== 'number') return h.response({ error: 'no update_id' }).code(400);
       await acceptAndHandle(inbox, telegramSource(d.botId), String(update.update_id), update, telegramHandler(d.adapter));
       return h.response().code(200);
