@@ -124,6 +124,11 @@ export function requireString(provider: ProviderName, value: unknown, what: stri
   return value;
 }
 
+/** A health probe: one GET, no retries; any failure (network, status, timeout, abort) reads as unreachable. */
+export function probeGet(opts: HttpOptions, url: string, headers: Record<string, string>, signal?: AbortSignal): Promise<boolean> {
+  return requestJson({ ...opts, retries: 0 }, { method: 'GET', url, headers, signal }).then(() => true, () => false);
+}
+
 /** What every provider client is built from; tests override the HTTP knobs (short timeouts, a recording sleep). */
 export interface ClientOptions {
   apiKey: string;

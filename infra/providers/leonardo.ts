@@ -3,7 +3,7 @@
 // docs/sdks/motion/README.md, createtexttovideogenerationrequestbody.md, getgenerationbyid, shared/jobstatus.md);
 // docs.leonardo.ai/docs/generate-with-kling-2-5-turbo-using-text-prompts (headers); GET /me (getUserSelf).
 import { ProviderError, type ProviderJob, type ProviderJobState, type VideoProvider, type VideoRequest } from '../../core/ports.ts';
-import { httpOptions, pick, requestJson, requireString, trimBase, type ClientOptions } from './http.ts';
+import { httpOptions, pick, probeGet, requestJson, requireString, trimBase, type ClientOptions } from './http.ts';
 
 const RESOLUTION = { '720p': 'RESOLUTION_720', '1080p': 'RESOLUTION_1080', '4k': 'RESOLUTION_1080' } as const;
 
@@ -43,13 +43,6 @@ export function createLeonardo(o: ClientOptions): VideoProvider {
     },
     // No documented cancel for motion jobs: a started generation runs to its end and is simply not collected.
     async cancel() {},
-    async probe(signal?: AbortSignal) {
-      try {
-        await requestJson({ ...http, retries: 0 }, { method: 'GET', url: `${base}/me`, headers, signal });
-        return true;
-      } catch {
-        return false;
-      }
-    },
+    probe: (signal?: AbortSignal) => probeGet(http, `${base}/me`, headers, signal),
   };
 }

@@ -3,7 +3,7 @@
 // generation-queryGeneratingVideo; /webhooks for succeed/failed; /credits/balance for GET /credit/balance);
 // public client code for the waiting|processing|succeed|failed enum and the 403 "Not enough credits" answer.
 import { ProviderError, type ProviderJobState, type VideoProvider } from '../../core/ports.ts';
-import { httpOptions, pick, requestJson, requireString, trimBase, type ClientOptions } from './http.ts';
+import { httpOptions, pick, probeGet, requestJson, requireString, trimBase, type ClientOptions } from './http.ts';
 
 /** The model route used for text-to-video; its `input` takes prompt, resolution and length (seconds). */
 export const POLLO_MODEL = 'pollo/pollo-v1-6';
@@ -57,13 +57,6 @@ export function createPollo(o: ClientOptions): VideoProvider {
     },
     // Pollo documents no cancel endpoint: the task runs to its end and is not collected.
     async cancel() {},
-    async probe(signal) {
-      try {
-        await requestJson({ ...http, retries: 0 }, { method: 'GET', url: `${base}/credit/balance`, headers, signal });
-        return true;
-      } catch {
-        return false;
-      }
-    },
+    probe: (signal) => probeGet(http, `${base}/credit/balance`, headers, signal),
   };
 }

@@ -3,7 +3,7 @@
 // 2024-11-06; src/resources/text-to-video.ts; tasks.ts: GET/DELETE /v1/tasks/{id}); runwayml/skills
 // skills/rw-api-reference/SKILL.md (status values, failure codes, HTTP errors), rw-check-org-details (GET /v1/organization).
 import { ProviderError, type ProviderJob, type ProviderJobState, type VideoProvider, type VideoRequest } from '../../core/ports.ts';
-import { httpOptions, pick, requestJson, requireString, trimBase, type ClientOptions } from './http.ts';
+import { httpOptions, pick, probeGet, requestJson, requireString, trimBase, type ClientOptions } from './http.ts';
 
 export const RUNWAY_VERSION = '2024-11-06';
 
@@ -65,13 +65,6 @@ export function createRunway(o: ClientOptions): VideoProvider {
         if (!(err instanceof ProviderError && err.code === 'bad_request')) throw err;
       });
     },
-    async probe(signal) {
-      try {
-        await requestJson({ ...http, retries: 0 }, { method: 'GET', url: `${base}/v1/organization`, headers, signal });
-        return true;
-      } catch {
-        return false;
-      }
-    },
+    probe: (signal) => probeGet(http, `${base}/v1/organization`, headers, signal),
   };
 }
