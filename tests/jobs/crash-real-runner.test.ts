@@ -12,7 +12,7 @@ import { createTestDatabase, type TestDb } from '../helpers/db.ts';
 import { createTestRedis } from '../helpers/redis.ts';
 import { startPolloFake } from '../fakes/pollo.ts';
 import type { ProviderFake } from '../fakes/http.ts';
-import { firstRow, jobsOn, startWorkerProcess, until } from './helpers.ts';
+import { firstRow, jobsOn, killAndTakeOver, startWorkerProcess, until } from './helpers.ts';
 import { producerCore, renderSample, starterAutoPay } from './real-runner-world.ts';
 
 let db: TestDb;
@@ -63,13 +63,7 @@ it('a paid generation interrupted by SIGKILL finishes once after a restart: one 
   expect(mid.provider_job_id).not.toBeNull();
   expect(mid.reservation_id).not.toBeNull();
   expect(mid.locked_at).not.toBeNull();
-  first.kill('SIGKILL');
-  await new Promise((r) => first.once('exit', r));
-  expect((await one<{ delivered_at: Date | null }>(`SELECT delivered_at FROM generations WHERE id = $1`, [gen])).delivered_at).toBeNull();
-
-  const second = await startWorker();
-  await until(async () => (await one<{ delivered_at: Date | null }>(`SELECT delivered_at FROM generations WHERE id = $1`, [gen])).delivered_at, 60_000);
-  await until(async () => (await one<{ n: number }>(`SELECT count(*)::int AS n FROM agenda_jobs WHERE name = 'generate-video'`)).n === 0);
+  const second = await killAndTakeOver(db.sequelize, first, startWorker, gen, 60_000);
 
   // One submission: the resumed run polled the job id the first run had stored.
   expect(pollo.requests.filter((r) => r.method === 'POST').length).toBe(1);

@@ -4,7 +4,7 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { QueryTypes } from 'sequelize';
 import { createTestDatabase, type TestDb } from '../helpers/db.ts';
-import { firstRow, jobsOn, makeGeneration, makeUser, startWorkerProcess, until } from './helpers.ts';
+import { firstRow, jobsOn, killAndTakeOver, makeGeneration, makeUser, startWorkerProcess, until } from './helpers.ts';
 
 let db: TestDb;
 const children: ChildProcess[] = [];
@@ -36,13 +36,7 @@ it('a generation interrupted by SIGKILL finishes once after a restart', { timeou
   await until(async () => (await one<{ stage: string | null }>(`SELECT stage FROM generations WHERE id = $1`, [gen])).stage === 'provider');
   const locked = await one<{ locked_at: Date | null }>(`SELECT locked_at FROM agenda_jobs WHERE data->>'generationId' = $1`, [gen]);
   expect(locked.locked_at).not.toBeNull();
-  first.kill('SIGKILL');
-  await new Promise((r) => first.once('exit', r));
-  expect((await one<{ delivered_at: Date | null }>(`SELECT delivered_at FROM generations WHERE id = $1`, [gen])).delivered_at).toBeNull();
-
-  const second = await startWorker();
-  await until(async () => (await one<{ delivered_at: Date | null }>(`SELECT delivered_at FROM generations WHERE id = $1`, [gen])).delivered_at, 30_000);
-  await until(async () => (await one<{ n: number }>(`SELECT count(*)::int AS n FROM agenda_jobs WHERE name = 'generate-video'`)).n === 0);
+  const second = await killAndTakeOver(db.sequelize, first, startWorker, gen, 30_000);
 
   const runs = await db.sequelize.query<{ pid: number }>(`SELECT pid FROM test_runs WHERE generation_id = $1 ORDER BY at`, { bind: [gen], type: QueryTypes.SELECT });
   expect(runs.map((r) => r.pid)).toEqual([first.pid, second.pid]); // resumed by the new process, not re-run twice after

@@ -1,6 +1,6 @@
 // Shared set-up for the jobs tests: a jobs service on the test database, rows to act on, worker processes.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { createTestDatabase, type TestDb } from '../helpers/db.ts';
 import { createLogger } from '../../app/logger.ts';
@@ -81,4 +81,21 @@ export function startWorkerProcess(script: string, env: Record<string, string>, 
     child.stdout!.on('data', (d) => String(d).includes('ready') && resolve(child));
     child.on('exit', (code) => reject(new Error(`worker exited ${code}: ${err}`)));
   });
+}
+
+/**
+ * The crash in the crash tests: SIGKILLs `first` (which holds generation `gen`), checks nothing was delivered,
+ * starts a new worker and waits until it has delivered `gen` (within `deliveredWithinMs`) and no
+ * generate-video job is left. Returns the new worker.
+ */
+export async function killAndTakeOver(sequelize: Sequelize, first: ChildProcess, startWorker: () => Promise<ChildProcess>, gen: string, deliveredWithinMs: number): Promise<ChildProcess> {
+  const deliveredAt = async () => (await firstRow<{ delivered_at: Date | null }>(sequelize, `SELECT delivered_at FROM generations WHERE id = $1`, [gen])).delivered_at;
+  first.kill('SIGKILL');
+  await new Promise((r) => first.once('exit', r));
+  expect(await deliveredAt()).toBeNull();
+
+  const second = await startWorker();
+  await until(deliveredAt, deliveredWithinMs);
+  await until(async () => (await firstRow<{ n: number }>(sequelize, `SELECT count(*)::int AS n FROM agenda_jobs WHERE name = 'generate-video'`)).n === 0);
+  return second;
 }
