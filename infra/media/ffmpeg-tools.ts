@@ -110,11 +110,13 @@ export function createMediaTools(o: MediaToolsOptions = {}): MediaTools {
       const vf = `scale=-2:'min(${opts.maxHeight},ih)':flags=bicubic`;
       await encode(input, output, vf, fps);
       if (!opts.maxBytes) return;
-      // Too big for the platform: re-encode at a bitrate that fits (95 % of the budget, minus audio), up to 3 tries.
+      // Too big for the platform: re-encode at a bitrate that fits (95 % of the budget, minus up to a fifth for audio),
+      // up to 3 tries, each aiming lower — no fixed floor, so small budgets converge instead of repeating one bitrate.
       let budget = opts.maxBytes * 0.95;
       for (let i = 0; i < 3 && (await fs.stat(output)).size > opts.maxBytes; i++) {
         const seconds = Math.max(1, info.durationMs / 1000);
-        const kbps = Math.max(100, Math.floor((budget * 8) / seconds / 1000) - 128);
+        const total = Math.floor((budget * 8) / seconds / 1000);
+        const kbps = Math.max(16, total - Math.min(128, Math.floor(total / 5)));
         await encode(input, output, vf, [...fps, '-b:v', `${kbps}k`, '-maxrate', `${kbps}k`, '-bufsize', `${kbps * 2}k`]);
         budget *= 0.85;
       }
