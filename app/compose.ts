@@ -32,10 +32,6 @@ export async function composeApp(config: Config, log: Logger): Promise<App> {
   const server = await createServer({ port: config.port, host: config.host, log, corsOrigins: config.corsOrigins });
   /** Run in reverse order at stop, before the infrastructure closes. */
   const stoppers: (() => Promise<void>)[] = [];
-  const health = {
-    jobs: async (): Promise<'ok' | 'down' | 'off'> => 'off',
-    providers: async (): Promise<Record<string, boolean>> => ({}),
-  };
 
   // Each area wires itself in its own app/wire-<area>.ts and is called here, in dependency order.
   // ── providers and media (issue 4)
@@ -49,7 +45,7 @@ export async function composeApp(config: Config, log: Logger): Promise<App> {
     jobQueue: () => jobQueue ?? (() => { throw new Error('job queue used before the jobs slot'); })(), notifier: chatHub, magicLinks: links,
   });
   // Shared across instances through Redis; the probe job below keeps it current.
-  health.providers = async () => ({ ...(await core.providerHealth.healthMap()) });
+  const providerHealth = async (): Promise<Record<string, boolean>> => ({ ...(await core.providerHealth.healthMap()) });
   // ── jobs (issue 7): generate-video on core's runner; the recurring jobs on core, ledger, media and billing
   const jobs = wireJobs({
     config, infra, log,
@@ -63,7 +59,6 @@ export async function composeApp(config: Config, log: Logger): Promise<App> {
     },
   });
   jobQueue = jobs.jobQueue;
-  health.jobs = () => jobs.health();
   stoppers.push(() => jobs.stop());
   // ── chat adapters (issue 5): chatHub is core's Notifier; /admin health|provider|ban on LEDGER's parts
   const chat = await wireChat({
@@ -73,7 +68,7 @@ export async function composeApp(config: Config, log: Logger): Promise<App> {
   // ── web app and payments (issue 6)
   const web = await wireWeb(server, config, infra, log, jwtSecret, {
     ledger: core.ledger, accounts: chat?.accounts, notifier: chatHub, generations: core.generation, links,
-    providersHealth: () => health.providers(),
+    providersHealth: providerHealth,
     styles: core.styleShowcase, // STYLES: showcase with sample clips rendered on first request
   });
   jobs.provide({ tasks: {
@@ -84,9 +79,9 @@ export async function composeApp(config: Config, log: Logger): Promise<App> {
 
   healthRoutes(server, {
     db: async () => (await infra.sequelize.query('SELECT 1'), true),
-    jobs: () => health.jobs(),
+    jobs: () => jobs.health(),
     redis: async () => (infra.redis ? ((await infra.redis.ping()) === 'PONG' ? 'ok' : 'down') : 'memory'),
-    providers: () => health.providers(),
+    providers: providerHealth,
   });
   return {
     config,
