@@ -1,6 +1,7 @@
 // Billing use cases: checkout, exactly-once fulfilment, expiry, renewal reminders and the monthly reset.
 // The paying transaction (repo.payOrder) decides everything once under a row lock; the ledger credits that
 // follow are keyed by the order number, so a repeat callback after a crash finishes the job and never doubles it.
+import crypto from 'node:crypto';
 import type { AccountService, Billing, Ledger, MagicLinks, Plan, PointPack } from '../api.ts';
 import type { Msg, Reply } from '../model.ts';
 import type { Clock, Notifier } from '../ports.ts';
@@ -31,6 +32,12 @@ export function periodOf(now: Date, timezone: string): string {
   return `${parts.find((p) => p.type === 'year')!.value}-${parts.find((p) => p.type === 'month')!.value}`;
 }
 
+/** ≤ 20 alphanumerics (ECPay MerchantTradeNo): the first order's number + `R` + count, or a digest if too long. */
+export function renewalOrderNumber(firstOrder: string, count: number): string {
+  const plain = `${firstOrder}R${count}`;
+  return plain.length <= 20 ? plain : `RN${crypto.createHash('sha256').update(plain).digest('hex').slice(0, 18).toUpperCase()}`;
+}
+
 const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : '');
 const REMIND_DAYS = 3;
 
@@ -40,11 +47,15 @@ export class BillingService implements Billing {
   plans(): Promise<Plan[]> { return this.d.repo.plans(); }
   packs(): Promise<PointPack[]> { return this.d.repo.packs(); }
 
-  /** Creates a pending order and what the browser needs to pay it. */
-  async checkout(userId: string, item: { kind: 'plan' | 'pack'; slug: string }, method: PaymentMethod): Promise<{ order: OrderView; start: CheckoutStart }> {
+  /**
+   * Creates a pending order and what the browser needs to pay it. Plans through ECPay renew monthly by card
+   * (periodic payment) unless `autoRenew: false` asks for a one-off payment with every method and reminders.
+   */
+  async checkout(userId: string, item: { kind: 'plan' | 'pack'; slug: string }, method: PaymentMethod, opts: { autoRenew?: boolean } = {}): Promise<{ order: OrderView; start: CheckoutStart }> {
     const gateway = this.d.gateways[method];
     if (!gateway) throw new BillingError('method_unavailable');
-    const order = await this.d.repo.createOrder({ userId, ...item, method });
+    const autoRenew = item.kind === 'plan' && method === 'ecpay' && opts.autoRenew !== false;
+    const order = await this.d.repo.createOrder({ userId, ...item, method, autoRenew });
     if (!order) throw new BillingError('unknown_item');
     try {
       return { order, start: await gateway.begin(order, { now: this.d.clock.now() }) };
@@ -76,7 +87,23 @@ export class BillingService implements Billing {
     return 'already';
   }
 
+  /**
+   * The `count`-th successful charge a provider made by itself for the plan bought with `firstOrder` (ECPay
+   * TotalSuccessTimes; the first is fulfilled from the checkout's own callback). Becomes its own order, numbered
+   * from the first order and the count, and is fulfilled through fulfilPaidOrder, so each count counts once.
+   */
+  async fulfilRenewal(firstOrder: string, count: number, payment: PaymentRecord, opts: { last: boolean }): Promise<'fulfilled' | 'already' | 'rejected'> {
+    const orderNumber = renewalOrderNumber(firstOrder, count);
+    const order = await this.d.repo.createRenewal(firstOrder, orderNumber, !opts.last);
+    if (!order) {
+      this.d.log?.warn({ firstOrder, count, provider: payment.provider }, 'renewal for an order that cannot be renewed');
+      return 'rejected';
+    }
+    return this.fulfilPaidOrder(orderNumber, payment);
+  }
+
   private async grant(o: OrderView): Promise<void> {
+    if (o.allowancePeriod && o.features) await this.d.ledger.allocateMonthly(o.userId, o.features, o.allowancePeriod);
     for (const [bucket, amount] of Object.entries(o.grants ?? {})) {
       if (!amount) continue;
       await this.d.ledger.credit(o.userId, bucket as keyof NonNullable<OrderView['grants']>, amount, 'purchase', `order:${o.orderNumber}:${bucket}`, o.orderNumber);
@@ -84,7 +111,9 @@ export class BillingService implements Billing {
   }
 
   private async notify(o: OrderView): Promise<void> {
-    const message: Msg = o.kind === 'plan'
+    const message: Msg = o.kind === 'plan' && o.renewal
+      ? { key: 'web.notice.plan_renewed', params: { plan: o.itemName, until: day(o.subscriptionEnd), invoice: o.invoiceNumber ?? '' } }
+      : o.kind === 'plan'
       ? { key: 'web.notice.plan_active', params: { plan: o.itemName, until: day(o.subscriptionEnd), invoice: o.invoiceNumber ?? '' } }
       : { key: 'web.notice.pack_added', params: { points: o.packPoints ?? 0, invoice: o.invoiceNumber ?? '' } };
     await this.pushAll(o.userId, [{ kind: 'text', message }], `order-paid:${o.orderNumber}`);

@@ -21,6 +21,14 @@ export interface OrderView {
   subscriptionEnd: Date | null;
   invoiceNumber: string | null;
   paidAt: Date | null;
+  /** A plan bought with monthly auto-renewal (ECPay periodic card payment); on a renewal: more renewals follow. */
+  autoRenew: boolean;
+  /** The plan's allowances (plan orders). */
+  features: PlanFeatures | null;
+  /** A renewal the provider charged by itself (its first order's number is kept on the order). */
+  renewal: boolean;
+  /** The period ("2026-12") whose monthly allowance this paid renewal gives (ledger.allocateMonthly, once per period). */
+  allowancePeriod: string | null;
 }
 
 export interface PaymentRecord {
@@ -42,6 +50,8 @@ export interface NewOrder {
   method: PaymentMethod;
   /** Given for deterministic orders (a provider's renewal); generated otherwise. */
   orderNumber?: string;
+  /** Plans via ECPay: ask for monthly periodic card payments. */
+  autoRenew?: boolean;
 }
 
 export interface BillingRepo {
@@ -50,6 +60,11 @@ export interface BillingRepo {
   /** Creates a pending order priced from the plan/pack and the method's currency; null when the item is unknown. */
   createOrder(o: NewOrder): Promise<OrderView | null>;
   order(orderNumber: string): Promise<OrderView | null>;
+  /**
+   * A pending renewal order `orderNumber` of the paid plan order `firstOrder` (same user, plan, amount, currency),
+   * linked to the subscription it extends; the existing one on a repeat; null when `firstOrder` cannot be renewed.
+   */
+  createRenewal(firstOrder: string, orderNumber: string, autoRenew: boolean): Promise<OrderView | null>;
   /** One transaction with the order row locked: mark paid, subscription, grants, invoice. Exactly once. */
   payOrder(orderNumber: string, payment: PaymentRecord, ctx: { now: Date; period: string }): Promise<PayOutcome>;
   setExternalId(orderNumber: string, externalId: string): Promise<void>;

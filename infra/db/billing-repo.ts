@@ -11,10 +11,12 @@ interface OrderRow {
   amount_minor: number; currency: 'TWD' | 'USD'; plan_id: string | null; plan_slug: TierSlug | null; plan_name: string | null;
   features: PlanFeatures | null; pack_name: string | null; pack_points: number | null; grants: Grants | null;
   end_date: Date | null; invoice_number: string | null; paid_at: Date | null;
+  auto_renew: boolean; allowance_period: string | null; subscription_id: string | null; renews_order: string | null;
 }
 
 const ORDER_SELECT = `
   SELECT o.order_number, o.user_id, o.kind, o.status, o.payment_method, o.amount_minor, o.currency, o.plan_id, o.grants, o.paid_at,
+         o.auto_renew, o.allowance_period, o.subscription_id, o.renews_order,
          p.slug AS plan_slug, p.name AS plan_name, p.features, k.name AS pack_name, k.points AS pack_points,
          s.end_date, i.invoice_number
     FROM orders o
@@ -27,6 +29,7 @@ const toView = (r: OrderRow): OrderView => ({
   orderNumber: r.order_number, userId: r.user_id, kind: r.kind, status: r.status, method: r.payment_method,
   amountMinor: r.amount_minor, currency: r.currency, itemName: (r.plan_name ?? r.pack_name)!, planSlug: r.plan_slug,
   packPoints: r.pack_points, grants: r.grants, subscriptionEnd: r.end_date, invoiceNumber: r.invoice_number, paidAt: r.paid_at,
+  autoRenew: r.auto_renew, features: r.features, allowancePeriod: r.allowance_period, renewal: r.renews_order !== null,
 });
 
 /** Alphanumeric, at most 20 characters (ECPay MerchantTradeNo). */
@@ -62,9 +65,24 @@ export class SqlBillingRepo implements BillingRepo {
       `SELECT id, ${currency === 'TWD' ? 'price_twd' : 'price_usd_cents'} AS price FROM ${table} WHERE slug = $1 AND is_active AND price_twd > 0`, [o.slug]);
     if (!item) return null;
     await this.db.query(
-      `INSERT INTO orders (order_number, user_id, kind, plan_id, pack_id, amount_minor, currency, payment_method)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (order_number) DO NOTHING`,
-      { bind: [number, o.userId, o.kind, o.kind === 'plan' ? item.id : null, o.kind === 'pack' ? item.id : null, item.price, currency, o.method] });
+      `INSERT INTO orders (order_number, user_id, kind, plan_id, pack_id, amount_minor, currency, payment_method, auto_renew)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (order_number) DO NOTHING`,
+      { bind: [number, o.userId, o.kind, o.kind === 'plan' ? item.id : null, o.kind === 'pack' ? item.id : null, item.price, currency, o.method,
+        o.kind === 'plan' && o.method === 'ecpay' && o.autoRenew === true] });
+    return this.order(number);
+  }
+
+  /**
+   * A renewal the provider charged by itself: the first order's plan, amount (what the customer agreed to and the
+   * provider charges, e.g. ECPay's PeriodAmount) and currency, linked before payment to the subscription it extends.
+   * Only a paid plan order with a subscription can be renewed; repeats find the same order (ON CONFLICT).
+   */
+  async createRenewal(first: string, number: string, autoRenew: boolean): Promise<OrderView | null> {
+    await this.db.query(
+      `INSERT INTO orders (order_number, user_id, kind, plan_id, amount_minor, currency, payment_method, subscription_id, auto_renew, renews_order)
+       SELECT $1, user_id, 'plan', plan_id, amount_minor, currency, payment_method, subscription_id, $3, order_number FROM orders
+        WHERE order_number = $2 AND kind = 'plan' AND status = 'paid' AND subscription_id IS NOT NULL
+       ON CONFLICT (order_number) DO NOTHING`, { bind: [number, first, autoRenew] });
     return this.order(number);
   }
 
@@ -84,7 +102,23 @@ export class SqlBillingRepo implements BillingRepo {
       }
       let grants: Grants = {};
       let subscriptionId: string | null = null;
-      if (o.kind === 'plan') {
+      let allowancePeriod: string | null = null;
+      if (o.kind === 'plan' && o.renews_order && o.subscription_id) {
+        // A provider-charged renewal (ECPay period): extend its own subscription by a month from where it ends, even
+        // if the hourly expiry got there first (ECPay charges around the end date), unless it was replaced.
+        const [sub] = await this.q<{ id: string; status: string; points_period: string | null }>(
+          `SELECT id, status, points_period FROM subscriptions WHERE id = $1 FOR UPDATE`, [o.subscription_id], t);
+        const [other] = await this.q(`SELECT id FROM subscriptions WHERE user_id = $1 AND status = 'active' AND id <> $2 AND end_date > $3`, [o.user_id, o.subscription_id, ctx.now], t);
+        if (!sub || sub.status === 'canceled' || (sub.status !== 'active' && other)) return { outcome: 'rejected', reason: 'canceled' } as const;
+        await this.q(`UPDATE subscriptions SET end_date = end_date + interval '1 month', status = 'active', auto_renew = $2, updated_at = now() WHERE id = $1 RETURNING id`,
+          [sub.id, o.auto_renew], t);
+        if (sub.points_period !== ctx.period) {
+          // This month's allowance is not yet the purchase's: the renewal allocates it (once per user and period).
+          await this.q(`UPDATE subscriptions SET points_period = $2 WHERE id = $1 RETURNING id`, [sub.id, ctx.period], t);
+          allowancePeriod = ctx.period;
+        }
+        subscriptionId = sub.id;
+      } else if (o.kind === 'plan') {
         const [active] = await this.q<{ id: string; plan_id: string; end_date: Date }>(
           `SELECT id, plan_id, end_date FROM subscriptions WHERE user_id = $1 AND status = 'active' ORDER BY end_date DESC LIMIT 1 FOR UPDATE`, [o.user_id], t);
         if (active && active.plan_id === o.plan_id && active.end_date > ctx.now) {
@@ -94,9 +128,9 @@ export class SqlBillingRepo implements BillingRepo {
         } else {
           await this.q(`UPDATE subscriptions SET status = 'canceled', end_date = $2, updated_at = now() WHERE user_id = $1 AND status = 'active' RETURNING id`, [o.user_id, ctx.now], t);
           const [s] = await this.q<{ id: string }>(
-            `INSERT INTO subscriptions (user_id, plan_id, status, start_date, end_date, provider, external_id, points_period)
-             VALUES ($1, $2, 'active', $3, $3::timestamptz + interval '1 month', $4, $5, $6) RETURNING id`,
-            [o.user_id, o.plan_id, ctx.now, pay.provider, pay.externalId, ctx.period], t);
+            `INSERT INTO subscriptions (user_id, plan_id, status, start_date, end_date, provider, external_id, points_period, auto_renew)
+             VALUES ($1, $2, 'active', $3, $3::timestamptz + interval '1 month', $4, $5, $6, $7) RETURNING id`,
+            [o.user_id, o.plan_id, ctx.now, pay.provider, pay.externalId, ctx.period, pay.provider === 'paddle' || o.auto_renew], t);
           subscriptionId = s!.id;
           grants = { monthly_pollo: o.features!.monthly_pollo_points, monthly_goenhance: o.features!.monthly_goenhance_points };
         }
@@ -105,9 +139,9 @@ export class SqlBillingRepo implements BillingRepo {
       }
       await this.q(
         `UPDATE orders SET status = 'paid', paid_at = $2, external_id = $3, grants = $4, subscription_id = $5,
-           payment_data = payment_data || jsonb_build_object('payment', $6::jsonb), updated_at = now()
+           payment_data = payment_data || jsonb_build_object('payment', $6::jsonb), allowance_period = $7, updated_at = now()
          WHERE id = $1 RETURNING id`,
-        [o.id, ctx.now, pay.externalId, JSON.stringify(grants), subscriptionId, JSON.stringify(pay.raw ?? null)], t);
+        [o.id, ctx.now, pay.externalId, JSON.stringify(grants), subscriptionId, JSON.stringify(pay.raw ?? null), allowancePeriod], t);
       await this.q(
         `INSERT INTO invoices (order_id, user_id, invoice_number, amount_minor, currency)
          VALUES ($1, $2, 'VG' || $3 || lpad(nextval('invoice_number_seq')::text, 6, '0'), $4, $5) RETURNING id`,
@@ -136,7 +170,9 @@ export class SqlBillingRepo implements BillingRepo {
     const rows = await this.q<{ id: string; user_id: string; name: string; end_date: Date }>(
       `SELECT s.id, s.user_id, p.name, s.end_date FROM subscriptions s JOIN plans p ON p.id = s.plan_id
         WHERE s.status = 'active' AND s.end_date > $1 AND s.end_date <= $2
-          AND (s.reminder_sent_at IS NULL OR s.reminder_sent_at < s.end_date - interval '1 month')`, [now, until]);
+          AND (s.reminder_sent_at IS NULL OR s.reminder_sent_at < s.end_date - interval '1 month')
+          -- ECPay charges these by itself (periodic card payment); a reminder to pay would be wrong.
+          AND NOT (s.auto_renew AND s.provider = 'ecpay')`, [now, until]);
     return rows.map((r) => ({ subscriptionId: r.id, userId: r.user_id, planName: r.name, endDate: r.end_date }));
   }
 

@@ -1,6 +1,13 @@
 // ECPay AIO (全方位金流): the AioCheckOut V5 form and the ReturnURL callback check.
 // Sources: developers.ecpay.com.tw ?p=2902 / ?p=16623 (CheckMacValue), ?p=2864 (AioCheckOut V5 fields),
 // ?p=2878 (payment result notification); official SDK ECPay/ECPayAIO_Node.js helper.js (urlencode_dot_net).
+// Periodic card payments (定期定額): official SDK example/aio_check_out_credit_period.js and payment_client.js
+// (ChoosePayment=Credit plus PeriodAmount, PeriodType, Frequency, ExecTimes, PeriodReturnURL, all under the one
+// CheckMacValue), lib/ecpay_payment/ECpayPayment.xml (PeriodType Y|M|D); limits per PeriodType from
+// support.ecpay.com.tw/?p=16214 (month: Frequency 1–12, ExecTimes 1–99). PeriodReturnURL callback fields as in the
+// OpenAPI description Laysi/go-ecpay-sdk base/docs/CallBackApi.md (CallbackPeriodReturnURLPost). UNCONFIRMED from a
+// primary source here: that PeriodAmount must equal TotalAmount (the SDK only notes "total amount protection"), that
+// ExecTimes counts the first authorization, and the exact PeriodReturnURL reply (we answer `1|OK` like ReturnURL).
 import crypto from 'node:crypto';
 
 export interface EcpayConfig {
@@ -48,7 +55,12 @@ export interface CheckoutInput {
   orderResultUrl: string; // browser POST of the result (must differ from ReturnURL)
   clientBackUrl: string;
   now: Date;
+  /** Monthly auto-renewal by card: where ECPay posts each later authorization. */
+  periodReturnUrl?: string;
 }
+
+/** Monthly, as many times as ECPay allows for PeriodType=M (support.ecpay.com.tw/?p=16214: 1–99). */
+export const MONTHLY_EXEC_TIMES = 99;
 
 /** The signed AioCheckOut V5 fields. */
 export function checkoutFields(cfg: EcpayConfig, input: CheckoutInput): Record<string, string> {
@@ -66,6 +78,13 @@ export function checkoutFields(cfg: EcpayConfig, input: CheckoutInput): Record<s
     ChoosePayment: 'ALL',
     EncryptType: '1',
   };
+  if (input.periodReturnUrl) {
+    // Periodic payments are card-only; the first authorization is TotalAmount and every later one PeriodAmount.
+    Object.assign(fields, {
+      ChoosePayment: 'Credit', PeriodAmount: String(input.amountTwd), PeriodType: 'M', Frequency: '1',
+      ExecTimes: String(MONTHLY_EXEC_TIMES), PeriodReturnURL: input.periodReturnUrl,
+    });
+  }
   fields.CheckMacValue = checkMacValue(fields, cfg.hashKey, cfg.hashIv);
   return fields;
 }
@@ -85,4 +104,28 @@ export function readCallback(rawBody: string, cfg: EcpayConfig): CallbackVerdict
   if (params.SimulatePaid === '1') return { kind: 'simulated', orderNumber };
   if (params.RtnCode !== '1') return { kind: 'not_paid', orderNumber };
   return { kind: 'paid', orderNumber, tradeNo: params.TradeNo ?? '', amount: Number(params.TradeAmt) };
+}
+
+export type PeriodVerdict =
+  | { kind: 'paid'; orderNumber: string; count: number; execTimes: number; amount: number; gwsr: string }
+  | { kind: 'not_paid' | 'simulated'; orderNumber: string; count: number; rtnCode: string }
+  | { kind: 'invalid'; reason: 'signature' | 'merchant' | 'fields' };
+
+/**
+ * Checks a PeriodReturnURL callback (one later authorization of a periodic order). MerchantTradeNo is the first
+ * order's; TotalSuccessTimes counts successful authorizations so far (the first one included), which makes
+ * (MerchantTradeNo, TotalSuccessTimes) the key of one renewal. Never branches on RtnMsg.
+ */
+export function readPeriodCallback(rawBody: string, cfg: EcpayConfig): PeriodVerdict {
+  const params = Object.fromEntries(new URLSearchParams(rawBody));
+  if (!params.CheckMacValue || !verifyCheckMacValue(params, cfg)) return { kind: 'invalid', reason: 'signature' };
+  if (params.MerchantID !== cfg.merchantId) return { kind: 'invalid', reason: 'merchant' };
+  const orderNumber = params.MerchantTradeNo ?? '';
+  const int = (v: string | undefined) => (/^\d{1,9}$/.test(v ?? '') ? Number(v) : NaN);
+  const count = int(params.TotalSuccessTimes);
+  const amount = int(params.Amount);
+  if (!/^[A-Za-z0-9]{1,20}$/.test(orderNumber) || Number.isNaN(count) || Number.isNaN(amount)) return { kind: 'invalid', reason: 'fields' };
+  if (params.SimulatePaid === '1') return { kind: 'simulated', orderNumber, count, rtnCode: params.RtnCode ?? '' };
+  if (params.RtnCode !== '1') return { kind: 'not_paid', orderNumber, count, rtnCode: params.RtnCode ?? '' };
+  return { kind: 'paid', orderNumber, count, execTimes: int(params.ExecTimes) || MONTHLY_EXEC_TIMES, amount, gwsr: params.Gwsr ?? '' };
 }

@@ -14,6 +14,7 @@ export function ecpayGateway(cfg: EcpayConfig, publicBaseUrl: string): PaymentGa
         orderResultUrl: `${publicBaseUrl}/api/v1/payments/ecpay/result`,
         clientBackUrl: `${publicBaseUrl}/result?order=${order.orderNumber}`,
         now: ctx.now,
+        ...(order.kind === 'plan' && order.autoRenew ? { periodReturnUrl: `${publicBaseUrl}/api/v1/payments/ecpay/period` } : {}),
       });
       return { kind: 'form', action: `${cfg.baseUrl.replace(/\/$/, '')}/Cashier/AioCheckOut/V5`, fields };
     },

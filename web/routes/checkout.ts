@@ -17,13 +17,15 @@ export function checkoutRoutes(server: Server, d: WebDeps) {
           kind: Joi.string().valid('plan', 'pack').required(),
           slug: Joi.string().pattern(/^[a-z0-9-]{1,50}$/).required(),
           method: Joi.string().valid('ecpay', 'paddle').required(),
+          // Plans through ECPay: monthly card auto-renewal unless false (one-off payment, any method, reminders).
+          autoRenew: Joi.boolean(),
         }),
       },
     },
     handler: async (request) => {
-      const { kind, slug, method } = request.payload as { kind: 'plan' | 'pack'; slug: string; method: 'ecpay' | 'paddle' };
-      const { order, start } = await d.billing.checkout(userOf(request), { kind, slug }, method);
-      return { orderNumber: order.orderNumber, amountMinor: order.amountMinor, currency: order.currency, next: start };
+      const { kind, slug, method, autoRenew } = request.payload as { kind: 'plan' | 'pack'; slug: string; method: 'ecpay' | 'paddle'; autoRenew?: boolean };
+      const { order, start } = await d.billing.checkout(userOf(request), { kind, slug }, method, { autoRenew });
+      return { orderNumber: order.orderNumber, amountMinor: order.amountMinor, currency: order.currency, autoRenew: order.autoRenew, next: start };
     },
   });
 }

@@ -1,12 +1,14 @@
 // Payment provider callbacks (signed, so exempt from CSRF and session). Both verify the exact bytes first.
 // ECPay ReturnURL (api-contracts.md §9): answer `1|OK` only once the payment is durably recorded, `0|…` otherwise;
 // SimulatePaid=1 never credits; never branch on RtnMsg. Paddle (§10): Paddle-Signature over `ts:rawBody`,
-// 5 s window, dedupe on event_id, answer within 5 s.
+// 5 s window, dedupe on event_id, answer within 5 s. ECPay PeriodReturnURL (periodic card payments, see
+// infra/payments/ecpay.ts for sources): each later authorization of a plan bought with auto-renewal, keyed by
+// (MerchantTradeNo, TotalSuccessTimes), becomes its own paid order; same `1|OK` / `0|…` rule.
 import crypto from 'node:crypto';
 import Joi from 'joi';
 import { QueryTypes } from 'sequelize';
 import type { Server } from '@hapi/hapi';
-import { readCallback } from '../../infra/payments/ecpay.ts';
+import { readCallback, readPeriodCallback } from '../../infra/payments/ecpay.ts';
 import { verifyPaddleSignature } from '../../infra/payments/paddle.ts';
 import type { WebDeps } from './web-deps.ts';
 
@@ -36,6 +38,40 @@ export function paymentRoutes(server: Server, d: WebDeps) {
         return text(r === 'rejected' ? '0|order mismatch' : '1|OK');
       } catch (err) {
         d.log.error({ err, order: verdict.orderNumber }, 'ecpay fulfilment failed; ECPay will retry');
+        return text('0|error').code(500);
+      }
+    },
+  });
+
+  server.route({
+    method: 'POST',
+    path: '/api/v1/payments/ecpay/period',
+    options: { auth: false, payload: raw, plugins: { crumb: false } },
+    handler: async (request, h) => {
+      const text = (body: string) => h.response(body).type('text/plain');
+      const body = Buffer.from(request.payload as Buffer).toString('utf8');
+      const verdict = readPeriodCallback(body, d.ecpay);
+      if (verdict.kind === 'invalid') {
+        d.log.warn({ reason: verdict.reason, ip: request.info.remoteAddress }, 'ecpay period callback refused');
+        return text('0|CheckMacValue error');
+      }
+      if (verdict.kind !== 'paid') {
+        // A failed authorization changes nothing: the subscription runs to its end date.
+        d.log.warn({ order: verdict.orderNumber, count: verdict.count, kind: verdict.kind, rtnCode: verdict.rtnCode }, 'ecpay periodic authorization without payment; nothing changed');
+        return text('1|OK');
+      }
+      if (verdict.count < 2) {
+        // The first authorization is the checkout itself, fulfilled from ReturnURL.
+        d.log.info({ order: verdict.orderNumber, count: verdict.count }, 'ecpay period callback for the first authorization; nothing to do');
+        return text('1|OK');
+      }
+      try {
+        const r = await d.billing.fulfilRenewal(verdict.orderNumber, verdict.count, {
+          provider: 'ecpay', externalId: verdict.gwsr, amountMinor: verdict.amount, currency: 'TWD', raw: Object.fromEntries(new URLSearchParams(body)),
+        }, { last: verdict.count >= verdict.execTimes });
+        return text(r === 'rejected' ? '0|order mismatch' : '1|OK');
+      } catch (err) {
+        d.log.error({ err, order: verdict.orderNumber, count: verdict.count }, 'ecpay renewal failed; ECPay will retry');
         return text('0|error').code(500);
       }
     },
