@@ -1,6 +1,8 @@
 // A local fake of ECPay AIO (stage): accepts the AioCheckOut V5 form (checking its CheckMacValue), shows a pay
 // page, and on "pay" POSTs the signed ReturnURL callback server-to-server (retrying like ECPay until `1|OK`),
-// then sends the browser to OrderResultURL with an auto-posting form. Formats: api-contracts.md §9.
+// then sends the browser to OrderResultURL with an auto-posting form. Formats: api-contracts.md §9. Periodic card
+// payments (定期定額): the form's period fields are checked (sources in infra/payments/ecpay.ts) and a test sends each
+// later authorization to PeriodReturnURL with periodBody()/sendPeriod(), signed like ECPay does.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { checkMacValue, verifyCheckMacValue } from '../../infra/payments/ecpay.ts';
@@ -13,6 +15,10 @@ export interface FakeEcpay {
   replies: string[];
   /** A signed ReturnURL callback body for an order, with any field overridden. */
   callbackBody(order: Record<string, string>, overrides?: Record<string, string>): string;
+  /** A signed PeriodReturnURL body for the `count`-th successful authorization of a periodic order. */
+  periodBody(order: Record<string, string>, count: number, overrides?: Record<string, string>): string;
+  /** Posts a period body to the order's PeriodReturnURL; the merchant's reply text. */
+  sendPeriod(order: Record<string, string>, body: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -42,6 +48,38 @@ export async function startFakeEcpay(keys = { merchantId: '3002607', hashKey: 'p
     return new URLSearchParams(p).toString();
   };
 
+  const periodBody = (order: Record<string, string>, count: number, overrides: Record<string, string> = {}) => {
+    const p: Record<string, string> = {
+      MerchantID: order.MerchantID!, MerchantTradeNo: order.MerchantTradeNo!, StoreID: '', RtnCode: '1', RtnMsg: '交易成功',
+      PeriodType: order.PeriodType!, Frequency: order.Frequency!, ExecTimes: order.ExecTimes!, Amount: order.PeriodAmount!,
+      Gwsr: String(11000000 + ++tradeSeq), ProcessDate: order.MerchantTradeDate!, AuthCode: '777777',
+      FirstAuthAmount: order.TotalAmount!, TotalSuccessTimes: String(count), SimulatePaid: '0',
+      CustomField1: '', CustomField2: '', CustomField3: '', CustomField4: '', ...overrides,
+    };
+    p.CheckMacValue = checkMacValue(p, keys.hashKey, keys.hashIv);
+    return new URLSearchParams(p).toString();
+  };
+  const sendPeriod = async (order: Record<string, string>, body: string) => {
+    const r = await fetch(order.PeriodReturnURL!, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+    const text = await r.text();
+    replies.push(text);
+    return text;
+  };
+  // Per PeriodType: Frequency and ExecTimes ranges (support.ecpay.com.tw/?p=16214).
+  const periodLimits: Record<string, { freq: number; times: number }> = { D: { freq: 365, times: 999 }, M: { freq: 12, times: 99 }, Y: { freq: 1, times: 9 } };
+  const periodError = (f: Record<string, string>): string | null => {
+    if (f.PeriodType === undefined && f.PeriodAmount === undefined && f.PeriodReturnURL === undefined) return null;
+    const lim = periodLimits[f.PeriodType ?? ''];
+    if (f.ChoosePayment !== 'Credit') return 'period needs ChoosePayment=Credit';
+    if (!lim) return 'PeriodType';
+    if (f.PeriodAmount !== f.TotalAmount) return 'PeriodAmount';
+    const freq = Number(f.Frequency), times = Number(f.ExecTimes);
+    if (!Number.isInteger(freq) || freq < 1 || freq > lim.freq) return 'Frequency';
+    if (!Number.isInteger(times) || times < 1 || times > lim.times) return 'ExecTimes';
+    if (!f.PeriodReturnURL) return 'PeriodReturnURL';
+    return null;
+  };
+
   const server = http.createServer(async (req, res) => {
     const body = await readBody(req);
     const form = Object.fromEntries(new URLSearchParams(body));
@@ -52,6 +90,8 @@ export async function startFakeEcpay(keys = { merchantId: '3002607', hashKey: 'p
       if (missing.length || form.MerchantID !== keys.merchantId || !verifyCheckMacValue(form, keys) || !/^\d+$/.test(form.TotalAmount!)) {
         return html(400, page('Error', `<p id="error">10200073 CheckMacValue Error ${esc(missing.join(','))}</p>`));
       }
+      const bad = periodError(form);
+      if (bad) return html(400, page('Error', `<p id="error">Parameter Error ${esc(bad)}</p>`));
       orders.set(form.MerchantTradeNo!, form);
       return html(200, page('ECPay (fake)', `<h1>綠界 ECPay</h1><p id="amount">NT$ ${esc(form.TotalAmount!)}</p><p>${esc(form.ItemName!)}</p>
         <form method="post" action="/fake/pay"><input type="hidden" name="MerchantTradeNo" value="${esc(form.MerchantTradeNo!)}">
@@ -77,7 +117,7 @@ export async function startFakeEcpay(keys = { merchantId: '3002607', hashKey: 'p
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    orders, replies, callbackBody,
+    orders, replies, callbackBody, periodBody, sendPeriod,
     close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
   };
 }

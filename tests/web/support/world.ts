@@ -5,7 +5,7 @@ import { loadConfig } from '../../../app/config.ts';
 import { createLogger } from '../../../app/logger.ts';
 import { wireWeb, type WebWiring } from '../../../app/wire-web.ts';
 import type { Reply, ReplyTarget } from '../../../core/model.ts';
-import { systemClock, type Notifier } from '../../../core/ports.ts';
+import { systemClock, type Clock, type Notifier } from '../../../core/ports.ts';
 import { SqlAccountService } from '../../../core/accounts/account-service.ts';
 import { SqlAccountsRepo } from '../../../infra/db/accounts-repo.ts';
 import { SqlLedger } from '../../../infra/db/sql-ledger.ts';
@@ -39,7 +39,7 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function startWorld(opts: { listen?: boolean; appDist?: string; env?: Record<string, string> } = {}): Promise<World> {
+export async function startWorld(opts: { listen?: boolean; appDist?: string; env?: Record<string, string>; clock?: Clock } = {}): Promise<World> {
   const db = await createTestDatabase();
   const ecpay = await startFakeEcpay();
   let baseUrl = 'http://127.0.0.1:0';
@@ -56,10 +56,10 @@ export async function startWorld(opts: { listen?: boolean; appDist?: string; env
     TELEGRAM_BOT_TOKEN: '123:abc', TELEGRAM_BOT_USERNAME: 'VidGoBot', LINE_CHANNEL_SECRET: 's', LINE_CHANNEL_ACCESS_TOKEN: 't', LINE_BOT_BASIC_ID: '@vidgo',
     CORS_ORIGINS: 'https://app.example', ...opts.env,
   });
-  const ledger = new SqlLedger(db.sequelize, systemClock);
+  const ledger = new SqlLedger(db.sequelize, opts.clock ?? systemClock);
   const accounts = new SqlAccountService(new SqlAccountsRepo(db.sequelize), { adminIds: [], defaultLocale: 'en' });
   const notifier = new RecordingNotifier();
-  const web = await wireWeb(server, config, { sequelize: db.sequelize }, log, JWT_SECRET, { ledger, accounts, notifier, appDist: opts.appDist });
+  const web = await wireWeb(server, config, { sequelize: db.sequelize }, log, JWT_SECRET, { ledger, accounts, notifier, appDist: opts.appDist, clock: opts.clock });
   let n = 0;
   return {
     db, server, web, ledger, accounts, notifier, ecpay, paddle, baseUrl,
