@@ -65,7 +65,8 @@ describe('billing schedule', () => {
 
   it('resets allowances once a month, reminds 3 days before the end once, and expires', async () => {
     const userId = await w.newUser('jay');
-    const order = await w.web.billing.checkout(userId, { kind: 'plan', slug: 'starter' }, 'ecpay');
+    // A one-off payment: auto-renewing ECPay plans get no reminder (tests/web/ecpay-period.test.ts).
+    const order = await w.web.billing.checkout(userId, { kind: 'plan', slug: 'starter' }, 'ecpay', { autoRenew: false });
     expect(await w.web.billing.fulfilPaidOrder(order.order.orderNumber, { provider: 'ecpay', externalId: 'T1', amountMinor: 299, currency: 'TWD', raw: {} })).toBe('fulfilled');
     const now = new Date();
     // The purchase already gave this month's allowance.
