@@ -171,8 +171,9 @@ export class SqlBillingRepo implements BillingRepo {
       `SELECT s.id, s.user_id, p.name, s.end_date FROM subscriptions s JOIN plans p ON p.id = s.plan_id
         WHERE s.status = 'active' AND s.end_date > $1 AND s.end_date <= $2
           AND (s.reminder_sent_at IS NULL OR s.reminder_sent_at < s.end_date - interval '1 month')
-          -- ECPay charges these by itself (periodic card payment); a reminder to pay would be wrong.
-          AND NOT (s.auto_renew AND s.provider = 'ecpay')`, [now, until]);
+          -- auto_renew is set only where the provider charges by itself (ECPay periodic card payment, a Paddle
+          -- subscription until it is canceled): a reminder to pay would be wrong there.
+          AND NOT s.auto_renew`, [now, until]);
     return rows.map((r) => ({ subscriptionId: r.id, userId: r.user_id, planName: r.name, endDate: r.end_date }));
   }
 

@@ -83,8 +83,14 @@ describe('Paddle checkout', () => {
     expect(new Date(after).getTime() - new Date(before).getTime()).toBeGreaterThan(27 * 86_400_000);
     const orders = await w.db.sequelize.query<{ n: number }>(`SELECT count(*) AS n FROM orders WHERE user_id = $1 AND status = 'paid'`, { bind: [userId], type: QueryTypes.SELECT });
     expect(Number(orders[0]!.n)).toBe(2);
-    // subscription.canceled stops renewal on our side.
+    // Paddle charges an active subscription by itself: no reminder to pay three days before the end.
+    const threeDaysBefore = new Date(new Date(after).getTime() - 2 * 86_400_000);
+    const pushes = w.notifier.pushed.length;
+    expect(await w.web.billing.sendRenewalReminders(threeDaysBefore)).toBe(0);
+    // subscription.canceled stops renewal on our side, and the reminder comes back.
     expect(await w.paddle.send({ event_id: 'evt_cancel', event_type: 'subscription.canceled', occurred_at: new Date().toISOString(), data: { id: 'sub_01' } })).toBe(200);
     expect((await c.json('/api/v1/me')).body.autoRenew).toBe(false);
+    expect(await w.web.billing.sendRenewalReminders(threeDaysBefore)).toBe(1);
+    expect(w.notifier.pushed.slice(pushes).map((p) => (p.replies[0] as { message: { key: string } }).message.key)).toEqual(['web.notice.renewal_reminder']);
   });
 });
