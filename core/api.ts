@@ -164,14 +164,28 @@ export interface GenerationRequest {
   requestKey?: string;
 }
 
+/** What a request or a consent answer did: the replies to show now and the generation it created or answered. */
+export interface GenerationOutcome {
+  replies: Reply[];
+  /**
+   * The generation this call created, or answered about (a repeated requestKey names the first one; a consent
+   * answer names the generation it answered). Absent when none was made or found (refused, tier limit, no source).
+   */
+  generationId?: string;
+}
+
 /**
  * Generation use cases (GEN owns core/generation/**). The chat dispatcher (core/commands) calls these with the
  * account it identified; every method returns the replies to show now.
  */
 export interface GenerationService {
   request(account: Account, req: GenerationRequest): Promise<Reply[]>;
+  /** request(), also saying which generation it created or answered: chat adapters tie their waiting UI to it. */
+  requestOutcome(account: Account, req: GenerationRequest): Promise<GenerationOutcome>;
   /** The user's answer to a consent question (points / wait for unlimited providers / cancel). */
   consent(account: Account, generationId: string, choice: 'points' | 'wait' | 'cancel'): Promise<Reply[]>;
+  /** consent(), also saying which generation it answered (absent when it is not the user's). */
+  consentOutcome(account: Account, generationId: string, choice: 'points' | 'wait' | 'cancel'): Promise<GenerationOutcome>;
   cancel(account: Account, generationId?: string): Promise<Reply[]>;
   status(account: Account): Promise<Reply[]>;
   history(account: Account, limit?: number): Promise<Reply[]>;

@@ -1,5 +1,5 @@
 // ChatCore: one inbound event → identify → checks (ban, rate) → the command → replies to show now.
-import type { Account, AccountService, ChatCore, GenerationService, Ledger, MagicLinks } from '../api.ts';
+import type { Account, AccountService, ChatCore, GenerationOutcome, GenerationService, Ledger, MagicLinks } from '../api.ts';
 import type { ChatEvent, Choice, Locale, Reply } from '../model.ts';
 import type { SharedState } from '../ports.ts';
 import { LOCALES } from '../model.ts';
@@ -39,13 +39,14 @@ export const HELP_CHOICES: Choice[] = [
 
 /** Commands after which the user usually waits for a video. */
 const WAITING = new Set<Command['name']>(['video', 'style', 'upscale', 'status', 'consent', 'start']);
-/** Commands that may create a generation. */
-const STARTS = new Set<Command['name']>(['video', 'style', 'upscale', 'start']);
+
+/** The generation one command created or answered, as the generation use case reported it. */
+type Made = { generationId?: string };
 
 export class Dispatcher implements ChatCore {
-  private readonly styles?: StyleChat;
+  private readonly pendingStyles?: PendingStyles;
   constructor(private readonly d: DispatcherDeps) {
-    if (d.styles && d.state) this.styles = new StyleChat({ catalog: d.styles, pending: new PendingStyles(d.state), generation: d.generation });
+    if (d.styles && d.state) this.pendingStyles = new PendingStyles(d.state);
   }
 
   async handle(event: ChatEvent): Promise<Reply[]> {
@@ -65,10 +66,10 @@ export class Dispatcher implements ChatCore {
     const cmd = parse(event.text);
     try {
       if (cmd.name === 'lang') return await this.lang(account, cmd.locale);
-      const started = Date.now();
-      const replies = await this.run(account, event, cmd);
+      const made: Made = {};
+      const replies = await this.run(account, event, cmd, made);
       const pending = WAITING.has(cmd.name) && !replies.some((r) => r.kind === 'video' || ('choices' in r && r.choices?.length));
-      const generationId = pending ? await this.generationOf(account, cmd, started) : undefined;
+      const { generationId } = made;
       return { replies, locale: account.locale, pending, ...(generationId ? { generationId } : {}) };
     } catch (err) {
       this.d.log?.error({ err, command: cmd.name, platform: event.platform }, 'chat command failed');
@@ -76,37 +77,44 @@ export class Dispatcher implements ChatCore {
     }
   }
 
-  private async run(account: Account, event: ChatEvent, cmd: Command): Promise<Reply[]> {
+  /** Runs the command; a generation it creates or answers is written to `made`, as the use case reported it. */
+  private async run(account: Account, event: ChatEvent, cmd: Command, made: Made): Promise<Reply[]> {
     const gen = this.d.generation;
+    const track = async (outcome: Promise<GenerationOutcome>): Promise<Reply[]> => {
+      const o = await outcome;
+      made.generationId = o.generationId;
+      return o.replies;
+    };
+    const styles = this.styleChat(made);
     const requestKey = `${event.platform}:${event.eventId}`; // one generation per chat event, however often handled
     // A plain prompt right after a style was picked (/start s_anime, bare /style anime) is that style's prompt.
-    if (cmd.name === 'video' && this.styles && !/^[/／]/.test(event.text?.trim() ?? '')) {
-      const styled = await this.styles.pendingPrompt(account, cmd.prompt, requestKey);
+    if (cmd.name === 'video' && styles && !/^[/／]/.test(event.text?.trim() ?? '')) {
+      const styled = await styles.pendingPrompt(account, cmd.prompt, requestKey);
       if (styled) return styled;
     }
     switch (cmd.name) {
       case 'video':
-        return gen.request(account, { kind: 'video', prompt: cmd.prompt, requestKey });
+        return track(gen.requestOutcome(account, { kind: 'video', prompt: cmd.prompt, requestKey }));
       case 'style':
-        if (this.styles) {
-          return this.styles.style(account, cmd.style, cmd.prompt, {
+        if (styles) {
+          return styles.style(account, cmd.style, cmd.prompt, {
             requestKey, ...(event.repliedGenerationId ? { repliedGenerationId: event.repliedGenerationId } : {}),
           });
         }
-        return gen.request(account, {
+        return track(gen.requestOutcome(account, {
           kind: 'style', style: cmd.style, prompt: cmd.prompt, requestKey,
           ...(event.repliedGenerationId ? { sourceGenerationId: event.repliedGenerationId } : {}),
-        });
+        }));
       case 'upscale':
-        return gen.request(account, {
+        return track(gen.requestOutcome(account, {
           kind: 'upscale', prompt: '', resolution: '4k', requestKey,
           ...(event.repliedGenerationId ? { sourceGenerationId: event.repliedGenerationId } : {}),
-        });
+        }));
       case 'status': return gen.status(account);
       case 'cancel': return gen.cancel(account);
       case 'history': return gen.history(account);
       case 'appeal': return gen.appeal(account, cmd.text);
-      case 'consent': return gen.consent(account, cmd.generationId, cmd.choice);
+      case 'consent': return track(gen.consentOutcome(account, cmd.generationId, cmd.choice));
       case 'balance': {
         const b = await this.d.ledger.balance(account.userId);
         return [text('bot.balance', { total: b.total, pollo: b.monthly_pollo, goenhance: b.monthly_goenhance, purchased: b.purchased },
@@ -130,14 +138,14 @@ export class Dispatcher implements ChatCore {
       }
       case 'start': {
         const p = cmd.payload ? parseStartPayload(cmd.payload) : {};
-        if (p.prompt) return gen.request(account, { kind: 'video', prompt: p.prompt, requestKey });
-        if (p.style) return this.styles ? this.styles.start(account, p.style) : [text('bot.start.style', { style: p.style })];
+        if (p.prompt) return track(gen.requestOutcome(account, { kind: 'video', prompt: p.prompt, requestKey }));
+        if (p.style) return styles ? styles.start(account, p.style) : [text('bot.start.style', { style: p.style })];
         return [text('bot.welcome', undefined, HELP_CHOICES)];
       }
       case 'admin':
         return this.d.admin.run(account, event, cmd.sub, cmd.args, cmd.rest);
       case 'usage':
-        if (cmd.command === 'style' && this.styles) return this.styles.usage(account);
+        if (cmd.command === 'style' && styles) return styles.usage(account);
         return [text(`bot.usage.${cmd.command}`)];
       case 'unknown':
         return [text('bot.unknown', { command: cmd.command }), text('bot.help', undefined, HELP_CHOICES)];
@@ -149,13 +157,19 @@ export class Dispatcher implements ChatCore {
     }
   }
 
-  /** The generation a waiting command is about: the consent's, or the one this request just created (newest, open). */
-  private async generationOf(account: Account, cmd: Command, started: number): Promise<string | undefined> {
-    if (cmd.name === 'consent') return cmd.generationId;
-    if (!STARTS.has(cmd.name)) return undefined;
-    const { items: [g] } = await this.d.generation.list(account.userId, { limit: 1, offset: 0 });
-    const open = g && !g.completedAt && new Date(g.createdAt).getTime() >= started - 1000;
-    return open ? g.id : undefined;
+  /**
+   * The style chat for one command (core/styles), with its generation requests reporting the generation they made
+   * into `made`. Built per command, so concurrent commands never share what they report.
+   */
+  private styleChat(made: Made): StyleChat | undefined {
+    if (!this.d.styles || !this.pendingStyles) return undefined;
+    const gen = this.d.generation;
+    const request: GenerationService['request'] = async (account, req) => {
+      const o = await gen.requestOutcome(account, req);
+      made.generationId = o.generationId;
+      return o.replies;
+    };
+    return new StyleChat({ catalog: this.d.styles, pending: this.pendingStyles, generation: { request } });
   }
 
   private async lang(account: Account, wanted: string | undefined): Promise<ChatResponse> {

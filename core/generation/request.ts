@@ -1,7 +1,7 @@
 // A new request: ban → moderation → tier → route → consent before money → reserve → store → enqueue → "queued".
 // And the user's answer to a consent question.
 import type { Reply, Resolution } from '../model.ts';
-import type { Account, GenerationRequest, PlanFeatures } from '../api.ts';
+import type { Account, GenerationOutcome, GenerationRequest, PlanFeatures } from '../api.ts';
 import { matchDemo } from '../demo/library.ts';
 import { msg, type GenerationRow, type RouteStep } from './types.ts';
 import { consentQuestion, ensureReservation, estimateMinutes, plansChoice, text, type GenerationDeps } from './deps.ts';
@@ -9,14 +9,17 @@ import { cancelGeneration, receipt } from './finish.ts';
 import { payingStep, planTwoStage, styleIndex } from './two-stage.ts';
 
 const RANK: Record<Resolution, number> = { '720p': 0, '1080p': 1, '4k': 2 };
+/** An answer about no generation (refused, over a limit, nothing to act on). */
+const only = (...replies: Reply[]): GenerationOutcome => ({ replies });
+const about = (gen: GenerationRow, replies: Reply[]): GenerationOutcome => ({ replies, generationId: gen.id });
 
-export async function requestGeneration(d: GenerationDeps, account: Account, req: GenerationRequest): Promise<Reply[]> {
+export async function requestGeneration(d: GenerationDeps, account: Account, req: GenerationRequest): Promise<GenerationOutcome> {
   // The same chat event handled again (a redelivered webhook after a crash): answer about the generation it made.
   const earlier = req.requestKey ? await d.store.byRequestKey(req.requestKey) : null;
   if (earlier) return answerAgain(d, earlier);
-  if (account.banned || (await d.moderation.isBanned(account.userId))) return [text('core.banned')];
+  if (account.banned || (await d.moderation.isBanned(account.userId))) return only(text('core.banned'));
   const prompt = req.prompt.trim();
-  if (!prompt && req.kind === 'video') return [text('core.prompt_missing')];
+  if (!prompt && req.kind === 'video') return only(text('core.prompt_missing'));
 
   const checked = [prompt, req.style].filter(Boolean).join(' ');
   if (checked) {
@@ -24,42 +27,45 @@ export async function requestGeneration(d: GenerationDeps, account: Account, req
     const { banned } = await d.moderation.record(account.userId, checked, verdict);
     if (!verdict.allowed) {
       const refusal = text(`core.refused.${verdict.category ?? 'other'}`, undefined, [{ label: msg('core.choice.appeal'), command: '/appeal' }]);
-      return banned ? [refusal, text('core.banned_now')] : [refusal];
+      return banned ? only(refusal, text('core.banned_now')) : only(refusal);
     }
   }
 
   const features = await d.tiers.features(account.tier);
   if ((await d.store.countOpen(account.userId)) >= features.max_concurrent) {
-    return [text('core.tier.concurrency', { max: features.max_concurrent })];
+    // The open one may be this very request, made by a copy of it running at the same time: answer about that.
+    const raced = req.requestKey ? await d.store.byRequestKey(req.requestKey) : null;
+    if (raced) return answerAgain(d, raced);
+    return only(text('core.tier.concurrency', { max: features.max_concurrent }));
   }
   if (features.smart_demo_only) {
-    if (req.kind !== 'video') return [text('core.tier.demo_only', undefined, [await plansChoice(d, account)])];
+    if (req.kind !== 'video') return only(text('core.tier.demo_only', undefined, [await plansChoice(d, account)]));
     return queueDemo(d, account, prompt, req.requestKey);
   }
 
   const resolution: Resolution = req.resolution ?? (req.kind === 'upscale' ? '4k' : '720p');
   if (RANK[resolution] > RANK[features.max_resolution]) {
-    return [text('core.tier.resolution', { resolution, max: features.max_resolution }, [await plansChoice(d, account)])];
+    return only(text('core.tier.resolution', { resolution, max: features.max_resolution }, [await plansChoice(d, account)]));
   }
-  if (req.kind === 'style' && !features.style_access) return [text('core.tier.style', undefined, [await plansChoice(d, account)])];
+  if (req.kind === 'style' && !features.style_access) return only(text('core.tier.style', undefined, [await plansChoice(d, account)]));
 
   // "/style anime a cat surfing" with no replied video: the clip is made from the prompt first (two-stage.ts).
   const twoStage = req.kind === 'style' && !req.sourceGenerationId && Boolean(prompt);
   let sourceGenerationId: string | undefined;
   if (req.kind !== 'video' && !twoStage) {
     const src = req.sourceGenerationId ? await d.store.get(req.sourceGenerationId) : await d.store.lastFinished(account.userId);
-    if (!src || src.userId !== account.userId || src.status !== 'succeeded') return [text('core.source_missing')];
+    if (!src || src.userId !== account.userId || src.status !== 'succeeded') return only(text('core.source_missing'));
     sourceGenerationId = src.id;
   }
 
   const route = twoStage ? await planTwoStage(d, account, features, resolution) : await d.router.plan({ kind: req.kind, resolution, tier: account.tier, features });
   const first = route[0];
-  if (!first) return [await busy(d, account, twoStage ? 'video' : req.kind, null)];
+  if (!first) return only(await busy(d, account, twoStage ? 'video' : req.kind, null));
   // The step that carries the request's one charge (a two-stage style's style step): asked and held up front.
   const pay = twoStage ? route[styleIndex(route)]! : first;
   if (pay.charged) {
     const balance = await d.ledger.balance(account.userId);
-    if (balance.total < pay.cost) return [await busy(d, account, req.kind, pay)];
+    if (balance.total < pay.cost) return only(await busy(d, account, req.kind, pay));
   }
 
   const gen = await d.store.insert({
@@ -70,8 +76,8 @@ export async function requestGeneration(d: GenerationDeps, account: Account, req
     ...(req.requestKey ? { requestKey: req.requestKey } : {}),
   });
   if (!gen) return answerAgain(d, (await d.store.byRequestKey(req.requestKey!))!);
-  if (gen.status === 'awaiting_consent') return [await consentQuestion(d, gen, pay)];
-  return reserveAndEnqueue(d, account, gen, features);
+  if (gen.status === 'awaiting_consent') return about(gen, [await consentQuestion(d, gen, pay)]);
+  return about(gen, await reserveAndEnqueue(d, account, gen, features));
 }
 
 async function reserveAndEnqueue(d: GenerationDeps, account: Account, gen: GenerationRow, features: PlanFeatures): Promise<Reply[]> {
@@ -101,18 +107,18 @@ async function busy(d: GenerationDeps, account: Account, kind: GenerationRow['ki
   return text(failover ? 'core.busy' : 'core.points.insufficient', { cost: step?.cost ?? 0, balance }, [await plansChoice(d, account)]);
 }
 
-/** What a repeated request hears: the open question, its place in the queue, or how it ended. Nothing is charged. */
-async function answerAgain(d: GenerationDeps, gen: GenerationRow): Promise<Reply[]> {
+/** What a repeated request hears, about the generation the first one made: the open question, its place in the queue, or how it ended. Nothing is charged. */
+async function answerAgain(d: GenerationDeps, gen: GenerationRow): Promise<GenerationOutcome> {
   const step = payingStep(gen).step;
-  if (gen.status === 'awaiting_consent' && step) return [await consentQuestion(d, gen, step)];
+  if (gen.status === 'awaiting_consent' && step) return about(gen, [await consentQuestion(d, gen, step)]);
   if (gen.status === 'queued' || gen.status === 'running') {
     const ahead = (await d.jobs.position(gen.id))?.ahead ?? 0;
-    return [text('core.queued', { position: ahead + 1, minutes: await estimateMinutes(d, ahead, step?.provider) })];
+    return about(gen, [text('core.queued', { position: ahead + 1, minutes: await estimateMinutes(d, ahead, step?.provider) })]);
   }
-  return [await receipt(d, gen)];
+  return about(gen, [await receipt(d, gen)]);
 }
 
-async function queueDemo(d: GenerationDeps, account: Account, prompt: string, requestKey?: string): Promise<Reply[]> {
+async function queueDemo(d: GenerationDeps, account: Account, prompt: string, requestKey?: string): Promise<GenerationOutcome> {
   const entry = matchDemo(prompt, account.locale);
   const gen = await d.store.insert({
     userId: account.userId, chatIdentityId: account.identityId, replyTarget: account.target, kind: 'demo', prompt,
@@ -122,12 +128,17 @@ async function queueDemo(d: GenerationDeps, account: Account, prompt: string, re
   });
   if (!gen) return answerAgain(d, (await d.store.byRequestKey(requestKey!))!);
   await d.jobs.enqueueGeneration(gen.id, { priority: 'normal' });
-  return [text('core.demo.queued'), text(`core.demo.topic.${entry.slug}`)];
+  return about(gen, [text('core.demo.queued'), text(`core.demo.topic.${entry.slug}`)]);
 }
 
-export async function answerConsent(d: GenerationDeps, account: Account, id: string, choice: 'points' | 'wait' | 'cancel'): Promise<Reply[]> {
+export async function answerConsent(d: GenerationDeps, account: Account, id: string, choice: 'points' | 'wait' | 'cancel'): Promise<GenerationOutcome> {
   const gen = await d.store.get(id);
-  if (!gen || gen.userId !== account.userId || gen.status !== 'awaiting_consent') return [text('core.consent.not_pending')];
+  if (!gen || gen.userId !== account.userId) return only(text('core.consent.not_pending'));
+  return about(gen, await consentReplies(d, account, gen, choice));
+}
+
+async function consentReplies(d: GenerationDeps, account: Account, gen: GenerationRow, choice: 'points' | 'wait' | 'cancel'): Promise<Reply[]> {
+  if (gen.status !== 'awaiting_consent') return [text('core.consent.not_pending')];
   const features = await d.tiers.features(account.tier);
   if (choice === 'cancel') {
     const done = await cancelGeneration(d, gen, ['awaiting_consent'], false);

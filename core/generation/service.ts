@@ -8,8 +8,10 @@ import { Runner } from './runner.ts';
 
 export function createGenerationService(d: GenerationDeps): GenerationService {
   return {
-    request: (account, req) => requestGeneration(d, account, req),
-    consent: (account, id, choice) => answerConsent(d, account, id, choice),
+    request: async (account, req) => (await requestGeneration(d, account, req)).replies,
+    requestOutcome: (account, req) => requestGeneration(d, account, req),
+    consent: async (account, id, choice) => (await answerConsent(d, account, id, choice)).replies,
+    consentOutcome: (account, id, choice) => answerConsent(d, account, id, choice),
     cancel: (account, id) => cancel(d, account, id),
     status: (account) => status(d, account),
     history: (account, limit) => history(d, account, limit),

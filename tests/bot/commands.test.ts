@@ -64,6 +64,50 @@ describe('dispatcher', () => {
   });
 });
 
+describe('the generation a command is about (ChatResponse.generationId)', () => {
+  it('two /video at the same instant each name their own; a replayed event names the first one', async () => {
+    await say(ev('telegram', '110', '/help'));
+    const userId = await w.userOf('telegram', '110');
+    await w.subscribe(userId, 'starter'); // two at a time
+    await w.q(`UPDATE users SET auto_pay = true WHERE id = $1`, [userId]);
+    await w.ledger.credit(userId, 'purchased', 30, 'purchase', `test:${userId}:gid`);
+    const a = ev('telegram', '110', '/video a heron in reeds');
+    const b = ev('telegram', '110', '/video a tram at dawn');
+    const [ra, rb] = await Promise.all([say(a), say(b)]);
+    const idOf = async (e: ChatEvent) => (await w.q<{ id: string }>(`SELECT id FROM generations WHERE request_key = $1`, [`telegram:${e.eventId}`]))[0]!.id;
+    expect([ra.pending, rb.pending]).toEqual([true, true]);
+    expect(ra.generationId).toBe(await idOf(a));
+    expect(rb.generationId).toBe(await idOf(b));
+    expect(ra.generationId).not.toBe(rb.generationId);
+    const again = await say(a);
+    expect(keys(again)).toEqual(['core.queued']);
+    expect(again.generationId).toBe(ra.generationId);
+    expect(await w.q(`SELECT id FROM generations WHERE user_id = $1`, [userId])).toHaveLength(2);
+  });
+
+  it('a consent answer names the generation it answered; a command that starts nothing names none', async () => {
+    await say(ev('telegram', '111', '/help'));
+    const userId = await w.userOf('telegram', '111');
+    await w.subscribe(userId, 'starter');
+    await w.ledger.credit(userId, 'purchased', 30, 'purchase', `test:${userId}:gid`);
+    await w.setDown('leonardo', 'runway');
+    try {
+      const asked = await say(ev('telegram', '111', '/video a red fox'));
+      expect(keys(asked)).toEqual(['core.consent.question']);
+      expect(asked.pending).toBe(false); // a question is on screen, not a wait
+      const [{ id }] = await w.q<{ id: string }>(`SELECT id FROM generations WHERE user_id = $1`, [userId]) as [{ id: string }];
+      expect(asked.generationId).toBe(id);
+      const answered = await say(ev('telegram', '111', `/consent ${id} points`));
+      expect(keys(answered)).toEqual(['core.queued', 'core.reserved']);
+      expect([answered.pending, answered.generationId]).toEqual([true, id]);
+      const status = await say(ev('telegram', '111', '/status'));
+      expect([status.pending, status.generationId]).toEqual([true, undefined]);
+    } finally {
+      await w.setUp('leonardo', 'runway');
+    }
+  });
+});
+
 describe('admin commands', () => {
   it('refuses non-admins politely, runs nothing, and audits the attempt', async () => {
     const r = await say(ev('telegram', '200', '/admin grant telegram:200 1000'));

@@ -117,6 +117,49 @@ describe('Telegram webhook', () => {
     expect(sentTo(38, 'sendVideo')).toHaveLength(2);
   });
 
+  it('two /video updates from one user at the same instant: each status message is its own video\'s, edited with its own progress', async () => {
+    await post(message(39, '/help'));
+    const userId = await w.userOf('telegram', '39');
+    await w.subscribe(userId, 'starter'); // two at a time
+    await w.q(`UPDATE users SET auto_pay = true WHERE id = $1`, [userId]);
+    await w.ledger.credit(userId, 'purchased', 30, 'purchase', `test:${userId}:buy3`);
+    await w.runQueued(); // an empty queue: the two answers say "position 1" and "position 2"
+    const before = sentTo(39).length;
+    const updates = [message(39, '/video a heron in reeds'), message(39, '/video a tram at dawn')];
+    await Promise.all(updates.map((u) => post(u)));
+    const queued = sentTo(39).slice(before);
+    expect(queued).toHaveLength(2);
+
+    const gens = await Promise.all(updates.map(async (u) => {
+      const [g] = await w.q<{ id: string; prompt: string }>(`SELECT id, prompt FROM generations WHERE request_key = $1`, [`telegram:${u.update_id}`]);
+      const raw = await w.redis.state.get(`tg:status:39:${g!.id}`);
+      return { ...g!, position: w.jobs.enqueued.findIndex((e) => e.id === g!.id) + 1, status: JSON.parse(raw!) as { id: number; text: string } };
+    }));
+    expect(gens.map((g) => g.prompt)).toEqual(['a heron in reeds', 'a tram at dawn']);
+    expect(gens.map((g) => g.position).sort()).toEqual([1, 2]);
+    // Each generation's status message is the "queued" answer to its own update (its own queue position).
+    expect(new Set(gens.map((g) => g.status.id))).toEqual(new Set(queued.map((c) => c.messageId!)));
+    for (const g of gens) {
+      const answer = queued.find((c) => c.messageId === g.status.id)!;
+      expect(answer.params.text).toBe(g.status.text);
+      expect(answer.params.text).toContain(`position ${g.position},`);
+    }
+
+    for (const g of gens) {
+      const edits = sentTo(39, 'editMessageText').length;
+      const sends = sentTo(39).length;
+      w.jobs.enqueued.splice(w.jobs.enqueued.findIndex((e) => e.id === g.id), 1);
+      await w.gen.runner.run(g.id, { signal: new AbortController().signal, touch: async () => {} });
+      await w.bot.background.idle();
+      const mine = sentTo(39, 'editMessageText').slice(edits);
+      expect(mine.length).toBeGreaterThan(0);
+      expect(new Set(mine.map((e) => Number(e.params.message_id)))).toEqual(new Set([g.status.id])); // only its own message
+      expect(mine.every((e) => String(e.params.text).startsWith(`${g.status.text}\n\n`) && /%/.test(e.params.text))).toBe(true);
+      expect(sentTo(39).slice(sends).every((c) => !/%/.test(c.params.text))).toBe(true); // no stray progress message
+    }
+    expect(sentTo(39, 'sendVideo')).toHaveLength(2);
+  });
+
   it('a deep link /start p_<prompt> starts a video for a paying user', async () => {
     await post(message(36, '/help'));
     const userId = await w.userOf('telegram', '36');
