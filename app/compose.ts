@@ -70,6 +70,7 @@ export async function composeApp(config: Config, log: Logger): Promise<App> {
     ledger: core.ledger, accounts: chat?.accounts, notifier: chatHub, generations: core.generation, links,
     providersHealth: providerHealth,
     styles: core.styleShowcase, // STYLES: showcase with sample clips rendered on first request
+    mediaStore: media.mediaStore, // GALLERY: clean downloads after an upgrade
   });
   jobs.provide({ tasks: {
     monthlyReset: (now) => web.billing.monthlyReset(now),

@@ -22,6 +22,7 @@ import type { Config } from './config.ts';
 import type { Infra } from './infra-setup.ts';
 import type { Logger } from './logger.ts';
 import type { StyleShowcase } from '../core/styles/showcase.ts';
+import type { MediaStore } from '../core/ports.ts';
 
 export interface WebParts {
   ledger?: Ledger;
@@ -34,6 +35,8 @@ export interface WebParts {
   links?: JwtMagicLinks;
   /** STYLES' showcase with its sample clips (wire-core's styleShowcase). */
   styles?: Pick<StyleShowcase, 'list'>;
+  /** MEDIA's store: serves an upgraded owner's clean master (GET /api/v1/generations/{id}/clean). */
+  mediaStore?: MediaStore;
   /** Where the built app lives (tests may point elsewhere). */
   appDist?: string;
 }
@@ -73,6 +76,7 @@ export async function wireWeb(server: Server, config: Config, infra: Pick<Infra,
     paddleWebhookSecret: config.paddle.webhookSecret, providersHealth: parts.providersHealth ?? (async () => ({})),
     secureCookies: secure, writeCors: { origin: [...new Set([...config.corsOrigins, new URL(config.publicBaseUrl).origin])], credentials: true as const }, telegramUsername: config.telegram?.username, lineBasicId: config.line?.basicId, log,
     ...(parts.styles ? { styles: parts.styles } : {}),
+    ...(parts.mediaStore ? { media: parts.mediaStore } : {}),
   };
   authRoutes(server, deps);
   apiRoutes(server, deps);

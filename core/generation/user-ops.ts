@@ -67,13 +67,26 @@ export async function appeal(d: GenerationDeps, account: Account, appealText?: s
   return [text(filed ? 'core.appeal.filed' : 'core.appeal.already')];
 }
 
+/**
+ * A generation as the gallery shows it. Media only for a succeeded one (a failed or refused row may still hold a
+ * stray key from a stage that ran). `cleanUrl` says a clean master exists and the tier may have it; it is the
+ * store's URL, which the web layer never hands out: /media refuses masters and the web API serves them itself
+ * after checking the owner's session (web/routes/api.ts).
+ *
+ * Smart Demo clips: the master is the SHARED library file (`demo/<slug>/master.mp4`), not a per-user copy. An
+ * upgraded user still gets it clean for their past demo videos — the issue promises clean copies of "past videos",
+ * the clip is what they were delivered, and it holds nothing personal (the renderer draws the library entry's own
+ * text, never the user's prompt). Privacy holds because the only way to it is the owner-checked route for a
+ * generation of theirs; its shared key is never public and a Demo user gets no clean URL at all.
+ */
 export async function toView(d: GenerationDeps, g: GenerationRow, tierIsDemo: boolean): Promise<GenerationView> {
   const url = (key: string | null) => (key ? d.mediaStore.publicUrl(key) : Promise.resolve(null));
+  const done = g.status === 'succeeded';
   return {
     id: g.id, kind: g.kind, prompt: g.prompt, style: g.style, status: g.status, stage: g.stage, progress: g.progress,
-    provider: g.provider, resolution: g.resolution, pointsCost: g.status === 'succeeded' ? g.pointsCost : 0,
-    videoUrl: await url(g.mediaKey), previewUrl: await url(g.previewKey),
-    cleanUrl: g.masterKey && !tierIsDemo && (await d.mediaStore.exists(g.masterKey)) ? await url(g.masterKey) : null,
+    provider: g.provider, resolution: g.resolution, pointsCost: done ? g.pointsCost : 0,
+    videoUrl: done ? await url(g.mediaKey) : null, previewUrl: done ? await url(g.previewKey) : null,
+    cleanUrl: done && g.masterKey && !tierIsDemo && (await d.mediaStore.exists(g.masterKey)) ? await url(g.masterKey) : null,
     errorMessage: g.errorMessage ? { key: g.errorMessage } : null, createdAt: g.createdAt, completedAt: g.completedAt,
   };
 }

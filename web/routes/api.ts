@@ -5,6 +5,8 @@ import type { Request, Server } from '@hapi/hapi';
 import { userOf, type WebDeps } from './web-deps.ts';
 import { SqlStyleCatalog } from '../../infra/db/styles-repo.ts';
 import { StyleShowcase } from '../../core/styles/showcase.ts';
+import { SqlGenerationStore } from '../../infra/db/repos/generation-repo.ts';
+import { isDisk } from './media.ts';
 
 const noQuery = { query: Joi.object({}) };
 
@@ -31,17 +33,38 @@ export function apiRoutes(server: Server, d: WebDeps) {
     entries: await d.ledger.history(userOf(request), { limit: request.query.limit as number, before: request.query.before as number | undefined }),
   }), { query: Joi.object({ limit: Joi.number().integer().min(1).max(100).default(20), before: Joi.number().integer().min(1) }) });
 
+  // Core's cleanUrl is the store's own URL of the master; /media refuses masters, so the app links the route below.
+  const cleanRoute = (id: string) => `/api/v1/generations/${id}/clean`;
+  const withCleanRoute = <T extends { id: string; cleanUrl: string | null }>(g: T): T => ({ ...g, cleanUrl: g.cleanUrl ? cleanRoute(g.id) : null });
+
   get('/api/v1/generations', async (request) => {
     const { limit, offset } = request.query as { limit: number; offset: number };
     if (!d.generations) return { items: [], total: 0, limit, offset };
-    return { ...(await d.generations.list(userOf(request), { limit, offset })), limit, offset };
+    const page = await d.generations.list(userOf(request), { limit, offset });
+    return { items: page.items.map(withCleanRoute), total: page.total, limit, offset };
   }, { query: Joi.object({ limit: Joi.number().integer().min(1).max(50).default(12), offset: Joi.number().integer().min(0).max(100_000).default(0) }) });
 
+  const byId = { params: Joi.object({ id: Joi.string().guid().required() }), query: Joi.object({}) };
   get('/api/v1/generations/{id}', async (request) => {
     const item = d.generations ? await d.generations.get(userOf(request), request.params.id as string) : null;
     if (!item) throw Boom.notFound();
-    return item;
-  }, { params: Joi.object({ id: Joi.string().guid().required() }), query: Joi.object({}) });
+    return withCleanRoute(item);
+  }, byId);
+
+  // The clean master of the caller's own generation, only when core says their tier may have it (not Demo).
+  const store = new SqlGenerationStore(d.db);
+  server.route({
+    method: 'GET', path: '/api/v1/generations/{id}/clean', options: { auth: 'session', validate: byId },
+    handler: async (request, h) => {
+      const id = request.params.id as string;
+      const item = d.generations && d.media ? await d.generations.get(userOf(request), id) : null;
+      const key = item?.cleanUrl ? (await store.get(id))?.masterKey : null;
+      if (!key || !d.media) throw Boom.notFound();
+      if (!isDisk(d.media)) return h.redirect(await d.media.publicUrl(key)).temporary().header('cache-control', 'private, no-store');
+      return h.file(d.media.pathOf(key), { confine: d.media.root, etagMethod: false, mode: 'attachment', filename: `vidgo-${id.slice(0, 8)}.mp4` })
+        .type('video/mp4').header('cache-control', 'private, no-store').header('x-content-type-options', 'nosniff');
+    },
+  });
 
   const showcase = d.styles ?? new StyleShowcase(new SqlStyleCatalog(d.db));
   get('/api/v1/showcase', async (request) => {

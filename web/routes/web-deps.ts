@@ -7,6 +7,7 @@ import type { JwtMagicLinks } from '../auth/magic-links.ts';
 import type { TokenSigner } from '../auth/tokens.ts';
 import type { Sequelize } from 'sequelize';
 import type { StyleShowcase } from '../../core/styles/showcase.ts';
+import type { MediaStore } from '../../core/ports.ts';
 
 export interface WebDeps {
   db: Sequelize;
@@ -27,6 +28,8 @@ export interface WebDeps {
   lineBasicId?: string;
   /** STYLES' showcase (catalogue + sample clips); without it the showcase reads the table alone. */
   styles?: Pick<StyleShowcase, 'list'>;
+  /** The media store, for the owner-checked clean download (masters are never on /media). */
+  media?: MediaStore;
   log: { info(o: object, m: string): void; warn(o: object, m: string): void; error(o: object, m: string): void };
 }
 

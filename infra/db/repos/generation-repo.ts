@@ -141,7 +141,8 @@ export class SqlGenerationStore implements GenerationStore {
       ORDER BY completed_at DESC LIMIT 1`, { userId }))[0] ?? null;
   }
   async listForUser(userId: string, limit: number, offset: number) {
-    const items = await this.rows('SELECT * FROM generations WHERE user_id = :userId ORDER BY created_at DESC LIMIT :limit OFFSET :offset',
+    // id breaks ties: rows created in one statement share created_at, and offset pages need one total order.
+    const items = await this.rows('SELECT * FROM generations WHERE user_id = :userId ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset',
       { userId, limit, offset });
     const [r] = await this.db.query<{ n: number }>('SELECT count(*)::int AS n FROM generations WHERE user_id = :userId',
       { replacements: { userId }, type: QueryTypes.SELECT });
