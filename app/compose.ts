@@ -35,7 +35,7 @@ export async function composeApp(config: Config, log: Logger): Promise<App> {
 
   // Each area wires itself in its own app/wire-<area>.ts and is called here, in dependency order.
   // ── providers and media (issue 4)
-  const media = await wireMedia(config, log, server);
+  const media = await wireMedia(config, log, server, jwtSecret);
   // ── core (issue 3): LEDGER's parts and GEN's use cases (app/wire-core.ts); the queue is bound late (jobs slot)
   const chatHub = createNotifierHub(infra.state, log);
   const links = createMagicLinks(config, infra, jwtSecret);

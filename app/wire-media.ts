@@ -16,9 +16,10 @@ export interface MediaWiring {
   providerHealth(): Promise<Record<string, boolean>>;
 }
 
-export async function wireMedia(config: Config, log: Logger, server: Server): Promise<MediaWiring> {
+/** `jwtSecret` keys the signed /media URLs (the signer derives its own key from it). */
+export async function wireMedia(config: Config, log: Logger, server: Server, jwtSecret: string): Promise<MediaWiring> {
   const providers = createProviders(config);
-  const mediaStore = createMediaStore(config);
+  const mediaStore = createMediaStore(config, jwtSecret);
   const mediaTools = createMediaTools({ tmpDir: path.join(config.dataDir, 'tmp') });
   await mediaRoutes(server, mediaStore);
 

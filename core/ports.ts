@@ -68,13 +68,21 @@ export interface StoredObject {
   sizeBytes: number;
 }
 
+/** Keys under this prefix (clean masters) are never public: only signed URLs and owner-checked routes serve them. */
+export const PRIVATE_MEDIA_PREFIX = 'private/';
+
 export interface MediaStore {
   put(key: string, file: string | Buffer, contentType: string): Promise<StoredObject>;
   /** A local file path with the object's bytes (downloaded to a temp file when remote). */
   getFile(key: string): Promise<string>;
   delete(key: string): Promise<void>;
-  /** A URL chat platforms and browsers can fetch (public or presigned). */
+  /** A URL chat platforms and browsers can fetch (public or presigned). Never for a `private/` key. */
   publicUrl(key: string): Promise<string>;
+  /**
+   * A URL that serves any key, private ones included, for `ttlSeconds`: what a provider fetches our media by
+   * (disk: /media with an HMAC signature; S3: a presigned GET).
+   */
+  signedUrl(key: string, ttlSeconds: number): Promise<string>;
   exists(key: string): Promise<boolean>;
 }
 

@@ -3,7 +3,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { mkdtemp, rm } from 'node:fs/promises';
-import type { MediaStore, MediaTools, VideoProvider } from '../ports.ts';
+import { PRIVATE_MEDIA_PREFIX, type MediaStore, type MediaTools, type VideoProvider } from '../ports.ts';
 import type { DemoEntry } from './library.ts';
 import { waitForJob } from '../generation/poll.ts';
 
@@ -28,7 +28,7 @@ export interface DemoDeps {
 }
 
 export const demoKeys = (slug: string) => ({
-  mediaKey: `demo/${slug}/video.mp4`, previewKey: `demo/${slug}/preview.jpg`, masterKey: `demo/${slug}/master.mp4`,
+  mediaKey: `demo/${slug}/video.mp4`, previewKey: `demo/${slug}/preview.jpg`, masterKey: `${PRIVATE_MEDIA_PREFIX}demo/${slug}/master.mp4`,
 });
 
 export async function ensureDemoClip(entry: DemoEntry, d: DemoDeps): Promise<DemoClip> {

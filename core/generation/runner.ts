@@ -11,6 +11,9 @@ import { Aborted, waitForJob } from './poll.ts';
 import { storeResult } from './store-media.ts';
 import { deliverBaseClip, isTwoStage, payingStep, stageOf, styleIndex, BASE_RESOLUTION } from './two-stage.ts';
 
+/** How long a provider may fetch a source video by its signed URL (queueing included). */
+export const SOURCE_URL_TTL_SECONDS = 2 * 3600;
+
 type Ctx = { signal: AbortSignal; touch: () => Promise<void> };
 type Outcome = 'done' | 'retry_later';
 
@@ -256,13 +259,18 @@ export class Runner implements GenerationRunner {
     return 'done';
   }
 
+  /**
+   * The video a provider restyles: stage 2 of a two-stage style takes the stored base clip, a replied/past video its
+   * generation's result; the clean master when there is one. Masters are private, so the provider always gets a
+   * signed URL (never a public one), valid long enough for the job to start.
+   */
   private async sourceUrl(gen: GenerationRow): Promise<{ sourceVideoUrl?: string }> {
-    // Stage 2 of a two-stage style restyles the stored base clip (its clean master when the tier watermarks).
-    if (gen.baseClip) return { sourceVideoUrl: await this.d.mediaStore.publicUrl(gen.baseClip.masterKey ?? gen.baseClip.mediaKey) };
+    const signed = async (key: string) => ({ sourceVideoUrl: await this.d.mediaStore.signedUrl(key, SOURCE_URL_TTL_SECONDS) });
+    if (gen.baseClip) return signed(gen.baseClip.masterKey ?? gen.baseClip.mediaKey);
     if (!gen.sourceGenerationId) return {};
     const src = await this.d.store.get(gen.sourceGenerationId);
     const key = src?.masterKey ?? src?.mediaKey;
-    return key ? { sourceVideoUrl: await this.d.mediaStore.publicUrl(key) } : {};
+    return key ? signed(key) : {};
   }
 
   /** Smart Demo: the cached library clip, made by the local renderer once; never charged, never a paid provider. */

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { PlanFeatures } from '../api.ts';
+import { PRIVATE_MEDIA_PREFIX } from '../ports.ts';
 import type { GenerationRow, StoredMedia } from './types.ts';
 import type { GenerationDeps } from './deps.ts';
 
@@ -25,7 +26,7 @@ export async function storeResult(d: GenerationDeps, gen: GenerationRow, videoUr
     }
     let masterKey: string | null = null;
     if (features.watermark) {
-      masterKey = at('master.mp4');
+      masterKey = `${PRIVATE_MEDIA_PREFIX}${at('master.mp4')}`; // never a public object (docker-compose.yml's bucket policy)
       await d.mediaStore.put(masterKey, file, 'video/mp4');
       const marked = path.join(dir, 'marked.mp4');
       await d.mediaTools.watermark(file, marked, d.settings.watermarkText);

@@ -1,19 +1,29 @@
 // The default MediaStore: files under DATA_DIR/media, served by the app at /media/{key} (web/routes/media.ts)
 // so LINE and Telegram can fetch videos by URL.
+import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { MediaStore } from '../../core/ports.ts';
 import { assertKey } from './keys.ts';
+import { createMediaSigner } from './signed-url.ts';
 
 export interface DiskMediaStore extends MediaStore {
   readonly root: string;
   /** The file for a key (validated; may not exist). */
   pathOf(key: string): string;
+  /** Whether a /media request's `exp` and `sig` sign this key and have not expired. */
+  verifySigned(key: string, exp: string | undefined, sig: string | undefined): boolean;
 }
 
-export function createDiskStore(opts: { root: string; publicBaseUrl: string }): DiskMediaStore {
+/**
+ * `signingSecret` (the wiring passes one derived from JWT_SECRET) must be shared by every process that serves
+ * /media; without one, a random per-process secret (tests, one-off scripts).
+ */
+export function createDiskStore(opts: { root: string; publicBaseUrl: string; signingSecret?: string }): DiskMediaStore {
   const root = path.resolve(opts.root);
   const base = opts.publicBaseUrl.replace(/\/+$/, '');
+  const signer = createMediaSigner(opts.signingSecret ?? crypto.randomBytes(32));
+  const urlOf = (key: string) => `${base}/media/${assertKey(key).split('/').map(encodeURIComponent).join('/')}`;
   const pathOf = (key: string) => {
     const p = path.resolve(root, assertKey(key));
     if (!p.startsWith(root + path.sep)) throw new Error('invalid media key');
@@ -41,9 +51,13 @@ export function createDiskStore(opts: { root: string; publicBaseUrl: string }): 
       await fs.rm(pathOf(key), { force: true });
     },
     async publicUrl(key) {
-      assertKey(key);
-      return `${base}/media/${key.split('/').map(encodeURIComponent).join('/')}`;
+      return urlOf(key);
     },
+    async signedUrl(key, ttlSeconds) {
+      const exp = Math.floor(Date.now() / 1000) + Math.max(1, Math.round(ttlSeconds));
+      return `${urlOf(key)}?exp=${exp}&sig=${signer.sign(key, exp)}`;
+    },
+    verifySigned: (key, exp, sig) => signer.verify(key, exp, sig),
     async exists(key) {
       return fs.stat(pathOf(key)).then((s) => s.isFile(), () => false);
     },

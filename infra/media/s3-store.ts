@@ -60,6 +60,9 @@ export function createS3Store(s3: S3Settings, opts: { tmpDir?: string; presignSe
       if (s3.publicBaseUrl) return `${s3.publicBaseUrl.replace(/\/+$/, '')}/${key.split('/').map(encodeURIComponent).join('/')}`;
       return getSignedUrl(client, new GetObjectCommand({ Bucket, Key: key }), { expiresIn: opts.presignSeconds ?? PRESIGN_SECONDS });
     },
+    async signedUrl(key, ttlSeconds) {
+      return getSignedUrl(client, new GetObjectCommand({ Bucket, Key: assertKey(key) }), { expiresIn: Math.min(PRESIGN_SECONDS, Math.max(1, Math.round(ttlSeconds))) });
+    },
     async exists(key) {
       try {
         await client.send(new HeadObjectCommand({ Bucket, Key: assertKey(key) }));

@@ -142,7 +142,7 @@ describe('failover matrix', () => {
     const id = await w.lastId(a.userId);
     await w.run(id);
     const g = (await w.store.get(id))!;
-    expect(g).toMatchObject({ status: 'succeeded', kind: 'demo', provider: 'local', watermarked: true, pointsCost: 0, mediaKey: 'demo/cat/video.mp4', masterKey: 'demo/cat/master.mp4' });
+    expect(g).toMatchObject({ status: 'succeeded', kind: 'demo', provider: 'local', watermarked: true, pointsCost: 0, mediaKey: 'demo/cat/video.mp4', masterKey: 'private/demo/cat/master.mp4' });
     expect(finalKeys(id)).toEqual(['video', 'core.receipt.not_charged']);
     const view = await w.gen.service.get(a.userId, id);
     expect(view).toMatchObject({ videoUrl: 'https://vidgo.test/media/demo/cat/video.mp4', cleanUrl: null });

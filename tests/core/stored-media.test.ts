@@ -52,7 +52,7 @@ describe('stored media', () => {
     await w.db.sequelize.query(`UPDATE subscriptions SET status = 'expired', end_date = now() - interval '1 day' WHERE user_id = :u`, { replacements: { u: a.userId } });
     await w.run(id);
     const g = (await w.store.get(id))!;
-    expect(g).toMatchObject({ status: 'succeeded', watermarked: true, masterKey: `generations/${id}/master.mp4` });
+    expect(g).toMatchObject({ status: 'succeeded', watermarked: true, masterKey: `private/generations/${id}/master.mp4` });
     const marked = fs.readFileSync(videoOf(id)!.localPath!);
     const master = fs.readFileSync(path.join(w.dir, 'media', g.masterKey!));
     expect(marked.equals(master)).toBe(false);

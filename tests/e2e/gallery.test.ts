@@ -76,9 +76,9 @@ describe('gallery with real videos', () => {
 
     // The clean master exists, but no public URL serves it: not the shared library's, not a per-generation guess.
     const [row] = await w.q(`SELECT master_key, media_key FROM generations WHERE id = $1`, [item.id]);
-    expect(row!.master_key).toBe('demo/cat/master.mp4');
+    expect(row!.master_key).toBe('private/demo/cat/master.mp4');
     expect(fs.existsSync(path.join(w.dir, 'media', row!.master_key))).toBe(true);
-    for (const key of [row!.master_key, `generations/${item.id}/master.mp4`, `generations/${item.id}/base-master.mp4`]) {
+    for (const key of [row!.master_key, `private/generations/${item.id}/master.mp4`, `private/generations/${item.id}/base-master.mp4`, 'demo/cat/master.mp4']) {
       expect(await publicStatus(key)).toEqual([404, 404, 404]);
     }
     // Nor does the clean-download route while the user is on Demo, nor without a session.
@@ -113,6 +113,7 @@ describe('gallery with real videos', () => {
     expect(d.outside).toBeLessThan(1.5); // the same picture elsewhere
 
     // Still nothing public: the upgrade opens the session-checked route, not /media.
+    expect(await publicStatus('private/demo/cat/master.mp4')).toEqual([404, 404, 404]);
     expect(await publicStatus('demo/cat/master.mp4')).toEqual([404, 404, 404]);
     // Another user (a fresh Demo user) cannot use that route or see the item.
     w.line.profiles.set('UgalOther', { displayName: 'Bo', language: 'en' });

@@ -43,6 +43,14 @@ describe('docker-compose.yml', () => {
     for (const s of ['postgres', 'redis', 'mongo', 'minio']) expect(app).toMatch(new RegExp(`${s}:\\n\\s+condition: service_healthy`));
   });
 
+  it('grants anonymous download on the public media prefixes only, never on private/ (clean masters)', () => {
+    const setup = service('minio-setup').replace(/\s+/g, ' '); // the rendered YAML folds long lines
+    const grants = [...setup.matchAll(/mc anonymous set download local\/vidgo-media(\/[\w-]*)?/g)].map((m) => m[1] ?? '');
+    expect(grants.sort()).toEqual(['/demo', '/generations', '/styles']);
+    expect(setup).toMatch(/mc anonymous set none local\/vidgo-media /);
+    expect(setup).not.toMatch(/private/);
+  });
+
   it('refuses to render without JWT_SECRET', () => {
     expect(() => render('')).toThrow(/JWT_SECRET/);
   });

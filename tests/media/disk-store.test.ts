@@ -65,4 +65,41 @@ describe('disk media store and /media route', () => {
     expect(() => store.pathOf('../secret.txt')).toThrow(/invalid media key/);
     for (const k of ['a/../b', '/abs', 'a\\b', '', 'a//b', '.x']) expect(isValidKey(k), k).toBe(false);
   });
+
+  it('serves a private master only by a signed URL; an expired, tampered or unsigned one is refused', async () => {
+    const key = 'private/generations/g9/master.mp4';
+    await store.put(key, bytes, 'video/mp4');
+    const local = (u: string) => u.replace('https://bot.example', server.info.uri);
+    const signed = await store.signedUrl(key, 60);
+    expect(signed).toMatch(/^https:\/\/bot\.example\/media\/private\/generations\/g9\/master\.mp4\?exp=\d+&sig=[\w-]+$/);
+    const ok = await fetch(local(signed));
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('cache-control')).toBe('private, no-store');
+    expect(Buffer.from(await ok.arrayBuffer()).equals(bytes)).toBe(true);
+
+    const u = new URL(local(signed));
+    const exp = Number(u.searchParams.get('exp'));
+    const sig = u.searchParams.get('sig')!;
+    const tamperedSig = `${sig.slice(0, -2)}${sig.endsWith('AA') ? 'BB' : 'AA'}`;
+    const path0 = `${server.info.uri}/media/${key}`;
+    for (const bad of [
+      `${path0}?exp=${exp + 1}&sig=${sig}`, // a later expiry under the same signature
+      `${path0}?exp=${exp}&sig=${tamperedSig}`,
+      `${path0}?exp=${exp}`, `${path0}?sig=${sig}`,
+      `${server.info.uri}/media/private/generations/g8/master.mp4?exp=${exp}&sig=${sig}`, // another key
+    ]) expect((await fetch(bad)).status, bad).toBe(403);
+    // Expired: signed with a TTL already over.
+    const expired = await store.signedUrl(key, 1);
+    await new Promise((r) => setTimeout(r, 2100));
+    expect((await fetch(local(expired))).status).toBe(403);
+    // Unsigned: no public URL serves a private key or an old-style master.
+    await store.put('generations/g9/master.mp4', bytes, 'video/mp4');
+    expect((await fetch(path0)).status).toBe(404);
+    expect((await fetch(`${server.info.uri}/media/generations/g9/master.mp4`)).status).toBe(404);
+    expect((await fetch(local(await store.signedUrl('generations/g9/master.mp4', 60)))).status).toBe(200);
+    // A store with another secret does not accept this one's signatures.
+    const other = createDiskStore({ root: store.root, publicBaseUrl: 'https://bot.example', signingSecret: 'another secret' });
+    expect(other.verifySigned(key, String(exp), sig)).toBe(false);
+    expect(store.verifySigned(key, String(exp), sig)).toBe(true);
+  });
 });

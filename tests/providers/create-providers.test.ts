@@ -39,7 +39,7 @@ describe('createProviders and wireMedia', () => {
     const lines: string[] = [];
     const log = pino({ level: 'info' }, { write: (l: string) => lines.push(l) });
     const server = Hapi.server({ port: 0, host: '127.0.0.1' });
-    const media = await wireMedia(config(), log, server);
+    const media = await wireMedia(config(), log, server, "t".repeat(32));
     await server.start();
     try {
       const entry = JSON.parse(lines.find((l) => l.includes('"real"'))!);

@@ -1,11 +1,11 @@
 // "/style anime a cat surfing" with no replied video: two stages in one generation (core/generation/two-stage.ts).
 // Core test world (real PostgreSQL, Redis, ledger, failover) behind the real dispatcher; Leonardo/Runway are the
 // scripted doubles, GoEnhance is the real client (wrapped by withStyleModels as app/wire-core.ts does) pointed at
-// the fake GoEnhance server; the disk media store is served over HTTP so reference_video_url can be fetched.
-import http from 'node:http';
+// the fake GoEnhance server; the disk media store is served by the real /media route so reference_video_url (a
+// signed URL: masters are private) can be fetched.
 import path from 'node:path';
 import fs from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
+import Hapi from '@hapi/hapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueryTypes } from 'sequelize';
 import { buildWorld, type World } from '../core/support/build.ts';
@@ -15,6 +15,7 @@ import { wireStyleBot, type StyleBot } from './support/style-bot.ts';
 import { createGeneration } from '../../core/generation/service.ts';
 import { createGoEnhance } from '../../infra/providers/goenhance.ts';
 import { createDiskStore, type DiskMediaStore } from '../../infra/media/disk-store.ts';
+import { mediaRoutes } from '../../web/routes/media.ts';
 import { SqlStyleCatalog } from '../../infra/db/styles-repo.ts';
 import { withStyleModels } from '../../core/styles/provider.ts';
 import { slashCommands } from '../../bot/discord/commands.ts';
@@ -27,7 +28,7 @@ let bot: StyleBot;
 let gen: ReturnType<typeof createGeneration>;
 let ge: ProviderFake;
 let media: DiskMediaStore;
-let mediaServer: http.Server;
+let mediaServer: Hapi.Server;
 let catalog: SqlStyleCatalog;
 let seq = 0;
 
@@ -37,17 +38,10 @@ beforeAll(async () => {
   // GoEnhance's "styled" result: a real MP4 (the scripted providers' clip).
   const clip = await w.mediaTools.download((await finishedUrl()), new AbortController().signal);
   ge.files.set('result.mp4', await fs.readFile(clip));
-  mediaServer = http.createServer(async (req, res) => {
-    const key = decodeURIComponent((req.url ?? '').replace(/^\/media\//, ''));
-    try {
-      const body = await fs.readFile(media.pathOf(key));
-      res.writeHead(200, { 'content-type': 'video/mp4' }).end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise<void>((r) => mediaServer.listen(0, '127.0.0.1', r));
-  media = createDiskStore({ root: path.join(w.dir, 'served-media'), publicBaseUrl: `http://127.0.0.1:${(mediaServer.address() as AddressInfo).port}` });
+  mediaServer = Hapi.server({ port: 0, host: '127.0.0.1' });
+  await mediaServer.start();
+  media = createDiskStore({ root: path.join(w.dir, 'served-media'), publicBaseUrl: mediaServer.info.uri, signingSecret: 's'.repeat(32) });
+  await mediaRoutes(mediaServer, media);
   catalog = new SqlStyleCatalog(w.db.sequelize);
   const goenhance = withStyleModels(createGoEnhance({ apiKey: 'ge-key', baseUrl: ge.url, http: { requestTimeoutMs: 2_000, retries: 0 } }), catalog);
   gen = createGeneration({ ...w.deps, mediaStore: media, localFile: (k) => media.pathOf(k), providers: { ...w.deps.providers, goenhance } });
@@ -57,7 +51,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await bot?.stop();
   await ge?.close();
-  await new Promise((r) => mediaServer?.close(r));
+  await mediaServer?.stop();
   await w?.close();
 });
 
@@ -127,6 +121,7 @@ describe('/style <style> <prompt> without a replied video', () => {
     expect(g).toMatchObject({ status: 'succeeded', kind: 'style', style: 'anime', provider: 'goenhance', pointsCost: 10, errorCode: null });
     expect(g.baseClip).toMatchObject({ provider: 'leonardo' });
     // The reference URL serves exactly the stored base clip.
+    expect(args.reference_video_url).toMatch(/\?exp=\d+&sig=/);
     const served = Buffer.from(await (await fetch(args.reference_video_url)).arrayBuffer());
     expect(served.equals(await fs.readFile(media.pathOf(g.baseClip!.masterKey ?? g.baseClip!.mediaKey)))).toBe(true);
     expect(g.mediaKey).not.toBe(g.baseClip!.mediaKey);
@@ -277,5 +272,41 @@ describe('Discord /style registration', () => {
       expect(c.name_localizations).toEqual({ ja: s.names.ja, 'zh-TW': s.names['zh-TW'], ko: s.names.ko, 'es-ES': s.names.es, 'es-419': s.names.es });
     }
     expect(option.choices!.find((c) => c.value === 'anime')!.name_localizations!.ja).toBe('アニメ');
+  });
+});
+
+describe('restyling a past video whose source is a private clean master', () => {
+  it('a Demo video restyled after an upgrade reaches GoEnhance as a signed URL serving the master; its public URL stays refused', async () => {
+    const a = await w.account('demo');
+    expect(keys(await gen.service.request(a, { kind: 'video', prompt: 'a cat' }))).toContain('core.demo.queued');
+    const src = await w.lastId(a.userId);
+    expect(await run(src)).toBe('done');
+    const source = await row(src);
+    expect(source).toMatchObject({ status: 'succeeded', kind: 'demo', masterKey: 'private/demo/cat/master.mp4' });
+    const masterBytes = await fs.readFile(media.pathOf(source.masterKey!));
+    expect((await fetch(await media.publicUrl(source.masterKey!))).status).toBe(404);
+
+    // The upgrade: the same user on Starter with its monthly GoEnhance points and auto-pay.
+    await w.db.sequelize.query(`INSERT INTO subscriptions (user_id, plan_id, status, start_date, end_date)
+      SELECT :userId, id, 'active', now(), now() + interval '30 days' FROM plans WHERE slug = 'starter'`, { replacements: { userId: a.userId } });
+    await w.db.sequelize.query('UPDATE users SET auto_pay = true WHERE id = :userId', { replacements: { userId: a.userId } });
+    await w.ledger.allocateMonthly(a.userId, await w.deps.tiers.features('starter'), '2026-11');
+    const upgraded: Account = { ...a, tier: 'starter', autoPay: true };
+
+    const before = geSubmits().length;
+    const replies = await gen.service.request(upgraded, { kind: 'style', prompt: '', style: 'anime', resolution: '720p', sourceGenerationId: src });
+    expect(keys(replies)).toEqual(['core.queued', 'core.reserved']);
+    const id = await w.lastId(a.userId);
+    expect(await run(id)).toBe('done');
+    const sent = geSubmits().slice(before);
+    expect(sent).toHaveLength(1);
+    const url = (sent[0]!.body as { args: { reference_video_url: string } }).args.reference_video_url;
+    expect(url).toMatch(/\/media\/private\/demo\/cat\/master\.mp4\?exp=\d+&sig=/);
+    const served = await fetch(url);
+    expect(served.status).toBe(200);
+    expect(Buffer.from(await served.arrayBuffer()).equals(masterBytes)).toBe(true);
+    expect(await row(id)).toMatchObject({ status: 'succeeded', provider: 'goenhance' });
+    // Without its signature the same key is still refused.
+    expect((await fetch(url.replace(/\?.*$/, ''))).status).toBe(404);
   });
 });
