@@ -23,6 +23,8 @@ import type { Infra } from './infra-setup.ts';
 import type { Logger } from './logger.ts';
 import type { StyleShowcase } from '../core/styles/showcase.ts';
 import type { MediaStore } from '../core/ports.ts';
+import { createTranslator } from '../infra/i18n.ts';
+import type { Msg } from '../core/model.ts';
 
 export interface WebParts {
   ledger?: Ledger;
@@ -68,6 +70,7 @@ export async function wireWeb(server: Server, config: Config, infra: Pick<Infra,
   }
   const billing = new BillingService({ repo, ledger, notifier, accounts, clock: parts.clock ?? systemClock, timezone: config.timezone, gateways, links, log });
 
+  const translator = await createTranslator(config.defaultLocale);
   await harden(server, { secure, perMinute: config.rateLimits.ipPerMinute, redis: infra.redis });
   registerSession(server, signer, { secure });
   mapErrors(server);
@@ -77,6 +80,7 @@ export async function wireWeb(server: Server, config: Config, infra: Pick<Infra,
     secureCookies: secure, writeCors: { origin: [...new Set([...config.corsOrigins, new URL(config.publicBaseUrl).origin])], credentials: true as const }, telegramUsername: config.telegram?.username, lineBasicId: config.line?.basicId, log,
     ...(parts.styles ? { styles: parts.styles } : {}),
     ...(parts.mediaStore ? { media: parts.mediaStore } : {}),
+    translate: async (userId: string, msg: Msg) => translator.t((await accounts.byUserId(userId))?.locale ?? config.defaultLocale, msg),
   };
   authRoutes(server, deps);
   apiRoutes(server, deps);

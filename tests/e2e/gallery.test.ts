@@ -148,6 +148,8 @@ describe('gallery with real videos', () => {
     const all = (await c.json('/api/v1/generations?limit=50')).body.items as any[];
     const failed = all.find((g) => g.prompt === 'extra 1');
     expect(failed).toMatchObject({ status: 'failed', pointsCost: 0, videoUrl: null, previewUrl: null, cleanUrl: null, errorMessage: { key: 'core.failed.generic' } });
+    // The reason as text in the user's language, since the web app bundles only its own texts.
+    expect(failed.error).toBe('Sorry, your video could not be made.');
     expect(all.find((g) => g.prompt === 'extra 2')).toMatchObject({ status: 'refused', pointsCost: 0, videoUrl: null, previewUrl: null, cleanUrl: null });
 
     // The Demo user's ids from another user's session, a made-up id, a malformed id.

@@ -7,6 +7,7 @@ import { SqlStyleCatalog } from '../../infra/db/styles-repo.ts';
 import { StyleShowcase } from '../../core/styles/showcase.ts';
 import { SqlGenerationStore } from '../../infra/db/repos/generation-repo.ts';
 import { isDisk } from './media.ts';
+import type { Msg } from '../../core/model.ts';
 
 const noQuery = { query: Joi.object({}) };
 
@@ -36,19 +37,24 @@ export function apiRoutes(server: Server, d: WebDeps) {
   // Core's cleanUrl is the store's own URL of the master; /media refuses masters, so the app links the route below.
   const cleanRoute = (id: string) => `/api/v1/generations/${id}/clean`;
   const withCleanRoute = <T extends { id: string; cleanUrl: string | null }>(g: T): T => ({ ...g, cleanUrl: g.cleanUrl ? cleanRoute(g.id) : null });
+  // The failure reason as text in the user's language (the app bundles only its own texts).
+  const forUser = async <T extends { id: string; cleanUrl: string | null; errorMessage: Msg | null }>(userId: string, g: T) => ({
+    ...withCleanRoute(g),
+    error: g.errorMessage && d.translate ? await d.translate(userId, g.errorMessage) : null,
+  });
 
   get('/api/v1/generations', async (request) => {
     const { limit, offset } = request.query as { limit: number; offset: number };
     if (!d.generations) return { items: [], total: 0, limit, offset };
     const page = await d.generations.list(userOf(request), { limit, offset });
-    return { items: page.items.map(withCleanRoute), total: page.total, limit, offset };
+    return { items: await Promise.all(page.items.map((g) => forUser(userOf(request), g))), total: page.total, limit, offset };
   }, { query: Joi.object({ limit: Joi.number().integer().min(1).max(50).default(12), offset: Joi.number().integer().min(0).max(100_000).default(0) }) });
 
   const byId = { params: Joi.object({ id: Joi.string().guid().required() }), query: Joi.object({}) };
   get('/api/v1/generations/{id}', async (request) => {
     const item = d.generations ? await d.generations.get(userOf(request), request.params.id as string) : null;
     if (!item) throw Boom.notFound();
-    return withCleanRoute(item);
+    return forUser(userOf(request), item);
   }, byId);
 
   // The clean master of the caller's own generation, only when core says their tier may have it (not Demo).

@@ -8,6 +8,7 @@ import type { TokenSigner } from '../auth/tokens.ts';
 import type { Sequelize } from 'sequelize';
 import type { StyleShowcase } from '../../core/styles/showcase.ts';
 import type { MediaStore } from '../../core/ports.ts';
+import type { Msg } from '../../core/model.ts';
 
 export interface WebDeps {
   db: Sequelize;
@@ -30,6 +31,8 @@ export interface WebDeps {
   styles?: Pick<StyleShowcase, 'list'>;
   /** The media store, for the owner-checked clean download (masters are never on /media). */
   media?: MediaStore;
+  /** Core's message (a failure reason) as text in the user's language, for the gallery. */
+  translate?: (userId: string, msg: Msg) => Promise<string>;
   log: { info(o: object, m: string): void; warn(o: object, m: string): void; error(o: object, m: string): void };
 }
 
