@@ -1,6 +1,7 @@
 // Signed /media URLs for the disk store: `exp` (Unix seconds) and an HMAC-SHA256 `sig` over key and expiry, so a
 // provider can fetch a private object (a clean master) for a while without the object ever being public.
 import crypto from 'node:crypto';
+import { safeEqual } from '../crypto/safe-equal.ts';
 
 export interface MediaSigner {
   sign(key: string, exp: number): string;
@@ -18,9 +19,7 @@ export function createMediaSigner(secret: string | Buffer): MediaSigner {
       if (!exp || !sig || !/^\d{1,12}$/.test(exp)) return false;
       const at = Number(exp);
       if (at < now) return false;
-      const given = Buffer.from(sig, 'base64url');
-      const want = mac(k, at);
-      return given.length === want.length && crypto.timingSafeEqual(given, want);
+      return safeEqual(Buffer.from(sig, 'base64url'), mac(k, at));
     },
   };
 }

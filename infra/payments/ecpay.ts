@@ -9,6 +9,7 @@
 // primary source here: that PeriodAmount must equal TotalAmount (the SDK only notes "total amount protection"), that
 // ExecTimes counts the first authorization, and the exact PeriodReturnURL reply (we answer `1|OK` like ReturnURL).
 import crypto from 'node:crypto';
+import { safeEqual } from '../crypto/safe-equal.ts';
 
 export interface EcpayConfig {
   merchantId: string;
@@ -34,10 +35,7 @@ export function checkMacValue(params: Record<string, string | number>, hashKey: 
 /** Constant-time comparison of a received CheckMacValue (case-insensitive) with the one we compute. */
 export function verifyCheckMacValue(params: Record<string, string>, cfg: Pick<EcpayConfig, 'hashKey' | 'hashIv'>): boolean {
   const given = (params.CheckMacValue ?? '').toUpperCase();
-  const want = checkMacValue(params, cfg.hashKey, cfg.hashIv);
-  const a = Buffer.from(given);
-  const b = Buffer.from(want);
-  return a.length === b.length && crypto.timingSafeEqual(a, b);
+  return safeEqual(given, checkMacValue(params, cfg.hashKey, cfg.hashIv));
 }
 
 /** `yyyy/MM/dd HH:mm:ss` in Taiwan time, as MerchantTradeDate wants. */

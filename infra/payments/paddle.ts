@@ -4,6 +4,7 @@
 // developer.paddle.com webhooks/signature-verification (several h1 during secret rotation).
 import crypto from 'node:crypto';
 import { Paddle, type Environment } from '@paddle/paddle-node-sdk';
+import { safeEqual } from '../crypto/safe-equal.ts';
 
 export const MAX_SIGNATURE_AGE_S = 5;
 
@@ -20,10 +21,7 @@ export function verifyPaddleSignature(rawBody: string | Buffer, header: string |
   if (!/^\d+$/.test(ts) || h1.length === 0) return false;
   if (Math.abs(nowMs / 1000 - Number(ts)) > MAX_SIGNATURE_AGE_S) return false;
   const want = crypto.createHmac('sha256', secret).update(`${ts}:`).update(rawBody).digest();
-  return h1.some((h) => {
-    const got = Buffer.from(h, 'hex');
-    return got.length === want.length && crypto.timingSafeEqual(got, want);
-  });
+  return h1.some((h) => safeEqual(Buffer.from(h, 'hex'), want));
 }
 
 export interface PaddleCheckoutInput {

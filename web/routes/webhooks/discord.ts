@@ -12,6 +12,7 @@ import { discordHandler } from '../../../bot/inbox-resume.ts';
 
 export function discordWebhookRoute(server: Server, d: WebhookDeps & { publicKey: KeyObject; adapter: DiscordAdapter }) {
   const inbox = routeInbox(d);
+  const handle = discordHandler(d.adapter);
   server.route({
     method: 'POST',
     path: '/webhooks/discord',
@@ -27,7 +28,7 @@ export function discordWebhookRoute(server: Server, d: WebhookDeps & { publicKey
       if (i === undefined) return h.response({ error: 'malformed JSON' }).code(400);
       if (!i || typeof i.type !== 'number') return h.response({ error: 'not an interaction' }).code(400);
       if (i.type === InteractionType.Ping) return { type: InteractionResponseType.Pong };
-      await acceptAndHandle(inbox, 'discord', String(i.id), i, discordHandler(d.adapter));
+      await acceptAndHandle(inbox, 'discord', String(i.id), i, handle);
       return { type: InteractionResponseType.DeferredChannelMessageWithSource };
     },
   });
