@@ -45,8 +45,12 @@ type Made = { generationId?: string };
 
 export class Dispatcher implements ChatCore {
   private readonly pendingStyles?: PendingStyles;
+  private readonly styles?: StyleChat;
   constructor(private readonly d: DispatcherDeps) {
-    if (d.styles && d.state) this.pendingStyles = new PendingStyles(d.state);
+    if (d.styles && d.state) {
+      this.pendingStyles = new PendingStyles(d.state);
+      this.styles = new StyleChat({ catalog: d.styles, pending: this.pendingStyles, generation: d.generation });
+    }
   }
 
   async handle(event: ChatEvent): Promise<Reply[]> {
@@ -80,26 +84,26 @@ export class Dispatcher implements ChatCore {
   /** Runs the command; a generation it creates or answers is written to `made`, as the use case reported it. */
   private async run(account: Account, event: ChatEvent, cmd: Command, made: Made): Promise<Reply[]> {
     const gen = this.d.generation;
-    const track = async (outcome: Promise<GenerationOutcome>): Promise<Reply[]> => {
+    const track = async (outcome: GenerationOutcome | Promise<GenerationOutcome>): Promise<Reply[]> => {
       const o = await outcome;
       made.generationId = o.generationId;
       return o.replies;
     };
-    const styles = this.styleChat(made);
+    const styles = this.styles;
     const requestKey = `${event.platform}:${event.eventId}`; // one generation per chat event, however often handled
     // A plain prompt right after a style was picked (/start s_anime, bare /style anime) is that style's prompt.
     if (cmd.name === 'video' && styles && !/^[/／]/.test(event.text?.trim() ?? '')) {
       const styled = await styles.pendingPrompt(account, cmd.prompt, requestKey);
-      if (styled) return styled;
+      if (styled) return track(styled);
     }
     switch (cmd.name) {
       case 'video':
         return track(gen.requestOutcome(account, { kind: 'video', prompt: cmd.prompt, requestKey }));
       case 'style':
         if (styles) {
-          return styles.style(account, cmd.style, cmd.prompt, {
+          return track(styles.style(account, cmd.style, cmd.prompt, {
             requestKey, ...(event.repliedGenerationId ? { repliedGenerationId: event.repliedGenerationId } : {}),
-          });
+          }));
         }
         return track(gen.requestOutcome(account, {
           kind: 'style', style: cmd.style, prompt: cmd.prompt, requestKey,
@@ -155,21 +159,6 @@ export class Dispatcher implements ChatCore {
       default:
         return [text('bot.help', undefined, HELP_CHOICES)];
     }
-  }
-
-  /**
-   * The style chat for one command (core/styles), with its generation requests reporting the generation they made
-   * into `made`. Built per command, so concurrent commands never share what they report.
-   */
-  private styleChat(made: Made): StyleChat | undefined {
-    if (!this.d.styles || !this.pendingStyles) return undefined;
-    const gen = this.d.generation;
-    const request: GenerationService['request'] = async (account, req) => {
-      const o = await gen.requestOutcome(account, req);
-      made.generationId = o.generationId;
-      return o.replies;
-    };
-    return new StyleChat({ catalog: this.d.styles, pending: this.pendingStyles, generation: { request } });
   }
 
   private async lang(account: Account, wanted: string | undefined): Promise<ChatResponse> {

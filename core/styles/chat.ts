@@ -2,7 +2,7 @@
 // deep link /start s_<style>, and the plain prompt that follows a picked style.
 // Choice made for the deep link: the pick is kept per user in SharedState for ten minutes (PendingStyles) and the
 // user's next plain-text prompt becomes "/style <id> <prompt>"; typing /style <id> <prompt> works at any time.
-import type { Account, GenerationService } from '../api.ts';
+import type { Account, GenerationOutcome, GenerationService } from '../api.ts';
 import type { Choice, Locale, Reply } from '../model.ts';
 import { resolveStyle, styleName, type Style, type StyleCatalog } from './catalog.ts';
 import type { PendingStyles } from './pending.ts';
@@ -10,7 +10,7 @@ import type { PendingStyles } from './pending.ts';
 export interface StyleChatDeps {
   catalog: StyleCatalog;
   pending: PendingStyles;
-  generation: Pick<GenerationService, 'request'>;
+  generation: Pick<GenerationService, 'requestOutcome'>;
 }
 
 const text = (key: string, params?: Record<string, string | number>, choices?: Choice[]): Reply => ({
@@ -25,11 +25,12 @@ export function styleChoices(styles: Style[], locale: Locale): Choice[] {
 export class StyleChat {
   constructor(private readonly d: StyleChatDeps) {}
 
-  /** "/style <word> <prompt>", with the replied video when the platform told us of one. */
-  async style(account: Account, word: string, prompt: string, opts: { requestKey: string; repliedGenerationId?: string }): Promise<Reply[]> {
+  /** "/style <word> <prompt>", with the replied video when the platform told us of one; the outcome names the
+   * generation it made, if any. */
+  async style(account: Account, word: string, prompt: string, opts: { requestKey: string; repliedGenerationId?: string }): Promise<GenerationOutcome> {
     const found = await resolveStyle(this.d.catalog, word, prompt);
-    if (!found) return this.list(account, 'styles.unknown', { style: word });
-    if (!found.prompt && !opts.repliedGenerationId) return this.choose(account, found.style);
+    if (!found) return { replies: await this.list(account, 'styles.unknown', { style: word }) };
+    if (!found.prompt && !opts.repliedGenerationId) return { replies: await this.choose(account, found.style) };
     return this.request(account, found.style, found.prompt, opts);
   }
 
@@ -45,15 +46,15 @@ export class StyleChat {
   }
 
   /** A plain prompt after a pick: the style command it stands for, or null when nothing is pending. */
-  async pendingPrompt(account: Account, prompt: string, requestKey: string): Promise<Reply[] | null> {
+  async pendingPrompt(account: Account, prompt: string, requestKey: string): Promise<GenerationOutcome | null> {
     const styleId = await this.d.pending.take(account.userId);
     const style = styleId ? await this.d.catalog.find(styleId) : null;
     return style ? this.request(account, style, prompt, { requestKey }) : null;
   }
 
   /** The generation records our style id; the GoEnhance wrapper (provider.ts) sends the model id. */
-  private request(account: Account, style: Style, prompt: string, opts: { requestKey: string; repliedGenerationId?: string }): Promise<Reply[]> {
-    return this.d.generation.request(account, {
+  private request(account: Account, style: Style, prompt: string, opts: { requestKey: string; repliedGenerationId?: string }): Promise<GenerationOutcome> {
+    return this.d.generation.requestOutcome(account, {
       kind: 'style', style: style.id, prompt, requestKey: opts.requestKey,
       ...(opts.repliedGenerationId ? { sourceGenerationId: opts.repliedGenerationId } : {}),
     });
