@@ -81,7 +81,8 @@ export async function composeApp(config: Config, log: Logger): Promise<App> {
   healthRoutes(server, {
     db: async () => (await infra.sequelize.query('SELECT 1'), true),
     jobs: () => jobs.health(),
-    redis: async () => (infra.redis ? ((await infra.redis.ping()) === 'PONG' ? 'ok' : 'down') : 'memory'),
+    // Degraded, not down: the instance serves with in-process limits until Redis is back.
+    redis: async () => (!infra.redisLink ? 'memory' : infra.redisLink.ready && (await infra.redisLink.client.ping()) === 'PONG' ? 'ok' : 'degraded'),
     providers: providerHealth,
   });
   return {

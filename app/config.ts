@@ -26,6 +26,8 @@ const schema = Joi.object({
   DB_POOL_MAX: Joi.number().integer().min(1).max(200).default(20),
   JOBS_URL: Joi.string().uri({ scheme: ['postgres', 'postgresql', 'mongodb', 'mongodb+srv'] }),
   REDIS_URL: Joi.string().uri({ scheme: ['redis', 'rediss'] }),
+  JOBS_LOCK_LIFETIME_MS: Joi.number().integer().min(5000).default(60_000),
+  INBOX_RETRY_MS: Joi.number().integer().min(1000).default(60_000),
   JOBS_PROVIDER_CONCURRENCY: Joi.string().pattern(/^\s*(leonardo|runway|pollo|goenhance|local)\s*=\s*\d+\s*(,\s*(leonardo|runway|pollo|goenhance|local)\s*=\s*\d+\s*)*$/),
 
   S3_BUCKET: Joi.string(),
@@ -102,6 +104,10 @@ export interface Config {
   jobsUrl?: string;
   /** Per-provider caps on running generations across all instances ("leonardo=4,runway=2"); unset = defaults. */
   jobsProviderConcurrency?: string;
+  /** A job whose worker stopped renewing its lock (a killed process) is taken over after this long. */
+  jobsLockLifetimeMs: number;
+  /** A chat event not finished this long after its last attempt (a crash, a database outage) is handled again. */
+  inboxRetryMs: number;
   redisUrl?: string;
   s3?: {
     bucket: string; endpoint?: string; region: string; accessKeyId?: string; secretAccessKey?: string;
@@ -171,6 +177,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     database: { url: v.DATABASE_URL, embeddedPort: v.EMBEDDED_PG_PORT, poolMax: v.DB_POOL_MAX },
     jobsUrl: v.JOBS_URL,
     jobsProviderConcurrency: v.JOBS_PROVIDER_CONCURRENCY,
+    jobsLockLifetimeMs: v.JOBS_LOCK_LIFETIME_MS,
+    inboxRetryMs: v.INBOX_RETRY_MS,
     redisUrl: v.REDIS_URL,
     s3: v.S3_BUCKET
       ? {

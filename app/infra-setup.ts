@@ -1,5 +1,5 @@
 // Opens the shared infrastructure (database, Redis) from the configuration, embedded defaults included.
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Sequelize } from 'sequelize';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
@@ -9,11 +9,14 @@ import { migrateUp } from '../infra/db/migrate.ts';
 import type { SharedState } from '../core/ports.ts';
 import { MemoryState } from '../infra/state/memory-state.ts';
 import { RedisState } from '../infra/state/redis-state.ts';
+import { RedisLink } from '../infra/state/redis-link.ts';
 
 export interface Infra {
   databaseUrl: string;
   sequelize: Sequelize;
   redis?: Redis;
+  /** Whether Redis is reachable right now (absent without REDIS_URL). */
+  redisLink?: RedisLink;
   state: SharedState;
   close(): Promise<void>;
 }
@@ -35,13 +38,12 @@ export async function openInfra(config: Config, log: Logger): Promise<Infra> {
     throw err;
   }
 
-  let redis: Redis | undefined;
+  let redisLink: RedisLink | undefined;
   let state: SharedState;
   if (config.redisUrl) {
-    redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: true });
-    redis.on('error', (err) => log.warn({ err: err.message }, 'redis error'));
-    await redis.connect();
-    state = new RedisState(redis);
+    redisLink = new RedisLink(config.redisUrl, log);
+    await redisLink.connect();
+    state = new RedisState(redisLink.client, 'vidgo:', redisLink);
   } else {
     log.warn('REDIS_URL not set: rate limits, provider health and dedupe live in this process (single instance only)');
     state = new MemoryState();
@@ -50,10 +52,11 @@ export async function openInfra(config: Config, log: Logger): Promise<Infra> {
   return {
     databaseUrl,
     sequelize,
-    redis,
+    redis: redisLink?.client,
+    redisLink,
     state,
     async close() {
-      if (redis) await redis.quit().catch(() => redis!.disconnect());
+      await redisLink?.close();
       await sequelize.close().catch((err) => log.warn({ err }, 'closing database pool'));
       if (embedded) await embedded.stop().catch((err) => log.warn({ err }, 'stopping embedded PostgreSQL'));
     },

@@ -37,6 +37,7 @@ import { lineWebhookRoute } from '../web/routes/webhooks/line.ts';
 import { telegramWebhookRoute } from '../web/routes/webhooks/telegram.ts';
 import { discordWebhookRoute } from '../web/routes/webhooks/discord.ts';
 import { createResumePending } from '../bot/inbox-resume.ts';
+import { isInfrastructureError } from '../infra/infrastructure-errors.ts';
 
 export interface BotServices {
   generation: GenerationService;
@@ -91,8 +92,6 @@ export function createNotifierHub(state: SharedState, log: Logger): NotifierHub 
   return new NotifierHub(state, log);
 }
 
-/** An event still unfinished this long after it arrived is taken to be abandoned by a crashed handler. */
-const RESUME_AFTER_MS = 60_000;
 
 export async function wireBot(o: BotWiringOptions) {
   const { config, server, log, hub } = o;
@@ -109,7 +108,7 @@ export async function wireBot(o: BotWiringOptions) {
   });
   const dispatcher = new Dispatcher({
     accounts, settings: repo, generation: o.services.generation, ledger: o.services.ledger, links: o.services.links,
-    linking: new AccountLinking(repo, clock), admin, limiter: limits.chat, log,
+    linking: new AccountLinking(repo, clock), admin, limiter: limits.chat, log, isInfrastructureError,
     ...(o.services.styles ? { styles: o.services.styles, state: o.state } : {}),
   });
   const web = { dedupe: store, ipLimiter: limits.ip, background };
@@ -153,9 +152,15 @@ export async function wireBot(o: BotWiringOptions) {
   // Events answered 200 but never finished (a crash after the acknowledgement) are handled again, once, by
   // whichever instance claims them first: shortly after start-up, then every minute.
   const resumePending = createResumePending(out, { telegramBotId: config.telegram?.botToken.split(':')[0], log });
-  const resume = () => void resumePending(RESUME_AFTER_MS).catch((err) => log.error({ err }, 'resuming chat events failed'));
-  const first = setTimeout(resume, 5_000);
-  const every = setInterval(resume, RESUME_AFTER_MS);
+  // An event still unfinished inboxRetryMs after its last attempt was abandoned by a crashed handler or failed on
+  // our infrastructure. A sweep that fails (the database is away) is simply the next sweep's work.
+  const retryMs = config.inboxRetryMs;
+  const resume = () => void resumePending(retryMs).catch((err) => {
+    if (isInfrastructureError(err)) log.warn({ err: String(err) }, 'resuming chat events: database unavailable, next round');
+    else log.error({ err }, 'resuming chat events failed');
+  });
+  const first = setTimeout(resume, Math.min(5_000, retryMs));
+  const every = setInterval(resume, Math.min(retryMs, 60_000));
   first.unref();
   every.unref();
   stops.push(() => {

@@ -41,6 +41,7 @@ export function wireJobs(opts: {
     runner: opts.runner,
     tasks: opts.tasks ?? {},
     timezone: config.timezone,
+    lockLifetimeMs: config.jobsLockLifetimeMs,
     demoRetentionDays: config.demoMediaRetentionDays,
     log: log.child({ part: 'jobs' }),
     providerConcurrency: typeof opts.providerConcurrency === 'string' ? parseProviderConcurrency(opts.providerConcurrency) : opts.providerConcurrency,

@@ -7,7 +7,8 @@ import type { ChatRateLimiter } from '../core/commands/ports.ts';
 function limiter(name: string, perMinute: number, redis?: Redis): RateLimiterAbstract {
   const opts = { keyPrefix: `rl:${name}`, points: perMinute, duration: 60 };
   if (!redis) return new RateLimiterMemory(opts);
-  return new RateLimiterRedis({ ...opts, storeClient: redis, insuranceLimiter: new RateLimiterMemory(opts) });
+  // rejectIfRedisNotReady: while Redis is down the insurance limiter answers at once (no wait for a reconnect).
+  return new RateLimiterRedis({ ...opts, storeClient: redis, rejectIfRedisNotReady: true, insuranceLimiter: new RateLimiterMemory(opts) });
 }
 
 async function consume(l: RateLimiterAbstract, key: string): Promise<boolean> {

@@ -22,6 +22,11 @@ export interface DispatcherDeps {
   admin: AdminCommands;
   limiter: ChatRateLimiter;
   log?: { error(obj: object, msg: string): void };
+  /**
+   * True for an error of our own infrastructure (database or Redis unreachable): the command is not answered with
+   * an apology but fails, so the caller retries it later (the chat inbox keeps the event). Default: none is.
+   */
+  isInfrastructureError?: (err: unknown) => boolean;
   /** The style catalogue (core/styles): /style, /start s_<style>; with `state`, a picked style awaits the next prompt. */
   styles?: StyleCatalog;
   state?: SharedState;
@@ -76,6 +81,7 @@ export class Dispatcher implements ChatCore {
       const { generationId } = made;
       return { replies, locale: account.locale, pending, ...(generationId ? { generationId } : {}) };
     } catch (err) {
+      if (this.d.isInfrastructureError?.(err)) throw err;
       this.d.log?.error({ err, command: cmd.name, platform: event.platform }, 'chat command failed');
       return { replies: [text('bot.error')], locale: account.locale };
     }

@@ -32,7 +32,11 @@ export interface WaitOptions {
   shouldStop?: () => Promise<boolean>;
 }
 
-/** Resolves with the job's final state; a deadline becomes a retriable timeout error. Throws Aborted on shutdown. */
+/**
+ * Resolves with the job's final state; a deadline becomes a retriable timeout error. Throws Aborted on shutdown.
+ * Provider trouble is always a ProviderError; anything else thrown comes from our side (the hooks) and is not a
+ * reason to leave this provider.
+ */
 export async function waitForJob(provider: VideoProvider, job: ProviderJob, o: WaitOptions): Promise<Exclude<ProviderJobState, { state: 'pending' | 'running' }>> {
   let hiccups = 0;
   for (;;) {
@@ -41,7 +45,10 @@ export async function waitForJob(provider: VideoProvider, job: ProviderJob, o: W
     try {
       s = await provider.poll(job, o.signal);
       hiccups = 0;
-    } catch (err) {
+    } catch (thrown) {
+      // Whatever the provider client throws is the provider's; errors of our own hooks below are not caught here,
+      // so a database blip while recording progress never looks like a failed provider.
+      const err = thrown instanceof ProviderError ? thrown : new ProviderError(provider.name, 'network', String(thrown), true);
       // A failed status check is not a failed job: a few retriable errors in a row are waited out, so a network
       // blip never makes us submit the same video to the next provider while this one is still rendering.
       if (o.signal?.aborted) throw new Aborted();

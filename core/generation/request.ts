@@ -112,6 +112,9 @@ async function answerAgain(d: GenerationDeps, gen: GenerationRow): Promise<Gener
   const step = payingStep(gen).step;
   if (gen.status === 'awaiting_consent' && step) return about(gen, [await consentQuestion(d, gen, step)]);
   if (gen.status === 'queued' || gen.status === 'running') {
+    // The first handling may have died between storing the row and enqueueing its job (a lost database
+    // connection): enqueue again, which is a no-op when the job exists.
+    await d.jobs.enqueueGeneration(gen.id, { priority: gen.priority });
     const ahead = (await d.jobs.position(gen.id))?.ahead ?? 0;
     return about(gen, [text('core.queued', { position: ahead + 1, minutes: await estimateMinutes(d, ahead, step?.provider) })]);
   }

@@ -170,7 +170,9 @@ export class Runner implements GenerationRunner {
         if (err.code === 'timeout') await provider.cancel(job).catch(() => {});
         return err;
       }
-      return new ProviderError(step.provider, 'network', String(err), true);
+      // Our own side failed (the database while recording progress): the job is retried later and polls this
+      // same provider job again; failing over would submit the video twice.
+      throw err;
     }
     if (end.state === 'failed') {
       const fresh = (await d.store.get(gen.id))!;

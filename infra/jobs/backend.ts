@@ -51,7 +51,8 @@ export function selectBackend(opts: { jobsUrl?: string; databaseUrl: string; poo
     // To close it, create { 'data.generationId': 1 } unique with partialFilterExpression { name: 'generate-video' }
     // on the collection by hand (mongosh), as the PostgreSQL migration 20261125-0401 does for the job table.
     const backend = new MongoBackend({ address: url, collection: 'agendaJobs' });
-    return { kind: 'mongo', backend, where: redactUrl(url), close: async () => {}, setLog: () => {} };
+    const unlocks = guardUnawaitedUnlock(backend.repository);
+    return { kind: 'mongo', backend, where: redactUrl(url), close: async () => {}, setLog: unlocks.setLog };
   }
   if (!/^postgres(ql)?:\/\//i.test(url)) throw new Error(`JOBS_URL must be a postgres:// or mongodb:// URL`);
   const pool = new pg.Pool({ connectionString: url, max: opts.poolMax ?? 6 });
@@ -59,13 +60,30 @@ export function selectBackend(opts: { jobsUrl?: string; databaseUrl: string; poo
   const backend = new PostgresBackend({ pool, ensureSchema: url !== opts.databaseUrl, tableName: 'agenda_jobs' });
   const query: SqlQuery = async (text, params) => (await pool.query(text, params)).rows;
   const channel = superviseChannel(backend.notificationChannel as SupervisedChannel | undefined, opts.channelRetryMs ?? 30_000);
+  const unlocks = guardUnawaitedUnlock(backend.repository);
   return {
-    kind: 'postgres', backend, where: redactUrl(url), query, setLog: channel.setLog,
+    kind: 'postgres', backend, where: redactUrl(url), query, setLog: (log) => { channel.setLog(log); unlocks.setLog(log); },
     close: async () => {
       await channel.close();
       await pool.end();
     },
   };
+}
+
+/**
+ * Agenda's job processor releases a lock it will not use with `this.agenda.db.unlockJob(job.attrs)` and does not
+ * await it (node_modules/agenda/dist/JobProcessor.js: jobQueueFilling over the lock limit, jobProcessing for a job
+ * due too late). With the database gone (a restart, a failover) that promise rejects with nobody listening, and
+ * Node ends the process for an unhandled rejection. A lock that is not released only delays its job until the
+ * lock lifetime passes, so the failure is logged and swallowed here, where the promise is made.
+ */
+function guardUnawaitedUnlock(repository: Pick<AgendaBackend['repository'], 'unlockJob'>) {
+  let log: ChannelLog = { warn: () => {}, info: () => {} };
+  const unlock = repository.unlockJob.bind(repository);
+  repository.unlockJob = (job) => unlock(job).catch((err: Error) => {
+    log.warn({ err: err.message, job: job._id?.toString() }, 'releasing a job lock failed: it expires by itself');
+  });
+  return { setLog: (l: ChannelLog) => void (log = l) };
 }
 
 /** The parts of @agendajs/postgres-backend's PostgresNotificationChannel (an EventEmitter) used below. */

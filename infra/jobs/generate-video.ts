@@ -154,7 +154,8 @@ export function defineGenerateVideo(agenda: Agenda, o: GenerateVideoOptions, run
         ]);
       }, Math.max(50, Math.floor(o.lockLifetimeMs / 3)));
       try {
-        const outcome = await o.runner.run(generationId, { signal: controller.signal, touch: () => job.touch() });
+        // The runner's touches go through the same tolerant touch: one failed renewal is not a reason to stop.
+        const outcome = await o.runner.run(generationId, { signal: controller.signal, touch });
         if (outcome === 'retry_later') {
           if (controller.signal.reason === ABORT.handBack) defer(job, 0);
           else throw new RetryLater(generationId);

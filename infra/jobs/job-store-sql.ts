@@ -1,6 +1,7 @@
 // The two questions about the PostgreSQL job table that Agenda's backend-neutral API can only answer by reading
 // every row (its queryJobs computes states in JavaScript, @agendajs/postgres-backend PostgresJobRepository.js):
-// a generation's place in the queue (/status, on every request) and the pruning of finished rows (cleanup).
+// a generation's place in the queue (/status, on every request), the pruning of finished rows (cleanup) and which
+// open generations have no job at all (the orphan sweep).
 // Both are single statements on the indexes the table already has (find_and_lock, locked_at, the
 // generation-id index from migrations/20261125-0401).
 
@@ -41,4 +42,15 @@ export async function pruneFinishedSql(query: SqlQuery, cutoff: Date): Promise<n
     [cutoff],
   );
   return row!.n;
+}
+
+/** Of these generation ids, those without a generate-video job row (any state): the ones to enqueue again. */
+export async function withoutJobSql(query: SqlQuery, generationIds: string[]): Promise<string[]> {
+  if (!generationIds.length) return [];
+  const rows = await query<{ id: string }>(
+    `SELECT g.id FROM unnest($1::text[]) AS g(id)
+     WHERE NOT EXISTS (SELECT 1 FROM agenda_jobs j WHERE j.name = 'generate-video' AND j.data->>'generationId' = g.id)`,
+    [generationIds],
+  );
+  return rows.map((r) => r.id);
 }

@@ -8,6 +8,7 @@ import type { SelectedBackend } from './backend.ts';
 import { ABORT, defineGenerateVideo, RunningGenerations, type GenerateVideoOptions } from './generate-video.ts';
 import { AgendaJobQueue, type GenerationInfo } from './job-queue.ts';
 import { pruneFinishedJobs } from './prune-jobs.ts';
+import { withoutJobSql } from './job-store-sql.ts';
 import { ProviderSlots, type ProviderCaps } from './provider-slots.ts';
 import { defineMaintenance, scheduleMaintenance, type MaintenanceDeps, type MaintenanceTasks } from './maintenance.ts';
 
@@ -31,6 +32,8 @@ export interface JobsServiceOptions {
   /** How long a job over its provider's cap waits before it looks again. */
   slotWaitMs?: number;
   processEveryMs?: number;
+  /** How often open generations without a job are looked for (default a minute). */
+  orphanSweepMs?: number;
   /** How long stop() lets running generations finish before handing them back. */
   graceMs?: number;
   now?: () => Date;
@@ -92,6 +95,21 @@ export function createJobsService(o: JobsServiceOptions): JobsService {
     deadlineMs: o.deadlineMs ?? JOB_DEFAULTS.deadlineMs, lockLifetimeMs, lookup, now, ...(o.selected.query ? { query: o.selected.query } : {}),
   });
 
+  /**
+   * A generation row and its job are written by two statements (the job may live in another database, JOBS_URL),
+   * so a connection lost between them, or a process killed there, leaves a queued generation with no job. The
+   * sweep finds those and enqueues them (enqueue is once per generation, so racing the request path is harmless).
+   * On PostgreSQL one query picks the orphans; on MongoDB every open generation is enqueued (a no-op for most).
+   */
+  async function requeueOrphans(): Promise<void> {
+    if (!runner || !('pendingIds' in runner) || typeof runner.pendingIds !== 'function') return;
+    const open = await runner.pendingIds();
+    const ids = o.selected.query ? await withoutJobSql(o.selected.query, open) : open;
+    for (const id of ids) await jobQueue.enqueueGeneration(id, { priority: 'normal' });
+    if (ids.length && o.selected.query) o.log.info({ count: ids.length }, 're-queued generations that had no job');
+  }
+  let orphanSweep: NodeJS.Timeout | undefined;
+
   const maintenanceRuns = new Set<Promise<unknown>>();
   let state: 'idle' | 'started' | 'stopped' = 'idle';
   return {
@@ -113,12 +131,12 @@ export function createJobsService(o: JobsServiceOptions): JobsService {
       } else o.log.warn({}, 'no GenerationRunner wired: generate-video jobs wait in the queue');
       const maintenance = defineMaintenance(agenda, deps, maintenanceRuns);
       await agenda.start();
-      // After a crash: whatever the runner says should be queued gets a job (enqueue is once per generation).
-      if (runner && 'pendingIds' in runner && typeof runner.pendingIds === 'function') {
-        const ids = await runner.pendingIds();
-        for (const id of ids) await jobQueue.enqueueGeneration(id, { priority: 'normal' });
-        if (ids.length) o.log.info({ count: ids.length }, 're-queued pending generations');
-      }
+      // After a crash, and every minute: an open generation without a job gets one (see requeueOrphans).
+      await requeueOrphans();
+      orphanSweep = setInterval(() => void requeueOrphans().catch((err: Error) => {
+        o.log.warn({ err: err.message }, 're-queueing generations without a job failed; next round in a minute');
+      }), o.orphanSweepMs ?? 60_000);
+      orphanSweep.unref();
       if (o.schedule !== false) await scheduleMaintenance(agenda, maintenance, o.timezone);
       state = 'started';
       o.log.info({ backend: o.selected.kind, where: o.selected.where, jobs: [...(runner ? ['generate-video'] : []), ...maintenance] }, 'jobs started');
@@ -126,6 +144,7 @@ export function createJobsService(o: JobsServiceOptions): JobsService {
     async stop() {
       if (state !== 'started') return;
       state = 'stopped';
+      clearInterval(orphanSweep);
       // No new work; jobs locked here but not started are unlocked at once (Agenda.stop). Running generations
       // get graceMs to finish (a drain), then are aborted and saved unlocked with nextRunAt = now, so another
       // instance, or this one after a restart, resumes them through the runner's own idempotency.

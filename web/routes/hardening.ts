@@ -24,7 +24,7 @@ export async function harden(server: Server, opts: { secure: boolean; perMinute:
 
   const memory = new RateLimiterMemory({ keyPrefix: 'web-ip', points: opts.perMinute, duration: 60 });
   const limiter = opts.redis
-    ? new RateLimiterRedis({ storeClient: opts.redis, keyPrefix: 'vidgo:web-ip', points: opts.perMinute, duration: 60, insuranceLimiter: memory })
+    ? new RateLimiterRedis({ storeClient: opts.redis, keyPrefix: 'vidgo:web-ip', points: opts.perMinute, duration: 60, rejectIfRedisNotReady: true, insuranceLimiter: memory })
     : memory;
   server.ext('onRequest', async (request, h) => {
     if (!isOurs(request.path)) return h.continue;

@@ -4,7 +4,7 @@ import type { Server } from '@hapi/hapi';
 export interface HealthSources {
   db(): Promise<boolean>;
   jobs(): Promise<'ok' | 'down' | 'off'>;
-  redis(): Promise<'ok' | 'down' | 'memory'>;
+  redis(): Promise<'ok' | 'down' | 'degraded' | 'memory'>;
   providers(): Promise<Record<string, boolean>>;
 }
 
@@ -22,7 +22,7 @@ export function healthRoutes(server: Server, sources: HealthSources) {
         safely(sources.redis, 'down' as const),
         safely(sources.providers, {}),
       ]);
-      const status = db ? (jobs === 'down' || redis === 'down' ? 'degraded' : 'ok') : 'down';
+      const status = db ? (jobs === 'down' || redis === 'down' || redis === 'degraded' ? 'degraded' : 'ok') : 'down';
       return h.response({ status, db: db ? 'ok' : 'down', jobs, redis, providers }).code(db ? 200 : 503);
     },
   });

@@ -155,7 +155,9 @@ export class SqlGenerationStore implements GenerationStore {
     return this.ids(`SELECT id FROM generations WHERE ${OPEN_SQL} AND deadline_at < :now ORDER BY deadline_at LIMIT 500`, { now });
   }
   pendingIds() {
-    return this.ids(`SELECT id FROM generations WHERE status IN ('queued','running') ORDER BY created_at`);
+    // Past its deadline a generation is settleStuck's to fail and refund, not a job's to run.
+    return this.ids(`SELECT id FROM generations WHERE status IN ('queued','running') AND (deadline_at IS NULL OR deadline_at > now())
+      ORDER BY created_at`);
   }
 
   async averageDurationMs(provider?: ProviderName) {
