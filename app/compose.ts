@@ -40,9 +40,11 @@ export async function composeApp(config: Config, log: Logger): Promise<App> {
   const chatHub = createNotifierHub(infra.state, log);
   const links = createMagicLinks(config, infra, jwtSecret);
   let jobQueue: JobsWiring['jobQueue'] | undefined;
+  let deliveries: JobsWiring['deliveries'] | undefined;
   const core = wireCore({
     config, infra, log, clock: systemClock, providers: media.providers, mediaStore: media.mediaStore, mediaTools: media.mediaTools,
     jobQueue: () => jobQueue ?? (() => { throw new Error('job queue used before the jobs slot'); })(), notifier: chatHub, magicLinks: links,
+    deliveries: () => deliveries ?? (() => { throw new Error('deliveries used before the jobs slot'); })(),
   });
   // Shared across instances through Redis; the probe job below keeps it current.
   const providerHealth = async (): Promise<Record<string, boolean>> => ({ ...(await core.providerHealth.healthMap()) });
@@ -59,6 +61,21 @@ export async function composeApp(config: Config, log: Logger): Promise<App> {
     },
   });
   jobQueue = jobs.jobQueue;
+  deliveries = jobs.deliveries;
+  // Durable delivery: a final message waits in the job store for a process with the user's platform's sender (the
+  // console of `npm run chat`, a platform configured elsewhere), read at start so `npm run chat` can add its own.
+  // LINE deduplicates a resent push by its retry key, so a claim whose sender died mid-push is taken over after a
+  // while and resent; elsewhere a claim is final (at most once).
+  const resendAfterMs = Math.max(2 * config.jobsLockLifetimeMs, 120_000);
+  jobs.provide({ delivery: {
+    platforms: () => chatHub.platforms(),
+    deliverFinal: async (id, platform) => {
+      const outcome = await core.runner.deliver(id, chatHub.dedupesByKey(platform) ? { resendAfterMs } : {});
+      if (outcome === 'held' && chatHub.dedupesByKey(platform)) throw new Error(`delivery of ${id} held by a sender that has not confirmed yet`);
+    },
+    pushNotice: (target, replies, key) => chatHub.push(target, replies, { idempotencyKey: key }),
+  } });
+  chatHub.parkWith((target, replies, key) => jobs.deliveries.scheduleNotice(target, replies, key));
   stoppers.push(() => jobs.stop());
   // ── chat adapters (issue 5): chatHub is core's Notifier; /admin health|provider|ban on LEDGER's parts
   const chat = await wireChat({

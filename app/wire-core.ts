@@ -8,7 +8,7 @@ import type { Infra } from './infra-setup.ts';
 import type { Logger } from './logger.ts';
 import type { GenerationAdmin, GenerationRunner, GenerationService, MagicLinks } from '../core/api.ts';
 import type { ProviderName } from '../core/model.ts';
-import type { Clock, JobQueue, MediaStore, MediaTools, Notifier, VideoProvider } from '../core/ports.ts';
+import type { Clock, DeliveryQueue, JobQueue, MediaStore, MediaTools, Notifier, VideoProvider } from '../core/ports.ts';
 import { DEFAULT_SETTINGS, type GenerationStore, type TierCatalog } from '../core/generation/types.ts';
 import { createGeneration } from '../core/generation/service.ts';
 import { genModeration, genRouter, ledgerPorts } from '../core/generation/ledger-glue.ts';
@@ -38,6 +38,8 @@ export interface CoreParts {
   mediaStore: MediaStore;
   mediaTools: MediaTools;
   jobQueue: Late<JobQueue>;
+  /** Durable delivery of final messages (the jobs' deliver-<platform>); pushed at once without it. */
+  deliveries?: Late<DeliveryQueue>;
   notifier: Late<Notifier>;
   magicLinks: Late<MagicLinks>;
 }
@@ -79,6 +81,8 @@ export function wireCore(p: CoreParts): CoreWiring {
     cancelGeneration: (id) => now(p.jobQueue).cancelGeneration(id),
   };
   const notifier: Notifier = { push: (t, r, o) => now(p.notifier).push(t, r, o) };
+  const lateDeliveries = p.deliveries;
+  const deliveries: DeliveryQueue | undefined = lateDeliveries && { scheduleFinal: (id, platform) => now(lateDeliveries).scheduleFinal(id, platform) };
   const links: MagicLinks = { linkFor: (u, path_) => now(p.magicLinks).linkFor(u, path_), galleryUrl: (id) => now(p.magicLinks).galleryUrl(id) };
   const localFile = localFileOf(p.mediaStore);
   // Styles: GoEnhance is sent the catalogue's model id for the style id a generation records.
@@ -90,7 +94,7 @@ export function wireCore(p: CoreParts): CoreWiring {
   const { service, admin, runner } = createGeneration({
     store, tiers, router: genRouter(new FailoverRouter(providerHealth)), moderator, moderation: genModeration(moderation),
     // The runner gets the PointCharger, never the raw ledger: no consent and no auto-pay → not one point moves.
-    ...ledgerPorts(ledger), jobs, notifier,
+    ...ledgerPorts(ledger), jobs, notifier, ...(deliveries ? { deliveries } : {}),
     providers: { ...p.providers, local, ...styleProviders }, mediaStore: p.mediaStore, mediaTools: p.mediaTools, links, clock,
     settings: { ...DEFAULT_SETTINGS, stepTimeoutMs: config.providers.timeoutMs, maxHeight: TIER_MAX_HEIGHT },
     log: log.child({ part: 'generation' }), ...(localFile ? { localFile } : {}),

@@ -6,18 +6,21 @@ import type { Infra } from './infra-setup.ts';
 import type { Logger } from './logger.ts';
 import type { GenerationRunner } from '../core/api.ts';
 import type { JobQueue } from '../core/ports.ts';
+import type { AgendaDeliveryQueue } from '../infra/jobs/deliveries.ts';
 import { selectBackend } from '../infra/jobs/backend.ts';
-import { createJobsService } from '../infra/jobs/jobs-service.ts';
+import { createJobsService, type DeliveryParts } from '../infra/jobs/jobs-service.ts';
 import type { QueueItem } from '../infra/jobs/job-queue.ts';
 import type { MaintenanceTasks } from '../infra/jobs/maintenance.ts';
 import { parseProviderConcurrency, type ProviderCaps } from '../infra/jobs/provider-slots.ts';
 
 export interface JobsWiring {
   jobQueue: JobQueue;
+  /** Final messages and parked notices wait here for a process with the user's platform. */
+  deliveries: AgendaDeliveryQueue;
   /** For /admin queue: queued and running generation jobs (id, user, provider/stage, age). */
   listQueue(): Promise<QueueItem[]>;
   /** Hand over parts wired after the jobs slot; call before start(). */
-  provide(parts: { runner?: Pick<GenerationRunner, 'run'> & Partial<Pick<GenerationRunner, 'pendingIds'>>; tasks?: MaintenanceTasks }): void;
+  provide(parts: { runner?: Pick<GenerationRunner, 'run'> & Partial<Pick<GenerationRunner, 'pendingIds'>>; tasks?: MaintenanceTasks; delivery?: DeliveryParts }): void;
   start(): Promise<void>;
   /** Drains running generations for a few seconds, then hands the rest back to the queue (unlocked). */
   stop(): Promise<void>;
@@ -48,6 +51,7 @@ export function wireJobs(opts: {
   });
   return {
     jobQueue: svc.jobQueue,
+    deliveries: svc.deliveries,
     listQueue: () => svc.jobQueue.listQueue(),
     provide: (parts) => svc.provide(parts),
     start: () => svc.start(),

@@ -114,6 +114,8 @@ export interface GenerationView {
   errorMessage: Msg | null;
   createdAt: Date;
   completedAt: Date | null;
+  /** False for a finished video still waiting to be delivered to the chat ("ready, not yet delivered"). */
+  delivered: boolean;
 }
 
 /** Everything a chat adapter needs: one call per inbound event, replies out. */
@@ -134,6 +136,13 @@ export interface GenerationRunner {
   settleStuck(now: Date): Promise<number>;
   /** Re-queues what should be queued (used at start-up after a crash). */
   pendingIds(): Promise<string[]>;
+  /**
+   * Sends a finished generation's final message from this process (the delivery job's work): 'sent' now;
+   * 'nothing' to send (not finished, or already delivered); 'held' when another sender's claim is on it and not
+   * confirmed yet (it may have died mid-push: with resendAfterMs the claim is taken over once that old). Throws when
+   * the push fails, so the job retries.
+   */
+  deliver(generationId: string, opts?: { resendAfterMs?: number }): Promise<'sent' | 'nothing' | 'held'>;
 }
 
 /** Billing as seen by the web app and the payment callbacks. */

@@ -1,6 +1,6 @@
 // The small interfaces through which core talks to the world. Implementations live in infra/, bot/ and web/,
 // and are wired by the composition root (app/compose.ts).
-import type { Msg, ProviderName, Reply, ReplyTarget, Resolution } from './model.ts';
+import type { Msg, Platform, ProviderName, Reply, ReplyTarget, Resolution } from './model.ts';
 
 export interface Clock {
   now(): Date;
@@ -121,9 +121,30 @@ export interface Moderator {
 
 // ---------------------------------------------------------------- delivery and jobs
 
-/** Pushes replies to a chat outside of a request (finished video, payment done, broadcast). */
+export interface PushOptions {
+  /** The same key twice sends once (deduplicated in shared state, and by the platform where it can). */
+  idempotencyKey?: string;
+  /**
+   * The caller holds its own exactly-once claim (a generation's final message): no shared-state dedupe, and the
+   * push fails when this process cannot reach the platform instead of being parked for another process.
+   */
+  claimed?: boolean;
+}
+
+/**
+ * Pushes replies to a chat outside of a request (finished video, payment done, broadcast). A keyed push for a
+ * platform this process has no sender for is kept durably and sent by a process that has one.
+ */
 export interface Notifier {
-  push(target: ReplyTarget, replies: Reply[], opts?: { idempotencyKey?: string }): Promise<void>;
+  push(target: ReplyTarget, replies: Reply[], opts?: PushOptions): Promise<void>;
+}
+
+/**
+ * Durable delivery of finished generations: the final message waits in the job store until a process that can
+ * reach the user's platform sends it (GenerationRunner.deliver), retried with backoff.
+ */
+export interface DeliveryQueue {
+  scheduleFinal(generationId: string, platform: Platform): Promise<void>;
 }
 
 export interface JobQueue {

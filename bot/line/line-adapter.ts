@@ -26,6 +26,8 @@ const CHECK_VIDEO = { label: { key: 'bot.choice.check_video' }, command: '/statu
 const LANG_TTL_MS = 24 * 3600_000;
 
 export class LineAdapter implements PlatformSender {
+  /** LINE sends a push whose X-Line-Retry-Key it accepted before once (409 here). */
+  readonly dedupesByKey = true;
   constructor(private readonly d: LineAdapterDeps) {}
 
   /** One verified, deduplicated webhook event (memo: the inbox's saved answer, when it is re-handled). */

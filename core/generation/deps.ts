@@ -2,7 +2,7 @@
 // choices, estimates). One object so the composition root hands it over in one place.
 import type { Choice, ProviderName, Reply } from '../model.ts';
 import type { Account, MagicLinks } from '../api.ts';
-import type { Clock, JobQueue, MediaStore, MediaTools, Moderator, Notifier, VideoProvider } from '../ports.ts';
+import type { Clock, DeliveryQueue, JobQueue, MediaStore, MediaTools, Moderator, Notifier, VideoProvider } from '../ports.ts';
 import { chargeStep, type Charger, type LedgerView } from './ledger-glue.ts';
 import { msg, type GenerationRow, type GenerationSettings, type GenerationStore, type ModerationPolicy, type RouteStep, type Router, type TierCatalog } from './types.ts';
 
@@ -23,6 +23,11 @@ export interface GenerationDeps {
   charger: Charger;
   jobs: JobQueue;
   notifier: Notifier;
+  /**
+   * Where finished generations' final messages wait to be sent (the app: per-platform delivery jobs). Without
+   * it the message is pushed at once through the notifier (tests of the use cases).
+   */
+  deliveries?: DeliveryQueue;
   providers: Partial<Record<ProviderName, VideoProvider>>;
   mediaStore: MediaStore;
   mediaTools: MediaTools;

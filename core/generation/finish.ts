@@ -66,16 +66,33 @@ async function finalReplies(d: GenerationDeps, gen: GenerationRow): Promise<Repl
   return [text(gen.errorMessage ?? 'core.failed.generic'), rec];
 }
 
-/** Claims the one final message, then pushes it; a failed push hands the claim back so a retry can send it. */
+/**
+ * Hands a finished generation's final message to delivery: durably queued for a process that can reach the
+ * user's platform (d.deliveries), or pushed now when there is no queue. Safe to call again.
+ */
 export async function deliverFinal(d: GenerationDeps, gen: GenerationRow): Promise<boolean> {
-  if (!(await d.store.claimDelivery(gen.id, d.clock.now()))) return false;
+  if (!d.deliveries) return deliverNow(d, gen);
+  if (gen.deliveredAt) return false;
+  await d.deliveries.scheduleFinal(gen.id, gen.replyTarget.platform);
+  return true;
+}
+
+/**
+ * Claims the one final message, pushes it, confirms it; a failed push hands the claim back so a retry can send
+ * it. resendAfterMs: the platform deduplicates by our idempotency key (LINE's retry key), so a claim whose sender
+ * died before confirming may be taken again after that long and the message resent safely. False when another
+ * sender holds or finished it.
+ */
+export async function deliverNow(d: GenerationDeps, gen: GenerationRow, resendAfterMs?: number): Promise<boolean> {
+  if (!(await d.store.claimDelivery(gen.id, d.clock.now(), resendAfterMs))) return false;
   try {
-    await d.notifier.push(gen.replyTarget, await finalReplies(d, gen), { idempotencyKey: `generation:${gen.id}:final` });
-    return true;
+    await d.notifier.push(gen.replyTarget, await finalReplies(d, gen), { idempotencyKey: `generation:${gen.id}:final`, claimed: true });
   } catch (err) {
     await d.store.unclaimDelivery(gen.id);
     throw err;
   }
+  await d.store.confirmDelivery(gen.id, d.clock.now());
+  return true;
 }
 
 /** Fails an open generation once (whoever wins the status change releases the points and tells the user). */
@@ -97,6 +114,6 @@ export async function cancelGeneration(d: GenerationDeps, gen: GenerationRow, fr
   await settleMoney(d, fresh);
   // The user who canceled gets the answer in the reply; the claim keeps the runner from sending another.
   if (deliver) await deliverFinal(d, fresh);
-  else await d.store.claimDelivery(gen.id, d.clock.now());
+  else if (await d.store.claimDelivery(gen.id, d.clock.now())) await d.store.confirmDelivery(gen.id, d.clock.now());
   return fresh;
 }

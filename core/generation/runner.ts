@@ -6,7 +6,7 @@ import { matchDemo, DEMO_LIBRARY } from '../demo/library.ts';
 import { ensureDemoClip } from '../demo/clips.ts';
 import { TERMINAL, msg, type GenerationRow, type RouteStep } from './types.ts';
 import { consentQuestion, ensureReservation, type GenerationDeps } from './deps.ts';
-import { cancelGeneration, deliverFinal, failGeneration, settleMoney } from './finish.ts';
+import { cancelGeneration, deliverFinal, deliverNow, failGeneration, settleMoney } from './finish.ts';
 import { Aborted, waitForJob } from './poll.ts';
 import { storeResult } from './store-media.ts';
 import { deliverBaseClip, isTwoStage, payingStep, stageOf, styleIndex, BASE_RESOLUTION } from './two-stage.ts';
@@ -312,5 +312,11 @@ export class Runner implements GenerationRunner {
 
   pendingIds(): Promise<string[]> {
     return this.d.store.pendingIds();
+  }
+
+  async deliver(id: string, opts: { resendAfterMs?: number } = {}): Promise<'sent' | 'nothing' | 'held'> {
+    const gen = await this.d.store.get(id);
+    if (!gen || !(TERMINAL as readonly string[]).includes(gen.status) || gen.deliveredAt) return 'nothing';
+    return (await deliverNow(this.d, gen, opts.resendAfterMs)) ? 'sent' : 'held';
   }
 }

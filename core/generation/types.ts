@@ -75,7 +75,10 @@ export interface GenerationRow {
   createdAt: Date;
   startedAt: Date | null;
   completedAt: Date | null;
+  /** When the platform accepted the final message; null while it is not yet delivered. */
   deliveredAt: Date | null;
+  /** The claim taken before pushing the final message (exactly one sender at a time). */
+  deliveryClaimedAt: Date | null;
   route: RouteStep[];
   stepIndex: number;
   consent: 'points' | 'wait' | null;
@@ -112,9 +115,17 @@ export interface GenerationStore {
   /** Stores the provider job of the current step once; false when one is already stored. */
   setProviderJob(id: string, step: number, provider: ProviderName, jobId: string): Promise<boolean>;
   appendAttempt(id: string, attempt: Attempt): Promise<void>;
-  /** Claims the one final message: sets delivered_at when it is null. */
-  claimDelivery(id: string, now: Date): Promise<boolean>;
+  /**
+   * Claims the one final message: true when it is not delivered and not claimed, or (staleAfterMs given: the
+   * platform deduplicates a resent push itself) claimed longer ago than that by a sender that died meanwhile.
+   */
+  claimDelivery(id: string, now: Date, staleAfterMs?: number): Promise<boolean>;
+  /** The platform accepted the final message. */
+  confirmDelivery(id: string, now: Date): Promise<void>;
+  /** Gives a claim back after a failed push, so a retry can send it. */
   unclaimDelivery(id: string): Promise<void>;
+  /** The user's finished videos still waiting for delivery (newest first). */
+  undeliveredForUser(userId: string): Promise<GenerationRow[]>;
   claimRefund(id: string, now: Date): Promise<boolean>;
   countOpen(userId: string): Promise<number>;
   openForUser(userId: string): Promise<GenerationRow[]>;

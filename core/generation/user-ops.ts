@@ -35,8 +35,10 @@ export async function cancel(d: GenerationDeps, account: Account, id?: string): 
 
 export async function status(d: GenerationDeps, account: Account): Promise<Reply[]> {
   const open = await d.store.openForUser(account.userId);
-  if (!open.length) return [text('core.status.none')];
-  const out: Reply[] = [];
+  // Finished but not yet in the chat (the platform unreachable from every running instance): said, not hidden.
+  const waiting = await d.store.undeliveredForUser(account.userId);
+  if (!open.length && !waiting.length) return [text('core.status.none')];
+  const out: Reply[] = waiting.map((g) => text('core.status.undelivered', { id: g.id.slice(0, 8) }));
   for (const g of open) {
     const short = g.id.slice(0, 8);
     if (g.status === 'awaiting_consent') out.push(text('core.status.awaiting_consent', { id: short }));
@@ -53,7 +55,9 @@ export async function status(d: GenerationDeps, account: Account): Promise<Reply
 export async function history(d: GenerationDeps, account: Account, limit = 5): Promise<Reply[]> {
   const { items } = await d.store.listForUser(account.userId, Math.min(Math.max(1, limit), 20), 0);
   if (!items.length) return [text('core.history.empty')];
-  return items.map((g) => text(`core.history.${g.status}`, {
+  // "ready, not yet delivered" until the platform accepted the video.
+  const shown = (g: GenerationRow) => (g.status === 'succeeded' && !g.deliveredAt ? 'undelivered' : g.status);
+  return items.map((g) => text(`core.history.${shown(g)}`, {
     date: g.createdAt.toISOString().slice(0, 10), prompt: g.prompt.length > 40 ? `${g.prompt.slice(0, 39)}…` : g.prompt,
     cost: g.status === 'succeeded' ? g.pointsCost : 0, id: g.id.slice(0, 8),
   }));
@@ -88,6 +92,7 @@ export async function toView(d: GenerationDeps, g: GenerationRow, tierIsDemo: bo
     videoUrl: done ? await url(g.mediaKey) : null, previewUrl: done ? await url(g.previewKey) : null,
     cleanUrl: done && g.masterKey && !tierIsDemo && (await d.mediaStore.exists(g.masterKey)) ? await url(g.masterKey) : null,
     errorMessage: g.errorMessage ? { key: g.errorMessage } : null, createdAt: g.createdAt, completedAt: g.completedAt,
+    delivered: !done || g.deliveredAt !== null,
   };
 }
 

@@ -9,6 +9,7 @@ import { ABORT, defineGenerateVideo, RunningGenerations, type GenerateVideoOptio
 import { AgendaJobQueue, type GenerationInfo } from './job-queue.ts';
 import { pruneFinishedJobs } from './prune-jobs.ts';
 import { withoutJobSql } from './job-store-sql.ts';
+import { AgendaDeliveryQueue, defineDeliveries, type DeliveryHandlers } from './deliveries.ts';
 import { ProviderSlots, type ProviderCaps } from './provider-slots.ts';
 import { defineMaintenance, scheduleMaintenance, type MaintenanceDeps, type MaintenanceTasks } from './maintenance.ts';
 
@@ -41,13 +42,18 @@ export interface JobsServiceOptions {
   schedule?: boolean;
 }
 
+/** What the delivery jobs need, handed over with provide(); `platforms` is read at start(). */
+export type DeliveryParts = Omit<DeliveryHandlers, 'platforms' | 'lockLifetimeMs' | 'log'> & { platforms: () => DeliveryHandlers['platforms'] };
+
 export interface JobsService {
   agenda: Agenda;
   jobQueue: AgendaJobQueue;
+  /** Durable final messages and parked notices (deliveries.ts). */
+  deliveries: AgendaDeliveryQueue;
   running: RunningGenerations;
   slots: ProviderSlots | null;
   /** Late parts (GEN's runner, WEB's billing, …) wired after this service; call before start(). */
-  provide(parts: { runner?: Pick<GenerationRunner, 'run'> & Partial<Pick<GenerationRunner, 'pendingIds'>>; tasks?: MaintenanceTasks }): void;
+  provide(parts: { runner?: Pick<GenerationRunner, 'run'> & Partial<Pick<GenerationRunner, 'pendingIds'>>; tasks?: MaintenanceTasks; delivery?: DeliveryParts }): void;
   start(): Promise<void>;
   stop(): Promise<void>;
   health(): Promise<'ok' | 'down'>;
@@ -79,6 +85,7 @@ export function createJobsService(o: JobsServiceOptions): JobsService {
   const running = new RunningGenerations();
   const slots = o.providerConcurrency === false ? null : new ProviderSlots(o.sequelize, o.providerConcurrency, lockLifetimeMs);
   let runner = o.runner;
+  let delivery: DeliveryParts | undefined;
   const tasks: MaintenanceTasks = { ...o.tasks };
   const deps: MaintenanceDeps = {
     sequelize: o.sequelize, tasks, timezone: o.timezone, demoRetentionDays: o.demoRetentionDays, now, log: o.log,
@@ -112,14 +119,17 @@ export function createJobsService(o: JobsServiceOptions): JobsService {
 
   const maintenanceRuns = new Set<Promise<unknown>>();
   let state: 'idle' | 'started' | 'stopped' = 'idle';
+  const deliveries = new AgendaDeliveryQueue(agenda, now);
   return {
     agenda,
     jobQueue,
+    deliveries,
     running,
     slots,
     provide(parts) {
       if (state !== 'idle') throw new Error('jobs: provide() after start()');
       if (parts.runner) runner = parts.runner;
+      if (parts.delivery) delivery = parts.delivery;
       Object.assign(tasks, parts.tasks);
     },
     async start() {
@@ -130,6 +140,8 @@ export function createJobsService(o: JobsServiceOptions): JobsService {
         }, running);
       } else o.log.warn({}, 'no GenerationRunner wired: generate-video jobs wait in the queue');
       const maintenance = defineMaintenance(agenda, deps, maintenanceRuns);
+      // Only the platforms this process can send to: the others' deliveries wait for a process that can.
+      const deliveryJobs = delivery ? defineDeliveries(agenda, { ...delivery, platforms: delivery.platforms(), lockLifetimeMs, log: o.log }) : [];
       await agenda.start();
       // After a crash, and every minute: an open generation without a job gets one (see requeueOrphans).
       await requeueOrphans();
@@ -139,7 +151,7 @@ export function createJobsService(o: JobsServiceOptions): JobsService {
       orphanSweep.unref();
       if (o.schedule !== false) await scheduleMaintenance(agenda, maintenance, o.timezone);
       state = 'started';
-      o.log.info({ backend: o.selected.kind, where: o.selected.where, jobs: [...(runner ? ['generate-video'] : []), ...maintenance] }, 'jobs started');
+      o.log.info({ backend: o.selected.kind, where: o.selected.where, jobs: [...(runner ? ['generate-video'] : []), ...deliveryJobs, ...maintenance] }, 'jobs started');
     },
     async stop() {
       if (state !== 'started') return;

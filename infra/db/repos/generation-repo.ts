@@ -15,7 +15,7 @@ const COLUMNS: Record<string, string> = {
   errorMessage: 'error_message', startedAt: 'started_at', completedAt: 'completed_at', deliveredAt: 'delivered_at',
   route: 'route', stepIndex: 'step_index', consent: 'consent', chargeSplit: 'charge_split', priority: 'priority',
   cancelRequestedAt: 'cancel_requested_at', deadlineAt: 'deadline_at', refundedAt: 'refunded_at', demoSlug: 'demo_slug',
-  requestKey: 'request_key', userId: 'user_id', baseClip: 'base_clip',
+  requestKey: 'request_key', userId: 'user_id', baseClip: 'base_clip', deliveryClaimedAt: 'delivery_claimed_at',
 };
 const JSON_COLUMNS = new Set(['replyTarget', 'attempts', 'route', 'chargeSplit', 'baseClip']);
 const OPEN_SQL = `status NOT IN (${TERMINAL.map((s) => `'${s}'`).join(',')})`;
@@ -36,6 +36,7 @@ function toRow(r: Raw): GenerationRow {
     reservationId: (r.reservation_id as string) ?? null, errorCode: (r.error_code as string) ?? null,
     errorMessage: (r.error_message as string) ?? null, createdAt: new Date(r.created_at as string),
     startedAt: date(r.started_at), completedAt: date(r.completed_at), deliveredAt: date(r.delivered_at),
+    deliveryClaimedAt: date(r.delivery_claimed_at),
     route: (r.route as GenerationRow['route']) ?? [], stepIndex: Number(r.step_index), consent: (r.consent as GenerationRow['consent']) ?? null,
     chargeSplit: (r.charge_split as GenerationRow['chargeSplit']) ?? null, priority: r.priority as GenerationRow['priority'],
     cancelRequestedAt: date(r.cancel_requested_at), deadlineAt: date(r.deadline_at), refundedAt: date(r.refunded_at),
@@ -118,11 +119,20 @@ export class SqlGenerationStore implements GenerationStore {
       { replacements: { id, a: JSON.stringify([attempt]) } });
   }
 
-  async claimDelivery(id: string, now: Date) {
-    return (await this.ids('UPDATE generations SET delivered_at = :now WHERE id = :id AND delivered_at IS NULL RETURNING id', { id, now })).length === 1;
+  async claimDelivery(id: string, now: Date, staleAfterMs?: number) {
+    const stale = staleAfterMs === undefined ? null : new Date(now.getTime() - staleAfterMs);
+    return (await this.ids(`UPDATE generations SET delivery_claimed_at = :now WHERE id = :id AND delivered_at IS NULL
+      AND (delivery_claimed_at IS NULL OR delivery_claimed_at < :stale::timestamptz) RETURNING id`, { id, now, stale })).length === 1;
+  }
+  async confirmDelivery(id: string, now: Date) {
+    await this.db.query('UPDATE generations SET delivered_at = :now WHERE id = :id AND delivered_at IS NULL', { replacements: { id, now } });
   }
   async unclaimDelivery(id: string) {
-    await this.db.query('UPDATE generations SET delivered_at = NULL WHERE id = :id', { replacements: { id } });
+    await this.db.query('UPDATE generations SET delivery_claimed_at = NULL WHERE id = :id AND delivered_at IS NULL', { replacements: { id } });
+  }
+  undeliveredForUser(userId: string) {
+    return this.rows(`SELECT * FROM generations WHERE user_id = :userId AND status = 'succeeded' AND delivered_at IS NULL
+      ORDER BY completed_at DESC LIMIT 10`, { userId });
   }
   async claimRefund(id: string, now: Date) {
     return (await this.ids('UPDATE generations SET refunded_at = :now WHERE id = :id AND refunded_at IS NULL RETURNING id', { id, now })).length === 1;

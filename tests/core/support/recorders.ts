@@ -1,5 +1,5 @@
 // In-test implementations of the ports core pushes through: a Notifier that records (and dedupes by key, as
-// the real adapters do), a JobQueue that records what was enqueued, and MagicLinks with fixed URLs.
+// the real adapters do), a JobQueue that records what was enqueued (once per generation, as the real one keeps), and MagicLinks with fixed URLs.
 import type { Reply, ReplyTarget } from '../../../core/model.ts';
 import type { JobQueue, Notifier } from '../../../core/ports.ts';
 import type { MagicLinks } from '../../../core/api.ts';
@@ -28,8 +28,9 @@ export class RecordingNotifier implements Notifier {
 export class RecordingQueue implements JobQueue {
   readonly enqueued: { id: string; priority: 'normal' | 'high' }[] = [];
   readonly canceled: string[] = [];
+  /** Like the real queue (one job per generation, unique in the job store): enqueueing again is a no-op. */
   async enqueueGeneration(id: string, opts: { priority: 'normal' | 'high' }) {
-    this.enqueued.push({ id, priority: opts.priority });
+    if (!this.enqueued.some((e) => e.id === id)) this.enqueued.push({ id, priority: opts.priority });
   }
   async position(id: string) {
     const open = this.enqueued.filter((e) => !this.canceled.includes(e.id));
