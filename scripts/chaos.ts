@@ -1,12 +1,13 @@
 // `npm run chaos -- --runs N`: the chaos acceptance (tests/chaos/chaos-world.ts) N times in a row, outside
-// `npm test`; prints each run's outcome and the pass count. Exit code 1 when any run failed.
+// `npm test`; prints each run's outcome and the pass count (--logs keeps every run's logs, not only a failed
+// one's). Exit code 1 when any run failed.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runChaos } from '../tests/chaos/chaos-world.ts';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '1' }, users: { type: 'string', default: '40' } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '1' }, users: { type: 'string', default: '40' }, logs: { type: 'boolean', default: false } } });
 const runs = Math.max(1, Number(values.runs));
 let passed = 0;
 for (let i = 1; i <= runs; i++) {
@@ -14,7 +15,7 @@ for (let i = 1; i <= runs; i++) {
   if (r.ok) passed++;
   const detail = r.ok ? '' : ` wrong=${JSON.stringify(r.wrong)} selfExits=${JSON.stringify(r.selfExits)} bad=${r.badLines.length}`;
   process.stdout.write(`run ${i}/${runs}: ${r.ok ? 'pass' : 'FAIL'} in ${(r.durationMs / 1000).toFixed(0)} s${detail}\n`);
-  if (!r.ok) {
+  if (!r.ok || values.logs) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `vidgo-chaos-run${i}-`));
     for (const [name, log] of Object.entries(r.logs)) fs.writeFileSync(path.join(dir, `${name.replace(/\W+/g, '_')}.log`), log);
     fs.writeFileSync(path.join(dir, 'bad-lines.txt'), r.badLines.join('\n'));

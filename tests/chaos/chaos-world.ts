@@ -139,7 +139,7 @@ export async function runChaos(o: ChaosOptions = {}): Promise<ChaosResult> {
       const fault = faultsInOrder[b];
       if (fault) {
         faults.push(fault[0]);
-        say(`fault: ${fault[0]}`);
+        say(`fault: ${fault[0]} (generations now: ${await statusCounts(pgServer.url('vidgo'))})`);
         await fault[1]();
       }
     }
@@ -181,5 +181,17 @@ async function until(check: () => boolean, what: string, ms: number): Promise<vo
   while (!check()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** "running 6, queued 2, succeeded 12": where the work stands when a fault strikes. */
+async function statusCounts(url: string): Promise<string> {
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  try {
+    const { rows } = await db.query(`SELECT status, count(*)::int AS n FROM generations GROUP BY status ORDER BY status`);
+    return rows.map((r) => `${r.status} ${r.n}`).join(', ') || 'none';
+  } finally {
+    await db.end();
   }
 }
