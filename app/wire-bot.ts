@@ -30,7 +30,8 @@ import { NotifierHub } from '../bot/notifier-hub.ts';
 import { createRateLimits } from '../bot/rate-limit.ts';
 import { LineAdapter } from '../bot/line/line-adapter.ts';
 import { TelegramAdapter } from '../bot/telegram/telegram-adapter.ts';
-import { startPolling } from '../bot/telegram/polling.ts';
+import { telegramPoller } from '../bot/telegram/polling.ts';
+import { holdExclusive } from '../infra/db/exclusive-lease.ts';
 import { DiscordAdapter, createDiscordRest } from '../bot/discord/discord-adapter.ts';
 import { ed25519Key } from '../bot/discord/verify.ts';
 import { lineWebhookRoute } from '../web/routes/webhooks/line.ts';
@@ -86,6 +87,8 @@ export interface BotWiringOptions {
   rateLimitPrefix?: string;
   /** Start Telegram long polling when no webhook is configured (default true; tests say false). */
   polling?: boolean;
+  /** The database the polling lease lives in (one poller across instances); without it this process polls alone. */
+  databaseUrl?: string;
 }
 
 export function createNotifierHub(state: SharedState, log: Logger): NotifierHub {
@@ -133,11 +136,19 @@ export async function wireBot(o: BotWiringOptions) {
       telegramWebhookRoute(server, { ...web, secretToken: config.telegram.webhookSecret, botId, adapter: out.telegram });
     }
     if (!webhook && o.polling !== false) {
-      const polling = await startPolling(bot, out.telegram, store).catch((err) => {
-        log.warn({ err: String(err) }, 'telegram long polling could not start');
-        return undefined;
-      });
-      if (polling) stops.push(() => polling.stop());
+      const poller = telegramPoller(bot, out.telegram, store, log);
+      if (o.databaseUrl) {
+        // Several instances: only the holder of the lease polls; another takes over when it dies (webhook mode
+        // needs none of this: every instance serves the route).
+        const lease = holdExclusive({
+          databaseUrl: o.databaseUrl, name: `telegram-polling:${botId}`, log,
+          holder: { onHeld: () => poller.begin(), onLost: () => poller.end() },
+        });
+        stops.push(() => lease.stop());
+      } else {
+        await poller.begin().catch((err) => log.warn({ err: String(err) }, 'telegram long polling could not start'));
+        stops.push(() => poller.end());
+      }
     }
   }
   if (config.discord) {
@@ -199,6 +210,7 @@ export async function wireChat(p: {
   }
   return wireBot({
     config: p.config, server: p.server, sequelize: p.infra.sequelize, state: p.infra.state, redis: p.infra.redis, log: p.log, hub: p.hub,
+    databaseUrl: p.infra.databaseUrl,
     services: {
       generation: p.core.generation, generationAdmin: p.core.generationAdmin, ledger: p.core.ledger,
       links: p.links ?? createMagicLinks(p.config, p.infra, p.jwtSecret),

@@ -2,22 +2,84 @@
 // at a time per chat (sequentialize), through the same inbox as the webhook (deduplicated, kept until handled,
 // so resumePending picks up what a crash interrupted). Webhook and polling exclude each other, so the webhook
 // is deleted first (api-contracts.md §7).
+// Telegram lets one getUpdates consumer poll a bot at a time and answers the other 409 Conflict; the runner treats
+// 409 (and 401) as unrecoverable and rejects its task (node_modules/@grammyjs/runner/out/runner.js,
+// throwIfUnrecoverable), which, unobserved, ends the process. Here that rejection is caught, said once, and the
+// runner is started again after a pause. With several instances only the holder of the polling lease polls
+// (app/wire-bot.ts), so a conflict is a short overlap during a takeover, not a fight.
 import type { Bot } from 'grammy';
-import { run, sequentialize } from '@grammyjs/runner';
+import { run, sequentialize, type RunnerHandle } from '@grammyjs/runner';
 import type { TelegramAdapter } from './telegram-adapter.ts';
 import { attempt, type InboxStore } from '../inbox.ts';
 import { telegramHandler, telegramSource } from '../inbox-resume.ts';
 
-export async function startPolling(bot: Bot, adapter: TelegramAdapter, inbox: InboxStore) {
-  await bot.init();
-  await bot.api.deleteWebhook();
+export interface PollingLog {
+  info(o: object, m: string): void;
+  warn(o: object, m: string): void;
+}
+
+const quiet: PollingLog = { info: () => {}, warn: () => {} };
+
+export interface TelegramPoller {
+  /** Deletes the webhook and polls until end(). */
+  begin(): Promise<void>;
+  end(): Promise<void>;
+  readonly polling: boolean;
+}
+
+export function telegramPoller(bot: Bot, adapter: TelegramAdapter, inbox: InboxStore, log: PollingLog = quiet, retryMs = 5_000): TelegramPoller {
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
-  const source = telegramSource(String(bot.botInfo.id));
   bot.use(async (ctx) => {
+    const source = telegramSource(String(ctx.me.id));
     const id = String(ctx.update.update_id);
     if (await inbox.accept(source, id, ctx.update)) await attempt(inbox, source, id, ctx.update, telegramHandler(adapter));
   });
-  bot.catch(() => {});
-  const handle = run(bot);
-  return { stop: () => handle.stop() };
+  bot.catch(() => {}); // a failed update stays in the inbox for resumePending
+  let handle: RunnerHandle | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let active = false;
+  let troubled = false;
+
+  const launch = () => {
+    if (!active) return;
+    const h = run(bot, { runner: { silent: true } });
+    handle = h;
+    h.task()?.catch((err: { error_code?: number; description?: string; message?: string }) => {
+      if (!active || handle !== h) return;
+      if (!troubled) {
+        troubled = true;
+        log.warn({ code: err.error_code, err: err.description ?? err.message }, err.error_code === 409
+          ? 'telegram getUpdates conflict (409): another consumer polls this bot; polling again shortly'
+          : 'telegram long polling stopped; polling again shortly');
+      }
+      timer = setTimeout(launch, retryMs);
+      timer.unref?.();
+    });
+    // Back to normal once updates (or an empty long poll) come through again.
+    if (troubled) setTimeout(() => { if (handle === h && h.isRunning()) { troubled = false; log.info({}, 'telegram long polling running again'); } }, retryMs).unref?.();
+  };
+
+  return {
+    get polling() { return active; },
+    async begin() {
+      await bot.init();
+      await bot.api.deleteWebhook();
+      active = true;
+      launch();
+    },
+    async end() {
+      active = false;
+      clearTimeout(timer);
+      const h = handle;
+      handle = undefined;
+      await h?.stop();
+    },
+  };
+}
+
+/** Polls on this instance alone (a single instance, or tests). */
+export async function startPolling(bot: Bot, adapter: TelegramAdapter, inbox: InboxStore, log?: PollingLog) {
+  const poller = telegramPoller(bot, adapter, inbox, log);
+  await poller.begin();
+  return { stop: () => poller.end() };
 }

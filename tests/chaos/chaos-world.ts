@@ -77,10 +77,11 @@ export async function runChaos(o: ChaosOptions = {}): Promise<ChaosResult> {
     cleanup.push(() => line.close());
 
     const ports = [await freePort(), await freePort()];
-    const alive = () => instances.filter((i) => !i.killed).map((i) => i.port);
-    const webhookFront = await startBalancer(alive);
+    // Both instances stay in the rotation, killed or not, as behind a balancer that has not noticed yet.
+    const backends = () => ports;
+    const webhookFront = await startBalancer(backends);
     cleanup.push(() => webhookFront.close());
-    const mediaFront = await startBalancer(alive, { tls: true });
+    const mediaFront = await startBalancer(backends, { tls: true });
     cleanup.push(() => mediaFront.close());
 
     const env: Record<string, string> = {
@@ -123,26 +124,31 @@ export async function runChaos(o: ChaosOptions = {}): Promise<ChaosResult> {
         await new Promise((r) => setTimeout(r, 1_000));
         instances[0] = await launch('a', a.port);
       }],
-      ['pg_ctl restart -m immediate', async () => pgServer.restartImmediate()],
+      ['pg_ctl restart -m immediate', () => pgServer.restartImmediate()],
       ['Redis killed and restarted empty', async () => {
         await redis.kill();
-        await new Promise((r) => setTimeout(r, 2_000));
+        await new Promise((r) => setTimeout(r, 5_000));
         await redis.start();
       }],
     ];
+    // A fault strikes right after a burst was answered, while that burst's videos are being made, and the next
+    // burst arrives while the fault lasts (prompts meet a dead instance, a restarting database, no Redis).
     const perBurst = Math.ceil(users / bursts);
+    let faulting: Promise<void> = Promise.resolve();
     for (let b = 0; b < bursts; b++) {
       const group = ids.slice(b * perBurst, (b + 1) * perBurst);
       const sent = await Promise.all(group.map(async (u, i) => answerCheck(line, await sender.says(u, `chaos burst ${b + 1} prompt ${i + 1}: a paper boat on a river`))));
-      await until(() => sent.every((f) => f()), `burst ${b + 1} answered`, 120_000);
+      await until(() => sent.every((f) => f()), `burst ${b + 1} answered`, 180_000);
       say(`burst ${b + 1}: ${group.length} prompts answered`);
+      await faulting;
       const fault = faultsInOrder[b];
       if (fault) {
         faults.push(fault[0]);
         say(`fault: ${fault[0]} (generations now: ${await statusCounts(pgServer.url('vidgo'))})`);
-        await fault[1]();
+        faulting = fault[1]();
       }
     }
+    await faulting;
 
     const videos = () => Object.fromEntries(ids.map((u) => [u, videoCount(line, u)]));
     const deadline = o.deadlineMs ?? 6 * 60_000;

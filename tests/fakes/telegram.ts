@@ -9,7 +9,9 @@ export async function startFakeTelegram(opts: { token: string }) {
   const fetched: Fetched[] = [];
   const updates: any[] = [];
   let messageId = 100;
-  const ctl = { failSends: 0 }; // the next n sendMessage calls answer 500 (after being recorded)
+  // failSends: the next n sendMessage calls answer 500 (after being recorded); holdMs: how long an empty getUpdates is held.
+  const ctl = { failSends: 0, holdMs: 50 };
+  const polls: { seq: number; held?: () => void; conflicted?: number; conflicts: number } = { seq: 0, conflicts: 0 };
   const ok = (result: unknown) => ({ json: { ok: true, result } });
   const bad = (description: string, code = 400) => ({ status: code, json: { ok: false, error_code: code, description } });
 
@@ -33,8 +35,21 @@ export async function startFakeTelegram(opts: { token: string }) {
       case 'answerCallbackQuery':
         return ok(true);
       case 'getUpdates': {
-        // Long polling: hold an empty answer briefly, as Telegram holds it for `timeout` seconds.
-        if (!updates.length) await new Promise((r) => setTimeout(r, 50));
+        // Long polling: hold an empty answer briefly, as Telegram holds it for `timeout` seconds. A second
+        // consumer polling meanwhile ends the held request with 409 Conflict, as Telegram does.
+        const mine = ++polls.seq;
+        polls.held?.();
+        if (!updates.length) {
+          await new Promise<void>((r) => {
+            const t = setTimeout(r, ctl.holdMs);
+            polls.held = () => { clearTimeout(t); polls.conflicted = mine; r(); };
+          });
+          if (polls.conflicted === mine) {
+            polls.conflicts++;
+            return bad('Conflict: terminated by other getUpdates request; make sure that only one bot instance is running', 409);
+          }
+          polls.held = undefined;
+        }
         return ok(updates.splice(0));
       }
       case 'sendMessage':
@@ -60,6 +75,6 @@ export async function startFakeTelegram(opts: { token: string }) {
         return bad(`Bad Request: method ${method} not found`, 404);
     }
   });
-  return { ...fake, calls, fetched, updates, ctl, of: (method: string) => calls.filter((c) => c.method === method) };
+  return { ...fake, calls, fetched, updates, ctl, polls, of: (method: string) => calls.filter((c) => c.method === method) };
 }
 export type FakeTelegram = Awaited<ReturnType<typeof startFakeTelegram>>;

@@ -1,7 +1,8 @@
 // PostgreSQL and Redis of a test's own, for fault tests that restart or kill them: a fresh `initdb` cluster in a
 // temp directory on a free port (run as the `postgres` user when we are root: PostgreSQL refuses to run as root)
 // and a `redis-server` without persistence on a free port. The machine's own services are never touched.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,7 +24,7 @@ export interface OwnPostgres {
   /** postgres://postgres@127.0.0.1:<port>/<db> */
   url(db?: string): string;
   /** `pg_ctl restart -m immediate`: every connection is cut, the server comes back after crash recovery. */
-  restartImmediate(): void;
+  restartImmediate(): Promise<void>;
   stop(): void;
 }
 
@@ -42,7 +43,10 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
   return {
     port,
     url,
-    restartImmediate: () => void ctl(['restart', '-m', 'immediate']),
+    async restartImmediate() {
+      const [c, a] = asPostgres(path.join(PG_BIN, 'pg_ctl'), ['-D', data, '-o', opts, '-l', path.join(dir, 'log'), '-w', '-t', '60', 'restart', '-m', 'immediate']);
+      await promisify(execFile)(c, a);
+    },
     stop() {
       try { ctl(['stop', '-m', 'immediate']); } catch { /* already down */ }
       fs.rmSync(dir, { recursive: true, force: true });
