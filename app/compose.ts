@@ -6,6 +6,7 @@ import type { Logger } from './logger.ts';
 import { openInfra, type Infra } from './infra-setup.ts';
 import { resolveJwtSecret } from './secrets.ts';
 import { createServer } from '../web/server.ts';
+import { isInfrastructureError } from '../infra/infrastructure-errors.ts';
 import { healthRoutes } from '../web/routes/health.ts';
 import { wireJobs, type JobsWiring } from './wire-jobs.ts';
 import { wireMedia } from './wire-media.ts';
@@ -29,13 +30,18 @@ export async function composeApp(config: Config, log: Logger): Promise<App> {
   const infra = await openInfra(config, log);
   const jwtSecret = resolveJwtSecret(config);
 
-  const server = await createServer({ port: config.port, host: config.host, log, corsOrigins: config.corsOrigins });
+  const server = await createServer({ port: config.port, host: config.host, log, corsOrigins: config.corsOrigins, isInfrastructureError });
   /** Run in reverse order at stop, before the infrastructure closes. */
   const stoppers: (() => Promise<void>)[] = [];
 
   // Each area wires itself in its own app/wire-<area>.ts and is called here, in dependency order.
   // ── providers and media (issue 4)
   const media = await wireMedia(config, log, server, jwtSecret);
+  const releaseDisk = await media.claimDisk(infra.sequelize, Boolean(config.database.url)).catch(async (err) => {
+    await infra.close().catch(() => {});
+    throw err;
+  });
+  stoppers.push(async () => releaseDisk());
   // ── core (issue 3): LEDGER's parts and GEN's use cases (app/wire-core.ts); the queue is bound late (jobs slot)
   const chatHub = createNotifierHub(infra.state, log);
   const links = createMagicLinks(config, infra, jwtSecret);

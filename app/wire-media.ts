@@ -7,11 +7,18 @@ import type { Logger } from './logger.ts';
 import { createProviders, PROVIDER_SLOTS, type Providers } from '../infra/providers/index.ts';
 import { createMediaStore, createMediaTools } from '../infra/media/index.ts';
 import { mediaRoutes } from '../web/routes/media.ts';
+import { claimDiskMedia } from '../infra/media/disk-hosts.ts';
+import type { Sequelize } from 'sequelize';
 
 export interface MediaWiring {
   providers: Providers;
   mediaStore: MediaStore;
   mediaTools: MediaTools;
+  /**
+   * Disk media (no S3) is per machine: said at start-up, and with a shared database a second machine keeping its
+   * own disk media is refused (MediaOnAnotherMachine). Returns the stop of the hostname renewal.
+   */
+  claimDisk(db: Sequelize, sharedDatabase: boolean): Promise<() => void>;
   /** For /health: each slot's cheap probe (local slots report whether ffmpeg is there). */
   providerHealth(): Promise<Record<string, boolean>>;
 }
@@ -37,6 +44,13 @@ export async function wireMedia(config: Config, log: Logger, server: Server, jwt
     providers,
     mediaStore,
     mediaTools,
+    async claimDisk(db: Sequelize, sharedDatabase: boolean) {
+      if (config.s3) return () => {};
+      const dir = path.join(config.dataDir, 'media');
+      log.info({ dir }, 'media on this machine\'s disk: instances on this machine share it; for several machines set S3_BUCKET');
+      // An embedded database is this machine's own: only a shared DATABASE_URL can have another machine behind it.
+      return sharedDatabase ? claimDiskMedia(db, dir) : () => {};
+    },
     providerHealth() {
       if (!cached || Date.now() - cached.at > 30_000) cached = { at: Date.now(), value: probeAll() };
       return cached.value;
