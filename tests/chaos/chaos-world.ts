@@ -131,24 +131,23 @@ export async function runChaos(o: ChaosOptions = {}): Promise<ChaosResult> {
         await redis.start();
       }],
     ];
-    // A fault strikes right after a burst was answered, while that burst's videos are being made, and the next
-    // burst arrives while the fault lasts (prompts meet a dead instance, a restarting database, no Redis).
+    // A fault strikes right after a burst was answered (every webhook got its 200, the events are being handled:
+    // generations stored, jobs enqueued, replies sent), so it meets work in flight everywhere.
     const perBurst = Math.ceil(users / bursts);
-    let faulting: Promise<void> = Promise.resolve();
     for (let b = 0; b < bursts; b++) {
       const group = ids.slice(b * perBurst, (b + 1) * perBurst);
       const sent = await Promise.all(group.map(async (u, i) => answerCheck(line, await sender.says(u, `chaos burst ${b + 1} prompt ${i + 1}: a paper boat on a river`))));
-      await until(() => sent.every((f) => f()), `burst ${b + 1} answered`, 180_000);
-      say(`burst ${b + 1}: ${group.length} prompts answered`);
-      await faulting;
       const fault = faultsInOrder[b];
+      let faulting: Promise<void> = Promise.resolve();
       if (fault) {
         faults.push(fault[0]);
-        say(`fault: ${fault[0]} (generations now: ${await statusCounts(pgServer.url('vidgo'))})`);
         faulting = fault[1]();
+        say(`burst ${b + 1} answered 200; fault: ${fault[0]} (generations now: ${await statusCounts(pgServer.url('vidgo')).catch(() => 'database down')})`);
       }
+      await faulting;
+      await until(() => sent.every((f) => f()), `the replies to burst ${b + 1}`, 180_000);
+      say(`burst ${b + 1}: ${group.length} prompts replied to`);
     }
-    await faulting;
 
     const videos = () => Object.fromEntries(ids.map((u) => [u, videoCount(line, u)]));
     const deadline = o.deadlineMs ?? 6 * 60_000;
