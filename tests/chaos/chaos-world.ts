@@ -116,6 +116,9 @@ export async function runChaos(o: ChaosOptions = {}): Promise<ChaosResult> {
 
     const faultsInOrder: [string, () => Promise<void>][] = [
       ['SIGKILL instance a mid-generation, then restart it', async () => {
+        // Mid-generation: once this burst's first videos are at the provider (within seconds of the answers).
+        const end = Date.now() + 30_000;
+        while (Date.now() < end && !(await statusCounts(pgServer.url('vidgo'))).includes('running')) await new Promise((r) => setTimeout(r, 100));
         const a = instances[0]!;
         a.killed = true;
         a.app.proc.kill('SIGKILL');
