@@ -104,7 +104,7 @@ export async function wireBot(o: BotWiringOptions) {
   const accounts = new SqlAccountService(repo, { adminIds: config.adminIds, defaultLocale: config.defaultLocale });
   const store = new SqlChatStore(o.sequelize);
   const limits = createRateLimits({ ...config.rateLimits, redis: o.redis, prefix: o.rateLimitPrefix });
-  const background = new Background(log);
+  const background = new Background(log, isInfrastructureError);
   const admin = new AdminCommands({
     audit: store.audit, accounts, directory: repo, ledger: o.services.ledger, generation: o.services.generationAdmin,
     bans: o.services.bans, providers: o.services.providers, notifier: hub, clock, defaultLocale: config.defaultLocale,

@@ -25,3 +25,16 @@ export function isInfrastructureError(err: unknown, depth = 0): boolean {
   if (Array.isArray(e.errors) && e.errors.some((x) => isInfrastructureError(x, depth + 1))) return true; // AggregateError
   return [e.parent, e.original, e.cause].some((x) => x !== err && isInfrastructureError(x, depth + 1));
 }
+
+/**
+ * A log call that says an outage at most once per `everyMs` (the first error of a spell, then a reminder), so a
+ * database restart is a line or two, not one line per failed query.
+ */
+export function outageNotice(everyMs = 30_000) {
+  let last = 0;
+  return (say: () => void) => {
+    if (Date.now() - last < everyMs) return;
+    last = Date.now();
+    say();
+  };
+}

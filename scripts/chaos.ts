@@ -5,10 +5,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { runChaos } from '../tests/chaos/chaos-world.ts';
+import { runChaos, stopAllChaos } from '../tests/chaos/chaos-world.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '1' }, users: { type: 'string', default: '40' }, logs: { type: 'boolean', default: false } } });
 const runs = Math.max(1, Number(values.runs));
+// Interrupted: leave no instance, PostgreSQL cluster or redis-server behind.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => void stopAllChaos().finally(() => process.exit(130)));
+}
 let passed = 0;
 for (let i = 1; i <= runs; i++) {
   const r = await runChaos({ users: Number(values.users), log: (l) => process.stdout.write(`  [run ${i}] ${l}\n`) });

@@ -9,6 +9,7 @@ import { ABORT, defineGenerateVideo, RunningGenerations, type GenerateVideoOptio
 import { AgendaJobQueue, type GenerationInfo } from './job-queue.ts';
 import { pruneFinishedJobs } from './prune-jobs.ts';
 import { withoutJobSql } from './job-store-sql.ts';
+import { isInfrastructureError, outageNotice } from '../infrastructure-errors.ts';
 import { AgendaDeliveryQueue, defineDeliveries, type DeliveryHandlers } from './deliveries.ts';
 import { ProviderSlots, type ProviderCaps } from './provider-slots.ts';
 import { defineMaintenance, scheduleMaintenance, type MaintenanceDeps, type MaintenanceTasks } from './maintenance.ts';
@@ -79,7 +80,13 @@ export function createJobsService(o: JobsServiceOptions): JobsService {
     defaultLockLifetime: lockLifetimeMs,
   });
   o.selected.setLog?.(o.log);
-  agenda.on('error', (err: Error) => o.log.error({ err: err.message }, 'agenda error'));
+  // Lost database connections are weather (Agenda retries by itself, the job table is the truth): said once
+  // per spell; anything else is an error.
+  const outage = outageNotice();
+  agenda.on('error', (err: Error) => {
+    if (isInfrastructureError(err)) outage(() => o.log.warn({ err: err.message }, 'jobs: database unavailable; Agenda keeps retrying'));
+    else o.log.error({ err: err.message }, 'agenda error');
+  });
   agenda.on('fail', (err: Error, job: { attrs: { name: string } }) => o.log.warn({ job: job.attrs?.name, err: err?.message }, 'job failed'));
 
   const running = new RunningGenerations();

@@ -45,6 +45,14 @@ interface Instance { name: string; port: number; app: RunningApp; killed: boolea
 /** Log lines that mean something crashed or was lost, not weather. */
 const BAD = /uncaught exception|unhandled|"level":60|start-up failed|dropped|delivery given up/i;
 
+/** What a run must undo, for a script interrupted mid-run (Ctrl-C): see stopAllChaos. */
+const active = new Set<() => Promise<void>>();
+
+/** Kills the instances and stops the services of runs still going (call from a signal handler). */
+export async function stopAllChaos(): Promise<void> {
+  await Promise.allSettled([...active].map((stop) => stop()));
+}
+
 export async function runChaos(o: ChaosOptions = {}): Promise<ChaosResult> {
   const users = o.users ?? 40;
   const bursts = o.bursts ?? 4;
@@ -54,6 +62,11 @@ export async function runChaos(o: ChaosOptions = {}): Promise<ChaosResult> {
   const instances: Instance[] = [];
   const faults: string[] = [];
   const logs: Record<string, string> = {};
+  const teardown = async () => {
+    for (const i of instances) if (i.app.proc.exitCode === null) await i.app.stop('SIGKILL');
+    for (const c of cleanup.splice(0).reverse()) await Promise.resolve().then(c).catch(() => {});
+  };
+  active.add(teardown);
   try {
     const pgServer = await startOwnPostgres();
     cleanup.push(() => pgServer.stop());
@@ -118,7 +131,9 @@ export async function runChaos(o: ChaosOptions = {}): Promise<ChaosResult> {
       ['SIGKILL instance a mid-generation, then restart it', async () => {
         // Mid-generation: once this burst's first videos are at the provider (within seconds of the answers).
         const end = Date.now() + 30_000;
-        while (Date.now() < end && !(await statusCounts(pgServer.url('vidgo'))).includes('running')) await new Promise((r) => setTimeout(r, 100));
+        let now = '';
+        while (Date.now() < end && !(now = await statusCounts(pgServer.url('vidgo'))).includes('running')) await new Promise((r) => setTimeout(r, 100));
+        say(`SIGKILL instance a now (generations: ${now})`);
         const a = instances[0]!;
         a.killed = true;
         a.app.proc.kill('SIGKILL');
@@ -166,8 +181,8 @@ export async function runChaos(o: ChaosOptions = {}): Promise<ChaosResult> {
     const badLines = Object.values(logs).flatMap((l) => l.split('\n')).filter((l) => BAD.test(l));
     return { ok: !Object.keys(wrong).length && !Object.keys(selfExits).length && !badLines.length, wrong, selfExits, badLines, faults, durationMs: Date.now() - started, logs };
   } finally {
-    for (const i of instances) if (i.app.proc.exitCode === null) await i.app.stop('SIGKILL');
-    for (const c of cleanup.reverse()) await Promise.resolve().then(c).catch(() => {});
+    active.delete(teardown);
+    await teardown();
   }
 }
 
