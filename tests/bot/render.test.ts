@@ -76,6 +76,7 @@ describe('rate limits', () => {
   it('per key, in Redis, shared by two limiter instances', async () => {
     const r = createTestRedis();
     try {
+      await r.redis.ping(); // connected: while Redis is not ready each limiter counts in its own process (degraded)
       const a = createRateLimits({ chatPerMinute: 3, ipPerMinute: 2, redis: r.redis, prefix: r.prefix });
       const b = createRateLimits({ chatPerMinute: 3, ipPerMinute: 2, redis: r.redis, prefix: r.prefix });
       const got = [await a.chat.consume('u1'), await b.chat.consume('u1'), await a.chat.consume('u1'), await b.chat.consume('u1')];
