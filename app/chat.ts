@@ -28,7 +28,11 @@ write('VidGo console — type a prompt or /help; Ctrl-D to leave.');
 const rl = readline.createInterface({ input: process.stdin, output: process.stdout, prompt: '> ' });
 rl.prompt();
 for await (const line of rl) {
-  if (line.trim()) await adapter.send(line).catch((err) => write(`error: ${String(err)}`));
+  // A failure here (the database restarting, a bug) is logged; the user reads the apology in their language.
+  if (line.trim()) await adapter.send(line).catch((err) => {
+    log.error({ err }, 'console command failed');
+    write(chat.t.t(config.defaultLocale, { key: 'bot.error' }));
+  });
   rl.prompt();
 }
 await app.stop();
