@@ -13,6 +13,11 @@ const runs = Math.max(1, Number(values.runs));
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => void stopAllChaos().finally(() => process.exit(130)));
 }
+// A bug in the harness itself: report it, still leave nothing behind.
+process.on('uncaughtException', (err) => {
+  process.stderr.write(`chaos harness error: ${err.stack ?? err}\n`);
+  void stopAllChaos().finally(() => process.exit(2));
+});
 let passed = 0;
 for (let i = 1; i <= runs; i++) {
   const r = await runChaos({ users: Number(values.users), log: (l) => process.stdout.write(`  [run ${i}] ${l}\n`) });

@@ -132,7 +132,7 @@ export async function runChaos(o: ChaosOptions = {}): Promise<ChaosResult> {
         // Mid-generation: once this burst's first videos are at the provider (within seconds of the answers).
         const end = Date.now() + 30_000;
         let now = '';
-        while (Date.now() < end && !(now = await statusCounts(pgServer.url('vidgo'))).includes('running')) await new Promise((r) => setTimeout(r, 100));
+        while (Date.now() < end && !(now = await statusCounts(pgServer.url('vidgo')).catch(() => '')).includes('running')) await new Promise((r) => setTimeout(r, 100));
         say(`SIGKILL instance a now (generations: ${now})`);
         const a = instances[0]!;
         a.killed = true;
@@ -159,8 +159,9 @@ export async function runChaos(o: ChaosOptions = {}): Promise<ChaosResult> {
       let faulting: Promise<void> = Promise.resolve();
       if (fault) {
         faults.push(fault[0]);
+        if (b > 0) say(`generations before the fault: ${await statusCounts(pgServer.url('vidgo')).catch(() => '?')}`);
         faulting = fault[1]();
-        say(`burst ${b + 1} answered 200; fault: ${fault[0]} (generations now: ${await statusCounts(pgServer.url('vidgo')).catch(() => 'database down')})`);
+        say(`burst ${b + 1} answered 200; fault: ${fault[0]}`);
       }
       await faulting;
       await until(() => sent.every((f) => f()), `the replies to burst ${b + 1}`, 180_000);
@@ -210,6 +211,7 @@ async function until(check: () => boolean, what: string, ms: number): Promise<vo
 /** "running 6, queued 2, succeeded 12": where the work stands when a fault strikes. */
 async function statusCounts(url: string): Promise<string> {
   const db = new pg.Client({ connectionString: url });
+  db.on('error', () => {}); // the database may be restarting: this look is only for the log
   await db.connect();
   try {
     const { rows } = await db.query(`SELECT status, count(*)::int AS n FROM generations GROUP BY status ORDER BY status`);
