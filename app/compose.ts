@@ -10,6 +10,7 @@ import { isInfrastructureError } from '../infra/infrastructure-errors.ts';
 import { healthRoutes } from '../web/routes/health.ts';
 import { wireJobs, type JobsWiring } from './wire-jobs.ts';
 import { wireMedia } from './wire-media.ts';
+import { wireDelivery } from './wire-delivery.ts';
 import { createMagicLinks, wireWeb } from './wire-web.ts';
 import { wireCore } from './wire-core.ts';
 import { systemClock } from '../core/ports.ts';
@@ -68,20 +69,7 @@ export async function composeApp(config: Config, log: Logger): Promise<App> {
   });
   jobQueue = jobs.jobQueue;
   deliveries = jobs.deliveries;
-  // Durable delivery: a final message waits in the job store for a process with the user's platform's sender (the
-  // console of `npm run chat`, a platform configured elsewhere), read at start so `npm run chat` can add its own.
-  // LINE deduplicates a resent push by its retry key, so a claim whose sender died mid-push is taken over after a
-  // while and resent; elsewhere a claim is final (at most once).
-  const resendAfterMs = Math.max(2 * config.jobsLockLifetimeMs, 120_000);
-  jobs.provide({ delivery: {
-    platforms: () => chatHub.platforms(),
-    deliverFinal: async (id, platform) => {
-      const outcome = await core.runner.deliver(id, chatHub.dedupesByKey(platform) ? { resendAfterMs } : {});
-      if (outcome === 'held' && chatHub.dedupesByKey(platform)) throw new Error(`delivery of ${id} held by a sender that has not confirmed yet`);
-    },
-    pushNotice: (target, replies, key) => chatHub.push(target, replies, { idempotencyKey: key }),
-  } });
-  chatHub.parkWith((target, replies, key) => jobs.deliveries.scheduleNotice(target, replies, key));
+  wireDelivery({ config, jobs, hub: chatHub, runner: core.runner });
   stoppers.push(() => jobs.stop());
   // ── chat adapters (issue 5): chatHub is core's Notifier; /admin health|provider|ban on LEDGER's parts
   const chat = await wireChat({

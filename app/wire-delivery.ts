@@ -1,0 +1,25 @@
+// Durable delivery (README "Durable delivery"): a final message waits in the job store for a process with the
+// user's platform's sender (the console of `npm run chat`, a platform configured elsewhere); the platforms are read
+// at start, so `npm run chat` can register its console first. Keyed notices for absent platforms park there too.
+// LINE deduplicates a resent push by its retry key, so a claim whose sender died mid-push is taken over after a
+// while and resent; elsewhere a claim is final (at most once).
+import type { Config } from './config.ts';
+import type { JobsWiring } from './wire-jobs.ts';
+import type { GenerationRunner } from '../core/api.ts';
+import type { NotifierHub } from '../bot/notifier-hub.ts';
+
+export function wireDelivery(p: { config: Config; jobs: JobsWiring; hub: NotifierHub; runner: Pick<GenerationRunner, 'deliver'> }): void {
+  const { jobs, hub } = p;
+  const resendAfterMs = Math.max(2 * p.config.jobsLockLifetimeMs, 120_000);
+  jobs.provide({ delivery: {
+    platforms: () => hub.platforms(),
+    deliverFinal: async (id, platform) => {
+      const resendable = hub.dedupesByKey(platform);
+      const outcome = await p.runner.deliver(id, resendable ? { resendAfterMs } : {});
+      // Another sender's claim, not confirmed: it may have died mid-push. Retried until the claim is old enough.
+      if (outcome === 'held' && resendable) throw new Error(`delivery of ${id} held by a sender that has not confirmed yet`);
+    },
+    pushNotice: (target, replies, key) => hub.push(target, replies, { idempotencyKey: key }),
+  } });
+  hub.parkWith((target, replies, key) => jobs.deliveries.scheduleNotice(target, replies, key));
+}
