@@ -19,7 +19,7 @@ export type LexiconLanguage = (typeof LANGUAGES)[number];
 
 export const CONCEPTS = [
   'sexual', 'nudity', 'suggestive', 'sexual_violence', 'csam', 'minor',
-  'hate', 'group', 'eliminate', 'dehumanize', 'advocacy',
+  'hate', 'group', 'eliminate', 'harm', 'dehumanize', 'advocacy',
   'gore', 'graphic', 'corpse', 'kill', 'victim', 'attack', 'target',
   'weapon', 'weapon_strong', 'make', 'howto', 'drug', 'drug_generic', 'trade', 'crime',
   'context',

@@ -13,7 +13,7 @@ export interface Rule {
   category: ListCategory;
   /** Each element: a concept, or a list of alternatives; every element must be hit. */
   all: (Concept | Concept[])[];
-  /** The hits must lie this close: words (Latin, Korean words) or characters (substring hits). */
+  /** The first two elements' hits must lie this close: words (Latin, Korean words) or characters (substring hits). */
   near?: { words: number; chars: number };
   contextual?: boolean;
 }
@@ -29,6 +29,8 @@ export const RULES: Rule[] = [
   { category: 'hate', all: ['hate'] },
   { category: 'hate', all: ['group', 'dehumanize'], near: { words: 6, chars: 16 } },
   { category: 'hate', all: ['group', ['eliminate', 'kill']], near: { words: 7, chars: 16 }, contextual: true },
+  // Milder harm verbs (burn, hang, deport) only when the prompt calls for them: "muslims should be hanged".
+  { category: 'hate', all: ['group', 'harm', 'advocacy'], near: { words: 5, chars: 12 } },
   { category: 'illegal', all: ['weapon_strong'] },
   { category: 'illegal', all: ['drug'] },
   { category: 'illegal', all: ['crime'] },
@@ -67,10 +69,10 @@ export function decide(hits: Hit[]): Decision | null {
     if (r.contextual && framed) continue;
     const groups = r.all.map((c) => (Array.isArray(c) ? c.flatMap((x) => by.get(x) ?? []) : by.get(c) ?? []));
     if (groups.some((g) => g.length === 0)) continue;
-    if (r.near && groups.length === 2) {
+    if (r.near) {
       const pair = groups[0]!.flatMap((a) => groups[1]!.filter((b) => distance(a, b, r.near!)).map((b) => [a, b] as const))[0];
       if (!pair) continue;
-      return { category: r.category, evidence: pair.map((h) => `${h.concept}:${h.term}`).join(' + ') };
+      return { category: r.category, evidence: [...pair, ...groups.slice(2).map((g) => g[0]!)].map((h) => `${h.concept}:${h.term}`).join(' + ') };
     }
     return { category: r.category, evidence: groups.map((g) => `${g[0]!.concept}:${g[0]!.term}`).join(' + ') };
   }
