@@ -6,6 +6,7 @@ import { LOCALES } from '../model.ts';
 import { isLocale } from '../accounts/locale.ts';
 import type { AccountLinking } from '../accounts/linking.ts';
 import type { AdminCommands } from '../admin/admin-commands.ts';
+import type { AppealDesk } from '../moderation/appeals.ts';
 import { parse, parseStartPayload, type Command } from './grammar.ts';
 import type { AccountSettings, ChatRateLimiter, ChatResponse } from './ports.ts';
 import type { StyleCatalog } from '../styles/catalog.ts';
@@ -25,6 +26,8 @@ export interface DispatcherDeps {
   /** The style catalogue (core/styles): /style, /start s_<style>; with `state`, a picked style awaits the next prompt. */
   styles?: StyleCatalog;
   state?: SharedState;
+  /** Appeals (core/moderation/appeals.ts): /appeal, and the explanation asked for after the Appeal button. */
+  appeals?: AppealDesk;
 }
 
 const text = (key: string, params?: Record<string, string | number>, choices?: Choice[]): Reply => ({
@@ -91,6 +94,17 @@ export class Dispatcher implements ChatCore {
     };
     const styles = this.styles;
     const requestKey = `${event.platform}:${event.eventId}`; // one generation per chat event, however often handled
+    const typed = event.text?.trim() ?? '';
+    const chat = `${event.platform}:${event.chatId}`;
+    // After the Appeal button the next plain message is the explanation; any other command drops the question.
+    if (this.d.appeals && cmd.name !== 'appeal') {
+      if (cmd.name === 'video' && !/^[/／]/.test(typed)) {
+        const filed = await this.d.appeals.answer(account.userId, chat, cmd.prompt);
+        if (filed) return filed;
+      } else {
+        await this.d.appeals.forget(account.userId, chat);
+      }
+    }
     // A plain prompt right after a style was picked (/start s_anime, bare /style anime) is that style's prompt.
     if (cmd.name === 'video' && styles && !/^[/／]/.test(event.text?.trim() ?? '')) {
       const styled = await styles.pendingPrompt(account, cmd.prompt, requestKey);
@@ -117,7 +131,7 @@ export class Dispatcher implements ChatCore {
       case 'status': return gen.status(account);
       case 'cancel': return gen.cancel(account);
       case 'history': return gen.history(account);
-      case 'appeal': return gen.appeal(account, cmd.text);
+      case 'appeal': return this.d.appeals ? this.d.appeals.command(account.userId, chat, cmd.text) : [text('bot.admin.unavailable')];
       case 'consent': return track(gen.consentOutcome(account, cmd.generationId, cmd.choice));
       case 'balance': {
         const b = await this.d.ledger.balance(account.userId);

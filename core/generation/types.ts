@@ -156,30 +156,12 @@ export interface Router {
   assertMayCharge(step: RouteStep, consent: { consent: 'points' | 'wait' | null; autoPay: boolean }): void;
 }
 
-export interface RefusalRecord {
-  id: string;
-  category: ModerationCategory | null;
-  text: string;
-  appealStatus: 'none' | 'pending' | 'upheld' | 'overturned';
-}
-
-export interface AppealItem {
-  id: string;
-  userId: string;
-  text: string;
-  category: string | null;
-  appealText: string | null;
-}
-
-/** Moderation bookkeeping (LEDGER's core/moderation policy). */
+/** Moderation bookkeeping (core/moderation policy): the ban check and the record of each verdict. Appeals are
+ * the moderation area's own (core/moderation/appeals.ts). */
 export interface ModerationPolicy {
   isBanned(userId: string): Promise<boolean>;
   /** Records the verdict; a refusal counts a strike and may ban. */
   record(userId: string, text: string, verdict: ModerationVerdict): Promise<{ eventId: string; banned: boolean }>;
-  lastRefusal(userId: string): Promise<RefusalRecord | null>;
-  fileAppeal(userId: string, eventId: string, text: string): Promise<boolean>;
-  pendingAppeals(): Promise<AppealItem[]>;
-  decideAppeal(eventId: string, decision: 'uphold' | 'overturn', actor: string): Promise<boolean>;
 }
 
 export interface GenerationSettings {

@@ -136,7 +136,7 @@ export class Lexicon {
 
   /** Every concept hit in one reading, look-alike phrases masked out. */
   match(text: NormalizedText, reading: Reading): Hit[] {
-    const found: (Hit | (Omit<Hit, 'concept'> & { concept: 'allow' }))[] = [];
+    const found: (Omit<Hit, 'concept'> & { concept: Concept | 'allow' })[] = [];
     const { squeezed, tokens } = reading;
     const starts = new Set(tokens.map((t) => t.start));
     for (let i = 0; i < squeezed.length; i++) {
@@ -153,7 +153,7 @@ export class Lexicon {
       stems.es.push(t.latin ? stem('es', t.text) : t.text);
     }
     tokens.forEach((t, ti) => {
-      const at = (c: Compiled, last = ti) => found.push({ concept: c.concept as Concept, term: c.term, start: t.start, end: tokens[last]!.end, token: ti, words: true });
+      const at = (c: Compiled, last = ti) => found.push({ concept: c.concept, term: c.term, start: t.start, end: tokens[last]!.end, token: ti, words: true });
       if (t.hangul) {
         for (const p of KOREAN_PARTICLES) {
           if (p && !t.text.endsWith(p)) continue;
