@@ -6,13 +6,14 @@
 // - strikes count blocked verdicts in the window, minus those whose appeal was approved, and only since the
 //   user's last unban (an admin's unban is a fresh start, not an instant re-ban on the next refusal);
 // - approving an appeal removes its strike and lifts an active *automatic* ban when the strikes left fall below
-//   the threshold (an admin's ban stays until an admin lifts it);
+//   the threshold (an admin's ban stays until an admin lifts it); the user's other strikes keep counting (unlike an
+//   admin's unban, this is no fresh start);
 // - approving the appeal of a keyword refusal also lets that exact prompt (compared after case and spacing are
 //   folded) past the keyword filter from then on; Gemini, where configured, still judges it every time.
 import crypto from 'node:crypto';
 import type { Clock, ModerationVerdict } from '../ports.ts';
 import type { KeywordOverrides } from './combined.ts';
-import type { BanRecord, ModerationEventRecord, ModerationRepository } from './repository.ts';
+import { APPEAL_LIFT, type BanRecord, type ModerationEventRecord, type ModerationRepository } from './repository.ts';
 
 export interface ModerationPolicyOptions {
   banThreshold: number;
@@ -114,7 +115,7 @@ export class ModerationPolicy {
       if (event.source.includes('keyword')) await this.repo.addOverride(overrideKey(event.text), event.text, event.id, actor, now);
       const ban = await this.repo.activeBan(event.userId);
       if (ban?.source === 'auto' && (await this.strikes(event.userId)) < this.opts.banThreshold) {
-        unbanned = (await this.repo.liftBan(event.userId, actor, 'appeal approved', now)) !== null;
+        unbanned = (await this.repo.liftBan(event.userId, actor, APPEAL_LIFT, now)) !== null;
       }
     }
     return { event, decision, unbanned };

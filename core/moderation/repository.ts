@@ -2,6 +2,9 @@
 // infra/db/moderation-repo.ts over the moderation_events, bans and moderation_overrides tables).
 import type { ModerationCategory } from '../ports.ts';
 
+/** The lift reason of a ban lifted because an approved appeal took the strikes below the threshold. */
+export const APPEAL_LIFT = 'appeal approved';
+
 export type AppealStatus = 'none' | 'pending' | 'approved' | 'rejected';
 
 export interface ModerationEventRecord {
@@ -50,7 +53,8 @@ export interface ModerationRepository {
   /** Blocked verdicts of the user created after `since`, not counting those approved on appeal. */
   countStrikes(userId: string, since: Date): Promise<number>;
   activeBan(userId: string): Promise<BanRecord | null>;
-  /** When the user's most recent ban was lifted (strikes before that no longer count). */
+  /** When the user's most recent ban was lifted by an admin (strikes before that no longer count); a ban lifted by
+   * an approved appeal (lift reason APPEAL_LIFT) is no fresh start. */
   lastLiftedAt(userId: string): Promise<Date | null>;
   /** Adds an active ban unless there is one (a partial unique index decides races); null when already banned. */
   insertBan(b: { userId: string; reason: string; source: 'auto' | 'admin'; actor: string | null; at: Date }): Promise<BanRecord | null>;

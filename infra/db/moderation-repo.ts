@@ -5,6 +5,7 @@ import type { ModerationCategory } from '../../core/ports.ts';
 import type {
   AppealStatus, BanRecord, ModerationEventRecord, ModerationRepository, NewModerationEvent,
 } from '../../core/moderation/repository.ts';
+import { APPEAL_LIFT } from '../../core/moderation/repository.ts';
 
 interface EventRow {
   id: string; user_id: string; generation_id: string | null; text: string; verdict: 'allowed' | 'blocked';
@@ -59,7 +60,7 @@ export class SqlModerationRepository implements ModerationRepository {
   }
 
   async lastLiftedAt(userId: string) {
-    const [row] = await this.q<{ at: Date | null }>('SELECT MAX(lifted_at) AS at FROM bans WHERE user_id = $1', [userId]);
+    const [row] = await this.q<{ at: Date | null }>(`SELECT MAX(lifted_at) AS at FROM bans WHERE user_id = $1 AND lift_reason IS DISTINCT FROM '${APPEAL_LIFT}'`, [userId]);
     return row?.at ?? null;
   }
 

@@ -33,10 +33,10 @@ export function foldCjk(token: string): string {
   return toSimplified(token.replace(HIRAGANA, (c) => String.fromCharCode(c.charCodeAt(0) + 0x60)));
 }
 
+/** Look-alike letters in a word that mixes them with Latin ones; a real Russian or Greek word has no Latin letter. */
 function unHomoglyph(token: string): string {
-  if (!CYRILLIC_GREEK.test(token)) return token;
+  if (!CYRILLIC_GREEK.test(token) || !LATIN.test(token)) return token;
   const mapped = [...token].map((c) => HOMOGLYPH[c] ?? c).join('');
-  // Only words that turn wholly Latin: a real Russian or Greek word is left alone.
   return CYRILLIC_GREEK.test(mapped) ? token : mapped;
 }
 
