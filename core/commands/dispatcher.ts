@@ -62,7 +62,7 @@ export class Dispatcher implements ChatCore {
 
   async respond(event: ChatEvent): Promise<ChatResponse> {
     const account = await this.d.accounts.identify(event);
-    if (account.banned) return { replies: [text('bot.banned')], locale: account.locale };
+    if (account.banned) return this.whileBanned(account, event);
     if (event.kind === 'follow') return { replies: [text('bot.welcome', undefined, HELP_CHOICES)], locale: account.locale };
     if (!(await this.d.limiter.consume(`${event.platform}:${event.platformUserId}`))) {
       return { replies: [text('bot.rate_limited')], locale: account.locale };
@@ -173,6 +173,20 @@ export class Dispatcher implements ChatCore {
       default:
         return [text('bot.help', undefined, HELP_CHOICES)];
     }
+  }
+
+  /** A suspended user may still appeal (the suspension message says so): /appeal, and the explanation it asks for. */
+  private async whileBanned(account: Account, event: ChatEvent): Promise<ChatResponse> {
+    const banned = { replies: [text('bot.banned')], locale: account.locale };
+    if (!this.d.appeals || event.kind !== 'message' || event.text === undefined) return banned;
+    const cmd = parse(event.text);
+    const chat = `${event.platform}:${event.chatId}`;
+    if (cmd.name === 'appeal') return { replies: await this.d.appeals.command(account.userId, chat, cmd.text), locale: account.locale };
+    if (cmd.name === 'video' && !/^[/／]/.test(event.text.trim())) {
+      const filed = await this.d.appeals.answer(account.userId, chat, cmd.prompt);
+      if (filed) return { replies: filed, locale: account.locale };
+    }
+    return banned;
   }
 
   private async lang(account: Account, wanted: string | undefined): Promise<ChatResponse> {

@@ -10,6 +10,8 @@ import type { Notifier, SharedState } from '../ports.ts';
 import type { AppealDecision, ModerationPolicy } from './policy.ts';
 
 export const APPEAL_QUESTION_TTL_MS = 10 * 60_000;
+/** Oldest pending appeals shown at once: their 12 buttons fit LINE's 13 quick replies. */
+const PAGE = 6;
 /** Words that mean "no explanation" in our five languages (and the Skip button's command argument). */
 const SKIP = new Set(['skip', 'スキップ', '跳過', '略過', '跳过', '건너뛰기', '스킵', 'omitir', 'saltar']);
 const SOURCE: Record<string, string> = { keyword: 'keyword filter', gemini: 'Gemini', 'gemini+keyword': 'Gemini + keyword filter' };
@@ -70,7 +72,7 @@ export class AppealDesk {
 
   /** /admin appeals */
   async pending(): Promise<Reply[]> {
-    const items = await this.d.policy.pendingAppeals(20);
+    const items = await this.d.policy.pendingAppeals(PAGE);
     if (!items.length) return [text('moderation.admin.empty')];
     return items.map((a) => ({
       kind: 'text',
@@ -82,8 +84,9 @@ export class AppealDesk {
         },
       },
       choices: [
-        { label: { key: 'moderation.admin.approve_button' }, command: `/admin appeal ${a.id} approve` },
-        { label: { key: 'moderation.admin.reject_button' }, command: `/admin appeal ${a.id} reject` },
+        // LINE gathers every button under the last message: each names its appeal.
+        { label: { key: 'moderation.admin.approve_button', params: { ref: a.id.slice(0, 8) } }, command: `/admin appeal ${a.id} approve` },
+        { label: { key: 'moderation.admin.reject_button', params: { ref: a.id.slice(0, 8) } }, command: `/admin appeal ${a.id} reject` },
       ],
     }));
   }

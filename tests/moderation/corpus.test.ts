@@ -57,8 +57,8 @@ describe('moderation corpus through signed LINE webhooks', () => {
     }
 
     // Every refusal was recorded as a keyword refusal with the category the user was told.
-    const [{ n }] = await w.q<{ n: number }>(`SELECT COUNT(*)::int AS n FROM moderation_events WHERE verdict = 'blocked' AND source = 'keyword'`);
-    expect(n).toBe(outcome.filter((o) => o.refused).length);
+    const [blocked] = await w.q<{ n: number }>(`SELECT COUNT(*)::int AS n FROM moderation_events WHERE verdict = 'blocked' AND source = 'keyword'`);
+    expect(blocked!.n).toBe(outcome.filter((o) => o.refused).length);
 
     const lines: string[] = [];
     const rate = (xs: boolean[]) => (xs.length ? xs.filter(Boolean).length / xs.length : 0);
