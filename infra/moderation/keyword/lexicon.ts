@@ -79,7 +79,7 @@ export class Lexicon {
   /** Stem phrases by first stem, per stemming language. */
   private readonly phrases = { en: new Map<string, Phrase[]>(), es: new Map<string, Phrase[]>() };
   private readonly exact = new Map<string, Compiled[]>();
-  private readonly prefixes: (Compiled & { prefix: string })[] = [];
+  private readonly prefixes = new Map<string, (Compiled & { prefix: string })[]>();
   /** One-syllable Korean nouns, matched per word with particles. */
   private readonly koreanWords = new Map<string, Compiled[]>();
   readonly size: Record<LexiconLanguage, number> = { en: 0, ja: 0, 'zh-TW': 0, ko: 0, es: 0 };
@@ -117,8 +117,8 @@ export class Lexicon {
     const words = fold(term).split(/\s+/).filter(Boolean);
     if (words.length === 1 && words[0]!.startsWith('=')) return push(this.exact, normalizeToken(letters(words[0]!)), { concept, term });
     if (words.length === 1 && words[0]!.endsWith('*')) {
-      this.prefixes.push({ concept, term, prefix: normalizeToken(letters(words[0]!)) });
-      return;
+      const prefix = normalizeToken(letters(words[0]!));
+      return push(this.prefixes, prefix[0]!, { concept, term, prefix });
     }
     const slang: StemLanguage = lang === 'es' ? 'es' : 'en';
     const parts = words.flatMap((w) => (w === '...' ? [null] : letters(w).split(/\s+/).filter(Boolean).map((x) => stem(slang, normalizeToken(x)))));
@@ -136,61 +136,75 @@ export class Lexicon {
 
   /** Every concept hit in one reading, look-alike phrases masked out. */
   match(text: NormalizedText, reading: Reading): Hit[] {
-    const found: (Omit<Hit, 'concept'> & { concept: Concept | 'allow' })[] = [];
+    const found: Found[] = [];
     const { squeezed, tokens } = reading;
-    const starts = new Set(tokens.map((t) => t.start));
+    const starts = new Uint8Array(squeezed.length + 1);
+    for (const t of tokens) starts[t.start] = 1;
     for (let i = 0; i < squeezed.length; i++) {
       const bucket = this.needles.get(squeezed[i]!);
       if (!bucket) continue;
       for (const n of bucket) {
-        if ((n.zhOnly && text.kana) || (n.wordStart && !starts.has(i))) continue;
+        if ((n.zhOnly && text.kana) || (n.wordStart && !starts[i])) continue;
         if (squeezed.startsWith(n.needle, i)) found.push({ concept: n.concept, term: n.term, start: i, end: i + n.needle.length, token: -1, words: false });
       }
     }
-    const stems = { en: [] as string[], es: [] as string[] };
+    const en: string[] = [];
+    const es: string[] = [];
     for (const t of tokens) {
-      stems.en.push(t.latin ? stem('en', t.text) : t.text);
-      stems.es.push(t.latin ? stem('es', t.text) : t.text);
+      en.push(t.latin ? stem('en', t.text) : t.text);
+      es.push(t.latin ? stem('es', t.text) : t.text);
     }
-    tokens.forEach((t, ti) => {
-      const at = (c: Compiled, last = ti) => found.push({ concept: c.concept, term: c.term, start: t.start, end: tokens[last]!.end, token: ti, words: true });
+    for (let ti = 0; ti < tokens.length; ti++) {
+      const t = tokens[ti]!;
       if (t.hangul) {
         for (const p of KOREAN_PARTICLES) {
           if (p && !t.text.endsWith(p)) continue;
-          for (const c of this.koreanWords.get(t.text.slice(0, t.text.length - p.length)) ?? []) at(c);
+          for (const c of this.koreanWords.get(t.text.slice(0, t.text.length - p.length)) ?? []) wordHit(found, c, tokens, ti, ti);
         }
-        return;
+        continue;
       }
-      if (!t.latin) return;
-      for (const c of this.exact.get(t.text) ?? []) at(c);
-      for (const p of this.prefixes) if (t.text.startsWith(p.prefix)) at(p);
-      for (const lang of ['en', 'es'] as const) {
-        for (const ph of this.phrases[lang].get(stems[lang][ti]!) ?? []) {
-          const last = matchPhrase(ph.parts, stems[lang], ti);
-          if (last >= 0) at(ph, last);
-        }
+      if (!t.latin) continue;
+      for (const c of this.exact.get(t.text) ?? []) wordHit(found, c, tokens, ti, ti);
+      for (const p of this.prefixes.get(t.text[0]!) ?? []) if (t.text.startsWith(p.prefix)) wordHit(found, p, tokens, ti, ti);
+      for (const ph of this.phrases.en.get(en[ti]!) ?? []) {
+        const last = matchPhrase(ph.parts, en, 0, ti);
+        if (last >= 0) wordHit(found, ph, tokens, ti, last);
       }
-    });
+      for (const ph of this.phrases.es.get(es[ti]!) ?? []) {
+        const last = matchPhrase(ph.parts, es, 0, ti);
+        if (last >= 0) wordHit(found, ph, tokens, ti, last);
+      }
+    }
+    const hits: Hit[] = [];
     const masks = found.filter((h) => h.concept === 'allow');
-    return found.filter((h): h is Hit => h.concept !== 'allow' && !masks.some((m) => h.start < m.end && m.start < h.end));
+    for (const h of found) {
+      if (h.concept === 'allow') continue;
+      let masked = false;
+      for (const m of masks) if (h.start < m.end && m.start < h.end) masked = true;
+      if (!masked) hits.push(h as Hit);
+    }
+    return hits;
   }
 }
 
-/** Index of the phrase's last word when it starts at `from`, else -1. */
-function matchPhrase(parts: (string | null)[], stems: string[], from: number): number {
-  const go = (pi: number, si: number): number => {
-    if (pi === parts.length) return si - 1;
-    const p = parts[pi];
-    if (p === null) {
-      for (let gap = 0; gap <= MAX_GAP; gap++) {
-        const r = go(pi + 1, si + gap);
-        if (r >= 0) return r;
-      }
-      return -1;
+type Found = Omit<Hit, 'concept'> & { concept: Concept | 'allow' };
+
+function wordHit(found: Found[], c: Compiled, tokens: Reading['tokens'], first: number, last: number): void {
+  found.push({ concept: c.concept, term: c.term, start: tokens[first]!.start, end: tokens[last]!.end, token: first, words: true });
+}
+
+/** Index of the phrase's last word when its part `pi` matches at word `si`, else -1. */
+function matchPhrase(parts: (string | null)[], stems: string[], pi: number, si: number): number {
+  if (pi === parts.length) return si - 1;
+  const p = parts[pi];
+  if (p === null) {
+    for (let gap = 0; gap <= MAX_GAP; gap++) {
+      const r = matchPhrase(parts, stems, pi + 1, si + gap);
+      if (r >= 0) return r;
     }
-    return stems[si] === p ? go(pi + 1, si + 1) : -1;
-  };
-  return go(0, from);
+    return -1;
+  }
+  return stems[si] === p ? matchPhrase(parts, stems, pi + 1, si + 1) : -1;
 }
 
 function push<T>(m: Map<string, T[]>, k: string, v: T) {

@@ -3,9 +3,10 @@
 // elimination verb or a dehumanising word; a weapon with a making verb or an attack target). Order is priority:
 // a naked child is 'minors', not 'sexual'; "kill all the jews" is 'hate', not 'violence'.
 //
-// `contextual` rules are the ones a benign frame can explain (a reenactment, a documentary, a samurai film, a
-// bullfight): a 'context' hit switches them off, unless the prompt also advocates ('advocacy': must, should, let's,
-// all of them), which no frame excuses.
+// `contextual` rules are the violence ones a benign frame can explain (a reenactment, a samurai film, a bullfight,
+// a video game): a 'context' hit switches them off, unless the prompt also advocates ('advocacy': must, should,
+// let's, all of them). Hate rules take no frame: "a documentary: exterminate the jews" is still refused, and so is
+// anything with a strong term (a gore word, a slur, a hard drug) whatever surrounds it.
 import type { Concept, Hit } from './lexicon.ts';
 import type { ListCategory } from './categories.ts';
 
@@ -28,7 +29,7 @@ export const RULES: Rule[] = [
   { category: 'sexual', all: ['sexual_violence'] },
   { category: 'hate', all: ['hate'] },
   { category: 'hate', all: ['group', 'dehumanize'], near: { words: 6, chars: 16 } },
-  { category: 'hate', all: ['group', ['eliminate', 'kill']], near: { words: 7, chars: 16 }, contextual: true },
+  { category: 'hate', all: ['group', ['eliminate', 'kill']], near: { words: 7, chars: 16 } },
   // Milder harm verbs (burn, hang, deport) only when the prompt calls for them: "muslims should be hanged".
   { category: 'hate', all: ['group', 'harm', 'advocacy'], near: { words: 5, chars: 12 } },
   { category: 'illegal', all: ['weapon_strong'] },
