@@ -39,9 +39,11 @@ describe('Gemini beside the keyword filter', () => {
       fake.mode = m.mode;
       const fallbacks: string[] = [];
       // a generous timeout except where the hang is the point (hundreds of requests at once on a busy machine)
-      const moderator = new CombinedModerator(gemini, keyword, m.mode === 'hang' ? 300 : 8_000, undefined, { onFallback: (why) => fallbacks.push(why) });
+      const moderator = new CombinedModerator(gemini, keyword, m.mode === 'hang' ? 300 : 20_000, undefined, { onFallback: (why) => fallbacks.push(why) });
       const started = Date.now();
-      const verdicts = await Promise.all(corpus.map((c) => moderator.check(c.text)));
+      // Sixteen at a time: a busy two-core machine must not turn "Gemini answered" into "Gemini timed out".
+      const verdicts: Awaited<ReturnType<typeof moderator.check>>[] = [];
+      for (let i = 0; i < corpus.length; i += 16) verdicts.push(...(await Promise.all(corpus.slice(i, i + 16).map((c) => moderator.check(c.text)))));
       verdicts.forEach((v, i) => {
         const c = corpus[i]!;
         expect({ text: c.text, allowed: v.allowed }).toEqual({ text: c.text, allowed: !c.expected });
@@ -49,8 +51,8 @@ describe('Gemini beside the keyword filter', () => {
         if (c.expected) expect({ text: c.text, source: v.source }).toEqual({ text: c.text, source: m.source });
       });
       expect(new Set(fallbacks)).toEqual(new Set(m.fallback ? [m.fallback] : []));
-      if (m.mode === 'hang') expect(Date.now() - started).toBeLessThan(4_000); // the timeout, not the SDK's 5 s
-    });
+      if (m.mode === 'hang') expect(Date.now() - started).toBeLessThan(Math.ceil(corpus.length / 16) * 2_000); // the timeout, not the SDK's 5 s, per round
+    }, 120_000);
   }
 
   it('Gemini absent (no key): the keyword filter decides alone', async () => {
@@ -103,7 +105,8 @@ describe('Gemini beside the keyword filter', () => {
     fake.mode = 'ok';
     fake.requests.length = 0;
     await gemini.check('a cat playing piano');
-    const r = fake.requests[0]!;
+    // (requests cancelled by an earlier test may still arrive: take ours)
+    const r = fake.requests.find((x) => x.body?.contents?.[0]?.parts?.[0]?.text === '<prompt>a cat playing piano</prompt>')!;
     expect(r.method).toBe('POST');
     expect(r.path).toBe('/v1beta/models/gemini-2.5-flash:generateContent');
     expect(r.headers['x-goog-api-key']).toBe('test-key');
