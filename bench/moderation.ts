@@ -2,6 +2,7 @@
 // beside a baseline measured in the same run, the normalisation alone (full-width, leet, spacing, kana and
 // Traditional/Simplified folding: what any keyword filter must do first). Also the latency the filter adds to one
 // prompt over the normalisation, p50/p99 (target: p99 < 1 ms), and the lexicon's one-time compile at start-up.
+// Exits 1 when the p99 target is missed.
 //
 //   npx tsx bench/moderation.ts          (npm run bench:moderation)
 //
@@ -9,6 +10,7 @@
 // words of its language, so the run sees thousands of distinct texts, refused and benign mixed.
 import { performance } from 'node:perf_hooks';
 import { normalizeText } from '../infra/moderation/keyword/normalize.ts';
+import { clearStemCache } from '../infra/moderation/keyword/inflect.ts';
 import { Lexicon } from '../infra/moderation/keyword/lexicon.ts';
 import { lexiconFiles, upstreamWords } from '../infra/moderation/keyword/load.ts';
 import { KeywordModerator } from '../infra/moderation/index.ts';
@@ -52,39 +54,61 @@ const all = prompts(N);
 console.log(`keyword filter bench: ${all.length} prompts (${new Set(all).size} distinct), five languages`);
 console.log(`lexicon: ${Object.entries(lexicon.size).map(([l, n]) => `${l} ${n}`).join(', ')} entries; compiled once in ${compileMs.toFixed(0)} ms`);
 
-// Warm up both paths (JIT, stem cache), then time whole passes for throughput.
-for (const p of all.slice(0, 2000)) filter.classify(p);
-
-function pass(fn: (p: string) => unknown): number {
+// Each pass times every prompt. The first filter pass sees every word for the first time (its stems are computed
+// then, as for a new user's prompt); the second runs with them cached.
+function pass(fn: (p: string) => unknown): { ms: number; each: number[] } {
+  const each: number[] = [];
   const start = performance.now();
-  for (const p of all) fn(p);
-  return performance.now() - start;
+  for (const p of all) {
+    const t = performance.now();
+    fn(p);
+    each.push(performance.now() - t);
+  }
+  return { ms: performance.now() - start, each };
 }
-const baseMs = pass((p) => normalizeText(p));
-let refused = 0;
-const filterMs = pass((p) => {
-  if (filter.classify(p)) refused++;
-});
-
-// Per prompt: the filter's time and the normalisation's time for the same text, back to back.
-const added: number[] = [];
-const whole: number[] = [];
-const norm: number[] = [];
-for (const p of all) {
-  const a = performance.now();
-  normalizeText(p);
-  const b = performance.now();
-  filter.classify(p);
-  const c = performance.now();
-  norm.push(b - a);
-  whole.push(c - b);
-  added.push(Math.max(0, c - b - (b - a)));
+/** The best of three passes (the least disturbed by other work on the machine); `before` runs ahead of each. */
+function best(fn: (p: string) => unknown, before = () => {}) {
+  let out: { ms: number; each: number[] } | undefined;
+  for (let r = 0; r < 3; r++) {
+    before();
+    const x = pass(fn);
+    if (!out || x.ms < out.ms) out = x;
+  }
+  return out!;
 }
+for (const p of all.slice(0, 500)) normalizeText(p); // JIT warm-up of the normalisation only
+const base = best((p) => normalizeText(p));
+const cold = best((p) => filter.classify(p), clearStemCache);
+const warm = best((p) => filter.classify(p));
+const refused = all.filter((p) => filter.classify(p)).length;
 
 const perSec = (ms: number) => Math.round((all.length / ms) * 1000).toLocaleString('en-US');
 const us = (ms: number) => `${(ms * 1000).toFixed(0)} µs`;
-console.log(`baseline  normalisation only: ${perSec(baseMs)} prompts/s   per prompt p50 ${us(percentile(norm, 50))}  p99 ${us(percentile(norm, 99))}`);
-console.log(`filter    full decision:      ${perSec(filterMs)} decisions/s per prompt p50 ${us(percentile(whole, 50))}  p99 ${us(percentile(whole, 99))}`);
-console.log(`added by the filter over normalisation: p50 ${us(percentile(added, 50))}  p99 ${us(percentile(added, 99))}  max ${us(Math.max(...added))}  (target p99 < 1000 µs)`);
-console.log(`ratio filter/baseline throughput: ${(baseMs / filterMs).toFixed(2)}; refused ${refused} of ${all.length}`);
+const line = (name: string, r: { ms: number; each: number[] }, unit: string) =>
+  console.log(`${name.padEnd(34)} ${perSec(r.ms).padStart(7)} ${unit}  per prompt p50 ${us(percentile(r.each, 50))}  p99 ${us(percentile(r.each, 99))}`);
+line('baseline: normalisation only', base, 'prompts/s  ');
+line('filter, words seen the first time', cold, 'decisions/s');
+line('filter, words seen before', warm, 'decisions/s');
+
+// The latency one prompt costs, without the scheduler's noise (two cores shared with other work preempt a pass
+// for milliseconds at a time): the fastest of three runs of the normalisation, and of the filter with every
+// cached stem forgotten first, so each run sees all its words for the first time (the worst case).
+const REPS = 3;
+const added: number[] = [];
+for (const p of all) {
+  let n = Infinity;
+  let f = Infinity;
+  for (let r = 0; r < REPS; r++) {
+    let t = performance.now();
+    normalizeText(p);
+    n = Math.min(n, performance.now() - t);
+    clearStemCache();
+    t = performance.now();
+    filter.classify(p);
+    f = Math.min(f, performance.now() - t);
+  }
+  added.push(Math.max(0, f - n));
+}
+console.log(`added over the normalisation per prompt, all its words new: p50 ${us(percentile(added, 50))}  p99 ${us(percentile(added, 99))}  max ${us(Math.max(...added))}  (target p99 < 1000 µs)`);
+console.log(`throughput ratio filter/baseline: ${(base.ms / cold.ms).toFixed(2)} first sight, ${(base.ms / warm.ms).toFixed(2)} seen before; refused ${refused} of ${all.length}`);
 if (percentile(added, 99) >= 1) process.exitCode = 1;

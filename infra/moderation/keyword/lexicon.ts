@@ -78,6 +78,9 @@ export class Lexicon {
   private readonly needles = new Map<string, (Compiled & { needle: string; zhOnly: boolean; wordStart: boolean })[]>();
   /** Stem phrases by first stem, per stemming language. */
   private readonly phrases = { en: new Map<string, Phrase[]>(), es: new Map<string, Phrase[]>() };
+  /** The first three letters of every stem the phrases hold: a word starting otherwise need not be stemmed (stemming
+   * is the filter's costliest step for words it has not seen before). */
+  private readonly stemHeads = { en: new Set<string>(), es: new Set<string>() };
   private readonly exact = new Map<string, Compiled[]>();
   private readonly prefixes = new Map<string, (Compiled & { prefix: string })[]>();
   /** One-syllable Korean nouns, matched per word with particles. */
@@ -124,6 +127,7 @@ export class Lexicon {
     const parts = words.flatMap((w) => (w === '...' ? [null] : letters(w).split(/\s+/).filter(Boolean).map((x) => stem(slang, normalizeToken(x)))));
     if (!parts[0]) throw new Error(`${lang}: entry "${entry}" must start with a word`);
     push(this.phrases[slang], parts[0], { concept, term, lang: slang, parts });
+    for (const p of parts) if (p) this.stemHeads[slang].add(p.slice(0, 3));
   }
 
   private addNeedle(concept: Concept | 'allow', term: string, text: string, zhOnly: boolean): void {
@@ -151,8 +155,9 @@ export class Lexicon {
     const en: string[] = [];
     const es: string[] = [];
     for (const t of tokens) {
-      en.push(t.latin ? stem('en', t.text) : t.text);
-      es.push(t.latin ? stem('es', t.text) : t.text);
+      const head = t.text.slice(0, 3);
+      en.push(t.latin && this.stemHeads.en.has(head) ? stem('en', t.text) : t.text);
+      es.push(t.latin && this.stemHeads.es.has(head) ? stem('es', t.text) : t.text);
     }
     for (let ti = 0; ti < tokens.length; ti++) {
       const t = tokens[ti]!;
