@@ -3,7 +3,7 @@
 // app/wire-core.ts), so this file names only the little the use cases need from each.
 import type { Msg, PointBucket, ProviderName, ReplyTarget, Resolution } from '../model.ts';
 import type { GenerationKind, PlanFeatures, TierSlug } from '../api.ts';
-import type { ModerationCategory, ModerationVerdict } from '../ports.ts';
+import type { ModerationVerdict } from '../ports.ts';
 
 export const TERMINAL = ['succeeded', 'failed', 'canceled', 'refused'] as const;
 export type GenerationStatus = 'awaiting_consent' | 'queued' | 'running' | (typeof TERMINAL)[number];
