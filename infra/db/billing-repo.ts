@@ -145,10 +145,11 @@ export class SqlBillingRepo implements BillingRepo {
           await this.q(`UPDATE subscriptions SET end_date = end_date + interval '1 month', updated_at = now() WHERE id = $1 RETURNING id`, [active.id], t);
           subscriptionId = active.id;
         } else {
-          // A plan change (or the first plan): the old subscription ends now and its schedule stops at the provider.
-          const ended = await this.q<{ id: string }>(
-            `UPDATE subscriptions SET status = 'canceled', end_date = $2, auto_renew = false, updated_at = now() WHERE user_id = $1 AND status = 'active' RETURNING id`, [o.user_id, ctx.now], t);
-          stopping += await this.markStopping(`subscription_id = ANY($1::uuid[])`, [ended.map((e) => e.id)], 'replaced', t);
+          // A plan change (or the first plan): the old subscription ends now, and every schedule of the user's
+          // earlier subscriptions (an expired one's too) stops at the provider.
+          await this.q(`UPDATE subscriptions SET status = 'canceled', end_date = $2, auto_renew = false, updated_at = now() WHERE user_id = $1 AND status = 'active' RETURNING id`,
+            [o.user_id, ctx.now], t);
+          stopping += await this.markStopping(`user_id = $1`, [o.user_id], 'replaced', t);
           const [s] = await this.q<{ id: string }>(
             `INSERT INTO subscriptions (user_id, plan_id, status, start_date, end_date, provider, external_id, points_period, auto_renew)
              VALUES ($1, $2, 'active', $3, $3::timestamptz + interval '1 month', $4, $5, $6, false) RETURNING id`,
@@ -281,11 +282,9 @@ export class SqlBillingRepo implements BillingRepo {
   }
 
   async requestStop(scheduleId: string, reason: StopReason, atPeriodEnd: boolean): Promise<boolean> {
-    // A charge that arrived after a stop sends the stop again, whatever the schedule's state.
-    const from = reason === 'stale' ? `status IN ('active', 'stopped', 'ended')` : `status = 'active'`;
     const rows = await this.q<{ subscription_id: string }>(
-      `UPDATE payment_schedules SET status = 'stopping', stop_reason = $2, stop_at_period_end = $3, attempts = 0, updated_at = now()
-        WHERE id = $1 AND ${from} RETURNING subscription_id`, [scheduleId, reason, atPeriodEnd]);
+      `UPDATE payment_schedules SET status = 'stopping', stop_reason = $2, stop_at_period_end = $3, updated_at = now()
+        WHERE id = $1 AND status = 'active' RETURNING subscription_id`, [scheduleId, reason, atPeriodEnd]);
     if (rows[0]) await this.q(`UPDATE subscriptions SET auto_renew = false, updated_at = now() WHERE id = $1 RETURNING id`, [rows[0].subscription_id]);
     return rows.length === 1;
   }
