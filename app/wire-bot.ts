@@ -51,7 +51,7 @@ export interface BotServices {
   /** STYLES' catalogue: /style and /start s_<style> check names against it (old behaviour without it). */
   styles?: StyleCatalog;
   /** Billing: `/plans cancel` stops the renewal (the command says it is unavailable without). */
-  billing?: Pick<BillingService, 'cancelRenewal'>;
+  billing?: Pick<BillingService, 'cancelRenewal' | 'revokeByOperator'>;
 }
 
 /** /admin ban|unban on LEDGER's moderation policy (core/moderation/policy.ts). */
@@ -109,6 +109,7 @@ export async function wireBot(o: BotWiringOptions) {
   const admin = new AdminCommands({
     audit: store.audit, accounts, directory: repo, ledger: o.services.ledger, generation: o.services.generationAdmin,
     bans: o.services.bans, providers: o.services.providers, notifier: hub, clock, defaultLocale: config.defaultLocale,
+    ...(o.services.billing ? { orders: o.services.billing } : {}),
   });
   const dispatcher = new Dispatcher({
     accounts, settings: repo, generation: o.services.generation, ledger: o.services.ledger, links: o.services.links,
@@ -191,7 +192,7 @@ export async function wireChat(p: {
   links?: MagicLinks;
   providerHealth?: ProviderHealth;
   moderation?: Pick<ModerationPolicy, 'ban' | 'unban'>;
-  billing?: Pick<BillingService, 'cancelRenewal'>;
+  billing?: Pick<BillingService, 'cancelRenewal' | 'revokeByOperator'>;
 }): Promise<BotWiring | undefined> {
   if (!p.core) {
     p.log.warn('chat adapters are off: core services are not wired in app/compose.ts yet');

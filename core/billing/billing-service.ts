@@ -241,10 +241,26 @@ export class BillingService implements Billing {
    * what was already spent is recorded as the shortfall). Once per reversal id.
    */
   async revoke(reversal: Reversal): Promise<EventOutcome> {
+    return (await this.revokeOnce(reversal)).outcome;
+  }
+
+  /**
+   * An operator records a refund or chargeback made outside our callbacks (ECPay sends no refund notice: refunds
+   * are made in its vendor dashboard or its CreditDetail/DoAction API). The whole order, once per order and kind.
+   */
+  async revokeByOperator(orderNumber: string, kind: 'refund' | 'chargeback'): Promise<{ outcome: EventOutcome; taken: number; shortfall: number }> {
+    const o = await this.d.repo.order(orderNumber);
+    if (!o || (o.status !== 'paid' && o.status !== 'refunded')) return { outcome: 'unknown', taken: 0, shortfall: 0 };
+    return this.revokeOnce({
+      provider: o.method, reversalId: `operator:${orderNumber}:${kind}`, orderNumber, kind, full: true, amountMinor: o.paidMinor ?? o.amountMinor,
+    });
+  }
+
+  private async revokeOnce(reversal: Reversal): Promise<{ outcome: EventOutcome; taken: number; shortfall: number }> {
     const r = await this.d.repo.revoke(reversal, this.d.clock.now());
     if (r.outcome === 'unknown') {
       this.d.log?.warn({ provider: reversal.provider, reversal: reversal.reversalId }, 'refund or chargeback for an unknown payment');
-      return 'unknown';
+      return { outcome: 'unknown', taken: 0, shortfall: 0 };
     }
     const rev = r.revocation;
     const taken: Grants = {};
@@ -258,8 +274,10 @@ export class BillingService implements Billing {
     await this.d.repo.recordTaken(rev.id, taken);
     if (r.stopping) await this.stopSchedules();
     if (r.outcome === 'revoked') this.d.log?.info({ order: rev.order.orderNumber, kind: rev.kind, full: rev.full, shortfall }, 'order revoked');
+    // Told again on a replay under the same key: a crash before the notice heals, the chat hub delivers it once.
     await this.notices.revoked(rev, taken, shortfall);
-    return r.outcome === 'revoked' ? 'done' : 'already';
+    const n = Object.values(taken).reduce((a, b) => a + (b ?? 0), 0);
+    return { outcome: r.outcome === 'revoked' ? 'done' : 'already', taken: n, shortfall };
   }
 
   private async grant(o: OrderView): Promise<void> {
