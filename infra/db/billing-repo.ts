@@ -138,6 +138,8 @@ export class SqlBillingRepo implements BillingRepo {
         }
         subscriptionId = sub.id;
       } else if (o.kind === 'plan') {
+        // One plan change per user at a time: two plans paid at once must not both start a subscription.
+        await this.q(`SELECT id FROM users WHERE id = $1 FOR UPDATE`, [o.user_id], t);
         const [active] = await this.q<{ id: string; plan_id: string; end_date: Date }>(
           `SELECT id, plan_id, end_date FROM subscriptions WHERE user_id = $1 AND status = 'active' ORDER BY end_date DESC LIMIT 1 FOR UPDATE`, [o.user_id], t);
         if (active && active.plan_id === o.plan_id && active.end_date > ctx.now) {

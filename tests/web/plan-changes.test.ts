@@ -6,7 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { verifyCheckMacValue } from '../../infra/payments/ecpay.ts';
 import { STAGE_ECPAY, startWorld, type World } from './support/world.ts';
-import { count, ecpayBuy, paddleBuy, rows, signedIn, until } from './support/purchases.ts';
+import { count, ecpayBuy, ecpayCheckout, paddleBuy, rows, signedIn, until } from './support/purchases.ts';
 
 const DAY = 86_400_000;
 let offset = 0;
@@ -155,5 +155,18 @@ describe('Paddle plan changes', () => {
     expect(await w.paddle.send(w.paddle.renewalEvent(pro.subscriptionId!).event)).toBe(200);
     expect((await c.json('/api/v1/me')).body.tier).toBe('starter');
     expect((await c.json('/api/v1/points')).body.balance).toEqual({ monthly_pollo: 50, monthly_goenhance: 30, purchased: 0, total: 80 });
+  });
+});
+
+describe('two plans paid at the same moment', () => {
+  it('leave one active subscription and one running schedule', async () => {
+    const { userId, c } = await signedIn(w, 'race');
+    const a = await ecpayCheckout(w, c, 'plan', 'pro');
+    const b = await ecpayCheckout(w, c, 'plan', 'unlimited');
+    const post = (body: string) => fetch(`${w.baseUrl}/api/v1/payments/ecpay/callback`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body }).then((r) => r.text());
+    expect(await Promise.all([post(w.ecpay.callbackBody(a.form)), post(w.ecpay.callbackBody(b.form))])).toEqual(['1|OK', '1|OK']);
+    expect(await count(w, `SELECT count(*) AS n FROM subscriptions WHERE user_id = $1 AND status = 'active'`, [userId])).toBe(1);
+    expect(await count(w, `SELECT count(*) AS n FROM payment_schedules WHERE user_id = $1 AND status = 'active'`, [userId])).toBe(1);
+    expect(w.ecpay.terminated.has(a.orderNumber) !== w.ecpay.terminated.has(b.orderNumber)).toBe(true);
   });
 });
