@@ -6,15 +6,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { verifyCheckMacValue } from '../../infra/payments/ecpay.ts';
 import { STAGE_ECPAY, startWorld, type World } from './support/world.ts';
-import { count, ecpayBuy, ecpayCheckout, paddleBuy, rows, signedIn, until } from './support/purchases.ts';
+import { count, ecpayBuy, ecpayCheckout, movableClock, paddleBuy, rows, signedIn, until } from './support/purchases.ts';
 
 const DAY = 86_400_000;
-let offset = 0;
-const clock = { now: () => new Date(Date.now() + offset) };
+const time = movableClock();
 let w: World;
-beforeAll(async () => { w = await startWorld({ env: { RATE_LIMIT_IP_PER_MIN: '100000' }, clock }); });
+beforeAll(async () => { w = await startWorld({ env: { RATE_LIMIT_IP_PER_MIN: '100000' }, clock: time.clock }); });
 afterAll(async () => { await w?.close(); });
-afterEach(() => { offset = 0; });
+afterEach(() => time.later(0));
 
 const subs = (userId: string) => rows<{ plan: string; status: string; end_date: Date; auto_renew: boolean }>(w,
   `SELECT p.slug AS plan, s.status, s.end_date, s.auto_renew FROM subscriptions s JOIN plans p ON p.id = s.plan_id WHERE s.user_id = $1 ORDER BY s.created_at`, [userId]);
@@ -46,7 +45,7 @@ describe('ECPay plan changes', () => {
     const before = { subs: await subs(userId), ledger: await ledger(userId), points: (await c.json('/api/v1/points')).body.balance };
 
     // Starter's second authorization, charged before the cancel reached ECPay, arrives afterwards (twice).
-    offset = 31 * DAY;
+    time.later(31 * DAY);
     const late = w.ecpay.periodBody(starter.form, 2);
     expect(await w.ecpay.sendPeriod(starter.form, late)).toBe('1|OK');
     expect(await w.ecpay.sendPeriod(starter.form, late)).toBe('1|OK');
@@ -77,7 +76,7 @@ describe('ECPay plan changes', () => {
     expect((await c.json('/api/v1/points')).body.balance).toEqual({ monthly_pollo: 50, monthly_goenhance: 30, purchased: 0, total: 80 });
     const points = await ledger(userId);
 
-    offset = 31 * DAY;
+    time.later(31 * DAY);
     for (const n of [2, 3]) expect(await w.ecpay.sendPeriod(pro.form, w.ecpay.periodBody(pro.form, n))).toBe('1|OK');
     expect((await c.json('/api/v1/me')).body.tier).toBe('starter');
     expect(await ledger(userId)).toBe(points);

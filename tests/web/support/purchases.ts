@@ -53,3 +53,9 @@ export async function until<T>(check: () => Promise<T | undefined | null | false
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** A clock the test moves forward (a renewal a month later); back to now with later(0). */
+export function movableClock() {
+  let offset = 0;
+  return { clock: { now: () => new Date(Date.now() + offset) }, later: (ms: number) => { offset = ms; } };
+}
