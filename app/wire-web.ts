@@ -1,5 +1,5 @@
 // Wires the web side: sessions and magic links, the REST API, payment callbacks (on billing from
-// app/wire-billing.ts), hardening and the built Svelte app. Called from the web slot of app/compose.ts.
+// app/wire-billing.ts), hardening and the built Svelte app. Called from app/compose.ts.
 import type { Server } from '@hapi/hapi';
 import type { AccountService, GenerationService, Ledger } from '../core/api.ts';
 import type { BillingService } from '../core/billing/billing-service.ts';
