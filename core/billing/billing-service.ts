@@ -7,11 +7,13 @@ import crypto from 'node:crypto';
 import type { AccountService, Billing, Ledger, MagicLinks, Plan, PointPack } from '../api.ts';
 import type { Clock, Notifier } from '../ports.ts';
 import type {
-  BillingEvent, BillingRepo, CheckoutLimiter, CheckoutStart, EventOutcome, Grants, OrderView, PaymentGateway, PaymentMethod,
+  BillingEvent, BillingRepo, CheckoutLimiter, CheckoutStart, EventOutcome, OrderView, PaymentGateway, PaymentMethod,
   PaymentRecord, Reversal, Schedule,
 } from './ports.ts';
 import { settles } from './settlement.ts';
 import { Notices } from './notices.ts';
+import { ScheduleStops } from './schedule-stops.ts';
+import { Revocations } from './revocations.ts';
 
 export class BillingError extends Error {
   constructor(readonly code: 'unknown_item' | 'method_unavailable' | 'not_found' | 'gateway_failed' | 'too_many_checkouts', message: string = code) {
@@ -57,12 +59,14 @@ export type RenewalCancel =
 /** What /me shows about the renewing schedule: "NT$299 every month until you cancel". */
 export interface RenewalView { method: PaymentMethod; amountMinor: number; currency: 'TWD' | 'USD'; planName: string }
 
-const STOP_BATCH = 50;
-
 export class BillingService implements Billing {
   private readonly notices: Notices;
+  private readonly stops: ScheduleStops;
+  private readonly revocations: Revocations;
   constructor(private readonly d: BillingDeps) {
     this.notices = new Notices(d.notifier, d.accounts, d.links, d.log);
+    this.stops = new ScheduleStops(d.repo, d.gateways, d.clock, d.log);
+    this.revocations = new Revocations(d.repo, d.ledger, this.notices, this.stops, d.clock, d.log);
   }
 
   plans(): Promise<Plan[]> { return this.d.repo.plans(); }
@@ -213,72 +217,14 @@ export class BillingService implements Billing {
     return s ? { method: s.provider, amountMinor: s.amountMinor, currency: s.currency, planName: s.planName } : null;
   }
 
-  /**
-   * Sends every pending stop to its provider (ECPay CreditCardPeriodAction Cancel, Paddle subscription cancel);
-   * a failure stays pending and is retried by the hourly expiry job. Returns how many were stopped.
-   */
-  async stopSchedules(only?: string[]): Promise<number> {
-    let stopped = 0;
-    for (const s of await this.d.repo.schedulesToStop(STOP_BATCH)) {
-      if (only && !only.includes(s.id)) continue;
-      const gateway = this.d.gateways[s.provider];
-      try {
-        if (!gateway) throw new Error(`${s.provider} is not configured`);
-        await gateway.stopSchedule(s.ref, { atPeriodEnd: s.stopAtPeriodEnd });
-        await this.d.repo.markStopped(s.id, this.d.clock.now());
-        stopped++;
-      } catch (err) {
-        this.d.log?.warn({ err, provider: s.provider, schedule: s.ref, attempts: s.attempts + 1 }, 'stopping a renewal schedule failed; retried hourly');
-        await this.d.repo.markStopFailed(s.id, err instanceof Error ? err.message : String(err));
-      }
-    }
-    return stopped;
-  }
+  /** Sends every pending schedule stop to its provider (see ScheduleStops); how many were stopped. */
+  stopSchedules(only?: string[]): Promise<number> { return this.stops.run(only); }
 
-  /**
-   * A refund or chargeback: the plan loses the month the order paid for (ends now if that was all), the schedule
-   * that charged it stops, and its points come back out of the balance with reversing entries (never below zero;
-   * what was already spent is recorded as the shortfall). Once per reversal id.
-   */
-  async revoke(reversal: Reversal): Promise<EventOutcome> {
-    return (await this.revokeOnce(reversal)).outcome;
-  }
+  /** A refund or chargeback reported by a provider (see Revocations). */
+  revoke(reversal: Reversal): Promise<EventOutcome> { return this.revocations.revoke(reversal); }
 
-  /**
-   * An operator records a refund or chargeback made outside our callbacks (ECPay sends no refund notice: refunds
-   * are made in its vendor dashboard or its CreditDetail/DoAction API). The whole order, once per order and kind.
-   */
-  async revokeByOperator(orderNumber: string, kind: 'refund' | 'chargeback'): Promise<{ outcome: EventOutcome; taken: number; shortfall: number }> {
-    const o = await this.d.repo.order(orderNumber);
-    if (!o || (o.status !== 'paid' && o.status !== 'refunded')) return { outcome: 'unknown', taken: 0, shortfall: 0 };
-    return this.revokeOnce({
-      provider: o.method, reversalId: `operator:${orderNumber}:${kind}`, orderNumber, kind, full: true, amountMinor: o.paidMinor ?? o.amountMinor,
-    });
-  }
-
-  private async revokeOnce(reversal: Reversal): Promise<{ outcome: EventOutcome; taken: number; shortfall: number }> {
-    const r = await this.d.repo.revoke(reversal, this.d.clock.now());
-    if (r.outcome === 'unknown') {
-      this.d.log?.warn({ provider: reversal.provider, reversal: reversal.reversalId }, 'refund or chargeback for an unknown payment');
-      return { outcome: 'unknown', taken: 0, shortfall: 0 };
-    }
-    const rev = r.revocation;
-    const taken: Grants = {};
-    let shortfall = 0;
-    for (const [bucket, amount] of Object.entries(rev.clawback) as [keyof Grants, number][]) {
-      if (!amount) continue;
-      const c = await this.d.ledger.clawback(rev.order.userId, bucket, amount, `${rev.kind}_clawback`, `revoke:${rev.id}:${bucket}`, rev.order.orderNumber);
-      taken[bucket] = c.taken;
-      shortfall += c.shortfall;
-    }
-    await this.d.repo.recordTaken(rev.id, taken);
-    if (r.stopping) await this.stopSchedules();
-    if (r.outcome === 'revoked') this.d.log?.info({ order: rev.order.orderNumber, kind: rev.kind, full: rev.full, shortfall }, 'order revoked');
-    // Told again on a replay under the same key: a crash before the notice heals, the chat hub delivers it once.
-    await this.notices.revoked(rev, taken, shortfall);
-    const n = Object.values(taken).reduce((a, b) => a + (b ?? 0), 0);
-    return { outcome: r.outcome === 'revoked' ? 'done' : 'already', taken: n, shortfall };
-  }
+  /** A refund or chargeback an operator records (ECPay sends no notice of them). */
+  revokeByOperator(orderNumber: string, kind: 'refund' | 'chargeback') { return this.revocations.byOperator(orderNumber, kind); }
 
   private async grant(o: OrderView): Promise<void> {
     if (o.kind === 'plan' && o.allowancePeriod && o.features) {
