@@ -32,6 +32,21 @@ export const up: MigrationFn = async ({ sequelize }) => {
     );
     CREATE INDEX payment_schedules_user ON payment_schedules(user_id, status);
     CREATE INDEX payment_schedules_stopping ON payment_schedules(updated_at) WHERE status = 'stopping';
+    -- Schedules already running: ECPay periodic orders (the first order of an active, auto-renewing subscription)
+    -- and Paddle subscriptions linked to one (external_id sub_…), so they can be stopped and renewed through.
+    INSERT INTO payment_schedules (provider, ref, user_id, subscription_id, first_order)
+      SELECT DISTINCT ON (s.id) 'ecpay', o.order_number, o.user_id, s.id, o.order_number
+        FROM orders o JOIN subscriptions s ON s.id = o.subscription_id
+       WHERE o.payment_method = 'ecpay' AND o.kind = 'plan' AND o.auto_renew AND o.renews_order IS NULL AND o.status = 'paid'
+         AND s.status = 'active' AND s.auto_renew
+       ORDER BY s.id, o.paid_at DESC
+      ON CONFLICT DO NOTHING;
+    INSERT INTO payment_schedules (provider, ref, user_id, subscription_id, first_order)
+      SELECT DISTINCT ON (s.id) 'paddle', s.external_id, o.user_id, s.id, o.order_number
+        FROM subscriptions s JOIN orders o ON o.subscription_id = s.id AND o.payment_method = 'paddle' AND o.renews_order IS NULL AND o.status = 'paid'
+       WHERE s.provider = 'paddle' AND s.external_id LIKE 'sub\_%' AND s.status = 'active' AND s.auto_renew
+       ORDER BY s.id, o.paid_at
+      ON CONFLICT DO NOTHING;
 
     CREATE TABLE order_revocations (
       id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
