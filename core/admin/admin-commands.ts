@@ -5,7 +5,7 @@ import { PROVIDERS, type ChatEvent, type Locale, type ProviderName, type Reply }
 import type { Clock, Notifier } from '../ports.ts';
 import type { AppealDesk } from '../moderation/appeals.ts';
 import { isLocale } from '../accounts/locale.ts';
-import type { AuditLog, AuditOutcome, BanControl, ProviderControl, UserDirectory } from './ports.ts';
+import type { AuditLog, AuditOutcome, BanControl, OrderRevocation, ProviderControl, UserDirectory } from './ports.ts';
 
 export interface AdminDeps {
   audit: AuditLog;
@@ -18,6 +18,8 @@ export interface AdminDeps {
   providers?: ProviderControl;
   /** Appeals (core/moderation/appeals.ts): /admin appeals and /admin appeal <id> approve|reject. */
   appeals?: AppealDesk;
+  /** Billing: /admin revoke records a refund or chargeback made at the provider's dashboard (ECPay). */
+  orders?: OrderRevocation;
   notifier: Notifier;
   clock: Clock;
   defaultLocale: Locale;
@@ -58,6 +60,14 @@ export class AdminCommands {
         return this.d.appeals ? this.d.appeals.pending() : [text('bot.admin.unavailable')];
       case 'spend': return g.spend(this.d.clock.now());
       case 'refund': return args[0] ? g.refund(args[0], actor) : null;
+      case 'revoke': {
+        const [order, kind = 'refund'] = args;
+        if (!order || !/^[A-Za-z0-9]{1,20}$/.test(order) || (kind !== 'refund' && kind !== 'chargeback')) return null;
+        if (!this.d.orders) return [text('bot.admin.unavailable')];
+        const r = await this.d.orders.revokeByOperator(order, kind);
+        if (r.outcome === 'unknown') return [text('bot.admin.revoke_unknown', { order })];
+        return [text(r.outcome === 'done' ? 'bot.admin.revoked' : 'bot.admin.revoked_already', { order, taken: r.taken, shortfall: r.shortfall })];
+      }
       case 'appeal': {
         const [id, word] = args;
         // "overturn" / "uphold" are the words of buttons sent before approve / reject existed.
