@@ -13,17 +13,19 @@ it('a late heartbeat neither re-locks the finished attempt nor takes its provide
   const g = await makeGeneration(fx.db.sequelize, fx.userId, { kind: 'demo' }); // capped under 'local'
   let runnerStarted = false;
   const svc = jobsOn(fx.db.url, fx.db.sequelize, {
-    lockLifetimeMs: 600, // a beat every 200 ms
+    // A beat every ~670 ms; the lifetime leaves Agenda's own expiry check (every lockLifetime / 2) well clear of
+    // the held-up touches below even on a loaded machine (at 600 ms it fired first, and re-locked the row itself).
+    lockLifetimeMs: 2_000,
     retry: { baseMs: 60_000, maxMs: 60_000, maxAttempts: 3 },
     runner: {
       async run() {
         runnerStarted = true;
-        await new Promise((r) => setTimeout(r, 450));
+        await new Promise((r) => setTimeout(r, 1_000));
         return 'retry_later' as const; // Agenda saves the attempt unlocked with nextRunAt = now + 60 s
       },
     },
   });
-  // Slow every heartbeat query (touch 400 ms, renewal 250 ms), as on a loaded database: the beat at ~400 ms
+  // Slow every heartbeat query (touch 700 ms, renewal 500 ms), as on a loaded database: the beat at ~670 ms
   // lands after the run has ended.
   let pending = 0;
   const slow = async <T>(ms: number, q: () => Promise<T>): Promise<T> => {
@@ -40,10 +42,10 @@ it('a late heartbeat neither re-locks the finished attempt nor takes its provide
   repo.saveJobState = (job, opts) => {
     if (!(runnerStarted && job.lockedAt)) return save(job, opts);
     const values = { ...job }; // the pg driver takes the values when the query is issued
-    return slow(400, () => save(values, opts)); // touch()
+    return slow(700, () => save(values, opts)); // touch()
   };
   const acquire = svc.slots!.acquire.bind(svc.slots);
-  svc.slots!.acquire = (p, h) => (runnerStarted ? slow(250, () => acquire(p, h)) : acquire(p, h)); // renew()
+  svc.slots!.acquire = (p, h) => (runnerStarted ? slow(500, () => acquire(p, h)) : acquire(p, h)); // renew()
 
   const row = async () => (await fx.db.sequelize.query<{ locked_at: Date | null; next_run_at: Date | null; fail_count: number | null }>(
     `SELECT locked_at, next_run_at, fail_count FROM agenda_jobs WHERE name = $1 AND data->>'generationId' = $2`,
@@ -69,7 +71,9 @@ it('one failed lock renewal (a dropped connection) does not stop the generation;
   let runnerStarted = false;
   const warned: string[] = [];
   const svc = jobsOn(fx.db.url, fx.db.sequelize, {
-    lockLifetimeMs: 600, // a beat every 200 ms
+    // A beat every ~670 ms; the lifetime leaves Agenda's own expiry check (every lockLifetime / 2) well clear of
+    // the held-up touches below even on a loaded machine (at 600 ms it fired first, and re-locked the row itself).
+    lockLifetimeMs: 2_000,
     providerConcurrency: false,
     log: { ...quietLog, warn: (_o: object, m: string) => void warned.push(m) } as typeof quietLog,
     runner: {
