@@ -126,7 +126,7 @@ export async function wireBot(o: BotWiringOptions) {
   if (config.telegram) {
     const bot = new Bot(config.telegram.botToken, { client: { apiRoot: config.telegram.apiRoot } });
     out.telegramBot = bot;
-    out.telegram = new TelegramAdapter({ api: bot.api, core: dispatcher, t, state: o.state, log });
+    out.telegram = new TelegramAdapter({ api: bot.api, core: dispatcher, t, state: o.state, log, username: config.telegram.username });
     hub.register('telegram', out.telegram);
     const botId = config.telegram.botToken.split(':')[0]!;
     const webhook = config.telegram.webhookSecret && config.publicBaseUrl.startsWith('https://');
@@ -144,7 +144,7 @@ export async function wireBot(o: BotWiringOptions) {
   if (config.discord) {
     out.discord = new DiscordAdapter({
       rest: createDiscordRest(config.discord.apiBase, config.discord.botToken), core: dispatcher, t,
-      hasBotToken: Boolean(config.discord.botToken), log,
+      hasBotToken: Boolean(config.discord.botToken), log, state: o.state,
     });
     hub.register('discord', out.discord);
     discordWebhookRoute(server, { ...web, publicKey: ed25519Key(config.discord.publicKey), adapter: out.discord });

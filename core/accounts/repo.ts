@@ -7,6 +7,7 @@ export interface IdentityRow {
   userId: string;
   platform: Platform;
   platformUserId: string;
+  /** The user's one-to-one chat with the bot, when they wrote from it (null: only seen in groups so far). */
   chatId: string | null;
   displayName: string | null;
   /** The platform's language, already mapped to one of ours (null when unknown or unsupported). */
@@ -28,7 +29,8 @@ export interface UserRow {
 export interface IdentityInput {
   platform: Platform;
   platformUserId: string;
-  chatId: string;
+  /** Set only when the event came from the one-to-one chat; a group's id is never stored. */
+  chatId?: string;
   displayName?: string;
   platformLocale?: Locale;
 }
@@ -38,7 +40,7 @@ export type LinkOutcome =
   | { status: 'unknown' | 'expired' | 'used' | 'self' | 'busy' | 'banned' };
 
 export interface AccountsRepo {
-  /** Finds or creates the user behind an identity and refreshes the identity's chat id, name and language. */
+  /** Finds or creates the user behind an identity and refreshes its one-to-one chat id (when given), name and language. */
   upsertIdentity(input: IdentityInput): Promise<IdentityRow>;
   /** The user (following a /link merge to the surviving user). */
   user(userId: string): Promise<UserRow | null>;

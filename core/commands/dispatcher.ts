@@ -6,7 +6,8 @@ import { LOCALES } from '../model.ts';
 import { isLocale } from '../accounts/locale.ts';
 import type { AccountLinking } from '../accounts/linking.ts';
 import type { AdminCommands } from '../admin/admin-commands.ts';
-import { parse, parseStartPayload, type Command } from './grammar.ts';
+import { isPersonalCommand, parse, parseStartPayload, type Command } from './grammar.ts';
+import { markPersonal, splitForGroup } from '../privacy.ts';
 import type { AccountSettings, ChatRateLimiter, ChatResponse } from './ports.ts';
 import type { StyleCatalog } from '../styles/catalog.ts';
 import { StyleChat } from '../styles/chat.ts';
@@ -71,10 +72,11 @@ export class Dispatcher implements ChatCore {
     try {
       if (cmd.name === 'lang') return await this.lang(account, cmd.locale);
       const made: Made = {};
-      const replies = await this.run(account, event, cmd, made);
+      const answered = await this.run(account, event, cmd, made);
+      const replies = isPersonalCommand(cmd) ? markPersonal(answered) : answered;
       const pending = WAITING.has(cmd.name) && !replies.some((r) => r.kind === 'video' || ('choices' in r && r.choices?.length));
       const { generationId } = made;
-      return { replies, locale: account.locale, pending, ...(generationId ? { generationId } : {}) };
+      return audience(event, { replies, locale: account.locale, pending, ...(generationId ? { generationId } : {}) });
     } catch (err) {
       this.d.log?.error({ err, command: cmd.name, platform: event.platform }, 'chat command failed');
       return { replies: [text('bot.error')], locale: account.locale };
@@ -170,6 +172,13 @@ export class Dispatcher implements ChatCore {
     await this.d.settings.setLocale(account.userId, match);
     return { replies: [text('bot.lang.set', { name: NATIVE[match] })], locale: match };
   }
+}
+
+/** In a group (unless only the user sees the answer), personal replies leave `replies` for `direct`. */
+function audience(event: ChatEvent, res: ChatResponse): ChatResponse {
+  if (event.conversation !== 'group' || event.privateReplies) return res;
+  const { shown, personal } = splitForGroup(res.replies);
+  return { ...res, replies: shown, ...(personal.length ? { direct: personal } : {}) };
 }
 
 /** Language names in their own language, for the /lang buttons. */

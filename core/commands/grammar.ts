@@ -20,6 +20,14 @@ export type Command =
 
 const BARE = ['upscale', 'status', 'cancel', 'balance', 'history', 'plans', 'gallery', 'help'] as const;
 
+/**
+ * Commands whose whole answer is the user's own business (sign-in links, link codes, points, settings, past
+ * prompts, appeals, admin output): answered only where the user alone reads it (core/privacy.ts).
+ */
+const PERSONAL = new Set<Command['name']>(['balance', 'history', 'plans', 'gallery', 'link', 'settings', 'appeal', 'admin']);
+
+export const isPersonalCommand = (cmd: Command) => PERSONAL.has(cmd.name);
+
 export function parse(input: string): Command {
   const text = input.trim().replace(/^／/, '/');
   if (!text) return { name: 'empty' };

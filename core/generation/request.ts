@@ -104,7 +104,8 @@ async function reserveAndEnqueue(d: GenerationDeps, account: Account, gen: Gener
 async function busy(d: GenerationDeps, account: Account, kind: GenerationRow['kind'], step: RouteStep | null): Promise<Reply> {
   const balance = (await d.ledger.balance(account.userId)).total;
   const failover = kind === 'video' && (!step || step.provider === 'pollo' || step.provider === 'goenhance');
-  return text(failover ? 'core.busy' : 'core.points.insufficient', { cost: step?.cost ?? 0, balance }, [await plansChoice(d, account)]);
+  const choices = [await plansChoice(d, account)];
+  return { kind: 'text', message: msg(failover ? 'core.busy' : 'core.points.insufficient', { cost: step?.cost ?? 0, balance }), choices, personal: true };
 }
 
 /** What a repeated request hears, about the generation the first one made: the open question, its place in the queue, or how it ended. Nothing is charged. */

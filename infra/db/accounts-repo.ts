@@ -25,10 +25,10 @@ export class SqlAccountsRepo implements AccountsRepo {
   }
 
   async upsertIdentity(i: IdentityInput): Promise<IdentityRow> {
-    const refresh = `UPDATE chat_identities SET chat_id = $3, display_name = COALESCE($4, display_name),
+    const refresh = `UPDATE chat_identities SET chat_id = COALESCE($3, chat_id), display_name = COALESCE($4, display_name),
         locale = COALESCE($5, locale), updated_at = now()
       WHERE platform = $1 AND platform_user_id = $2 RETURNING ${IDENTITY_COLS}`;
-    const bind = [i.platform, i.platformUserId, i.chatId, i.displayName ?? null, i.platformLocale ?? null];
+    const bind = [i.platform, i.platformUserId, i.chatId ?? null, i.displayName ?? null, i.platformLocale ?? null];
     const [found] = await this.q(refresh, bind);
     if (found) return toIdentity(found);
     // New identity: user and identity in one statement; a concurrent first message loses the race harmlessly.
@@ -88,7 +88,7 @@ export class SqlAccountsRepo implements AccountsRepo {
     const rows = await this.q(
       `SELECT i.id, i.user_id, i.platform, i.platform_user_id, i.chat_id, i.display_name, i.locale
          FROM chat_identities i JOIN users u ON u.id = i.user_id
-        WHERE i.chat_id IS NOT NULL AND u.merged_into IS NULL
+        WHERE u.merged_into IS NULL
           AND (CASE WHEN u.locale_chosen THEN u.locale ELSE COALESCE(i.locale, $2) END) = $1`,
       [locale, fallback],
     );
