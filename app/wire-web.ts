@@ -11,6 +11,7 @@ import { createPaddleClient } from '../infra/payments/paddle.ts';
 import { JwtMagicLinks } from '../web/auth/magic-links.ts';
 import { registerSession } from '../web/auth/session.ts';
 import { TokenSigner } from '../web/auth/tokens.ts';
+import { SqlWebSessions } from '../infra/db/web-sessions.ts';
 import { apiRoutes } from '../web/routes/api.ts';
 import { appRoutes } from '../web/routes/app-static.ts';
 import { authRoutes } from '../web/routes/auth.ts';
@@ -45,7 +46,7 @@ export interface WebParts {
 
 /** MagicLinks for core and chat (/plans, /gallery replies), usable before the web routes are wired. */
 export function createMagicLinks(config: Config, infra: Pick<Infra, 'sequelize'>, jwtSecret: string): JwtMagicLinks {
-  return new JwtMagicLinks(new TokenSigner(jwtSecret), infra.sequelize, config.publicBaseUrl);
+  return new JwtMagicLinks(new TokenSigner(jwtSecret), new SqlWebSessions(infra.sequelize), config.publicBaseUrl);
 }
 
 export interface WebWiring {
@@ -62,7 +63,8 @@ export async function wireWeb(server: Server, config: Config, infra: Pick<Infra,
 
   const secure = config.env === 'production' || config.publicBaseUrl.startsWith('https://');
   const signer = new TokenSigner(jwtSecret);
-  const links = parts.links ?? new JwtMagicLinks(signer, infra.sequelize, config.publicBaseUrl);
+  const sessions = new SqlWebSessions(infra.sequelize);
+  const links = parts.links ?? new JwtMagicLinks(signer, sessions, config.publicBaseUrl);
   const repo = new SqlBillingRepo(infra.sequelize);
   const gateways: Partial<Record<PaymentMethod, PaymentGateway>> = { ecpay: ecpayGateway(config.ecpay, config.publicBaseUrl) };
   if (config.paddle.apiKey) {
@@ -72,10 +74,11 @@ export async function wireWeb(server: Server, config: Config, infra: Pick<Infra,
 
   const translator = await createTranslator(config.defaultLocale);
   await harden(server, { secure, perMinute: config.rateLimits.ipPerMinute, redis: infra.redis });
-  registerSession(server, signer, { secure });
+  registerSession(server, signer, sessions, { secure });
   mapErrors(server);
   const deps = {
-    db: infra.sequelize, billing, repo, ledger, accounts, generations: parts.generations, links, signer, ecpay: config.ecpay,
+    db: infra.sequelize, billing, repo, ledger, accounts, generations: parts.generations, links, signer, sessions,
+    origin: new URL(config.publicBaseUrl).origin, ecpay: config.ecpay,
     paddleWebhookSecret: config.paddle.webhookSecret, providersHealth: parts.providersHealth ?? (async () => ({})),
     secureCookies: secure, writeCors: { origin: [...new Set([...config.corsOrigins, new URL(config.publicBaseUrl).origin])], credentials: true as const }, telegramUsername: config.telegram?.username, lineBasicId: config.line?.basicId, log,
     ...(parts.styles ? { styles: parts.styles } : {}),

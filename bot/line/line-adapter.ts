@@ -35,7 +35,11 @@ export class LineAdapter implements PlatformSender {
     const inbound = fromLineEvent(ev);
     if (!inbound) return;
     const { event, replyToken, oneOnOneUserId } = inbound;
-    if (oneOnOneUserId) event.platformLocale = await this.profileLanguage(oneOnOneUserId, event.kind === 'follow');
+    if (oneOnOneUserId) {
+      const profile = await this.profile(oneOnOneUserId, event.kind === 'follow');
+      event.platformLocale = profile.language;
+      if (profile.name) event.displayName = profile.name; // named to the user's other chats when /link asks them
+    }
     const res = await respondOnce(this.d.core, event, memo);
     const notice = res.direct?.length ? await this.sendPrivately(event.platformUserId, res.locale, res.direct, event.eventId) : [];
     const messages = renderLine(this.d.t, res.locale, [...res.replies, ...notice], res.pending ? [CHECK_VIDEO] : []);
@@ -103,13 +107,13 @@ export class LineAdapter implements PlatformSender {
       .catch((err) => this.d.log.warn({ err: String(err) }, 'LINE loading animation failed'));
   }
 
-  /** The profile's language, cached for a day (one profile call per user and day, not per message). */
-  private async profileLanguage(userId: string, fresh: boolean): Promise<string | undefined> {
-    const key = `line:lang:${userId}`;
+  /** The profile's language and display name, cached for a day (one profile call per user and day, not per message). */
+  private async profile(userId: string, fresh: boolean): Promise<{ language?: string; name?: string }> {
+    const key = `line:profile:${userId}`;
     const cached = fresh ? null : await this.d.state.get(key);
-    if (cached !== null) return cached || undefined;
-    const lang = await this.d.client.getProfile(userId).then((p) => p.language ?? '', () => '');
-    await this.d.state.set(key, lang, LANG_TTL_MS);
-    return lang || undefined;
+    if (cached !== null) return JSON.parse(cached) as { language?: string; name?: string };
+    const p = await this.d.client.getProfile(userId).then((r) => ({ language: r.language, name: r.displayName }), () => ({}));
+    await this.d.state.set(key, JSON.stringify(p), LANG_TTL_MS);
+    return p;
   }
 }

@@ -52,6 +52,13 @@ export class SqlAccountService implements AccountService {
     return ids.map((i) => this.target(user, i));
   }
 
+  /** One identity's one-to-one chat, with its platform and name (to tell that chat what happened elsewhere). */
+  async identityTarget(identityId: string): Promise<{ target: ReplyTarget; displayName: string | null } | null> {
+    const i = await this.repo.identity(identityId);
+    const user = i ? await this.repo.user(i.userId) : null;
+    return i && user ? { target: this.target(user, i), displayName: i.displayName } : null;
+  }
+
   isAdminId(i: Pick<IdentityRow, 'platform' | 'platformUserId'>): boolean {
     return this.admins.has(`${i.platform}:${i.platformUserId}`);
   }

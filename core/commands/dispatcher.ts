@@ -132,6 +132,7 @@ export class Dispatcher implements ChatCore {
         return [{ kind: 'link', message: { key: `bot.${cmd.name}.text` }, url, label: { key: `bot.${cmd.name}.button` } }];
       }
       case 'link':
+        if (cmd.code && cmd.answer) return this.d.linking.answer(account, cmd.code, cmd.answer);
         return cmd.code ? this.d.linking.redeem(account, cmd.code) : this.d.linking.issue(account);
       case 'settings': {
         if (cmd.autoPay === undefined) {

@@ -7,7 +7,7 @@ export type Command =
   | { name: 'video'; prompt: string }
   | { name: 'style'; style: string; prompt: string }
   | { name: 'upscale' | 'status' | 'cancel' | 'balance' | 'history' | 'plans' | 'gallery' | 'help' }
-  | { name: 'link'; code?: string }
+  | { name: 'link'; code?: string; answer?: 'confirm' | 'refuse' }
   | { name: 'lang'; locale?: string }
   | { name: 'settings'; autoPay?: boolean }
   | { name: 'appeal'; text?: string }
@@ -44,8 +44,12 @@ export function parse(input: string): Command {
       if (!words[0]) return { name: 'usage', command: 'style' };
       return { name: 'style', style: words[0].toLowerCase(), prompt: rest.slice(words[0].length).trim() };
     }
-    case 'link':
+    case 'link': {
+      // "/link CODE" uses a code; "/link confirm CODE" / "/link refuse CODE" is the issuer's answer.
+      const answer = words[0]?.toLowerCase();
+      if ((answer === 'confirm' || answer === 'refuse') && words[1]) return { name: 'link', code: words[1], answer };
       return words[0] ? { name: 'link', code: words[0] } : { name: 'link' };
+    }
     case 'lang':
       return { name: 'lang', locale: words[0] };
     case 'settings': {

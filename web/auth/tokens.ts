@@ -6,6 +6,8 @@ const ISSUER = 'vidgo';
 export const LINK_TTL_S = 15 * 60;
 export const SESSION_TTL_S = 7 * 24 * 3600;
 
+export interface TokenClaims { sub: string; jti: string; exp: number; iat: number; path?: string }
+
 export class TokenSigner {
   private readonly key: Uint8Array;
   constructor(secret: string) {
@@ -21,11 +23,11 @@ export class TokenSigner {
   }
 
   /** The verified claims, or null for a bad, expired or wrong-audience token. */
-  async verify(token: string, aud: 'link' | 'session'): Promise<{ sub: string; jti: string; exp: number; path?: string } | null> {
+  async verify(token: string, aud: 'link' | 'session'): Promise<TokenClaims | null> {
     try {
       const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, audience: aud, algorithms: ['HS256'] });
-      if (!payload.sub || !payload.jti || !payload.exp) return null;
-      return { sub: payload.sub, jti: payload.jti, exp: payload.exp, path: typeof payload.path === 'string' ? payload.path : undefined };
+      if (!payload.sub || !payload.jti || !payload.exp || !payload.iat) return null;
+      return { sub: payload.sub, jti: payload.jti, exp: payload.exp, iat: payload.iat, path: typeof payload.path === 'string' ? payload.path : undefined };
     } catch {
       return null;
     }
