@@ -1,12 +1,12 @@
 // Whether a signed web token still stands for someone, and for whom. A token names the user it was issued to; after
 // /link that user may have been merged into another, and the token then acts for the surviving user. A token ends
-// when its id was claimed (a used sign-in link) or revoked (signed out), or when the user was banned after it was
-// issued (even if the ban was lifted since: sign in again).
+// when its id was claimed (a used sign-in link) or revoked (signed out), or when the user is banned or was banned
+// at any time since it was issued (a lifted ban does not bring old sessions back: sign in again).
 import { QueryTypes, type Sequelize } from 'sequelize';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export interface TokenRef { sub: string; jti: string; iat: number }
+export interface TokenRef { sub: string; jti: string; issuedMs: number }
 
 export class SqlWebSessions {
   constructor(private readonly db: Sequelize) {}
@@ -18,9 +18,9 @@ export class SqlWebSessions {
       `SELECT u.id,
               EXISTS (SELECT 1 FROM used_tokens WHERE jti = $2) AS claimed,
               EXISTS (SELECT 1 FROM bans b WHERE b.user_id IN (u.id, $1::uuid)
-                        AND (b.lifted_at IS NULL OR b.created_at >= to_timestamp($3))) AS banned
+                        AND (b.lifted_at IS NULL OR b.lifted_at > to_timestamp($3 / 1000.0))) AS banned
          FROM users u WHERE u.id = COALESCE((SELECT merged_into FROM users WHERE id = $1::uuid), $1::uuid)`,
-      { bind: [t.sub, t.jti, t.iat], type: QueryTypes.SELECT });
+      { bind: [t.sub, t.jti, t.issuedMs], type: QueryTypes.SELECT });
     if (!r || r.banned || r.claimed) return null;
     return r.id;
   }

@@ -15,7 +15,7 @@ describe('magic links and sessions', () => {
     const link = await w.web.links.linkFor(userId, '/gallery');
     expect(link).toMatch(new RegExp(`^${w.baseUrl}/auth/link\\?token=`));
     const c = new Client(w.baseUrl);
-    const res = await c.fetch(link);
+    const res = await c.signIn(link);
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/gallery');
     const cookie = res.headers.getSetCookie().find((s) => s.startsWith('vg_session='))!;
@@ -30,7 +30,7 @@ describe('magic links and sessions', () => {
     expect(forged.headers.get('location')).toBe('/expired');
     expect((await new Client(w.baseUrl).json('/api/v1/me')).status).toBe(401);
     const hostile = await w.web.links.linkFor(userId, '//evil.example/x');
-    expect((await new Client(w.baseUrl).fetch(hostile)).headers.get('location')).toBe('/');
+    expect((await new Client(w.baseUrl).signIn(hostile)).headers.get('location')).toBe('/');
   });
 
   it('needs the CSRF header for checkout, validates input, and allows only listed CORS origins', async () => {

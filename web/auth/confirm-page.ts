@@ -1,11 +1,11 @@
 // The page GET /auth/link shows: which account the link signs in to, and the button whose POST uses the link up.
-// Everything on it is escaped; it is never cached, never indexed, and sends no referrer (the URL holds the token).
+// Everything on it is escaped; it is never cached, never indexed, and sends no referrer to other sites (the URL holds the token).
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 
 export const PAGE_HEADERS: Record<string, string> = {
   'cache-control': 'no-store',
-  'referrer-policy': 'no-referrer',
+  'referrer-policy': 'same-origin', // not no-referrer: Chromium then posts the form with Origin: null
   'x-robots-tag': 'noindex, nofollow',
   'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
 };
