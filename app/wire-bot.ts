@@ -109,8 +109,8 @@ export async function wireBot(o: BotWiringOptions) {
   });
   const dispatcher = new Dispatcher({
     accounts, settings: repo, generation: o.services.generation, ledger: o.services.ledger, links: o.services.links,
-    linking: new AccountLinking(repo, clock, accounts, hub), admin, limiter: limits.chat, log,
-    ...(o.services.styles ? { styles: o.services.styles, state: o.state } : {}),
+    linking: new AccountLinking(repo, clock, accounts, hub), admin, limiter: limits.chat, log, state: o.state,
+    ...(o.services.styles ? { styles: o.services.styles } : {}),
   });
   const web = { dedupe: store, ipLimiter: limits.ip, background };
   const stops: (() => Promise<void> | void)[] = [];

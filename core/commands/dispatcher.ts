@@ -12,6 +12,7 @@ import type { AccountSettings, ChatRateLimiter, ChatResponse } from './ports.ts'
 import type { StyleCatalog } from '../styles/catalog.ts';
 import { StyleChat } from '../styles/chat.ts';
 import { PendingStyles } from '../styles/pending.ts';
+import { DeepLinkPrompts } from './deep-link-prompts.ts';
 
 export interface DispatcherDeps {
   accounts: AccountService;
@@ -25,6 +26,7 @@ export interface DispatcherDeps {
   log?: { error(obj: object, msg: string): void };
   /** The style catalogue (core/styles): /style, /start s_<style>; with `state`, a picked style awaits the next prompt. */
   styles?: StyleCatalog;
+  /** Shared state: deep-link prompts awaiting the user's confirmation, picked styles. */
   state?: SharedState;
 }
 
@@ -47,7 +49,9 @@ type Made = { generationId?: string };
 export class Dispatcher implements ChatCore {
   private readonly pendingStyles?: PendingStyles;
   private readonly styles?: StyleChat;
+  private readonly deepLinks?: DeepLinkPrompts;
   constructor(private readonly d: DispatcherDeps) {
+    if (d.state) this.deepLinks = new DeepLinkPrompts(d.state);
     if (d.styles && d.state) {
       this.pendingStyles = new PendingStyles(d.state);
       this.styles = new StyleChat({ catalog: d.styles, pending: this.pendingStyles, generation: d.generation });
@@ -145,7 +149,16 @@ export class Dispatcher implements ChatCore {
       }
       case 'start': {
         const p = cmd.payload ? parseStartPayload(cmd.payload) : {};
-        if (p.prompt) return track(gen.requestOutcome(account, { kind: 'video', prompt: p.prompt, requestKey }));
+        if (p.prompt) return this.offerPrompt(account, p.prompt);
+        if (p.confirm) {
+          const prompt = await this.deepLinks?.take(account.userId, p.confirm);
+          if (!prompt) return [text('bot.start.prompt_expired')];
+          return track(gen.requestOutcome(account, { kind: 'video', prompt, requestKey }));
+        }
+        if (p.drop) {
+          await this.deepLinks?.drop(account.userId, p.drop);
+          return [text('bot.start.prompt_dropped')];
+        }
         if (p.style) return styles ? styles.start(account, p.style) : [text('bot.start.style', { style: p.style })];
         return [text('bot.welcome', undefined, HELP_CHOICES)];
       }
@@ -162,6 +175,16 @@ export class Dispatcher implements ChatCore {
       default:
         return [text('bot.help', undefined, HELP_CHOICES)];
     }
+  }
+
+  /** A deep link's prompt is someone else's words until the user confirms: shown, kept, nothing run or charged. */
+  private async offerPrompt(account: Account, prompt: string): Promise<Reply[]> {
+    if (!this.deepLinks || !prompt) return [text('bot.start.prompt_expired')];
+    const id = await this.deepLinks.hold(account.userId, prompt);
+    const shown = prompt.length > 500 ? `${prompt.slice(0, 499)}…` : prompt;
+    return [text('bot.start.prompt_confirm', { prompt: shown }, [
+      choice('bot.start.prompt_yes', `/start c_${id}`), choice('bot.start.prompt_no', `/start x_${id}`),
+    ])];
   }
 
   private async lang(account: Account, wanted: string | undefined): Promise<ChatResponse> {

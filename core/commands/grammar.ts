@@ -76,9 +76,14 @@ export function parse(input: string): Command {
   }
 }
 
-/** Telegram deep links carry [A-Za-z0-9_-] only: "p_<base64url prompt>" starts a video, "s_<style>" a style. */
-export function parseStartPayload(payload: string): { prompt?: string; style?: string } {
+/**
+ * Telegram deep links carry [A-Za-z0-9_-] only: "p_<base64url prompt>" offers a video of that prompt (made only
+ * when the user confirms), "s_<style>" picks a style. The confirm buttons are "c_<id>" (make it) and "x_<id>" (no).
+ */
+export function parseStartPayload(payload: string): { prompt?: string; style?: string; confirm?: string; drop?: string } {
   if (payload.startsWith('p_')) return { prompt: Buffer.from(payload.slice(2), 'base64url').toString('utf8').trim() };
   if (payload.startsWith('s_')) return { style: payload.slice(2).toLowerCase() };
+  if (payload.startsWith('c_')) return { confirm: payload.slice(2) };
+  if (payload.startsWith('x_')) return { drop: payload.slice(2) };
   return {};
 }
