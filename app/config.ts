@@ -2,11 +2,16 @@
 // embedded default; a bad value stops start-up with one line per variable.
 import Joi from 'joi';
 import path from 'node:path';
+import proxyaddr from 'proxy-addr';
 
 export const LOCALES = ['en', 'ja', 'zh-TW', 'ko', 'es'] as const;
 
 const url = Joi.string().uri({ scheme: ['http', 'https'] });
 const optionalSecret = Joi.string().min(1);
+/** A secret that proves a request came from its sender: long enough not to be guessed (checked at start-up). */
+const verifyingSecret = (min: number) => Joi.string().min(min);
+/** Values never echoed in a configuration error line. */
+const isSecretName = (name: string) => /SECRET|TOKEN|_KEY|PASSWORD|HASH_IV/.test(name);
 
 /** Variables that production refuses to run without (named in the error line). */
 const PRODUCTION_SECRETS = ['JWT_SECRET', 'DATABASE_URL', 'PUBLIC_BASE_URL'] as const;
@@ -51,13 +56,14 @@ const schema = Joi.object({
   GEMINI_MODEL: Joi.string().default('gemini-2.5-flash'),
   GEMINI_TIMEOUT_MS: Joi.number().integer().min(100).default(4000),
 
-  LINE_CHANNEL_SECRET: optionalSecret,
+  LINE_CHANNEL_SECRET: verifyingSecret(32), // LINE issues 32 characters
   LINE_CHANNEL_ACCESS_TOKEN: optionalSecret,
   LINE_API_BASE: url.default('https://api.line.me'),
   LINE_DATA_API_BASE: url.default('https://api-data.line.me'),
   LINE_BOT_BASIC_ID: Joi.string(),
   TELEGRAM_BOT_TOKEN: optionalSecret,
-  TELEGRAM_WEBHOOK_SECRET: Joi.string().pattern(/^[A-Za-z0-9_-]{1,256}$/),
+  // Telegram allows 1-256 of [A-Za-z0-9_-]; we choose it, so at least 32 (e.g. openssl rand -hex 24).
+  TELEGRAM_WEBHOOK_SECRET: Joi.string().pattern(/^[A-Za-z0-9_-]{32,256}$/).messages({ 'string.pattern.base': 'must be 32 to 256 characters of A-Z, a-z, 0-9, _ and -' }),
   TELEGRAM_API_ROOT: url.default('https://api.telegram.org'),
   TELEGRAM_BOT_USERNAME: Joi.string(),
   DISCORD_APPLICATION_ID: Joi.string().pattern(/^\d+$/),
@@ -79,6 +85,9 @@ const schema = Joi.object({
   PADDLE_API_BASE: url.default('https://sandbox-api.paddle.com'),
 
   CORS_ORIGINS: Joi.string().allow('').default(''),
+  // Which peers may tell us the client address (X-Forwarded-For): a hop count, or addresses/CIDRs/"loopback".
+  TRUST_PROXY: Joi.string().custom((v: string) => parseTrustProxy(v), 'hop count or addresses')
+    .messages({ 'any.custom': 'must be a hop count (1-10) or a comma list of IP addresses, CIDRs, loopback, linklocal, uniquelocal' }),
   RATE_LIMIT_CHAT_PER_MIN: Joi.number().integer().min(1).default(10),
   RATE_LIMIT_IP_PER_MIN: Joi.number().integer().min(1).default(100),
   BAN_THRESHOLD: Joi.number().integer().min(1).default(3),
@@ -87,6 +96,18 @@ const schema = Joi.object({
 }).unknown(true);
 
 export type Env = Record<string, string | undefined>;
+
+/** "2" → 2 hops; "10.0.0.0/8, loopback" → those addresses (checked by proxy-addr, which will apply them). */
+function parseTrustProxy(v: string): number | string[] {
+  if (/^\d+$/.test(v.trim())) {
+    const hops = Number(v);
+    if (hops < 1 || hops > 10) throw new Error('hops');
+    return hops;
+  }
+  const list = v.split(',').map((s) => s.trim()).filter(Boolean);
+  proxyaddr.compile(list); // throws on a bad address
+  return list;
+}
 
 export interface Config {
   env: 'development' | 'production' | 'test';
@@ -123,6 +144,8 @@ export interface Config {
   ecpay: { merchantId: string; hashKey: string; hashIv: string; baseUrl: string };
   paddle: { apiKey?: string; webhookSecret?: string; clientToken?: string; apiBase: string };
   corsOrigins: string[];
+  /** Unset: per-IP limits count the socket address and no forwarded header is believed. */
+  trustProxy?: number | string[];
   rateLimits: { chatPerMinute: number; ipPerMinute: number };
   moderation: { banThreshold: number; banWindowHours: number };
   demoMediaRetentionDays: number;
@@ -142,7 +165,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   const { value: v, error } = schema.validate(given, { abortEarly: false, convert: true });
   const problems: string[] = [];
   for (const d of error?.details ?? []) {
-    problems.push(`${String(d.path[0])}: ${d.message.replace(/^"[^"]+" /, '')} (got ${JSON.stringify(d.context?.value)})`);
+    const name = String(d.path[0]);
+    const got = isSecretName(name) ? `${String(d.context?.value ?? '').length} characters` : JSON.stringify(d.context?.value);
+    problems.push(`${name}: ${d.message.replace(/^"[^"]+" /, '')} (got ${got})`);
   }
   if (v.NODE_ENV === 'production') {
     for (const name of PRODUCTION_SECRETS) {
@@ -206,6 +231,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     ecpay: { merchantId: v.ECPAY_MERCHANT_ID, hashKey: v.ECPAY_HASH_KEY, hashIv: v.ECPAY_HASH_IV, baseUrl: v.ECPAY_BASE_URL },
     paddle: { apiKey: v.PADDLE_API_KEY, webhookSecret: v.PADDLE_WEBHOOK_SECRET, clientToken: v.PADDLE_CLIENT_TOKEN, apiBase: v.PADDLE_API_BASE },
     corsOrigins: v.CORS_ORIGINS ? String(v.CORS_ORIGINS).split(',').map((s: string) => s.trim()) : [],
+    trustProxy: v.TRUST_PROXY,
     rateLimits: { chatPerMinute: v.RATE_LIMIT_CHAT_PER_MIN, ipPerMinute: v.RATE_LIMIT_IP_PER_MIN },
     moderation: { banThreshold: v.BAN_THRESHOLD, banWindowHours: v.BAN_WINDOW_HOURS },
     demoMediaRetentionDays: v.DEMO_MEDIA_RETENTION_DAYS,

@@ -37,6 +37,7 @@ import { lineWebhookRoute } from '../web/routes/webhooks/line.ts';
 import { telegramWebhookRoute } from '../web/routes/webhooks/telegram.ts';
 import { discordWebhookRoute } from '../web/routes/webhooks/discord.ts';
 import { createResumePending } from '../bot/inbox-resume.ts';
+import { installClientIp } from '../web/client-ip.ts';
 
 export interface BotServices {
   generation: GenerationService;
@@ -112,6 +113,7 @@ export async function wireBot(o: BotWiringOptions) {
     linking: new AccountLinking(repo, clock, accounts, hub), admin, limiter: limits.chat, log, state: o.state,
     ...(o.services.styles ? { styles: o.services.styles } : {}),
   });
+  installClientIp(server, config.trustProxy); // per-IP limits of the webhook routes
   const web = { dedupe: store, ipLimiter: limits.ip, background };
   const stops: (() => Promise<void> | void)[] = [];
   const out = { t, repo, accounts, store, dispatcher, admin, background, hub, line: undefined as LineAdapter | undefined,

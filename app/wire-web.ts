@@ -18,6 +18,7 @@ import { authRoutes } from '../web/routes/auth.ts';
 import { checkoutRoutes } from '../web/routes/checkout.ts';
 import { mapErrors } from '../web/routes/errors.ts';
 import { harden } from '../web/routes/hardening.ts';
+import { installClientIp } from '../web/client-ip.ts';
 import { paymentRoutes } from '../web/routes/payments.ts';
 import type { Config } from './config.ts';
 import type { Infra } from './infra-setup.ts';
@@ -73,6 +74,7 @@ export async function wireWeb(server: Server, config: Config, infra: Pick<Infra,
   const billing = new BillingService({ repo, ledger, notifier, accounts, clock: parts.clock ?? systemClock, timezone: config.timezone, gateways, links, log });
 
   const translator = await createTranslator(config.defaultLocale);
+  installClientIp(server, config.trustProxy);
   await harden(server, { secure, perMinute: config.rateLimits.ipPerMinute, redis: infra.redis });
   registerSession(server, signer, sessions, { secure });
   mapErrors(server);

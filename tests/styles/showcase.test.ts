@@ -39,7 +39,7 @@ beforeAll(async () => {
   const log = createLogger('silent', false);
   const config = loadConfig({
     NODE_ENV: 'test', PUBLIC_BASE_URL: BASE, DATABASE_URL: db.url, JWT_SECRET: 'styles-test-secret-0123456789abcdef0123',
-    TELEGRAM_BOT_TOKEN: '123:abc', TELEGRAM_BOT_USERNAME: 'VidGoBot', LINE_CHANNEL_SECRET: 's', LINE_CHANNEL_ACCESS_TOKEN: 't', LINE_BOT_BASIC_ID: '@vidgo',
+    TELEGRAM_BOT_TOKEN: '123:abc', TELEGRAM_BOT_USERNAME: 'VidGoBot', LINE_CHANNEL_SECRET: 'showcase-line-channel-secret-0123456789', LINE_CHANNEL_ACCESS_TOKEN: 't', LINE_BOT_BASIC_ID: '@vidgo',
   });
   server = await createServer({ port: 0, host: '127.0.0.1', log, corsOrigins: [] });
   const media = createDiskStore({ root: path.join(dir, 'media'), publicBaseUrl: BASE });

@@ -43,10 +43,10 @@ import { startFakeLine } from '../../fakes/line.ts';
 import { startFakeTelegram } from '../../fakes/telegram.ts';
 import { startFakeDiscord } from '../../fakes/discord.ts';
 
-export const LINE_SECRET = 'line-test-channel-secret';
+export const LINE_SECRET = 'line-test-channel-secret-0123456789';
 export const LINE_TOKEN = 'line-test-access-token';
 export const TG_TOKEN = '4242:test-telegram-token';
-export const TG_SECRET = 'tg-webhook-secret_1';
+export const TG_SECRET = 'tg-webhook-secret_0123456789abcdef_1';
 export const DISCORD_APP = '1100000000000000001';
 export const DISCORD_BOT = 'discord-test-bot-token';
 

@@ -23,7 +23,7 @@ import { loadConfig } from '../../../app/config.ts';
 import { createLogger } from '../../../app/logger.ts';
 import { composeApp } from '../../../app/compose.ts';
 
-export const LINE_SECRET = 'e2e-line-channel-secret';
+export const LINE_SECRET = 'e2e-line-channel-secret-0123456789';
 export const LINE_TOKEN = 'e2e-line-access-token';
 export const TG_TOKEN = '5151:e2e-telegram-bot-token';
 export const TG_SECRET = 'e2e-telegram-webhook-secret-0123456789';
