@@ -8,6 +8,9 @@ export const LOCALES = ['en', 'ja', 'zh-TW', 'ko', 'es'] as const;
 
 const url = Joi.string().uri({ scheme: ['http', 'https'] });
 const optionalSecret = Joi.string().min(1);
+/** Comma-separated host names: "cdn.example.com", "*.example.com", "http://127.0.0.1" (plain http for that host). */
+const hostList = Joi.string().pattern(/^\s*(http:\/\/)?(\*\.)?[A-Za-z0-9.-]+\s*(,\s*(http:\/\/)?(\*\.)?[A-Za-z0-9.-]+\s*)*$/)
+  .messages({ 'string.pattern.base': 'must be a comma list of host names (cdn.example.com, *.example.com, http://host)' });
 /** A secret that proves a request came from its sender: long enough not to be guessed (checked at start-up). */
 const verifyingSecret = (min: number) => Joi.string().min(min);
 /** Values never echoed in a configuration error line. */
@@ -43,12 +46,17 @@ const schema = Joi.object({
 
   LEONARDO_API_KEY: optionalSecret,
   LEONARDO_API_BASE: url.default('https://cloud.leonardo.ai/api/rest/v1'),
+  // Hosts each provider's finished videos may be downloaded from (docs/security.md lists the sources).
+  LEONARDO_MEDIA_HOSTS: hostList.default('cdn.leonardo.ai,*.leonardo.ai'),
   RUNWAY_API_KEY: optionalSecret,
   RUNWAY_API_BASE: url.default('https://api.dev.runwayml.com'),
+  RUNWAY_MEDIA_HOSTS: hostList.default('dnznrvs05pmza.cloudfront.net,*.runwayml.com'),
   POLLO_API_KEY: optionalSecret,
   POLLO_API_BASE: url.default('https://pollo.ai/api/platform'),
+  POLLO_MEDIA_HOSTS: hostList.default('*.pollo.ai'),
   GOENHANCE_API_KEY: optionalSecret,
   GOENHANCE_API_BASE: url.default('https://api.goenhance.ai'),
+  GOENHANCE_MEDIA_HOSTS: hostList.default('*.goenhance.ai'),
   PROVIDER_TIMEOUT_MS: Joi.number().integer().min(1000).default(600_000),
 
   GEMINI_API_KEY: optionalSecret,
@@ -97,6 +105,8 @@ const schema = Joi.object({
 
 export type Env = Record<string, string | undefined>;
 
+const hosts = (v: string) => v.split(',').map((h) => h.trim()).filter(Boolean);
+
 /** "2" → 2 hops; "10.0.0.0/8, loopback" → those addresses (checked by proxy-addr, which will apply them). */
 function parseTrustProxy(v: string): number | string[] {
   if (/^\d+$/.test(v.trim())) {
@@ -128,11 +138,12 @@ export interface Config {
     bucket: string; endpoint?: string; region: string; accessKeyId?: string; secretAccessKey?: string;
     publicBaseUrl?: string; forcePathStyle: boolean;
   };
+  /** mediaHosts: where that provider's result videos may be downloaded from (infra/providers/result-urls.ts). */
   providers: {
-    leonardo: { apiKey?: string; baseUrl: string };
-    runway: { apiKey?: string; baseUrl: string };
-    pollo: { apiKey?: string; baseUrl: string };
-    goenhance: { apiKey?: string; baseUrl: string };
+    leonardo: { apiKey?: string; baseUrl: string; mediaHosts: string[] };
+    runway: { apiKey?: string; baseUrl: string; mediaHosts: string[] };
+    pollo: { apiKey?: string; baseUrl: string; mediaHosts: string[] };
+    goenhance: { apiKey?: string; baseUrl: string; mediaHosts: string[] };
     timeoutMs: number;
   };
   gemini: { apiKey?: string; baseUrl?: string; model: string; timeoutMs: number };
@@ -204,10 +215,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
         }
       : undefined,
     providers: {
-      leonardo: { apiKey: v.LEONARDO_API_KEY, baseUrl: v.LEONARDO_API_BASE },
-      runway: { apiKey: v.RUNWAY_API_KEY, baseUrl: v.RUNWAY_API_BASE },
-      pollo: { apiKey: v.POLLO_API_KEY, baseUrl: v.POLLO_API_BASE },
-      goenhance: { apiKey: v.GOENHANCE_API_KEY, baseUrl: v.GOENHANCE_API_BASE },
+      leonardo: { apiKey: v.LEONARDO_API_KEY, baseUrl: v.LEONARDO_API_BASE, mediaHosts: hosts(v.LEONARDO_MEDIA_HOSTS) },
+      runway: { apiKey: v.RUNWAY_API_KEY, baseUrl: v.RUNWAY_API_BASE, mediaHosts: hosts(v.RUNWAY_MEDIA_HOSTS) },
+      pollo: { apiKey: v.POLLO_API_KEY, baseUrl: v.POLLO_API_BASE, mediaHosts: hosts(v.POLLO_MEDIA_HOSTS) },
+      goenhance: { apiKey: v.GOENHANCE_API_KEY, baseUrl: v.GOENHANCE_API_BASE, mediaHosts: hosts(v.GOENHANCE_MEDIA_HOSTS) },
       timeoutMs: v.PROVIDER_TIMEOUT_MS,
     },
     gemini: { apiKey: v.GEMINI_API_KEY, baseUrl: v.GEMINI_API_BASE, model: v.GEMINI_MODEL, timeoutMs: v.GEMINI_TIMEOUT_MS },

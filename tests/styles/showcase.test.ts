@@ -54,8 +54,15 @@ beforeAll(async () => {
   });
   const a = await accounts.identify({ platform: 'telegram', eventId: 'e1', platformUserId: 'tg-1', chatId: 'tg-1', kind: 'message', text: '/gallery' });
   const link = new URL(await web.links.linkFor(a.userId, '/showcase'));
-  const res = await server.inject({ url: `${link.pathname}${link.search}` });
-  cookie = String(res.headers['set-cookie']).split(';')[0]!;
+  // Sign in as the user's browser does: the link's page, then its button (a form POST with the page's nonce cookie).
+  const page = await server.inject({ url: `${link.pathname}${link.search}` });
+  const nonceCookie = String(page.headers['set-cookie']).split(';')[0]!;
+  const nonce = /name="nonce" value="([^"]+)"/.exec(page.payload)![1]!;
+  const res = await server.inject({
+    method: 'POST', url: '/auth/link', headers: { cookie: nonceCookie, 'content-type': 'application/x-www-form-urlencoded', origin: config.publicBaseUrl },
+    payload: new URLSearchParams({ token: link.searchParams.get('token')!, nonce }).toString(),
+  });
+  cookie = String(([] as string[]).concat(res.headers['set-cookie'] as string[]).find((c) => c.startsWith('vg_session='))).split(';')[0]!;
 }, 60_000);
 afterAll(async () => {
   await samples?.idle();
