@@ -42,6 +42,7 @@ const schema = Joi.object({
   S3_ACCESS_KEY_ID: Joi.string(),
   S3_SECRET_ACCESS_KEY: Joi.string(),
   S3_PUBLIC_BASE_URL: url,
+  S3_PUBLIC_ENDPOINT: url,
   S3_FORCE_PATH_STYLE: Joi.boolean().default(true),
 
   LEONARDO_API_KEY: optionalSecret,
@@ -137,6 +138,8 @@ export interface Config {
   s3?: {
     bucket: string; endpoint?: string; region: string; accessKeyId?: string; secretAccessKey?: string;
     publicBaseUrl?: string; forcePathStyle: boolean;
+    /** The S3 endpoint as browsers and providers reach it (presigned URLs are signed for this host). */
+    publicEndpoint?: string;
   };
   /** mediaHosts: where that provider's result videos may be downloaded from (infra/providers/result-urls.ts). */
   providers: {
@@ -212,6 +215,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       ? {
           bucket: v.S3_BUCKET, endpoint: v.S3_ENDPOINT, region: v.S3_REGION, accessKeyId: v.S3_ACCESS_KEY_ID,
           secretAccessKey: v.S3_SECRET_ACCESS_KEY, publicBaseUrl: v.S3_PUBLIC_BASE_URL, forcePathStyle: v.S3_FORCE_PATH_STYLE,
+          publicEndpoint: v.S3_PUBLIC_ENDPOINT,
         }
       : undefined,
     providers: {
