@@ -12,6 +12,7 @@ export async function startFakeDiscord(opts: { botToken?: string }) {
   const registered: { path: string; body: any }[] = [];
   const followups: DiscordEdit[] = [];
   const dms: { recipientId: string; channelId: string }[] = [];
+  const ctl = { failEdits: 0 }; // the next n edits of @original answer 500
   const split = (r: Recorded) => {
     if (r.form) {
       const files = Object.entries(r.form).filter(([k]) => k.startsWith('files[')).map(([, v]) => v as FormFile);
@@ -22,6 +23,7 @@ export async function startFakeDiscord(opts: { botToken?: string }) {
   const fake = await startFakeServer(async (r: Recorded) => {
     const edit = /^\/api\/v10\/webhooks\/(\d+)\/([^/]+)\/messages\/@original$/.exec(decodeURIComponent(r.path));
     if (edit && r.method === 'PATCH') {
+      if (ctl.failEdits > 0 && ctl.failEdits--) return { status: 500, json: { message: '500: Internal Server Error', code: 0 } };
       const { body, files } = split(r);
       if (files.some((f) => f.size > 10 * 1024 * 1024)) return { status: 413, json: { message: 'Request entity too large', code: 40005 } };
       edits.push({ applicationId: edit[1]!, token: edit[2]!, body, files });
@@ -54,6 +56,6 @@ export async function startFakeDiscord(opts: { botToken?: string }) {
     }
     return { status: 404, json: { message: '404: Not Found', code: 0 } };
   });
-  return { ...fake, apiBase: `${fake.url}/api/v10`, edits, followups, dms, channelMessages, registered };
+  return { ...fake, apiBase: `${fake.url}/api/v10`, edits, followups, dms, channelMessages, registered, ctl };
 }
 export type FakeDiscord = Awaited<ReturnType<typeof startFakeDiscord>>;
