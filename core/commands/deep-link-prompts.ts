@@ -18,14 +18,17 @@ export class DeepLinkPrompts {
     return id;
   }
 
-  /** The held prompt, once: a second press (or another user) gets null. */
-  async take(userId: string, id: string): Promise<string | null> {
+  /**
+   * The held prompt, for one press only: another press (or another user) gets null. `by` names the press (the chat
+   * event's request key), so the same press handled again after a crash gets it again and makes the same request.
+   */
+  async take(userId: string, id: string, by: string): Promise<string | null> {
     if (!ID.test(id)) return null;
     const key = this.key(userId, id);
     const prompt = await this.state.get(key);
-    if (prompt === null || !(await this.state.setIfAbsent(`${key}:taken`, '1', TTL_MS))) return null;
-    await this.state.del(key);
-    return prompt;
+    if (prompt === null) return null;
+    if (await this.state.setIfAbsent(`${key}:taken`, by, TTL_MS)) return prompt;
+    return (await this.state.get(`${key}:taken`)) === by ? prompt : null;
   }
 
   async drop(userId: string, id: string): Promise<void> {

@@ -151,7 +151,7 @@ export class Dispatcher implements ChatCore {
         const p = cmd.payload ? parseStartPayload(cmd.payload) : {};
         if (p.prompt) return this.offerPrompt(account, p.prompt);
         if (p.confirm) {
-          const prompt = await this.deepLinks?.take(account.userId, p.confirm);
+          const prompt = await this.deepLinks?.take(account.userId, p.confirm, requestKey);
           if (!prompt) return [text('bot.start.prompt_expired')];
           return track(gen.requestOutcome(account, { kind: 'video', prompt, requestKey }));
         }

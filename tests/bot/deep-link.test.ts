@@ -59,6 +59,19 @@ describe('Telegram deep-link prompts', () => {
     }
   });
 
+  it('the same press handled again (after a crash) makes the same one video, not an "expired"', async () => {
+    await postTelegram(w, tgMessage(5205, dm(5205), deepLink('a clock tower')));
+    const [yes] = buttons(sent(5205).at(-1)!);
+    const press = { platform: 'telegram' as const, kind: 'message' as const, eventId: 'u-5205-press', platformUserId: '5205', chatId: '5205', text: yes!.callback_data };
+    const first = await w.bot.dispatcher.respond(press);
+    const again = await w.bot.dispatcher.respond(press);
+    expect(first.generationId).toBeTruthy();
+    expect(again.generationId).toBe(first.generationId);
+    expect(await w.q(`SELECT 1 FROM generations WHERE prompt = 'a clock tower'`)).toHaveLength(1);
+    const other = await w.bot.dispatcher.respond({ ...press, eventId: 'u-5205-second-press' });
+    expect(other.replies.map((r) => (r as { message: { key: string } }).message.key)).toEqual(['bot.start.prompt_expired']);
+  });
+
   it("another user cannot confirm someone else's offer", async () => {
     await postTelegram(w, tgMessage(5203, dm(5203), deepLink('a paper boat')));
     const [yes] = buttons(sent(5203).at(-1)!);
