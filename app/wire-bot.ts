@@ -22,6 +22,7 @@ import { AdminCommands } from '../core/admin/admin-commands.ts';
 import type { BanControl, ProviderControl } from '../core/admin/ports.ts';
 import { Dispatcher } from '../core/commands/dispatcher.ts';
 import type { StyleCatalog } from '../core/styles/catalog.ts';
+import type { BillingService } from '../core/billing/billing-service.ts';
 import { SqlAccountsRepo } from '../infra/db/accounts-repo.ts';
 import { SqlChatStore } from '../infra/db/chat-store.ts';
 import { createTranslator, type Translator } from '../infra/i18n.ts';
@@ -50,6 +51,8 @@ export interface BotServices {
   providers?: ProviderControl;
   /** STYLES' catalogue: /style and /start s_<style> check names against it (old behaviour without it). */
   styles?: StyleCatalog;
+  /** Billing: `/plans cancel` stops the renewal (the command says it is unavailable without). */
+  billing?: Pick<BillingService, 'cancelRenewal' | 'revokeByOperator'>;
 }
 
 /** /admin ban|unban on LEDGER's moderation policy (core/moderation/policy.ts). */
@@ -107,11 +110,13 @@ export async function wireBot(o: BotWiringOptions) {
   const admin = new AdminCommands({
     audit: store.audit, accounts, directory: repo, ledger: o.services.ledger, generation: o.services.generationAdmin,
     bans: o.services.bans, providers: o.services.providers, notifier: hub, clock, defaultLocale: config.defaultLocale,
+    ...(o.services.billing ? { orders: o.services.billing } : {}),
   });
   const dispatcher = new Dispatcher({
     accounts, settings: repo, generation: o.services.generation, ledger: o.services.ledger, links: o.services.links,
     linking: new AccountLinking(repo, clock, accounts, hub), admin, limiter: limits.chat, log, state: o.state,
     ...(o.services.styles ? { styles: o.services.styles } : {}),
+    ...(o.services.billing ? { billing: o.services.billing } : {}),
   });
   installClientIp(server, config.trustProxy); // per-IP limits of the webhook routes
   const web = { dedupe: store, ipLimiter: limits.ip, background };
@@ -189,6 +194,7 @@ export async function wireChat(p: {
   links?: MagicLinks;
   providerHealth?: ProviderHealth;
   moderation?: Pick<ModerationPolicy, 'ban' | 'unban'>;
+  billing?: Pick<BillingService, 'cancelRenewal' | 'revokeByOperator'>;
 }): Promise<BotWiring | undefined> {
   if (!p.core) {
     p.log.warn('chat adapters are off: core services are not wired in app/compose.ts yet');
@@ -201,6 +207,7 @@ export async function wireChat(p: {
       links: p.links ?? createMagicLinks(p.config, p.infra, p.jwtSecret),
       ...(p.providerHealth ? { providers: providerControl(p.providerHealth) } : {}), ...(p.moderation ? { bans: banControl(p.moderation) } : {}),
       ...(p.core.styles ? { styles: p.core.styles } : {}),
+      ...(p.billing ? { billing: p.billing } : {}),
     },
   });
 }

@@ -4,7 +4,7 @@ import type { Account, AccountService, GenerationAdmin, Ledger } from '../api.ts
 import { PROVIDERS, type ChatEvent, type Locale, type ProviderName, type Reply } from '../model.ts';
 import type { Clock, Notifier } from '../ports.ts';
 import { isLocale } from '../accounts/locale.ts';
-import type { AuditLog, AuditOutcome, BanControl, ProviderControl, UserDirectory } from './ports.ts';
+import type { AuditLog, AuditOutcome, BanControl, OrderRevocation, ProviderControl, UserDirectory } from './ports.ts';
 
 export interface AdminDeps {
   audit: AuditLog;
@@ -15,6 +15,8 @@ export interface AdminDeps {
   /** Absent until LEDGER's moderation / failover are wired: the command then says it is unavailable. */
   bans?: BanControl;
   providers?: ProviderControl;
+  /** Billing: /admin revoke records a refund or chargeback made at the provider's dashboard (ECPay). */
+  orders?: OrderRevocation;
   notifier: Notifier;
   clock: Clock;
   defaultLocale: Locale;
@@ -64,6 +66,14 @@ export class AdminCommands {
       }
       case 'spend': return g.spend(this.d.clock.now());
       case 'refund': return args[0] ? g.refund(args[0], actor) : null;
+      case 'revoke': {
+        const [order, kind = 'refund'] = args;
+        if (!order || !/^[A-Za-z0-9]{1,20}$/.test(order) || (kind !== 'refund' && kind !== 'chargeback')) return null;
+        if (!this.d.orders) return [text('bot.admin.unavailable')];
+        const r = await this.d.orders.revokeByOperator(order, kind);
+        if (r.outcome === 'unknown') return [text('bot.admin.revoke_unknown', { order })];
+        return [text(r.outcome === 'done' ? 'bot.admin.revoked' : 'bot.admin.revoked_already', { order, taken: r.taken, shortfall: r.shortfall })];
+      }
       case 'appeal': {
         const [id, decision] = args;
         if (!id || (decision !== 'uphold' && decision !== 'overturn')) return null;

@@ -13,6 +13,7 @@ import type { StyleCatalog } from '../styles/catalog.ts';
 import { StyleChat } from '../styles/chat.ts';
 import { PendingStyles } from '../styles/pending.ts';
 import { DeepLinkPrompts } from './deep-link-prompts.ts';
+import type { BillingService } from '../billing/billing-service.ts';
 
 export interface DispatcherDeps {
   accounts: AccountService;
@@ -28,6 +29,8 @@ export interface DispatcherDeps {
   styles?: StyleCatalog;
   /** Shared state: deep-link prompts awaiting the user's confirmation, picked styles. */
   state?: SharedState;
+  /** `/plans cancel`: stops the provider's renewal schedule, the plan stays until its paid period ends. */
+  billing?: Pick<BillingService, 'cancelRenewal'>;
 }
 
 const text = (key: string, params?: Record<string, string | number>, choices?: Choice[]): Reply => ({
@@ -131,6 +134,8 @@ export class Dispatcher implements ChatCore {
           [choice('bot.choice.plans', '/plans')])];
       }
       case 'plans':
+        if (cmd.cancel) return this.cancelRenewal(account);
+      // falls through: /plans without "cancel" is the link like /gallery
       case 'gallery': {
         const url = await this.d.links.linkFor(account.userId, `/${cmd.name}`);
         return [{ kind: 'link', message: { key: `bot.${cmd.name}.text` }, url, label: { key: `bot.${cmd.name}.button` } }];
@@ -185,6 +190,14 @@ export class Dispatcher implements ChatCore {
     return [text('bot.start.prompt_confirm', { prompt: shown }, [
       choice('bot.start.prompt_yes', `/start c_${id}`), choice('bot.start.prompt_no', `/start x_${id}`),
     ])];
+  }
+
+  private async cancelRenewal(account: Account): Promise<Reply[]> {
+    if (!this.d.billing) return [text('bot.plans.cancel_unavailable')];
+    const r = await this.d.billing.cancelRenewal(account.userId);
+    const date = r.endDate ? r.endDate.toISOString().slice(0, 10) : '';
+    if (r.outcome === 'none') return [text(r.endDate ? 'bot.plans.nothing_renews_until' : 'bot.plans.nothing_renews', { plan: r.planName, date })];
+    return [text(r.outcome === 'stopped' ? 'bot.plans.renewal_canceled' : 'bot.plans.renewal_canceling', { plan: r.planName, date })];
   }
 
   private async lang(account: Account, wanted: string | undefined): Promise<ChatResponse> {

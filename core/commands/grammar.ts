@@ -6,7 +6,8 @@ export type ConsentChoice = 'points' | 'wait' | 'cancel';
 export type Command =
   | { name: 'video'; prompt: string }
   | { name: 'style'; style: string; prompt: string }
-  | { name: 'upscale' | 'status' | 'cancel' | 'balance' | 'history' | 'plans' | 'gallery' | 'help' }
+  | { name: 'upscale' | 'status' | 'cancel' | 'balance' | 'history' | 'gallery' | 'help' }
+  | { name: 'plans'; cancel?: true }
   | { name: 'link'; code?: string; answer?: 'confirm' | 'refuse' }
   | { name: 'lang'; locale?: string }
   | { name: 'settings'; autoPay?: boolean }
@@ -18,7 +19,7 @@ export type Command =
   | { name: 'unknown'; command: string }
   | { name: 'empty' };
 
-const BARE = ['upscale', 'status', 'cancel', 'balance', 'history', 'plans', 'gallery', 'help'] as const;
+const BARE = ['upscale', 'status', 'cancel', 'balance', 'history', 'gallery', 'help'] as const;
 
 /**
  * Commands whose whole answer is the user's own business (sign-in links, link codes, points, settings, past
@@ -44,6 +45,9 @@ export function parse(input: string): Command {
       if (!words[0]) return { name: 'usage', command: 'style' };
       return { name: 'style', style: words[0].toLowerCase(), prompt: rest.slice(words[0].length).trim() };
     }
+    case 'plans':
+      // "/plans cancel" stops the plan's renewal; anything else after /plans is the plain command.
+      return words[0]?.toLowerCase() === 'cancel' ? { name: 'plans', cancel: true } : { name: 'plans' };
     case 'link': {
       // "/link CODE" uses a code; "/link confirm CODE" / "/link refuse CODE" is the issuer's answer.
       const answer = words[0]?.toLowerCase();

@@ -23,6 +23,10 @@ describe('grammar', () => {
     ['/consent 3f2a maybe', { name: 'usage', command: 'consent' }],
     ['/admin grant telegram:42 50', { name: 'admin', sub: 'grant', args: ['telegram:42', '50'], rest: 'telegram:42 50' }],
     ['/admin broadcast ja こんにちは 皆さん', { name: 'admin', sub: 'broadcast', args: ['ja', 'こんにちは', '皆さん'], rest: 'ja こんにちは 皆さん' }],
+    ['/plans', { name: 'plans' }],
+    ['/plans CANCEL', { name: 'plans', cancel: true }],
+    ['/plans@VidGoBot cancel', { name: 'plans', cancel: true }],
+    ['/plans later', { name: 'plans' }],
     ['/frobnicate', { name: 'unknown', command: '/frobnicate' }],
     ['   ', { name: 'empty' }],
   ])('%s', (text, cmd) => expect(parse(text)).toEqual(cmd));

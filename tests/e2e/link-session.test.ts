@@ -6,7 +6,7 @@ import { startAppWorld, type AppWorld } from './support/app-world.ts';
 import { Client } from '../web/support/browserless.ts';
 
 let w: AppWorld;
-beforeAll(async () => { w = await startAppWorld({ redisDb: 9, telegram: true }); }, 90_000);
+beforeAll(async () => { w = await startAppWorld({ redisDb: 10, telegram: true }); }, 90_000);
 afterAll(async () => w?.close(), 30_000);
 
 const tgTexts = (chat: number) => w.telegram!.of('sendMessage').filter((c) => Number(c.params.chat_id) === chat);

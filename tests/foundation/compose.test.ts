@@ -41,6 +41,10 @@ describe('docker-compose.yml', () => {
     expect(app).toMatch(/REDIS_URL: redis:\/\/redis:6379/);
     expect(app).toMatch(/S3_ENDPOINT: http:\/\/minio:9000/);
     for (const s of ['postgres', 'redis', 'mongo', 'minio']) expect(app).toMatch(new RegExp(`${s}:\\n\\s+condition: service_healthy`));
+    // Production ECPay: the operator's merchant passes through (unset stays empty, which production refuses by name).
+    expect(app).toMatch(/ECPAY_BASE_URL: https:\/\/payment\.ecpay\.com\.tw/);
+    expect(app).toMatch(/ECPAY_MERCHANT_ID: (''|"")/);
+    expect(app).toMatch(/PADDLE_ENV: (''|"")/);
   });
 
   it('grants anonymous download on the public media prefixes only, never on private/ (clean masters)', () => {

@@ -44,8 +44,8 @@ async function httpsFront(dir: string, target: number) {
   return { server, url: `https://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
-/** `telegram`: also Telegram (webhook mode: PUBLIC_BASE_URL is https) against the fake Bot API. */
-export async function startAppWorld(opts: { redisDb: number; telegram?: boolean }) {
+/** `telegram`: also Telegram (webhook mode: PUBLIC_BASE_URL is https) against the fake Bot API; `env`: more variables. */
+export async function startAppWorld(opts: { redisDb: number; telegram?: boolean; env?: Record<string, string> }) {
   const db = await createEmptyDatabase();
   const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'vidgo-e2e-'));
   const port = await freePort();
@@ -65,6 +65,7 @@ export async function startAppWorld(opts: { redisDb: number; telegram?: boolean 
     LINE_CHANNEL_SECRET: LINE_SECRET, LINE_CHANNEL_ACCESS_TOKEN: LINE_TOKEN, LINE_API_BASE: line.url,
     ECPAY_BASE_URL: ecpay.url, RATE_LIMIT_CHAT_PER_MIN: '1000', RATE_LIMIT_IP_PER_MIN: '100000',
     ...(telegram ? { TELEGRAM_BOT_TOKEN: TG_TOKEN, TELEGRAM_WEBHOOK_SECRET: TG_SECRET, TELEGRAM_API_ROOT: telegram.url } : {}),
+    ...opts.env,
   });
   const app = await composeApp(config, createLogger('silent', false));
   await app.start();
