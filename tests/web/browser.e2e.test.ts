@@ -68,6 +68,8 @@ describe('web app in a browser', () => {
     const userId = await w.newUser('ren');
     const page = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'ja-JP' });
     await page.goto(await w.web.links.linkFor(userId, '/plans'));
+    await page.locator('button[type=submit]').click(); // the sign-in page's button
+    await page.waitForURL(`${w.baseUrl}/plans`);
     await page.locator('[data-plan="starter"] .renews').waitFor();
     expect(await page.locator('[data-plan="starter"] .renews').textContent()).toMatch(/^解約するまで毎月 NT\$299$/);
 
