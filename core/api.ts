@@ -199,7 +199,6 @@ export interface GenerationService {
   cancel(account: Account, generationId?: string): Promise<Reply[]>;
   status(account: Account): Promise<Reply[]>;
   history(account: Account, limit?: number): Promise<Reply[]>;
-  appeal(account: Account, text?: string): Promise<Reply[]>;
   /** For the web gallery. */
   list(userId: string, opts: { limit: number; offset: number }): Promise<{ items: GenerationView[]; total: number }>;
   get(userId: string, generationId: string): Promise<GenerationView | null>;
@@ -211,8 +210,6 @@ export interface GenerationAdmin {
   queue(): Promise<Reply[]>;
   stats(): Promise<Reply[]>;
   spend(day: Date): Promise<Reply[]>;
-  appeals(): Promise<Reply[]>;
-  decideAppeal(moderationEventId: string, decision: 'uphold' | 'overturn', actor: string): Promise<Reply[]>;
 }
 
 /** Accounts (CHAT owns core/accounts/**): who is behind a chat identity. */

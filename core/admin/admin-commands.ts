@@ -3,6 +3,7 @@
 import type { Account, AccountService, GenerationAdmin, Ledger } from '../api.ts';
 import { PROVIDERS, type ChatEvent, type Locale, type ProviderName, type Reply } from '../model.ts';
 import type { Clock, Notifier } from '../ports.ts';
+import type { AppealDesk } from '../moderation/appeals.ts';
 import { isLocale } from '../accounts/locale.ts';
 import type { AuditLog, AuditOutcome, BanControl, OrderRevocation, ProviderControl, UserDirectory } from './ports.ts';
 
@@ -15,6 +16,8 @@ export interface AdminDeps {
   /** Absent until LEDGER's moderation / failover are wired: the command then says it is unavailable. */
   bans?: BanControl;
   providers?: ProviderControl;
+  /** Appeals (core/moderation/appeals.ts): /admin appeals and /admin appeal <id> approve|reject. */
+  appeals?: AppealDesk;
   /** Billing: /admin revoke records a refund or chargeback made at the provider's dashboard (ECPay). */
   orders?: OrderRevocation;
   notifier: Notifier;
@@ -52,18 +55,9 @@ export class AdminCommands {
     switch (sub) {
       case 'stats': return g.stats();
       case 'queue': return g.queue();
-      case 'appeals': {
-        // Each pending appeal gets its two decisions as buttons (typing the command works the same).
-        const items = await g.appeals();
-        return items.map((r) => {
-          const id = r.kind === 'text' ? r.message.params?.id : undefined;
-          if (r.kind !== 'text' || id === undefined) return r;
-          return { ...r, choices: [
-            { label: { key: 'bot.admin.appeal_uphold' }, command: `/admin appeal ${id} uphold` },
-            { label: { key: 'bot.admin.appeal_overturn' }, command: `/admin appeal ${id} overturn` },
-          ] };
-        });
-      }
+      case 'appeals':
+        // Each pending appeal comes with Approve / Reject buttons (typing the command works the same).
+        return this.d.appeals ? this.d.appeals.pending() : [text('bot.admin.unavailable')];
       case 'spend': return g.spend(this.d.clock.now());
       case 'refund': return args[0] ? g.refund(args[0], actor) : null;
       case 'revoke': {
@@ -75,9 +69,11 @@ export class AdminCommands {
         return [text(r.outcome === 'done' ? 'bot.admin.revoked' : 'bot.admin.revoked_already', { order, taken: r.taken, shortfall: r.shortfall })];
       }
       case 'appeal': {
-        const [id, decision] = args;
-        if (!id || (decision !== 'uphold' && decision !== 'overturn')) return null;
-        return g.decideAppeal(id, decision, actor);
+        const [id, word] = args;
+        // "overturn" / "uphold" are the words of buttons sent before approve / reject existed.
+        const decision = ({ approve: 'approve', overturn: 'approve', reject: 'reject', uphold: 'reject' } as const)[word?.toLowerCase() as 'approve'];
+        if (!id || !decision) return null;
+        return this.d.appeals ? this.d.appeals.decide(id, decision, actor) : [text('bot.admin.unavailable')];
       }
       case 'user': {
         const userId = args[0] && (await this.d.directory.resolveUserRef(args[0]));

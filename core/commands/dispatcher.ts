@@ -6,6 +6,7 @@ import { LOCALES } from '../model.ts';
 import { isLocale } from '../accounts/locale.ts';
 import type { AccountLinking } from '../accounts/linking.ts';
 import type { AdminCommands } from '../admin/admin-commands.ts';
+import type { AppealDesk } from '../moderation/appeals.ts';
 import { isPersonalCommand, parse, parseStartPayload, type Command } from './grammar.ts';
 import { markPersonal, splitForGroup } from '../privacy.ts';
 import type { AccountSettings, ChatRateLimiter, ChatResponse } from './ports.ts';
@@ -29,6 +30,8 @@ export interface DispatcherDeps {
   styles?: StyleCatalog;
   /** Shared state: deep-link prompts awaiting the user's confirmation, picked styles. */
   state?: SharedState;
+  /** Appeals (core/moderation/appeals.ts): /appeal, and the explanation asked for after the Appeal button. */
+  appeals?: AppealDesk;
   /** `/plans cancel`: stops the provider's renewal schedule, the plan stays until its paid period ends. */
   billing?: Pick<BillingService, 'cancelRenewal'>;
 }
@@ -67,7 +70,7 @@ export class Dispatcher implements ChatCore {
 
   async respond(event: ChatEvent): Promise<ChatResponse> {
     const account = await this.d.accounts.identify(event);
-    if (account.banned) return { replies: [text('bot.banned')], locale: account.locale };
+    if (account.banned) return this.whileBanned(account, event);
     if (event.kind === 'follow') return { replies: [text('bot.welcome', undefined, HELP_CHOICES)], locale: account.locale };
     if (!(await this.d.limiter.consume(`${event.platform}:${event.platformUserId}`))) {
       return { replies: [text('bot.rate_limited')], locale: account.locale };
@@ -100,6 +103,17 @@ export class Dispatcher implements ChatCore {
     };
     const styles = this.styles;
     const requestKey = `${event.platform}:${event.eventId}`; // one generation per chat event, however often handled
+    const typed = event.text?.trim() ?? '';
+    const chat = appealChat(event);
+    // After the Appeal button the next plain message is the explanation; any other command drops the question.
+    if (this.d.appeals && cmd.name !== 'appeal') {
+      if (cmd.name === 'video' && !/^[/／]/.test(typed)) {
+        const filed = await this.d.appeals.answer(account.userId, chat, cmd.prompt);
+        if (filed) return filed;
+      } else {
+        await this.d.appeals.forget(account.userId, chat);
+      }
+    }
     // A plain prompt right after a style was picked (/start s_anime, bare /style anime) is that style's prompt.
     if (cmd.name === 'video' && styles && !/^[/／]/.test(event.text?.trim() ?? '')) {
       const styled = await styles.pendingPrompt(account, cmd.prompt, requestKey);
@@ -126,7 +140,7 @@ export class Dispatcher implements ChatCore {
       case 'status': return gen.status(account);
       case 'cancel': return gen.cancel(account);
       case 'history': return gen.history(account);
-      case 'appeal': return gen.appeal(account, cmd.text);
+      case 'appeal': return this.d.appeals ? this.d.appeals.command(account.userId, chat, cmd.text) : [text('bot.admin.unavailable')];
       case 'consent': return track(gen.consentOutcome(account, cmd.generationId, cmd.choice));
       case 'balance': {
         const b = await this.d.ledger.balance(account.userId);
@@ -192,6 +206,21 @@ export class Dispatcher implements ChatCore {
     ])];
   }
 
+  /** A suspended user may still appeal (the suspension message says so): /appeal, and the explanation it asks for. */
+  private async whileBanned(account: Account, event: ChatEvent): Promise<ChatResponse> {
+    const banned = { replies: [text('bot.banned')], locale: account.locale };
+    if (!this.d.appeals || event.kind !== 'message' || event.text === undefined) return banned;
+    const cmd = parse(event.text);
+    const chat = appealChat(event);
+    const personal = (replies: Reply[]) => audience(event, { replies: markPersonal(replies), locale: account.locale });
+    if (cmd.name === 'appeal') return personal(await this.d.appeals.command(account.userId, chat, cmd.text));
+    if (cmd.name === 'video' && !/^[/／]/.test(event.text.trim())) {
+      const filed = await this.d.appeals.answer(account.userId, chat, cmd.prompt);
+      if (filed) return personal(filed);
+    }
+    return banned;
+  }
+
   private async cancelRenewal(account: Account): Promise<Reply[]> {
     if (!this.d.billing) return [text('bot.plans.cancel_unavailable')];
     const r = await this.d.billing.cancelRenewal(account.userId);
@@ -210,6 +239,12 @@ export class Dispatcher implements ChatCore {
     return { replies: [text('bot.lang.set', { name: NATIVE[match] })], locale: match };
   }
 }
+
+/**
+ * Where an appeal's explanation question waits: the user on that platform, not the chat. Asked in a group, the
+ * question is answered in the one-to-one chat (it is personal), so the user's reply comes from there.
+ */
+const appealChat = (event: ChatEvent) => `${event.platform}:${event.platformUserId}`;
 
 /** In a group (unless only the user sees the answer), personal replies leave `replies` for `direct`. */
 function audience(event: ChatEvent, res: ChatResponse): ChatResponse {

@@ -72,6 +72,22 @@ describe('LINE group and room', () => {
     expect(group).not.toMatch(SIGN_IN);
     expect(allText(lineReply(ev.replyToken))).not.toMatch(SIGN_IN);
   });
+
+  it('an appeal started in a group is asked and answered in the one-to-one chat', async () => {
+    const refused = lineText({ type: 'group', groupId: 'Cgroup4', userId: 'Uappeal' }, 'porn video of my neighbour');
+    await postLine(w, [refused]);
+    const userId = await w.userOf('line', 'Uappeal');
+    expect(await w.q(`SELECT appeal_status FROM moderation_events WHERE user_id = $1`, [userId])).toEqual([{ appeal_status: 'none' }]);
+    const press = lineText({ type: 'group', groupId: 'Cgroup4', userId: 'Uappeal' }, '/appeal');
+    await postLine(w, [press]);
+    expect(w.line.texts(lineReply(press.replyToken)).join(' ')).toContain("I've sent it to our one-to-one chat");
+    const asked = lineTo('Uappeal').at(-1)!;
+    expect(asked.messages.at(-1).quickReply.items.map((i: any) => i.action.data)).toContain('/appeal skip');
+    await postLine(w, [lineText({ type: 'user', userId: 'Uappeal' }, 'it was a typo for "popcorn"')]);
+    expect(await w.q(`SELECT appeal_status, appeal_text FROM moderation_events WHERE user_id = $1`, [userId]))
+      .toEqual([{ appeal_status: 'pending', appeal_text: 'it was a typo for "popcorn"' }]);
+    expect(await w.q(`SELECT 1 FROM generations WHERE user_id = $1`, [userId])).toHaveLength(0);
+  });
 });
 
 describe('Telegram group', () => {
