@@ -41,6 +41,7 @@ import { telegramWebhookRoute } from '../web/routes/webhooks/telegram.ts';
 import { discordWebhookRoute } from '../web/routes/webhooks/discord.ts';
 import { createResumePending } from '../bot/inbox-resume.ts';
 import { isInfrastructureError } from '../infra/infrastructure-errors.ts';
+import { installClientIp } from '../web/client-ip.ts';
 
 export interface BotServices {
   generation: GenerationService;
@@ -122,10 +123,12 @@ export async function wireBot(o: BotWiringOptions) {
   });
   const dispatcher = new Dispatcher({
     accounts, settings: repo, generation: o.services.generation, ledger: o.services.ledger, links: o.services.links,
-    linking: new AccountLinking(repo, clock), admin, limiter: limits.chat, log, isInfrastructureError, ...(appeals ? { appeals } : {}),
-    ...(o.services.styles ? { styles: o.services.styles, state: o.state } : {}),
+    linking: new AccountLinking(repo, clock, accounts, hub), admin, limiter: limits.chat, log, state: o.state, isInfrastructureError,
+    ...(appeals ? { appeals } : {}),
+    ...(o.services.styles ? { styles: o.services.styles } : {}),
     ...(o.services.billing ? { billing: o.services.billing } : {}),
   });
+  installClientIp(server, config.trustProxy); // per-IP limits of the webhook routes
   const web = { dedupe: store, ipLimiter: limits.ip, background };
   const stops: (() => Promise<void> | void)[] = [];
   const out = { t, repo, accounts, store, dispatcher, admin, background, hub, line: undefined as LineAdapter | undefined,
@@ -140,7 +143,7 @@ export async function wireBot(o: BotWiringOptions) {
   if (config.telegram) {
     const bot = new Bot(config.telegram.botToken, { client: { apiRoot: config.telegram.apiRoot } });
     out.telegramBot = bot;
-    out.telegram = new TelegramAdapter({ api: bot.api, core: dispatcher, t, state: o.state, log });
+    out.telegram = new TelegramAdapter({ api: bot.api, core: dispatcher, t, state: o.state, log, username: config.telegram.username });
     hub.register('telegram', out.telegram);
     const botId = config.telegram.botToken.split(':')[0]!;
     const webhook = config.telegram.webhookSecret && config.publicBaseUrl.startsWith('https://');
@@ -166,7 +169,7 @@ export async function wireBot(o: BotWiringOptions) {
   if (config.discord) {
     out.discord = new DiscordAdapter({
       rest: createDiscordRest(config.discord.apiBase, config.discord.botToken), core: dispatcher, t,
-      hasBotToken: Boolean(config.discord.botToken), log,
+      hasBotToken: Boolean(config.discord.botToken), log, state: o.state,
     });
     hub.register('discord', out.discord);
     discordWebhookRoute(server, { ...web, publicKey: ed25519Key(config.discord.publicKey), adapter: out.discord });

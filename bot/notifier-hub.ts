@@ -4,8 +4,11 @@
 // A keyed push for a platform this process has no sender for (the console of `npm run chat` in another process,
 // a platform configured on other instances only) is parked durably (the jobs' notify-<platform>) and sent by a
 // process that has the sender; progress without a sender here is skipped (it is only a hint).
+// A push to a group (a video asked for there) carries only what the group may see; personal replies in it go
+// to the user's one-to-one chat instead (core/privacy.ts).
 import type { Platform, Reply, ReplyTarget } from '../core/model.ts';
 import type { Notifier, PushOptions, SharedState } from '../core/ports.ts';
+import { directTarget, isGroup, splitForGroup } from '../core/privacy.ts';
 
 export interface PlatformSender {
   push(target: ReplyTarget, replies: Reply[], opts: { idempotencyKey?: string }): Promise<void>;
@@ -64,8 +67,21 @@ export class NotifierHub implements Notifier {
       return;
     }
     // A claimed push (a generation's final message) is deduplicated by its caller's claim in the database.
-    if (opts.claimed) return sender.push(target, replies, { idempotencyKey: opts.idempotencyKey });
-    const claim = opts.idempotencyKey ? `notify:${target.platform}:${target.chatId}:${opts.idempotencyKey}` : undefined;
+    const claimed = Boolean(opts.claimed);
+    if (!isGroup(target)) return this.send(sender, target, replies, opts.idempotencyKey, claimed);
+    const { shown, personal } = splitForGroup(replies);
+    if (shown.length) await this.send(sender, target, shown, opts.idempotencyKey, claimed);
+    if (!personal.length) return;
+    // The user may never have opened a one-to-one chat (Telegram refuses bots that were not started): the group got
+    // its part, and a personal part that cannot be delivered is not worth redelivering the rest for.
+    await this.send(sender, directTarget(target), personal, opts.idempotencyKey && `${opts.idempotencyKey}:direct`, claimed)
+      .catch((err) => this.log?.warn({ platform: target.platform, err }, 'personal part of a group push not delivered'));
+  }
+
+  private async send(sender: PlatformSender, target: ReplyTarget, replies: Reply[], key: string | undefined, claimed: boolean): Promise<void> {
+    const opts = key ? { idempotencyKey: key } : {};
+    if (claimed) return sender.push(target, replies, opts);
+    const claim = key ? `notify:${target.platform}:${target.chatId}:${key}` : undefined;
     if (claim && !(await this.state.setIfAbsent(claim, '1', KEY_TTL_MS))) return;
     try {
       await sender.push(target, replies, opts);
