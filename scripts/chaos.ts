@@ -22,7 +22,7 @@ let passed = 0;
 for (let i = 1; i <= runs; i++) {
   const r = await runChaos({ users: Number(values.users), log: (l) => process.stdout.write(`  [run ${i}] ${l}\n`) });
   if (r.ok) passed++;
-  const detail = r.ok ? '' : ` wrong=${JSON.stringify(r.wrong)} selfExits=${JSON.stringify(r.selfExits)} bad=${r.badLines.length}`;
+  const detail = r.ok ? '' : ` wrong=${JSON.stringify(r.wrong)} selfExits=${JSON.stringify(r.selfExits)} bad=${r.badLines.length} providers=${JSON.stringify(r.providers)}`;
   process.stdout.write(`run ${i}/${runs}: ${r.ok ? 'pass' : 'FAIL'} in ${(r.durationMs / 1000).toFixed(0)} s${detail}\n`);
   if (!r.ok || values.logs) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `vidgo-chaos-run${i}-`));

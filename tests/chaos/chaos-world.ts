@@ -20,7 +20,7 @@ import { createLocalRenderer } from '../../infra/providers/local.ts';
 import { renderSampleUrl } from '../core/support/sample-video.ts';
 import { uuidFromKey } from '../../bot/bot-core.ts';
 
-const SECRET = 'chaos-line-channel-secret';
+const SECRET = 'chaos-line-channel-secret-0123456789';
 const TOKEN = 'chaos-line-access-token';
 const LEO_KEY = 'chaos-leonardo-key';
 
@@ -35,6 +35,8 @@ export interface ChaosResult {
   /** Lines of the instances' logs that a healthy run never has. */
   badLines: string[];
   faults: string[];
+  /** Which provider made the delivered videos (all of them the fake Leonardo, or failover hid a problem). */
+  providers: Record<string, number>;
   durationMs: number;
   /** The instances' logs and the webhook attempts, for investigating a failure. */
   logs: Record<string, string>;
@@ -101,7 +103,7 @@ export async function runChaos(o: ChaosOptions = {}): Promise<ChaosResult> {
       NODE_ENV: 'test', LOG_LEVEL: 'info', HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: pgServer.url('vidgo'), REDIS_URL: redis.url,
       PUBLIC_BASE_URL: mediaFront.url, JWT_SECRET: crypto.randomBytes(24).toString('hex'),
       LINE_CHANNEL_SECRET: SECRET, LINE_CHANNEL_ACCESS_TOKEN: TOKEN, LINE_API_BASE: line.url,
-      LEONARDO_API_KEY: LEO_KEY, LEONARDO_API_BASE: leonardo.url,
+      LEONARDO_API_KEY: LEO_KEY, LEONARDO_API_BASE: leonardo.url, LEONARDO_MEDIA_HOSTS: 'http://127.0.0.1',
       RATE_LIMIT_CHAT_PER_MIN: '1000', RATE_LIMIT_IP_PER_MIN: '100000', JOBS_PROVIDER_CONCURRENCY: 'leonardo=8',
       // Faster takeover than production's minute, so a run takes minutes, not a quarter of an hour.
       JOBS_LOCK_LIFETIME_MS: '15000', INBOX_RETRY_MS: '10000',
@@ -109,7 +111,9 @@ export async function runChaos(o: ChaosOptions = {}): Promise<ChaosResult> {
     const launch = async (name: string, port: number): Promise<Instance> => {
       const app = runApp(env, port);
       const inst: Instance = { name, port, app, killed: false };
-      await waitForHttp(`http://127.0.0.1:${port}/health`, 120_000);
+      const died = app.exited.then((code) => { throw new Error(`instance ${name} exited with ${code} while starting:\n${app.output().slice(-3000)}`); });
+      await Promise.race([waitForHttp(`http://127.0.0.1:${port}/health`, 120_000), died]);
+      died.catch(() => {}); // a later exit is the run's verdict (selfExits), not this start's
       return inst;
     };
     instances.push(await launch('a', ports[0]!)); // migrates first
@@ -179,8 +183,23 @@ export async function runChaos(o: ChaosOptions = {}): Promise<ChaosResult> {
     for (const i of instances) if (i.app.proc.exitCode !== null || i.app.proc.signalCode !== null) selfExits[i.name] = i.app.proc.exitCode;
     for (const i of instances) logs[i.name] = i.app.output();
     logs.webhooks = sender.log.filter((l) => l.status !== 200).map((l) => `${l.eventId} #${l.attempt}: ${l.status}`).join('\n');
+    const providers = await (async () => {
+      const c = new pg.Client({ connectionString: pgServer.url('vidgo') });
+      c.on('error', () => {});
+      await c.connect();
+      try {
+        const { rows } = await c.query(`SELECT coalesce(provider, status) AS p, count(*)::int AS n FROM generations GROUP BY 1`);
+        return Object.fromEntries(rows.map((r) => [r.p, r.n]));
+      } finally {
+        await c.end();
+      }
+    })();
     const badLines = Object.values(logs).flatMap((l) => l.split('\n')).filter((l) => BAD.test(l));
-    return { ok: !Object.keys(wrong).length && !Object.keys(selfExits).length && !badLines.length, wrong, selfExits, badLines, faults, durationMs: Date.now() - started, logs };
+    const onProvider = providers.leonardo === users && Object.keys(providers).length === 1;
+    return {
+      ok: !Object.keys(wrong).length && !Object.keys(selfExits).length && !badLines.length && onProvider,
+      wrong, selfExits, badLines, faults, providers, durationMs: Date.now() - started, logs,
+    };
   } finally {
     active.delete(teardown);
     await teardown();

@@ -14,5 +14,6 @@ describe('two instances through faults', () => {
     expect(r.wrong).toEqual({});
     expect(r.selfExits).toEqual({});
     expect(r.badLines).toEqual([]);
+    expect(r.providers).toEqual({ leonardo: 40 }); // every video from the provider route, none from a failover
   }, 15 * 60_000);
 });
