@@ -22,7 +22,7 @@ const schema = Joi.object({
   DEFAULT_LOCALE: Joi.string().valid(...LOCALES).default('en'),
 
   DATABASE_URL: Joi.string().uri({ scheme: ['postgres', 'postgresql'] }),
-  EMBEDDED_PG_PORT: Joi.number().integer().min(1).max(65535).default(54329),
+  EMBEDDED_PG_PORT: Joi.number().integer().min(1).max(65535),
   DB_POOL_MAX: Joi.number().integer().min(1).max(200).default(20),
   JOBS_URL: Joi.string().uri({ scheme: ['postgres', 'postgresql', 'mongodb', 'mongodb+srv'] }),
   REDIS_URL: Joi.string().uri({ scheme: ['redis', 'rediss'] }),
@@ -98,7 +98,8 @@ export interface Config {
   dataDir: string;
   timezone: string;
   defaultLocale: (typeof LOCALES)[number];
-  database: { url?: string; embeddedPort: number; poolMax: number };
+  /** embeddedPort unset: 54329, or a free port when another program holds it (remembered under DATA_DIR). */
+  database: { url?: string; embeddedPort?: number; poolMax: number };
   jobsUrl?: string;
   /** Per-provider caps on running generations across all instances ("leonardo=4,runway=2"); unset = defaults. */
   jobsProviderConcurrency?: string;
