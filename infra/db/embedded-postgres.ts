@@ -5,7 +5,8 @@
 // session: a Ctrl-C in the terminal reaches our process (which stops its workers first, then the server) instead of
 // killing the database under the running jobs; and pg_ctl's log tells why a start failed.
 //
-// Files under DATA_DIR: pg/ (the cluster), pg.log (the server's log), pg-port (the port it was last started on),
+// Files under DATA_DIR: pg/ (the cluster; a first start builds it in pg.init-<pid>/ and renames it into place when
+// complete, so an interrupted one is redone), pg.log (the server's log), pg-port (the port it was last started on),
 // pg-clients/<pid> (the processes using it: `npm start` and `npm run chat` share one server, and the last one to
 // stop stops it), pg.lock (held while starting or stopping).
 import { execFile as execFileCb, execFileSync } from 'node:child_process';
@@ -181,7 +182,12 @@ export async function startEmbeddedPostgres(dataDir: string, explicitPort: numbe
 
   /** First start: initdb into a side folder and move it into place when complete, so an interrupted run is redone. */
   async function initialise() {
-    const tmp = `${clusterDir}.init`;
+    // Side folders of earlier, interrupted first starts (their initdb may still be running: each has its own).
+    for (const name of fs.readdirSync(dataDir)) {
+      const owner = /^pg\.init-(\d+)$/.exec(name);
+      if (owner && !alive(Number(owner[1]))) fs.rmSync(path.join(dataDir, name), { recursive: true, force: true, maxRetries: 3 });
+    }
+    const tmp = `${clusterDir}.init-${process.pid}`;
     fs.rmSync(tmp, { recursive: true, force: true });
     if (fs.existsSync(clusterDir)) {
       const aside = `${clusterDir}.incomplete-${Date.now()}`;
