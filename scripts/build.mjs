@@ -30,11 +30,16 @@ function newest(p) {
 }
 const mtime = (f) => (fs.existsSync(f) ? fs.statSync(f).mtimeMs : 0);
 
+const APP_DIR = path.join(root, 'web', 'app');
+function webAppStale() {
+  if (!fs.existsSync(path.join(APP_DIR, 'vite.config.ts'))) return false;
+  return mtime(path.join(APP_DIR, 'dist', 'index.html')) < Math.max(newest(APP_DIR), newest(path.join(root, 'locales')));
+}
+
 function buildWebApp(force) {
-  const appDir = path.join(root, 'web', 'app');
+  const appDir = APP_DIR;
   if (!fs.existsSync(path.join(appDir, 'vite.config.ts'))) return false;
-  const built = mtime(path.join(appDir, 'dist', 'index.html'));
-  if (!force && built >= Math.max(newest(appDir), newest(path.join(root, 'locales')))) return false;
+  if (!force && !webAppStale()) return false;
   console.log('building the web app…');
   const vite = path.join(path.dirname(require.resolve('vite/package.json')), 'bin', 'vite.js');
   execFileSync(process.execPath, [vite, 'build', '--config', path.join(appDir, 'vite.config.ts'), '--logLevel', 'warn'], { stdio: 'inherit', cwd: root });
@@ -59,13 +64,46 @@ function buildServer() {
   fs.rmSync(old, { recursive: true, force: true });
 }
 
+const alive = (pid) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === 'EPERM';
+  }
+};
+/** One build at a time in a checkout (two `npm start`s, or a test beside one): the others wait, then find it fresh. */
+function withBuildLock(fn) {
+  const lock = path.join(root, '.build.lock');
+  const started = Date.now();
+  for (;;) {
+    try {
+      fs.writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      break;
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+      const holder = Number.parseInt(fs.readFileSync(lock, 'utf8'), 10);
+      if (!holder || !alive(holder)) fs.rmSync(lock, { force: true });
+      else if (Date.now() - started > 300_000) throw new Error(`${lock} held by pid ${holder} for 5 minutes`);
+      else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    fs.rmSync(lock, { force: true });
+  }
+}
+
 /** Builds whatever is older than its sources (everything with force); returns whether anything was built. */
 export function build({ force = false } = {}) {
-  const web = buildWebApp(force);
-  const sources = Math.max(...SERVER_SOURCES.map((s) => newest(path.join(root, s))));
-  if (!force && !web && mtime(STAMP) >= sources) return false;
-  buildServer();
-  return true;
+  if (!force && !isStale() && !webAppStale()) return false;
+  return withBuildLock(() => {
+    const web = buildWebApp(force);
+    if (!force && !web && !isStale()) return false;
+    buildServer();
+    return true;
+  });
 }
 
 /** Whether dist/ is missing or older than its sources (what `npm start` checks before building). */
