@@ -35,6 +35,8 @@ const schema = Joi.object({
   S3_SECRET_ACCESS_KEY: Joi.string(),
   S3_PUBLIC_BASE_URL: url,
   S3_FORCE_PATH_STYLE: Joi.boolean().default(true),
+  FFMPEG_PATH: Joi.string(),
+  FFPROBE_PATH: Joi.string(),
 
   LEONARDO_API_KEY: optionalSecret,
   LEONARDO_API_BASE: url.default('https://cloud.leonardo.ai/api/rest/v1'),
@@ -108,6 +110,8 @@ export interface Config {
     bucket: string; endpoint?: string; region: string; accessKeyId?: string; secretAccessKey?: string;
     publicBaseUrl?: string; forcePathStyle: boolean;
   };
+  /** ffmpeg/ffprobe executables; unset = looked up on PATH. */
+  ffmpeg: { ffmpegPath?: string; ffprobePath?: string };
   providers: {
     leonardo: { apiKey?: string; baseUrl: string };
     runway: { apiKey?: string; baseUrl: string };
@@ -179,6 +183,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
           secretAccessKey: v.S3_SECRET_ACCESS_KEY, publicBaseUrl: v.S3_PUBLIC_BASE_URL, forcePathStyle: v.S3_FORCE_PATH_STYLE,
         }
       : undefined,
+    ffmpeg: { ffmpegPath: v.FFMPEG_PATH, ffprobePath: v.FFPROBE_PATH },
     providers: {
       leonardo: { apiKey: v.LEONARDO_API_KEY, baseUrl: v.LEONARDO_API_BASE },
       runway: { apiKey: v.RUNWAY_API_KEY, baseUrl: v.RUNWAY_API_BASE },
