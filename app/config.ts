@@ -88,6 +88,9 @@ const schema = Joi.object({
   DEMO_MEDIA_RETENTION_DAYS: Joi.number().integer().min(1).default(30),
 }).unknown(true);
 
+/** Every variable the service reads (docker-compose's pass-through list is checked against it). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.describe().keys ?? {});
+
 export type Env = Record<string, string | undefined>;
 
 export interface Config {

@@ -6,9 +6,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { composeApp } from './compose.ts';
 import { describeStartupError } from './startup-errors.ts';
-
-/** What a stop may take at most, HTTP drain and job hand-back included; the container's stop_grace_period is above it. */
-export const STOP_BUDGET_MS = 25_000;
+import { FORCED_EXIT_MS, STOP_BUDGET_MS } from './stop-budget.ts';
 
 if (fs.existsSync('.env')) process.loadEnvFile('.env');
 
@@ -42,7 +40,7 @@ async function shutdown(signal: string) {
   const force = setTimeout(() => {
     log.error({ budgetMs: STOP_BUDGET_MS }, 'stopping took too long; exiting');
     process.exit(1);
-  }, STOP_BUDGET_MS + 3_000);
+  }, FORCED_EXIT_MS);
   force.unref();
   try {
     await app?.stop();
