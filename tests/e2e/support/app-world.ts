@@ -26,7 +26,7 @@ export const LINE_SECRET = 'e2e-line-channel-secret';
 export const LINE_TOKEN = 'e2e-line-access-token';
 
 /** A TLS front for the app (self-signed for 127.0.0.1), forwarding method, path, headers and body. */
-async function httpsFront(dir: string, target: number) {
+export async function httpsFront(dir: string, target: number) {
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'k.pem'), '-out', path.join(dir, 'c.pem'),
     '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
   const server = https.createServer({ key: fs.readFileSync(path.join(dir, 'k.pem')), cert: fs.readFileSync(path.join(dir, 'c.pem')) }, (req, res) => {
