@@ -1,5 +1,5 @@
 // Opens the shared infrastructure (database, Redis) from the configuration, embedded defaults included.
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Sequelize } from 'sequelize';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
@@ -38,6 +38,8 @@ export async function openInfra(config: Config, log: Logger): Promise<Infra> {
   let redis: Redis | undefined;
   let state: SharedState;
   if (config.redisUrl) {
+    // Loaded only when configured (one instance on in-process state never pays for it).
+    const { Redis } = await import('ioredis');
     redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: true });
     redis.on('error', (err) => log.warn({ err: err.message }, 'redis error'));
     await redis.connect();

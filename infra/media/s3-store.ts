@@ -7,8 +7,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type * as S3Sdk from '@aws-sdk/client-s3';
+import type * as Presigner from '@aws-sdk/s3-request-presigner';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { lazyRequire } from '../lazy-require.ts';
 import type { MediaStore } from '../../core/ports.ts';
 import type { Config } from '../../app/config.ts';
 import { assertKey } from './keys.ts';
@@ -17,7 +19,12 @@ export type S3Settings = NonNullable<Config['s3']>;
 
 export const PRESIGN_SECONDS = 7 * 24 * 3600;
 
+const s3Sdk = lazyRequire<typeof S3Sdk>('@aws-sdk/client-s3');
+const presigner = lazyRequire<typeof Presigner>('@aws-sdk/s3-request-presigner');
+
 export function createS3Store(s3: S3Settings, opts: { tmpDir?: string; presignSeconds?: number } = {}): MediaStore & { client: S3Client } {
+  const { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } = s3Sdk();
+  const { getSignedUrl } = presigner();
   const client = new S3Client({
     region: s3.region,
     endpoint: s3.endpoint,

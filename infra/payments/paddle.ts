@@ -3,7 +3,11 @@
 // 5 s window), src/internal/api/client.ts (an `environment` that is not a known name is used as the base URL),
 // developer.paddle.com webhooks/signature-verification (several h1 during secret rotation).
 import crypto from 'node:crypto';
-import { Paddle, type Environment } from '@paddle/paddle-node-sdk';
+import type * as PaddleSdk from '@paddle/paddle-node-sdk';
+import type { Environment } from '@paddle/paddle-node-sdk';
+import { lazyRequire } from '../lazy-require.ts';
+
+const paddleSdk = lazyRequire<typeof PaddleSdk>('@paddle/paddle-node-sdk');
 import { safeEqual } from '../crypto/safe-equal.ts';
 
 export const MAX_SIGNATURE_AGE_S = 5;
@@ -41,6 +45,7 @@ export interface PaddleClient {
 
 export function createPaddleClient(cfg: { apiKey: string; apiBase: string }): PaddleClient {
   // The SDK takes an unknown environment string as the base URL (client.ts getBaseUrl).
+  const { Paddle } = paddleSdk();
   const paddle = new Paddle(cfg.apiKey, { environment: cfg.apiBase.replace(/\/$/, '') as unknown as Environment });
   return {
     async createCheckout(input) {
