@@ -166,8 +166,7 @@ export async function startEmbeddedPostgres(dataDir: string, explicitPort: numbe
   // The server user must reach the cluster folder inside DATA_DIR.
   if (runAs.uid !== undefined) fs.chmodSync(dataDir, fs.statSync(dataDir).mode | 0o711);
   const bin = await binaries();
-  const env = { ...process.env, LC_ALL: 'C', LANG: 'C' };
-  const asServer = (file: string, args: string[], timeoutMs = 120_000) => execFile(file, args, { ...runAs, env, timeout: timeoutMs });
+  const asServer = (file: string, args: string[], timeoutMs = 120_000) => execFile(file, args, { ...runAs, timeout: timeoutMs });
   const register = () => fs.writeFileSync(path.join(clientsDir, String(process.pid)), '');
   const url = (port: number) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`;
 
@@ -233,7 +232,8 @@ export async function startEmbeddedPostgres(dataDir: string, explicitPort: numbe
       const size = fs.statSync(logFile).size;
       try {
         await asServer(bin.pg_ctl, ['start', '-D', clusterDir, '-w', '-t', '60', '-l', logFile,
-          '-o', `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''`]);
+          // English server messages whatever the cluster's locale: the start-up errors we report are read from them.
+          '-o', `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c lc_messages=C`]);
         fs.writeFileSync(portFile, String(port));
         return port;
       } catch (err) {
