@@ -3,8 +3,8 @@
 // reaches it directly.
 import fs from 'node:fs';
 import { ConfigError, loadConfig } from './config.ts';
+import type { App } from './compose.ts';
 import { createLogger } from './logger.ts';
-import { composeApp } from './compose.ts';
 import { describeStartupError } from './startup-errors.ts';
 import { FORCED_EXIT_MS, STOP_BUDGET_MS } from './stop-budget.ts';
 
@@ -23,7 +23,7 @@ try {
 
 const log = createLogger(config.logLevel);
 log.info({ pid: process.pid, node: process.version }, 'VidGo starting');
-let app: Awaited<ReturnType<typeof composeApp>> | undefined;
+let app: App | undefined;
 let stopping = false;
 
 /** Leaves after pino has written what is buffered (a transport flushes on its own thread). */
@@ -61,6 +61,8 @@ process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
 try {
+  // Loaded after the configuration is known good: a bad variable is reported at once, not after every module loads.
+  const { composeApp } = await import('./compose.ts');
   app = await composeApp(config, log);
   await app.start();
 } catch (err) {

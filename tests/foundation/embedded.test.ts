@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, runApp, waitForHttp, type RunningApp } from '../helpers/spawn-app.ts';
+import { freePort, isRunning as alive, runApp, waitForHttp, type RunningApp } from '../helpers/spawn-app.ts';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vidgo-embedded-'));
 const env = (pgPort: number) => ({ DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), DATABASE_URL: '', REDIS_URL: '' });
@@ -22,15 +22,6 @@ const start = async (pgPort: number) => {
 const postmasterPid = () => {
   const f = path.join(dataDir, 'pg', 'postmaster.pid');
   return fs.existsSync(f) ? Number.parseInt(fs.readFileSync(f, 'utf8'), 10) : undefined;
-};
-/** Running (a zombie waiting for its reaper counts as stopped: the server runs in its own session under init). */
-const alive = (pid?: number) => {
-  if (!pid) return false;
-  try {
-    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
 };
 async function query(pgPort: number, sql: string) {
   const c = new pg.Client({ connectionString: `postgres://vidgo:vidgo-local@127.0.0.1:${pgPort}/vidgo` });

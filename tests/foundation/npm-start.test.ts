@@ -6,22 +6,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, waitForHttp } from '../helpers/spawn-app.ts';
+import { freePort, isRunning as alive, waitForHttp } from '../helpers/spawn-app.ts';
 
 const dirs: string[] = [];
 afterAll(() => {
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });
 
-/** Running, not a zombie waiting for its reaper. */
-const alive = (pid?: number) => {
-  if (!pid) return false;
-  try {
-    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-};
 const parentOf = (pid: number) => Number(fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[1]);
 
 async function npmStart() {
