@@ -13,6 +13,7 @@ import { createMagicLinks, wireWeb } from './wire-web.ts';
 import { wireCore } from './wire-core.ts';
 import { systemClock } from '../core/ports.ts';
 import { createNotifierHub, wireChat, type BotWiring } from './wire-bot.ts';
+import { wireBilling } from './wire-billing.ts';
 
 export interface App {
   config: Config;
@@ -71,9 +72,16 @@ async function composeOn(infra: Infra, stoppers: (() => Promise<void>)[], config
   });
   jobQueue = jobs.jobQueue;
   stoppers.push(() => jobs.stop());
+  // ── billing: shared by chat (/plans cancel) and the web routes; it tells users through the chat hub
+  let chat: BotWiring | undefined;
+  const billing = wireBilling(config, infra, log, {
+    ledger: core.ledger, notifier: chatHub, links,
+    accounts: { targets: (userId) => (chat ? chat.accounts.targets(userId) : Promise.resolve([])) },
+  });
   // ── chat adapters (issue 5): chatHub is core's Notifier; /admin health|provider|ban on LEDGER's parts
-  const chat = await wireChat({
+  chat = await wireChat({
     config, infra, server, log, hub: chatHub, jwtSecret, core, links, providerHealth: core.providerHealth, moderation: core.moderation,
+    billing: billing.billing,
   });
   if (chat) stoppers.push(() => chat.stop());
   // ── web app and payments (issue 6)
@@ -82,6 +90,7 @@ async function composeOn(infra: Infra, stoppers: (() => Promise<void>)[], config
     providersHealth: providerHealth,
     styles: core.styleShowcase, // STYLES: showcase with sample clips rendered on first request
     mediaStore: media.mediaStore, // GALLERY: clean downloads after an upgrade
+    billing,
   });
   jobs.provide({ tasks: {
     monthlyReset: (now) => web.billing.monthlyReset(now),

@@ -11,6 +11,47 @@ const optionalSecret = Joi.string().min(1);
 /** Variables that production refuses to run without (named in the error line). */
 const PRODUCTION_SECRETS = ['JWT_SECRET', 'DATABASE_URL', 'PUBLIC_BASE_URL'] as const;
 
+/**
+ * ECPay's published test credentials (developers.ecpay.com.tw ?p=2902; the official Node SDK's
+ * conf/config-example.js): anyone can sign a callback with them, so production refuses them.
+ */
+const ECPAY_STAGE = {
+  ECPAY_MERCHANT_ID: ['3002607', '2000132'],
+  ECPAY_HASH_KEY: ['pwFHCqoQZGmho4w6', '5294y06JbISpM5x9'],
+  ECPAY_HASH_IV: ['EkRm7iFT261dpevs', 'v77hoKGq4kWxNNIS'],
+} as const;
+const PADDLE_BASE = { live: 'https://api.paddle.com', sandbox: 'https://sandbox-api.paddle.com' } as const;
+
+/** Payment credentials that do not belong where they are used: one line per variable. */
+function paymentProblems(v: Record<string, any>, given: Record<string, string | undefined>): string[] {
+  const out: string[] = [];
+  const production = v.NODE_ENV === 'production';
+  if (production) {
+    for (const [name, published] of Object.entries(ECPAY_STAGE)) {
+      if ((published as readonly string[]).includes(v[name])) {
+        out.push(`${name}: ECPay's published stage value${given[name] ? '' : ' (the default)'} is refused when NODE_ENV=production; set your own`);
+      }
+    }
+    if (/payment-stage\./i.test(v.ECPAY_BASE_URL)) out.push(`ECPAY_BASE_URL: ECPay's stage server is refused when NODE_ENV=production (use https://payment.ecpay.com.tw)`);
+  }
+  const env: 'live' | 'sandbox' | undefined = v.PADDLE_ENV;
+  if (v.PADDLE_API_KEY) {
+    if (production && !env) out.push('PADDLE_ENV: required with PADDLE_API_KEY when NODE_ENV=production (sandbox or live)');
+    if (production && !v.PADDLE_WEBHOOK_SECRET) out.push('PADDLE_WEBHOOK_SECRET: required with PADDLE_API_KEY when NODE_ENV=production');
+  }
+  if (env) {
+    // Keys made since 2025-05-06 name their environment (pdl_live_…, pdl_sdbx_…); client tokens start live_/test_.
+    const other = env === 'live' ? 'sandbox' : 'live';
+    const keyEnv = /^pdl_live_/.test(v.PADDLE_API_KEY ?? '') ? 'live' : /^pdl_sdbx_/.test(v.PADDLE_API_KEY ?? '') ? 'sandbox' : undefined;
+    if (keyEnv === other) out.push(`PADDLE_API_KEY: a ${other} key, but PADDLE_ENV=${env}`);
+    const tokenEnv = /^live_/.test(v.PADDLE_CLIENT_TOKEN ?? '') ? 'live' : /^test_/.test(v.PADDLE_CLIENT_TOKEN ?? '') ? 'sandbox' : undefined;
+    if (tokenEnv === other) out.push(`PADDLE_CLIENT_TOKEN: a ${other} token, but PADDLE_ENV=${env}`);
+    const base = String(given.PADDLE_API_BASE ?? '').replace(/\/$/, '');
+    if (base === PADDLE_BASE[other] || (env === 'live' && /sandbox/i.test(base))) out.push(`PADDLE_API_BASE: Paddle's ${other} API, but PADDLE_ENV=${env}`);
+  }
+  return out;
+}
+
 const schema = Joi.object({
   NODE_ENV: Joi.string().valid('development', 'production', 'test').default('development'),
   PORT: Joi.number().integer().min(0).max(65535).default(3000),
@@ -78,11 +119,13 @@ const schema = Joi.object({
   PADDLE_API_KEY: optionalSecret,
   PADDLE_WEBHOOK_SECRET: optionalSecret,
   PADDLE_CLIENT_TOKEN: Joi.string(),
-  PADDLE_API_BASE: url.default('https://sandbox-api.paddle.com'),
+  PADDLE_ENV: Joi.string().valid('sandbox', 'live'),
+  PADDLE_API_BASE: url,
 
   CORS_ORIGINS: Joi.string().allow('').default(''),
   RATE_LIMIT_CHAT_PER_MIN: Joi.number().integer().min(1).default(10),
   RATE_LIMIT_IP_PER_MIN: Joi.number().integer().min(1).default(100),
+  RATE_LIMIT_CHECKOUT_PER_HOUR: Joi.number().integer().min(1).default(10),
   BAN_THRESHOLD: Joi.number().integer().min(1).default(3),
   BAN_WINDOW_HOURS: Joi.number().integer().min(1).default(24),
   DEMO_MEDIA_RETENTION_DAYS: Joi.number().integer().min(1).default(30),
@@ -129,9 +172,10 @@ export interface Config {
   jwtSecret?: string;
   adminIds: string[];
   ecpay: { merchantId: string; hashKey: string; hashIv: string; baseUrl: string };
-  paddle: { apiKey?: string; webhookSecret?: string; clientToken?: string; apiBase: string };
+  /** `env` is what PADDLE_ENV said (required in production with a key); the API base follows it unless set. */
+  paddle: { apiKey?: string; webhookSecret?: string; clientToken?: string; apiBase: string; env?: 'sandbox' | 'live' };
   corsOrigins: string[];
-  rateLimits: { chatPerMinute: number; ipPerMinute: number };
+  rateLimits: { chatPerMinute: number; ipPerMinute: number; checkoutsPerHour: number };
   moderation: { banThreshold: number; banWindowHours: number };
   demoMediaRetentionDays: number;
 }
@@ -164,6 +208,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   for (const [a, b] of pairs) {
     if (Boolean(v[a]) !== Boolean(v[b])) problems.push(`${v[a] ? b : a}: must be set together with ${v[a] ? a : b}`);
   }
+  problems.push(...paymentProblems(v, given));
   if (problems.length) throw new ConfigError(problems);
 
   const dataDir = path.resolve(cwd, v.DATA_DIR);
@@ -213,9 +258,12 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     jwtSecret: v.JWT_SECRET,
     adminIds: v.ADMIN_IDS ? String(v.ADMIN_IDS).split(',').map((s: string) => s.trim()) : [],
     ecpay: { merchantId: v.ECPAY_MERCHANT_ID, hashKey: v.ECPAY_HASH_KEY, hashIv: v.ECPAY_HASH_IV, baseUrl: v.ECPAY_BASE_URL },
-    paddle: { apiKey: v.PADDLE_API_KEY, webhookSecret: v.PADDLE_WEBHOOK_SECRET, clientToken: v.PADDLE_CLIENT_TOKEN, apiBase: v.PADDLE_API_BASE },
+    paddle: {
+      apiKey: v.PADDLE_API_KEY, webhookSecret: v.PADDLE_WEBHOOK_SECRET, clientToken: v.PADDLE_CLIENT_TOKEN, env: v.PADDLE_ENV,
+      apiBase: v.PADDLE_API_BASE ?? PADDLE_BASE[(v.PADDLE_ENV as 'live' | 'sandbox' | undefined) ?? 'sandbox'],
+    },
     corsOrigins: v.CORS_ORIGINS ? String(v.CORS_ORIGINS).split(',').map((s: string) => s.trim()) : [],
-    rateLimits: { chatPerMinute: v.RATE_LIMIT_CHAT_PER_MIN, ipPerMinute: v.RATE_LIMIT_IP_PER_MIN },
+    rateLimits: { chatPerMinute: v.RATE_LIMIT_CHAT_PER_MIN, ipPerMinute: v.RATE_LIMIT_IP_PER_MIN, checkoutsPerHour: v.RATE_LIMIT_CHECKOUT_PER_HOUR },
     moderation: { banThreshold: v.BAN_THRESHOLD, banWindowHours: v.BAN_WINDOW_HOURS },
     demoMediaRetentionDays: v.DEMO_MEDIA_RETENTION_DAYS,
   };

@@ -15,12 +15,14 @@ import type { Clock, SharedState } from '../core/ports.ts';
 import { systemClock } from '../core/ports.ts';
 import type { ProviderHealth } from '../core/failover/health.ts';
 import type { ModerationPolicy } from '../core/moderation/policy.ts';
+import { AppealDesk, type AppealPolicy } from '../core/moderation/appeals.ts';
 import { SqlAccountService } from '../core/accounts/account-service.ts';
 import { AccountLinking } from '../core/accounts/linking.ts';
 import { AdminCommands } from '../core/admin/admin-commands.ts';
 import type { BanControl, ProviderControl } from '../core/admin/ports.ts';
 import { Dispatcher } from '../core/commands/dispatcher.ts';
 import type { StyleCatalog } from '../core/styles/catalog.ts';
+import type { BillingService } from '../core/billing/billing-service.ts';
 import { SqlAccountsRepo } from '../infra/db/accounts-repo.ts';
 import { SqlChatStore } from '../infra/db/chat-store.ts';
 import { createTranslator, type Translator } from '../infra/i18n.ts';
@@ -40,10 +42,14 @@ export interface BotServices {
   links: MagicLinks;
   /** LEDGER's moderation policy (ban/unban); /admin ban says "unavailable" without it. */
   bans?: BanControl;
+  /** The moderation policy's appeals: /appeal and /admin appeals say "unavailable" without it. */
+  appeals?: AppealPolicy;
   /** LEDGER's ProviderHealth, adapted with providerControl(); /admin health|provider need it. */
   providers?: ProviderControl;
   /** STYLES' catalogue: /style and /start s_<style> check names against it (old behaviour without it). */
   styles?: StyleCatalog;
+  /** Billing: `/plans cancel` stops the renewal (the command says it is unavailable without). */
+  billing?: Pick<BillingService, 'cancelRenewal' | 'revokeByOperator'>;
 }
 
 /** /admin ban|unban on LEDGER's moderation policy (core/moderation/policy.ts). */
@@ -98,14 +104,20 @@ export async function wireBot(o: BotWiringOptions) {
   const store = new SqlChatStore(o.sequelize);
   const limits = createRateLimits({ ...config.rateLimits, redis: o.redis, prefix: o.rateLimitPrefix });
   const background = new Background(log);
+  const appeals = o.services.appeals
+    ? new AppealDesk({ policy: o.services.appeals, state: o.state, notifier: hub, targets: (u) => accounts.targets(u), log })
+    : undefined;
   const admin = new AdminCommands({
     audit: store.audit, accounts, directory: repo, ledger: o.services.ledger, generation: o.services.generationAdmin,
     bans: o.services.bans, providers: o.services.providers, notifier: hub, clock, defaultLocale: config.defaultLocale,
+    ...(appeals ? { appeals } : {}),
+    ...(o.services.billing ? { orders: o.services.billing } : {}),
   });
   const dispatcher = new Dispatcher({
     accounts, settings: repo, generation: o.services.generation, ledger: o.services.ledger, links: o.services.links,
-    linking: new AccountLinking(repo, clock), admin, limiter: limits.chat, log,
+    linking: new AccountLinking(repo, clock), admin, limiter: limits.chat, log, ...(appeals ? { appeals } : {}),
     ...(o.services.styles ? { styles: o.services.styles, state: o.state } : {}),
+    ...(o.services.billing ? { billing: o.services.billing } : {}),
   });
   const web = { dedupe: store, ipLimiter: limits.ip, background };
   const stops: (() => Promise<void> | void)[] = [];
@@ -190,7 +202,8 @@ export async function wireChat(p: {
   /** The MagicLinks core uses (one instance for core, chat and web); made here when absent. */
   links?: MagicLinks;
   providerHealth?: ProviderHealth;
-  moderation?: Pick<ModerationPolicy, 'ban' | 'unban'>;
+  moderation?: Pick<ModerationPolicy, 'ban' | 'unban'> & AppealPolicy;
+  billing?: Pick<BillingService, 'cancelRenewal' | 'revokeByOperator'>;
 }): Promise<BotWiring | undefined> {
   if (!p.core) {
     p.log.warn('chat adapters are off: core services are not wired in app/compose.ts yet');
@@ -201,8 +214,9 @@ export async function wireChat(p: {
     services: {
       generation: p.core.generation, generationAdmin: p.core.generationAdmin, ledger: p.core.ledger,
       links: p.links ?? createMagicLinks(p.config, p.infra, p.jwtSecret),
-      ...(p.providerHealth ? { providers: providerControl(p.providerHealth) } : {}), ...(p.moderation ? { bans: banControl(p.moderation) } : {}),
+      ...(p.providerHealth ? { providers: providerControl(p.providerHealth) } : {}), ...(p.moderation ? { bans: banControl(p.moderation), appeals: p.moderation } : {}),
       ...(p.core.styles ? { styles: p.core.styles } : {}),
+      ...(p.billing ? { billing: p.billing } : {}),
     },
   });
 }

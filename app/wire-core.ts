@@ -51,7 +51,7 @@ export interface CoreWiring {
   tiers: TierCatalog;
   /** LEDGER's shared provider health (Redis when configured): /health, /admin health|provider, the probe job. */
   providerHealth: ProviderHealth;
-  /** LEDGER's moderation policy: /admin ban|unban. */
+  /** LEDGER's moderation policy: /admin ban|unban, /appeal and /admin appeals. */
   moderation: ModerationPolicy;
   /** STYLES: the style catalogue (showcase_styles) for chat, and the web showcase with its lazily rendered samples. */
   styles: SqlStyleCatalog;
@@ -68,8 +68,8 @@ export function wireCore(p: CoreParts): CoreWiring {
   const store = new SqlGenerationStore(infra.sequelize);
   const tiers = new SqlTierCatalog(infra.sequelize);
   const providerHealth = new ProviderHealth(infra.state, clock);
-  const moderator = createModerator(config.gemini, log.child({ part: 'moderation' }));
-  const moderation = new ModerationPolicy(moderator, new SqlModerationRepository(infra.sequelize), clock, config.moderation);
+  const moderation = new ModerationPolicy(new SqlModerationRepository(infra.sequelize), clock, config.moderation);
+  const moderator = createModerator(config.gemini, moderation.keywordOverrides(), log.child({ part: 'moderation' }));
   log.info(config.gemini.apiKey ? `moderation: Gemini ${config.gemini.model}, keyword filter as fallback` : 'moderation: keyword filter only (no GEMINI_API_KEY)');
   // Smart Demo always renders locally, even when every provider slot has a real key.
   const local = p.providers.local?.local ? p.providers.local : createLocalRenderer('local', { dir: path.join(config.dataDir, 'local-renders') });

@@ -1,13 +1,10 @@
-// Wires the web side (issue 6): sessions and magic links, billing with ECPay and Paddle, the REST API, payment
-// callbacks, hardening and the built Svelte app. Called from the web slot of app/compose.ts.
+// Wires the web side: sessions and magic links, the REST API, payment callbacks (on billing from
+// app/wire-billing.ts), hardening and the built Svelte app. Called from app/compose.ts.
 import type { Server } from '@hapi/hapi';
 import type { AccountService, GenerationService, Ledger } from '../core/api.ts';
-import { BillingService } from '../core/billing/billing-service.ts';
-import type { PaymentGateway, PaymentMethod } from '../core/billing/ports.ts';
-import { systemClock, type Clock, type Notifier } from '../core/ports.ts';
-import { SqlBillingRepo } from '../infra/db/billing-repo.ts';
-import { ecpayGateway, paddleGateway } from '../infra/payments/gateways.ts';
-import { createPaddleClient } from '../infra/payments/paddle.ts';
+import type { BillingService } from '../core/billing/billing-service.ts';
+import type { Clock, Notifier } from '../core/ports.ts';
+import { wireBilling, type BillingWiring } from './wire-billing.ts';
 import { JwtMagicLinks } from '../web/auth/magic-links.ts';
 import { registerSession } from '../web/auth/session.ts';
 import { TokenSigner } from '../web/auth/tokens.ts';
@@ -41,6 +38,10 @@ export interface WebParts {
   mediaStore?: MediaStore;
   /** Where the built app lives (tests may point elsewhere). */
   appDist?: string;
+  /** Billing made earlier for the chat side (app/wire-billing.ts); made here when absent. */
+  billing?: BillingWiring;
+  /** Key prefix for the checkout limiter when billing is made here (tests share one Redis). */
+  limiterPrefix?: string;
 }
 
 /** MagicLinks for core and chat (/plans, /gallery replies), usable before the web routes are wired. */
@@ -63,24 +64,20 @@ export async function wireWeb(server: Server, config: Config, infra: Pick<Infra,
   const secure = config.env === 'production' || config.publicBaseUrl.startsWith('https://');
   const signer = new TokenSigner(jwtSecret);
   const links = parts.links ?? new JwtMagicLinks(signer, infra.sequelize, config.publicBaseUrl);
-  const repo = new SqlBillingRepo(infra.sequelize);
-  const gateways: Partial<Record<PaymentMethod, PaymentGateway>> = { ecpay: ecpayGateway(config.ecpay, config.publicBaseUrl) };
-  if (config.paddle.apiKey) {
-    gateways.paddle = paddleGateway(createPaddleClient({ apiKey: config.paddle.apiKey, apiBase: config.paddle.apiBase }), (o, id) => repo.setExternalId(o, id));
-  }
-  const billing = new BillingService({ repo, ledger, notifier, accounts, clock: parts.clock ?? systemClock, timezone: config.timezone, gateways, links, log });
+  const { billing, repo } = parts.billing ?? wireBilling(config, infra, log, { ledger, notifier, accounts, links, clock: parts.clock, limiterPrefix: parts.limiterPrefix });
 
   const translator = await createTranslator(config.defaultLocale);
+  const translate = async (userId: string, msg: Msg) => translator.t((await accounts.byUserId(userId))?.locale ?? config.defaultLocale, msg);
   await harden(server, { secure, perMinute: config.rateLimits.ipPerMinute, redis: infra.redis });
   registerSession(server, signer, { secure });
-  mapErrors(server);
+  mapErrors(server, translate);
   const deps = {
     db: infra.sequelize, billing, repo, ledger, accounts, generations: parts.generations, links, signer, ecpay: config.ecpay,
     paddleWebhookSecret: config.paddle.webhookSecret, providersHealth: parts.providersHealth ?? (async () => ({})),
     secureCookies: secure, writeCors: { origin: [...new Set([...config.corsOrigins, new URL(config.publicBaseUrl).origin])], credentials: true as const }, telegramUsername: config.telegram?.username, lineBasicId: config.line?.basicId, log,
     ...(parts.styles ? { styles: parts.styles } : {}),
     ...(parts.mediaStore ? { media: parts.mediaStore } : {}),
-    translate: async (userId: string, msg: Msg) => translator.t((await accounts.byUserId(userId))?.locale ?? config.defaultLocale, msg),
+    translate,
   };
   authRoutes(server, deps);
   apiRoutes(server, deps);

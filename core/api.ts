@@ -94,6 +94,16 @@ export interface Ledger {
   release(reservationId: string, reason: string): Promise<Reservation>;
   /** Resets the monthly buckets to the plan's allowance for a period ("2026-11"); once per user and period. */
   allocateMonthly(userId: string, features: PlanFeatures, period: string): Promise<boolean>;
+  /**
+   * A plan starts (bought, or changed to): leftover monthly points expire and the plan's allowance is credited for
+   * `period`, once per key. True when this call did it.
+   */
+  startPlan(userId: string, features: PlanFeatures, period: string, idempotencyKey: string, reference?: string): Promise<boolean>;
+  /**
+   * Takes up to `amount` points back from a bucket (a refund), never below zero. Same key twice = one decision:
+   * the second call returns what the first took. `shortfall` is what the balance could not cover.
+   */
+  clawback(userId: string, bucket: PointBucket, amount: number, reason: string, idempotencyKey: string, reference?: string): Promise<{ taken: number; shortfall: number }>;
 }
 
 export interface GenerationView {
@@ -189,7 +199,6 @@ export interface GenerationService {
   cancel(account: Account, generationId?: string): Promise<Reply[]>;
   status(account: Account): Promise<Reply[]>;
   history(account: Account, limit?: number): Promise<Reply[]>;
-  appeal(account: Account, text?: string): Promise<Reply[]>;
   /** For the web gallery. */
   list(userId: string, opts: { limit: number; offset: number }): Promise<{ items: GenerationView[]; total: number }>;
   get(userId: string, generationId: string): Promise<GenerationView | null>;
@@ -201,8 +210,6 @@ export interface GenerationAdmin {
   queue(): Promise<Reply[]>;
   stats(): Promise<Reply[]>;
   spend(day: Date): Promise<Reply[]>;
-  appeals(): Promise<Reply[]>;
-  decideAppeal(moderationEventId: string, decision: 'uphold' | 'overturn', actor: string): Promise<Reply[]>;
 }
 
 /** Accounts (CHAT owns core/accounts/**): who is behind a chat identity. */

@@ -112,7 +112,8 @@ export interface ModerationVerdict {
   allowed: boolean;
   category?: ModerationCategory;
   reason?: string;
-  source: 'gemini' | 'keyword';
+  /** Who refused (or allowed): 'gemini+keyword' when both refused. */
+  source: 'gemini' | 'keyword' | 'gemini+keyword';
 }
 
 export interface Moderator {

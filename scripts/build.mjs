@@ -15,6 +15,20 @@ const STAMP = path.join(DIST, '.built');
 const SERVER_SOURCES = ['app', 'core', 'bot', 'web', 'infra', 'migrations', 'locales', 'assets', 'tsconfig.json', 'tsconfig.build.json', 'package.json'];
 /** Copied beside the compiled code at the same relative paths the code resolves from import.meta.url. */
 const RUNTIME_FILES = ['locales', 'assets', 'web/app/dist'];
+/** Compiled by tsc; any other file in them (data such as JSON lexicons) is copied to the same place in dist/. */
+const CODE_DIRS = ['app', 'core', 'bot', 'web', 'infra', 'migrations'];
+
+function copyDataFiles(from, to) {
+  for (const e of fs.readdirSync(from, { withFileTypes: true })) {
+    const src = path.join(from, e.name);
+    if (e.isDirectory()) {
+      if (src !== path.join(root, 'web', 'app')) copyDataFiles(src, path.join(to, e.name));
+    } else if (!e.name.endsWith('.ts')) {
+      fs.mkdirSync(to, { recursive: true });
+      fs.copyFileSync(src, path.join(to, e.name));
+    }
+  }
+}
 
 /** The newest modification time under a file or folder (build outputs and dependencies skipped). */
 function newest(p) {
@@ -53,6 +67,7 @@ function buildServer() {
   fs.rmSync(tmp, { recursive: true, force: true });
   const tsc = path.join(path.dirname(require.resolve('typescript/package.json')), 'bin', 'tsc');
   execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json'), '--outDir', tmp], { stdio: 'inherit', cwd: root });
+  for (const dir of CODE_DIRS) copyDataFiles(path.join(root, dir), path.join(tmp, dir));
   for (const rel of RUNTIME_FILES) {
     const src = path.join(root, rel);
     if (fs.existsSync(src)) fs.cpSync(src, path.join(tmp, rel), { recursive: true, preserveTimestamps: true });

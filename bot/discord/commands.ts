@@ -34,7 +34,8 @@ export function slashCommands(resources: Texts = loadResources() as Texts): REST
     simple('cancel'),
     simple('balance'),
     simple('history'),
-    simple('plans'),
+    simple('plans').addStringOption((o) => described(o.setName('action'), 'plans_action')
+      .addChoices({ name: 'cancel', value: 'cancel' })),
     simple('gallery'),
     simple('link').addStringOption((o) => described(o.setName('code'), 'link_code')),
     simple('lang').addStringOption((o) => described(o.setName('language'), 'lang_language')

@@ -3,8 +3,9 @@
 import type { Account, AccountService, GenerationAdmin, Ledger } from '../api.ts';
 import { PROVIDERS, type ChatEvent, type Locale, type ProviderName, type Reply } from '../model.ts';
 import type { Clock, Notifier } from '../ports.ts';
+import type { AppealDesk } from '../moderation/appeals.ts';
 import { isLocale } from '../accounts/locale.ts';
-import type { AuditLog, AuditOutcome, BanControl, ProviderControl, UserDirectory } from './ports.ts';
+import type { AuditLog, AuditOutcome, BanControl, OrderRevocation, ProviderControl, UserDirectory } from './ports.ts';
 
 export interface AdminDeps {
   audit: AuditLog;
@@ -15,6 +16,10 @@ export interface AdminDeps {
   /** Absent until LEDGER's moderation / failover are wired: the command then says it is unavailable. */
   bans?: BanControl;
   providers?: ProviderControl;
+  /** Appeals (core/moderation/appeals.ts): /admin appeals and /admin appeal <id> approve|reject. */
+  appeals?: AppealDesk;
+  /** Billing: /admin revoke records a refund or chargeback made at the provider's dashboard (ECPay). */
+  orders?: OrderRevocation;
   notifier: Notifier;
   clock: Clock;
   defaultLocale: Locale;
@@ -50,24 +55,25 @@ export class AdminCommands {
     switch (sub) {
       case 'stats': return g.stats();
       case 'queue': return g.queue();
-      case 'appeals': {
-        // Each pending appeal gets its two decisions as buttons (typing the command works the same).
-        const items = await g.appeals();
-        return items.map((r) => {
-          const id = r.kind === 'text' ? r.message.params?.id : undefined;
-          if (r.kind !== 'text' || id === undefined) return r;
-          return { ...r, choices: [
-            { label: { key: 'bot.admin.appeal_uphold' }, command: `/admin appeal ${id} uphold` },
-            { label: { key: 'bot.admin.appeal_overturn' }, command: `/admin appeal ${id} overturn` },
-          ] };
-        });
-      }
+      case 'appeals':
+        // Each pending appeal comes with Approve / Reject buttons (typing the command works the same).
+        return this.d.appeals ? this.d.appeals.pending() : [text('bot.admin.unavailable')];
       case 'spend': return g.spend(this.d.clock.now());
       case 'refund': return args[0] ? g.refund(args[0], actor) : null;
+      case 'revoke': {
+        const [order, kind = 'refund'] = args;
+        if (!order || !/^[A-Za-z0-9]{1,20}$/.test(order) || (kind !== 'refund' && kind !== 'chargeback')) return null;
+        if (!this.d.orders) return [text('bot.admin.unavailable')];
+        const r = await this.d.orders.revokeByOperator(order, kind);
+        if (r.outcome === 'unknown') return [text('bot.admin.revoke_unknown', { order })];
+        return [text(r.outcome === 'done' ? 'bot.admin.revoked' : 'bot.admin.revoked_already', { order, taken: r.taken, shortfall: r.shortfall })];
+      }
       case 'appeal': {
-        const [id, decision] = args;
-        if (!id || (decision !== 'uphold' && decision !== 'overturn')) return null;
-        return g.decideAppeal(id, decision, actor);
+        const [id, word] = args;
+        // "overturn" / "uphold" are the words of buttons sent before approve / reject existed.
+        const decision = ({ approve: 'approve', overturn: 'approve', reject: 'reject', uphold: 'reject' } as const)[word?.toLowerCase() as 'approve'];
+        if (!id || !decision) return null;
+        return this.d.appeals ? this.d.appeals.decide(id, decision, actor) : [text('bot.admin.unavailable')];
       }
       case 'user': {
         const userId = args[0] && (await this.d.directory.resolveUserRef(args[0]));

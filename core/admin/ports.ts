@@ -24,3 +24,8 @@ export interface UserDirectory {
   resolveUserRef(ref: string): Promise<string | null>;
   identitiesByLocale(locale: Locale, fallback: Locale): Promise<{ identityId: string; userId: string }[]>;
 }
+
+/** Billing: a refund or chargeback made outside our callbacks, recorded by an admin (once per order and kind). */
+export interface OrderRevocation {
+  revokeByOperator(orderNumber: string, kind: 'refund' | 'chargeback'): Promise<{ outcome: 'done' | 'already' | 'unknown' | string; taken: number; shortfall: number }>;
+}

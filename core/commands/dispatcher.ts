@@ -6,11 +6,13 @@ import { LOCALES } from '../model.ts';
 import { isLocale } from '../accounts/locale.ts';
 import type { AccountLinking } from '../accounts/linking.ts';
 import type { AdminCommands } from '../admin/admin-commands.ts';
+import type { AppealDesk } from '../moderation/appeals.ts';
 import { parse, parseStartPayload, type Command } from './grammar.ts';
 import type { AccountSettings, ChatRateLimiter, ChatResponse } from './ports.ts';
 import type { StyleCatalog } from '../styles/catalog.ts';
 import { StyleChat } from '../styles/chat.ts';
 import { PendingStyles } from '../styles/pending.ts';
+import type { BillingService } from '../billing/billing-service.ts';
 
 export interface DispatcherDeps {
   accounts: AccountService;
@@ -25,6 +27,10 @@ export interface DispatcherDeps {
   /** The style catalogue (core/styles): /style, /start s_<style>; with `state`, a picked style awaits the next prompt. */
   styles?: StyleCatalog;
   state?: SharedState;
+  /** Appeals (core/moderation/appeals.ts): /appeal, and the explanation asked for after the Appeal button. */
+  appeals?: AppealDesk;
+  /** `/plans cancel`: stops the provider's renewal schedule, the plan stays until its paid period ends. */
+  billing?: Pick<BillingService, 'cancelRenewal'>;
 }
 
 const text = (key: string, params?: Record<string, string | number>, choices?: Choice[]): Reply => ({
@@ -59,7 +65,7 @@ export class Dispatcher implements ChatCore {
 
   async respond(event: ChatEvent): Promise<ChatResponse> {
     const account = await this.d.accounts.identify(event);
-    if (account.banned) return { replies: [text('bot.banned')], locale: account.locale };
+    if (account.banned) return this.whileBanned(account, event);
     if (event.kind === 'follow') return { replies: [text('bot.welcome', undefined, HELP_CHOICES)], locale: account.locale };
     if (!(await this.d.limiter.consume(`${event.platform}:${event.platformUserId}`))) {
       return { replies: [text('bot.rate_limited')], locale: account.locale };
@@ -91,6 +97,17 @@ export class Dispatcher implements ChatCore {
     };
     const styles = this.styles;
     const requestKey = `${event.platform}:${event.eventId}`; // one generation per chat event, however often handled
+    const typed = event.text?.trim() ?? '';
+    const chat = `${event.platform}:${event.chatId}`;
+    // After the Appeal button the next plain message is the explanation; any other command drops the question.
+    if (this.d.appeals && cmd.name !== 'appeal') {
+      if (cmd.name === 'video' && !/^[/／]/.test(typed)) {
+        const filed = await this.d.appeals.answer(account.userId, chat, cmd.prompt);
+        if (filed) return filed;
+      } else {
+        await this.d.appeals.forget(account.userId, chat);
+      }
+    }
     // A plain prompt right after a style was picked (/start s_anime, bare /style anime) is that style's prompt.
     if (cmd.name === 'video' && styles && !/^[/／]/.test(event.text?.trim() ?? '')) {
       const styled = await styles.pendingPrompt(account, cmd.prompt, requestKey);
@@ -117,7 +134,7 @@ export class Dispatcher implements ChatCore {
       case 'status': return gen.status(account);
       case 'cancel': return gen.cancel(account);
       case 'history': return gen.history(account);
-      case 'appeal': return gen.appeal(account, cmd.text);
+      case 'appeal': return this.d.appeals ? this.d.appeals.command(account.userId, chat, cmd.text) : [text('bot.admin.unavailable')];
       case 'consent': return track(gen.consentOutcome(account, cmd.generationId, cmd.choice));
       case 'balance': {
         const b = await this.d.ledger.balance(account.userId);
@@ -125,6 +142,8 @@ export class Dispatcher implements ChatCore {
           [choice('bot.choice.plans', '/plans')])];
       }
       case 'plans':
+        if (cmd.cancel) return this.cancelRenewal(account);
+      // falls through: /plans without "cancel" is the link like /gallery
       case 'gallery': {
         const url = await this.d.links.linkFor(account.userId, `/${cmd.name}`);
         return [{ kind: 'link', message: { key: `bot.${cmd.name}.text` }, url, label: { key: `bot.${cmd.name}.button` } }];
@@ -159,6 +178,28 @@ export class Dispatcher implements ChatCore {
       default:
         return [text('bot.help', undefined, HELP_CHOICES)];
     }
+  }
+
+  /** A suspended user may still appeal (the suspension message says so): /appeal, and the explanation it asks for. */
+  private async whileBanned(account: Account, event: ChatEvent): Promise<ChatResponse> {
+    const banned = { replies: [text('bot.banned')], locale: account.locale };
+    if (!this.d.appeals || event.kind !== 'message' || event.text === undefined) return banned;
+    const cmd = parse(event.text);
+    const chat = `${event.platform}:${event.chatId}`;
+    if (cmd.name === 'appeal') return { replies: await this.d.appeals.command(account.userId, chat, cmd.text), locale: account.locale };
+    if (cmd.name === 'video' && !/^[/／]/.test(event.text.trim())) {
+      const filed = await this.d.appeals.answer(account.userId, chat, cmd.prompt);
+      if (filed) return { replies: filed, locale: account.locale };
+    }
+    return banned;
+  }
+
+  private async cancelRenewal(account: Account): Promise<Reply[]> {
+    if (!this.d.billing) return [text('bot.plans.cancel_unavailable')];
+    const r = await this.d.billing.cancelRenewal(account.userId);
+    const date = r.endDate ? r.endDate.toISOString().slice(0, 10) : '';
+    if (r.outcome === 'none') return [text(r.endDate ? 'bot.plans.nothing_renews_until' : 'bot.plans.nothing_renews', { plan: r.planName, date })];
+    return [text(r.outcome === 'stopped' ? 'bot.plans.renewal_canceled' : 'bot.plans.renewal_canceling', { plan: r.planName, date })];
   }
 
   private async lang(account: Account, wanted: string | undefined): Promise<ChatResponse> {

@@ -6,7 +6,8 @@ export type ConsentChoice = 'points' | 'wait' | 'cancel';
 export type Command =
   | { name: 'video'; prompt: string }
   | { name: 'style'; style: string; prompt: string }
-  | { name: 'upscale' | 'status' | 'cancel' | 'balance' | 'history' | 'plans' | 'gallery' | 'help' }
+  | { name: 'upscale' | 'status' | 'cancel' | 'balance' | 'history' | 'gallery' | 'help' }
+  | { name: 'plans'; cancel?: true }
   | { name: 'link'; code?: string }
   | { name: 'lang'; locale?: string }
   | { name: 'settings'; autoPay?: boolean }
@@ -18,7 +19,7 @@ export type Command =
   | { name: 'unknown'; command: string }
   | { name: 'empty' };
 
-const BARE = ['upscale', 'status', 'cancel', 'balance', 'history', 'plans', 'gallery', 'help'] as const;
+const BARE = ['upscale', 'status', 'cancel', 'balance', 'history', 'gallery', 'help'] as const;
 
 export function parse(input: string): Command {
   const text = input.trim().replace(/^／/, '/');
@@ -36,6 +37,9 @@ export function parse(input: string): Command {
       if (!words[0]) return { name: 'usage', command: 'style' };
       return { name: 'style', style: words[0].toLowerCase(), prompt: rest.slice(words[0].length).trim() };
     }
+    case 'plans':
+      // "/plans cancel" stops the plan's renewal; anything else after /plans is the plain command.
+      return words[0]?.toLowerCase() === 'cancel' ? { name: 'plans', cancel: true } : { name: 'plans' };
     case 'link':
       return words[0] ? { name: 'link', code: words[0] } : { name: 'link' };
     case 'lang':

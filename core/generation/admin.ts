@@ -77,19 +77,5 @@ export function createGenerationAdmin(d: GenerationDeps): GenerationAdmin {
       }
       return [text('core.admin.spend_total', { day: from.toISOString().slice(0, 10), amount: dollars(totalCents) }), ...lines];
     },
-
-    async appeals() {
-      const items = await d.moderation.pendingAppeals();
-      if (!items.length) return [text('core.admin.appeals_empty')];
-      return items.map((a) => text('core.admin.appeal_item', {
-        id: a.id, user: a.userId.slice(0, 8), category: a.category ?? 'other', text: a.text.slice(0, 80), appeal: (a.appealText ?? '').slice(0, 80),
-      }));
-    },
-
-    async decideAppeal(id, decision, actor) {
-      const ok = await d.moderation.decideAppeal(id, decision, actor);
-      if (!ok) return [text('core.admin.appeal_missing', { id })];
-      return [text(decision === 'uphold' ? 'core.admin.appeal_upheld' : 'core.admin.appeal_overturned', { id })];
-    },
   };
 }

@@ -28,10 +28,6 @@ export function genModeration(policy: LedgerModerationPolicy): ModerationPolicy 
   return {
     isBanned: (u) => policy.isBanned(u),
     record: (u, t, v) => policy.record(u, t, v),
-    lastRefusal: (u) => policy.lastRefusal(u),
-    fileAppeal: (u, e, t) => policy.fileAppeal(e, t, u),
-    pendingAppeals: () => policy.pendingAppeals(),
-    decideAppeal: (e, d, a) => policy.decideAppeal(e, d, a),
   };
 }
 

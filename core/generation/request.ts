@@ -26,7 +26,8 @@ export async function requestGeneration(d: GenerationDeps, account: Account, req
     const verdict = await d.moderator.check(checked);
     const { banned } = await d.moderation.record(account.userId, checked, verdict);
     if (!verdict.allowed) {
-      const refusal = text(`core.refused.${verdict.category ?? 'other'}`, undefined, [{ label: msg('core.choice.appeal'), command: '/appeal' }]);
+      // One refusal text per category whoever refused (Gemini or the keyword filter); never the internal reason.
+      const refusal = text(`moderation.refused.${verdict.category ?? 'other'}`, undefined, [{ label: msg('moderation.appeal_button'), command: '/appeal' }]);
       return banned ? only(refusal, text('core.banned_now')) : only(refusal);
     }
   }

@@ -2,7 +2,7 @@
 import type { GenerationAdmin, GenerationRunner, GenerationService } from '../api.ts';
 import type { GenerationDeps } from './deps.ts';
 import { answerConsent, requestGeneration } from './request.ts';
-import { appeal, cancel, get, history, list, status } from './user-ops.ts';
+import { cancel, get, history, list, status } from './user-ops.ts';
 import { createGenerationAdmin } from './admin.ts';
 import { Runner } from './runner.ts';
 
@@ -15,7 +15,6 @@ export function createGenerationService(d: GenerationDeps): GenerationService {
     cancel: (account, id) => cancel(d, account, id),
     status: (account) => status(d, account),
     history: (account, limit) => history(d, account, limit),
-    appeal: (account, t) => appeal(d, account, t),
     list: (userId, opts) => list(d, userId, opts),
     get: (userId, id) => get(d, userId, id),
   };

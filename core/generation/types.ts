@@ -3,7 +3,7 @@
 // app/wire-core.ts), so this file names only the little the use cases need from each.
 import type { Msg, PointBucket, ProviderName, ReplyTarget, Resolution } from '../model.ts';
 import type { GenerationKind, PlanFeatures, TierSlug } from '../api.ts';
-import type { ModerationCategory, ModerationVerdict } from '../ports.ts';
+import type { ModerationVerdict } from '../ports.ts';
 
 export const TERMINAL = ['succeeded', 'failed', 'canceled', 'refused'] as const;
 export type GenerationStatus = 'awaiting_consent' | 'queued' | 'running' | (typeof TERMINAL)[number];
@@ -156,30 +156,12 @@ export interface Router {
   assertMayCharge(step: RouteStep, consent: { consent: 'points' | 'wait' | null; autoPay: boolean }): void;
 }
 
-export interface RefusalRecord {
-  id: string;
-  category: ModerationCategory | null;
-  text: string;
-  appealStatus: 'none' | 'pending' | 'upheld' | 'overturned';
-}
-
-export interface AppealItem {
-  id: string;
-  userId: string;
-  text: string;
-  category: string | null;
-  appealText: string | null;
-}
-
-/** Moderation bookkeeping (LEDGER's core/moderation policy). */
+/** Moderation bookkeeping (core/moderation policy): the ban check and the record of each verdict. Appeals are
+ * the moderation area's own (core/moderation/appeals.ts). */
 export interface ModerationPolicy {
   isBanned(userId: string): Promise<boolean>;
   /** Records the verdict; a refusal counts a strike and may ban. */
   record(userId: string, text: string, verdict: ModerationVerdict): Promise<{ eventId: string; banned: boolean }>;
-  lastRefusal(userId: string): Promise<RefusalRecord | null>;
-  fileAppeal(userId: string, eventId: string, text: string): Promise<boolean>;
-  pendingAppeals(): Promise<AppealItem[]>;
-  decideAppeal(eventId: string, decision: 'uphold' | 'overturn', actor: string): Promise<boolean>;
 }
 
 export interface GenerationSettings {

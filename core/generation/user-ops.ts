@@ -1,4 +1,4 @@
-// The user's own generations: cancel, status, history, appeal, and the gallery views.
+// The user's own generations: cancel, status, history, and the gallery views.
 import type { Reply } from '../model.ts';
 import type { Account, GenerationView } from '../api.ts';
 import { OPEN, type GenerationRow } from './types.ts';
@@ -57,14 +57,6 @@ export async function history(d: GenerationDeps, account: Account, limit = 5): P
     date: g.createdAt.toISOString().slice(0, 10), prompt: g.prompt.length > 40 ? `${g.prompt.slice(0, 39)}…` : g.prompt,
     cost: g.status === 'succeeded' ? g.pointsCost : 0, id: g.id.slice(0, 8),
   }));
-}
-
-export async function appeal(d: GenerationDeps, account: Account, appealText?: string): Promise<Reply[]> {
-  const last = await d.moderation.lastRefusal(account.userId);
-  if (!last) return [text('core.appeal.none')];
-  if (last.appealStatus !== 'none') return [text('core.appeal.already')];
-  const filed = await d.moderation.fileAppeal(account.userId, last.id, appealText?.trim() ?? '');
-  return [text(filed ? 'core.appeal.filed' : 'core.appeal.already')];
 }
 
 /**

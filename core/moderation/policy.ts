@@ -1,50 +1,50 @@
 // Moderation policy: every verdict is recorded; a refusal is a strike; BAN_THRESHOLD strikes within
-// BAN_WINDOW_HOURS ban the user automatically. Appeals: one per refusal, decided by an admin; an overturned
-// refusal stops counting as a strike.
+// BAN_WINDOW_HOURS ban the user automatically. Appeals: one per refusal, with the user's short explanation,
+// decided once by an admin (approve or reject).
 //
 // Rules worth knowing:
-// - strikes count blocked verdicts in the window, minus those overturned, and only since the user's last unban
-//   (an admin's unban is a fresh start, not an instant re-ban on the next refusal);
-// - overturning an appeal lifts an active *automatic* ban when the strikes left fall below the threshold (an
-//   admin's ban stays until an admin lifts it);
-// - a refusal reply is the Msg `moderation.refused.<category>` (locales/<lang>/moderation.json).
-import type { Msg } from '../model.ts';
-import type { Clock, ModerationCategory, ModerationVerdict, Moderator } from '../ports.ts';
-import type { BanRecord, ModerationEventRecord, ModerationRepository } from './repository.ts';
+// - strikes count blocked verdicts in the window, minus those whose appeal was approved, and only since the
+//   user's last unban (an admin's unban is a fresh start, not an instant re-ban on the next refusal);
+// - approving an appeal removes its strike and lifts an active *automatic* ban when the strikes left fall below
+//   the threshold (an admin's ban stays until an admin lifts it); the user's other strikes keep counting (unlike an
+//   admin's unban, this is no fresh start);
+// - approving the appeal of a keyword refusal also lets that exact prompt (compared after case and spacing are
+//   folded) past the keyword filter from then on; Gemini, where configured, still judges it every time.
+import crypto from 'node:crypto';
+import type { Clock, ModerationVerdict } from '../ports.ts';
+import type { KeywordOverrides } from './combined.ts';
+import { APPEAL_LIFT, type BanRecord, type ModerationEventRecord, type ModerationRepository } from './repository.ts';
 
 export interface ModerationPolicyOptions {
   banThreshold: number;
   banWindowHours: number;
 }
 
-export type ScreenResult =
-  | { allowed: true; eventId: string; verdict: ModerationVerdict }
-  | { allowed: false; eventId: string; verdict: ModerationVerdict; category: ModerationCategory; msg: Msg; banned: boolean };
+export type AppealDecision = 'approve' | 'reject';
 
-const CATEGORIES: readonly ModerationCategory[] = ['sexual', 'minors', 'violence', 'illegal', 'hate', 'self_harm', 'other'];
+export interface DecidedAppeal {
+  event: ModerationEventRecord;
+  decision: AppealDecision;
+  /** An automatic ban was lifted because the strikes left fell below the threshold. */
+  unbanned: boolean;
+}
+
 const MAX_TEXT = 4000;
+/** "One message": an explanation longer than this is cut. */
+export const MAX_APPEAL_TEXT = 500;
 
-/** The refusal message for a category (one key per category, all five languages). */
-export function refusalMsg(category: ModerationCategory | null | undefined): Msg {
-  return { key: `moderation.refused.${category && CATEGORIES.includes(category) ? category : 'other'}` };
+/** The key an override is kept under: the prompt with case, width and spacing folded. */
+export function overrideKey(text: string): string {
+  const folded = text.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim().slice(0, MAX_TEXT);
+  return crypto.createHash('sha256').update(folded).digest('hex');
 }
 
 export class ModerationPolicy {
   constructor(
-    private readonly moderator: Moderator,
     private readonly repo: ModerationRepository,
     private readonly clock: Clock,
     private readonly opts: ModerationPolicyOptions,
   ) {}
-
-  /** Checks a prompt and records the verdict (a refusal may ban). */
-  async screen(userId: string, text: string, opts: { generationId?: string; signal?: AbortSignal } = {}): Promise<ScreenResult> {
-    const verdict = await this.moderator.check(text, opts.signal);
-    const { eventId, banned } = await this.record(userId, text, verdict, opts);
-    if (verdict.allowed) return { allowed: true, eventId, verdict };
-    const category = verdict.category ?? 'other';
-    return { allowed: false, eventId, verdict, category, msg: refusalMsg(category), banned };
-  }
 
   /** Records a verdict. `banned`: whether the user is banned now (by this strike or before). */
   async record(userId: string, text: string, verdict: ModerationVerdict, opts: { generationId?: string } = {}): Promise<{ eventId: string; banned: boolean }> {
@@ -62,7 +62,7 @@ export class ModerationPolicy {
     return { eventId: event.id, banned: (await this.repo.activeBan(userId)) !== null };
   }
 
-  /** Strikes that count now: blocked, not overturned, within the window and since the last unban. */
+  /** Strikes that count now: blocked, not approved on appeal, within the window and since the last unban. */
   async strikes(userId: string): Promise<number> {
     const windowStart = new Date(this.clock.now().getTime() - this.opts.banWindowHours * 3_600_000);
     const lifted = await this.repo.lastLiftedAt(userId);
@@ -98,23 +98,31 @@ export class ModerationPolicy {
 
   /** Files the one appeal of a refusal (of `userId`, when given); false when already appealed or not a refusal. */
   fileAppeal(eventId: string, text: string, userId?: string): Promise<boolean> {
-    return this.repo.fileAppeal(eventId, text.trim().slice(0, MAX_TEXT), this.clock.now(), userId);
+    return this.repo.fileAppeal(eventId, text.trim().slice(0, MAX_APPEAL_TEXT), this.clock.now(), userId);
   }
 
-  pendingAppeals(limit = 50): Promise<ModerationEventRecord[]> {
+  pendingAppeals(limit = 20): Promise<ModerationEventRecord[]> {
     return this.repo.pendingAppeals(limit);
   }
 
-  /** Decides a pending appeal once; false when it was not pending. Overturning may lift an automatic ban. */
-  async decideAppeal(eventId: string, decision: 'uphold' | 'overturn', actor: string): Promise<boolean> {
-    const event = await this.repo.decideAppeal(eventId, decision === 'uphold' ? 'upheld' : 'overturned', actor, this.clock.now());
-    if (!event) return false;
-    if (decision === 'overturn') {
+  /** Decides a pending appeal once; null when it was not pending (unknown, or decided already). */
+  async decideAppeal(eventId: string, decision: AppealDecision, actor: string): Promise<DecidedAppeal | null> {
+    const now = this.clock.now();
+    const event = await this.repo.decideAppeal(eventId, decision === 'approve' ? 'approved' : 'rejected', actor, now);
+    if (!event) return null;
+    let unbanned = false;
+    if (decision === 'approve') {
+      if (event.source.includes('keyword')) await this.repo.addOverride(overrideKey(event.text), event.text, event.id, actor, now);
       const ban = await this.repo.activeBan(event.userId);
       if (ban?.source === 'auto' && (await this.strikes(event.userId)) < this.opts.banThreshold) {
-        await this.repo.liftBan(event.userId, actor, 'appeal overturned', this.clock.now());
+        unbanned = (await this.repo.liftBan(event.userId, actor, APPEAL_LIFT, now)) !== null;
       }
     }
-    return true;
+    return { event, decision, unbanned };
+  }
+
+  /** The admins' overrides, for CombinedModerator. */
+  keywordOverrides(): KeywordOverrides {
+    return { allows: (text) => this.repo.hasOverride(overrideKey(text)) };
   }
 }

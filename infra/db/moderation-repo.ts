@@ -1,10 +1,11 @@
-// ModerationRepository over PostgreSQL (moderation_events, bans). Conditional updates make appeals and bans
+// ModerationRepository over PostgreSQL (moderation_events, bans, moderation_overrides). Conditional updates make appeals and bans
 // exactly-once under races: the WHERE clause (and the bans_active partial unique index) decides.
 import { QueryTypes, type Sequelize } from 'sequelize';
 import type { ModerationCategory } from '../../core/ports.ts';
 import type {
   AppealStatus, BanRecord, ModerationEventRecord, ModerationRepository, NewModerationEvent,
 } from '../../core/moderation/repository.ts';
+import { APPEAL_LIFT } from '../../core/moderation/repository.ts';
 
 interface EventRow {
   id: string; user_id: string; generation_id: string | null; text: string; verdict: 'allowed' | 'blocked';
@@ -49,7 +50,7 @@ export class SqlModerationRepository implements ModerationRepository {
   async countStrikes(userId: string, since: Date) {
     const [row] = await this.q<{ n: number }>(
       `SELECT COUNT(*)::int AS n FROM moderation_events
-        WHERE user_id = $1 AND verdict = 'blocked' AND appeal_status <> 'overturned' AND created_at > $2`, [userId, since]);
+        WHERE user_id = $1 AND verdict = 'blocked' AND appeal_status <> 'approved' AND created_at > $2`, [userId, since]);
     return row!.n;
   }
 
@@ -59,7 +60,7 @@ export class SqlModerationRepository implements ModerationRepository {
   }
 
   async lastLiftedAt(userId: string) {
-    const [row] = await this.q<{ at: Date | null }>('SELECT MAX(lifted_at) AS at FROM bans WHERE user_id = $1', [userId]);
+    const [row] = await this.q<{ at: Date | null }>(`SELECT MAX(lifted_at) AS at FROM bans WHERE user_id = $1 AND lift_reason IS DISTINCT FROM '${APPEAL_LIFT}'`, [userId]);
     return row?.at ?? null;
   }
 
@@ -97,7 +98,7 @@ export class SqlModerationRepository implements ModerationRepository {
       `SELECT * FROM moderation_events WHERE appeal_status = 'pending' ORDER BY appealed_at, id LIMIT $1`, [limit])).map(toEvent);
   }
 
-  async decideAppeal(eventId: string, status: 'upheld' | 'overturned', actor: string, at: Date) {
+  async decideAppeal(eventId: string, status: 'approved' | 'rejected', actor: string, at: Date) {
     const [row] = await this.q<EventRow>(
       `UPDATE moderation_events SET appeal_status = $2, decided_by = $3, decided_at = $4
         WHERE id = $1 AND appeal_status = 'pending' RETURNING *`, [eventId, status, actor, at]);
@@ -108,5 +109,15 @@ export class SqlModerationRepository implements ModerationRepository {
     return (await this.q<EventRow>(
       `SELECT * FROM moderation_events WHERE verdict = 'blocked' AND ($2::timestamptz IS NULL OR created_at >= $2)
         ORDER BY created_at DESC, id DESC LIMIT $1`, [limit, since ?? null])).map(toEvent);
+  }
+
+  async addOverride(key: string, text: string, eventId: string, actor: string, at: Date) {
+    await this.sequelize.query(
+      `INSERT INTO moderation_overrides (text_key, text, event_id, created_by, created_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (text_key) DO NOTHING`, { bind: [key, text, eventId, actor, at] });
+  }
+
+  async hasOverride(key: string) {
+    return (await this.q('SELECT 1 FROM moderation_overrides WHERE text_key = $1', [key])).length > 0;
   }
 }

@@ -210,4 +210,18 @@ export class SqlLedger implements Ledger {
       [userId, period, features.monthly_pollo_points, features.monthly_goenhance_points, this.clock.now()]);
     return row!.allocated;
   }
+
+  async startPlan(userId: string, features: PlanFeatures, period: string, idempotencyKey: string, reference?: string): Promise<boolean> {
+    if (!isPeriod(period)) throw new LedgerError('invalid_argument', `bad period ${period}`);
+    const [row] = await this.call<{ started: boolean }>('SELECT ledger_start_plan($1, $2, $3, $4, $5, $6, $7) AS started',
+      [userId, period, features.monthly_pollo_points, features.monthly_goenhance_points, idempotencyKey, reference ?? null, this.clock.now()]);
+    return row!.started;
+  }
+
+  async clawback(userId: string, bucket: PointBucket, amount: number, reason: string, idempotencyKey: string, reference?: string) {
+    if (!BUCKETS.includes(bucket) || !Number.isInteger(amount) || amount <= 0) throw new LedgerError('invalid_argument', `bad clawback ${bucket} ${amount}`);
+    const [row] = await this.call<{ taken: number }>('SELECT ledger_clawback($1, $2, $3, $4, $5, $6, $7) AS taken',
+      [userId, bucket, amount, reason, idempotencyKey, reference ?? null, this.clock.now()]);
+    return { taken: row!.taken, shortfall: amount - row!.taken };
+  }
 }

@@ -1,4 +1,4 @@
-// MediaStore on S3 or any S3-protocol server (MinIO in docker-compose). Public URL = S3_PUBLIC_BASE_URL + key when
+// MediaStore on S3 or any S3-protocol server (SeaweedFS in docker-compose). Public URL = S3_PUBLIC_BASE_URL + key when
 // the bucket is public behind it, else a presigned GET (7 days, the SigV4 maximum).
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';

@@ -8,6 +8,10 @@
 // OpenAPI description Laysi/go-ecpay-sdk base/docs/CallBackApi.md (CallbackPeriodReturnURLPost). UNCONFIRMED from a
 // primary source here: that PeriodAmount must equal TotalAmount (the SDK only notes "total amount protection"), that
 // ExecTimes counts the first authorization, and the exact PeriodReturnURL reply (we answer `1|OK` like ReturnURL).
+// Stopping a periodic order: developers.ecpay.com.tw ?p=2900 (信用卡定期定額訂單作業, CreditCardPeriodAction: form
+// POST of MerchantID, MerchantTradeNo, Action=Cancel|ReAuth, TimeStamp, CheckMacValue; RtnCode=1 is success; a
+// terminated order cannot be re-enabled) and the official PHP SDK example/Payment/Aio/CreditCardPeriodAction.php
+// (PostWithCmvEncodedStrResponseService: the answer is a urlencoded k=v string).
 import crypto from 'node:crypto';
 import { safeEqual } from '../crypto/safe-equal.ts';
 
@@ -126,4 +130,32 @@ export function readPeriodCallback(rawBody: string, cfg: EcpayConfig): PeriodVer
   if (params.SimulatePaid === '1') return { kind: 'simulated', orderNumber, count, rtnCode: params.RtnCode ?? '' };
   if (params.RtnCode !== '1') return { kind: 'not_paid', orderNumber, count, rtnCode: params.RtnCode ?? '' };
   return { kind: 'paid', orderNumber, count, execTimes: int(params.ExecTimes) || MONTHLY_EXEC_TIMES, amount, gwsr: params.Gwsr ?? '' };
+}
+
+export class EcpayActionError extends Error {
+  constructor(readonly rtnCode: string, message: string) {
+    super(message);
+    this.name = 'EcpayActionError';
+  }
+}
+
+/**
+ * Ends a periodic order's later authorizations (CreditCardPeriodAction, Action=Cancel), server to server. Resolves
+ * on RtnCode=1; throws EcpayActionError with ECPay's code otherwise, or on a network error or non-2xx answer.
+ */
+export async function cancelPeriodicOrder(cfg: EcpayConfig, merchantTradeNo: string, now = new Date(), timeoutMs = 30_000): Promise<void> {
+  const fields: Record<string, string> = {
+    MerchantID: cfg.merchantId, MerchantTradeNo: merchantTradeNo, Action: 'Cancel', TimeStamp: String(Math.floor(now.getTime() / 1000)),
+  };
+  fields.CheckMacValue = checkMacValue(fields, cfg.hashKey, cfg.hashIv);
+  const res = await fetch(`${cfg.baseUrl.replace(/\/$/, '')}/Cashier/CreditCardPeriodAction`, {
+    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields), signal: AbortSignal.timeout(timeoutMs),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new EcpayActionError('', `ECPay CreditCardPeriodAction answered HTTP ${res.status}`);
+  const answer = Object.fromEntries(new URLSearchParams(text.trim()));
+  // Where ECPay signs the answer, the signature must hold; the order it names must be ours.
+  if (answer.CheckMacValue && !verifyCheckMacValue(answer, cfg)) throw new EcpayActionError('', 'ECPay CreditCardPeriodAction answer has a bad CheckMacValue');
+  if (answer.MerchantTradeNo && answer.MerchantTradeNo !== merchantTradeNo) throw new EcpayActionError('', 'ECPay CreditCardPeriodAction answered for another order');
+  if (answer.RtnCode !== '1') throw new EcpayActionError(answer.RtnCode ?? '', `ECPay CreditCardPeriodAction refused: ${answer.RtnCode ?? '?'} ${answer.RtnMsg ?? text.slice(0, 100)}`);
 }

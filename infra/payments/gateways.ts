@@ -1,6 +1,6 @@
 // The two PaymentGateway implementations core/billing uses to start a checkout.
 import type { CheckoutStart, OrderView, PaymentGateway } from '../../core/billing/ports.ts';
-import { checkoutFields, type EcpayConfig } from './ecpay.ts';
+import { cancelPeriodicOrder, checkoutFields, type EcpayConfig } from './ecpay.ts';
 import type { PaddleClient } from './paddle.ts';
 
 export function ecpayGateway(cfg: EcpayConfig, publicBaseUrl: string): PaymentGateway {
@@ -18,6 +18,8 @@ export function ecpayGateway(cfg: EcpayConfig, publicBaseUrl: string): PaymentGa
       });
       return { kind: 'form', action: `${cfg.baseUrl.replace(/\/$/, '')}/Cashier/AioCheckOut/V5`, fields };
     },
+    // ECPay stops at once (a terminated periodic order cannot be resumed): the paid period is ours to keep.
+    stopSchedule: (ref) => cancelPeriodicOrder(cfg, ref),
   };
 }
 
@@ -26,10 +28,11 @@ export function paddleGateway(client: PaddleClient, setExternalId: (order: strin
     async begin(order: OrderView): Promise<CheckoutStart> {
       const { transactionId, checkoutUrl } = await client.createCheckout({
         orderNumber: order.orderNumber, userId: order.userId, name: `VidGo ${order.itemName}`,
-        amountUsdCents: order.amountMinor, recurring: order.kind === 'plan',
+        amountUsdCents: order.amountMinor, recurring: order.kind === 'plan', paddlePriceId: order.paddlePriceId,
       });
       await setExternalId(order.orderNumber, transactionId);
       return { kind: 'redirect', url: checkoutUrl };
     },
+    stopSchedule: (ref, opts) => client.cancelSubscription(ref, opts),
   };
 }

@@ -1,7 +1,9 @@
-// Paddle Billing: server-created transactions (hosted checkout) and webhook signature checks.
+// Paddle Billing: server-created transactions (hosted checkout), subscription cancels and webhook signature checks.
 // Sources: PaddleHQ/paddle-node-sdk src/notifications/helpers/webhooks-validator.ts (ts:rawBody, HMAC-SHA256,
 // 5 s window), src/internal/api/client.ts (an `environment` that is not a known name is used as the base URL),
-// developer.paddle.com webhooks/signature-verification (several h1 during secret rotation).
+// src/resources/subscriptions (POST /subscriptions/{id}/cancel with effective_from), developer.paddle.com
+// webhooks/signature-verification (several h1 during secret rotation), errors/subscriptions/
+// subscription_update_when_canceled (cancelling a canceled subscription is a 400 with that code).
 import crypto from 'node:crypto';
 import type * as PaddleSdk from '@paddle/paddle-node-sdk';
 import type { Environment } from '@paddle/paddle-node-sdk';
@@ -33,7 +35,8 @@ export interface PaddleCheckoutInput {
   userId: string;
   name: string;
   amountUsdCents: number;
-  paddlePriceId?: string;
+  /** The catalog price (plans/point_packs.paddle_price_id); without it an ad-hoc price of amountUsdCents is sent. */
+  paddlePriceId?: string | null;
   /** Monthly recurring (plans) or one-off (packs). */
   recurring: boolean;
 }
@@ -41,7 +44,12 @@ export interface PaddleCheckoutInput {
 export interface PaddleClient {
   /** Creates the transaction; resolves its id and the hosted checkout URL. */
   createCheckout(input: PaddleCheckoutInput): Promise<{ transactionId: string; checkoutUrl: string }>;
+  /** Cancels a subscription now or at the end of its billing period; one already canceled counts as done. */
+  cancelSubscription(subscriptionId: string, opts: { atPeriodEnd: boolean }): Promise<void>;
 }
+
+/** Paddle's answers meaning "this subscription is already canceled". */
+const ALREADY_CANCELED = new Set(['subscription_update_when_canceled', 'subscription_is_canceled_action_invalid']);
 
 export function createPaddleClient(cfg: { apiKey: string; apiBase: string }): PaddleClient {
   // The SDK takes an unknown environment string as the base URL (client.ts getBaseUrl).
@@ -57,6 +65,8 @@ export function createPaddleClient(cfg: { apiKey: string; apiBase: string }): Pa
               description: input.name,
               name: input.name,
               unitPrice: { amount: String(input.amountUsdCents), currencyCode: 'USD' as const },
+              // Our prices are what the customer pays: Paddle takes the tax out of them (docs/payments.md).
+              taxMode: 'internal' as const,
               product: { name: input.name, taxCategory: 'standard' as const },
               ...(input.recurring ? { billingCycle: { interval: 'month' as const, frequency: 1 } } : {}),
             },
@@ -68,6 +78,14 @@ export function createPaddleClient(cfg: { apiKey: string; apiBase: string }): Pa
       });
       if (!tx.checkout?.url) throw new Error('Paddle returned no checkout URL (set a default payment link)');
       return { transactionId: tx.id, checkoutUrl: tx.checkout.url };
+    },
+    async cancelSubscription(subscriptionId, opts) {
+      try {
+        await paddle.subscriptions.cancel(subscriptionId, { effectiveFrom: opts.atPeriodEnd ? 'next_billing_period' : 'immediately' });
+      } catch (err) {
+        if (ALREADY_CANCELED.has((err as { code?: string }).code ?? '')) return;
+        throw err;
+      }
     },
   };
 }

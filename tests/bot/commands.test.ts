@@ -21,6 +21,10 @@ describe('grammar', () => {
     ['/consent 3f2a maybe', { name: 'usage', command: 'consent' }],
     ['/admin grant telegram:42 50', { name: 'admin', sub: 'grant', args: ['telegram:42', '50'], rest: 'telegram:42 50' }],
     ['/admin broadcast ja こんにちは 皆さん', { name: 'admin', sub: 'broadcast', args: ['ja', 'こんにちは', '皆さん'], rest: 'ja こんにちは 皆さん' }],
+    ['/plans', { name: 'plans' }],
+    ['/plans CANCEL', { name: 'plans', cancel: true }],
+    ['/plans@VidGoBot cancel', { name: 'plans', cancel: true }],
+    ['/plans later', { name: 'plans' }],
     ['/frobnicate', { name: 'unknown', command: '/frobnicate' }],
     ['   ', { name: 'empty' }],
   ])('%s', (text, cmd) => expect(parse(text)).toEqual(cmd));
@@ -162,17 +166,28 @@ describe('admin commands', () => {
 });
 
 describe('appeals', () => {
-  it('/admin appeals lists pending appeals with uphold/overturn buttons; a press decides it', async () => {
+  it('/admin appeals shows prompt, category, source and explanation with Approve / Reject buttons; a press decides it once', async () => {
     await say(ev('telegram', '250', '/help'));
     const userId = await w.userOf('telegram', '250');
     const [m] = await w.q<{ id: string }>(`INSERT INTO moderation_events (user_id, text, verdict, category, source, appeal_status, appeal_text, appealed_at)
       VALUES ($1, 'a boxing match', 'blocked', 'violence', 'keyword', 'pending', 'it is a sport', now()) RETURNING id`, [userId]);
     const list = await say(ev('line', 'Uadmin', '/admin appeals'));
-    const item = list.replies[0] as { choices?: { command: string }[] };
-    expect(item.choices!.map((c) => c.command)).toEqual([`/admin appeal ${m!.id} uphold`, `/admin appeal ${m!.id} overturn`]);
-    expect(keys(await say(ev('line', 'Uadmin', item.choices![1]!.command)))).toEqual(['core.admin.appeal_overturned']);
+    const item = list.replies.find((r) => (r as { message: { params?: { id?: string } } }).message.params?.id === m!.id) as { choices?: { command: string }[] };
+    expect(w.bot.t.t('en', (item as unknown as { message: { key: string; params: Record<string, string> } }).message)).toBe(
+      `Appeal ${m!.id}\nUser: ${userId}\nPrompt: "a boxing match"\nCategory: violence (refused by keyword filter)\nExplanation: it is a sport`);
+    expect(item.choices!.map((c) => c.command)).toEqual([`/admin appeal ${m!.id} approve`, `/admin appeal ${m!.id} reject`]);
+    expect(keys(await say(ev('line', 'Uadmin', item.choices![0]!.command)))).toEqual(['moderation.admin.approved']);
+    expect(keys(await say(ev('line', 'Uadmin', item.choices![1]!.command)))).toEqual(['moderation.admin.missing']); // decided once
+    expect(keys(await say(ev('line', 'Uadmin', '/admin appeal not-an-id approve')))).toEqual(['moderation.admin.missing']);
+    expect(keys(await say(ev('line', 'Uadmin', `/admin appeal ${m!.id} maybe`)))).toEqual(['bot.admin.usage']);
     expect(await w.q(`SELECT appeal_status, decided_by FROM moderation_events WHERE id = $1`, [m!.id]))
-      .toEqual([{ appeal_status: 'overturned', decided_by: 'line:Uadmin' }]);
+      .toEqual([{ appeal_status: 'approved', decided_by: 'line:Uadmin' }]);
+  });
+
+  it('/appeal without a refusal, and twice, says so; a non-admin cannot decide', async () => {
+    expect(keys(await say(ev('telegram', '251', '/appeal')))).toEqual(['moderation.appeal.none']);
+    expect(keys(await say(ev('telegram', '251', '/appeal it was fine')))).toEqual(['moderation.appeal.none']);
+    expect(keys(await say(ev('telegram', '251', '/admin appeals')))).toEqual(['bot.admin.refused']);
   });
 });
 

@@ -102,6 +102,9 @@ describe('npm run discord:register', () => {
     expect(w.discord.registered[0]!.path).toBe(`/api/v10/applications/${DISCORD_APP}/guilds/42/commands`);
     const video = w.discord.registered[0]!.body.find((c: any) => c.name === 'video');
     expect(video.options[0]).toMatchObject({ name: 'prompt', required: true, type: 3 });
+    // `/plans action:cancel` arrives as "/plans cancel" (stops the renewal).
+    const plans = w.discord.registered[0]!.body.find((c: any) => c.name === 'plans');
+    expect(plans.options[0]).toMatchObject({ name: 'action', required: false, type: 3, choices: [{ name: 'cancel', value: 'cancel' }] });
   });
 
   it('registers descriptions localized for ja, zh-TW, ko and es-ES from locales/*/bot.json, options included', async () => {

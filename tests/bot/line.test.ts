@@ -63,7 +63,7 @@ describe('LINE webhook', () => {
     w.line.profiles.set('Ulang', { displayName: 'Kim', language: 'en' });
     const a = textEvent('Ulang', '/lang ko');
     await post([a]);
-    expect(w.line.texts(repliesTo(a.replyToken)[0]!)[0]).toBe('언어가 한국어(으)로 설정되었어요.');
+    expect(w.line.texts(repliesTo(a.replyToken)[0]!)[0]).toBe('언어를 바꿨어요: 한국어');
     const b = textEvent('Ulang', '/balance');
     await post([b]);
     expect(w.line.texts(repliesTo(b.replyToken)[0]!)[0]).toMatch(/^포인트: 총 0/);

@@ -3,6 +3,9 @@
 // then sends the browser to OrderResultURL with an auto-posting form. Formats: api-contracts.md §9. Periodic card
 // payments (定期定額): the form's period fields are checked (sources in infra/payments/ecpay.ts) and a test sends each
 // later authorization to PeriodReturnURL with periodBody()/sendPeriod(), signed like ECPay does.
+// CreditCardPeriodAction (developers.ecpay.com.tw ?p=2900): a signed form POST with MerchantID, MerchantTradeNo,
+// Action=Cancel|ReAuth and TimeStamp; the answer is a urlencoded k=v string with RtnCode (1 = success) and RtnMsg.
+// A terminated periodic order stays terminated; ReAuth cannot be tested on stage (the fake refuses it likewise).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { checkMacValue, verifyCheckMacValue } from '../../infra/payments/ecpay.ts';
@@ -19,6 +22,12 @@ export interface FakeEcpay {
   periodBody(order: Record<string, string>, count: number, overrides?: Record<string, string>): string;
   /** Posts a period body to the order's PeriodReturnURL; the merchant's reply text. */
   sendPeriod(order: Record<string, string>, body: string): Promise<string>;
+  /** Every CreditCardPeriodAction request received (its fields and the answer given). */
+  periodActions: { fields: Record<string, string>; answer: string }[];
+  /** Periodic orders ECPay has terminated (Action=Cancel accepted). */
+  terminated: Set<string>;
+  /** The next `times` CreditCardPeriodAction calls fail: 'http' answers 500, 'refused' answers RtnCode≠1. */
+  failActions(kind: 'http' | 'refused', times?: number): void;
   close(): Promise<void>;
 }
 
@@ -35,6 +44,9 @@ const readBody = (req: http.IncomingMessage) => new Promise<string>((resolve) =>
 export async function startFakeEcpay(keys = { merchantId: '3002607', hashKey: 'pwFHCqoQZGmho4w6', hashIv: 'EkRm7iFT261dpevs' }): Promise<FakeEcpay> {
   const orders = new Map<string, Record<string, string>>();
   const replies: string[] = [];
+  const periodActions: FakeEcpay['periodActions'] = [];
+  const terminated = new Set<string>();
+  const actionFaults: ('http' | 'refused')[] = [];
   let tradeSeq = 0;
 
   const callbackBody = (order: Record<string, string>, overrides: Record<string, string> = {}) => {
@@ -97,6 +109,28 @@ export async function startFakeEcpay(keys = { merchantId: '3002607', hashKey: 'p
         <form method="post" action="/fake/pay"><input type="hidden" name="MerchantTradeNo" value="${esc(form.MerchantTradeNo!)}">
         <button id="pay" type="submit">Pay</button></form>`));
     }
+    if (req.method === 'POST' && req.url === '/Cashier/CreditCardPeriodAction') {
+      const answer = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+      const reply = (a: string, status = 200) => {
+        periodActions.push({ fields: form, answer: a });
+        res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' });
+        res.end(a);
+      };
+      const fault = actionFaults.shift();
+      if (fault === 'http') return reply('Internal Server Error', 500);
+      const base = { MerchantID: form.MerchantID ?? '', MerchantTradeNo: form.MerchantTradeNo ?? '' };
+      const stamp = Number(form.TimeStamp);
+      if (form.MerchantID !== keys.merchantId || !verifyCheckMacValue(form, keys)) return reply(answer({ ...base, RtnCode: '10200073', RtnMsg: 'CheckMacValue Error' }));
+      if (!Number.isInteger(stamp) || Math.abs(Date.now() / 1000 - stamp) > 180) return reply(answer({ ...base, RtnCode: '10200050', RtnMsg: 'TimeStamp Error' }));
+      if (fault === 'refused') return reply(answer({ ...base, RtnCode: '10100050', RtnMsg: 'System busy' }));
+      const order = orders.get(form.MerchantTradeNo ?? '');
+      if (!order?.PeriodType) return reply(answer({ ...base, RtnCode: '10100248', RtnMsg: 'Order not found' }));
+      if (form.Action === 'ReAuth') return reply(answer({ ...base, RtnCode: '10100249', RtnMsg: 'ReAuth is not available on stage' }));
+      if (form.Action !== 'Cancel') return reply(answer({ ...base, RtnCode: '10100247', RtnMsg: 'Action Error' }));
+      if (terminated.has(order.MerchantTradeNo!)) return reply(answer({ ...base, RtnCode: '10100251', RtnMsg: 'Order already terminated' }));
+      terminated.add(order.MerchantTradeNo!);
+      return reply(answer({ ...base, RtnCode: '1', RtnMsg: '成功' }));
+    }
     if (req.method === 'POST' && req.url === '/fake/pay') {
       const order = orders.get(form.MerchantTradeNo ?? '');
       if (!order) return html(404, page('Error', 'unknown order'));
@@ -117,7 +151,8 @@ export async function startFakeEcpay(keys = { merchantId: '3002607', hashKey: 'p
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    orders, replies, callbackBody, periodBody, sendPeriod,
+    orders, replies, callbackBody, periodBody, sendPeriod, periodActions, terminated,
+    failActions: (kind, times = 1) => { for (let i = 0; i < times; i++) actionFaults.push(kind); },
     close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
   };
 }

@@ -82,6 +82,9 @@ describe('the production artifact, read-only, as an unprivileged user', { timeou
       NODE_ENV: 'production', PORT: String(port), DATABASE_URL: db.url, PUBLIC_BASE_URL: front.url, DATA_DIR: data,
       JWT_SECRET: crypto.randomBytes(24).toString('hex'), LINE_CHANNEL_SECRET: secret, LINE_CHANNEL_ACCESS_TOKEN: 'artifact-line-token',
       LINE_API_BASE: line.url,
+      // Production refuses ECPay's published stage merchant: an operator's own (never called in this test).
+      ECPAY_MERCHANT_ID: '3999001', ECPAY_HASH_KEY: crypto.randomBytes(8).toString('hex'), ECPAY_HASH_IV: crypto.randomBytes(8).toString('hex'),
+      ECPAY_BASE_URL: 'http://127.0.0.1:9',
     });
     const base = `http://127.0.0.1:${port}`;
     const sql = new pg.Client({ connectionString: db.url });

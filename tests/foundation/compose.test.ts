@@ -44,7 +44,8 @@ describe('docker-compose.yml', () => {
 
   it('passes every platform, provider, Gemini and payment variable of app/config.ts through from the host', () => {
     const env = app.environment!;
-    const passThrough = (name: string) => env[name] === `\${${name}:-}`;
+    // `${NAME:-}` (unset stays unset), or `${NAME:-default}` where production needs a different default.
+    const passThrough = (name: string) => env[name]?.startsWith(`\${${name}:-`) && env[name]!.endsWith('}');
     const outside = CONFIG_VARIABLES.filter((n) => /^(LINE|TELEGRAM|DISCORD|LEONARDO|RUNWAY|POLLO|GOENHANCE|GEMINI|ECPAY|PADDLE)_/.test(n));
     expect(outside.length).toBeGreaterThan(30);
     expect(outside.filter((n) => !passThrough(n))).toEqual([]);
@@ -53,6 +54,11 @@ describe('docker-compose.yml', () => {
     expect(CONFIG_VARIABLES.filter((n) => !(n in env) && !imageOwned.includes(n))).toEqual([]);
     expect(Object.keys(env).filter((n) => !CONFIG_VARIABLES.includes(n))).toEqual([]); // no stray names
     expect(env.JWT_SECRET).toMatch(/^\$\{JWT_SECRET:\?/);
+    // Production ECPay: the live server by default; the operator's merchant passes through (unset stays empty,
+    // which production refuses by name), as does Paddle's sandbox/live choice.
+    expect(env.ECPAY_BASE_URL).toBe('${ECPAY_BASE_URL:-https://payment.ecpay.com.tw}');
+    expect(env.ECPAY_MERCHANT_ID).toBe('${ECPAY_MERCHANT_ID:-}');
+    expect(env.PADDLE_ENV).toBe('${PADDLE_ENV:-}');
     expect(env).toMatchObject({
       NODE_ENV: 'production', DATABASE_URL: 'postgres://vidgo:vidgo@postgres:5432/vidgo', REDIS_URL: 'redis://redis:6379/0',
       JOBS_URL: 'mongodb://mongo:27017/vidgo-jobs', S3_ENDPOINT: 'http://seaweedfs:8333', S3_BUCKET: 'vidgo-media',

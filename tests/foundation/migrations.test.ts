@@ -49,6 +49,32 @@ describe('migrations', () => {
     await expect(sequelize.query(`INSERT INTO point_ledger (user_id, bucket, amount, reason, idempotency_key) VALUES (?, 'purchased', 5, 'grant', 'k1')`, { replacements: [u.id] })).rejects.toThrow();
   });
 
+  it('record the renewal schedules already running when schedules arrive', async () => {
+    await createMigrator(sequelize).down({ to: '20261125-1105-billing-schedules-and-refunds.ts' });
+    const one = async <T>(sql: string, replacements: unknown[] = []) => ((await sequelize.query(sql, { replacements, type: QueryTypes.SELECT })) as T[])[0]!;
+    const u = await one<{ id: string }>(`INSERT INTO users DEFAULT VALUES RETURNING id`);
+    const plan = await one<{ id: string }>(`SELECT id FROM plans WHERE slug = 'starter'`);
+    const sub = (provider: string, ext: string) => one<{ id: string }>(
+      `INSERT INTO subscriptions (user_id, plan_id, status, start_date, end_date, provider, external_id, auto_renew)
+       VALUES (?, ?, 'active', now(), now() + interval '1 month', ?, ?, true) RETURNING id`, [u.id, plan.id, provider, ext]);
+    const order = (n: string, method: string, s: string, autoRenew: boolean) => sequelize.query(
+      `INSERT INTO orders (order_number, user_id, kind, plan_id, subscription_id, amount_minor, currency, status, payment_method, auto_renew, paid_at)
+       VALUES (?, ?, 'plan', ?, ?, 299, 'TWD', 'paid', ?, ?, now())`, { replacements: [n, u.id, plan.id, s, method, autoRenew] });
+    const e = await sub('ecpay', 'T1');
+    await order('VGOLDECPAY1', 'ecpay', e.id, true);
+    const p = await sub('paddle', 'sub_01legacy');
+    await order('VGOLDPADDLE1', 'paddle', p.id, false);
+    const oneOff = await sub('ecpay', 'T2');
+    await order('VGONEOFF1', 'ecpay', oneOff.id, false);
+    await migrateUp(sequelize, db.url);
+    const rows = await sequelize.query(`SELECT provider, ref, first_order, status FROM payment_schedules ORDER BY provider`, { type: QueryTypes.SELECT });
+    expect(rows).toEqual([
+      { provider: 'ecpay', ref: 'VGOLDECPAY1', first_order: 'VGOLDECPAY1', status: 'active' },
+      { provider: 'paddle', ref: 'sub_01legacy', first_order: 'VGOLDPADDLE1', status: 'active' },
+    ]);
+    await sequelize.query(`DELETE FROM payment_schedules; DELETE FROM orders; DELETE FROM subscriptions`);
+  });
+
   it('go all the way down cleanly, and up again', async () => {
     await createMigrator(sequelize).down({ to: 0 });
     expect(await tables()).toEqual([]);

@@ -2,7 +2,7 @@
 // (core/generation/ledger-glue.ts) keeps their meaning: costs, pools, the charge guard and argument order.
 import { describe, expect, it } from 'vitest';
 import { FailoverRouter, ProviderHealth } from '../../core/failover/index.ts';
-import { KeywordModerator, ModerationPolicy, type ModerationRepository } from '../../core/moderation/index.ts';
+import { ModerationPolicy, type ModerationRepository } from '../../core/moderation/index.ts';
 import { MemoryState } from '../../infra/state/memory-state.ts';
 import { systemClock } from '../../core/ports.ts';
 import { PLANS } from '../../migrations/20261125-0002-seed-plans.ts';
@@ -21,11 +21,15 @@ describe("adapters to GEN's ports", () => {
     expect(() => router.assertMayCharge({ provider: 'pollo', charged: true, cost: 5, pool: 'pollo' }, { consent: 'wait', autoPay: false })).toThrow();
   });
 
-  it('ModerationPolicy: an appeal is filed on the event it names, for the user who files it', async () => {
-    const filed: unknown[] = [];
-    const repo = { fileAppeal: async (...args: unknown[]) => (filed.push(args), true) } as unknown as ModerationRepository;
-    const policy = new ModerationPolicy(new KeywordModerator(), repo, systemClock, { banThreshold: 3, banWindowHours: 24 });
-    expect(await genModeration(policy).fileAppeal('user-1', 'event-9', 'it was a cooking video')).toBe(true);
-    expect(filed).toEqual([['event-9', 'it was a cooking video', expect.any(Date), 'user-1']]);
+  it('ModerationPolicy: a verdict is recorded for the user, with the text and verdict it was given', async () => {
+    const inserted: unknown[] = [];
+    const repo = {
+      insertEvent: async (e: { userId: string }) => (inserted.push(e), { id: 'event-9', ...e }),
+      lastLiftedAt: async () => null, countStrikes: async () => 1, activeBan: async () => null,
+    } as unknown as ModerationRepository;
+    const policy = new ModerationPolicy(repo, systemClock, { banThreshold: 3, banWindowHours: 24 });
+    const verdict = { allowed: false, category: 'violence', reason: 'keyword: gore:gore', source: 'keyword' } as const;
+    expect(await genModeration(policy).record('user-1', 'gore', verdict)).toEqual({ eventId: 'event-9', banned: false });
+    expect(inserted).toEqual([expect.objectContaining({ userId: 'user-1', text: 'gore', verdict: 'blocked', category: 'violence', source: 'keyword' })]);
   });
 });

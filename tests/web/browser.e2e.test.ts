@@ -60,4 +60,45 @@ describe('web app in a browser', () => {
     await page.locator('#balance').waitFor();
     await page.screenshot({ path: 'tests/artifacts/web-account-after-payment.png', fullPage: true });
   }, 60_000);
+
+  it('says before payment that a plan renews, offers one month without renewal, and cancels renewal from the account page', async () => {
+    const userId = await w.newUser('ren');
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'ja-JP' });
+    await page.goto(await w.web.links.linkFor(userId, '/plans'));
+    await page.locator('[data-plan="starter"] .renews').waitFor();
+    expect(await page.locator('[data-plan="starter"] .renews').textContent()).toMatch(/^解約するまで毎月 NT\$299$/);
+
+    // The one-off month: ECPay with every method, nothing periodic in the form.
+    await page.locator('[data-plan="starter"] button').click();
+    expect(await page.locator('#monthly').textContent()).toContain('解約するまで毎月 NT$299(または $9.99)。カード払いのみ。');
+    expect(await page.locator('#once').textContent()).toContain('1か月分 NT$299 を1回だけお支払い。');
+    await page.locator('#pay-ecpay-once').click();
+    await page.waitForURL(`${w.ecpay.url}/**`);
+    const once = [...w.ecpay.orders.values()].at(-1)!;
+    expect(once).toMatchObject({ ChoosePayment: 'ALL', TotalAmount: '299' });
+    expect(once.PeriodType).toBeUndefined();
+
+    // The monthly card schedule, paid.
+    await page.goto(`${w.baseUrl}/checkout?kind=plan&slug=starter`);
+    await page.locator('#pay-ecpay').click();
+    await page.waitForURL(`${w.ecpay.url}/**`);
+    const monthly = [...w.ecpay.orders.values()].at(-1)!;
+    expect(monthly).toMatchObject({ ChoosePayment: 'Credit', PeriodType: 'M', PeriodAmount: '299' });
+    await page.locator('#pay').click();
+    await page.waitForURL(`${w.baseUrl}/result?order=*`);
+    await page.locator('#result .ok').waitFor({ timeout: 15_000 });
+    expect(await page.locator('#result').textContent()).toContain('解約するまで毎月自動更新されます。');
+
+    await page.locator('nav a[href="/account"]').click();
+    await page.locator('#renewal').waitFor();
+    expect(await page.locator('#renewal').textContent()).toBe('自動更新:解約するまで毎月 NT$299。');
+    await page.locator('#cancel-renewal').click();
+    await page.locator('#renewal-notice').waitFor();
+    expect(await page.locator('#renewal-notice').textContent()).toMatch(/^自動更新を解約しました。プランは \d{4}-\d{2}-\d{2} まで有効です。$/);
+    expect(w.ecpay.terminated.has(monthly.MerchantTradeNo!)).toBe(true);
+    await page.locator('#cancel-renewal').waitFor({ state: 'detached' });
+    expect(await page.locator('#renewal').textContent()).toBe('自動更新されません。');
+    expect(await page.locator('#plan').textContent()).toContain('Starter');
+    await page.screenshot({ path: 'tests/artifacts/web-account-renewal-canceled.png', fullPage: true });
+  }, 60_000);
 });

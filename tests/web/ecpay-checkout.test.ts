@@ -56,7 +56,8 @@ describe('ECPay checkout', () => {
     expect(pts.body.balance).toMatchObject({ monthly_pollo: 50, monthly_goenhance: 30, purchased: 0 });
     const notice = w.notifier.pushed.filter((p) => p.key?.startsWith(`order-paid:${orderNumber}`));
     expect(notice).toHaveLength(1);
-    expect(notice[0]!.replies[0]).toMatchObject({ kind: 'text', message: { key: 'web.notice.plan_active' } });
+    // A monthly plan says so in the notice: the amount and how to stop it.
+    expect(notice[0]!.replies[0]).toMatchObject({ kind: 'text', message: { key: 'web.notice.plan_active_renews', params: { plan: 'Starter', amount: 'NT$299' } } });
 
     // The browser's return (OrderResultURL) lands on the result page.
     const back = await fetch(`${w.baseUrl}/api/v1/payments/ecpay/result`, { method: 'POST', body: new URLSearchParams({ MerchantTradeNo: orderNumber, RtnCode: '1' }), redirect: 'manual' });

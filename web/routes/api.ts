@@ -21,10 +21,13 @@ export function apiRoutes(server: Server, d: WebDeps) {
 
   get('/api/v1/me', async (request) => {
     const userId = userOf(request);
-    const [account, targets, plan] = await Promise.all([d.accounts.byUserId(userId), d.accounts.targets(userId), d.repo.currentPlan(userId)]);
+    const [account, targets, plan, renewal] = await Promise.all([
+      d.accounts.byUserId(userId), d.accounts.targets(userId), d.repo.currentPlan(userId), d.billing.renewalOf(userId)]);
     if (!account) throw Boom.unauthorized();
     return {
       userId, locale: account.locale, tier: plan.slug, planName: plan.name, planEnds: plan.endDate, autoRenew: plan.autoRenew,
+      // What renews by itself: "NT$299 every month until you cancel" and the cancel button.
+      renewal: renewal ? { method: renewal.method, amountMinor: renewal.amountMinor, currency: renewal.currency } : null,
       linked: targets.map((t) => ({ platform: t.platform })),
     };
   });
@@ -91,6 +94,6 @@ export function apiRoutes(server: Server, d: WebDeps) {
   get('/api/v1/orders/{number}', async (request) => {
     const o = await d.billing.order(userOf(request), request.params.number as string);
     return { orderNumber: o.orderNumber, status: o.status, kind: o.kind, itemName: o.itemName, amountMinor: o.amountMinor, currency: o.currency,
-      invoiceNumber: o.invoiceNumber, subscriptionEnd: o.subscriptionEnd, points: o.packPoints };
+      invoiceNumber: o.invoiceNumber, subscriptionEnd: o.subscriptionEnd, points: o.packPoints, autoRenew: o.autoRenew, problem: o.problem };
   }, { params: Joi.object({ number: Joi.string().pattern(/^[A-Za-z0-9]{1,20}$/).required() }), query: Joi.object({}) });
 }

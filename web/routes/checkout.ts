@@ -1,5 +1,6 @@
 // POST /api/v1/checkout: creates an order and answers what the browser does next (post a form to ECPay, or go to
-// Paddle's hosted checkout). Cookie-authenticated and state-changing, so it needs the CSRF header (crumb).
+// Paddle's hosted checkout). POST /api/v1/renewal/cancel: the provider stops charging, the plan stays until its
+// paid period ends. Cookie-authenticated and state-changing, so both need the CSRF header (crumb).
 import Joi from 'joi';
 import type { Server } from '@hapi/hapi';
 import { userOf, type WebDeps } from './web-deps.ts';
@@ -17,7 +18,7 @@ export function checkoutRoutes(server: Server, d: WebDeps) {
           kind: Joi.string().valid('plan', 'pack').required(),
           slug: Joi.string().pattern(/^[a-z0-9-]{1,50}$/).required(),
           method: Joi.string().valid('ecpay', 'paddle').required(),
-          // Plans through ECPay: monthly card auto-renewal unless false (one-off payment, any method, reminders).
+          // Plans renew every month by card unless false: one month paid once (ECPay: card, ATM, convenience store).
           autoRenew: Joi.boolean(),
         }),
       },
@@ -26,6 +27,16 @@ export function checkoutRoutes(server: Server, d: WebDeps) {
       const { kind, slug, method, autoRenew } = request.payload as { kind: 'plan' | 'pack'; slug: string; method: 'ecpay' | 'paddle'; autoRenew?: boolean };
       const { order, start } = await d.billing.checkout(userOf(request), { kind, slug }, method, { autoRenew });
       return { orderNumber: order.orderNumber, amountMinor: order.amountMinor, currency: order.currency, autoRenew: order.autoRenew, next: start };
+    },
+  });
+
+  server.route({
+    method: 'POST',
+    path: '/api/v1/renewal/cancel',
+    options: { auth: 'session', cors: d.writeCors, plugins: { crumb: { restful: true } }, validate: { payload: Joi.object({}).allow(null) } },
+    handler: async (request) => {
+      const r = await d.billing.cancelRenewal(userOf(request));
+      return { outcome: r.outcome, planName: r.planName, planEnds: r.endDate };
     },
   });
 }

@@ -1,18 +1,20 @@
-// Payment provider callbacks (signed, so exempt from CSRF and session). Both verify the exact bytes first.
-// ECPay ReturnURL (api-contracts.md §9): answer `1|OK` only once the payment is durably recorded, `0|…` otherwise;
-// SimulatePaid=1 never credits; never branch on RtnMsg. Paddle (§10): Paddle-Signature over `ts:rawBody`,
-// 5 s window, dedupe on event_id, answer within 5 s. ECPay PeriodReturnURL (periodic card payments, see
-// infra/payments/ecpay.ts for sources): each later authorization of a plan bought with auto-renewal, keyed by
-// (MerchantTradeNo, TotalSuccessTimes), becomes its own paid order; same `1|OK` / `0|…` rule.
-import crypto from 'node:crypto';
+// Payment provider callbacks (signed, so exempt from CSRF and session). Each verifies the exact bytes first,
+// translates the provider's format into a billing event (infra/payments) and hands it to core/billing; the answer
+// is presented here. ECPay ReturnURL and PeriodReturnURL: `1|OK` only once the payment is durably recorded,
+// `0|…` otherwise; SimulatePaid=1 never credits; never branch on RtnMsg. Paddle: Paddle-Signature over
+// `ts:rawBody`, 5 s window, dedupe on event_id, answer within 5 s. Sources: docs/payments.md.
 import Joi from 'joi';
-import { QueryTypes } from 'sequelize';
 import type { Server } from '@hapi/hapi';
+import type { EventOutcome } from '../../core/billing/ports.ts';
 import { readCallback, readPeriodCallback } from '../../infra/payments/ecpay.ts';
 import { verifyPaddleSignature } from '../../infra/payments/paddle.ts';
+import { fromPaddle, type PaddleEnvelope } from '../../infra/payments/paddle-events.ts';
 import type { WebDeps } from './web-deps.ts';
 
 const raw = { parse: false, output: 'data', maxBytes: 256 * 1024 } as const;
+const utf8 = (payload: unknown) => Buffer.from(payload as Buffer).toString('utf8');
+/** ECPay's answer for what billing did: recorded (even a charge kept for a refund) is `1|OK`. */
+const ecpayAnswer = (r: EventOutcome) => (r === 'rejected' || r === 'unknown' ? '0|order mismatch' : '1|OK');
 
 export function paymentRoutes(server: Server, d: WebDeps) {
   server.route({
@@ -21,7 +23,8 @@ export function paymentRoutes(server: Server, d: WebDeps) {
     options: { auth: false, payload: raw, plugins: { crumb: false } },
     handler: async (request, h) => {
       const text = (body: string) => h.response(body).type('text/plain');
-      const verdict = readCallback(Buffer.from(request.payload as Buffer).toString('utf8'), d.ecpay);
+      const body = utf8(request.payload);
+      const verdict = readCallback(body, d.ecpay);
       if (verdict.kind === 'invalid') {
         d.log.warn({ reason: verdict.reason, ip: request.info.remoteAddress }, 'ecpay callback refused');
         return text('0|CheckMacValue error');
@@ -31,11 +34,10 @@ export function paymentRoutes(server: Server, d: WebDeps) {
         return text('1|OK');
       }
       try {
-        const r = await d.billing.fulfilPaidOrder(verdict.orderNumber, {
-          provider: 'ecpay', externalId: verdict.tradeNo, amountMinor: verdict.amount, currency: 'TWD',
-          raw: Object.fromEntries(new URLSearchParams(Buffer.from(request.payload as Buffer).toString('utf8'))),
-        });
-        return text(r === 'rejected' ? '0|order mismatch' : '1|OK');
+        const r = await d.billing.handle({ kind: 'paid', orderNumber: verdict.orderNumber, payment: {
+          provider: 'ecpay', externalId: verdict.tradeNo, amountMinor: verdict.amount, currency: 'TWD', raw: Object.fromEntries(new URLSearchParams(body)),
+        } });
+        return text(ecpayAnswer(r));
       } catch (err) {
         d.log.error({ err, order: verdict.orderNumber }, 'ecpay fulfilment failed; ECPay will retry');
         return text('0|error').code(500);
@@ -49,7 +51,7 @@ export function paymentRoutes(server: Server, d: WebDeps) {
     options: { auth: false, payload: raw, plugins: { crumb: false } },
     handler: async (request, h) => {
       const text = (body: string) => h.response(body).type('text/plain');
-      const body = Buffer.from(request.payload as Buffer).toString('utf8');
+      const body = utf8(request.payload);
       const verdict = readPeriodCallback(body, d.ecpay);
       if (verdict.kind === 'invalid') {
         d.log.warn({ reason: verdict.reason, ip: request.info.remoteAddress }, 'ecpay period callback refused');
@@ -66,10 +68,12 @@ export function paymentRoutes(server: Server, d: WebDeps) {
         return text('1|OK');
       }
       try {
-        const r = await d.billing.fulfilRenewal(verdict.orderNumber, verdict.count, {
-          provider: 'ecpay', externalId: verdict.gwsr, amountMinor: verdict.amount, currency: 'TWD', raw: Object.fromEntries(new URLSearchParams(body)),
-        }, { last: verdict.count >= verdict.execTimes });
-        return text(r === 'rejected' ? '0|order mismatch' : '1|OK');
+        const r = await d.billing.handle({
+          kind: 'renewal', provider: 'ecpay', scheduleRef: verdict.orderNumber, orderHint: verdict.orderNumber, chargeKey: String(verdict.count),
+          last: verdict.count >= verdict.execTimes,
+          payment: { provider: 'ecpay', externalId: verdict.gwsr, amountMinor: verdict.amount, currency: 'TWD', raw: Object.fromEntries(new URLSearchParams(body)) },
+        });
+        return text(ecpayAnswer(r));
       } catch (err) {
         d.log.error({ err, order: verdict.orderNumber, count: verdict.count }, 'ecpay renewal failed; ECPay will retry');
         return text('0|error').code(500);
@@ -98,40 +102,15 @@ export function paymentRoutes(server: Server, d: WebDeps) {
         d.log.warn({ ip: request.info.remoteAddress }, 'paddle webhook refused: bad or stale signature');
         return h.response({ error: 'invalid signature' }).code(401);
       }
-      let event: { event_id?: string; event_type?: string; data?: Record<string, any> };
+      let event: Partial<PaddleEnvelope>;
       try { event = JSON.parse(body.toString('utf8')); } catch { return h.response({ error: 'bad json' }).code(400); }
-      if (!event.event_id || !event.event_type || !event.data) return h.response({ error: 'bad event' }).code(400);
-      const seen = await d.db.query(`SELECT 1 FROM processed_events WHERE source = 'paddle' AND event_id = $1`, { bind: [event.event_id], type: QueryTypes.SELECT });
-      if (seen.length) return { ok: true, duplicate: true };
-      await handlePaddleEvent(d, event.event_type, event.data);
-      await d.db.query(`INSERT INTO processed_events (source, event_id) VALUES ('paddle', $1) ON CONFLICT DO NOTHING`, { bind: [event.event_id] });
-      return { ok: true };
+      if (typeof event.event_id !== 'string' || typeof event.event_type !== 'string' || !event.data || typeof event.data !== 'object') {
+        return h.response({ error: 'bad event' }).code(400);
+      }
+      const mapped = fromPaddle(event as PaddleEnvelope);
+      if ('ignored' in mapped) d.log.info({ event: event.event_id, type: event.event_type, why: mapped.ignored }, 'paddle event not acted on');
+      const outcome = await d.billing.handleOnce('paddle', event.event_id, 'event' in mapped ? mapped.event : null);
+      return { ok: true, ...(outcome === 'already' ? { duplicate: true } : {}) };
     },
   });
-}
-
-async function handlePaddleEvent(d: WebDeps, type: string, data: Record<string, any>): Promise<void> {
-  const custom = (data.custom_data ?? {}) as { order_number?: string; user_id?: string };
-  if (type === 'transaction.completed' && custom.order_number) {
-    let orderNumber = custom.order_number;
-    if (data.origin === 'subscription_recurring') {
-      // A renewal carries the first order's custom_data: give it its own order, numbered from the transaction id.
-      const first = await d.repo.order(custom.order_number);
-      if (!first?.planSlug) return d.log.warn({ tx: data.id }, 'paddle renewal for an unknown order');
-      orderNumber = `PR${crypto.createHash('sha256').update(String(data.id)).digest('hex').slice(0, 18).toUpperCase()}`;
-      await d.repo.createOrder({ userId: first.userId, kind: 'plan', slug: first.planSlug, method: 'paddle', orderNumber });
-    }
-    const totals = data.details?.totals ?? {};
-    const order = await d.repo.order(orderNumber);
-    // Tax may be added on top of our price: the pre-tax subtotal or the grand total must equal the order.
-    const amounts = [totals.subtotal, totals.grand_total].map((v) => Number.parseInt(String(v), 10));
-    const amountMinor = order && amounts.includes(order.amountMinor) ? order.amountMinor : amounts[1]!;
-    const r = await d.billing.fulfilPaidOrder(orderNumber, { provider: 'paddle', externalId: String(data.id), amountMinor, currency: data.currency_code, raw: { id: data.id, totals } });
-    if (r === 'rejected') d.log.warn({ order: orderNumber, tx: data.id }, 'paddle payment rejected');
-    if (data.subscription_id) await d.repo.linkSubscription(orderNumber, String(data.subscription_id));
-  } else if ((type === 'subscription.created' || type === 'subscription.activated') && custom.order_number) {
-    await d.repo.linkSubscription(custom.order_number, String(data.id));
-  } else if (type === 'subscription.canceled') {
-    await d.repo.stopRenewal(String(data.id));
-  }
 }

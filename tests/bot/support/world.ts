@@ -37,7 +37,7 @@ import { ScriptedProvider } from '../../core/support/scripted-provider.ts';
 import { renderSampleUrl } from '../../core/support/sample-video.ts';
 import { RecordingQueue, links } from '../../core/support/recorders.ts';
 import { FailoverRouter } from '../../../core/failover/index.ts';
-import { KeywordModerator } from '../../../core/moderation/index.ts';
+import { createModerator } from '../../../infra/moderation/index.ts';
 import { genModeration, genRouter, ledgerPorts } from '../../../core/generation/ledger-glue.ts';
 import { startFakeLine } from '../../fakes/line.ts';
 import { startFakeTelegram } from '../../fakes/telegram.ts';
@@ -101,12 +101,15 @@ export async function buildChatWorld(opts: { env?: Record<string, string>; tlsMe
   const paid = Object.fromEntries((['leonardo', 'runway', 'pollo', 'goenhance'] as const).map((p) => [p, new ScriptedProvider(p, () => sampleUrl)])) as
     Record<'leonardo' | 'runway' | 'pollo' | 'goenhance', ScriptedProvider>;
   const health = new ProviderHealth(redis.state, systemClock); // LEDGER's shared provider health
-  const policy = new ModerationPolicy(new KeywordModerator(), new SqlModerationRepository(db.sequelize), systemClock, config.moderation);
+  const policy = new ModerationPolicy(new SqlModerationRepository(db.sequelize), systemClock, config.moderation);
+  // The moderator app/wire-core.ts builds: Gemini beside the keyword filter when GEMINI_API_KEY is set (pointed at
+  // the fake Gemini through GEMINI_API_BASE), the keyword filter alone otherwise.
+  const moderator = createModerator(config.gemini, policy.keywordOverrides());
   const router = genRouter(new FailoverRouter(health));
   const moderation = genModeration(policy);
   const jobs = new RecordingQueue();
   const deps: GenerationDeps = {
-    store, tiers: new SqlTierCatalog(db.sequelize), router, moderator: new KeywordModerator(), moderation, ...ledgerPorts(ledger), jobs, notifier: hub,
+    store, tiers: new SqlTierCatalog(db.sequelize), router, moderator, moderation, ...ledgerPorts(ledger), jobs, notifier: hub,
     providers: { ...paid, local: { ...local, local: true } }, mediaStore: createDiskStore({ root: mediaRoot, publicBaseUrl: mediaBase }),
     mediaTools: createMediaTools({ tmpDir: path.join(dir, 'tmp') }), links, clock: systemClock,
     settings: { ...DEFAULT_SETTINGS, pollIntervalMs: 5, stepTimeoutMs: 5_000, progressEveryMs: 0 }, log: { info() {}, warn() {} },
@@ -118,14 +121,14 @@ export async function buildChatWorld(opts: { env?: Record<string, string>; tlsMe
     services: {
       generation: gen.service, generationAdmin: gen.admin, ledger, links,
       // LEDGER's real moderation policy on its SQL repository.
-      bans: banControl(policy),
+      bans: banControl(policy), appeals: policy,
       providers: providerControl(health),
     },
   });
 
   const q = <T = Record<string, any>>(sql: string, bind: unknown[] = []) => db.sequelize.query(sql, { bind, type: QueryTypes.SELECT }) as Promise<T[]>;
   return {
-    db, redis, config, server, bot, hub, gen, ledger, store, jobs, paid, router, line, telegram, discord, discordKeys, mediaBase, q, health,
+    db, redis, config, server, bot, hub, gen, ledger, store, jobs, paid, router, line, telegram, discord, discordKeys, mediaBase, q, health, policy,
     /** Runs every enqueued generation to its end, as the job runner would. */
     async runQueued() {
       for (const { id } of jobs.enqueued.splice(0)) await gen.runner.run(id, { signal: new AbortController().signal, touch: async () => {} });

@@ -25,7 +25,8 @@ import { renderSampleUrl } from './sample-video.ts';
 import { RecordingNotifier, RecordingQueue, links } from './recorders.ts';
 import { genModeration, genRouter, ledgerPorts } from '../../../core/generation/ledger-glue.ts';
 import { FailoverRouter, ProviderHealth } from '../../../core/failover/index.ts';
-import { KeywordModerator, ModerationPolicy } from '../../../core/moderation/index.ts';
+import { ModerationPolicy } from '../../../core/moderation/index.ts';
+import { createModerator } from '../../../infra/moderation/index.ts';
 import { SqlModerationRepository } from '../../../infra/db/moderation-repo.ts';
 import type { ProviderName } from '../../../core/model.ts';
 
@@ -59,8 +60,9 @@ export async function buildWorld() {
       else await Promise.all([health.setOverride(p, 'auto'), health.recordSuccess(p)]);
     },
   };
-  const moderator = new KeywordModerator();
-  const policy = new ModerationPolicy(moderator, new SqlModerationRepository(db.sequelize), systemClock, { banThreshold: 3, banWindowHours: 24 });
+  const policy = new ModerationPolicy(new SqlModerationRepository(db.sequelize), systemClock, { banThreshold: 3, banWindowHours: 24 });
+  // The production moderator without a Gemini key: the keyword filter, with the admins' overrides.
+  const moderator = createModerator({ model: 'gemini-2.5-flash', timeoutMs: 1_000 }, policy.keywordOverrides());
   const notifier = new RecordingNotifier();
   const jobs = new RecordingQueue();
   const deps: GenerationDeps = {

@@ -41,7 +41,7 @@ export async function httpsFront(dir: string, target: number) {
   return { server, url: `https://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
-export async function startAppWorld(opts: { redisDb: number }) {
+export async function startAppWorld(opts: { redisDb: number; env?: Record<string, string> }) {
   const db = await createEmptyDatabase();
   const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'vidgo-e2e-'));
   const port = await freePort();
@@ -58,7 +58,7 @@ export async function startAppWorld(opts: { redisDb: number }) {
     NODE_ENV: 'test', PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: db.url, REDIS_URL: redisUrl.toString(), DATA_DIR: dir,
     PUBLIC_BASE_URL: front.url, JWT_SECRET: crypto.randomBytes(24).toString('hex'), LOG_LEVEL: 'silent',
     LINE_CHANNEL_SECRET: LINE_SECRET, LINE_CHANNEL_ACCESS_TOKEN: LINE_TOKEN, LINE_API_BASE: line.url,
-    ECPAY_BASE_URL: ecpay.url, RATE_LIMIT_CHAT_PER_MIN: '1000', RATE_LIMIT_IP_PER_MIN: '100000',
+    ECPAY_BASE_URL: ecpay.url, RATE_LIMIT_CHAT_PER_MIN: '1000', RATE_LIMIT_IP_PER_MIN: '100000', ...opts.env,
   });
   const app = await composeApp(config, createLogger('silent', false));
   await app.start();

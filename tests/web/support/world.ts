@@ -39,9 +39,13 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function startWorld(opts: { listen?: boolean; appDist?: string; env?: Record<string, string>; clock?: Clock } = {}): Promise<World> {
+/** The merchant the fake ECPay and the app share; ECPay's published stage merchant unless a test gives its own. */
+export const STAGE_ECPAY = { merchantId: '3002607', hashKey: 'pwFHCqoQZGmho4w6', hashIv: 'EkRm7iFT261dpevs' };
+
+export async function startWorld(opts: { listen?: boolean; appDist?: string; env?: Record<string, string>; clock?: Clock; ecpay?: typeof STAGE_ECPAY } = {}): Promise<World> {
   const db = await createTestDatabase();
-  const ecpay = await startFakeEcpay();
+  const keys = opts.ecpay ?? STAGE_ECPAY;
+  const ecpay = await startFakeEcpay(keys);
   let baseUrl = 'http://127.0.0.1:0';
   const paddle = await startFakePaddle({
     ...PADDLE, webhookUrl: () => `${baseUrl}/api/v1/payments/paddle/webhook`, returnUrl: (n) => `${baseUrl}/result?order=${n}`,
@@ -52,7 +56,7 @@ export async function startWorld(opts: { listen?: boolean; appDist?: string; env
   baseUrl = `http://127.0.0.1:${server.info.port}`;
   const config = loadConfig({
     NODE_ENV: 'test', PUBLIC_BASE_URL: baseUrl, DATABASE_URL: db.url, JWT_SECRET,
-    ECPAY_BASE_URL: ecpay.url, PADDLE_API_BASE: paddle.url, PADDLE_API_KEY: PADDLE.apiKey, PADDLE_WEBHOOK_SECRET: PADDLE.webhookSecret,
+    ECPAY_BASE_URL: ecpay.url, ECPAY_MERCHANT_ID: keys.merchantId, ECPAY_HASH_KEY: keys.hashKey, ECPAY_HASH_IV: keys.hashIv, PADDLE_API_BASE: paddle.url, PADDLE_API_KEY: PADDLE.apiKey, PADDLE_WEBHOOK_SECRET: PADDLE.webhookSecret,
     TELEGRAM_BOT_TOKEN: '123:abc', TELEGRAM_BOT_USERNAME: 'VidGoBot', LINE_CHANNEL_SECRET: 's', LINE_CHANNEL_ACCESS_TOKEN: 't', LINE_BOT_BASIC_ID: '@vidgo',
     CORS_ORIGINS: 'https://app.example', ...opts.env,
   });

@@ -1,6 +1,7 @@
 // Calls to /api/v1 with the session cookie; state changes carry the CSRF header from crumb's cookie.
 export class ApiError extends Error {
-  constructor(readonly status: number) { super(`HTTP ${status}`); }
+  /** The server's reason: a code (too_many_checkouts, …) and, for a signed-in user, a text in their language. */
+  constructor(readonly status: number, readonly body: { code?: string; message?: string } = {}) { super(`HTTP ${status}`); }
 }
 
 const crumb = () => document.cookie.split('; ').find((c) => c.startsWith('crumb='))?.slice(6) ?? '';
@@ -12,7 +13,7 @@ export async function api<T = any>(path: string, body?: unknown): Promise<T> {
     headers: body === undefined ? {} : { 'content-type': 'application/json', 'x-csrf-token': crumb() },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  if (!res.ok) throw new ApiError(res.status);
+  if (!res.ok) throw new ApiError(res.status, await res.json().catch(() => ({})));
   return res.json() as Promise<T>;
 }
 

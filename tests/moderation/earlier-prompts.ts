@@ -1,5 +1,5 @@
-// The moderation corpus: prompts in all five languages that must pass, and prompts that must be refused with
-// their category, simple evasions included. Shared by the keyword and the Gemini-fallback tests.
+// Prompts of the first, phrase-list keyword filter's tests (all five languages, must pass or be refused with their
+// category). Kept as a regression check for the classifier; the corpus with its thresholds is tests/data/moderation.
 import type { ModerationCategory } from '../../core/ports.ts';
 
 export interface CorpusItem {

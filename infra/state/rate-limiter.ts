@@ -1,0 +1,24 @@
+// A counting limiter with rate-limiter-flexible: Redis when configured (shared by every instance, with an in-memory
+// insurance limiter for Redis outages), else in process. consume() is false once `points` are used in the window.
+import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+
+export interface Limiter {
+  consume(key: string): Promise<boolean>;
+}
+
+export function createLimiter(name: string, points: number, durationSeconds: number, redis?: Redis): Limiter {
+  const opts = { keyPrefix: `rl:${name}`, points, duration: durationSeconds };
+  const l = redis ? new RateLimiterRedis({ ...opts, storeClient: redis, insuranceLimiter: new RateLimiterMemory(opts) }) : new RateLimiterMemory(opts);
+  return {
+    async consume(key) {
+      try {
+        await l.consume(key);
+        return true;
+      } catch (err) {
+        if (err instanceof RateLimiterRes) return false;
+        throw err;
+      }
+    },
+  };
+}
