@@ -7,6 +7,7 @@ import type { App } from './compose.ts';
 import { createLogger } from './logger.ts';
 import { describeStartupError } from './startup-errors.ts';
 import { FORCED_EXIT_MS, STOP_BUDGET_MS } from './stop-budget.ts';
+import { startEmbeddedPostgres } from '../infra/db/embedded-postgres.ts';
 
 if (fs.existsSync('.env')) process.loadEnvFile('.env');
 
@@ -61,6 +62,8 @@ process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
 try {
+  // The embedded database starts while the rest of the app loads (openInfra then gets this same start).
+  if (!config.database.url) startEmbeddedPostgres(config.dataDir, config.database.embeddedPort, log).catch(() => {});
   // Loaded after the configuration is known good: a bad variable is reported at once, not after every module loads.
   const { composeApp } = await import('./compose.ts');
   app = await composeApp(config, log);

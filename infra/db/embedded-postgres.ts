@@ -152,7 +152,21 @@ function logReason(text: string): string {
   return (bad.length ? bad : lines.slice(-2)).map((l) => l.replace(/^.*?\b(FATAL|PANIC|ERROR):\s*/, '')).join('; ');
 }
 
-export async function startEmbeddedPostgres(dataDir: string, explicitPort: number | undefined, log: Logger): Promise<EmbeddedDb> {
+/** One start per data directory in a process: `npm start` begins it while the rest of the app is still loading. */
+const starting = new Map<string, Promise<EmbeddedDb>>();
+
+export function startEmbeddedPostgres(dataDir: string, explicitPort: number | undefined, log: Logger): Promise<EmbeddedDb> {
+  const key = path.resolve(dataDir);
+  let db = starting.get(key);
+  if (!db) {
+    db = start(dataDir, explicitPort, log).then((d) => ({ ...d, stop: () => d.stop().finally(() => starting.delete(key)) }));
+    db.catch(() => starting.delete(key));
+    starting.set(key, db);
+  }
+  return db;
+}
+
+async function start(dataDir: string, explicitPort: number | undefined, log: Logger): Promise<EmbeddedDb> {
   const clusterDir = path.join(dataDir, 'pg');
   const logFile = path.join(dataDir, 'pg.log');
   const portFile = path.join(dataDir, 'pg-port');
