@@ -2,11 +2,19 @@
 // embedded default; a bad value stops start-up with one line per variable.
 import Joi from 'joi';
 import path from 'node:path';
+import proxyaddr from 'proxy-addr';
 
 export const LOCALES = ['en', 'ja', 'zh-TW', 'ko', 'es'] as const;
 
 const url = Joi.string().uri({ scheme: ['http', 'https'] });
 const optionalSecret = Joi.string().min(1);
+/** Comma-separated host names: "cdn.example.com", "*.example.com", "http://127.0.0.1" (plain http for that host). */
+const hostList = Joi.string().pattern(/^\s*(http:\/\/)?(\*\.)?[A-Za-z0-9.-]+\s*(,\s*(http:\/\/)?(\*\.)?[A-Za-z0-9.-]+\s*)*$/)
+  .messages({ 'string.pattern.base': 'must be a comma list of host names (cdn.example.com, *.example.com, http://host)' });
+/** A secret that proves a request came from its sender: long enough not to be guessed (checked at start-up). */
+const verifyingSecret = (min: number) => Joi.string().min(min);
+/** Values never echoed in a configuration error line. */
+const isSecretName = (name: string) => /SECRET|TOKEN|_KEY|PASSWORD|HASH_IV/.test(name);
 
 /** Variables that production refuses to run without (named in the error line). */
 const PRODUCTION_SECRETS = ['JWT_SECRET', 'DATABASE_URL', 'PUBLIC_BASE_URL'] as const;
@@ -75,18 +83,24 @@ const schema = Joi.object({
   S3_ACCESS_KEY_ID: Joi.string(),
   S3_SECRET_ACCESS_KEY: Joi.string(),
   S3_PUBLIC_BASE_URL: url,
+  S3_PUBLIC_ENDPOINT: url,
   S3_FORCE_PATH_STYLE: Joi.boolean().default(true),
   FFMPEG_PATH: Joi.string(),
   FFPROBE_PATH: Joi.string(),
 
   LEONARDO_API_KEY: optionalSecret,
   LEONARDO_API_BASE: url.default('https://cloud.leonardo.ai/api/rest/v1'),
+  // Hosts each provider's finished videos may be downloaded from (docs/security.md lists the sources).
+  LEONARDO_MEDIA_HOSTS: hostList.default('cdn.leonardo.ai,*.leonardo.ai'),
   RUNWAY_API_KEY: optionalSecret,
   RUNWAY_API_BASE: url.default('https://api.dev.runwayml.com'),
+  RUNWAY_MEDIA_HOSTS: hostList.default('dnznrvs05pmza.cloudfront.net,*.runwayml.com'),
   POLLO_API_KEY: optionalSecret,
   POLLO_API_BASE: url.default('https://pollo.ai/api/platform'),
+  POLLO_MEDIA_HOSTS: hostList.default('*.pollo.ai'),
   GOENHANCE_API_KEY: optionalSecret,
   GOENHANCE_API_BASE: url.default('https://api.goenhance.ai'),
+  GOENHANCE_MEDIA_HOSTS: hostList.default('*.goenhance.ai'),
   PROVIDER_TIMEOUT_MS: Joi.number().integer().min(1000).default(600_000),
 
   GEMINI_API_KEY: optionalSecret,
@@ -94,13 +108,14 @@ const schema = Joi.object({
   GEMINI_MODEL: Joi.string().default('gemini-2.5-flash'),
   GEMINI_TIMEOUT_MS: Joi.number().integer().min(100).default(4000),
 
-  LINE_CHANNEL_SECRET: optionalSecret,
+  LINE_CHANNEL_SECRET: verifyingSecret(32), // LINE issues 32 characters
   LINE_CHANNEL_ACCESS_TOKEN: optionalSecret,
   LINE_API_BASE: url.default('https://api.line.me'),
   LINE_DATA_API_BASE: url.default('https://api-data.line.me'),
   LINE_BOT_BASIC_ID: Joi.string(),
   TELEGRAM_BOT_TOKEN: optionalSecret,
-  TELEGRAM_WEBHOOK_SECRET: Joi.string().pattern(/^[A-Za-z0-9_-]{1,256}$/),
+  // Telegram allows 1-256 of [A-Za-z0-9_-]; we choose it, so at least 32 (e.g. openssl rand -hex 24).
+  TELEGRAM_WEBHOOK_SECRET: Joi.string().pattern(/^[A-Za-z0-9_-]{32,256}$/).messages({ 'string.pattern.base': 'must be 32 to 256 characters of A-Z, a-z, 0-9, _ and -' }),
   TELEGRAM_API_ROOT: url.default('https://api.telegram.org'),
   TELEGRAM_BOT_USERNAME: Joi.string(),
   DISCORD_APPLICATION_ID: Joi.string().pattern(/^\d+$/),
@@ -123,6 +138,9 @@ const schema = Joi.object({
   PADDLE_API_BASE: url,
 
   CORS_ORIGINS: Joi.string().allow('').default(''),
+  // Which peers may tell us the client address (X-Forwarded-For): a hop count, or addresses/CIDRs/"loopback".
+  TRUST_PROXY: Joi.string().custom((v: string) => parseTrustProxy(v), 'hop count or addresses')
+    .messages({ 'any.custom': 'must be a hop count (1-10) or a comma list of IP addresses, CIDRs, loopback, linklocal, uniquelocal' }),
   RATE_LIMIT_CHAT_PER_MIN: Joi.number().integer().min(1).default(10),
   RATE_LIMIT_IP_PER_MIN: Joi.number().integer().min(1).default(100),
   RATE_LIMIT_CHECKOUT_PER_HOUR: Joi.number().integer().min(1).default(10),
@@ -135,6 +153,20 @@ const schema = Joi.object({
 export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.describe().keys ?? {});
 
 export type Env = Record<string, string | undefined>;
+
+const hosts = (v: string) => v.split(',').map((h) => h.trim()).filter(Boolean);
+
+/** "2" → 2 hops; "10.0.0.0/8, loopback" → those addresses (checked by proxy-addr, which will apply them). */
+function parseTrustProxy(v: string): number | string[] {
+  if (/^\d+$/.test(v.trim())) {
+    const hops = Number(v);
+    if (hops < 1 || hops > 10) throw new Error('hops');
+    return hops;
+  }
+  const list = v.split(',').map((s) => s.trim()).filter(Boolean);
+  proxyaddr.compile(list); // throws on a bad address
+  return list;
+}
 
 export interface Config {
   env: 'development' | 'production' | 'test';
@@ -155,14 +187,17 @@ export interface Config {
   s3?: {
     bucket: string; endpoint?: string; region: string; accessKeyId?: string; secretAccessKey?: string;
     publicBaseUrl?: string; forcePathStyle: boolean;
+    /** The S3 endpoint as browsers and providers reach it (presigned URLs are signed for this host). */
+    publicEndpoint?: string;
   };
   /** ffmpeg/ffprobe executables; unset = looked up on PATH. */
   ffmpeg: { ffmpegPath?: string; ffprobePath?: string };
+  /** mediaHosts: where that provider's result videos may be downloaded from (infra/providers/result-urls.ts). */
   providers: {
-    leonardo: { apiKey?: string; baseUrl: string };
-    runway: { apiKey?: string; baseUrl: string };
-    pollo: { apiKey?: string; baseUrl: string };
-    goenhance: { apiKey?: string; baseUrl: string };
+    leonardo: { apiKey?: string; baseUrl: string; mediaHosts: string[] };
+    runway: { apiKey?: string; baseUrl: string; mediaHosts: string[] };
+    pollo: { apiKey?: string; baseUrl: string; mediaHosts: string[] };
+    goenhance: { apiKey?: string; baseUrl: string; mediaHosts: string[] };
     timeoutMs: number;
   };
   gemini: { apiKey?: string; baseUrl?: string; model: string; timeoutMs: number };
@@ -175,6 +210,8 @@ export interface Config {
   /** `env` is what PADDLE_ENV said (required in production with a key); the API base follows it unless set. */
   paddle: { apiKey?: string; webhookSecret?: string; clientToken?: string; apiBase: string; env?: 'sandbox' | 'live' };
   corsOrigins: string[];
+  /** Unset: per-IP limits count the socket address and no forwarded header is believed. */
+  trustProxy?: number | string[];
   rateLimits: { chatPerMinute: number; ipPerMinute: number; checkoutsPerHour: number };
   moderation: { banThreshold: number; banWindowHours: number };
   demoMediaRetentionDays: number;
@@ -194,7 +231,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   const { value: v, error } = schema.validate(given, { abortEarly: false, convert: true });
   const problems: string[] = [];
   for (const d of error?.details ?? []) {
-    problems.push(`${String(d.path[0])}: ${d.message.replace(/^"[^"]+" /, '')} (got ${JSON.stringify(d.context?.value)})`);
+    const name = String(d.path[0]);
+    const got = isSecretName(name) ? `${String(d.context?.value ?? '').length} characters` : JSON.stringify(d.context?.value);
+    problems.push(`${name}: ${d.message.replace(/^"[^"]+" /, '')} (got ${got})`);
   }
   if (v.NODE_ENV === 'production') {
     for (const name of PRODUCTION_SECRETS) {
@@ -229,14 +268,15 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       ? {
           bucket: v.S3_BUCKET, endpoint: v.S3_ENDPOINT, region: v.S3_REGION, accessKeyId: v.S3_ACCESS_KEY_ID,
           secretAccessKey: v.S3_SECRET_ACCESS_KEY, publicBaseUrl: v.S3_PUBLIC_BASE_URL, forcePathStyle: v.S3_FORCE_PATH_STYLE,
+          publicEndpoint: v.S3_PUBLIC_ENDPOINT,
         }
       : undefined,
     ffmpeg: { ffmpegPath: v.FFMPEG_PATH, ffprobePath: v.FFPROBE_PATH },
     providers: {
-      leonardo: { apiKey: v.LEONARDO_API_KEY, baseUrl: v.LEONARDO_API_BASE },
-      runway: { apiKey: v.RUNWAY_API_KEY, baseUrl: v.RUNWAY_API_BASE },
-      pollo: { apiKey: v.POLLO_API_KEY, baseUrl: v.POLLO_API_BASE },
-      goenhance: { apiKey: v.GOENHANCE_API_KEY, baseUrl: v.GOENHANCE_API_BASE },
+      leonardo: { apiKey: v.LEONARDO_API_KEY, baseUrl: v.LEONARDO_API_BASE, mediaHosts: hosts(v.LEONARDO_MEDIA_HOSTS) },
+      runway: { apiKey: v.RUNWAY_API_KEY, baseUrl: v.RUNWAY_API_BASE, mediaHosts: hosts(v.RUNWAY_MEDIA_HOSTS) },
+      pollo: { apiKey: v.POLLO_API_KEY, baseUrl: v.POLLO_API_BASE, mediaHosts: hosts(v.POLLO_MEDIA_HOSTS) },
+      goenhance: { apiKey: v.GOENHANCE_API_KEY, baseUrl: v.GOENHANCE_API_BASE, mediaHosts: hosts(v.GOENHANCE_MEDIA_HOSTS) },
       timeoutMs: v.PROVIDER_TIMEOUT_MS,
     },
     gemini: { apiKey: v.GEMINI_API_KEY, baseUrl: v.GEMINI_API_BASE, model: v.GEMINI_MODEL, timeoutMs: v.GEMINI_TIMEOUT_MS },
@@ -263,6 +303,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       apiBase: v.PADDLE_API_BASE ?? PADDLE_BASE[(v.PADDLE_ENV as 'live' | 'sandbox' | undefined) ?? 'sandbox'],
     },
     corsOrigins: v.CORS_ORIGINS ? String(v.CORS_ORIGINS).split(',').map((s: string) => s.trim()) : [],
+    trustProxy: v.TRUST_PROXY,
     rateLimits: { chatPerMinute: v.RATE_LIMIT_CHAT_PER_MIN, ipPerMinute: v.RATE_LIMIT_IP_PER_MIN, checkoutsPerHour: v.RATE_LIMIT_CHECKOUT_PER_HOUR },
     moderation: { banThreshold: v.BAN_THRESHOLD, banWindowHours: v.BAN_WINDOW_HOURS },
     demoMediaRetentionDays: v.DEMO_MEDIA_RETENTION_DAYS,

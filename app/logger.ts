@@ -1,5 +1,7 @@
-// Structured JSON logs; pretty-printed when a person is watching a terminal.
-import { pino, type Logger } from 'pino';
+// Structured JSON logs; pretty-printed when a person is watching a terminal. Errors are serialised field by field
+// (infra/log/safe-error.ts), so what an SDK error carries (request bodies, URLs with tokens) never reaches a line.
+import { pino, type DestinationStream, type Logger } from 'pino';
+import { safeError } from '../infra/log/safe-error.ts';
 
 export type { Logger };
 
@@ -9,11 +11,14 @@ const REDACT = [
   'req.headers["paddle-signature"]', 'req.headers.cookie', '*.apiKey', '*.token', '*.secret', '*.password', '*.hashKey', '*.hashIv',
 ];
 
-export function createLogger(level: string, pretty = Boolean(process.stdout.isTTY)): Logger {
-  return pino({
+/** `destination`: where lines go instead of stdout (tests read a run's lines back). */
+export function createLogger(level: string, pretty = Boolean(process.stdout.isTTY), destination?: DestinationStream): Logger {
+  const options = {
     level,
     redact: { paths: REDACT, censor: '[redacted]' },
     base: { svc: 'vidgo' },
-    ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,svc' } } } : {}),
-  });
+    serializers: { err: (e: unknown) => safeError(e), error: (e: unknown) => safeError(e) },
+    ...(pretty && !destination ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,svc' } } } : {}),
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

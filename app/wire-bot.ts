@@ -34,6 +34,7 @@ import type { LineAdapter } from '../bot/line/line-adapter.ts';
 import type { TelegramAdapter } from '../bot/telegram/telegram-adapter.ts';
 import type { DiscordAdapter } from '../bot/discord/discord-adapter.ts';
 import { createResumePending } from '../bot/inbox-resume.ts';
+import { installClientIp } from '../web/client-ip.ts';
 
 export interface BotServices {
   generation: GenerationService;
@@ -115,10 +116,11 @@ export async function wireBot(o: BotWiringOptions) {
   });
   const dispatcher = new Dispatcher({
     accounts, settings: repo, generation: o.services.generation, ledger: o.services.ledger, links: o.services.links,
-    linking: new AccountLinking(repo, clock), admin, limiter: limits.chat, log, ...(appeals ? { appeals } : {}),
-    ...(o.services.styles ? { styles: o.services.styles, state: o.state } : {}),
+    linking: new AccountLinking(repo, clock, accounts, hub), admin, limiter: limits.chat, log, state: o.state, ...(appeals ? { appeals } : {}),
+    ...(o.services.styles ? { styles: o.services.styles } : {}),
     ...(o.services.billing ? { billing: o.services.billing } : {}),
   });
+  installClientIp(server, config.trustProxy); // per-IP limits of the webhook routes
   const web = { dedupe: store, ipLimiter: limits.ip, background };
   const stops: (() => Promise<void> | void)[] = [];
   const out = { t, repo, accounts, store, dispatcher, admin, background, hub, line: undefined as LineAdapter | undefined,
@@ -139,7 +141,7 @@ export async function wireBot(o: BotWiringOptions) {
     ]);
     const bot = new Bot(config.telegram.botToken, { client: { apiRoot: config.telegram.apiRoot } });
     out.telegramBot = bot;
-    out.telegram = new TelegramAdapter({ api: bot.api, core: dispatcher, t, state: o.state, log });
+    out.telegram = new TelegramAdapter({ api: bot.api, core: dispatcher, t, state: o.state, log, username: config.telegram.username });
     hub.register('telegram', out.telegram);
     const botId = config.telegram.botToken.split(':')[0]!;
     const webhook = config.telegram.webhookSecret && config.publicBaseUrl.startsWith('https://');
@@ -160,7 +162,7 @@ export async function wireBot(o: BotWiringOptions) {
     ]);
     out.discord = new DiscordAdapter({
       rest: createDiscordRest(config.discord.apiBase, config.discord.botToken), core: dispatcher, t,
-      hasBotToken: Boolean(config.discord.botToken), log,
+      hasBotToken: Boolean(config.discord.botToken), log, state: o.state,
     });
     hub.register('discord', out.discord);
     discordWebhookRoute(server, { ...web, publicKey: ed25519Key(config.discord.publicKey), adapter: out.discord });

@@ -8,12 +8,14 @@ import { wireBilling, type BillingWiring } from './wire-billing.ts';
 import { JwtMagicLinks } from '../web/auth/magic-links.ts';
 import { registerSession } from '../web/auth/session.ts';
 import { TokenSigner } from '../web/auth/tokens.ts';
+import { SqlWebSessions } from '../infra/db/web-sessions.ts';
 import { apiRoutes } from '../web/routes/api.ts';
 import { appRoutes } from '../web/routes/app-static.ts';
 import { authRoutes } from '../web/routes/auth.ts';
 import { checkoutRoutes } from '../web/routes/checkout.ts';
 import { mapErrors } from '../web/routes/errors.ts';
 import { harden } from '../web/routes/hardening.ts';
+import { installClientIp } from '../web/client-ip.ts';
 import { paymentRoutes } from '../web/routes/payments.ts';
 import type { Config } from './config.ts';
 import type { Infra } from './infra-setup.ts';
@@ -46,7 +48,7 @@ export interface WebParts {
 
 /** MagicLinks for core and chat (/plans, /gallery replies), usable before the web routes are wired. */
 export function createMagicLinks(config: Config, infra: Pick<Infra, 'sequelize'>, jwtSecret: string): JwtMagicLinks {
-  return new JwtMagicLinks(new TokenSigner(jwtSecret), infra.sequelize, config.publicBaseUrl);
+  return new JwtMagicLinks(new TokenSigner(jwtSecret), new SqlWebSessions(infra.sequelize), config.publicBaseUrl);
 }
 
 export interface WebWiring {
@@ -63,16 +65,19 @@ export async function wireWeb(server: Server, config: Config, infra: Pick<Infra,
 
   const secure = config.env === 'production' || config.publicBaseUrl.startsWith('https://');
   const signer = new TokenSigner(jwtSecret);
-  const links = parts.links ?? new JwtMagicLinks(signer, infra.sequelize, config.publicBaseUrl);
+  const sessions = new SqlWebSessions(infra.sequelize);
+  const links = parts.links ?? new JwtMagicLinks(signer, sessions, config.publicBaseUrl);
   const { billing, repo } = parts.billing ?? wireBilling(config, infra, log, { ledger, notifier, accounts, links, clock: parts.clock, limiterPrefix: parts.limiterPrefix });
 
   const translator = await createTranslator(config.defaultLocale);
   const translate = async (userId: string, msg: Msg) => translator.t((await accounts.byUserId(userId))?.locale ?? config.defaultLocale, msg);
+  installClientIp(server, config.trustProxy);
   await harden(server, { secure, perMinute: config.rateLimits.ipPerMinute, redis: infra.redis });
-  registerSession(server, signer, { secure });
+  registerSession(server, signer, sessions, { secure });
   mapErrors(server, translate);
   const deps = {
-    db: infra.sequelize, billing, repo, ledger, accounts, generations: parts.generations, links, signer, ecpay: config.ecpay,
+    db: infra.sequelize, billing, repo, ledger, accounts, generations: parts.generations, links, signer, sessions,
+    origin: new URL(config.publicBaseUrl).origin, ecpay: config.ecpay,
     paddleWebhookSecret: config.paddle.webhookSecret, providersHealth: parts.providersHealth ?? (async () => ({})),
     secureCookies: secure, writeCors: { origin: [...new Set([...config.corsOrigins, new URL(config.publicBaseUrl).origin])], credentials: true as const }, telegramUsername: config.telegram?.username, lineBasicId: config.line?.basicId, log,
     ...(parts.styles ? { styles: parts.styles } : {}),

@@ -2,6 +2,8 @@
 
 export const PLATFORMS = ['line', 'telegram', 'discord', 'console'] as const;
 export type Platform = (typeof PLATFORMS)[number];
+/** Brand names, the same in every language (named to a user: "your LINE account"). */
+export const PLATFORM_NAMES: Record<Platform, string> = { line: 'LINE', telegram: 'Telegram', discord: 'Discord', console: 'VidGo console' };
 
 export const LOCALES = ['en', 'ja', 'zh-TW', 'ko', 'es'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -23,13 +25,26 @@ export interface Choice {
   label: Msg;
   /** The command the choice stands for, e.g. "/consent 3f2a… yes"; typing it has the same effect. */
   command: string;
-  /** An outside URL instead of a command (opens the web app). */
+  /**
+   * An outside URL instead of a command: a sign-in link into the web app, so it is personal. In a group chat the
+   * choice keeps only its command (core/privacy.ts).
+   */
   url?: string;
 }
 
-/** What core asks an adapter to show. Adapters render each kind the platform's way. */
+/**
+ * Who reads a chat: the user's one-to-one chat with the bot, or a chat others read too (a LINE group or room, a
+ * Telegram group, supergroup or channel, a Discord server channel).
+ */
+export type Conversation = 'direct' | 'group';
+
+/**
+ * What core asks an adapter to show. Adapters render each kind the platform's way.
+ * Personal replies (a `link`, which is always a sign-in link, and a `text` marked `personal`: link codes,
+ * balances, account notices) are never shown in a group: see core/privacy.ts.
+ */
 export type Reply =
-  | { kind: 'text'; message: Msg; choices?: Choice[] }
+  | { kind: 'text'; message: Msg; choices?: Choice[]; personal?: boolean }
   | { kind: 'link'; message: Msg; url: string; label: Msg }
   | {
       kind: 'video';
@@ -51,8 +66,15 @@ export interface ChatEvent {
   /** Dedupe key from the platform (LINE webhookEventId, Telegram update_id, Discord interaction id). */
   eventId: string;
   platformUserId: string;
-  /** Where replies and later pushes go (LINE user/group id, Telegram chat id, Discord channel id). */
+  /** The chat the event came from, where its replies go (LINE user/group/room id, Telegram chat id, Discord channel id). */
   chatId: string;
+  /** Whether `chatId` is the user's one-to-one chat with the bot or a group; absent means one-to-one. */
+  conversation?: Conversation;
+  /**
+   * Replies to this event are seen by the user alone although it came from a group (a Discord interaction answered
+   * ephemerally): personal replies may go there directly.
+   */
+  privateReplies?: boolean;
   displayName?: string;
   /** The platform's idea of the user's language, used until the user picks one with /lang. */
   platformLocale?: string;
@@ -68,7 +90,13 @@ export interface ChatEvent {
 /** Where a finished generation is delivered: enough for a Notifier to reach the chat again later. */
 export interface ReplyTarget {
   platform: Platform;
+  /**
+   * The chat to push to. For the user's one-to-one chat (`conversation` direct) LINE and Telegram use the user id
+   * itself; on Discord a chatId equal to platformUserId stands for the user's DM channel, which the adapter opens.
+   */
   chatId: string;
+  /** Absent means one-to-one. A group target gets only what the group may see; personal replies go one-to-one. */
+  conversation?: Conversation;
   platformUserId: string;
   locale: Locale;
   handle?: Record<string, string>;

@@ -79,10 +79,11 @@ export interface MediaStore {
   /** A URL chat platforms and browsers can fetch (public or presigned). Never for a `private/` key. */
   publicUrl(key: string): Promise<string>;
   /**
-   * A URL that serves any key, private ones included, for `ttlSeconds`: what a provider fetches our media by
-   * (disk: /media with an HMAC signature; S3: a presigned GET).
+   * A URL that serves any key, private ones included, for `ttlSeconds`: what a provider fetches our media by, and
+   * what an owner downloads a clean master from (disk: /media with an HMAC signature; S3: a presigned GET built for
+   * the endpoint the outside reaches). `downloadName`: served as an attachment with that file name (where supported).
    */
-  signedUrl(key: string, ttlSeconds: number): Promise<string>;
+  signedUrl(key: string, ttlSeconds: number, opts?: { downloadName?: string }): Promise<string>;
   exists(key: string): Promise<boolean>;
 }
 

@@ -19,6 +19,7 @@ export function fromLineEvent(ev: webhook.Event): LineInbound | null {
     eventId: ev.webhookEventId,
     platformUserId: userId,
     chatId,
+    conversation: src.type === 'user' ? 'direct' as const : 'group' as const,
   };
   const replyToken = 'replyToken' in ev ? ev.replyToken : undefined;
   const oneOnOneUserId = src.type === 'user' ? userId : undefined;

@@ -1,6 +1,8 @@
 // LINE transport: answers each event with its reply token (free, at once), shows the loading animation while a
 // video is made, and pushes later messages (finished video) with X-Line-Retry-Key so a retried push is sent once.
 // A push refused with 429 (monthly quota or rate) is kept in chat_outbox and goes out with the user's next reply.
+// Personal answers to a group or room message (sign-in links, codes, points) are pushed to the user's one-to-one
+// chat (the push `to` is their user id), and the group is told where to look.
 // Sources: api-contracts.md §6; developers.line.biz reference (push, reply, loading animation, retry key).
 import { HTTPFetchError, type messagingApi, type webhook } from '@line/bot-sdk';
 import type { Reply, ReplyTarget } from '../../core/model.ts';
@@ -33,9 +35,14 @@ export class LineAdapter implements PlatformSender {
     const inbound = fromLineEvent(ev);
     if (!inbound) return;
     const { event, replyToken, oneOnOneUserId } = inbound;
-    if (oneOnOneUserId) event.platformLocale = await this.profileLanguage(oneOnOneUserId, event.kind === 'follow');
+    if (oneOnOneUserId) {
+      const profile = await this.profile(oneOnOneUserId, event.kind === 'follow');
+      event.platformLocale = profile.language;
+      if (profile.name) event.displayName = profile.name; // named to the user's other chats when /link asks them
+    }
     const res = await respondOnce(this.d.core, event, memo);
-    const messages = renderLine(this.d.t, res.locale, res.replies, res.pending ? [CHECK_VIDEO] : []);
+    const notice = res.direct?.length ? await this.sendPrivately(event.platformUserId, res.locale, res.direct, event.eventId) : [];
+    const messages = renderLine(this.d.t, res.locale, [...res.replies, ...notice], res.pending ? [CHECK_VIDEO] : []);
     if (replyToken) {
       // Messages a push could not deliver (quota) ride along with this free reply, oldest first.
       const kept = await this.d.store.pending('line', event.chatId);
@@ -56,6 +63,18 @@ export class LineAdapter implements PlatformSender {
       else await this.sendPush(event.chatId, messages, `event:${event.eventId}`);
     }
     if (res.pending && oneOnOneUserId) await this.loading(oneOnOneUserId);
+  }
+
+  /**
+   * Pushes personal replies to the user's one-to-one chat; what the group then hears. LINE delivers a push only to
+   * someone who has added the bot as a friend, so the notice also says how to become one.
+   */
+  private async sendPrivately(userId: string, locale: ReplyTarget['locale'], replies: Reply[], eventId: string): Promise<Reply[]> {
+    const sent = await this.sendPush(userId, renderLine(this.d.t, locale, replies), `event:${eventId}:direct`).then(() => true, (err) => {
+      if (err instanceof HTTPFetchError && err.status >= 400 && err.status < 500) return false;
+      throw err;
+    });
+    return [{ kind: 'text', message: { key: sent ? 'bot.private.sent_line' : 'bot.private.unreachable_line' } }];
   }
 
   async push(target: ReplyTarget, replies: Reply[], opts: { idempotencyKey?: string }): Promise<void> {
@@ -88,13 +107,13 @@ export class LineAdapter implements PlatformSender {
       .catch((err) => this.d.log.warn({ err: String(err) }, 'LINE loading animation failed'));
   }
 
-  /** The profile's language, cached for a day (one profile call per user and day, not per message). */
-  private async profileLanguage(userId: string, fresh: boolean): Promise<string | undefined> {
-    const key = `line:lang:${userId}`;
+  /** The profile's language and display name, cached for a day (one profile call per user and day, not per message). */
+  private async profile(userId: string, fresh: boolean): Promise<{ language?: string; name?: string }> {
+    const key = `line:profile:${userId}`;
     const cached = fresh ? null : await this.d.state.get(key);
-    if (cached !== null) return cached || undefined;
-    const lang = await this.d.client.getProfile(userId).then((p) => p.language ?? '', () => '');
-    await this.d.state.set(key, lang, LANG_TTL_MS);
-    return lang || undefined;
+    if (cached !== null) return JSON.parse(cached) as { language?: string; name?: string };
+    const p = await this.d.client.getProfile(userId).then((r) => ({ language: r.language, name: r.displayName }), () => ({}));
+    await this.d.state.set(key, JSON.stringify(p), LANG_TTL_MS);
+    return p;
   }
 }

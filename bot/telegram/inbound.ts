@@ -1,7 +1,10 @@
 // Telegram Update → ChatEvent (core.telegram.org/bots/api#update). Buttons are inline keyboards whose
 // callback_data is the command itself; language_code is the user's Telegram language.
 import type { Update } from 'grammy/types';
-import type { ChatEvent } from '../../core/model.ts';
+import type { ChatEvent, Conversation } from '../../core/model.ts';
+
+/** Only a private chat is one-to-one; groups, supergroups and channels are read by others. */
+const conversationOf = (chat: { type: string } | undefined): Conversation => (!chat || chat.type === 'private' ? 'direct' : 'group');
 
 export interface TelegramInbound {
   event: ChatEvent;
@@ -17,7 +20,7 @@ export function fromTelegramUpdate(u: Update): TelegramInbound | null {
     const chatId = q.message?.chat.id ?? q.from.id;
     return {
       event: {
-        ...base, kind: 'message', platformUserId: String(q.from.id), chatId: String(chatId),
+        ...base, kind: 'message', platformUserId: String(q.from.id), chatId: String(chatId), conversation: conversationOf(q.message?.chat),
         displayName: [q.from.first_name, q.from.last_name].filter(Boolean).join(' '), platformLocale: q.from.language_code,
         text: q.data ?? '',
       },
@@ -30,6 +33,7 @@ export function fromTelegramUpdate(u: Update): TelegramInbound | null {
   return {
     event: {
       ...base, kind: text === undefined ? 'unsupported' : 'message', platformUserId: String(m.from.id), chatId: String(m.chat.id),
+      conversation: conversationOf(m.chat),
       displayName: [m.from.first_name, m.from.last_name].filter(Boolean).join(' '), platformLocale: m.from.language_code,
       ...(text !== undefined ? { text } : {}),
     },

@@ -1,7 +1,9 @@
 // Telegram transport over grammY's Api (client.apiRoot = TELEGRAM_API_ROOT). While a video is made the chat
 // shows an "uploading video" action and ONE status message per video (keyed by generation, so two videos at
 // once each have their own), edited in place with the queue position and progress; the finished video is sent by URL (or uploaded, or linked when too large).
-import { InputFile, type Api } from 'grammy';
+// Personal answers to a group message go to the user's private chat (its id is the user id); Telegram refuses that
+// (403) until the user has started the bot, and then the group is told how to.
+import { GrammyError, InputFile, type Api } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { Reply, ReplyTarget } from '../../core/model.ts';
 import type { SharedState } from '../../core/ports.ts';
@@ -18,6 +20,8 @@ export interface TelegramAdapterDeps {
   t: Translator;
   state: SharedState;
   log: { warn(o: object, m: string): void };
+  /** The bot's @username (TELEGRAM_BOT_USERNAME): the group is pointed at t.me/<username> to start a private chat. */
+  username?: string;
 }
 
 const STATUS_TTL_MS = 2 * 3600_000;
@@ -37,7 +41,20 @@ export class TelegramAdapter implements PlatformSender {
       if (gen) event.repliedGenerationId = gen;
     }
     const res = await respondOnce(this.d.core, event, memo);
-    await this.deliver(chatId, renderTelegram(this.d.t, res.locale, res.replies), res.pending ? { generationId: res.generationId } : undefined);
+    const notice = res.direct?.length ? await this.sendPrivately(event.platformUserId, res.locale, res.direct) : [];
+    await this.deliver(chatId, renderTelegram(this.d.t, res.locale, [...res.replies, ...notice]), res.pending ? { generationId: res.generationId } : undefined);
+  }
+
+  /** Sends personal replies to the user's private chat; what the group then hears. */
+  private async sendPrivately(userId: string, locale: ReplyTarget['locale'], replies: Reply[]): Promise<Reply[]> {
+    const sent = await this.deliver(userId, renderTelegram(this.d.t, locale, replies)).then(() => true, (err) => {
+      // 403: the user never started the bot (or blocked it); 400: no such private chat.
+      if (err instanceof GrammyError && (err.error_code === 403 || err.error_code === 400)) return false;
+      throw err;
+    });
+    if (sent) return [{ kind: 'text', message: { key: 'bot.private.sent' } }];
+    const url = this.d.username ? `https://t.me/${this.d.username}` : undefined;
+    return [{ kind: 'text', message: url ? { key: 'bot.private.unreachable_telegram', params: { url } } : { key: 'bot.private.unreachable' } }];
   }
 
   async push(target: ReplyTarget, replies: Reply[]): Promise<void> {

@@ -17,40 +17,53 @@ export class SqlAccountService implements AccountService {
   }
 
   async identify(event: ChatEvent): Promise<Account> {
+    const group = event.conversation === 'group';
     const identity = await this.repo.upsertIdentity({
       platform: event.platform,
       platformUserId: event.platformUserId,
-      chatId: event.chatId,
+      // Only a one-to-one chat is remembered: account notices never go to the last group the user wrote in.
+      ...(group ? {} : { chatId: event.chatId }),
       displayName: event.displayName,
       platformLocale: mapPlatformLocale(event.platformLocale),
     });
     const user = await this.repo.user(identity.userId);
     if (!user) throw new Error(`identity ${identity.identityId} has no user`);
-    return this.toAccount(user, identity, event.replyHandle);
+    const account = this.toAccount(user, identity, event.replyHandle);
+    // This event's replies (and a generation it starts) go back to the chat it came from.
+    return { ...account, target: { ...account.target, chatId: event.chatId, ...(group ? { conversation: 'group' } : {}) } };
   }
 
   async byUserId(userId: string): Promise<Account | null> {
     const user = await this.repo.user(userId);
     if (!user) return null;
     const ids = await this.repo.identities(user.userId);
-    // The most recently used identity is where a notice reaches the user.
+    // The most recently used identity is where a notice reaches the user (its one-to-one chat).
     const primary = ids[0];
     if (!primary) return null;
     const admin = ids.some((i) => this.isAdminId(i));
     return { ...this.toAccount(user, primary), isAdmin: user.isAdmin || admin };
   }
 
+  /** The one-to-one chat of every identity of the user. */
   async targets(userId: string): Promise<ReplyTarget[]> {
     const user = await this.repo.user(userId);
     if (!user) return [];
     const ids = await this.repo.identities(user.userId);
-    return ids.filter((i) => i.chatId).map((i) => this.target(user, i));
+    return ids.map((i) => this.target(user, i));
+  }
+
+  /** One identity's one-to-one chat, with its platform and name (to tell that chat what happened elsewhere). */
+  async identityTarget(identityId: string): Promise<{ target: ReplyTarget; displayName: string | null } | null> {
+    const i = await this.repo.identity(identityId);
+    const user = i ? await this.repo.user(i.userId) : null;
+    return i && user ? { target: this.target(user, i), displayName: i.displayName } : null;
   }
 
   isAdminId(i: Pick<IdentityRow, 'platform' | 'platformUserId'>): boolean {
     return this.admins.has(`${i.platform}:${i.platformUserId}`);
   }
 
+  /** The identity's one-to-one chat: the one it wrote from, else its user id (LINE, Telegram; Discord opens the DM). */
   private target(user: UserRow, i: IdentityRow, handle?: Record<string, string>): ReplyTarget {
     return {
       platform: i.platform,

@@ -7,11 +7,13 @@ import { isLocale } from '../accounts/locale.ts';
 import type { AccountLinking } from '../accounts/linking.ts';
 import type { AdminCommands } from '../admin/admin-commands.ts';
 import type { AppealDesk } from '../moderation/appeals.ts';
-import { parse, parseStartPayload, type Command } from './grammar.ts';
+import { isPersonalCommand, parse, parseStartPayload, type Command } from './grammar.ts';
+import { markPersonal, splitForGroup } from '../privacy.ts';
 import type { AccountSettings, ChatRateLimiter, ChatResponse } from './ports.ts';
 import type { StyleCatalog } from '../styles/catalog.ts';
 import { StyleChat } from '../styles/chat.ts';
 import { PendingStyles } from '../styles/pending.ts';
+import { DeepLinkPrompts } from './deep-link-prompts.ts';
 import type { BillingService } from '../billing/billing-service.ts';
 
 export interface DispatcherDeps {
@@ -26,6 +28,7 @@ export interface DispatcherDeps {
   log?: { error(obj: object, msg: string): void };
   /** The style catalogue (core/styles): /style, /start s_<style>; with `state`, a picked style awaits the next prompt. */
   styles?: StyleCatalog;
+  /** Shared state: deep-link prompts awaiting the user's confirmation, picked styles. */
   state?: SharedState;
   /** Appeals (core/moderation/appeals.ts): /appeal, and the explanation asked for after the Appeal button. */
   appeals?: AppealDesk;
@@ -52,7 +55,9 @@ type Made = { generationId?: string };
 export class Dispatcher implements ChatCore {
   private readonly pendingStyles?: PendingStyles;
   private readonly styles?: StyleChat;
+  private readonly deepLinks?: DeepLinkPrompts;
   constructor(private readonly d: DispatcherDeps) {
+    if (d.state) this.deepLinks = new DeepLinkPrompts(d.state);
     if (d.styles && d.state) {
       this.pendingStyles = new PendingStyles(d.state);
       this.styles = new StyleChat({ catalog: d.styles, pending: this.pendingStyles, generation: d.generation });
@@ -77,10 +82,11 @@ export class Dispatcher implements ChatCore {
     try {
       if (cmd.name === 'lang') return await this.lang(account, cmd.locale);
       const made: Made = {};
-      const replies = await this.run(account, event, cmd, made);
+      const answered = await this.run(account, event, cmd, made);
+      const replies = isPersonalCommand(cmd) ? markPersonal(answered) : answered;
       const pending = WAITING.has(cmd.name) && !replies.some((r) => r.kind === 'video' || ('choices' in r && r.choices?.length));
       const { generationId } = made;
-      return { replies, locale: account.locale, pending, ...(generationId ? { generationId } : {}) };
+      return audience(event, { replies, locale: account.locale, pending, ...(generationId ? { generationId } : {}) });
     } catch (err) {
       this.d.log?.error({ err, command: cmd.name, platform: event.platform }, 'chat command failed');
       return { replies: [text('bot.error')], locale: account.locale };
@@ -98,7 +104,7 @@ export class Dispatcher implements ChatCore {
     const styles = this.styles;
     const requestKey = `${event.platform}:${event.eventId}`; // one generation per chat event, however often handled
     const typed = event.text?.trim() ?? '';
-    const chat = `${event.platform}:${event.chatId}`;
+    const chat = appealChat(event);
     // After the Appeal button the next plain message is the explanation; any other command drops the question.
     if (this.d.appeals && cmd.name !== 'appeal') {
       if (cmd.name === 'video' && !/^[/／]/.test(typed)) {
@@ -149,6 +155,7 @@ export class Dispatcher implements ChatCore {
         return [{ kind: 'link', message: { key: `bot.${cmd.name}.text` }, url, label: { key: `bot.${cmd.name}.button` } }];
       }
       case 'link':
+        if (cmd.code && cmd.answer) return this.d.linking.answer(account, cmd.code, cmd.answer);
         return cmd.code ? this.d.linking.redeem(account, cmd.code) : this.d.linking.issue(account);
       case 'settings': {
         if (cmd.autoPay === undefined) {
@@ -161,7 +168,16 @@ export class Dispatcher implements ChatCore {
       }
       case 'start': {
         const p = cmd.payload ? parseStartPayload(cmd.payload) : {};
-        if (p.prompt) return track(gen.requestOutcome(account, { kind: 'video', prompt: p.prompt, requestKey }));
+        if (p.prompt) return this.offerPrompt(account, p.prompt);
+        if (p.confirm) {
+          const prompt = await this.deepLinks?.take(account.userId, p.confirm, requestKey);
+          if (!prompt) return [text('bot.start.prompt_expired')];
+          return track(gen.requestOutcome(account, { kind: 'video', prompt, requestKey }));
+        }
+        if (p.drop) {
+          await this.deepLinks?.drop(account.userId, p.drop);
+          return [text('bot.start.prompt_dropped')];
+        }
         if (p.style) return styles ? styles.start(account, p.style) : [text('bot.start.style', { style: p.style })];
         return [text('bot.welcome', undefined, HELP_CHOICES)];
       }
@@ -180,16 +196,27 @@ export class Dispatcher implements ChatCore {
     }
   }
 
+  /** A deep link's prompt is someone else's words until the user confirms: shown, kept, nothing run or charged. */
+  private async offerPrompt(account: Account, prompt: string): Promise<Reply[]> {
+    if (!this.deepLinks || !prompt) return [text('bot.start.prompt_expired')];
+    const id = await this.deepLinks.hold(account.userId, prompt);
+    const shown = prompt.length > 500 ? `${prompt.slice(0, 499)}…` : prompt;
+    return [text('bot.start.prompt_confirm', { prompt: shown }, [
+      choice('bot.start.prompt_yes', `/start c_${id}`), choice('bot.start.prompt_no', `/start x_${id}`),
+    ])];
+  }
+
   /** A suspended user may still appeal (the suspension message says so): /appeal, and the explanation it asks for. */
   private async whileBanned(account: Account, event: ChatEvent): Promise<ChatResponse> {
     const banned = { replies: [text('bot.banned')], locale: account.locale };
     if (!this.d.appeals || event.kind !== 'message' || event.text === undefined) return banned;
     const cmd = parse(event.text);
-    const chat = `${event.platform}:${event.chatId}`;
-    if (cmd.name === 'appeal') return { replies: await this.d.appeals.command(account.userId, chat, cmd.text), locale: account.locale };
+    const chat = appealChat(event);
+    const personal = (replies: Reply[]) => audience(event, { replies: markPersonal(replies), locale: account.locale });
+    if (cmd.name === 'appeal') return personal(await this.d.appeals.command(account.userId, chat, cmd.text));
     if (cmd.name === 'video' && !/^[/／]/.test(event.text.trim())) {
       const filed = await this.d.appeals.answer(account.userId, chat, cmd.prompt);
-      if (filed) return { replies: filed, locale: account.locale };
+      if (filed) return personal(filed);
     }
     return banned;
   }
@@ -211,6 +238,19 @@ export class Dispatcher implements ChatCore {
     await this.d.settings.setLocale(account.userId, match);
     return { replies: [text('bot.lang.set', { name: NATIVE[match] })], locale: match };
   }
+}
+
+/**
+ * Where an appeal's explanation question waits: the user on that platform, not the chat. Asked in a group, the
+ * question is answered in the one-to-one chat (it is personal), so the user's reply comes from there.
+ */
+const appealChat = (event: ChatEvent) => `${event.platform}:${event.platformUserId}`;
+
+/** In a group (unless only the user sees the answer), personal replies leave `replies` for `direct`. */
+function audience(event: ChatEvent, res: ChatResponse): ChatResponse {
+  if (event.conversation !== 'group' || event.privateReplies) return res;
+  const { shown, personal } = splitForGroup(res.replies);
+  return { ...res, replies: shown, ...(personal.length ? { direct: personal } : {}) };
 }
 
 /** Language names in their own language, for the /lang buttons. */

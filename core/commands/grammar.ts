@@ -8,7 +8,7 @@ export type Command =
   | { name: 'style'; style: string; prompt: string }
   | { name: 'upscale' | 'status' | 'cancel' | 'balance' | 'history' | 'gallery' | 'help' }
   | { name: 'plans'; cancel?: true }
-  | { name: 'link'; code?: string }
+  | { name: 'link'; code?: string; answer?: 'confirm' | 'refuse' }
   | { name: 'lang'; locale?: string }
   | { name: 'settings'; autoPay?: boolean }
   | { name: 'appeal'; text?: string }
@@ -20,6 +20,14 @@ export type Command =
   | { name: 'empty' };
 
 const BARE = ['upscale', 'status', 'cancel', 'balance', 'history', 'gallery', 'help'] as const;
+
+/**
+ * Commands whose whole answer is the user's own business (sign-in links, link codes, points, settings, past
+ * prompts, appeals, admin output): answered only where the user alone reads it (core/privacy.ts).
+ */
+const PERSONAL = new Set<Command['name']>(['balance', 'history', 'plans', 'gallery', 'link', 'settings', 'appeal', 'admin']);
+
+export const isPersonalCommand = (cmd: Command) => PERSONAL.has(cmd.name);
 
 export function parse(input: string): Command {
   const text = input.trim().replace(/^／/, '/');
@@ -40,8 +48,12 @@ export function parse(input: string): Command {
     case 'plans':
       // "/plans cancel" stops the plan's renewal; anything else after /plans is the plain command.
       return words[0]?.toLowerCase() === 'cancel' ? { name: 'plans', cancel: true } : { name: 'plans' };
-    case 'link':
+    case 'link': {
+      // "/link CODE" uses a code; "/link confirm CODE" / "/link refuse CODE" is the issuer's answer.
+      const answer = words[0]?.toLowerCase();
+      if ((answer === 'confirm' || answer === 'refuse') && words[1]) return { name: 'link', code: words[1], answer };
       return words[0] ? { name: 'link', code: words[0] } : { name: 'link' };
+    }
     case 'lang':
       return { name: 'lang', locale: words[0] };
     case 'settings': {
@@ -68,9 +80,14 @@ export function parse(input: string): Command {
   }
 }
 
-/** Telegram deep links carry [A-Za-z0-9_-] only: "p_<base64url prompt>" starts a video, "s_<style>" a style. */
-export function parseStartPayload(payload: string): { prompt?: string; style?: string } {
+/**
+ * Telegram deep links carry [A-Za-z0-9_-] only: "p_<base64url prompt>" offers a video of that prompt (made only
+ * when the user confirms), "s_<style>" picks a style. The confirm buttons are "c_<id>" (make it) and "x_<id>" (no).
+ */
+export function parseStartPayload(payload: string): { prompt?: string; style?: string; confirm?: string; drop?: string } {
   if (payload.startsWith('p_')) return { prompt: Buffer.from(payload.slice(2), 'base64url').toString('utf8').trim() };
   if (payload.startsWith('s_')) return { style: payload.slice(2).toLowerCase() };
+  if (payload.startsWith('c_')) return { confirm: payload.slice(2) };
+  if (payload.startsWith('x_')) return { drop: payload.slice(2) };
   return {};
 }

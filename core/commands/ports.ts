@@ -20,4 +20,9 @@ export interface ChatResponse {
   pending?: boolean;
   /** The generation this command started or answered (when known): adapters tie its waiting UI to it. */
   generationId?: string;
+  /**
+   * Personal replies to an event from a group (core/privacy.ts), kept out of `replies`: the adapter delivers them
+   * where the user alone reads them (one-to-one chat, Discord ephemeral message) and tells the group where to look.
+   */
+  direct?: Reply[];
 }

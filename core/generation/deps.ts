@@ -72,7 +72,8 @@ export async function consentQuestion(d: GenerationDeps, gen: GenerationRow, ste
   const question = failover
     ? msg('core.consent.question', { provider: step.provider, cost: step.cost, balance: balance.total })
     : msg('core.consent.question_feature', { cost: step.cost, balance: balance.total });
-  return { kind: 'text', message: question, choices };
+  // It names the balance: personal (a group sees it only in the user's one-to-one chat).
+  return { kind: 'text', message: question, choices, personal: true };
 }
 
 export async function plansChoice(d: GenerationDeps, account: Account): Promise<Choice> {

@@ -5,16 +5,22 @@ import { LedgerError } from '../ledger/errors.ts';
 import { msg, type GenerationRow } from './types.ts';
 import { text, type GenerationDeps } from './deps.ts';
 
-/** "Charged 10 pts (monthly) · balance 90" or "Not charged · balance 90". */
+/**
+ * "Charged 10 pts (monthly) · balance 90" or "Not charged · balance 90". The balance is personal: for a generation
+ * asked for in a group the receipt leaves it out ("Charged 10 pts (monthly)") and stays with the video.
+ */
 export async function receipt(d: GenerationDeps, gen: GenerationRow): Promise<Reply> {
-  const balance = (await d.ledger.balance(gen.userId)).total;
+  const shared = gen.replyTarget?.conversation === 'group';
+  const area = shared ? 'core.receipt_shared' : 'core.receipt';
+  const balance = shared ? 0 : (await d.ledger.balance(gen.userId)).total;
   const split = gen.chargeSplit ?? {};
   const charged = Object.values(split).reduce((a, b) => a + (b ?? 0), 0);
-  if (gen.status !== 'succeeded' || charged === 0) return text('core.receipt.not_charged', { balance });
+  const mine = (r: Reply): Reply => (shared ? r : { ...r, personal: true } as Reply);
+  if (gen.status !== 'succeeded' || charged === 0) return mine(text(`${area}.not_charged`, shared ? undefined : { balance }));
   const monthly = (split.monthly_pollo ?? 0) + (split.monthly_goenhance ?? 0);
   const purchased = split.purchased ?? 0;
-  const key = monthly && purchased ? 'core.receipt.charged_mixed' : monthly ? 'core.receipt.charged_monthly' : 'core.receipt.charged_purchased';
-  return text(key, { points: charged, monthly, purchased, balance });
+  const key = monthly && purchased ? 'charged_mixed' : monthly ? 'charged_monthly' : 'charged_purchased';
+  return mine(text(`${area}.${key}`, { points: charged, monthly, purchased, ...(shared ? {} : { balance }) }));
 }
 
 /** Re-applies the money outcome of a finished row (safe to repeat: the ledger is idempotent per reservation). */

@@ -41,7 +41,7 @@ export async function requestGeneration(d: GenerationDeps, account: Account, req
   }
   if (features.smart_demo_only) {
     if (req.kind !== 'video') return only(text('core.tier.demo_only', undefined, [await plansChoice(d, account)]));
-    return queueDemo(d, account, prompt, req.requestKey);
+    return queueDemo(d, account, prompt, features.max_concurrent, req.requestKey);
   }
 
   const resolution: Resolution = req.resolution ?? (req.kind === 'upscale' ? '4k' : '720p');
@@ -75,8 +75,8 @@ export async function requestGeneration(d: GenerationDeps, account: Account, req
     status: pay.charged && !account.autoPay ? 'awaiting_consent' : 'queued', route,
     priority: features.priority_queue ? 'high' : 'normal', deadlineAt: new Date(d.clock.now().getTime() + d.settings.stuckAfterMs),
     ...(req.requestKey ? { requestKey: req.requestKey } : {}),
-  });
-  if (!gen) return answerAgain(d, (await d.store.byRequestKey(req.requestKey!))!);
+  }, { maxOpen: features.max_concurrent });
+  if (!gen) return notInserted(d, req.requestKey, features.max_concurrent);
   if (gen.status === 'awaiting_consent') return about(gen, [await consentQuestion(d, gen, pay)]);
   return about(gen, await reserveAndEnqueue(d, account, gen, features));
 }
@@ -105,7 +105,8 @@ async function reserveAndEnqueue(d: GenerationDeps, account: Account, gen: Gener
 async function busy(d: GenerationDeps, account: Account, kind: GenerationRow['kind'], step: RouteStep | null): Promise<Reply> {
   const balance = (await d.ledger.balance(account.userId)).total;
   const failover = kind === 'video' && (!step || step.provider === 'pollo' || step.provider === 'goenhance');
-  return text(failover ? 'core.busy' : 'core.points.insufficient', { cost: step?.cost ?? 0, balance }, [await plansChoice(d, account)]);
+  const choices = [await plansChoice(d, account)];
+  return { kind: 'text', message: msg(failover ? 'core.busy' : 'core.points.insufficient', { cost: step?.cost ?? 0, balance }), choices, personal: true };
 }
 
 /** What a repeated request hears, about the generation the first one made: the open question, its place in the queue, or how it ended. Nothing is charged. */
@@ -119,15 +120,21 @@ async function answerAgain(d: GenerationDeps, gen: GenerationRow): Promise<Gener
   return about(gen, [await receipt(d, gen)]);
 }
 
-async function queueDemo(d: GenerationDeps, account: Account, prompt: string, requestKey?: string): Promise<GenerationOutcome> {
+/** The insert wrote nothing: this very request was made already (answer about it), or the cap was reached meanwhile. */
+async function notInserted(d: GenerationDeps, requestKey: string | undefined, max: number): Promise<GenerationOutcome> {
+  const earlier = requestKey ? await d.store.byRequestKey(requestKey) : null;
+  return earlier ? answerAgain(d, earlier) : only(text('core.tier.concurrency', { max }));
+}
+
+async function queueDemo(d: GenerationDeps, account: Account, prompt: string, maxOpen: number, requestKey?: string): Promise<GenerationOutcome> {
   const entry = matchDemo(prompt, account.locale);
   const gen = await d.store.insert({
     userId: account.userId, chatIdentityId: account.identityId, replyTarget: account.target, kind: 'demo', prompt,
     resolution: '720p', fps: 30, status: 'queued', route: [{ provider: 'local', charged: false, cost: 0, pool: 'pollo' }],
     priority: 'normal', demoSlug: entry.slug, deadlineAt: new Date(d.clock.now().getTime() + d.settings.stuckAfterMs),
     ...(requestKey ? { requestKey } : {}),
-  });
-  if (!gen) return answerAgain(d, (await d.store.byRequestKey(requestKey!))!);
+  }, { maxOpen });
+  if (!gen) return notInserted(d, requestKey, maxOpen);
   await d.jobs.enqueueGeneration(gen.id, { priority: 'normal' });
   return about(gen, [text('core.demo.queued'), text(`core.demo.topic.${entry.slug}`)]);
 }

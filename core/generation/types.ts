@@ -98,8 +98,12 @@ export type GenerationPatch = Partial<Omit<GenerationRow, 'id' | 'userId' | 'cre
 
 /** Persistence of generations (infra/db/repos/generation-repo.ts). Conditional writes return whether they applied. */
 export interface GenerationStore {
-  /** Null when a generation with the same requestKey exists already (nothing is written). */
-  insert(g: NewGeneration): Promise<GenerationRow | null>;
+  /**
+   * Null when nothing was written: a generation with the same requestKey exists already, or (with `maxOpen`) the
+   * user already has that many open ones — checked and taken in the one statement, so parallel requests cannot
+   * both pass.
+   */
+  insert(g: NewGeneration, opts?: { maxOpen?: number }): Promise<GenerationRow | null>;
   byRequestKey(key: string): Promise<GenerationRow | null>;
   get(id: string): Promise<GenerationRow | null>;
   /** The one generation whose id starts with `prefix` (admins type the 8-character ids replies show). */

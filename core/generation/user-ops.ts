@@ -61,9 +61,9 @@ export async function history(d: GenerationDeps, account: Account, limit = 5): P
 
 /**
  * A generation as the gallery shows it. Media only for a succeeded one (a failed or refused row may still hold a
- * stray key from a stage that ran). `cleanUrl` says a clean master exists and the tier may have it; it is the
- * store's URL, which the web layer never hands out: /media refuses masters and the web API serves them itself
- * after checking the owner's session (web/routes/api.ts).
+ * stray key from a stage that ran). `cleanUrl` says a clean master exists and the tier may have it; it is a
+ * short-lived signed URL of it (a master never has a public one), which the web layer replaces with its own
+ * owner-checked download route (web/routes/api.ts).
  *
  * Smart Demo clips: the master is the SHARED library file (`demo/<slug>/master.mp4`), not a per-user copy. An
  * upgraded user still gets it clean for their past demo videos — the issue promises clean copies of "past videos",
@@ -78,7 +78,7 @@ export async function toView(d: GenerationDeps, g: GenerationRow, tierIsDemo: bo
     id: g.id, kind: g.kind, prompt: g.prompt, style: g.style, status: g.status, stage: g.stage, progress: g.progress,
     provider: g.provider, resolution: g.resolution, pointsCost: done ? g.pointsCost : 0,
     videoUrl: done ? await url(g.mediaKey) : null, previewUrl: done ? await url(g.previewKey) : null,
-    cleanUrl: done && g.masterKey && !tierIsDemo && (await d.mediaStore.exists(g.masterKey)) ? await url(g.masterKey) : null,
+    cleanUrl: done && g.masterKey && !tierIsDemo && (await d.mediaStore.exists(g.masterKey)) ? await d.mediaStore.signedUrl(g.masterKey, 300) : null,
     errorMessage: g.errorMessage ? { key: g.errorMessage } : null, createdAt: g.createdAt, completedAt: g.completedAt,
   };
 }

@@ -1,6 +1,6 @@
 // SQL behind core/accounts: identities, users (tier from the active subscription, ban state) and /link merges.
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
-import type { AccountsRepo, IdentityInput, IdentityRow, LinkOutcome, UserRow } from '../../core/accounts/repo.ts';
+import type { AccountsRepo, ClaimOutcome, IdentityInput, IdentityRow, LinkOutcome, UserRow } from '../../core/accounts/repo.ts';
 import type { Locale, Platform, PointBucket } from '../../core/model.ts';
 import type { TierSlug } from '../../core/api.ts';
 
@@ -25,10 +25,10 @@ export class SqlAccountsRepo implements AccountsRepo {
   }
 
   async upsertIdentity(i: IdentityInput): Promise<IdentityRow> {
-    const refresh = `UPDATE chat_identities SET chat_id = $3, display_name = COALESCE($4, display_name),
+    const refresh = `UPDATE chat_identities SET chat_id = COALESCE($3, chat_id), display_name = COALESCE($4, display_name),
         locale = COALESCE($5, locale), updated_at = now()
       WHERE platform = $1 AND platform_user_id = $2 RETURNING ${IDENTITY_COLS}`;
-    const bind = [i.platform, i.platformUserId, i.chatId, i.displayName ?? null, i.platformLocale ?? null];
+    const bind = [i.platform, i.platformUserId, i.chatId ?? null, i.displayName ?? null, i.platformLocale ?? null];
     const [found] = await this.q(refresh, bind);
     if (found) return toIdentity(found);
     // New identity: user and identity in one statement; a concurrent first message loses the race harmlessly.
@@ -88,29 +88,61 @@ export class SqlAccountsRepo implements AccountsRepo {
     const rows = await this.q(
       `SELECT i.id, i.user_id, i.platform, i.platform_user_id, i.chat_id, i.display_name, i.locale
          FROM chat_identities i JOIN users u ON u.id = i.user_id
-        WHERE i.chat_id IS NOT NULL AND u.merged_into IS NULL
+        WHERE u.merged_into IS NULL
           AND (CASE WHEN u.locale_chosen THEN u.locale ELSE COALESCE(i.locale, $2) END) = $1`,
       [locale, fallback],
     );
     return rows.map(toIdentity);
   }
 
-  async createLinkCode(userId: string, code: string, expiresAt: Date): Promise<void> {
-    await this.db.query(`INSERT INTO link_codes (code, user_id, expires_at) VALUES ($1, $2, $3)`, { bind: [code, userId, expiresAt] });
+  async identity(identityId: string): Promise<IdentityRow | null> {
+    if (!UUID.test(identityId)) return null;
+    const [r] = await this.q(`SELECT ${IDENTITY_COLS} FROM chat_identities WHERE id = $1`, [identityId]);
+    return r ? toIdentity(r) : null;
   }
 
-  redeemLinkCode(code: string, redeemerUserId: string, now: Date): Promise<LinkOutcome> {
+  async createLinkCode(userId: string, code: string, expiresAt: Date, issuerIdentityId?: string): Promise<void> {
+    await this.db.query(`INSERT INTO link_codes (code, user_id, expires_at, issuer_identity_id) VALUES ($1, $2, $3, $4)`,
+      { bind: [code, userId, expiresAt, issuerIdentityId ?? null] });
+  }
+
+  claimLinkCode(code: string, claimer: { userId: string; identityId: string }, now: Date, confirmBy: Date): Promise<ClaimOutcome> {
     return this.db.transaction(async (t) => {
-      const [c] = await this.q(`SELECT user_id, expires_at, used_at FROM link_codes WHERE code = $1 FOR UPDATE`, [code], t);
+      const c = await this.lockCode(code, t);
       if (!c) return { status: 'unknown' };
-      if (c.used_at) return { status: 'used' };
+      if (c.used_at || c.refused_at) return { status: 'used' };
       if ((c.expires_at as Date).getTime() <= now.getTime()) return { status: 'expired' };
       const issuer = await this.survivorOf(String(c.user_id), t);
-      const redeemer = await this.survivorOf(redeemerUserId, t);
-      if (issuer === redeemer) return { status: 'self' };
+      const me = await this.survivorOf(claimer.userId, t);
+      if (issuer === me) return { status: 'self' };
+      // Already used by someone else and waiting for the issuer: not a second claimer. The same one asks again.
+      if (c.claimed_by && (await this.survivorOf(String(c.claimed_by), t)) !== me) return { status: 'used' };
+      const [ban] = await this.q(`SELECT 1 FROM bans WHERE user_id IN ($1, $2) AND lifted_at IS NULL`, [issuer, me], t);
+      if (ban) return { status: 'banned' };
+      await this.db.query(
+        `UPDATE link_codes SET claimed_by = $2, claimed_identity_id = $3, claimed_at = $4, expires_at = $5 WHERE code = $1`,
+        { bind: [code, me, claimer.identityId, now, confirmBy], transaction: t });
+      return { status: 'claimed', issuerUserId: issuer, issuerIdentityId: (c.issuer_identity_id as string) ?? null };
+    });
+  }
+
+  refuseLinkCode(code: string, issuerUserId: string, now: Date): Promise<LinkOutcome> {
+    return this.db.transaction(async (t) => {
+      const c = await this.answerable(code, issuerUserId, now, t);
+      if ('status' in c) return c;
+      await this.db.query(`UPDATE link_codes SET refused_at = $2 WHERE code = $1`, { bind: [code, now], transaction: t });
+      return { status: 'refused', claimedIdentityId: c.claimedIdentityId };
+    });
+  }
+
+  confirmLinkCode(code: string, issuerUserId: string, now: Date): Promise<LinkOutcome> {
+    return this.db.transaction(async (t) => {
+      const c = await this.answerable(code, issuerUserId, now, t);
+      if ('status' in c) return c;
+      const { issuer, claimer } = c;
       const users = await this.q(
-        `SELECT id, created_at, is_admin, email FROM users WHERE id IN ($1, $2) ORDER BY id FOR UPDATE`, [issuer, redeemer], t);
-      const [a, b] = [users.find((u) => u.id === issuer)!, users.find((u) => u.id === redeemer)!];
+        `SELECT id, created_at, is_admin, email FROM users WHERE id IN ($1, $2) ORDER BY id FOR UPDATE`, [issuer, claimer], t);
+      const [a, b] = [users.find((u) => u.id === issuer)!, users.find((u) => u.id === claimer)!];
       const survivor = (b.created_at as Date) < (a.created_at as Date) ? b : a;
       const merged = survivor === a ? b : a;
       const [sid, mid] = [String(survivor.id), String(merged.id)];
@@ -123,13 +155,35 @@ export class SqlAccountsRepo implements AccountsRepo {
       for (const table of ['chat_identities', 'generations', 'subscriptions', 'orders', 'invoices', 'moderation_events']) {
         await this.db.query(`UPDATE ${table} SET user_id = $2 WHERE user_id = $1`, { bind: [mid, sid], transaction: t });
       }
+      // Users merged into the merged one earlier now point at the survivor too: always one hop (web tokens, user()).
+      await this.db.query(`UPDATE users SET merged_into = $2, updated_at = now() WHERE merged_into = $1`, { bind: [mid, sid], transaction: t });
       await this.db.query(`UPDATE users SET merged_into = $2, email = NULL, updated_at = now() WHERE id = $1`, { bind: [mid, sid], transaction: t });
       await this.db.query(
         `UPDATE users SET is_admin = is_admin OR $2, email = COALESCE(email, $3), updated_at = now() WHERE id = $1`,
         { bind: [sid, Boolean(merged.is_admin), merged.email ?? null], transaction: t });
       await this.db.query(`UPDATE link_codes SET used_at = $2 WHERE code = $1`, { bind: [code, now], transaction: t });
-      return { status: 'linked', survivorId: sid, mergedId: mid, moved };
+      return { status: 'linked', survivorId: sid, mergedId: mid, moved, claimedIdentityId: c.claimedIdentityId };
     });
+  }
+
+  private async lockCode(code: string, t: Transaction): Promise<Row | undefined> {
+    const [c] = await this.q(
+      `SELECT user_id, expires_at, used_at, refused_at, claimed_by, claimed_identity_id, issuer_identity_id FROM link_codes WHERE code = $1 FOR UPDATE`, [code], t);
+    return c;
+  }
+
+  /** A code used by someone and waiting for this issuer's answer, locked; else why not. */
+  private async answerable(code: string, issuerUserId: string, now: Date, t: Transaction):
+    Promise<{ issuer: string; claimer: string; claimedIdentityId: string | null } | { status: 'unknown' | 'used' | 'expired' | 'not_pending' | 'not_yours' | 'self' }> {
+    const c = await this.lockCode(code, t);
+    if (!c) return { status: 'unknown' };
+    if (c.used_at || c.refused_at || !c.claimed_by) return { status: 'not_pending' };
+    if ((c.expires_at as Date).getTime() <= now.getTime()) return { status: 'expired' };
+    const issuer = await this.survivorOf(String(c.user_id), t);
+    if (issuer !== (await this.survivorOf(issuerUserId, t))) return { status: 'not_yours' };
+    const claimer = await this.survivorOf(String(c.claimed_by), t);
+    if (issuer === claimer) return { status: 'self' };
+    return { issuer, claimer, claimedIdentityId: (c.claimed_identity_id as string) ?? null };
   }
 
   /**

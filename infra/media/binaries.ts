@@ -24,12 +24,15 @@ export function mediaBinariesAvailable(): Promise<boolean> {
   return available;
 }
 
-/** Only local files: the option precedes each input and the output it applies to. */
+/** Only local files: the option precedes each input and the output it applies to (unless a caller gave it). */
 const LOCAL_ONLY = ['-protocol_whitelist', 'file'];
 export function localOnly(args: string[]): string[] {
   const out: string[] = [];
+  let given = false; // the caller's own -protocol_whitelist for the next input or the output
   args.forEach((arg, i) => {
-    if (arg === '-i' || i === args.length - 1) out.push(...LOCAL_ONLY);
+    if (arg === '-protocol_whitelist') given = true;
+    if ((arg === '-i' || i === args.length - 1) && !given) out.push(...LOCAL_ONLY);
+    if (arg === '-i') given = false;
     out.push(arg);
   });
   return out;
@@ -62,7 +65,7 @@ export function run(bin: string, args: string[], opts: { signal?: AbortSignal } 
 export const runFfmpeg = (args: string[], signal?: AbortSignal) =>
   run(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', ...localOnly(args)], { signal });
 
-export const runFfprobe = (args: string[]) => run(ffprobe, [...LOCAL_ONLY, ...args]);
+export const runFfprobe = (args: string[]) => run(ffprobe, args.includes('-protocol_whitelist') ? args : [...LOCAL_ONLY, ...args]);
 
 /**
  * Escapes a value (a path or text) for a filter option inside -vf/-filter_complex: once for the option parser

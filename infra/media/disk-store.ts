@@ -3,7 +3,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { MediaStore } from '../../core/ports.ts';
+import { PRIVATE_MEDIA_PREFIX, type MediaStore } from '../../core/ports.ts';
 import { assertKey } from './keys.ts';
 import { createMediaSigner } from './signed-url.ts';
 
@@ -51,6 +51,7 @@ export function createDiskStore(opts: { root: string; publicBaseUrl: string; sig
       await fs.rm(pathOf(key), { force: true });
     },
     async publicUrl(key) {
+      if (key.startsWith(PRIVATE_MEDIA_PREFIX)) throw new Error('private media has no public URL: use signedUrl');
       return urlOf(key);
     },
     async signedUrl(key, ttlSeconds) {

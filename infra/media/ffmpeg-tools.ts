@@ -31,6 +31,13 @@ export class MediaTooLargeError extends Error {
 }
 
 
+/**
+ * How ffmpeg and ffprobe open an input: as MP4 (what every provider and our renderer deliver), from a plain file.
+ * Without this ffmpeg picks the format from the content, and a provider's "video" that is really an HLS playlist
+ * would make it read (and put into our output) other files on this machine or URLs on our network.
+ */
+export const INPUT = ['-protocol_whitelist', 'file', '-f', 'mp4'];
+
 export function createMediaTools(o: MediaToolsOptions = {}): MediaTools {
   const tmpDir = o.tmpDir ?? path.join(os.tmpdir(), 'vidgo-media');
   const cap = o.maxDownloadBytes ?? 1024 * 1024 * 1024;
@@ -38,7 +45,7 @@ export function createMediaTools(o: MediaToolsOptions = {}): MediaTools {
   const x264 = (crf: number) => ['-c:v', 'libx264', '-preset', preset, '-crf', String(crf), '-pix_fmt', 'yuv420p', '-movflags', '+faststart'];
 
   async function probe(file: string): Promise<MediaInfo> {
-    const { stdout } = await runFfprobe(['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file]);
+    const { stdout } = await runFfprobe(['-v', 'error', ...INPUT, '-print_format', 'json', '-show_format', '-show_streams', file]);
     const j = JSON.parse(stdout) as { streams?: Record<string, unknown>[]; format?: Record<string, unknown> };
     const v = j.streams?.find((s) => s.codec_type === 'video');
     if (!v) throw new Error(`${path.basename(file)}: no video stream`);
@@ -50,7 +57,7 @@ export function createMediaTools(o: MediaToolsOptions = {}): MediaTools {
   }
 
   async function encode(input: string, output: string, vf: string, extra: string[] = [], crf = 23) {
-    await runFfmpeg(['-i', input, '-map', '0:v:0', '-map', '0:a?', '-vf', vf, ...x264(crf), ...extra, '-c:a', 'aac', '-b:a', '128k', output]);
+    await runFfmpeg([...INPUT, '-i', input, '-map', '0:v:0', '-map', '0:a?', '-vf', vf, ...x264(crf), ...extra, '-c:a', 'aac', '-b:a', '128k', output]);
   }
 
   return {
@@ -98,7 +105,7 @@ export function createMediaTools(o: MediaToolsOptions = {}): MediaTools {
       const at = Math.min(1, info.durationMs / 2000);
       // LINE wants a JPEG ≤ 1 MB: start at good quality, step down until it fits.
       for (const [width, qv] of [[1280, 3], [960, 6], [640, 10], [480, 20]] as const) {
-        await runFfmpeg(['-ss', at.toFixed(2), '-i', input, '-frames:v', '1', '-vf', `scale='min(${width},iw)':-2`, '-q:v', String(qv), '-f', 'image2', '-c:v', 'mjpeg', output]);
+        await runFfmpeg(['-ss', at.toFixed(2), ...INPUT, '-i', input, '-frames:v', '1', '-vf', `scale='min(${width},iw)':-2`, '-q:v', String(qv), '-f', 'image2', '-c:v', 'mjpeg', output]);
         if ((await fs.stat(output)).size < PREVIEW_MAX_BYTES) return;
       }
       throw new Error('preview: could not get the JPEG under 1 MB');

@@ -1,5 +1,8 @@
 // MediaStore on S3 or any S3-protocol server (SeaweedFS in docker-compose). Public URL = S3_PUBLIC_BASE_URL + key when
-// the bucket is public behind it, else a presigned GET (7 days, the SigV4 maximum).
+// the bucket is public behind it, else a presigned GET (7 days, the SigV4 maximum). A presigned URL signs its host,
+// so URLs for the outside (browsers, chat platforms, providers) are signed for S3_PUBLIC_ENDPOINT — in
+// docker-compose the app talks to http://seaweedfs:8333 while browsers reach http://localhost:8333 — and private keys
+// (clean masters) are only ever handed out that way, for minutes, never as S3_PUBLIC_BASE_URL + key.
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
@@ -11,7 +14,7 @@ import type * as S3Sdk from '@aws-sdk/client-s3';
 import type * as Presigner from '@aws-sdk/s3-request-presigner';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { lazyRequire } from '../lazy-require.ts';
-import type { MediaStore } from '../../core/ports.ts';
+import { PRIVATE_MEDIA_PREFIX, type MediaStore } from '../../core/ports.ts';
 import type { Config } from '../../app/config.ts';
 import { assertKey } from './keys.ts';
 
@@ -20,14 +23,14 @@ export type S3Settings = NonNullable<Config['s3']>;
 export const PRESIGN_SECONDS = 7 * 24 * 3600;
 
 const s3Sdk = lazyRequire<typeof S3Sdk>('@aws-sdk/client-s3');
-const presigner = lazyRequire<typeof Presigner>('@aws-sdk/s3-request-presigner');
+const presignerSdk = lazyRequire<typeof Presigner>('@aws-sdk/s3-request-presigner');
 
 export function createS3Store(s3: S3Settings, opts: { tmpDir?: string; presignSeconds?: number } = {}): MediaStore & { client: S3Client } {
   const { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } = s3Sdk();
-  const { getSignedUrl } = presigner();
-  const client = new S3Client({
+  const { getSignedUrl } = presignerSdk();
+  const clientFor = (endpoint: string | undefined) => new S3Client({
     region: s3.region,
-    endpoint: s3.endpoint,
+    endpoint,
     forcePathStyle: s3.forcePathStyle,
     // Checksums only when an operation requires them: streamed bodies otherwise go out aws-chunked with trailing
     // CRC32, which S3-protocol servers other than AWS (s3rver, older MinIO) store verbatim.
@@ -35,6 +38,9 @@ export function createS3Store(s3: S3Settings, opts: { tmpDir?: string; presignSe
     responseChecksumValidation: 'WHEN_REQUIRED',
     credentials: s3.accessKeyId && s3.secretAccessKey ? { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } : undefined,
   });
+  const client = clientFor(s3.endpoint);
+  // Signing needs no network: this client only presigns, for the host the outside reaches.
+  const presigner = s3.publicEndpoint && s3.publicEndpoint !== s3.endpoint ? clientFor(s3.publicEndpoint) : client;
   const Bucket = s3.bucket;
   const tmpDir = opts.tmpDir ?? path.join(os.tmpdir(), 'vidgo-s3');
   const notFound = (err: unknown) => {
@@ -64,11 +70,14 @@ export function createS3Store(s3: S3Settings, opts: { tmpDir?: string; presignSe
     },
     async publicUrl(key) {
       assertKey(key);
+      if (key.startsWith(PRIVATE_MEDIA_PREFIX)) throw new Error('private media has no public URL: use signedUrl');
       if (s3.publicBaseUrl) return `${s3.publicBaseUrl.replace(/\/+$/, '')}/${key.split('/').map(encodeURIComponent).join('/')}`;
-      return getSignedUrl(client, new GetObjectCommand({ Bucket, Key: key }), { expiresIn: opts.presignSeconds ?? PRESIGN_SECONDS });
+      return getSignedUrl(presigner, new GetObjectCommand({ Bucket, Key: key }), { expiresIn: opts.presignSeconds ?? PRESIGN_SECONDS });
     },
-    async signedUrl(key, ttlSeconds) {
-      return getSignedUrl(client, new GetObjectCommand({ Bucket, Key: assertKey(key) }), { expiresIn: Math.min(PRESIGN_SECONDS, Math.max(1, Math.round(ttlSeconds))) });
+    async signedUrl(key, ttlSeconds, o = {}) {
+      const disposition = o.downloadName ? `attachment; filename="${o.downloadName.replace(/[^A-Za-z0-9._-]/g, '_')}"` : undefined;
+      const command = new GetObjectCommand({ Bucket, Key: assertKey(key), ...(disposition ? { ResponseContentDisposition: disposition } : {}) });
+      return getSignedUrl(presigner, command, { expiresIn: Math.min(PRESIGN_SECONDS, Math.max(1, Math.round(ttlSeconds))) });
     },
     async exists(key) {
       try {

@@ -9,6 +9,7 @@ import { createRunway } from './runway.ts';
 import { createPollo } from './pollo.ts';
 import { createGoEnhance } from './goenhance.ts';
 import { createLocalRenderer } from './local.ts';
+import { checkedResults, fileUnder, hostAllowed } from './result-urls.ts';
 
 export const PROVIDER_SLOTS = ['leonardo', 'runway', 'pollo', 'goenhance'] as const;
 export type ProviderSlot = (typeof PROVIDER_SLOTS)[number];
@@ -28,12 +29,15 @@ export interface ProviderDeps {
   http?: ClientOptions['http'];
 }
 
+/** Each slot's client, or the local renderer; either way its result URLs are checked (result-urls.ts). */
 export function createProviders(config: Pick<Config, 'providers' | 'dataDir'>, deps: ProviderDeps = {}): Providers {
   const renderDir = deps.renderDir ?? path.join(config.dataDir, 'local-renders');
   const out = {} as Providers;
   for (const slot of PROVIDER_SLOTS) {
-    const { apiKey, baseUrl } = config.providers[slot];
-    out[slot] = apiKey ? CLIENTS[slot]({ apiKey, baseUrl, http: deps.http }) : createLocalRenderer(slot, { dir: renderDir });
+    const { apiKey, baseUrl, mediaHosts } = config.providers[slot];
+    out[slot] = apiKey
+      ? checkedResults(CLIENTS[slot]({ apiKey, baseUrl, http: deps.http }), (url) => hostAllowed(url, mediaHosts))
+      : checkedResults(createLocalRenderer(slot, { dir: renderDir }), (url) => fileUnder(url, renderDir));
   }
   return out;
 }

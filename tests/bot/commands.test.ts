@@ -15,6 +15,8 @@ describe('grammar', () => {
     ['/style Anime a castle', { name: 'style', style: 'anime', prompt: 'a castle' }],
     ['/style ghibli', { name: 'style', style: 'ghibli', prompt: '' }],
     ['/link ab12cd34', { name: 'link', code: 'ab12cd34' }],
+    ['/link confirm AB12CD34', { name: 'link', code: 'AB12CD34', answer: 'confirm' }],
+    ['/link refuse AB12CD34', { name: 'link', code: 'AB12CD34', answer: 'refuse' }],
     ['/lang zh-TW', { name: 'lang', locale: 'zh-TW' }],
     ['/settings autopay OFF', { name: 'settings', autoPay: false }],
     ['/consent 3f2a points', { name: 'consent', generationId: '3f2a', choice: 'points' }],
@@ -192,8 +194,13 @@ describe('appeals', () => {
 });
 
 describe('/link', () => {
-  it('joins two platforms into one account: older user survives, points move as ledger pairs, identities and videos follow', async () => {
-    await say(ev('telegram', '400', '/help'));
+  const codeOf = (r: Awaited<ReturnType<typeof say>>) => String((r.replies[0] as unknown as { message: { params: { code: string } } }).message.params.code);
+  /** What the hub pushed to a chat (LINE pushes recorded by the fake LINE server, Telegram sends by the fake Bot API). */
+  const linePushes = (to: string) => w.line.sent.filter((s) => s.kind === 'push' && s.to === to).flatMap((s) => w.line.texts(s));
+  const tgSends = (chat: string) => w.telegram.of('sendMessage').filter((c) => c.params.chat_id === chat);
+
+  it('asks the issuer first, naming the other account; on yes the older user survives, points move as ledger pairs, identities follow', async () => {
+    await say(ev('telegram', '400', '/help', { displayName: 'Bob Tan' }));
     const older = await w.userOf('telegram', '400');
     await w.ledger.credit(older, 'purchased', 10, 'purchase', `t:${older}`);
     await say(ev('line', 'U400', '/help'));
@@ -201,13 +208,23 @@ describe('/link', () => {
     await w.ledger.credit(newer, 'purchased', 7, 'purchase', `t:${newer}`);
     await w.ledger.credit(newer, 'monthly_pollo', 3, 'monthly_allocation', `t:${newer}:m`);
 
-    const issued = await say(ev('line', 'U400', '/link'));
-    const code = String((issued.replies[0] as unknown as { message: { params: { code: string } } }).message.params.code);
+    const code = codeOf(await say(ev('line', 'U400', '/link')));
     expect(code).toMatch(/^[A-Z2-9]{8}$/);
     expect(keys(await say(ev('line', 'U400', `/link ${code}`)))).toEqual(['bot.link.self']);
-    expect(keys(await say(ev('telegram', '400', `/link ${code.toLowerCase()}`)))).toEqual(['bot.link.done']);
+    const asked = await say(ev('telegram', '400', `/link ${code.toLowerCase()}`));
+    expect(keys(asked)).toEqual(['bot.link.asked']);
+    expect(text(asked)).toContain('your LINE account to confirm');
+    // Nothing merged yet; the LINE chat (the issuer's) is asked, naming the Telegram account, with yes/no buttons.
+    expect(await w.userOf('line', 'U400')).toBe(newer);
+    const question = w.line.sent.filter((s) => s.kind === 'push' && s.to === 'cU400').at(-1)!;
+    expect(w.line.texts(question).join()).toContain('The Telegram account “Bob Tan” wants to join this VidGo account');
+    expect(question.messages.at(-1).quickReply.items.map((i: any) => i.action.data)).toEqual([`/link confirm ${code}`, `/link refuse ${code}`]);
+    // Only the issuing account may answer.
+    expect(keys(await say(ev('telegram', '400', `/link confirm ${code}`)))).toEqual(['bot.link.not_yours']);
+    expect(keys(await say(ev('line', 'U400', `/link confirm ${code}`)))).toEqual(['bot.link.done']);
 
     expect(await w.userOf('line', 'U400')).toBe(older);
+    expect(tgSends('c400').at(-1)!.params.text).toContain('your accounts are joined');
     expect(await w.ledger.balance(older)).toMatchObject({ purchased: 17, monthly_pollo: 3, total: 20 });
     expect((await w.ledger.balance(newer)).total).toBe(0);
     expect(await w.q(`SELECT merged_into FROM users WHERE id = $1`, [newer])).toEqual([{ merged_into: older }]);
@@ -222,20 +239,34 @@ describe('/link', () => {
     expect(keys(await say(ev('telegram', '400', `/link ${code}`)))).toEqual(['bot.link.used']);
   });
 
+  it('a refusal merges nothing, spends the code and tells the other account; a second claimer is refused', async () => {
+    await say(ev('line', 'U410', '/help'));
+    await say(ev('telegram', '410', '/help'));
+    await say(ev('discord', '410', '/help'));
+    const code = codeOf(await say(ev('line', 'U410', '/link')));
+    expect(keys(await say(ev('telegram', '410', `/link ${code}`)))).toEqual(['bot.link.asked']);
+    expect(keys(await say(ev('discord', '410', `/link ${code}`)))).toEqual(['bot.link.used']);
+    expect(keys(await say(ev('line', 'U410', `/link refuse ${code}`)))).toEqual(['bot.link.refused']);
+    expect(tgSends('c410').at(-1)!.params.text).toBe('Your LINE account refused to join. The accounts stay apart.');
+    expect(await w.userOf('telegram', '410')).not.toBe(await w.userOf('line', 'U410'));
+    expect(keys(await say(ev('line', 'U410', `/link confirm ${code}`)))).toEqual(['bot.link.not_pending']);
+    expect(keys(await say(ev('telegram', '410', `/link ${code}`)))).toEqual(['bot.link.used']);
+    expect(linePushes('cU410').join()).toContain('wants to join');
+  });
+
   it('refuses expired and unknown codes, and a merge while the other account has a video running', async () => {
-    await say(ev('discord', '401', '/help'));
+    await say(ev('line', 'U401', '/help'));
     await say(ev('telegram', '402', '/help'));
-    const issued = await say(ev('discord', '401', '/link'));
-    const code = String((issued.replies[0] as unknown as { message: { params: { code: string } } }).message.params.code);
+    const code = codeOf(await say(ev('line', 'U401', '/link')));
     await w.q(`UPDATE link_codes SET expires_at = now() - interval '1 second' WHERE code = $1`, [code]);
     expect(keys(await say(ev('telegram', '402', `/link ${code}`)))).toEqual(['bot.link.expired']);
     expect(keys(await say(ev('telegram', '402', '/link ZZZZZZZZ')))).toEqual(['bot.link.unknown']);
 
     const newer = await w.userOf('telegram', '402');
     await w.q(`INSERT INTO generations (user_id, prompt, status) VALUES ($1, 'x', 'running')`, [newer]);
-    const again = await say(ev('discord', '401', '/link'));
-    const code2 = String((again.replies[0] as unknown as { message: { params: { code: string } } }).message.params.code);
-    expect(keys(await say(ev('telegram', '402', `/link ${code2}`)))).toEqual(['bot.link.busy']);
+    const code2 = codeOf(await say(ev('line', 'U401', '/link')));
+    expect(keys(await say(ev('telegram', '402', `/link ${code2}`)))).toEqual(['bot.link.asked']);
+    expect(keys(await say(ev('line', 'U401', `/link confirm ${code2}`)))).toEqual(['bot.link.busy']);
     expect(await w.userOf('telegram', '402')).toBe(newer);
   });
 });

@@ -3,6 +3,7 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildChatWorld, DISCORD_APP, type ChatWorld } from './support/world.ts';
+import { discordCommand, postDiscord } from './support/signed.ts';
 
 let w: ChatWorld;
 beforeAll(async () => { w = await buildChatWorld({ tlsMedia: false }); }, 60_000);
@@ -34,6 +35,18 @@ describe('Discord interactions', () => {
     expect((await post(i, { key: other })).statusCode).toBe(401);
     expect(await w.q(`SELECT 1 FROM processed_events WHERE source = 'discord'`)).toHaveLength(0);
     expect(editsOf(i.token)).toHaveLength(0);
+  });
+
+  it('refuses a correctly signed interaction whose X-Signature-Timestamp is more than 5 minutes off (a replay)', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const old = discordCommand('510', 'help');
+    expect((await postDiscord(w, old, { timestamp: now - 6 * 60 })).statusCode).toBe(401);
+    expect((await postDiscord(w, discordCommand('510', 'help'), { timestamp: now + 6 * 60 })).statusCode).toBe(401);
+    expect(await w.q(`SELECT 1 FROM processed_events WHERE source = 'discord' AND event_id = $1`, [old.id])).toHaveLength(0);
+    expect(editsOf(old.token)).toHaveLength(0);
+    const recent = discordCommand('510', 'help');
+    expect((await postDiscord(w, recent, { timestamp: now - 4 * 60 })).statusCode).toBe(200);
+    expect(editsOf(recent.token)).toHaveLength(1);
   });
 
   it('answers PING with PONG, and malformed JSON with 400', async () => {

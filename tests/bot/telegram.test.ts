@@ -160,11 +160,15 @@ describe('Telegram webhook', () => {
     expect(sentTo(39, 'sendVideo')).toHaveLength(2);
   });
 
-  it('a deep link /start p_<prompt> starts a video for a paying user', async () => {
+  it('a deep link /start p_<prompt> offers the video; its confirm button starts it for a paying user', async () => {
     await post(message(36, '/help'));
     const userId = await w.userOf('telegram', '36');
     await w.subscribe(userId, 'starter');
     await post(message(36, `/start p_${Buffer.from('a lighthouse at night').toString('base64url')}`));
+    expect(await w.q(`SELECT 1 FROM generations WHERE user_id = $1`, [userId])).toHaveLength(0);
+    const yes = sentTo(36).at(-1)!.params.reply_markup.inline_keyboard.flat()[0].callback_data as string;
+    await post({ update_id: ++updateId, callback_query: { id: 'cb36', from: { id: 36, is_bot: false, first_name: 'T', language_code: 'en' }, chat_instance: 'c', data: yes,
+      message: { message_id: ++messageId, date: Math.floor(Date.now() / 1000), chat: { id: 36, type: 'private' }, text: 'offer' } } });
     const rows = await w.q<{ prompt: string }>(`SELECT prompt FROM generations WHERE user_id = $1`, [userId]);
     expect(rows.map((r) => r.prompt)).toEqual(['a lighthouse at night']);
   });

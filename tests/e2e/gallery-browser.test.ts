@@ -61,8 +61,12 @@ describe('gallery page in a browser', () => {
     });
     const page = await ctx.newPage();
     page.on('console', (m) => { if (m.type() === 'error') console.log('[browser]', m.text()); });
-    // Sign in (the link answers 303 → /gallery; a redirected navigation is not re-routed, so load /gallery again).
-    const signIn = await page.request.get(link, { maxRedirects: 0 });
+    // Sign in as a person does: the link shows a page, the button signs in (its POST answers 303 → /gallery; a
+    // redirected navigation is not re-routed, so load /gallery again).
+    await page.goto(link);
+    const answer = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/auth/link');
+    await page.click('button[type=submit]');
+    const signIn = await answer;
     expect(signIn.status()).toBe(303);
     expect(signIn.headers().location).toMatch(/\/gallery$/);
     await page.goto(`${w.publicUrl}/gallery`);

@@ -23,7 +23,7 @@ async function signIn(lineUser: string): Promise<Client> {
   const link = JSON.stringify(reply.messages).match(new RegExp(`${w.publicUrl}/auth/[^"\\\\]+`))?.[0];
   expect(link).toBeTruthy();
   const c = new Client(w.base);
-  const res = await c.fetch(link!.replace(w.publicUrl, w.base));
+  const res = await c.signIn(link!.replace(w.publicUrl, w.base), new URL(w.publicUrl).origin);
   expect(res.status).toBe(303);
   expect(res.headers.get('location')).toMatch(/\/gallery$/);
   return c;

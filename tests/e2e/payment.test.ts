@@ -19,7 +19,7 @@ describe('ECPay purchase in the running app', () => {
     const userId = await w.userOf('Ue2ePayer');
 
     const c = new Client(w.base);
-    const signIn = await c.fetch(link!.replace(w.publicUrl, w.base));
+    const signIn = await c.signIn(link!.replace(w.publicUrl, w.base), new URL(w.publicUrl).origin);
     expect(signIn.status).toBe(303);
     expect((await c.json('/api/v1/me')).body).toMatchObject({ tier: 'demo' });
     const checkout = await c.json('/api/v1/checkout', { method: 'POST', json: { kind: 'plan', slug: 'starter', method: 'ecpay' } });

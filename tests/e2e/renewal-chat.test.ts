@@ -27,7 +27,7 @@ describe('renewals from the chat', () => {
     const reply = await w.until(() => w.line.sent.find((s) => s.kind === 'reply' && s.replyToken === plans.replyToken), 'the /plans reply');
     const link = JSON.stringify(reply.messages).match(new RegExp(`${w.publicUrl}/auth/[^"\\\\]+`))![0];
     const c = new Client(w.base);
-    await c.fetch(link.replace(w.publicUrl, w.base));
+    await c.signIn(link.replace(w.publicUrl, w.base), new URL(w.publicUrl).origin);
     await c.json('/api/v1/me');
     const checkout = await c.json('/api/v1/checkout', { method: 'POST', json: { kind: 'plan', slug: 'starter', method: 'ecpay' } });
     expect((await fetch(checkout.body.next.action, { method: 'POST', body: new URLSearchParams(checkout.body.next.fields) })).status).toBe(200);

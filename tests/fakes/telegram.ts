@@ -1,5 +1,6 @@
 // A fake Telegram Bot API at /bot<token>/<method> (core.telegram.org/bots/api): JSON or multipart bodies,
-// {ok, result} answers, 401 for a wrong token, 400 for a video URL it cannot fetch or over 20 MB.
+// {ok, result} answers, 401 for a wrong token, 400 for a video URL it cannot fetch or over 20 MB, 403 for a
+// private chat with a user who never started the bot (bots cannot open a conversation).
 import { fetchMedia, startFakeServer, type Fetched, type FormFile, type Recorded } from '../bot/support/fake-http.ts';
 
 export interface TgCall { method: string; params: Record<string, any>; messageId?: number }
@@ -9,7 +10,9 @@ export async function startFakeTelegram(opts: { token: string }) {
   const fetched: Fetched[] = [];
   const updates: any[] = [];
   let messageId = 100;
-  const ctl = { failSends: 0 }; // the next n sendMessage calls answer 500 (after being recorded)
+  // failSends: the next n sendMessage calls answer 500 (after being recorded); notStarted: user ids whose private
+  // chat with the bot does not exist yet.
+  const ctl = { failSends: 0, notStarted: new Set<string>() };
   const ok = (result: unknown) => ({ json: { ok: true, result } });
   const bad = (description: string, code = 400) => ({ status: code, json: { ok: false, error_code: code, description } });
 
@@ -24,7 +27,10 @@ export async function startFakeTelegram(opts: { token: string }) {
     }
     const call: TgCall = { method, params };
     calls.push(call);
-    const msg = (extra: object) => ({ message_id: (call.messageId = ++messageId), date: Math.floor(Date.now() / 1000), chat: { id: Number(params.chat_id), type: 'private' }, ...extra });
+    // Private chat ids are the (positive) user ids; group and supergroup ids are negative.
+    const chat = { id: Number(params.chat_id), type: Number(params.chat_id) > 0 ? 'private' : 'supergroup' };
+    const msg = (extra: object) => ({ message_id: (call.messageId = ++messageId), date: Math.floor(Date.now() / 1000), chat, ...extra });
+    if (/^send/.test(method) && ctl.notStarted.has(String(params.chat_id))) return bad("Forbidden: bot can't initiate conversation with a user", 403);
     switch (method) {
       case 'getMe':
         return ok({ id: Number(opts.token.split(':')[0]), is_bot: true, first_name: 'VidGo', username: 'VidGoTestBot' });

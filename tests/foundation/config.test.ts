@@ -38,7 +38,18 @@ describe('configuration', () => {
   });
 
   it('asks for paired platform variables together', () => {
-    expect(problems({ LINE_CHANNEL_SECRET: 's' })).toEqual(['LINE_CHANNEL_ACCESS_TOKEN: must be set together with LINE_CHANNEL_SECRET']);
+    expect(problems({ LINE_CHANNEL_SECRET: 'c'.repeat(32) })).toEqual(['LINE_CHANNEL_ACCESS_TOKEN: must be set together with LINE_CHANNEL_SECRET']);
+  });
+
+  it('refuses short verifying secrets, naming the variable and never echoing the value', () => {
+    const p = problems({ TELEGRAM_WEBHOOK_SECRET: 'hunter2', LINE_CHANNEL_SECRET: 'shortsecret', LINE_CHANNEL_ACCESS_TOKEN: 't', JWT_SECRET: 'also-short' });
+    expect([...p].sort()).toEqual([
+      'JWT_SECRET: length must be at least 32 characters long (got 10 characters)',
+      'LINE_CHANNEL_SECRET: length must be at least 32 characters long (got 11 characters)',
+      'TELEGRAM_WEBHOOK_SECRET: must be 32 to 256 characters of A-Z, a-z, 0-9, _ and - (got 7 characters)',
+    ]);
+    expect(p.join('\n')).not.toMatch(/hunter2|shortsecret|also-short/);
+    expect(problems({ TELEGRAM_WEBHOOK_SECRET: 'a'.repeat(32) })).toEqual([]);
   });
 
   it('parses admin ids', () => {

@@ -103,3 +103,39 @@ describe('S3 media store on s3rver', () => {
     }
   });
 });
+
+describe('S3 presigned URLs for the outside', () => {
+  let dir: string;
+  let s3: { run(): Promise<AddressInfo>; close(): Promise<void> };
+  let port: number;
+  beforeAll(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'vidgo-s3-public-'));
+    s3 = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: path.join(dir, 'data'), configureBuckets: [{ name: 'vidgo' }] });
+    port = (await s3.run()).port;
+  });
+  afterAll(async () => {
+    await s3.close();
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('signs clean-master downloads for the public endpoint, for minutes, as an attachment; a master has no public URL', async () => {
+    // The app reaches S3 as 127.0.0.1 (docker-compose: minio:9000); browsers as localhost (compose: localhost:9000).
+    const store = createS3Store({
+      bucket: 'vidgo', endpoint: `http://127.0.0.1:${port}`, publicEndpoint: `http://localhost:${port}`, region: 'us-east-1',
+      accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', forcePathStyle: true, publicBaseUrl: `http://localhost:${port}/vidgo`,
+    });
+    const key = 'private/generations/g9/master.mp4';
+    await store.put(key, Buffer.from('clean master'), 'video/mp4');
+    const url = new URL(await store.signedUrl(key, 300, { downloadName: 'vidgo-g9.mp4' }));
+    expect(url.host).toBe(`localhost:${port}`);
+    expect(url.searchParams.get('X-Amz-Expires')).toBe('300');
+    expect(url.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
+    const res = await fetch(url);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename="vidgo-g9.mp4"');
+    expect(await res.text()).toBe('clean master');
+    // Never S3_PUBLIC_BASE_URL + key for a private object.
+    await expect(store.publicUrl(key)).rejects.toThrow(/private media/);
+    expect(await store.publicUrl('videos/g9.mp4')).toBe(`http://localhost:${port}/vidgo/videos/g9.mp4`);
+  });
+});

@@ -284,7 +284,8 @@ describe('restyling a past video whose source is a private clean master', () => 
     const source = await row(src);
     expect(source).toMatchObject({ status: 'succeeded', kind: 'demo', masterKey: 'private/demo/cat/master.mp4' });
     const masterBytes = await fs.readFile(media.pathOf(source.masterKey!));
-    expect((await fetch(await media.publicUrl(source.masterKey!))).status).toBe(404);
+    await expect(media.publicUrl(source.masterKey!)).rejects.toThrow(/private media/); // no public URL exists
+    expect((await fetch(`${(await media.publicUrl('videos/x.mp4')).replace(/videos\/x\.mp4$/, '')}${source.masterKey}`)).status).toBe(404);
 
     // The upgrade: the same user on Starter with its monthly GoEnhance points and auto-pay.
     await w.db.sequelize.query(`INSERT INTO subscriptions (user_id, plan_id, status, start_date, end_date)

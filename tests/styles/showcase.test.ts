@@ -39,7 +39,7 @@ beforeAll(async () => {
   const log = createLogger('silent', false);
   const config = loadConfig({
     NODE_ENV: 'test', PUBLIC_BASE_URL: BASE, DATABASE_URL: db.url, JWT_SECRET: 'styles-test-secret-0123456789abcdef0123',
-    TELEGRAM_BOT_TOKEN: '123:abc', TELEGRAM_BOT_USERNAME: 'VidGoBot', LINE_CHANNEL_SECRET: 's', LINE_CHANNEL_ACCESS_TOKEN: 't', LINE_BOT_BASIC_ID: '@vidgo',
+    TELEGRAM_BOT_TOKEN: '123:abc', TELEGRAM_BOT_USERNAME: 'VidGoBot', LINE_CHANNEL_SECRET: 'showcase-line-channel-secret-0123456789', LINE_CHANNEL_ACCESS_TOKEN: 't', LINE_BOT_BASIC_ID: '@vidgo',
   });
   server = await createServer({ port: 0, host: '127.0.0.1', log, corsOrigins: [] });
   const media = createDiskStore({ root: path.join(dir, 'media'), publicBaseUrl: BASE });
@@ -54,8 +54,15 @@ beforeAll(async () => {
   });
   const a = await accounts.identify({ platform: 'telegram', eventId: 'e1', platformUserId: 'tg-1', chatId: 'tg-1', kind: 'message', text: '/gallery' });
   const link = new URL(await web.links.linkFor(a.userId, '/showcase'));
-  const res = await server.inject({ url: `${link.pathname}${link.search}` });
-  cookie = String(res.headers['set-cookie']).split(';')[0]!;
+  // Sign in as the user's browser does: the link's page, then its button (a form POST with the page's nonce cookie).
+  const page = await server.inject({ url: `${link.pathname}${link.search}` });
+  const nonceCookie = String(page.headers['set-cookie']).split(';')[0]!;
+  const nonce = /name="nonce" value="([^"]+)"/.exec(page.payload)![1]!;
+  const res = await server.inject({
+    method: 'POST', url: '/auth/link', headers: { cookie: nonceCookie, 'content-type': 'application/x-www-form-urlencoded', origin: config.publicBaseUrl },
+    payload: new URLSearchParams({ token: link.searchParams.get('token')!, nonce }).toString(),
+  });
+  cookie = String(([] as string[]).concat(res.headers['set-cookie'] as string[]).find((c) => c.startsWith('vg_session='))).split(';')[0]!;
 }, 60_000);
 afterAll(async () => {
   await samples?.idle();

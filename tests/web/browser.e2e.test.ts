@@ -30,8 +30,11 @@ describe('web app in a browser', () => {
   it('signs in from a magic link, buys Pro through ECPay and sees the new plan and balance', async () => {
     const userId = await w.newUser('kim');
     const page = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'ja-JP' }); // a phone, as in chat in-app browsers
+    // The link shows a sign-in page in the user's language; the button signs in and opens /plans.
     await page.goto(await w.web.links.linkFor(userId, '/plans'));
-    expect(new URL(page.url()).pathname).toBe('/plans');
+    expect(await page.locator('h1').textContent()).toBe('VidGoにログイン');
+    await page.locator('button[type=submit]').click();
+    await page.waitForURL(`${w.baseUrl}/plans`);
     await page.locator('[data-plan="demo"] .badge').waitFor();
     await page.locator('[data-plan="pro"] button').click();
     page.on('console', (m) => console.log('[browser]', m.text()));
@@ -65,6 +68,8 @@ describe('web app in a browser', () => {
     const userId = await w.newUser('ren');
     const page = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'ja-JP' });
     await page.goto(await w.web.links.linkFor(userId, '/plans'));
+    await page.locator('button[type=submit]').click(); // the sign-in page's button
+    await page.waitForURL(`${w.baseUrl}/plans`);
     await page.locator('[data-plan="starter"] .renews').waitFor();
     expect(await page.locator('[data-plan="starter"] .renews').textContent()).toMatch(/^解約するまで毎月 NT\$299$/);
 

@@ -15,7 +15,7 @@ const count = async (sql: string, bind: unknown[]) =>
 async function signedIn(name: string) {
   const userId = await w.newUser(name);
   const c = new Client(w.baseUrl);
-  const res = await c.fetch(await w.web.links.linkFor(userId, '/plans'));
+  const res = await c.signIn(await w.web.links.linkFor(userId, '/plans'));
   expect(res.status).toBe(303);
   await c.json('/api/v1/me'); // picks up the CSRF cookie like the app's first call
   return { userId, c };

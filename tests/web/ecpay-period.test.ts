@@ -23,7 +23,7 @@ const count = async (sql: string, bind: unknown[]) => Number((await one<{ n: num
 async function signedIn(name: string) {
   const userId = await w.newUser(name);
   const c = new Client(w.baseUrl);
-  expect((await c.fetch(await w.web.links.linkFor(userId, '/plans'))).status).toBe(303);
+  expect((await c.signIn(await w.web.links.linkFor(userId, '/plans'))).status).toBe(303);
   await c.json('/api/v1/me');
   return { userId, c };
 }

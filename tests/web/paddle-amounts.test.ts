@@ -17,7 +17,7 @@ const count = async (sql: string, bind: unknown[]) =>
 async function buy(name: string, kind: 'plan' | 'pack', slug: string) {
   const userId = await w.newUser(name);
   const c = new Client(w.baseUrl);
-  await c.fetch(await w.web.links.linkFor(userId, '/plans'));
+  await c.signIn(await w.web.links.linkFor(userId, '/plans'));
   await c.json('/api/v1/me');
   const r = await c.json('/api/v1/checkout', { method: 'POST', json: { kind, slug, method: 'paddle' } });
   expect(r.status).toBe(200);
@@ -98,7 +98,7 @@ describe('Paddle payments settle only at the full price', () => {
 
       await w.db.sequelize.query(`UPDATE plans SET paddle_price_id = 'pri_01missing' WHERE slug = 'starter'`);
       const c = new Client(w.baseUrl);
-      await c.fetch(await w.web.links.linkFor(await w.newUser('missing'), '/plans'));
+      await c.signIn(await w.web.links.linkFor(await w.newUser('missing'), '/plans'));
       await c.json('/api/v1/me');
       const r = await c.json('/api/v1/checkout', { method: 'POST', json: { kind: 'plan', slug: 'starter', method: 'paddle' } });
       expect(r.status).toBe(502);

@@ -15,7 +15,7 @@ const ledgerRows = async (userId: string) =>
 async function signedIn(name: string) {
   const userId = await w.newUser(name);
   const c = new Client(w.baseUrl);
-  await c.fetch(await w.web.links.linkFor(userId, '/packs'));
+  await c.signIn(await w.web.links.linkFor(userId, '/packs'));
   await c.json('/api/v1/me');
   return { userId, c };
 }

@@ -47,7 +47,7 @@ describe('a production app with its own ECPay merchant', () => {
   it('refuses callbacks signed with the published stage keys and pays only the genuine one', async () => {
     const userId = await w.newUser('prod');
     const c = new Client(w.baseUrl);
-    await c.fetch(await w.web.links.linkFor(userId, '/plans'));
+    await c.signIn(await w.web.links.linkFor(userId, '/plans'));
     await c.json('/api/v1/me');
     const r = await c.json('/api/v1/checkout', { method: 'POST', json: { kind: 'plan', slug: 'unlimited', method: 'ecpay' } });
     expect(r.status).toBe(200);

@@ -15,7 +15,7 @@ describe('magic links and sessions', () => {
     const link = await w.web.links.linkFor(userId, '/gallery');
     expect(link).toMatch(new RegExp(`^${w.baseUrl}/auth/link\\?token=`));
     const c = new Client(w.baseUrl);
-    const res = await c.fetch(link);
+    const res = await c.signIn(link);
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/gallery');
     const cookie = res.headers.getSetCookie().find((s) => s.startsWith('vg_session='))!;
@@ -30,13 +30,13 @@ describe('magic links and sessions', () => {
     expect(forged.headers.get('location')).toBe('/expired');
     expect((await new Client(w.baseUrl).json('/api/v1/me')).status).toBe(401);
     const hostile = await w.web.links.linkFor(userId, '//evil.example/x');
-    expect((await new Client(w.baseUrl).fetch(hostile)).headers.get('location')).toBe('/');
+    expect((await new Client(w.baseUrl).signIn(hostile)).headers.get('location')).toBe('/');
   });
 
   it('needs the CSRF header for checkout, validates input, and allows only listed CORS origins', async () => {
     const userId = await w.newUser('hal');
     const c = new Client(w.baseUrl);
-    await c.fetch(await w.web.links.linkFor(userId, '/plans'));
+    await c.signIn(await w.web.links.linkFor(userId, '/plans'));
     await c.json('/api/v1/me');
     expect((await c.json('/api/v1/checkout', { method: 'POST', json: { kind: 'plan', slug: 'pro', method: 'ecpay' }, headers: { 'x-csrf-token': 'nope' } })).status).toBe(403);
     expect((await c.json('/api/v1/checkout', { method: 'POST', json: { kind: 'plan', slug: 'pro', method: 'bitcoin' } })).status).toBe(400);
@@ -51,7 +51,7 @@ describe('magic links and sessions', () => {
   it('lists showcase styles with chat deep links and an upgrade prompt for Demo', async () => {
     const userId = await w.newUser('ivy');
     const c = new Client(w.baseUrl);
-    await c.fetch(await w.web.links.linkFor(userId, '/showcase'));
+    await c.signIn(await w.web.links.linkFor(userId, '/showcase'));
     const r = await c.json('/api/v1/showcase');
     expect(r.body.styleAccess).toBe(false);
     expect(r.body.styles[0]).toMatchObject({

@@ -1,7 +1,8 @@
-// MagicLinks (core/api.ts): a chat reply carries /auth/link?token=…; opening it claims the token's jti once in
-// used_tokens and starts a web session.
-import { QueryTypes, type Sequelize } from 'sequelize';
+// MagicLinks (core/api.ts): a chat reply carries /auth/link?token=…. Opening it only shows a page (link-preview
+// fetchers and scanners GET every URL in a message); the user's click on that page posts the token back, which
+// claims its jti once and starts a web session for the surviving user behind it.
 import type { MagicLinks } from '../../core/api.ts';
+import type { SqlWebSessions } from '../../infra/db/web-sessions.ts';
 import { LINK_TTL_S, type TokenSigner } from './tokens.ts';
 
 /** Only our own app paths may be a link's target (no open redirect). */
@@ -10,7 +11,11 @@ export function safeAppPath(path: string | undefined): string {
 }
 
 export class JwtMagicLinks implements MagicLinks {
-  constructor(private readonly signer: TokenSigner, private readonly db: Sequelize, private readonly baseUrl: string) {}
+  constructor(
+    private readonly signer: TokenSigner,
+    private readonly sessions: SqlWebSessions,
+    private readonly baseUrl: string,
+  ) {}
 
   async linkFor(userId: string, path: string): Promise<string> {
     const token = await this.signer.sign(userId, 'link', LINK_TTL_S, { path: safeAppPath(path) });
@@ -21,16 +26,18 @@ export class JwtMagicLinks implements MagicLinks {
     return `${this.baseUrl}/gallery/${encodeURIComponent(generationId)}`;
   }
 
-  /** Verifies and claims a link token; null when invalid, expired or already used. */
+  /** Who a link would sign in, without using it up; null when it is invalid, expired, used, or its user is banned. */
+  async peek(token: string): Promise<{ userId: string; path: string } | null> {
+    const claims = await this.signer.verify(token, 'link');
+    const userId = claims ? await this.sessions.resolve(claims) : null;
+    return claims && userId ? { userId, path: safeAppPath(claims.path) } : null;
+  }
+
+  /** Verifies and claims a link token once; null when invalid, expired, already used, or its user is banned. */
   async redeem(token: string): Promise<{ userId: string; path: string } | null> {
     const claims = await this.signer.verify(token, 'link');
-    if (!claims) return null;
-    const rows = await this.db.query(
-      `INSERT INTO used_tokens (jti, expires_at) VALUES ($1, to_timestamp($2)) ON CONFLICT (jti) DO NOTHING RETURNING jti`,
-      { bind: [claims.jti, claims.exp], type: QueryTypes.SELECT });
-    if (rows.length !== 1) return null;
-    // Housekeeping: claimed tokens past their expiry can no longer be replayed anyway.
-    await this.db.query('DELETE FROM used_tokens WHERE expires_at < now() - interval \'1 day\'');
-    return { userId: claims.sub, path: safeAppPath(claims.path) };
+    const userId = claims ? await this.sessions.resolve(claims) : null;
+    if (!claims || !userId || !(await this.sessions.claim(claims.jti, claims.exp))) return null;
+    return { userId, path: safeAppPath(claims.path) };
   }
 }

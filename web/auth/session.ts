@@ -1,13 +1,16 @@
-// The web session: a signed jose JWT in an httpOnly cookie, checked by the 'session' auth strategy.
+// The web session: a signed jose JWT in an httpOnly cookie, checked by the 'session' auth strategy on every request
+// against the database: it acts for the surviving user after a /link merge, and it ends at sign-out (its jti is
+// revoked) or when the user is banned (infra/db/web-sessions.ts).
 import Boom from '@hapi/boom';
 import type { Server } from '@hapi/hapi';
+import type { SqlWebSessions } from '../../infra/db/web-sessions.ts';
 import { SESSION_TTL_S, type TokenSigner } from './tokens.ts';
 
 export const SESSION_COOKIE = 'vg_session';
 
-export interface SessionCredentials { userId: string }
+export interface SessionCredentials { userId: string; jti: string; exp: number }
 
-export function registerSession(server: Server, signer: TokenSigner, opts: { secure: boolean }) {
+export function registerSession(server: Server, signer: TokenSigner, sessions: SqlWebSessions, opts: { secure: boolean }) {
   server.state(SESSION_COOKIE, {
     ttl: SESSION_TTL_S * 1000, isSecure: opts.secure, isHttpOnly: true, isSameSite: 'Lax', path: '/',
     encoding: 'none', strictHeader: true, clearInvalid: true,
@@ -16,8 +19,10 @@ export function registerSession(server: Server, signer: TokenSigner, opts: { sec
     async authenticate(request, h) {
       const token = request.state[SESSION_COOKIE] as string | undefined;
       const claims = token ? await signer.verify(token, 'session') : null;
-      if (!claims) throw Boom.unauthorized('sign in from the bot (/plans, /gallery)', 'vidgo-session');
-      return h.authenticated({ credentials: { userId: claims.sub } as never });
+      const userId = claims ? await sessions.resolve(claims) : null;
+      if (!claims || !userId) throw Boom.unauthorized('sign in from the bot (/plans, /gallery)', 'vidgo-session');
+      const credentials: SessionCredentials = { userId, jti: claims.jti, exp: claims.exp };
+      return h.authenticated({ credentials: credentials as never });
     },
   }));
   server.auth.strategy('session', 'vidgo-session');

@@ -10,6 +10,8 @@ import { isDisk } from './media.ts';
 import type { Msg } from '../../core/model.ts';
 
 const noQuery = { query: Joi.object({}) };
+/** How long a clean-master download link lasts: long enough to start the download, too short to share. */
+const CLEAN_LINK_TTL_S = 5 * 60;
 
 export function apiRoutes(server: Server, d: WebDeps) {
   const get = (path: string, handler: (request: Request) => Promise<unknown>, validate: object = noQuery, auth: string | false = 'session') =>
@@ -69,7 +71,11 @@ export function apiRoutes(server: Server, d: WebDeps) {
       const item = d.generations && d.media ? await d.generations.get(userOf(request), id) : null;
       const key = item?.cleanUrl ? (await store.get(id))?.masterKey : null;
       if (!key || !d.media) throw Boom.notFound();
-      if (!isDisk(d.media)) return h.redirect(await d.media.publicUrl(key)).temporary().header('cache-control', 'private, no-store');
+      // S3: a presigned GET valid for minutes, signed for the endpoint the browser reaches (the bucket keeps private/ private).
+      if (!isDisk(d.media)) {
+        const url = await d.media.signedUrl(key, CLEAN_LINK_TTL_S, { downloadName: `vidgo-${id.slice(0, 8)}.mp4` });
+        return h.redirect(url).temporary().header('cache-control', 'private, no-store').header('referrer-policy', 'no-referrer');
+      }
       return h.file(d.media.pathOf(key), { confine: d.media.root, etagMethod: false, mode: 'attachment', filename: `vidgo-${id.slice(0, 8)}.mp4` })
         .type('video/mp4').header('cache-control', 'private, no-store').header('x-content-type-options', 'nosniff');
     },

@@ -8,6 +8,7 @@ const Crumb = CrumbModule as { plugin: Plugin<unknown> };
 import type { Server } from '@hapi/hapi';
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { clientIp } from '../client-ip.ts';
 
 const isCallback = (p: string) => p.startsWith('/api/v1/payments/');
 const isOurs = (p: string) => (p.startsWith('/api/v1/') && !isCallback(p)) || p.startsWith('/auth/');
@@ -29,7 +30,7 @@ export async function harden(server: Server, opts: { secure: boolean; perMinute:
   server.ext('onRequest', async (request, h) => {
     if (!isOurs(request.path)) return h.continue;
     try {
-      await limiter.consume(request.info.remoteAddress);
+      await limiter.consume(clientIp(request)); // the socket peer, or the forwarded client behind TRUST_PROXY
       return h.continue;
     } catch (res) {
       if (!(res instanceof RateLimiterRes)) throw res;

@@ -5,6 +5,7 @@ import type { BillingRepo } from '../../core/billing/ports.ts';
 import type { EcpayConfig } from '../../infra/payments/ecpay.ts';
 import type { JwtMagicLinks } from '../auth/magic-links.ts';
 import type { TokenSigner } from '../auth/tokens.ts';
+import type { SqlWebSessions } from '../../infra/db/web-sessions.ts';
 import type { Sequelize } from 'sequelize';
 import type { StyleShowcase } from '../../core/styles/showcase.ts';
 import type { MediaStore } from '../../core/ports.ts';
@@ -19,6 +20,10 @@ export interface WebDeps {
   generations?: Pick<GenerationService, 'list' | 'get'>;
   links: JwtMagicLinks;
   signer: TokenSigner;
+  /** Which user a web token acts for, and whether it still stands (sign-out, bans, /link merges). */
+  sessions: SqlWebSessions;
+  /** Our own origin (PUBLIC_BASE_URL's): the only one the sign-in form may be posted from. */
+  origin: string;
   ecpay: EcpayConfig;
   paddleWebhookSecret?: string;
   providersHealth: () => Promise<Record<string, boolean>>;

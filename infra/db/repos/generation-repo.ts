@@ -65,12 +65,14 @@ export class SqlGenerationStore implements GenerationStore {
     return (await this.db.query<{ id: string }>(sql, { replacements, type: QueryTypes.SELECT })).map((r) => r.id);
   }
 
-  async insert(g: NewGeneration): Promise<GenerationRow | null> {
-    const repl: Raw = {};
+  async insert(g: NewGeneration, opts: { maxOpen?: number } = {}): Promise<GenerationRow | null> {
+    const repl: Raw = { capUser: g.userId, capMax: opts.maxOpen ?? null, terminal: [...TERMINAL] };
     const sets = setClause(g, repl);
     const cols = sets.map((s) => s.split(' = ')[0]);
     const vals = sets.map((s) => s.split(' = ')[1]);
-    const [row] = await this.rows(`INSERT INTO generations (${cols.join(',')}) VALUES (${vals.join(',')})
+    // The cap is taken by this statement (migrations/*-generation-slots.ts): no count-then-insert gap.
+    const cap = opts.maxOpen === undefined ? '' : 'WHERE generation_slot_free(:capUser::uuid, :capMax::int, ARRAY[:terminal]::text[])';
+    const [row] = await this.rows(`INSERT INTO generations (${cols.join(',')}) SELECT ${vals.join(',')} ${cap}
       ON CONFLICT (request_key) WHERE request_key IS NOT NULL DO NOTHING RETURNING *`, repl);
     return row ?? null;
   }

@@ -16,7 +16,8 @@ import { QueryTypes } from 'sequelize';
 import { createTestDatabase } from '../../helpers/db.ts';
 import { createTestRedis } from '../../helpers/redis.ts';
 import { loadConfig } from '../../../app/config.ts';
-import { createLogger } from '../../../app/logger.ts';
+import { createLogger, type Logger } from '../../../app/logger.ts';
+import { createMagicLinks } from '../../../app/wire-web.ts';
 import { createServer } from '../../../web/server.ts';
 import { SqlLedger } from '../../../infra/db/sql-ledger.ts';
 import { SqlGenerationStore } from '../../../infra/db/repos/generation-repo.ts';
@@ -43,10 +44,10 @@ import { startFakeLine } from '../../fakes/line.ts';
 import { startFakeTelegram } from '../../fakes/telegram.ts';
 import { startFakeDiscord } from '../../fakes/discord.ts';
 
-export const LINE_SECRET = 'line-test-channel-secret';
+export const LINE_SECRET = 'line-test-channel-secret-0123456789';
 export const LINE_TOKEN = 'line-test-access-token';
 export const TG_TOKEN = '4242:test-telegram-token';
-export const TG_SECRET = 'tg-webhook-secret_1';
+export const TG_SECRET = 'tg-webhook-secret_0123456789abcdef_1';
 export const DISCORD_APP = '1100000000000000001';
 export const DISCORD_BOT = 'discord-test-bot-token';
 
@@ -66,7 +67,11 @@ function mediaServer(root: string, tls: boolean) {
   return https.createServer({ key: fs.readFileSync(path.join(dir, 'k.pem')), cert: fs.readFileSync(path.join(dir, 'c.pem')) }, handler);
 }
 
-export async function buildChatWorld(opts: { env?: Record<string, string>; tlsMedia?: boolean } = {}) {
+/**
+ * `log`: where the app's log lines go (default: none); `realLinks`: sign real magic-link tokens (JwtMagicLinks)
+ * instead of the recorder's readable fake links.
+ */
+export async function buildChatWorld(opts: { env?: Record<string, string>; tlsMedia?: boolean; log?: Logger; realLinks?: boolean } = {}) {
   const db = await createTestDatabase({ poolMax: 5 });
   const redis = createTestRedis();
   const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'vidgo-bot-test-'));
@@ -90,7 +95,8 @@ export async function buildChatWorld(opts: { env?: Record<string, string>; tlsMe
     ADMIN_IDS: 'line:Uadmin,telegram:7777,discord:8888', RATE_LIMIT_CHAT_PER_MIN: '1000', RATE_LIMIT_IP_PER_MIN: '10000',
     ...(opts.env ?? {}),
   });
-  const log = createLogger('silent', false);
+  const log = opts.log ?? createLogger('silent', false);
+  const magic = opts.realLinks ? createMagicLinks(config, db, 'chat-world-jwt-secret-0123456789abcdef') : links;
   const server = await createServer({ port: 0, host: '127.0.0.1', log, corsOrigins: [] });
 
   const hub = createNotifierHub(redis.state, log);
@@ -111,7 +117,7 @@ export async function buildChatWorld(opts: { env?: Record<string, string>; tlsMe
   const deps: GenerationDeps = {
     store, tiers: new SqlTierCatalog(db.sequelize), router, moderator, moderation, ...ledgerPorts(ledger), jobs, notifier: hub,
     providers: { ...paid, local: { ...local, local: true } }, mediaStore: createDiskStore({ root: mediaRoot, publicBaseUrl: mediaBase }),
-    mediaTools: createMediaTools({ tmpDir: path.join(dir, 'tmp') }), links, clock: systemClock,
+    mediaTools: createMediaTools({ tmpDir: path.join(dir, 'tmp') }), links: magic, clock: systemClock,
     settings: { ...DEFAULT_SETTINGS, pollIntervalMs: 5, stepTimeoutMs: 5_000, progressEveryMs: 0 }, log: { info() {}, warn() {} },
   };
   const gen = createGeneration(deps);
@@ -119,7 +125,7 @@ export async function buildChatWorld(opts: { env?: Record<string, string>; tlsMe
     config, server, sequelize: db.sequelize, state: redis.state, redis: redis.redis, log, hub, polling: false,
     rateLimitPrefix: redis.prefix,
     services: {
-      generation: gen.service, generationAdmin: gen.admin, ledger, links,
+      generation: gen.service, generationAdmin: gen.admin, ledger, links: magic,
       // LEDGER's real moderation policy on its SQL repository.
       bans: banControl(policy), appeals: policy,
       providers: providerControl(health),

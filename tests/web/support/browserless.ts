@@ -25,6 +25,23 @@ export class Client {
     return res;
   }
 
+  /**
+   * Opens a sign-in link as a person does: the GET shows the page (and uses nothing up), the button posts its form.
+   * Answers the POST's response (303 into the app with the session cookie, or /expired). `origin`: the page's
+   * origin the browser would send, when the test reaches the app by another address than PUBLIC_BASE_URL.
+   */
+  async signIn(link: string, pageOrigin?: string): Promise<Response> {
+    const page = await this.fetch(link);
+    if (page.status !== 200) return page;
+    const html = await page.text();
+    const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? '';
+    const origin = pageOrigin ?? new URL(link.startsWith('http') ? link : this.base).origin;
+    return this.fetch(new URL('/auth/link', link.startsWith('http') ? link : this.base).toString(), {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
+      body: new URLSearchParams({ token: field('token'), nonce: field('nonce') }).toString(),
+    });
+  }
+
   async json<T = any>(path: string, init: RequestInit & { json?: unknown } = {}): Promise<{ status: number; body: T }> {
     const res = await this.fetch(path, init);
     const text = await res.text();

@@ -8,7 +8,7 @@ import { Client } from './browserless.ts';
 export async function signedIn(w: World, name: string) {
   const userId = await w.newUser(name);
   const c = new Client(w.baseUrl);
-  expect((await c.fetch(await w.web.links.linkFor(userId, '/plans'))).status).toBe(303);
+  expect((await c.signIn(await w.web.links.linkFor(userId, '/plans'))).status).toBe(303);
   await c.json('/api/v1/me'); // picks up the CSRF cookie like the app's first call
   return { userId, c };
 }

@@ -57,7 +57,7 @@ export async function startWorld(opts: { listen?: boolean; appDist?: string; env
   const config = loadConfig({
     NODE_ENV: 'test', PUBLIC_BASE_URL: baseUrl, DATABASE_URL: db.url, JWT_SECRET,
     ECPAY_BASE_URL: ecpay.url, ECPAY_MERCHANT_ID: keys.merchantId, ECPAY_HASH_KEY: keys.hashKey, ECPAY_HASH_IV: keys.hashIv, PADDLE_API_BASE: paddle.url, PADDLE_API_KEY: PADDLE.apiKey, PADDLE_WEBHOOK_SECRET: PADDLE.webhookSecret,
-    TELEGRAM_BOT_TOKEN: '123:abc', TELEGRAM_BOT_USERNAME: 'VidGoBot', LINE_CHANNEL_SECRET: 's', LINE_CHANNEL_ACCESS_TOKEN: 't', LINE_BOT_BASIC_ID: '@vidgo',
+    TELEGRAM_BOT_TOKEN: '123:abc', TELEGRAM_BOT_USERNAME: 'VidGoBot', LINE_CHANNEL_SECRET: 'web-test-line-channel-secret-0123456789', LINE_CHANNEL_ACCESS_TOKEN: 't', LINE_BOT_BASIC_ID: '@vidgo',
     CORS_ORIGINS: 'https://app.example', ...opts.env,
   });
   const ledger = new SqlLedger(db.sequelize, opts.clock ?? systemClock);

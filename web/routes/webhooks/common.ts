@@ -5,6 +5,7 @@ import type { Background } from '../../../bot/background.ts';
 import type { InboxStore } from '../../../bot/inbox.ts';
 import { batchedInbox } from '../../../bot/inbox-batch.ts';
 import type { ChatRateLimiter } from '../../../core/commands/ports.ts';
+import { clientIp } from '../../client-ip.ts';
 
 export interface WebhookDeps {
   /** The inbox store (SqlChatStore): accept() is the one INSERT … ON CONFLICT that dedupes and keeps the event. */
@@ -25,7 +26,6 @@ export function parseJson<T>(raw: Buffer): T | undefined {
   }
 }
 
-export const clientIp = (request: Request) => request.info.remoteAddress || 'unknown';
 
 /**
  * A request that failed verification: counted against its IP (RATE_LIMIT_IP_PER_MIN), 429 past the budget, else

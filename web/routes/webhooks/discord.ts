@@ -6,6 +6,7 @@ import { InteractionResponseType, InteractionType, type APIInteraction } from 'd
 import type { KeyObject } from 'node:crypto';
 import type { DiscordAdapter } from '../../../bot/discord/discord-adapter.ts';
 import { verifyDiscord } from '../../../bot/discord/verify.ts';
+import { answersEphemerally, EPHEMERAL } from '../../../bot/discord/inbound.ts';
 import { parseJson, rawBodyRoute, refuse, routeInbox, type WebhookDeps } from './common.ts';
 import { acceptAndHandle } from '../../../bot/inbox.ts';
 import { discordHandler } from '../../../bot/inbox-resume.ts';
@@ -29,7 +30,10 @@ export function discordWebhookRoute(server: Server, d: WebhookDeps & { publicKey
       if (!i || typeof i.type !== 'number') return h.response({ error: 'not an interaction' }).code(400);
       if (i.type === InteractionType.Ping) return { type: InteractionResponseType.Pong };
       await acceptAndHandle(inbox, 'discord', String(i.id), i, handle);
-      return { type: InteractionResponseType.DeferredChannelMessageWithSource };
+      // An account command in a server channel (sign-in link, link code, points): only the user sees the answer.
+      return answersEphemerally(i)
+        ? { type: InteractionResponseType.DeferredChannelMessageWithSource, data: { flags: EPHEMERAL } }
+        : { type: InteractionResponseType.DeferredChannelMessageWithSource };
     },
   });
 }
