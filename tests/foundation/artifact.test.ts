@@ -73,7 +73,7 @@ describe('the production artifact, read-only, as an unprivileged user', { timeou
 
   it('makes a video for a LINE user with NODE_ENV=production, then stops on SIGTERM with exit 0', async () => {
     const db = await createEmptyDatabase();
-    const secret = 'artifact-line-secret';
+    const secret = crypto.randomBytes(24).toString('hex'); // LINE channel secrets are 32 characters
     const line = await startFakeLine({ accessToken: 'artifact-line-token' });
     const port = await freePort();
     const front = await httpsFront(root, port);
@@ -89,7 +89,8 @@ describe('the production artifact, read-only, as an unprivileged user', { timeou
     const base = `http://127.0.0.1:${port}`;
     const sql = new pg.Client({ connectionString: db.url });
     try {
-      expect((await waitForHttp(`${base}/health`, 90_000)).status).toBe(200);
+      const health = await waitForHttp(`${base}/health`, 90_000).catch((err) => { throw new Error(`not serving (${err}):\n${app.output()}`); });
+      expect(health.status).toBe(200);
       await sql.connect();
       let n = 0;
       const says = async (text: string) => {
