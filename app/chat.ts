@@ -35,4 +35,9 @@ for await (const line of rl) {
   });
   rl.prompt();
 }
+// End of input (Ctrl-D): stop like `npm start` does, and never hang on a part that cannot stop.
+setTimeout(() => {
+  process.stderr.write('stopping took too long; leaving\n');
+  process.exit(1);
+}, 25_000).unref();
 await app.stop();

@@ -30,11 +30,22 @@ export interface App {
 
 export async function composeApp(config: Config, log: Logger): Promise<App> {
   const infra = await openInfra(config, log);
+  /** Run in reverse order at stop, before the infrastructure closes. */
+  const stoppers: (() => Promise<void>)[] = [];
+  try {
+    return await composeOn(infra, stoppers, config, log);
+  } catch (err) {
+    // Whatever was wired stops, then the infrastructure (the embedded database last): nothing is left running.
+    for (const stop of stoppers.reverse()) await stop().catch(() => {});
+    await infra.close().catch(() => {});
+    throw err;
+  }
+}
+
+async function composeOn(infra: Infra, stoppers: (() => Promise<void>)[], config: Config, log: Logger): Promise<App> {
   const jwtSecret = resolveJwtSecret(config);
 
   const server = await createServer({ port: config.port, host: config.host, log, corsOrigins: config.corsOrigins, isInfrastructureError });
-  /** Run in reverse order at stop, before the infrastructure closes. */
-  const stoppers: (() => Promise<void>)[] = [];
 
   // Each area wires itself in its own app/wire-<area>.ts and is called here, in dependency order.
   // ── providers and media (issue 4)

@@ -71,7 +71,7 @@ const schema = Joi.object({
   DEFAULT_LOCALE: Joi.string().valid(...LOCALES).default('en'),
 
   DATABASE_URL: Joi.string().uri({ scheme: ['postgres', 'postgresql'] }),
-  EMBEDDED_PG_PORT: Joi.number().integer().min(1).max(65535).default(54329),
+  EMBEDDED_PG_PORT: Joi.number().integer().min(1).max(65535),
   DB_POOL_MAX: Joi.number().integer().min(1).max(200).default(20),
   JOBS_URL: Joi.string().uri({ scheme: ['postgres', 'postgresql', 'mongodb', 'mongodb+srv'] }),
   REDIS_URL: Joi.string().uri({ scheme: ['redis', 'rediss'] }),
@@ -87,6 +87,8 @@ const schema = Joi.object({
   S3_PUBLIC_BASE_URL: url,
   S3_PUBLIC_ENDPOINT: url,
   S3_FORCE_PATH_STYLE: Joi.boolean().default(true),
+  FFMPEG_PATH: Joi.string(),
+  FFPROBE_PATH: Joi.string(),
 
   LEONARDO_API_KEY: optionalSecret,
   LEONARDO_API_BASE: url.default('https://cloud.leonardo.ai/api/rest/v1'),
@@ -149,6 +151,9 @@ const schema = Joi.object({
   DEMO_MEDIA_RETENTION_DAYS: Joi.number().integer().min(1).default(30),
 }).unknown(true);
 
+/** Every variable the service reads (docker-compose's pass-through list is checked against it). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.describe().keys ?? {});
+
 export type Env = Record<string, string | undefined>;
 
 const hosts = (v: string) => v.split(',').map((h) => h.trim()).filter(Boolean);
@@ -175,7 +180,8 @@ export interface Config {
   dataDir: string;
   timezone: string;
   defaultLocale: (typeof LOCALES)[number];
-  database: { url?: string; embeddedPort: number; poolMax: number };
+  /** embeddedPort unset: 54329, or a free port when another program holds it (remembered under DATA_DIR). */
+  database: { url?: string; embeddedPort?: number; poolMax: number };
   jobsUrl?: string;
   /** Per-provider caps on running generations across all instances ("leonardo=4,runway=2"); unset = defaults. */
   jobsProviderConcurrency?: string;
@@ -190,6 +196,8 @@ export interface Config {
     /** The S3 endpoint as browsers and providers reach it (presigned URLs are signed for this host). */
     publicEndpoint?: string;
   };
+  /** ffmpeg/ffprobe executables; unset = looked up on PATH. */
+  ffmpeg: { ffmpegPath?: string; ffprobePath?: string };
   /** mediaHosts: where that provider's result videos may be downloaded from (infra/providers/result-urls.ts). */
   providers: {
     leonardo: { apiKey?: string; baseUrl: string; mediaHosts: string[] };
@@ -271,6 +279,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
           publicEndpoint: v.S3_PUBLIC_ENDPOINT,
         }
       : undefined,
+    ffmpeg: { ffmpegPath: v.FFMPEG_PATH, ffprobePath: v.FFPROBE_PATH },
     providers: {
       leonardo: { apiKey: v.LEONARDO_API_KEY, baseUrl: v.LEONARDO_API_BASE, mediaHosts: hosts(v.LEONARDO_MEDIA_HOSTS) },
       runway: { apiKey: v.RUNWAY_API_KEY, baseUrl: v.RUNWAY_API_BASE, mediaHosts: hosts(v.RUNWAY_MEDIA_HOSTS) },

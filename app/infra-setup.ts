@@ -9,7 +9,7 @@ import { migrateUp } from '../infra/db/migrate.ts';
 import type { SharedState } from '../core/ports.ts';
 import { MemoryState } from '../infra/state/memory-state.ts';
 import { RedisState } from '../infra/state/redis-state.ts';
-import { RedisLink } from '../infra/state/redis-link.ts';
+import type { RedisLink } from '../infra/state/redis-link.ts';
 
 export interface Infra {
   databaseUrl: string;
@@ -41,6 +41,8 @@ export async function openInfra(config: Config, log: Logger): Promise<Infra> {
   let redisLink: RedisLink | undefined;
   let state: SharedState;
   if (config.redisUrl) {
+    // Loaded only when configured (one instance on in-process state never pays for ioredis).
+    const { RedisLink } = await import('../infra/state/redis-link.ts');
     redisLink = new RedisLink(config.redisUrl, log);
     await redisLink.connect();
     state = new RedisState(redisLink.client, 'vidgo:', redisLink);

@@ -4,8 +4,7 @@
 import type { Server } from '@hapi/hapi';
 import type { Redis } from 'ioredis';
 import type { Sequelize } from 'sequelize';
-import { Bot } from 'grammy';
-import { messagingApi } from '@line/bot-sdk';
+import type { Bot } from 'grammy';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import type { Infra } from './infra-setup.ts';
@@ -30,15 +29,10 @@ import { createTranslator, type Translator } from '../infra/i18n.ts';
 import { Background } from '../bot/background.ts';
 import { NotifierHub } from '../bot/notifier-hub.ts';
 import { createRateLimits } from '../bot/rate-limit.ts';
-import { LineAdapter } from '../bot/line/line-adapter.ts';
-import { TelegramAdapter } from '../bot/telegram/telegram-adapter.ts';
-import { telegramPoller } from '../bot/telegram/polling.ts';
-import { holdExclusive } from '../infra/db/exclusive-lease.ts';
-import { DiscordAdapter, createDiscordRest } from '../bot/discord/discord-adapter.ts';
-import { ed25519Key } from '../bot/discord/verify.ts';
-import { lineWebhookRoute } from '../web/routes/webhooks/line.ts';
-import { telegramWebhookRoute } from '../web/routes/webhooks/telegram.ts';
-import { discordWebhookRoute } from '../web/routes/webhooks/discord.ts';
+// Each platform's adapter and SDK load only when that platform is configured (discord.js alone is ~40 MB resident).
+import type { LineAdapter } from '../bot/line/line-adapter.ts';
+import type { TelegramAdapter } from '../bot/telegram/telegram-adapter.ts';
+import type { DiscordAdapter } from '../bot/discord/discord-adapter.ts';
 import { createResumePending } from '../bot/inbox-resume.ts';
 import { isInfrastructureError } from '../infra/infrastructure-errors.ts';
 import { installClientIp } from '../web/client-ip.ts';
@@ -135,12 +129,19 @@ export async function wireBot(o: BotWiringOptions) {
     telegram: undefined as TelegramAdapter | undefined, discord: undefined as DiscordAdapter | undefined, telegramBot: undefined as Bot | undefined };
 
   if (config.line) {
+    const [{ messagingApi }, { LineAdapter }, { lineWebhookRoute }] = await Promise.all([
+      import('@line/bot-sdk'), import('../bot/line/line-adapter.ts'), import('../web/routes/webhooks/line.ts'),
+    ]);
     const client = new messagingApi.MessagingApiClient({ channelAccessToken: config.line.channelAccessToken, baseURL: config.line.apiBase });
     out.line = new LineAdapter({ client, core: dispatcher, t, store, state: o.state, log });
     hub.register('line', out.line);
     lineWebhookRoute(server, { ...web, channelSecret: config.line.channelSecret, adapter: out.line });
   }
   if (config.telegram) {
+    const [{ Bot }, { TelegramAdapter }, { telegramPoller }, { telegramWebhookRoute }, { holdExclusive }] = await Promise.all([
+      import('grammy'), import('../bot/telegram/telegram-adapter.ts'), import('../bot/telegram/polling.ts'), import('../web/routes/webhooks/telegram.ts'),
+      import('../infra/db/exclusive-lease.ts'),
+    ]);
     const bot = new Bot(config.telegram.botToken, { client: { apiRoot: config.telegram.apiRoot } });
     out.telegramBot = bot;
     out.telegram = new TelegramAdapter({ api: bot.api, core: dispatcher, t, state: o.state, log, username: config.telegram.username });
@@ -167,6 +168,9 @@ export async function wireBot(o: BotWiringOptions) {
     }
   }
   if (config.discord) {
+    const [{ DiscordAdapter, createDiscordRest }, { ed25519Key }, { discordWebhookRoute }] = await Promise.all([
+      import('../bot/discord/discord-adapter.ts'), import('../bot/discord/verify.ts'), import('../web/routes/webhooks/discord.ts'),
+    ]);
     out.discord = new DiscordAdapter({
       rest: createDiscordRest(config.discord.apiBase, config.discord.botToken), core: dispatcher, t,
       hasBotToken: Boolean(config.discord.botToken), log, state: o.state,

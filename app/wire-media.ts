@@ -6,6 +6,7 @@ import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import { createProviders, PROVIDER_SLOTS, type Providers } from '../infra/providers/index.ts';
 import { createMediaStore, createMediaTools } from '../infra/media/index.ts';
+import { mediaBinariesAvailable, useMediaBinaries } from '../infra/media/binaries.ts';
 import { mediaRoutes } from '../web/routes/media.ts';
 import { claimDiskMedia } from '../infra/media/disk-hosts.ts';
 import type { Sequelize } from 'sequelize';
@@ -25,6 +26,11 @@ export interface MediaWiring {
 
 /** `jwtSecret` keys the signed /media URLs (the signer derives its own key from it). */
 export async function wireMedia(config: Config, log: Logger, server: Server, jwtSecret: string): Promise<MediaWiring> {
+  useMediaBinaries({ ffmpeg: config.ffmpeg.ffmpegPath, ffprobe: config.ffmpeg.ffprobePath });
+  // Checked beside start-up, not before it: without ffmpeg the web app and payments still work, videos do not.
+  void mediaBinariesAvailable().then((ok) => {
+    if (!ok) log.warn('ffmpeg/ffprobe not found: local renders, watermarks and previews will fail (apt-get install ffmpeg, or set FFMPEG_PATH and FFPROBE_PATH)');
+  });
   const providers = createProviders(config);
   const mediaStore = createMediaStore(config, jwtSecret);
   const mediaTools = createMediaTools({ tmpDir: path.join(config.dataDir, 'tmp') });

@@ -1,4 +1,5 @@
-// Migrations live in /migrations as TypeScript modules with up and down; umzug runs them in name order.
+// Migrations live in /migrations as TypeScript modules with up and down; umzug runs them in name order. The built
+// artifact (dist/migrations) holds them as .js: they keep their .ts names in schema_migrations either way.
 import { Umzug, SequelizeStorage } from 'umzug';
 import type { QueryInterface, Sequelize } from 'sequelize';
 import path from 'node:path';
@@ -12,9 +13,9 @@ const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url))
 export function createMigrator(sequelize: Sequelize, logger?: { info(o: object, m: string): void }) {
   return new Umzug<QueryInterface>({
     migrations: {
-      glob: ['*.ts', { cwd: MIGRATIONS_DIR }],
+      glob: ['*.{ts,js}', { cwd: MIGRATIONS_DIR, ignore: ['*.d.ts'] }],
       resolve: ({ name, path: file, context }) => ({
-        name,
+        name: name.replace(/\.js$/, '.ts'),
         up: async () => ((await import(file!)) as MigrationModule).up({ context, sequelize }),
         down: async () => ((await import(file!)) as MigrationModule).down({ context, sequelize }),
       }),

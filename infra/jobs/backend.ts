@@ -6,8 +6,11 @@ import pg from 'pg';
 import type { EventEmitter } from 'node:events';
 import type { AgendaBackend, NotificationChannel, NotificationChannelState } from 'agenda';
 import { PostgresBackend } from '@agendajs/postgres-backend';
-import { MongoBackend } from '@agendajs/mongo-backend';
+import type * as MongoBackendModule from '@agendajs/mongo-backend';
+import { lazyRequire } from '../lazy-require.ts';
 import type { SqlQuery } from './job-store-sql.ts';
+
+const mongoBackend = lazyRequire<typeof MongoBackendModule>('@agendajs/mongo-backend');
 
 export interface ChannelLog {
   warn(o: object, m: string): void;
@@ -50,7 +53,7 @@ export function selectBackend(opts: { jobsUrl?: string; databaseUrl: string; poo
     // insert two; both then run GenerationRunner.run, which is idempotent (one submit, one charge, one message).
     // To close it, create { 'data.generationId': 1 } unique with partialFilterExpression { name: 'generate-video' }
     // on the collection by hand (mongosh), as the PostgreSQL migration 20261125-0401 does for the job table.
-    const backend = new MongoBackend({ address: url, collection: 'agendaJobs' });
+    const backend = new (mongoBackend().MongoBackend)({ address: url, collection: 'agendaJobs' });
     const unlocks = guardUnawaitedUnlock(backend.repository);
     return { kind: 'mongo', backend, where: redactUrl(url), close: async () => {}, setLog: unlocks.setLog };
   }

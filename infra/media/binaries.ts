@@ -1,25 +1,42 @@
-// ffmpeg/ffprobe from the npm packages that ship static binaries, made executable when npm held back their install
-// scripts (as scripts/prestart.mjs does), and one promise-based runner with cancellation.
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
+// ffmpeg/ffprobe: Debian's (or any) build found on PATH, or the paths given by FFMPEG_PATH/FFPROBE_PATH through
+// useMediaBinaries(); and one promise-based runner with cancellation. Every call reads local files only: each input
+// and output is limited to the `file` protocol (downloads of provider results are done by our own HTTP client), so a
+// crafted media file (an HLS playlist, a concat list) cannot make ffmpeg open URLs. See docs/media.md.
+import { execFile, spawn } from 'node:child_process';
 
-const require = createRequire(import.meta.url);
+let ffmpeg = 'ffmpeg';
+let ffprobe = 'ffprobe';
+let available: Promise<boolean> | undefined;
 
-function binary(pkg: string): string {
-  const file = (require(pkg) as { path: string }).path;
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-  } catch {
-    try { fs.chmodSync(file, 0o755); } catch { /* read-only install: spawn will report it */ }
-  }
-  return file;
+/** Where the binaries are (unset: looked up on PATH). */
+export function useMediaBinaries(paths: { ffmpeg?: string; ffprobe?: string }) {
+  ffmpeg = paths.ffmpeg ?? 'ffmpeg';
+  ffprobe = paths.ffprobe ?? 'ffprobe';
+  available = undefined;
+}
+export const ffmpegPath = () => ffmpeg;
+export const ffprobePath = () => ffprobe;
+
+/** Whether both binaries run (checked once). */
+export function mediaBinariesAvailable(): Promise<boolean> {
+  const works = (bin: string) => new Promise<boolean>((resolve) => execFile(bin, ['-version'], { timeout: 10_000 }, (err) => resolve(!err)));
+  available ??= Promise.all([works(ffmpeg), works(ffprobe)]).then(([a, b]) => a && b);
+  return available;
 }
 
-let ffmpeg: string | undefined;
-let ffprobe: string | undefined;
-export const ffmpegPath = () => (ffmpeg ??= binary('@ffmpeg-installer/ffmpeg'));
-export const ffprobePath = () => (ffprobe ??= binary('@ffprobe-installer/ffprobe'));
+/** Only local files: the option precedes each input and the output it applies to (unless a caller gave it). */
+const LOCAL_ONLY = ['-protocol_whitelist', 'file'];
+export function localOnly(args: string[]): string[] {
+  const out: string[] = [];
+  let given = false; // the caller's own -protocol_whitelist for the next input or the output
+  args.forEach((arg, i) => {
+    if (arg === '-protocol_whitelist') given = true;
+    if ((arg === '-i' || i === args.length - 1) && !given) out.push(...LOCAL_ONLY);
+    if (arg === '-i') given = false;
+    out.push(arg);
+  });
+  return out;
+}
 
 export class MediaCommandError extends Error {
   constructor(readonly command: string, readonly exitCode: number | null, readonly stderrTail: string) {
@@ -46,7 +63,9 @@ export function run(bin: string, args: string[], opts: { signal?: AbortSignal } 
 }
 
 export const runFfmpeg = (args: string[], signal?: AbortSignal) =>
-  run(ffmpegPath(), ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', ...args], { signal });
+  run(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', ...localOnly(args)], { signal });
+
+export const runFfprobe = (args: string[]) => run(ffprobe, args.includes('-protocol_whitelist') ? args : [...LOCAL_ONLY, ...args]);
 
 /**
  * Escapes a value (a path or text) for a filter option inside -vf/-filter_complex: once for the option parser

@@ -9,7 +9,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import type { MediaInfo, MediaTools } from '../../core/ports.ts';
-import { ffprobePath, run, runFfmpeg, filterQuote as q } from './binaries.ts';
+import { runFfmpeg, runFfprobe, filterQuote as q } from './binaries.ts';
 import { BASE_FONT } from './fonts.ts';
 import { PREVIEW_MAX_BYTES } from './limits.ts';
 
@@ -45,7 +45,7 @@ export function createMediaTools(o: MediaToolsOptions = {}): MediaTools {
   const x264 = (crf: number) => ['-c:v', 'libx264', '-preset', preset, '-crf', String(crf), '-pix_fmt', 'yuv420p', '-movflags', '+faststart'];
 
   async function probe(file: string): Promise<MediaInfo> {
-    const { stdout } = await run(ffprobePath(), ['-v', 'error', ...INPUT, '-print_format', 'json', '-show_format', '-show_streams', file]);
+    const { stdout } = await runFfprobe(['-v', 'error', ...INPUT, '-print_format', 'json', '-show_format', '-show_streams', file]);
     const j = JSON.parse(stdout) as { streams?: Record<string, unknown>[]; format?: Record<string, unknown> };
     const v = j.streams?.find((s) => s.codec_type === 'video');
     if (!v) throw new Error(`${path.basename(file)}: no video stream`);

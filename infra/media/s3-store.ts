@@ -1,7 +1,7 @@
-// MediaStore on S3 or any S3-protocol server (MinIO in docker-compose). Public URL = S3_PUBLIC_BASE_URL + key when
+// MediaStore on S3 or any S3-protocol server (SeaweedFS in docker-compose). Public URL = S3_PUBLIC_BASE_URL + key when
 // the bucket is public behind it, else a presigned GET (7 days, the SigV4 maximum). A presigned URL signs its host,
 // so URLs for the outside (browsers, chat platforms, providers) are signed for S3_PUBLIC_ENDPOINT — in
-// docker-compose the app talks to http://minio:9000 while browsers reach http://localhost:9000 — and private keys
+// docker-compose the app talks to http://seaweedfs:8333 while browsers reach http://localhost:8333 — and private keys
 // (clean masters) are only ever handed out that way, for minutes, never as S3_PUBLIC_BASE_URL + key.
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -10,8 +10,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type * as S3Sdk from '@aws-sdk/client-s3';
+import type * as Presigner from '@aws-sdk/s3-request-presigner';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { lazyRequire } from '../lazy-require.ts';
 import { PRIVATE_MEDIA_PREFIX, type MediaStore } from '../../core/ports.ts';
 import type { Config } from '../../app/config.ts';
 import { assertKey } from './keys.ts';
@@ -20,7 +22,12 @@ export type S3Settings = NonNullable<Config['s3']>;
 
 export const PRESIGN_SECONDS = 7 * 24 * 3600;
 
+const s3Sdk = lazyRequire<typeof S3Sdk>('@aws-sdk/client-s3');
+const presignerSdk = lazyRequire<typeof Presigner>('@aws-sdk/s3-request-presigner');
+
 export function createS3Store(s3: S3Settings, opts: { tmpDir?: string; presignSeconds?: number } = {}): MediaStore & { client: S3Client } {
+  const { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } = s3Sdk();
+  const { getSignedUrl } = presignerSdk();
   const clientFor = (endpoint: string | undefined) => new S3Client({
     region: s3.region,
     endpoint,

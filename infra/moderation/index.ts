@@ -16,7 +16,10 @@ export function createModerator(
   const primary = gemini.apiKey
     ? new GeminiModerator({ apiKey: gemini.apiKey, baseUrl: gemini.baseUrl, model: gemini.model, timeoutMs: gemini.timeoutMs * 2 })
     : undefined;
-  return new CombinedModerator(primary, new KeywordModerator(), gemini.timeoutMs, overrides, {
+  const keyword = new KeywordModerator();
+  // Off the start-up path: the index is built a moment after the server is up (or by the first prompt, if sooner).
+  setTimeout(() => keyword.warm(), 3_000).unref();
+  return new CombinedModerator(primary, keyword, gemini.timeoutMs, overrides, {
     onFallback: (reason, err) => {
       if (reason !== 'absent') log?.warn({ reason, err: err instanceof Error ? err.message : err }, 'moderation fell back to the keyword filter');
     },

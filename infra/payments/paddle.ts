@@ -5,7 +5,11 @@
 // webhooks/signature-verification (several h1 during secret rotation), errors/subscriptions/
 // subscription_update_when_canceled (cancelling a canceled subscription is a 400 with that code).
 import crypto from 'node:crypto';
-import { Paddle, type Environment } from '@paddle/paddle-node-sdk';
+import type * as PaddleSdk from '@paddle/paddle-node-sdk';
+import type { Environment } from '@paddle/paddle-node-sdk';
+import { lazyRequire } from '../lazy-require.ts';
+
+const paddleSdk = lazyRequire<typeof PaddleSdk>('@paddle/paddle-node-sdk');
 import { safeEqual } from '../crypto/safe-equal.ts';
 
 export const MAX_SIGNATURE_AGE_S = 5;
@@ -49,6 +53,7 @@ const ALREADY_CANCELED = new Set(['subscription_update_when_canceled', 'subscrip
 
 export function createPaddleClient(cfg: { apiKey: string; apiBase: string }): PaddleClient {
   // The SDK takes an unknown environment string as the base URL (client.ts getBaseUrl).
+  const { Paddle } = paddleSdk();
   const paddle = new Paddle(cfg.apiKey, { environment: cfg.apiBase.replace(/\/$/, '') as unknown as Environment });
   return {
     async createCheckout(input) {

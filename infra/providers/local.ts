@@ -7,7 +7,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ProviderError, type ProviderJob, type ProviderJobState, type VideoProvider, type VideoRequest } from '../../core/ports.ts';
 import type { ProviderName } from '../../core/model.ts';
-import { ffmpegPath, runFfmpeg, filterQuote as q } from '../media/binaries.ts';
+import { mediaBinariesAvailable, runFfmpeg, filterQuote as q } from '../media/binaries.ts';
 import { BASE_FONT, FALLBACK_TITLE, fontFor, wrap } from '../media/fonts.ts';
 
 export interface LocalRendererOptions {
@@ -98,7 +98,7 @@ export function createLocalRenderer(slot: ProviderName, o: LocalRendererOptions)
       }
     },
     async probe() {
-      return fs.access(ffmpegPath()).then(() => true, () => false);
+      return mediaBinariesAvailable();
     },
   };
 }

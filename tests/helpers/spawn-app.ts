@@ -1,5 +1,6 @@
 // Starts the real service (`tsx app/main.ts`) as a child process, for tests that need the whole thing.
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
 
 export async function freePort(): Promise<number> {
@@ -51,5 +52,18 @@ export async function waitForHttp(url: string, timeoutMs = 30_000): Promise<Resp
       if (Date.now() > end) throw err;
       await new Promise((r) => setTimeout(r, 200));
     }
+  }
+}
+
+/**
+ * Whether a process is running. A zombie waiting for its reaper counts as stopped: the embedded PostgreSQL runs in
+ * its own session, reparented to init, which may reap it late.
+ */
+export function isRunning(pid?: number): boolean {
+  if (!pid) return false;
+  try {
+    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
   }
 }

@@ -81,6 +81,21 @@ describe('local renderer and media tools', () => {
     }
   });
 
+  it('lets ffmpeg open local files only: a URL, or a playlist pointing at one, is refused', async () => {
+    let fetched = 0;
+    const bytes = await fs.readFile(video);
+    const srv = await startHttp(() => ((fetched += 1), { body: bytes }));
+    try {
+      await expect(tools().probe(`${srv.url}/v.mp4`)).rejects.toThrow(/not on whitelist/);
+      const playlist = path.join(dir, 'evil.m3u8');
+      await fs.writeFile(playlist, `#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXTINF:4,\n${srv.url}/v.mp4\n#EXT-X-ENDLIST\n`);
+      await expect(tools().transcode(playlist, path.join(dir, 'evil.mp4'), { maxHeight: 480 })).rejects.toThrow();
+      expect(fetched).toBe(0);
+    } finally {
+      await srv.close();
+    }
+  });
+
   it('cancels a render', async () => {
     const r = createLocalRenderer('runway', { dir: path.join(dir, 'renders') });
     const job = await r.submit({ ...req, generationId: 'gen-cancel' });

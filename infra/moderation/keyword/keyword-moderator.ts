@@ -16,7 +16,19 @@ const MINOR_AGE_WORDS = new RegExp(
   + `|\\b(?:${['un', 'dos', 'tres', 'cuatro', 'cinco', 'seis', 'siete', 'ocho', 'nueve', 'diez', 'once', 'doce', 'trece', 'catorce', 'quince', 'dieciseis', 'diecisiete'].join('|')}) anos\\b)`);
 
 export class KeywordModerator implements Moderator {
-  constructor(private readonly lexicon: Lexicon = loadLexicon()) {}
+  /** Built on first use or by warm(): building the five languages' index takes about half a second of CPU. */
+  private built?: Lexicon;
+
+  constructor(private readonly given?: Lexicon) {}
+
+  private get lexicon(): Lexicon {
+    return (this.built ??= this.given ?? loadLexicon());
+  }
+
+  /** Builds the index now (after start-up, so that it delays neither /health nor the first prompt). */
+  warm(): void {
+    void this.lexicon;
+  }
 
   /** The decision and its evidence; null when the prompt passes. */
   classify(text: string): Decision | null {

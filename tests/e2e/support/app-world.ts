@@ -29,7 +29,7 @@ export const TG_TOKEN = '5151:e2e-telegram-bot-token';
 export const TG_SECRET = 'e2e-telegram-webhook-secret-0123456789';
 
 /** A TLS front for the app (self-signed for 127.0.0.1), forwarding method, path, headers and body. */
-async function httpsFront(dir: string, target: number) {
+export async function httpsFront(dir: string, target: number) {
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'k.pem'), '-out', path.join(dir, 'c.pem'),
     '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
   const server = https.createServer({ key: fs.readFileSync(path.join(dir, 'k.pem')), cert: fs.readFileSync(path.join(dir, 'c.pem')) }, (req, res) => {
