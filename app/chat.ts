@@ -26,6 +26,8 @@ await app.start();
 
 write('VidGo console — type a prompt or /help; Ctrl-D to leave.');
 const rl = readline.createInterface({ input: process.stdin, output: process.stdout, prompt: '> ' });
+let inputEnded = false;
+rl.on('close', () => (inputEnded = true));
 rl.prompt();
 for await (const line of rl) {
   // A failure here (the database restarting, a bug) is logged; the user reads the apology in their language.
@@ -33,7 +35,8 @@ for await (const line of rl) {
     log.error({ err }, 'console command failed');
     write(chat.t.t(config.defaultLocale, { key: 'bot.error' }));
   });
-  rl.prompt();
+  // Input may end (Ctrl-D) while a command runs: Node 24 throws on a prompt after close.
+  if (!inputEnded) rl.prompt();
 }
 // End of input (Ctrl-D): stop like `npm start` does, and never hang on a part that cannot stop.
 setTimeout(() => {

@@ -26,6 +26,8 @@ export async function cancel(d: GenerationDeps, account: Account, id?: string): 
       await provider.cancel({ provider: provider.name, jobId: fresh.providerJobId });
       const done = await cancelGeneration(d, fresh, ['running'], false);
       if (done) return [text('core.canceled'), await receipt(d, done)];
+      // The run saw the request first and settled it; its final message is the user's answer.
+      if ((await d.store.get(gen.id))?.status === 'canceled') return [];
     } catch (err) {
       d.log.warn({ err: String(err), id: gen.id }, 'provider cancel failed; the run settles it');
     }
