@@ -33,6 +33,7 @@ import { createRateLimits } from '../bot/rate-limit.ts';
 import type { LineAdapter } from '../bot/line/line-adapter.ts';
 import type { TelegramAdapter } from '../bot/telegram/telegram-adapter.ts';
 import type { DiscordAdapter } from '../bot/discord/discord-adapter.ts';
+import type { FloodLimits } from '../bot/telegram/flood-control.ts';
 import { createResumePending } from '../bot/inbox-resume.ts';
 import { isInfrastructureError } from '../infra/infrastructure-errors.ts';
 import { installClientIp } from '../web/client-ip.ts';
@@ -90,6 +91,8 @@ export interface BotWiringOptions {
   polling?: boolean;
   /** The database the polling lease lives in (one poller across instances); without it this process polls alone. */
   databaseUrl?: string;
+  /** Telegram flood limits (default: Telegram's own, bot/telegram/flood-control.ts). */
+  telegramLimits?: FloodLimits;
 }
 
 export function createNotifierHub(state: SharedState, log: Logger): NotifierHub {
@@ -126,7 +129,9 @@ export async function wireBot(o: BotWiringOptions) {
   const web = { dedupe: store, ipLimiter: limits.ip, background };
   const stops: (() => Promise<void> | void)[] = [];
   const out = { t, repo, accounts, store, dispatcher, admin, background, hub, line: undefined as LineAdapter | undefined,
-    telegram: undefined as TelegramAdapter | undefined, discord: undefined as DiscordAdapter | undefined, telegramBot: undefined as Bot | undefined };
+    telegram: undefined as TelegramAdapter | undefined, discord: undefined as DiscordAdapter | undefined, telegramBot: undefined as Bot | undefined,
+    /** Settles once Telegram's webhook and command menus are set (failures are logged, never thrown). */
+    telegramReady: Promise.resolve() as Promise<void> };
 
   if (config.line) {
     const [{ messagingApi }, { LineAdapter }, { lineWebhookRoute }] = await Promise.all([
@@ -138,16 +143,26 @@ export async function wireBot(o: BotWiringOptions) {
     lineWebhookRoute(server, { ...web, channelSecret: config.line.channelSecret, adapter: out.line });
   }
   if (config.telegram) {
-    const [{ Bot }, { TelegramAdapter }, { telegramPoller }, { telegramWebhookRoute }, { holdExclusive }] = await Promise.all([
+    const [{ Bot }, { TelegramAdapter }, { telegramPoller }, { telegramWebhookRoute }, { holdExclusive }, { installFloodControl }, menus, hook] = await Promise.all([
       import('grammy'), import('../bot/telegram/telegram-adapter.ts'), import('../bot/telegram/polling.ts'), import('../web/routes/webhooks/telegram.ts'),
-      import('../infra/db/exclusive-lease.ts'),
+      import('../infra/db/exclusive-lease.ts'), import('../bot/telegram/flood-control.ts'), import('../bot/telegram/commands-menu.ts'),
+      import('../bot/telegram/webhook-setup.ts'),
     ]);
     const bot = new Bot(config.telegram.botToken, { client: { apiRoot: config.telegram.apiRoot } });
+    installFloodControl(bot.api, o.telegramLimits);
     out.telegramBot = bot;
     out.telegram = new TelegramAdapter({ api: bot.api, core: dispatcher, t, state: o.state, log, username: config.telegram.username });
     hub.register('telegram', out.telegram);
     const botId = config.telegram.botToken.split(':')[0]!;
-    const webhook = config.telegram.webhookSecret && config.publicBaseUrl.startsWith('https://');
+    const webhook = hook.telegramWebhookUrl(config.publicBaseUrl, config.telegram.webhookSecret);
+    const tgApi = bot.api;
+    const secret = config.telegram.webhookSecret;
+    out.telegramReady = (async () => {
+      if (webhook) await hook.setTelegramWebhook(tgApi, webhook, secret!).catch((err) => log.warn({ err: String(err) }, 'telegram setWebhook failed'));
+      await menus.setCommandMenus(tgApi, t, config.defaultLocale, menus.telegramAdmins(config.adminIds))
+        .catch((err) => log.warn({ err: String(err) }, 'telegram command menus not set'));
+    })();
+    stops.push(() => out.telegramReady);
     if (config.telegram.webhookSecret) {
       telegramWebhookRoute(server, { ...web, secretToken: config.telegram.webhookSecret, botId, adapter: out.telegram });
     }

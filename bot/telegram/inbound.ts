@@ -1,6 +1,6 @@
 // Telegram Update → ChatEvent (core.telegram.org/bots/api#update). Buttons are inline keyboards whose
 // callback_data is the command itself; language_code is the user's Telegram language.
-import type { Update } from 'grammy/types';
+import type { InlineKeyboardMarkup, Update } from 'grammy/types';
 import type { ChatEvent, Conversation } from '../../core/model.ts';
 
 /** Only a private chat is one-to-one; groups, supergroups and channels are read by others. */
@@ -10,6 +10,8 @@ export interface TelegramInbound {
   event: ChatEvent;
   chatId: number;
   callbackQueryId?: string;
+  /** The message whose button was pressed: its keyboard, and whether it carries media (a video's own buttons stay). */
+  pressed?: { messageId: number; keyboard?: InlineKeyboardMarkup; media: boolean };
   replyToMessageId?: number;
 }
 
@@ -25,6 +27,11 @@ export function fromTelegramUpdate(u: Update): TelegramInbound | null {
         text: q.data ?? '',
       },
       chatId, callbackQueryId: q.id,
+      ...(q.message ? { pressed: {
+        messageId: q.message.message_id,
+        keyboard: 'reply_markup' in q.message ? q.message.reply_markup : undefined,
+        media: 'video' in q.message || 'photo' in q.message || 'animation' in q.message,
+      } } : {}),
     };
   }
   const m = u.message;

@@ -1,6 +1,8 @@
-// Telegram transport over grammY's Api (client.apiRoot = TELEGRAM_API_ROOT). While a video is made the chat
-// shows an "uploading video" action and ONE status message per video (keyed by generation, so two videos at
-// once each have their own), edited in place with the queue position and progress; the finished video is sent by URL (or uploaded, or linked when too large).
+// Telegram transport over grammY's Api (client.apiRoot = TELEGRAM_API_ROOT, flood control in flood-control.ts).
+// While a video is made the chat shows an "uploading video" action and ONE status message per video
+// (status-message.ts: keyed by generation, so two videos at once each have their own), edited in place with the
+// queue position and progress; the finished video is sent by URL (or uploaded, or linked when too large). A pressed
+// question's keyboard is retired (answered-keyboard.ts).
 // Personal answers to a group message go to the user's private chat (its id is the user id); Telegram refuses that
 // (403) until the user has started the bot, and then the group is told how to.
 import { GrammyError, InputFile, type Api } from 'grammy';
@@ -12,7 +14,9 @@ import type { BotCore } from '../bot-core.ts';
 import { respondOnce, type ResponseMemo } from '../inbox.ts';
 import type { PlatformSender } from '../notifier-hub.ts';
 import { fromTelegramUpdate } from './inbound.ts';
-import { renderTelegram, type TelegramSend } from './render.ts';
+import { renderTelegram, TG_UPLOAD_LIMIT, type TelegramSend } from './render.ts';
+import { StatusMessages } from './status-message.ts';
+import { retireKeyboard } from './answered-keyboard.ts';
 
 export interface TelegramAdapterDeps {
   api: Api;
@@ -24,18 +28,36 @@ export interface TelegramAdapterDeps {
   username?: string;
 }
 
-const STATUS_TTL_MS = 2 * 3600_000;
 const VIDEO_MSG_TTL_MS = 30 * 24 * 3600_000;
-const statusKey = (chatId: number | string, generationId: string) => `tg:status:${chatId}:${generationId}`;
+
+/** Our own media read for an upload, when Telegram could not fetch its URL (null: unreachable or too large). */
+async function readOwn(url: string): Promise<Buffer | null> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(60_000) });
+    if (!res.ok) return null;
+    const buf = Buffer.from(await res.arrayBuffer());
+    return buf.length <= TG_UPLOAD_LIMIT ? buf : null;
+  } catch {
+    return null;
+  }
+}
 
 export class TelegramAdapter implements PlatformSender {
-  constructor(private readonly d: TelegramAdapterDeps) {}
+  private readonly status: StatusMessages;
+  constructor(private readonly d: TelegramAdapterDeps) {
+    this.status = new StatusMessages(d.api, d.state, d.log);
+  }
 
   async handleUpdate(update: Update, memo?: ResponseMemo): Promise<void> {
     const inbound = fromTelegramUpdate(update);
     if (!inbound) return;
     const { event, chatId } = inbound;
-    if (inbound.callbackQueryId) await this.d.api.answerCallbackQuery(inbound.callbackQueryId).catch(() => {});
+    if (inbound.callbackQueryId) {
+      await Promise.all([
+        this.d.api.answerCallbackQuery(inbound.callbackQueryId).catch(() => {}),
+        inbound.pressed ? retireKeyboard(this.d.api, chatId, inbound.pressed) : undefined,
+      ]);
+    }
     if (inbound.replyToMessageId) {
       const gen = await this.d.state.get(`tg:video:${chatId}:${inbound.replyToMessageId}`);
       if (gen) event.repliedGenerationId = gen;
@@ -69,35 +91,31 @@ export class TelegramAdapter implements PlatformSender {
         const m = await api.sendMessage(chatId, s.text, s.markup ? { reply_markup: s.markup } : {});
         lastText = { id: m.message_id, text: s.text };
       } else if (s.method === 'video') {
-        const video = s.file ? new InputFile(s.file) : s.url!;
-        const m = await api.sendVideo(chatId, video, { caption: s.caption, supports_streaming: true, ...(s.markup ? { reply_markup: s.markup } : {}) });
-        await this.d.state.set(`tg:video:${chatId}:${m.message_id}`, s.generationId, VIDEO_MSG_TTL_MS);
-        await this.d.state.del(statusKey(chatId, s.generationId));
+        const own = s.fetch ? await readOwn(s.fetch) : undefined;
+        if (own === null) {
+          // Neither Telegram nor this process can fetch the file: the link, as for a file too large to send.
+          const text = s.fallback ?? s.caption;
+          const m = await api.sendMessage(chatId, text, s.markup ? { reply_markup: s.markup } : {});
+          lastText = { id: m.message_id, text };
+        } else {
+          const video = own ? new InputFile(own, `vidgo-${s.generationId.slice(0, 8)}.mp4`) : s.file ? new InputFile(s.file) : s.url!;
+          const m = await api.sendVideo(chatId, video, { caption: s.caption, supports_streaming: true, ...(s.markup ? { reply_markup: s.markup } : {}) });
+          await this.d.state.set(`tg:video:${chatId}:${m.message_id}`, s.generationId, VIDEO_MSG_TTL_MS);
+        }
+        await this.status.finish(chatId, s.generationId);
       } else {
         await this.progress(chatId, s.generationId, s.text);
       }
     }
     if (pending) {
       // The "queued" answer becomes the status message this video's progress edits.
-      if (lastText && pending.generationId) await this.d.state.set(statusKey(chatId, pending.generationId), JSON.stringify(lastText), STATUS_TTL_MS);
+      if (lastText && pending.generationId) await this.status.adopt(chatId, pending.generationId, lastText);
       await api.sendChatAction(chatId, 'upload_video').catch(() => {});
     }
   }
 
   private async progress(chatId: number | string, generationId: string, text: string): Promise<void> {
-    const api = this.d.api;
-    await api.sendChatAction(chatId, 'upload_video').catch(() => {});
-    const key = statusKey(chatId, generationId);
-    const raw = await this.d.state.get(key);
-    const status = raw ? (JSON.parse(raw) as { id: number; text: string }) : undefined;
-    if (status) {
-      const edited = await api.editMessageText(chatId, status.id, `${status.text}\n\n${text}`).then(() => true, (err) => {
-        this.d.log.warn({ err: String(err) }, 'telegram status edit failed');
-        return false;
-      });
-      if (edited) return;
-    }
-    const m = await api.sendMessage(chatId, text);
-    await this.d.state.set(key, JSON.stringify({ id: m.message_id, text: '' }), STATUS_TTL_MS);
+    await this.d.api.sendChatAction(chatId, 'upload_video').catch(() => {});
+    await this.status.progress(chatId, generationId, text);
   }
 }

@@ -19,11 +19,35 @@ async function readBody(req: http.IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/**
+ * multipart/form-data read as servers read it: grammY writes part headers without a space after the colon and file
+ * names unquoted, which undici's strict FormData parser refuses, while Telegram accepts them.
+ */
+function multipart(raw: Buffer, boundary: string): Record<string, string | FormFile> {
+  const form: Record<string, string | FormFile> = {};
+  const text = raw.toString('latin1');
+  for (const part of text.split(`--${boundary}`).slice(1)) {
+    if (part.startsWith('--')) break;
+    const cut = part.indexOf('\r\n\r\n');
+    if (cut < 0) continue;
+    const head = part.slice(0, cut);
+    const body = part.slice(cut + 4).replace(/\r\n$/, '');
+    const name = /name="?([^";\r\n]+)"?/i.exec(head.replace(/filename="?[^";\r\n]*"?/i, ''))?.[1];
+    const filename = /filename="?([^";\r\n]*)"?/i.exec(head)?.[1];
+    if (!name) continue;
+    form[name] = filename !== undefined
+      ? { name: filename, size: Buffer.byteLength(body, 'latin1'), type: /content-type:\s*([^\r\n]+)/i.exec(head)?.[1]?.trim() ?? '' }
+      : Buffer.from(body, 'latin1').toString('utf8');
+  }
+  return form;
+}
+
 async function parse(req: http.IncomingMessage, raw: Buffer): Promise<Pick<Recorded, 'json' | 'form'>> {
   const ct = req.headers['content-type'] ?? '';
   if (!raw.length) return {};
   if (ct.includes('application/json')) return { json: JSON.parse(raw.toString('utf8')) };
-  if (ct.includes('multipart/form-data') || ct.includes('application/x-www-form-urlencoded')) {
+  if (ct.includes('multipart/form-data')) return { form: multipart(raw, /boundary=("?)([^";]+)\1/.exec(ct)?.[2] ?? '') };
+  if (ct.includes('application/x-www-form-urlencoded')) {
     const fd = await new Request('http://fake/', { method: 'POST', headers: { 'content-type': ct }, body: new Uint8Array(raw) }).formData();
     const form: Record<string, string | FormFile> = {};
     for (const [k, v] of fd.entries()) {

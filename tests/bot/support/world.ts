@@ -43,6 +43,7 @@ import { genModeration, genRouter, ledgerPorts } from '../../../core/generation/
 import { startFakeLine } from '../../fakes/line.ts';
 import { startFakeTelegram } from '../../fakes/telegram.ts';
 import { startFakeDiscord } from '../../fakes/discord.ts';
+import { TELEGRAM_LIMITS, type FloodLimits } from '../../../bot/telegram/flood-control.ts';
 
 export const LINE_SECRET = 'line-test-channel-secret-0123456789';
 export const LINE_TOKEN = 'line-test-access-token';
@@ -71,7 +72,10 @@ function mediaServer(root: string, tls: boolean) {
  * `log`: where the app's log lines go (default: none); `realLinks`: sign real magic-link tokens (JwtMagicLinks)
  * instead of the recorder's readable fake links.
  */
-export async function buildChatWorld(opts: { env?: Record<string, string>; tlsMedia?: boolean; log?: Logger; realLinks?: boolean } = {}) {
+/** Telegram's flood limits loose enough for tests that send dozens of messages into one chat in a second. */
+export const TEST_TG_LIMITS: FloodLimits = { ...TELEGRAM_LIMITS, globalPerSecond: 10_000, groupPerMinute: 10_000, privateBurst: 10_000 };
+
+export async function buildChatWorld(opts: { env?: Record<string, string>; tlsMedia?: boolean; log?: Logger; realLinks?: boolean; telegramLimits?: FloodLimits } = {}) {
   const db = await createTestDatabase({ poolMax: 5 });
   const redis = createTestRedis();
   const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'vidgo-bot-test-'));
@@ -114,15 +118,17 @@ export async function buildChatWorld(opts: { env?: Record<string, string>; tlsMe
   const router = genRouter(new FailoverRouter(health));
   const moderation = genModeration(policy);
   const jobs = new RecordingQueue();
+  const mediaStore = createDiskStore({ root: mediaRoot, publicBaseUrl: mediaBase });
   const deps: GenerationDeps = {
     store, tiers: new SqlTierCatalog(db.sequelize), router, moderator, moderation, ...ledgerPorts(ledger), jobs, notifier: hub,
-    providers: { ...paid, local: { ...local, local: true } }, mediaStore: createDiskStore({ root: mediaRoot, publicBaseUrl: mediaBase }),
+    providers: { ...paid, local: { ...local, local: true } }, mediaStore,
     mediaTools: createMediaTools({ tmpDir: path.join(dir, 'tmp') }), links: magic, clock: systemClock,
     settings: { ...DEFAULT_SETTINGS, pollIntervalMs: 5, stepTimeoutMs: 5_000, progressEveryMs: 0 }, log: { info() {}, warn() {} },
   };
-  const gen = createGeneration(deps);
+  const gen = createGeneration({ ...deps, localFile: (key) => mediaStore.pathOf(key) });
   const bot = await wireBot({
     config, server, sequelize: db.sequelize, state: redis.state, redis: redis.redis, log, hub, polling: false,
+    telegramLimits: opts.telegramLimits ?? TEST_TG_LIMITS,
     rateLimitPrefix: redis.prefix,
     services: {
       generation: gen.service, generationAdmin: gen.admin, ledger, links: magic,
