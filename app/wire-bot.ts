@@ -191,7 +191,13 @@ export async function wireBot(o: BotWiringOptions) {
       hasBotToken: Boolean(config.discord.botToken), log, state: o.state,
     });
     hub.register('discord', out.discord);
-    discordWebhookRoute(server, { ...web, publicKey: ed25519Key(config.discord.publicKey), adapter: out.discord });
+    // /style autocomplete: the catalogue when STYLES is wired, else the styles named in locales/*/styles.json.
+    const catalog = o.services.styles;
+    const styles = catalog ? () => catalog.list() : await import('../infra/db/styles-repo.ts').then(({ loadStyleWords }) => {
+      const all = Object.entries(loadStyleWords()).map(([id, w]) => ({ id, name: w.names.en ?? id, names: w.names, aliases: w.aliases }));
+      return async () => all;
+    });
+    discordWebhookRoute(server, { ...web, publicKey: ed25519Key(config.discord.publicKey), adapter: out.discord, styles });
   }
 
   // Events answered 200 but never finished (a crash after the acknowledgement) are handled again, once, by

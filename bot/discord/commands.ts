@@ -2,10 +2,9 @@
 // Descriptions come from locales/*/bot.json (bot.discord.*): English is the default, the others go in
 // description_localizations under Discord's locale codes (discord.com/developers/docs/reference#locales;
 // application-commands "Localization"). Descriptions are at most 100 characters.
-import { SlashCommandBuilder, type LocalizationMap, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import { PermissionFlagsBits, SlashCommandBuilder, type LocalizationMap, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import type { Locale } from '../../core/model.ts';
 import { loadResources } from '../../infra/i18n.ts';
-import { loadStyleWords } from '../../infra/db/styles-repo.ts';
 
 const LOCALES = ['en', 'ja', 'zh-TW', 'ko', 'es'] as const;
 /** Our languages under Discord's locale codes (Spanish: Spain and Latin America). */
@@ -21,13 +20,9 @@ export function slashCommands(resources: Texts = loadResources() as Texts): REST
   const simple = (name: string) => described(new SlashCommandBuilder().setName(name), name);
   return [
     simple('video').addStringOption((o) => described(o.setName('prompt'), 'video_prompt').setRequired(true)),
-    // The catalogue's styles as choices (value = style id, names from locales/*/styles.json; Discord allows 25
-    // choices, names up to 100 characters): read when `npm run discord:register` runs.
-    simple('style').addStringOption((o) => described(o.setName('style'), 'style_style').setRequired(true)
-      .addChoices(...Object.entries(loadStyleWords(resources as Record<string, Record<string, unknown>>)).slice(0, 25).map(([id, w]) => ({
-        name: (w.names.en ?? id).slice(0, 100), value: id,
-        name_localizations: Object.fromEntries(DISCORD_LOCALES.map(([dl, l]) => [dl, (w.names[l] ?? w.names.en ?? id).slice(0, 100)])) as LocalizationMap,
-      }))))
+    // The catalogue's styles by autocomplete (bot/discord/autocomplete.ts): the whole catalogue as it is now, not 25
+    // choices fixed when the commands were registered.
+    simple('style').addStringOption((o) => described(o.setName('style'), 'style_style').setRequired(true).setAutocomplete(true))
       .addStringOption((o) => described(o.setName('prompt'), 'style_prompt')),
     simple('upscale'),
     simple('status'),
@@ -44,6 +39,9 @@ export function slashCommands(resources: Texts = loadResources() as Texts): REST
       .addChoices({ name: 'on', value: 'autopay on' }, { name: 'off', value: 'autopay off' })),
     simple('appeal').addStringOption((o) => described(o.setName('text'), 'appeal_text')),
     simple('help'),
-    simple('admin').addStringOption((o) => described(o.setName('command'), 'admin_command').setRequired(true)),
+    // Hidden from server members without Administrator (a server's admins may grant it to a role); ADMIN_IDS still
+    // decides who may run it. In the DM with the bot Discord shows it to everyone, and refuses them there.
+    simple('admin').setDefaultMemberPermissions(PermissionFlagsBits.Administrator)
+      .addStringOption((o) => described(o.setName('command'), 'admin_command').setRequired(true)),
   ].map((b) => b.toJSON());
 }

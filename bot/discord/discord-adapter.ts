@@ -14,6 +14,7 @@ import { respondOnce, type ResponseMemo } from '../inbox.ts';
 import type { PlatformSender } from '../notifier-hub.ts';
 import { EPHEMERAL, fromInteraction } from './inbound.ts';
 import { renderDiscord, type DiscordMessage } from './render.ts';
+import { disabledRows, isComponent, pressedId, pressedRows } from './answered-buttons.ts';
 
 const TOKEN_LIFE_MS = 14 * 60_000; // a minute short of Discord's 15, so a slow edit still lands
 
@@ -48,8 +49,17 @@ export class DiscordAdapter implements PlatformSender {
     if (!event) return;
     const res = await respondOnce(this.d.core, event, memo);
     const limit = 'attachment_size_limit' in i && typeof i.attachment_size_limit === 'number' ? i.attachment_size_limit : undefined;
+    if (isComponent(i) && event.privateReplies) {
+      // The route already disabled the pressed message's buttons (type 7): the whole answer is the user's alone.
+      const all = await renderDiscord(this.d.t, res.locale, [...res.replies, ...(res.direct ?? [])], limit);
+      if (all.body.content || all.body.components.length) await this.followUp(i.application_id, i.token, all, EPHEMERAL);
+      return;
+    }
     const notice: Reply[] = res.direct?.length ? [{ kind: 'text', message: { key: 'bot.private.below_discord' } }] : [];
-    await this.editOriginal(i.application_id, i.token, await renderDiscord(this.d.t, res.locale, [...res.replies, ...notice], limit));
+    const answer = await renderDiscord(this.d.t, res.locale, [...res.replies, ...notice], limit);
+    // A pressed message becomes the answer; with no buttons of its own it keeps the answered ones, disabled.
+    if (isComponent(i) && !answer.body.components.length) answer.body.components = disabledRows(pressedRows(i), pressedId(i));
+    await this.editOriginal(i.application_id, i.token, answer);
     // After the first answer, a follow-up message may be ephemeral on its own (the deferred one kept its kind).
     if (res.direct?.length) await this.followUp(i.application_id, i.token, await renderDiscord(this.d.t, res.locale, res.direct), EPHEMERAL);
   }

@@ -8,8 +8,17 @@ import type { Translator } from '../../infra/i18n.ts';
 export const DISCORD_UPLOAD_LIMIT = 10 * 1024 * 1024;
 const CONTENT_MAX = 2000;
 
+/**
+ * No mention in a message of ours ever pings: content may echo a user's prompt ("@everyone …").
+ * discord.com/developers/docs/resources/message#allowed-mentions-object (docs/platforms.md).
+ */
+export const NO_MENTIONS = { parse: [] as never[] };
+
 export interface DiscordMessage {
-  body: { content: string; components: APIActionRowComponent<APIButtonComponent>[]; attachments?: { id: number; filename: string }[] };
+  body: {
+    content: string; components: APIActionRowComponent<APIButtonComponent>[]; attachments?: { id: number; filename: string }[];
+    allowed_mentions: typeof NO_MENTIONS;
+  };
   files: { name: string; data: Buffer; contentType: string }[];
 }
 
@@ -64,7 +73,7 @@ export async function renderDiscord(t: Translator, locale: Locale, replies: Repl
   }
   const content = lines.join('\n\n').slice(0, CONTENT_MAX);
   return {
-    body: { content, components: rows(t, locale, choices), ...(files.length ? { attachments: files.map((f, id) => ({ id, filename: f.name })) } : {}) },
+    body: { content, components: rows(t, locale, choices), allowed_mentions: NO_MENTIONS, ...(files.length ? { attachments: files.map((f, id) => ({ id, filename: f.name })) } : {}) },
     files,
   };
 }

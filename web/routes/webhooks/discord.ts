@@ -1,17 +1,22 @@
 // POST /webhooks/discord: Ed25519 over timestamp + raw body first (401 on failure: Discord probes this with bad
 // signatures; a failure counts against the IP), PING → PONG, then a deferred reply (type 5) at once, well inside Discord's 3 s; the answer
-// edits it afterwards. Interactions go into the inbox (deduplicated by id, durable). Source: api-contracts.md §8.
+// edits it afterwards. Interactions go into the inbox (deduplicated by id, durable). A button press answers in its
+// own message (deferred update, type 6; or type 7 disabling its buttons when the answer is ephemeral, see
+// bot/discord/answered-buttons.ts); /style's autocomplete (type 4) is answered at once with type 8.
+// Source: api-contracts.md §8, docs/platforms.md.
 import type { Server } from '@hapi/hapi';
 import { InteractionResponseType, InteractionType, type APIInteraction } from 'discord.js';
 import type { KeyObject } from 'node:crypto';
 import type { DiscordAdapter } from '../../../bot/discord/discord-adapter.ts';
 import { verifyDiscord } from '../../../bot/discord/verify.ts';
 import { answersEphemerally, EPHEMERAL } from '../../../bot/discord/inbound.ts';
+import { disabledRows, pressedId, pressedRows } from '../../../bot/discord/answered-buttons.ts';
+import { focusedValue, styleChoices, type StyleSource } from '../../../bot/discord/autocomplete.ts';
 import { parseJson, rawBodyRoute, refuse, routeInbox, type WebhookDeps } from './common.ts';
 import { acceptAndHandle } from '../../../bot/inbox.ts';
 import { discordHandler } from '../../../bot/inbox-resume.ts';
 
-export function discordWebhookRoute(server: Server, d: WebhookDeps & { publicKey: KeyObject; adapter: DiscordAdapter }) {
+export function discordWebhookRoute(server: Server, d: WebhookDeps & { publicKey: KeyObject; adapter: DiscordAdapter; styles: StyleSource }) {
   const inbox = routeInbox(d);
   const handle = discordHandler(d.adapter);
   server.route({
@@ -29,7 +34,19 @@ export function discordWebhookRoute(server: Server, d: WebhookDeps & { publicKey
       if (i === undefined) return h.response({ error: 'malformed JSON' }).code(400);
       if (!i || typeof i.type !== 'number') return h.response({ error: 'not an interaction' }).code(400);
       if (i.type === InteractionType.Ping) return { type: InteractionResponseType.Pong };
+      if (i.type === InteractionType.ApplicationCommandAutocomplete) {
+        // Only /style has an autocompleted option; it changes nothing, so it needs no inbox.
+        const choices = i.data.name === 'style' ? await styleChoices(d.styles, focusedValue(i.data.options), i.locale) : [];
+        return { type: InteractionResponseType.ApplicationCommandAutocompleteResult, data: { choices } };
+      }
       await acceptAndHandle(inbox, 'discord', String(i.id), i, handle);
+      if (i.type === InteractionType.MessageComponent) {
+        // The answer goes into the pressed message; an answer for the user alone follows as an ephemeral message,
+        // so the shared message only has its buttons disabled.
+        return answersEphemerally(i)
+          ? { type: InteractionResponseType.UpdateMessage, data: { components: disabledRows(pressedRows(i), pressedId(i)), allowed_mentions: { parse: [] } } }
+          : { type: InteractionResponseType.DeferredMessageUpdate };
+      }
       // An account command in a server channel (sign-in link, link code, points): only the user sees the answer.
       return answersEphemerally(i)
         ? { type: InteractionResponseType.DeferredChannelMessageWithSource, data: { flags: EPHEMERAL } }
