@@ -14,6 +14,11 @@ export interface PlatformSender {
   push(target: ReplyTarget, replies: Reply[], opts: { idempotencyKey?: string }): Promise<void>;
   /** The platform itself sends a push with an already-accepted idempotency key once (LINE's X-Line-Retry-Key). */
   readonly dedupesByKey?: boolean;
+  /**
+   * One message to many chats in the platform's batches (LINE multicast), each batch keyed so a repeated key sends
+   * nothing twice; resolves to the chats reached. Targets it cannot batch it pushes itself.
+   */
+  multicast?(targets: ReplyTarget[], replies: Reply[], key: string): Promise<number>;
 }
 
 /** Keeps a keyed push for a process that has the platform's sender. */
@@ -76,6 +81,24 @@ export class NotifierHub implements Notifier {
     // its part, and a personal part that cannot be delivered is not worth redelivering the rest for.
     await this.send(sender, directTarget(target), personal, opts.idempotencyKey && `${opts.idempotencyKey}:direct`, claimed)
       .catch((err) => this.log?.warn({ platform: target.platform, err }, 'personal part of a group push not delivered'));
+  }
+
+  async broadcast(targets: ReplyTarget[], replies: Reply[], key: string): Promise<number> {
+    let sent = 0;
+    const byPlatform = new Map<Platform, ReplyTarget[]>();
+    for (const t of targets) byPlatform.set(t.platform, [...(byPlatform.get(t.platform) ?? []), t]);
+    for (const [platform, list] of byPlatform) {
+      const sender = this.senders.get(platform);
+      if (sender?.multicast) {
+        sent += await sender.multicast(list, replies, `${key}:${platform}`).catch((err) => {
+          this.log?.warn({ platform, err }, 'broadcast batch failed');
+          return 0;
+        });
+        continue;
+      }
+      for (const t of list) await this.push(t, replies, { idempotencyKey: `${key}:${t.platform}:${t.platformUserId}` }).then(() => sent++, () => {});
+    }
+    return sent;
   }
 
   private async send(sender: PlatformSender, target: ReplyTarget, replies: Reply[], key: string | undefined, claimed: boolean): Promise<void> {

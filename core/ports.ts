@@ -139,6 +139,11 @@ export interface PushOptions {
  */
 export interface Notifier {
   push(target: ReplyTarget, replies: Reply[], opts?: PushOptions): Promise<void>;
+  /**
+   * The same replies to many chats as one keyed send (a repeated key sends nothing twice): a platform that has a
+   * batch call (LINE multicast) gets the chats in batches, the others one push each. Resolves to the chats reached.
+   */
+  broadcast?(targets: ReplyTarget[], replies: Reply[], key: string): Promise<number>;
 }
 
 /**

@@ -14,6 +14,7 @@ import { respondOnce, type ResponseMemo } from '../inbox.ts';
 import type { PlatformSender } from '../notifier-hub.ts';
 import { fromLineEvent } from './inbound.ts';
 import { LINE_MAX_MESSAGES, renderLine } from './render.ts';
+import { multicastInBatches } from './multicast.ts';
 
 export interface LineAdapterDeps {
   client: messagingApi.MessagingApiClient;
@@ -87,6 +88,21 @@ export class LineAdapter implements PlatformSender {
     }
     const messages = renderLine(this.d.t, target.locale, replies.filter((r) => r.kind !== 'progress'));
     await this.sendPush(target.chatId, messages, opts.idempotencyKey ?? `push:${crypto.randomUUID()}`);
+  }
+
+  /** A broadcast: users' one-to-one chats by multicast, per language; groups and rooms by push. */
+  async multicast(targets: ReplyTarget[], replies: Reply[], key: string): Promise<number> {
+    let reached = 0;
+    const byLocale = new Map<ReplyTarget['locale'], string[]>();
+    for (const t of targets) {
+      if (t.conversation !== 'group' && t.chatId === t.platformUserId) byLocale.set(t.locale, [...(byLocale.get(t.locale) ?? []), t.chatId]);
+      else await this.push(t, replies, { idempotencyKey: `${key}:${t.chatId}` }).then(() => reached++, () => {});
+    }
+    const keep = (userId: string, messages: messagingApi.Message[], k: string) => this.d.store.keep('line', userId, messages, k);
+    for (const [locale, ids] of byLocale) {
+      reached += await multicastInBatches({ client: this.d.client, keep, log: this.d.log }, ids, renderLine(this.d.t, locale, replies), `${key}:${locale}`);
+    }
+    return reached;
   }
 
   private async sendPush(chatId: string, messages: messagingApi.Message[], key: string): Promise<void> {

@@ -1,10 +1,13 @@
 // Reply[] → LINE messages. Video needs https originalContentUrl (mp4) + previewImageUrl (JPEG ≤1 MB); a reply
 // carries at most 5 messages; choices become quick-reply buttons (postback data = the command, label ≤20 chars).
-// Source: api-contracts.md §6 (LINE Messaging API reference).
+// A finished video is the video message plus one Flex bubble (result-bubble.ts) with the caption, the receipt that
+// follows it (core sends the receipt right after the video) and its buttons. Source: api-contracts.md §6 (LINE
+// Messaging API reference), docs/platforms.md.
 import type { messagingApi } from '@line/bot-sdk';
 import type { Choice, Locale, Reply } from '../../core/model.ts';
 import type { Translator } from '../../infra/i18n.ts';
 import { isPublicHttps } from '../bot-core.ts';
+import { resultBubble } from './result-bubble.ts';
 
 type Message = messagingApi.Message;
 type QuickReplyItem = messagingApi.QuickReplyItem;
@@ -21,7 +24,8 @@ function item(t: Translator, locale: Locale, c: Choice): QuickReplyItem {
 export function renderLine(t: Translator, locale: Locale, replies: Reply[], extra: Choice[] = []): Message[] {
   const out: Message[] = [];
   const choices: Choice[] = [];
-  for (const r of replies) {
+  for (let i = 0; i < replies.length; i++) {
+    const r = replies[i]!;
     if (r.kind === 'text' || r.kind === 'progress') {
       out.push({ type: 'text', text: t.t(locale, r.message) });
       if (r.kind === 'text' && r.choices) choices.push(...r.choices);
@@ -31,7 +35,14 @@ export function renderLine(t: Translator, locale: Locale, replies: Reply[], extr
     } else if (r.kind === 'video') {
       if (isPublicHttps(r.videoUrl) && isPublicHttps(r.previewUrl)) {
         out.push({ type: 'video', originalContentUrl: r.videoUrl, previewImageUrl: r.previewUrl });
-        out.push({ type: 'text', text: `${t.t(locale, r.caption)}\n${r.galleryUrl}` });
+        const next = replies[i + 1];
+        const receipt = next?.kind === 'text' && next.message.key.startsWith('core.receipt') ? next : undefined;
+        if (receipt) i++;
+        out.push(resultBubble(t, locale, {
+          previewUrl: r.previewUrl, galleryUrl: r.galleryUrl, caption: t.t(locale, r.caption),
+          ...(receipt ? { receipt: t.t(locale, receipt.message) } : {}), choices: [...(r.choices ?? []), ...(receipt?.choices ?? [])],
+        }));
+        continue; // its buttons are in the bubble
       } else {
         // LINE fetches only https: a local http deployment gets a link instead of a broken message.
         out.push({ type: 'text', text: `${t.t(locale, r.caption)}\n${t.t(locale, { key: 'bot.video.ready_link', params: { url: r.videoUrl } })}` });

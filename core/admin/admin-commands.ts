@@ -1,7 +1,7 @@
 // /admin …: only for ADMIN_IDS or admin users. Every use, allowed or refused, goes to admin_audit_log.
 // The work itself is delegated: generation admin (GEN), ledger, bans and provider overrides (LEDGER).
 import type { Account, AccountService, GenerationAdmin, Ledger } from '../api.ts';
-import { PROVIDERS, type ChatEvent, type Locale, type ProviderName, type Reply } from '../model.ts';
+import { PROVIDERS, type ChatEvent, type Locale, type ProviderName, type Reply, type ReplyTarget } from '../model.ts';
 import type { Clock, Notifier } from '../ports.ts';
 import type { AppealDesk } from '../moderation/appeals.ts';
 import { isLocale } from '../accounts/locale.ts';
@@ -123,13 +123,15 @@ export class AdminCommands {
         const body = rest.slice((lang ?? '').length).trim();
         if (!isLocale(lang) || !body) return null;
         const ids = await this.d.directory.identitiesByLocale(lang, this.d.defaultLocale);
+        const all: ReplyTarget[] = [];
+        for (const userId of new Set(ids.map((i) => i.userId))) all.push(...(await this.d.accounts.targets(userId)).filter((x) => x.locale === lang));
+        const message = [text('bot.broadcast', { text: body })];
+        // Keyed by the admin's message: a redelivered command reaches nobody twice.
+        const key = `broadcast:${event.eventId}`;
+        if (this.d.notifier.broadcast) return [text('bot.admin.broadcast_sent', { count: await this.d.notifier.broadcast(all, message, key) })];
         let sent = 0;
-        for (const userId of new Set(ids.map((i) => i.userId))) {
-          const targets = await this.d.accounts.targets(userId);
-          for (const t of targets.filter((x) => x.locale === lang)) {
-            await this.d.notifier.push(t, [text('bot.broadcast', { text: body })], { idempotencyKey: `broadcast:${event.eventId}:${t.platform}:${t.platformUserId}` })
-              .then(() => sent++, () => {});
-          }
+        for (const t of all) {
+          await this.d.notifier.push(t, message, { idempotencyKey: `${key}:${t.platform}:${t.platformUserId}` }).then(() => sent++, () => {});
         }
         return [text('bot.admin.broadcast_sent', { count: sent })];
       }

@@ -10,6 +10,8 @@ export interface Recorded {
   headers: http.IncomingHttpHeaders;
   json?: any;
   form?: Record<string, string | FormFile>;
+  /** The body's bytes when it is neither JSON nor a form (an uploaded image). */
+  raw?: Buffer;
 }
 export interface FakeAnswer { status?: number; json?: unknown; headers?: Record<string, string> }
 
@@ -42,7 +44,7 @@ function multipart(raw: Buffer, boundary: string): Record<string, string | FormF
   return form;
 }
 
-async function parse(req: http.IncomingMessage, raw: Buffer): Promise<Pick<Recorded, 'json' | 'form'>> {
+async function parse(req: http.IncomingMessage, raw: Buffer): Promise<Pick<Recorded, 'json' | 'form' | 'raw'>> {
   const ct = req.headers['content-type'] ?? '';
   if (!raw.length) return {};
   if (ct.includes('application/json')) return { json: JSON.parse(raw.toString('utf8')) };
@@ -55,7 +57,7 @@ async function parse(req: http.IncomingMessage, raw: Buffer): Promise<Pick<Recor
     }
     return { form };
   }
-  return { json: raw.toString('utf8') };
+  return ct.startsWith('image/') || ct === 'application/octet-stream' ? { raw } : { json: raw.toString('utf8') };
 }
 
 export async function startFakeServer(handle: (r: Recorded) => Promise<FakeAnswer> | FakeAnswer) {
