@@ -9,6 +9,7 @@ import { loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { composeApp } from './compose.ts';
 import { ConsoleAdapter } from '../bot/console/console-adapter.ts';
+import { resolveLocale } from '../infra/i18n.ts';
 
 /** PORT when nothing holds it on this host, else a free one the system picks. */
 async function listenablePort(preferred: number, host: string): Promise<number> {
@@ -45,8 +46,9 @@ const adapter = new ConsoleAdapter({
 chat.hub.register('console', adapter);
 await app.start();
 
-write('VidGo console — type a prompt or /help; Ctrl-D to leave.');
-write(`Links open on ${config.publicBaseUrl} while this chat runs.`);
+const greetIn = resolveLocale(Intl.DateTimeFormat().resolvedOptions().locale, config.defaultLocale);
+write(chat.t.t(greetIn, { key: 'bot.console.greeting' }));
+write(chat.t.t(greetIn, { key: 'bot.console.links', params: { url: config.publicBaseUrl } }));
 const rl = readline.createInterface({ input: process.stdin, output: process.stdout, prompt: '> ' });
 let inputEnded = false;
 rl.on('close', () => (inputEnded = true));

@@ -44,7 +44,7 @@ describe('npm run chat links', () => {
       return re.exec(out)!;
     };
 
-    const [, base] = await waitFor(/Links open on (http:\/\/127\.0\.0\.1:\d+)/, 'the chat’s own address');
+    const [, base] = await waitFor(/VidGo console.*\n.*?(http:\/\/127\.0\.0\.1:\d+)/, 'the chat’s own address');
     expect(new URL(base!).port).not.toBe(String(port)); // npm start holds PORT
     chat.stdin!.write('/video a lighthouse at night\n');
     const [, video] = await waitFor(/🎬 .*\n\s+(http\S+\.mp4)/, 'finished video');

@@ -14,6 +14,7 @@ import { startWorld, type World } from './support/world.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = 'tests/artifacts';
+const DISCORD_APP = '112233445566778899';
 const WEB = Object.fromEntries(['ja', 'zh-TW'].map((l) => [l, JSON.parse(fs.readFileSync(`locales/${l}/web.json`, 'utf8')).web]));
 let w: World;
 let browser: Browser;
@@ -22,7 +23,8 @@ let dist: string;
 beforeAll(async () => {
   dist = fs.mkdtempSync(path.join(os.tmpdir(), 'vidgo-web-states-'));
   await build({ configFile: 'web/app/vite.config.ts', logLevel: 'warn', build: { outDir: dist, emptyOutDir: true } });
-  w = await startWorld({ appDist: dist, env: { RATE_LIMIT_IP_PER_MIN: '100000' } });
+  // Telegram (@VidGoBot) and LINE (@vidgo) come with the world; Discord is configured here too.
+  w = await startWorld({ appDist: dist, env: { RATE_LIMIT_IP_PER_MIN: '100000', DISCORD_APPLICATION_ID: DISCORD_APP, DISCORD_PUBLIC_KEY: 'ab'.repeat(32) } });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
   fs.mkdirSync(ARTIFACTS, { recursive: true });
 }, 120_000);
@@ -61,10 +63,10 @@ describe('web app states in a browser', () => {
     expect(await page.locator('body').textContent()).not.toMatch(/Current plan/);
     expect(await page.locator('#signin').textContent()).toContain('Send /plans or /gallery to VidGo in your chat app');
     const links = await page.locator('#signin .chat-link').evaluateAll((as) => as.map((a) => [a.getAttribute('data-platform'), a.getAttribute('href'), a.textContent]));
-    // The world configures Telegram (@VidGoBot) and LINE (@vidgo), not Discord.
     expect(links).toEqual([
       ['telegram', 'https://t.me/VidGoBot', 'Open VidGo in Telegram'],
       ['line', 'https://line.me/R/ti/p/%40vidgo', 'Open VidGo in LINE'],
+      ['discord', `https://discord.com/oauth2/authorize?client_id=${DISCORD_APP}`, 'Open VidGo in Discord'],
     ]);
     expect(await page.locator('[data-plan] button').count()).toBe(0); // nothing to buy without a session
     await shot(page, 'signed-out-plans');
