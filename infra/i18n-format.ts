@@ -47,6 +47,19 @@ export function countOf(englishOther: string | undefined, params: Params): numbe
   return undefined;
 }
 
+/**
+ * The English `_other` form of each counted key ("core.reserved" → "{{points}} points are held …"). A key
+ * "refused_other" beside a plain "refused" is a name of its own, not a plural form.
+ */
+export function countedKeys(tree: Record<string, unknown>, prefix = '', out = new Map<string, string>()): Map<string, string> {
+  for (const [k, v] of Object.entries(tree)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (v && typeof v === 'object') countedKeys(v as Record<string, unknown>, key, out);
+    else if (k.endsWith('_other') && !(k.slice(0, -'_other'.length) in tree)) out.set(key.slice(0, -'_other'.length), String(v));
+  }
+  return out;
+}
+
 /** i18next's options for one message: the formatted parameters, the language, and the count when it has plurals. */
 export function i18nextOptions(locale: string, params: Params = {}, englishOther?: string, timeZone?: string): Record<string, unknown> {
   const out: Record<string, unknown> = { lng: locale };

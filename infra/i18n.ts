@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import i18next, { type i18n } from 'i18next';
 import { LOCALES, type Locale, type Msg } from '../core/model.ts';
-import { i18nextOptions } from './i18n-format.ts';
+import { countedKeys, i18nextOptions } from './i18n-format.ts';
 
 export const LOCALES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../locales');
 
@@ -30,25 +30,11 @@ export interface Translator {
   resolveLocale(tag: string | undefined, fallback: Locale): Locale;
 }
 
-/**
- * The English `_other` form of each counted key ("core.reserved" → "{{points}} points are held …"). A key
- * "refused_other" beside a plain "refused" is a name of its own, not a plural form.
- */
-export function pluralKeys(resources: Record<string, unknown>, prefix = '', out = new Map<string, string>()): Map<string, string> {
-  for (const [k, v] of Object.entries(resources)) {
-    const key = prefix ? `${prefix}.${k}` : k;
-    const base = k.slice(0, -'_other'.length);
-    if (v && typeof v === 'object') pluralKeys(v as Record<string, unknown>, key, out);
-    else if (k.endsWith('_other') && !(base in resources)) out.set(key.slice(0, -'_other'.length), String(v));
-  }
-  return out;
-}
-
 /** `timeZone` writes instants (not calendar days) in that zone. */
 export async function createTranslator(fallback: Locale = 'en', timeZone?: string): Promise<Translator> {
   const instance: i18n = i18next.createInstance();
   const resources = loadResources();
-  const counted = pluralKeys(resources.en ?? {});
+  const counted = countedKeys(resources.en ?? {});
   await instance.init({
     resources: Object.fromEntries(Object.entries(resources).map(([l, r]) => [l, { translation: r }])),
     fallbackLng: fallback,

@@ -1,7 +1,7 @@
 // The app's texts: locales/<lang>/web.json (and each language's own name from common.json), bundled at build time
 // and rendered by i18next, with the server's rules for plurals and Intl formatting (infra/i18n-format.ts).
 import i18next from 'i18next';
-import { formatDate, i18nextOptions, type Params } from '../../../infra/i18n-format.ts';
+import { countedKeys, formatDate, i18nextOptions, type Params } from '../../../infra/i18n-format.ts';
 import en from '../../../locales/en/web.json' with { type: 'json' };
 import ja from '../../../locales/ja/web.json' with { type: 'json' };
 import zhTW from '../../../locales/zh-TW/web.json' with { type: 'json' };
@@ -37,15 +37,8 @@ instance.init({
   fallbackLng: 'en', interpolation: { escapeValue: false }, returnNull: false, initAsync: false,
 });
 
-/** The English `_other` form of each counted key, which names the parameter a plural counts. */
-const counted = new Map<string, string>();
-(function collect(node: Record<string, unknown>, prefix: string) {
-  for (const [k, v] of Object.entries(node)) {
-    const key = prefix ? `${prefix}.${k}` : k;
-    if (v && typeof v === 'object') collect(v as Record<string, unknown>, key);
-    else if (k.endsWith('_other') && !(k.slice(0, -6) in node)) counted.set(key.slice(0, -6), String(v));
-  }
-})(en.web, '');
+/** Which keys count, and the English text that names the parameter they count. */
+const counted = countedKeys(en.web);
 
 export type T = (key: string, params?: Params) => string;
 
