@@ -1,13 +1,35 @@
 // `npm run chat`: a terminal chat with the bot as a local user (the console platform), through the same core,
 // jobs and media as the real platforms. Progress prints as lines; a finished video prints its URL and file.
+// The chat serves its own web server, so every media URL and sign-in link it prints opens whether or not
+// `npm start` runs beside it (both read the same data folder and database).
+import net from 'node:net';
 import os from 'node:os';
 import readline from 'node:readline/promises';
 import { loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { composeApp } from './compose.ts';
 import { ConsoleAdapter } from '../bot/console/console-adapter.ts';
+import { resolveLocale } from '../infra/i18n.ts';
 
-const config = { ...loadConfig(), port: 0, host: '127.0.0.1' };
+/** PORT when nothing holds it on this host, else a free one the system picks. */
+async function listenablePort(preferred: number, host: string): Promise<number> {
+  const attempt = (port: number) => new Promise<number | null>((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', () => resolve(null));
+    probe.listen(port, host, () => {
+      const got = (probe.address() as net.AddressInfo).port;
+      probe.close(() => resolve(got));
+    });
+  });
+  return (await attempt(preferred)) ?? (await attempt(0))!;
+}
+
+const loaded = loadConfig();
+const host = '127.0.0.1';
+const port = await listenablePort(loaded.port, host);
+// The links name this process's own server: the loopback address, never `localhost` (it may resolve to ::1, where
+// another program can listen).
+const config = { ...loaded, port, host, publicBaseUrl: `http://${host}:${port}` };
 const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
 const app = await composeApp(config, log);
 if (!app.chat) {
@@ -24,7 +46,9 @@ const adapter = new ConsoleAdapter({
 chat.hub.register('console', adapter);
 await app.start();
 
-write('VidGo console — type a prompt or /help; Ctrl-D to leave.');
+const greetIn = resolveLocale(Intl.DateTimeFormat().resolvedOptions().locale, config.defaultLocale);
+write(chat.t.t(greetIn, { key: 'bot.console.greeting' }));
+write(chat.t.t(greetIn, { key: 'bot.console.links', params: { url: config.publicBaseUrl } }));
 const rl = readline.createInterface({ input: process.stdin, output: process.stdout, prompt: '> ' });
 let inputEnded = false;
 rl.on('close', () => (inputEnded = true));

@@ -1,10 +1,13 @@
 // Renders core's messages (key + params) as text. Every file in locales/<lang>/ is merged into that language's
 // one namespace, so each area (core, bot, web, payments …) keeps its own file with its own top-level key.
+// Counted texts are i18next plurals (key_one, key_other …, the forms Intl.PluralRules names for the language);
+// numbers and days are written here, with Intl in the reader's locale, so core hands over plain values.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import i18next, { type i18n } from 'i18next';
 import { LOCALES, type Locale, type Msg } from '../core/model.ts';
+import { countedKeys, i18nextOptions } from './i18n-format.ts';
 
 export const LOCALES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../locales');
 
@@ -27,9 +30,11 @@ export interface Translator {
   resolveLocale(tag: string | undefined, fallback: Locale): Locale;
 }
 
-export async function createTranslator(fallback: Locale = 'en'): Promise<Translator> {
+/** `timeZone` writes instants (not calendar days) in that zone. */
+export async function createTranslator(fallback: Locale = 'en', timeZone?: string): Promise<Translator> {
   const instance: i18n = i18next.createInstance();
   const resources = loadResources();
+  const counted = countedKeys(resources.en ?? {});
   await instance.init({
     resources: Object.fromEntries(Object.entries(resources).map(([l, r]) => [l, { translation: r }])),
     fallbackLng: fallback,
@@ -37,7 +42,7 @@ export async function createTranslator(fallback: Locale = 'en'): Promise<Transla
     returnNull: false,
   });
   return {
-    t: (locale, msg) => instance.t(msg.key, { lng: locale, ...msg.params }) as string,
+    t: (locale, msg) => instance.t(msg.key, i18nextOptions(locale, msg.params, counted.get(msg.key), timeZone)) as string,
     resolveLocale,
   };
 }

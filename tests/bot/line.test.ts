@@ -63,7 +63,7 @@ describe('LINE webhook', () => {
     w.line.profiles.set('Ulang', { displayName: 'Kim', language: 'en' });
     const a = textEvent('Ulang', '/lang ko');
     await post([a]);
-    expect(w.line.texts(repliesTo(a.replyToken)[0]!)[0]).toBe('언어를 바꿨어요: 한국어');
+    expect(w.line.texts(repliesTo(a.replyToken)[0]!)[0]).toBe('언어를 바꿨습니다: 한국어');
     const b = textEvent('Ulang', '/balance');
     await post([b]);
     expect(w.line.texts(repliesTo(b.replyToken)[0]!)[0]).toMatch(/^포인트: 총 0/);

@@ -49,7 +49,7 @@ describe('Telegram webhook', () => {
 
   it('answers a photo with a short localized help', async () => {
     await post(message(33, undefined, 'ko', { photo: [{ file_id: 'p', file_unique_id: 'u', width: 10, height: 10 }] }));
-    expect(sentTo(33).map((c) => c.params.text)).toEqual(['텍스트만 읽을 수 있어요. 만들고 싶은 영상을 설명하는 프롬프트를 보내거나 /help 를 입력하세요.']);
+    expect(sentTo(33).map((c) => c.params.text)).toEqual(['텍스트만 읽을 수 있습니다. 만들고 싶은 영상을 설명하는 프롬프트를 보내거나 /help 를 입력하세요.']);
   });
 
   it('a button press runs its command and answers the callback query', async () => {

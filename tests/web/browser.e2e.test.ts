@@ -99,7 +99,8 @@ describe('web app in a browser', () => {
     expect(await page.locator('#renewal').textContent()).toBe('自動更新:解約するまで毎月 NT$299。');
     await page.locator('#cancel-renewal').click();
     await page.locator('#renewal-notice').waitFor();
-    expect(await page.locator('#renewal-notice').textContent()).toMatch(/^自動更新を解約しました。プランは \d{4}-\d{2}-\d{2} まで有効です。$/);
+    // The day in the reader's locale (Intl's Japanese medium date), not ISO.
+    expect(await page.locator('#renewal-notice').textContent()).toMatch(/^自動更新を解約しました。プランは \d{4}\/\d{2}\/\d{2} まで有効です。$/);
     expect(w.ecpay.terminated.has(monthly.MerchantTradeNo!)).toBe(true);
     await page.locator('#cancel-renewal').waitFor({ state: 'detached' });
     expect(await page.locator('#renewal').textContent()).toBe('自動更新されません。');

@@ -1,4 +1,5 @@
-// Read-only REST for the web app under /api/v1 (session cookie): plans, packs, me, points, gallery, showcase, status.
+// Read-only REST for the web app under /api/v1 (session cookie): plans, packs, me, points, gallery, showcase, status,
+// and (signed out) the chat deep links.
 import Boom from '@hapi/boom';
 import Joi from 'joi';
 import type { Request, Server } from '@hapi/hapi';
@@ -19,6 +20,14 @@ export function apiRoutes(server: Server, d: WebDeps) {
 
   get('/api/v1/plans', async () => ({ plans: await d.billing.plans() }), noQuery, false);
   get('/api/v1/packs', async () => ({ packs: await d.billing.packs() }), noQuery, false);
+  // Where an anonymous visitor can open the chat to get a sign-in link: each configured platform's deep link.
+  get('/api/v1/chat-links', async () => ({
+    platforms: [
+      d.telegramUsername ? { platform: 'telegram', url: `https://t.me/${encodeURIComponent(d.telegramUsername)}` } : null,
+      d.lineBasicId ? { platform: 'line', url: `https://line.me/R/ti/p/${encodeURIComponent(d.lineBasicId)}` } : null,
+      d.discordApplicationId ? { platform: 'discord', url: `https://discord.com/oauth2/authorize?client_id=${encodeURIComponent(d.discordApplicationId)}` } : null,
+    ].filter(Boolean),
+  }), noQuery, false);
   get('/api/v1/status', async () => ({ providers: await d.providersHealth().catch(() => ({})) }), noQuery, false);
 
   get('/api/v1/me', async (request) => {

@@ -32,6 +32,8 @@ export interface WebDeps {
   writeCors: { origin: string[]; credentials: true };
   telegramUsername?: string;
   lineBasicId?: string;
+  /** The Discord application, for its install link on the sign-in hint. */
+  discordApplicationId?: string;
   /** STYLES' showcase (catalogue + sample clips); without it the showcase reads the table alone. */
   styles?: Pick<StyleShowcase, 'list'>;
   /** The media store, for the owner-checked clean download (masters are never on /media). */
