@@ -135,7 +135,9 @@ export class Runner implements GenerationRunner {
           }, ctx.signal);
       } catch (err) {
         if (ctx.signal.aborted) throw new Aborted();
-        return err instanceof ProviderError ? err : new ProviderError(step.provider, 'network', String(err), true);
+        const refused = err instanceof ProviderError ? err : new ProviderError(step.provider, 'network', String(err), true);
+        providerTime(refused.code);
+        return refused;
       }
       if (!(await d.store.setProviderJob(gen.id, gen.stepIndex, step.provider, job.jobId))) {
         // Another run stored its job first: drop ours, follow theirs.

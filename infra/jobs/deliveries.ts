@@ -72,7 +72,10 @@ export function defineDeliveries(agenda: Agenda, h: DeliveryHandlers): string[] 
   for (const platform of h.platforms) {
     agenda.define<FinalData>(deliverJob(platform), async (job) => {
       const { generationId, reqId } = job.attrs.data;
-      await withLogContext({ reqId, generationId }, () => h.deliverFinal(generationId, platform));
+      await withLogContext({ reqId, generationId }, () => h.deliverFinal(generationId, platform).catch((err: Error) => {
+        h.log.warn({ platform, attempt: (job.attrs.failCount ?? 0) + 1, err: err.message }, 'final message not delivered; retrying');
+        throw err;
+      }));
     }, { concurrency: 8, lockLifetime: h.lockLifetimeMs, removeOnComplete: true, backoff });
     agenda.define<NoticeData>(noticeJob(platform), async (job) => {
       const { target, replies, key } = job.attrs.data;

@@ -158,7 +158,13 @@ export function defineGenerateVideo(agenda: Agenda, o: GenerateVideoOptions, run
       }, Math.max(50, Math.floor(o.lockLifetimeMs / 3)));
       try {
         // The runner's touches go through the same tolerant touch: one failed renewal is not a reason to stop.
-        const outcome = await withLogContext({ reqId: job.attrs.data.reqId, generationId }, () => o.runner.run(generationId, { signal: controller.signal, touch }));
+        // One line per run, in the generation's log context: with the runner's own lines it tells the run's story.
+        const outcome = await withLogContext({ reqId: job.attrs.data.reqId, generationId }, async () => {
+          const began = Date.now();
+          const out = await o.runner.run(generationId, { signal: controller.signal, touch });
+          o.log.info({ outcome: out, ms: Date.now() - began, attempt: (job.attrs.failCount ?? 0) + 1 }, 'generation run');
+          return out;
+        });
         if (outcome === 'retry_later') {
           if (controller.signal.reason === ABORT.handBack) defer(job, 0);
           else throw new RetryLater(generationId);

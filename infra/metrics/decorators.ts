@@ -99,10 +99,11 @@ export function countGenerations(store: GenerationStore, tiers: Pick<TierCatalog
     const gen = await store.get(id);
     if (!gen) return;
     const tier = await tierOf(gen);
-    if (status === 'running') {
+    // A run resumed after a consent answer starts again with its earlier attempts recorded: one start per generation.
+    if (status === 'running' && gen.attempts.length === 0) {
       m.count('generation_started', { provider: gen.route[gen.stepIndex]?.provider ?? gen.provider ?? 'none', tier, kind: gen.kind });
       if (gen.startedAt) m.observe('generation_queue_wait', (gen.startedAt.getTime() - gen.createdAt.getTime()) / 1000, { tier });
-    } else {
+    } else if (ended) {
       m.count('generation_finished', { provider: gen.provider ?? 'none', tier, kind: gen.kind, outcome: gen.status });
     }
   };

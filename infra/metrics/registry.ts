@@ -38,8 +38,8 @@ const DURATIONS: { [N in keyof DurationLabels]: { name: string; help: string; la
   generation_delivery: { name: 'vidgo_generation_delivery_seconds', help: 'From the end of a generation to the platform accepting its final message', labels: ['platform'], buckets: [0.1, 0.25, 0.5, 1, 2, 5, 15, 60, 300] },
 };
 
-/** Six gauges read the job table: one statement per scrape, shared by calls made within a second of each other. */
-function sharedWithinScrape<T>(source: () => Promise<T>, ms = 1_000): () => Promise<T> {
+/** Six gauges read the job table: one statement per scrape, shared by the calls one scrape makes at once. */
+function sharedWithinScrape<T>(source: () => Promise<T>, ms = 250): () => Promise<T> {
   let last: { at: number; value: Promise<T> } | undefined;
   return () => {
     if (!last || Date.now() - last.at > ms) last = { at: Date.now(), value: source() };
