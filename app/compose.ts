@@ -16,6 +16,7 @@ import { wireCore } from './wire-core.ts';
 import { systemClock } from '../core/ports.ts';
 import { createNotifierHub, wireChat, type BotWiring } from './wire-bot.ts';
 import { wireBilling } from './wire-billing.ts';
+import { createMetrics, wireOps } from './wire-ops.ts';
 
 export interface App {
   config: Config;
@@ -46,6 +47,8 @@ async function composeOn(infra: Infra, stoppers: (() => Promise<void>)[], config
   const jwtSecret = resolveJwtSecret(config);
 
   const server = await createServer({ port: config.port, host: config.host, log, corsOrigins: config.corsOrigins, isInfrastructureError });
+  // ── operations: the metrics registry first, so every area below can count through it (none when METRICS_TOKEN is unset)
+  const metrics = createMetrics(config);
 
   // Each area wires itself in its own app/wire-<area>.ts and is called here, in dependency order.
   // ── providers and media (issue 4)
@@ -64,6 +67,7 @@ async function composeOn(infra: Infra, stoppers: (() => Promise<void>)[], config
     config, infra, log, clock: systemClock, providers: media.providers, mediaStore: media.mediaStore, mediaTools: media.mediaTools,
     jobQueue: () => jobQueue ?? (() => { throw new Error('job queue used before the jobs slot'); })(), notifier: chatHub, magicLinks: links,
     deliveries: () => deliveries ?? (() => { throw new Error('deliveries used before the jobs slot'); })(),
+    ...(metrics ? { metrics } : {}),
   });
   // Shared across instances through Redis; the probe job below keeps it current.
   const providerHealth = async (): Promise<Record<string, boolean>> => ({ ...(await core.providerHealth.healthMap()) });
@@ -81,7 +85,7 @@ async function composeOn(infra: Infra, stoppers: (() => Promise<void>)[], config
   });
   jobQueue = jobs.jobQueue;
   deliveries = jobs.deliveries;
-  wireDelivery({ config, jobs, hub: chatHub, runner: core.runner });
+  wireDelivery({ config, jobs, hub: chatHub, runner: core.runner, ...(metrics ? { metrics } : {}) });
   stoppers.push(() => jobs.stop());
   // ── billing: shared by chat (/plans cancel) and the web routes; it tells users through the chat hub
   let chat: BotWiring | undefined;
@@ -92,7 +96,7 @@ async function composeOn(infra: Infra, stoppers: (() => Promise<void>)[], config
   // ── chat adapters (issue 5): chatHub is core's Notifier; /admin health|provider|ban on LEDGER's parts
   chat = await wireChat({
     config, infra, server, log, hub: chatHub, jwtSecret, core, links, providerHealth: core.providerHealth, moderation: core.moderation,
-    billing: billing.billing,
+    billing: billing.billing, ...(metrics ? { metrics } : {}),
   });
   if (chat) stoppers.push(() => chat.stop());
   // ── web app and payments (issue 6)
@@ -115,6 +119,11 @@ async function composeOn(infra: Infra, stoppers: (() => Promise<void>)[], config
     // Degraded, not down: the instance serves with in-process limits until Redis is back.
     redis: async () => (!infra.redisLink ? 'memory' : infra.redisLink.ready && (await infra.redisLink.client.ping()) === 'PONG' ? 'ok' : 'degraded'),
     providers: providerHealth,
+  });
+  const accounts = chat?.accounts;
+  await wireOps({
+    config, server, log, jobs, providerHealth, ...(metrics ? { metrics } : {}),
+    ...(accounts ? { isAdmin: async (userId: string) => Boolean((await accounts.byUserId(userId))?.isAdmin) } : {}),
   });
   return {
     config,

@@ -67,6 +67,7 @@ const schema = Joi.object({
   PUBLIC_BASE_URL: url,
   LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent').default('info'),
   DATA_DIR: Joi.string().default('.data'),
+  METRICS_TOKEN: Joi.string().allow('').min(16),
   TIMEZONE: Joi.string().default('Asia/Taipei'),
   DEFAULT_LOCALE: Joi.string().valid(...LOCALES).default('en'),
 
@@ -221,6 +222,8 @@ export interface Config {
   rateLimits: { chatPerMinute: number; ipPerMinute: number; checkoutsPerHour: number };
   moderation: { banThreshold: number; banWindowHours: number };
   demoMediaRetentionDays: number;
+  /** Bearer token GET /metrics asks for; unset: no metrics endpoint (404). */
+  metricsToken?: string;
 }
 
 export class ConfigError extends Error {
@@ -263,6 +266,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     host: v.HOST,
     publicBaseUrl: (v.PUBLIC_BASE_URL ?? `http://localhost:${v.PORT}`).replace(/\/$/, ''),
     logLevel: v.LOG_LEVEL,
+    metricsToken: v.METRICS_TOKEN || undefined,
     dataDir,
     timezone: v.TIMEZONE,
     defaultLocale: v.DEFAULT_LOCALE,

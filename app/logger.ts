@@ -2,6 +2,7 @@
 // (infra/log/safe-error.ts), so what an SDK error carries (request bodies, URLs with tokens) never reaches a line.
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { safeError } from '../infra/log/safe-error.ts';
+import { logContext } from '../infra/log/context.ts';
 
 export type { Logger };
 
@@ -18,6 +19,8 @@ export function createLogger(level: string, pretty = Boolean(process.stdout.isTT
     redact: { paths: REDACT, censor: '[redacted]' },
     base: { svc: 'vidgo' },
     serializers: { err: (e: unknown) => safeError(e), error: (e: unknown) => safeError(e) },
+    // The request id and generation id of whatever this line is written for (infra/log/context.ts).
+    mixin: () => logContext() ?? {},
     ...(pretty && !destination ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,svc' } } } : {}),
   };
   return destination ? pino(options, destination) : pino(options);

@@ -37,6 +37,8 @@ import type { FloodLimits } from '../bot/telegram/flood-control.ts';
 import { createResumePending } from '../bot/inbox-resume.ts';
 import { isInfrastructureError } from '../infra/infrastructure-errors.ts';
 import { installClientIp } from '../web/client-ip.ts';
+import type { PromMetrics } from '../infra/metrics/registry.ts';
+import { countInbox, countPushRefusals } from '../infra/metrics/decorators.ts';
 
 export interface BotServices {
   generation: GenerationService;
@@ -93,6 +95,8 @@ export interface BotWiringOptions {
   databaseUrl?: string;
   /** Telegram flood limits (default: Telegram's own, bot/telegram/flood-control.ts). */
   telegramLimits?: FloodLimits;
+  /** Prometheus metrics (METRICS_TOKEN set): webhook events accepted/duplicate, LINE push refusals. */
+  metrics?: PromMetrics;
 }
 
 export function createNotifierHub(state: SharedState, log: Logger): NotifierHub {
@@ -126,7 +130,7 @@ export async function wireBot(o: BotWiringOptions) {
     ...(o.services.billing ? { billing: o.services.billing } : {}),
   });
   installClientIp(server, config.trustProxy); // per-IP limits of the webhook routes
-  const web = { dedupe: store, ipLimiter: limits.ip, background };
+  const web = { dedupe: o.metrics ? countInbox(store, o.metrics) : store, ipLimiter: limits.ip, background };
   const stops: (() => Promise<void> | void)[] = [];
   const out = { t, repo, accounts, store, dispatcher, admin, background, hub, line: undefined as LineAdapter | undefined,
     telegram: undefined as TelegramAdapter | undefined, discord: undefined as DiscordAdapter | undefined, telegramBot: undefined as Bot | undefined,
@@ -137,7 +141,8 @@ export async function wireBot(o: BotWiringOptions) {
     const [{ messagingApi }, { LineAdapter }, { lineWebhookRoute }] = await Promise.all([
       import('@line/bot-sdk'), import('../bot/line/line-adapter.ts'), import('../web/routes/webhooks/line.ts'),
     ]);
-    const client = new messagingApi.MessagingApiClient({ channelAccessToken: config.line.channelAccessToken, baseURL: config.line.apiBase });
+    const sdkClient = new messagingApi.MessagingApiClient({ channelAccessToken: config.line.channelAccessToken, baseURL: config.line.apiBase });
+    const client = o.metrics ? countPushRefusals(sdkClient, 'pushMessage', 'line', o.metrics) : sdkClient;
     out.line = new LineAdapter({ client, core: dispatcher, t, store, state: o.state, log });
     hub.register('line', out.line);
     lineWebhookRoute(server, { ...web, channelSecret: config.line.channelSecret, adapter: out.line });
@@ -244,6 +249,7 @@ export async function wireChat(p: {
   providerHealth?: ProviderHealth;
   moderation?: Pick<ModerationPolicy, 'ban' | 'unban'> & AppealPolicy;
   billing?: Pick<BillingService, 'cancelRenewal' | 'revokeByOperator'>;
+  metrics?: PromMetrics;
 }): Promise<BotWiring | undefined> {
   if (!p.core) {
     p.log.warn('chat adapters are off: core services are not wired in app/compose.ts yet');
@@ -251,7 +257,7 @@ export async function wireChat(p: {
   }
   return wireBot({
     config: p.config, server: p.server, sequelize: p.infra.sequelize, state: p.infra.state, redis: p.infra.redis, log: p.log, hub: p.hub,
-    databaseUrl: p.infra.databaseUrl,
+    databaseUrl: p.infra.databaseUrl, ...(p.metrics ? { metrics: p.metrics } : {}),
     services: {
       generation: p.core.generation, generationAdmin: p.core.generationAdmin, ledger: p.core.ledger,
       links: p.links ?? createMagicLinks(p.config, p.infra, p.jwtSecret),

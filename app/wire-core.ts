@@ -25,6 +25,8 @@ import { SqlStyleCatalog } from '../infra/db/styles-repo.ts';
 import { withStyleModels } from '../core/styles/provider.ts';
 import { StyleSamples } from '../core/styles/samples.ts';
 import { StyleShowcase } from '../core/styles/showcase.ts';
+import type { PromMetrics } from '../infra/metrics/registry.ts';
+import { countGenerations, countLedger, countModerator } from '../infra/metrics/decorators.ts';
 
 type Late<T> = T | (() => T);
 const now = <T>(v: Late<T>): T => (typeof v === 'function' ? (v as () => T)() : v);
@@ -42,6 +44,8 @@ export interface CoreParts {
   deliveries?: Late<DeliveryQueue>;
   notifier: Late<Notifier>;
   magicLinks: Late<MagicLinks>;
+  /** Prometheus metrics (METRICS_TOKEN set): the ledger, moderator and generation store are counted through. */
+  metrics?: PromMetrics;
 }
 
 export interface CoreWiring {
@@ -66,12 +70,17 @@ const localFileOf = (store: MediaStore) =>
 
 export function wireCore(p: CoreParts): CoreWiring {
   const { config, infra, log, clock } = p;
-  const ledger = new SqlLedger(infra.sequelize, clock);
-  const store = new SqlGenerationStore(infra.sequelize);
+  const m = p.metrics;
   const tiers = new SqlTierCatalog(infra.sequelize);
+  const sqlLedger = new SqlLedger(infra.sequelize, clock);
+  const ledger = m ? countLedger(sqlLedger, m) : sqlLedger;
+  const sqlStore = new SqlGenerationStore(infra.sequelize);
+  const store = m ? countGenerations(sqlStore, tiers, m) : sqlStore;
   const providerHealth = new ProviderHealth(infra.state, clock);
   const moderation = new ModerationPolicy(new SqlModerationRepository(infra.sequelize), clock, config.moderation);
-  const moderator = createModerator(config.gemini, moderation.keywordOverrides(), log.child({ part: 'moderation' }));
+  const combined = createModerator(config.gemini, moderation.keywordOverrides(), log.child({ part: 'moderation' }),
+    m && ((reason) => m.geminiFallbacks.inc({ reason })));
+  const moderator = m ? countModerator(combined, m) : combined;
   log.info(config.gemini.apiKey ? `moderation: Gemini ${config.gemini.model}, keyword filter as fallback` : 'moderation: keyword filter only (no GEMINI_API_KEY)');
   // Smart Demo always renders locally, even when every provider slot has a real key.
   const local = p.providers.local?.local ? p.providers.local : createLocalRenderer('local', { dir: path.join(config.dataDir, 'local-renders') });
@@ -97,7 +106,7 @@ export function wireCore(p: CoreParts): CoreWiring {
     ...ledgerPorts(ledger), jobs, notifier, ...(deliveries ? { deliveries } : {}),
     providers: { ...p.providers, local, ...styleProviders }, mediaStore: p.mediaStore, mediaTools: p.mediaTools, links, clock,
     settings: { ...DEFAULT_SETTINGS, stepTimeoutMs: config.providers.timeoutMs, maxHeight: TIER_MAX_HEIGHT },
-    log: log.child({ part: 'generation' }), ...(localFile ? { localFile } : {}),
+    log: log.child({ part: 'generation' }), ...(localFile ? { localFile } : {}), ...(m ? { metrics: m } : {}),
   });
   return {
     generation: service, generationAdmin: admin, runner, ledger, store, tiers, providerHealth, moderation,

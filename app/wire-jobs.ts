@@ -12,6 +12,9 @@ import { createJobsService, type DeliveryParts } from '../infra/jobs/jobs-servic
 import type { QueueItem } from '../infra/jobs/job-queue.ts';
 import type { MaintenanceTasks } from '../infra/jobs/maintenance.ts';
 import { parseProviderConcurrency, type ProviderCaps } from '../infra/jobs/provider-slots.ts';
+import type { Agenda } from 'agenda';
+import { jobStats } from '../infra/metrics/job-stats.ts';
+import type { JobStat } from '../infra/metrics/registry.ts';
 
 export interface JobsWiring {
   jobQueue: JobQueue;
@@ -25,6 +28,10 @@ export interface JobsWiring {
   /** Drains running generations for a few seconds, then hands the rest back to the queue (unlocked). */
   stop(): Promise<void>;
   health(): Promise<'ok' | 'down'>;
+  /** The Agenda instance (the admin job dashboard reads and requeues through it). */
+  agenda: Agenda;
+  /** Per job name: due, running, failed, retrying, oldest due age (the job gauges of /metrics). */
+  stats(): Promise<JobStat[]>;
 }
 
 export function wireJobs(opts: {
@@ -57,5 +64,7 @@ export function wireJobs(opts: {
     start: () => svc.start(),
     stop: () => svc.stop(),
     health: () => svc.health(),
+    agenda: svc.agenda,
+    stats: jobStats({ agenda: svc.agenda, query: selected.query, lockLifetimeMs: config.jobsLockLifetimeMs }),
   };
 }

@@ -172,3 +172,36 @@ export interface SharedState {
 }
 
 export type { Msg };
+
+// ---------------------------------------------------------------- metrics
+
+/** The counters core reports, each with its label names (infra/metrics/ turns them into Prometheus families). */
+export interface CounterLabels {
+  generation_started: 'provider' | 'tier' | 'kind';
+  generation_finished: 'provider' | 'tier' | 'kind' | 'outcome';
+  /** Leaving a provider step for the next one; `to` is 'none' when no step is left. */
+  failover: 'from' | 'to' | 'reason';
+  /** reason: 'feature' (the request costs points by itself) or 'failover' (the unlimited providers are down). */
+  consent_asked: 'reason';
+  consent_answered: 'choice';
+}
+
+/** The durations core reports (seconds), with their label names. */
+export interface DurationLabels {
+  /** From the request to the first provider submit. */
+  generation_queue_wait: 'tier';
+  /** From our submit (or resumed poll) to the provider's final state. */
+  generation_provider: 'provider' | 'outcome';
+  /** From the provider's result to our stored, watermarked media. */
+  generation_processing: 'provider';
+  /** From the generation's end to the platform accepting the final message. */
+  generation_delivery: 'platform';
+}
+
+/** Counters and observations by name; a port so core never sees the metrics library. */
+export interface Metrics {
+  count<N extends keyof CounterLabels>(name: N, labels: Record<CounterLabels[N], string>, by?: number): void;
+  observe<N extends keyof DurationLabels>(name: N, seconds: number, labels: Record<DurationLabels[N], string>): void;
+}
+
+export const noMetrics: Metrics = { count() {}, observe() {} };

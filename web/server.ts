@@ -1,6 +1,8 @@
 // The hapi server: security defaults, request logs with a request id, and the route plugins it is given.
 import Hapi from '@hapi/hapi';
+import HapiPino from 'hapi-pino';
 import type { Logger } from '../app/logger.ts';
+import { installRequestIds } from './request-id.ts';
 
 export interface ServerOptions {
   port: number;
@@ -13,6 +15,9 @@ export interface ServerOptions {
    */
   isInfrastructureError?: (err: unknown) => boolean;
 }
+
+/** Liveness/readiness probes and Prometheus scrapes. */
+const isProbe = (path: string) => path === '/health' || path.startsWith('/health/') || path === '/metrics';
 
 /** Seconds a caller is asked to wait after a 503 for an infrastructure outage. */
 const RETRY_AFTER_S = 5;
@@ -29,14 +34,18 @@ export async function createServer(opts: ServerOptions): Promise<Hapi.Server> {
     router: { stripTrailingSlash: true },
   });
 
+  installRequestIds(server);
+  // Access lines through hapi-pino on the app's logger (its redaction and the request id's log context).
+  // Probes and scrapes every few seconds, and the 503s of an outage (said once below), are written at debug only.
+  const quiet = (request: Hapi.Request) => isProbe(request.path) || (request.response as { statusCode?: number } | null)?.statusCode === 503;
+  await server.register({
+    plugin: HapiPino,
+    options: { instance: opts.log, ignoreFunc: (_o, request) => quiet(request), logEvents: ['response', 'request-error'] },
+  });
   server.events.on('response', (request) => {
-    const res = request.response as { statusCode?: number } | null;
-    const status = res && 'statusCode' in res ? res.statusCode : 0;
-    const ms = Date.now() - request.info.received;
-    const entry = { reqId: request.info.id, method: request.method, path: request.path, status, ms };
-    if (status === 503) opts.log.debug(entry, 'request');
-    else if (status && status >= 500) opts.log.error(entry, 'request');
-    else opts.log.info(entry, 'request');
+    if (!quiet(request)) return;
+    const status = (request.response as { statusCode?: number } | null)?.statusCode;
+    opts.log.debug({ reqId: request.info.id, method: request.method, path: request.path, status }, 'request');
   });
   let outageSaidAt = 0;
   server.ext('onPreResponse', (request, h) => {

@@ -2,7 +2,7 @@
 // choices, estimates). One object so the composition root hands it over in one place.
 import type { Choice, ProviderName, Reply } from '../model.ts';
 import type { Account, MagicLinks } from '../api.ts';
-import type { Clock, DeliveryQueue, JobQueue, MediaStore, MediaTools, Moderator, Notifier, VideoProvider } from '../ports.ts';
+import type { Clock, DeliveryQueue, JobQueue, MediaStore, MediaTools, Metrics, Moderator, Notifier, VideoProvider } from '../ports.ts';
 import { chargeStep, type Charger, type LedgerView } from './ledger-glue.ts';
 import { msg, type GenerationRow, type GenerationSettings, type GenerationStore, type ModerationPolicy, type RouteStep, type Router, type TierCatalog } from './types.ts';
 
@@ -37,6 +37,8 @@ export interface GenerationDeps {
   log: Log;
   /** The file behind a media key when the store is this machine's disk (video replies carry it as localPath). */
   localFile?: (key: string) => string;
+  /** Failovers, consent questions and step durations (counted only when given). */
+  metrics?: Metrics;
 }
 
 export type ReserveOutcome = 'ok' | 'needs_consent' | 'no_points';
@@ -79,6 +81,11 @@ export async function consentQuestion(d: GenerationDeps, gen: GenerationRow, ste
     : msg('core.consent.question_feature', { cost: step.cost, balance: balance.total });
   // It names the balance: personal (a group sees it only in the user's one-to-one chat).
   return { kind: 'text', message: question, choices, personal: true };
+}
+
+/** A consent question is about to be asked for this step. */
+export function countConsentAsked(d: GenerationDeps, step: RouteStep): void {
+  d.metrics?.count('consent_asked', { reason: step.failover ? 'failover' : 'feature' });
 }
 
 export async function plansChoice(d: GenerationDeps, account: Account): Promise<Choice> {

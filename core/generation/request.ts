@@ -4,7 +4,7 @@ import type { Reply, Resolution } from '../model.ts';
 import type { Account, GenerationOutcome, GenerationRequest, PlanFeatures } from '../api.ts';
 import { matchDemo } from '../demo/library.ts';
 import { msg, type GenerationRow, type RouteStep } from './types.ts';
-import { consentQuestion, ensureReservation, estimateMinutes, plansChoice, text, type GenerationDeps } from './deps.ts';
+import { consentQuestion, countConsentAsked, ensureReservation, estimateMinutes, plansChoice, text, type GenerationDeps } from './deps.ts';
 import { cancelGeneration, receipt } from './finish.ts';
 import { payingStep, planTwoStage, styleIndex } from './two-stage.ts';
 
@@ -77,7 +77,10 @@ export async function requestGeneration(d: GenerationDeps, account: Account, req
     ...(req.requestKey ? { requestKey: req.requestKey } : {}),
   }, { maxOpen: features.max_concurrent });
   if (!gen) return notInserted(d, req.requestKey, features.max_concurrent);
-  if (gen.status === 'awaiting_consent') return about(gen, [await consentQuestion(d, gen, pay)]);
+  if (gen.status === 'awaiting_consent') {
+    countConsentAsked(d, pay);
+    return about(gen, [await consentQuestion(d, gen, pay)]);
+  }
   return about(gen, await reserveAndEnqueue(d, account, gen, features));
 }
 
@@ -87,6 +90,7 @@ async function reserveAndEnqueue(d: GenerationDeps, account: Account, gen: Gener
   const reserved = await ensureReservation(d, gen, step, index);
   if (reserved === 'needs_consent') {
     await d.store.transition(gen.id, ['queued'], { status: 'awaiting_consent' });
+    countConsentAsked(d, step);
     return [await consentQuestion(d, gen, step)];
   }
   if (reserved === 'no_points') {
@@ -150,6 +154,7 @@ export async function answerConsent(d: GenerationDeps, account: Account, id: str
 
 async function consentReplies(d: GenerationDeps, account: Account, gen: GenerationRow, choice: 'points' | 'wait' | 'cancel'): Promise<Reply[]> {
   if (gen.status !== 'awaiting_consent') return [text('core.consent.not_pending')];
+  d.metrics?.count('consent_answered', { choice });
   const features = await d.tiers.features(account.tier);
   if (choice === 'cancel') {
     const done = await cancelGeneration(d, gen, ['awaiting_consent'], false);

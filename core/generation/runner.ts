@@ -5,7 +5,7 @@ import { ProviderError, type ProviderJob, type VideoProvider } from '../ports.ts
 import { matchDemo, DEMO_LIBRARY } from '../demo/library.ts';
 import { ensureDemoClip } from '../demo/clips.ts';
 import { TERMINAL, msg, type GenerationRow, type RouteStep } from './types.ts';
-import { consentQuestion, ensureReservation, type GenerationDeps } from './deps.ts';
+import { consentQuestion, countConsentAsked, ensureReservation, type GenerationDeps } from './deps.ts';
 import { cancelGeneration, deliverFinal, deliverNow, failGeneration, settleMoney } from './finish.ts';
 import { Aborted, waitForJob } from './poll.ts';
 import { storeResult } from './store-media.ts';
@@ -118,6 +118,9 @@ export class Runner implements GenerationRunner {
   /** One provider step: submit once (job id stored first), wait, finish. A ProviderError means "try the next". */
   private async attempt(gen: GenerationRow, step: RouteStep, provider: VideoProvider, ctx: Ctx): Promise<ProviderError | 'stop' | 'done' | 'base_done'> {
     const d = this.d;
+    const began = performance.now();
+    const providerTime = (outcome: string) =>
+      d.metrics?.observe('generation_provider', (performance.now() - began) / 1000, { provider: step.provider, outcome });
     let job: ProviderJob;
     if (gen.providerJobId) job = { provider: step.provider, jobId: gen.providerJobId };
     else {
@@ -132,7 +135,9 @@ export class Runner implements GenerationRunner {
           }, ctx.signal);
       } catch (err) {
         if (ctx.signal.aborted) throw new Aborted();
-        return err instanceof ProviderError ? err : new ProviderError(step.provider, 'network', String(err), true);
+        const refused = err instanceof ProviderError ? err : new ProviderError(step.provider, 'network', String(err), true);
+        providerTime(refused.code);
+        return refused;
       }
       if (!(await d.store.setProviderJob(gen.id, gen.stepIndex, step.provider, job.jobId))) {
         // Another run stored its job first: drop ours, follow theirs.
@@ -167,6 +172,7 @@ export class Runner implements GenerationRunner {
     } catch (err) {
       if (err instanceof Aborted) throw err;
       if (err instanceof ProviderError) {
+        providerTime(err.code);
         if (err.code === 'timeout') await provider.cancel(job).catch(() => {});
         return err;
       }
@@ -174,6 +180,7 @@ export class Runner implements GenerationRunner {
       // same provider job again; failing over would submit the video twice.
       throw err;
     }
+    providerTime(end.state === 'failed' ? end.error.code : 'succeeded');
     if (end.state === 'failed') {
       const fresh = (await d.store.get(gen.id))!;
       if (fresh.cancelRequestedAt || fresh.status !== 'running') {
@@ -210,8 +217,10 @@ export class Runner implements GenerationRunner {
     const d = this.d;
     await d.store.update(gen.id, { stage: 'storing', progress: 99 });
     await this.progress(gen, 99, 'storing');
+    const began = performance.now();
     const features = await d.tiers.features(await d.tiers.tierOf(gen.userId));
     const media = await storeResult(d, gen, videoUrl, features, ctx.signal);
+    d.metrics?.observe('generation_processing', (performance.now() - began) / 1000, { provider: step.provider });
     await this.recordAttempt(gen, step, 'succeeded');
     const won = await d.store.transition(gen.id, ['running'], {
       ...media, status: 'succeeded', stage: 'done', progress: 100, completedAt: d.clock.now(), provider: step.provider,
@@ -234,6 +243,7 @@ export class Runner implements GenerationRunner {
   private async nextStep(gen: GenerationRow, step: RouteStep, code?: string): Promise<GenerationRow> {
     const d = this.d;
     if (code) await this.recordAttempt(gen, step, 'failed', code);
+    if (code) d.metrics?.count('failover', { from: step.provider, to: gen.route[gen.stepIndex + 1]?.provider ?? 'none', reason: code });
     if (step.stage === 'base') {
       // A failed base step keeps the style's points held: the next free provider makes the clip.
       await d.store.update(gen.id, { stepIndex: gen.stepIndex + 1, providerJobId: null, stage: 'failover' });
@@ -255,6 +265,7 @@ export class Runner implements GenerationRunner {
   private async askConsent(gen: GenerationRow, step: RouteStep): Promise<Outcome> {
     const d = this.d;
     if (!(await d.store.transition(gen.id, ['queued', 'running'], { status: 'awaiting_consent', stage: 'awaiting_consent' }))) return 'done';
+    countConsentAsked(d, step);
     const question = await consentQuestion(d, gen, step);
     await d.notifier.push(gen.replyTarget, [{ kind: 'text', message: msg('core.consent.failover') }, question],
       { idempotencyKey: `generation:${gen.id}:consent:${gen.stepIndex}` });

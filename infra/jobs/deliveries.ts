@@ -7,11 +7,13 @@
 import type { Agenda, Job } from 'agenda';
 import type { Platform, Reply, ReplyTarget } from '../../core/model.ts';
 import type { DeliveryQueue } from '../../core/ports.ts';
+import { logContext, withLogContext } from '../log/context.ts';
 
 export const deliverJob = (platform: Platform) => `deliver-${platform}`;
 export const noticeJob = (platform: Platform) => `notify-${platform}`;
 
-interface FinalData { generationId: string; enqueuedAt: string }
+/** reqId: the request the generation came from, for the delivery's log lines. */
+interface FinalData { generationId: string; enqueuedAt: string; reqId?: string }
 /** dedupe: chat and key (one notice may go to several chats of a user under one key). */
 interface NoticeData { key: string; dedupe: string; target: ReplyTarget; replies: Reply[]; enqueuedAt: string }
 
@@ -27,7 +29,8 @@ export class AgendaDeliveryQueue implements DeliveryQueue {
   constructor(private readonly agenda: Agenda, private readonly now: () => Date = () => new Date()) {}
 
   async scheduleFinal(generationId: string, platform: Platform): Promise<void> {
-    await saveOnce(this.agenda.create(deliverJob(platform), { generationId, enqueuedAt: this.now().toISOString() } satisfies FinalData)
+    const reqId = logContext()?.reqId;
+    await saveOnce(this.agenda.create(deliverJob(platform), { generationId, enqueuedAt: this.now().toISOString(), ...(reqId ? { reqId } : {}) } satisfies FinalData)
       .schedule(this.now()).unique({ 'data.generationId': generationId }, { insertOnly: true }));
   }
 
@@ -68,7 +71,11 @@ export function defineDeliveries(agenda: Agenda, h: DeliveryHandlers): string[] 
   };
   for (const platform of h.platforms) {
     agenda.define<FinalData>(deliverJob(platform), async (job) => {
-      await h.deliverFinal(job.attrs.data.generationId, platform);
+      const { generationId, reqId } = job.attrs.data;
+      await withLogContext({ reqId, generationId }, () => h.deliverFinal(generationId, platform).catch((err: Error) => {
+        h.log.warn({ platform, attempt: (job.attrs.failCount ?? 0) + 1, err: err.message }, 'final message not delivered; retrying');
+        throw err;
+      }));
     }, { concurrency: 8, lockLifetime: h.lockLifetimeMs, removeOnComplete: true, backoff });
     agenda.define<NoticeData>(noticeJob(platform), async (job) => {
       const { target, replies, key } = job.attrs.data;

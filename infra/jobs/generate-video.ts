@@ -6,6 +6,7 @@
 import type { Agenda, Job, JobWithId } from 'agenda';
 import type { GenerationRunner } from '../../core/api.ts';
 import type { ProviderSlots } from './provider-slots.ts';
+import { withLogContext } from '../log/context.ts';
 
 export const GENERATE_VIDEO = 'generate-video';
 
@@ -16,6 +17,8 @@ export interface GenerateVideoData {
   enqueuedAt: string;
   /** Past this the job stops retrying; GenerationRunner.settleStuck refunds what is left open. */
   deadlineAt: string;
+  /** The request that enqueued it: the run's log lines carry it (infra/log/context.ts). */
+  reqId?: string;
 }
 
 export interface GenerateVideoOptions {
@@ -155,7 +158,13 @@ export function defineGenerateVideo(agenda: Agenda, o: GenerateVideoOptions, run
       }, Math.max(50, Math.floor(o.lockLifetimeMs / 3)));
       try {
         // The runner's touches go through the same tolerant touch: one failed renewal is not a reason to stop.
-        const outcome = await o.runner.run(generationId, { signal: controller.signal, touch });
+        // One line per run, in the generation's log context: with the runner's own lines it tells the run's story.
+        const outcome = await withLogContext({ reqId: job.attrs.data.reqId, generationId }, async () => {
+          const began = Date.now();
+          const out = await o.runner.run(generationId, { signal: controller.signal, touch });
+          o.log.info({ outcome: out, ms: Date.now() - began, attempt: (job.attrs.failCount ?? 0) + 1 }, 'generation run');
+          return out;
+        });
         if (outcome === 'retry_later') {
           if (controller.signal.reason === ABORT.handBack) defer(job, 0);
           else throw new RetryLater(generationId);

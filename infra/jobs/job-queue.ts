@@ -4,6 +4,7 @@
 import type { Agenda } from 'agenda';
 import type { JobQueue } from '../../core/ports.ts';
 import { positionSql, type SqlQuery } from './job-store-sql.ts';
+import { logContext } from '../log/context.ts';
 import { GENERATE_VIDEO, ABORT, type GenerateVideoData, type RunningGenerations } from './generate-video.ts';
 
 /**
@@ -54,6 +55,7 @@ export class AgendaJobQueue implements JobQueue {
     const data: GenerateVideoData = {
       generationId, userId: opts.userId, priority: opts.priority,
       enqueuedAt: now.toISOString(), deadlineAt: new Date(now.getTime() + this.o.deadlineMs).toISOString(),
+      ...(logContext()?.reqId ? { reqId: logContext()!.reqId } : {}),
     };
     const at = opts.priority === 'high' ? new Date(now.getTime() - HIGH_PRIORITY_HEAD_START_MS) : now;
     const job = this.agenda.create(GENERATE_VIDEO, data)

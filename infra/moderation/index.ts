@@ -12,6 +12,8 @@ export function createModerator(
   gemini: { apiKey?: string; baseUrl?: string; model: string; timeoutMs: number },
   overrides?: KeywordOverrides,
   log?: { warn(obj: object, m: string): void },
+  /** Told each time the keyword filter decided alone (metrics). */
+  onFallback?: (reason: 'absent' | 'timeout' | 'error') => void,
 ): Moderator {
   const primary = gemini.apiKey
     ? new GeminiModerator({ apiKey: gemini.apiKey, baseUrl: gemini.baseUrl, model: gemini.model, timeoutMs: gemini.timeoutMs * 2 })
@@ -21,6 +23,7 @@ export function createModerator(
   setTimeout(() => keyword.warm(), 3_000).unref();
   return new CombinedModerator(primary, keyword, gemini.timeoutMs, overrides, {
     onFallback: (reason, err) => {
+      onFallback?.(reason);
       if (reason !== 'absent') log?.warn({ reason, err: err instanceof Error ? err.message : err }, 'moderation fell back to the keyword filter');
     },
   });

@@ -50,7 +50,8 @@ export async function startFakeLine(opts: { accessToken: string }) {
   const acceptedKeys = new Set<string>();
   const usedTokens = new Set<string>();
   // failReplies: the next n replies answer 500; expireTokens: every reply token is refused as expired (400).
-  const ctl = { quotaExceeded: false, failReplies: 0, expireTokens: false };
+  // failPushes: the next n pushes answer 500.
+  const ctl = { quotaExceeded: false, failReplies: 0, expireTokens: false, failPushes: 0 };
   const richMenus = new Map<string, FakeRichMenu>();
   const defaultMenu = { id: undefined as string | undefined };
   const attempts = { reply: 0 };
@@ -100,6 +101,7 @@ export async function startFakeLine(opts: { accessToken: string }) {
       const key = r.headers['x-line-retry-key'] as string | undefined;
       if (key && acceptedKeys.has(key)) return { status: 409, json: { message: 'The retry key is already accepted', ...ids() } };
       if (ctl.quotaExceeded) return { status: 429, json: { message: 'You have reached your monthly limit.' } };
+      if (ctl.failPushes > 0 && ctl.failPushes--) return { status: 500, json: { message: 'Internal server error' } };
       const bad = await invalid(r.json.messages);
       if (bad) return { status: 400, json: { message: bad } };
       if (key) acceptedKeys.add(key);
