@@ -232,6 +232,22 @@ describe.each([['LINE', lineDriver], ['Telegram', telegramDriver], ['Discord', d
 });
 
 describe('result buttons', () => {
+  it('a Telegram deep link /start a_<id> (the gallery\'s Remix) presses that button: once, however often opened', async () => {
+    const owner = 61001;
+    const chat = { id: owner, type: 'private' as const };
+    const upscaled = (await w.q<{ id: string; source_generation_id: string }>(
+      `SELECT g.id, g.source_generation_id FROM generations g JOIN chat_identities c ON c.user_id = g.user_id
+       WHERE c.platform = 'telegram' AND c.platform_user_id = $1 AND g.action = 'upscale'`, [String(owner)]))[0]!;
+    const video = w.telegram.of('sendVideo').filter((c) => Number(c.params.chat_id) === owner).at(-1)!;
+    const retry = video.params.reply_markup.inline_keyboard.flat().find((b: any) => b.text === '🔁 Retry').callback_data as string;
+    const id = retry.replace('/act ', '');
+    await postTelegram(w, tgMessage(owner, chat, `/start a_${id}`));
+    await postTelegram(w, tgMessage(owner, chat, `/start a_${id}`));
+    // Retry of a 4K upscale is the same upscale of the same source again, asking consent for its points.
+    expect(await w.q(`SELECT kind, source_generation_id, status FROM generations WHERE parent_id = $1 AND action = 'retry'`, [upscaled.id]))
+      .toEqual([{ kind: 'upscale', source_generation_id: upscaled.source_generation_id, status: 'awaiting_consent' }]);
+  });
+
   it('a signed LINE postback with a wrong signature is refused before anything runs', async () => {
     const body = JSON.stringify({ destination: 'Ubot', events: [linePostback('Uactions0wner', '/act AAAAAAAAAAAAAAAA')] });
     const bad = crypto.createHmac('sha256', `${LINE_SECRET}x`).update(body).digest('base64');
