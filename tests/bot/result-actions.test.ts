@@ -232,6 +232,15 @@ describe.each([['LINE', lineDriver], ['Telegram', telegramDriver], ['Discord', d
 });
 
 describe('result buttons', () => {
+  it('two presses of one button arriving at the same time still make one generation', async () => {
+    const owner = 'Uactions0wner';
+    const last = w.line.sent.filter((s) => s.kind === 'push' && s.to === owner && s.messages.some((m) => m.type === 'video')).at(-1)!;
+    const variation = last.messages.flatMap((m: any) => m.quickReply?.items ?? []).find((i: any) => i.action.label === '✨ Variation').action.data as string;
+    const [gen] = await w.q<{ id: string }>(`SELECT g.id FROM generations g JOIN result_actions a ON a.generation_id = g.id WHERE a.id = $1`, [variation.slice(5)]);
+    await Promise.all([postLine(w, [linePostback(owner, variation)]), postLine(w, [linePostback(owner, variation)])]);
+    expect(await w.q(`SELECT id FROM generations WHERE parent_id = $1 AND action = 'variation'`, [gen!.id])).toHaveLength(1);
+  });
+
   it('a Telegram deep link /start a_<id> (the gallery\'s Remix) presses that button: once, however often opened', async () => {
     const owner = 61001;
     const chat = { id: owner, type: 'private' as const };
