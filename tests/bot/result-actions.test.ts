@@ -232,6 +232,26 @@ describe.each([['LINE', lineDriver], ['Telegram', telegramDriver], ['Discord', d
 });
 
 describe('result buttons', () => {
+  it('⬆️ 4K on a Starter plan (1080p at most) is refused by the tier rules with the plans link: nothing made or charged', async () => {
+    const user = 61003;
+    const chat = { id: user, type: 'private' as const };
+    await postTelegram(w, tgMessage(user, chat, '/help'));
+    const userId = await w.userOf('telegram', String(user));
+    await w.subscribe(userId, 'starter');
+    await w.ledger.credit(userId, 'purchased', 50, 'purchase', `test:${userId}:buy`);
+    await postTelegram(w, tgMessage(user, chat, '/video a fox in the snow'));
+    await w.runQueued();
+    const video = w.telegram.of('sendVideo').filter((c) => Number(c.params.chat_id) === user).at(-1)!;
+    const up = video.params.reply_markup.inline_keyboard.flat().find((b: any) => b.text === '⬆️ 4K').callback_data as string;
+    const before = w.telegram.calls.length;
+    await postTelegram(w, tgButton(user, chat, up));
+    const answer = w.telegram.calls.slice(before).filter((c) => c.method === 'sendMessage' && Number(c.params.chat_id) === user);
+    expect(answer.map((c) => c.params.text).join('\n')).toContain("4k is above your plan's limit (1080p)");
+    expect(answer.flatMap((c) => c.params.reply_markup?.inline_keyboard?.flat() ?? []).map((b: any) => b.callback_data ?? b.url)).toEqual([expect.stringMatching(/plans/)]);
+    expect(await w.q(`SELECT id FROM generations WHERE user_id = $1 AND action IS NOT NULL`, [userId])).toHaveLength(0);
+    expect((await w.ledger.balance(userId)).total).toBe(50);
+  });
+
   it('two presses of one button arriving at the same time still make one generation', async () => {
     const owner = 'Uactions0wner';
     const last = w.line.sent.filter((s) => s.kind === 'push' && s.to === owner && s.messages.some((m) => m.type === 'video')).at(-1)!;
