@@ -105,7 +105,7 @@ async function composeOn(infra: Infra, stoppers: (() => Promise<void>)[], config
     providersHealth: providerHealth,
     styles: core.styleShowcase, // STYLES: showcase with sample clips rendered on first request
     mediaStore: media.mediaStore, // GALLERY: clean downloads after an upgrade
-    billing,
+    billing, actions: core.actions, // the gallery's family of a video and its Remix links
   });
   jobs.provide({ tasks: {
     monthlyReset: (now) => web.billing.monthlyReset(now),

@@ -22,6 +22,7 @@ import { AdminCommands } from '../core/admin/admin-commands.ts';
 import type { BanControl, ProviderControl } from '../core/admin/ports.ts';
 import { Dispatcher } from '../core/commands/dispatcher.ts';
 import type { StyleCatalog } from '../core/styles/catalog.ts';
+import type { ResultActions } from '../core/generation/actions.ts';
 import type { BillingService } from '../core/billing/billing-service.ts';
 import { SqlAccountsRepo } from '../infra/db/accounts-repo.ts';
 import { SqlChatStore } from '../infra/db/chat-store.ts';
@@ -55,6 +56,8 @@ export interface BotServices {
   styles?: StyleCatalog;
   /** Billing: `/plans cancel` stops the renewal (the command says it is unavailable without). */
   billing?: Pick<BillingService, 'cancelRenewal' | 'revokeByOperator'>;
+  /** Result buttons under delivered videos (`/act <id>`); they answer "not available" without it. */
+  actions?: Pick<ResultActions, 'press'>;
 }
 
 /** /admin ban|unban on LEDGER's moderation policy (core/moderation/policy.ts). */
@@ -128,6 +131,7 @@ export async function wireBot(o: BotWiringOptions) {
     ...(appeals ? { appeals } : {}),
     ...(o.services.styles ? { styles: o.services.styles } : {}),
     ...(o.services.billing ? { billing: o.services.billing } : {}),
+    ...(o.services.actions ? { actions: o.services.actions } : {}),
   });
   installClientIp(server, config.trustProxy); // per-IP limits of the webhook routes
   const web = { dedupe: o.metrics ? countInbox(store, o.metrics) : store, ipLimiter: limits.ip, background };
@@ -243,7 +247,7 @@ export type BotWiring = Awaited<ReturnType<typeof wireBot>>;
  */
 export async function wireChat(p: {
   config: Config; infra: Infra; server: Server; log: Logger; hub: NotifierHub; jwtSecret: string;
-  core?: Pick<CoreWiring, 'generation' | 'generationAdmin' | 'ledger'> & Partial<Pick<CoreWiring, 'styles'>>;
+  core?: Pick<CoreWiring, 'generation' | 'generationAdmin' | 'ledger'> & Partial<Pick<CoreWiring, 'styles' | 'actions'>>;
   /** The MagicLinks core uses (one instance for core, chat and web); made here when absent. */
   links?: MagicLinks;
   providerHealth?: ProviderHealth;
@@ -264,6 +268,7 @@ export async function wireChat(p: {
       ...(p.providerHealth ? { providers: providerControl(p.providerHealth) } : {}), ...(p.moderation ? { bans: banControl(p.moderation), appeals: p.moderation } : {}),
       ...(p.core.styles ? { styles: p.core.styles } : {}),
       ...(p.billing ? { billing: p.billing } : {}),
+      ...(p.core.actions ? { actions: p.core.actions } : {}),
     },
   });
 }

@@ -11,6 +11,8 @@ import type { ProviderName } from '../core/model.ts';
 import type { Clock, DeliveryQueue, JobQueue, MediaStore, MediaTools, Notifier, VideoProvider } from '../core/ports.ts';
 import { DEFAULT_SETTINGS, type GenerationStore, type TierCatalog } from '../core/generation/types.ts';
 import { createGeneration } from '../core/generation/service.ts';
+import { ResultActions } from '../core/generation/actions.ts';
+import { SqlActionTokens } from '../infra/db/action-tokens-repo.ts';
 import { genModeration, genRouter, ledgerPorts } from '../core/generation/ledger-glue.ts';
 import { FailoverRouter, ProviderHealth } from '../core/failover/index.ts';
 import { ModerationPolicy } from '../core/moderation/index.ts';
@@ -62,6 +64,8 @@ export interface CoreWiring {
   /** STYLES: the style catalogue (showcase_styles) for chat, and the web showcase with its lazily rendered samples. */
   styles: SqlStyleCatalog;
   styleShowcase: StyleShowcase;
+  /** The buttons under delivered videos (retry, variation, extend, style, 4K) and the gallery's family and Remix. */
+  actions: ResultActions;
 }
 
 /** The disk store exposes its files; a remote store (S3) does not. */
@@ -100,16 +104,18 @@ export function wireCore(p: CoreParts): CoreWiring {
   const styleSamples = new StyleSamples({
     catalog: styles, store: styles, renderer: local, media: p.mediaStore, tools: p.mediaTools, log: log.child({ part: 'styles' }),
   });
+  const actionTokens = new SqlActionTokens(infra.sequelize);
   const { service, admin, runner } = createGeneration({
     store, tiers, router: genRouter(new FailoverRouter(providerHealth)), moderator, moderation: genModeration(moderation),
     // The runner gets the PointCharger, never the raw ledger: no consent and no auto-pay → not one point moves.
     ...ledgerPorts(ledger), jobs, notifier, ...(deliveries ? { deliveries } : {}),
     providers: { ...p.providers, local, ...styleProviders }, mediaStore: p.mediaStore, mediaTools: p.mediaTools, links, clock,
     settings: { ...DEFAULT_SETTINGS, stepTimeoutMs: config.providers.timeoutMs, maxHeight: TIER_MAX_HEIGHT },
-    log: log.child({ part: 'generation' }), ...(localFile ? { localFile } : {}), ...(m ? { metrics: m } : {}),
+    log: log.child({ part: 'generation' }), ...(localFile ? { localFile } : {}), ...(m ? { metrics: m } : {}), actionTokens,
   });
   return {
     generation: service, generationAdmin: admin, runner, ledger, store, tiers, providerHealth, moderation,
     styles, styleShowcase: new StyleShowcase(styles, styleSamples, p.mediaStore),
+    actions: new ResultActions({ tokens: actionTokens, store, generation: service, styles }),
   };
 }

@@ -24,6 +24,7 @@ import type { StyleShowcase } from '../core/styles/showcase.ts';
 import type { MediaStore } from '../core/ports.ts';
 import { createTranslator } from '../infra/i18n.ts';
 import type { Msg } from '../core/model.ts';
+import type { WebDeps } from '../web/routes/web-deps.ts';
 
 export interface WebParts {
   ledger?: Ledger;
@@ -40,6 +41,8 @@ export interface WebParts {
   mediaStore?: MediaStore;
   /** Where the built app lives (tests may point elsewhere). */
   appDist?: string;
+  /** Result actions: a video's family and its Remix ids (core/generation/actions.ts). */
+  actions?: WebDeps['actions'];
   /** Billing made earlier for the chat side (app/wire-billing.ts); made here when absent. */
   billing?: BillingWiring;
   /** Key prefix for the checkout limiter when billing is made here (tests share one Redis). */
@@ -82,6 +85,7 @@ export async function wireWeb(server: Server, config: Config, infra: Pick<Infra,
     secureCookies: secure, writeCors: { origin: [...new Set([...config.corsOrigins, new URL(config.publicBaseUrl).origin])], credentials: true as const }, telegramUsername: config.telegram?.username, lineBasicId: config.line?.basicId, discordApplicationId: config.discord?.applicationId, log,
     ...(parts.styles ? { styles: parts.styles } : {}),
     ...(parts.mediaStore ? { media: parts.mediaStore } : {}),
+    ...(parts.actions ? { actions: parts.actions } : {}),
     translate,
   };
   authRoutes(server, deps);

@@ -126,6 +126,9 @@ export interface GenerationView {
   completedAt: Date | null;
   /** False for a finished video still waiting to be delivered to the chat ("ready, not yet delivered"). */
   delivered: boolean;
+  /** The video whose result button made this one, and which button; null for a first generation. */
+  parentId?: string | null;
+  action?: string | null;
 }
 
 /** Everything a chat adapter needs: one call per inbound event, replies out. */
@@ -181,6 +184,10 @@ export interface GenerationRequest {
    * same key (a webhook event handled again after a crash) must not create a second generation or charge.
    */
   requestKey?: string;
+  /** A result button made this request: the video it acts on and the button (core/generation/actions.ts). */
+  parent?: { id: string; action: 'retry' | 'variation' | 'extend' | 'style' | 'upscale' };
+  /** The provider seed to ask for (a retry or variation draws a new one). */
+  seed?: number;
 }
 
 /** What a request or a consent answer did: the replies to show now and the generation it created or answered. */

@@ -20,6 +20,8 @@ export interface VideoRequest {
   style?: string;
   /** A public URL of the source video for style transfer and upscale. */
   sourceVideoUrl?: string;
+  /** Asks for this seed where the provider takes one (a retry or variation); absent, the provider picks. */
+  seed?: number;
 }
 
 export interface ProviderJob {

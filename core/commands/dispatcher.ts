@@ -15,6 +15,7 @@ import { StyleChat } from '../styles/chat.ts';
 import { PendingStyles } from '../styles/pending.ts';
 import { DeepLinkPrompts } from './deep-link-prompts.ts';
 import type { BillingService } from '../billing/billing-service.ts';
+import type { ResultActions } from '../generation/actions.ts';
 
 export interface DispatcherDeps {
   accounts: AccountService;
@@ -39,6 +40,8 @@ export interface DispatcherDeps {
   appeals?: AppealDesk;
   /** `/plans cancel`: stops the provider's renewal schedule, the plan stays until its paid period ends. */
   billing?: Pick<BillingService, 'cancelRenewal'>;
+  /** Result buttons under delivered videos (`/act <id>`, `/start a_<id>`); they answer "not available" without it. */
+  actions?: Pick<ResultActions, 'press'>;
 }
 
 const text = (key: string, params?: Record<string, string | number>, choices?: Choice[]): Reply => ({
@@ -52,7 +55,7 @@ export const HELP_CHOICES: Choice[] = [
 ];
 
 /** Commands after which the user usually waits for a video. */
-const WAITING = new Set<Command['name']>(['video', 'style', 'upscale', 'status', 'consent', 'start']);
+const WAITING = new Set<Command['name']>(['video', 'style', 'upscale', 'status', 'consent', 'start', 'act']);
 
 /** The generation one command created or answered, as the generation use case reported it. */
 type Made = { generationId?: string };
@@ -148,6 +151,7 @@ export class Dispatcher implements ChatCore {
       case 'history': return gen.history(account);
       case 'appeal': return this.d.appeals ? this.d.appeals.command(account.userId, chat, cmd.text) : [text('bot.admin.unavailable')];
       case 'consent': return track(gen.consentOutcome(account, cmd.generationId, cmd.choice));
+      case 'act': return this.d.actions ? track(this.d.actions.press(account, cmd.id)) : [text('actions.unknown')];
       case 'balance': {
         const b = await this.d.ledger.balance(account.userId);
         return [text('bot.balance', { total: b.total, pollo: b.monthly_pollo, goenhance: b.monthly_goenhance, purchased: b.purchased },
@@ -185,6 +189,7 @@ export class Dispatcher implements ChatCore {
           return [text('bot.start.prompt_dropped')];
         }
         if (p.style) return styles ? styles.start(account, p.style) : [text('bot.start.style', { style: p.style })];
+        if (p.action) return this.d.actions ? track(this.d.actions.press(account, p.action)) : [text('actions.unknown')];
         return [text('bot.welcome', undefined, HELP_CHOICES)];
       }
       case 'admin':

@@ -14,6 +14,7 @@ export type Command =
   | { name: 'appeal'; text?: string }
   | { name: 'start'; payload?: string }
   | { name: 'consent'; generationId: string; choice: ConsentChoice }
+  | { name: 'act'; id: string }
   | { name: 'admin'; sub: string; args: string[]; rest: string }
   | { name: 'usage'; command: string }
   | { name: 'unknown'; command: string }
@@ -70,6 +71,9 @@ export function parse(input: string): Command {
       if (!id || !choice || !['points', 'wait', 'cancel'].includes(choice)) return { name: 'usage', command: 'consent' };
       return { name: 'consent', generationId: id, choice: choice as ConsentChoice };
     }
+    case 'act':
+      // A result button: "/act <opaque id>" (core/generation/actions.ts checks the id on press).
+      return { name: 'act', id: words[0] ?? '' };
     case 'admin': {
       const [sub, ...args] = words;
       return { name: 'admin', sub: (sub ?? '').toLowerCase(), args, rest: rest.slice((sub ?? '').length).trim() };
@@ -82,12 +86,15 @@ export function parse(input: string): Command {
 
 /**
  * Telegram deep links carry [A-Za-z0-9_-] only: "p_<base64url prompt>" offers a video of that prompt (made only
- * when the user confirms), "s_<style>" picks a style. The confirm buttons are "c_<id>" (make it) and "x_<id>" (no).
+ * when the user confirms), "s_<style>" picks a style, "a_<id>" presses a result button of the user's own video.
+ * The confirm buttons are "c_<id>" (make it) and "x_<id>" (no).
  */
-export function parseStartPayload(payload: string): { prompt?: string; style?: string; confirm?: string; drop?: string } {
+export function parseStartPayload(payload: string): { prompt?: string; style?: string; confirm?: string; drop?: string; action?: string } {
   if (payload.startsWith('p_')) return { prompt: Buffer.from(payload.slice(2), 'base64url').toString('utf8').trim() };
   if (payload.startsWith('s_')) return { style: payload.slice(2).toLowerCase() };
   if (payload.startsWith('c_')) return { confirm: payload.slice(2) };
   if (payload.startsWith('x_')) return { drop: payload.slice(2) };
+  if (payload.startsWith('a_')) return { action: payload.slice(2) }; // a gallery "Remix" link: a result button's id
+
   return {};
 }

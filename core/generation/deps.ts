@@ -3,6 +3,7 @@
 import type { Choice, ProviderName, Reply } from '../model.ts';
 import type { Account, MagicLinks } from '../api.ts';
 import type { Clock, DeliveryQueue, JobQueue, MediaStore, MediaTools, Metrics, Moderator, Notifier, VideoProvider } from '../ports.ts';
+import type { ActionTokenStore } from './action-tokens.ts';
 import { chargeStep, type Charger, type LedgerView } from './ledger-glue.ts';
 import { msg, type GenerationRow, type GenerationSettings, type GenerationStore, type ModerationPolicy, type RouteStep, type Router, type TierCatalog } from './types.ts';
 
@@ -39,6 +40,8 @@ export interface GenerationDeps {
   localFile?: (key: string) => string;
   /** Failovers, consent questions and step durations (counted only when given). */
   metrics?: Metrics;
+  /** The ids of the result buttons (actions.ts); without it a delivered video has no buttons. */
+  actionTokens?: ActionTokenStore;
 }
 
 export type ReserveOutcome = 'ok' | 'needs_consent' | 'no_points';

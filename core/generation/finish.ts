@@ -4,6 +4,7 @@ import type { Reply } from '../model.ts';
 import { LedgerError } from '../ledger/errors.ts';
 import { msg, type GenerationRow } from './types.ts';
 import { text, type GenerationDeps } from './deps.ts';
+import { resultChoices } from './actions.ts';
 
 /**
  * "Charged 10 pts (monthly) · balance 90" or "Not charged · balance 90". The balance is personal: for a generation
@@ -54,7 +55,9 @@ async function finalReplies(d: GenerationDeps, gen: GenerationRow): Promise<Repl
   if (gen.status === 'succeeded' && gen.mediaKey) {
     const local = d.providers[gen.provider ?? 'local']?.local ?? gen.provider === 'local';
     const caption = gen.kind === 'demo' ? msg('core.done.caption_demo') : local ? msg('core.done.caption_local') : msg('core.done.caption', { provider: gen.provider ?? '' });
-    const choices = gen.kind === 'demo' ? [{ label: msg('core.choice.plans'), command: '/plans', url: await d.links.linkFor(gen.userId, '/plans') }] : undefined;
+    const choices = gen.kind === 'demo'
+      ? [{ label: msg('core.choice.plans'), command: '/plans', url: await d.links.linkFor(gen.userId, '/plans') }]
+      : d.actionTokens ? await resultChoices(d.actionTokens, gen) : undefined;
     // A two-stage style whose style stage failed delivers its base clip: the note says why it is unstyled.
     const note = gen.errorCode && gen.errorMessage ? [text(gen.errorMessage)] : [];
     return [

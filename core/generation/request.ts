@@ -75,6 +75,7 @@ export async function requestGeneration(d: GenerationDeps, account: Account, req
     status: pay.charged && !account.autoPay ? 'awaiting_consent' : 'queued', route,
     priority: features.priority_queue ? 'high' : 'normal', deadlineAt: new Date(d.clock.now().getTime() + d.settings.stuckAfterMs),
     ...(req.requestKey ? { requestKey: req.requestKey } : {}),
+    ...(req.parent ? { parentId: req.parent.id, action: req.parent.action } : {}), ...(req.seed !== undefined ? { seed: req.seed } : {}),
   }, { maxOpen: features.max_concurrent });
   if (!gen) return notInserted(d, req.requestKey, features.max_concurrent);
   if (gen.status === 'awaiting_consent') {

@@ -128,10 +128,10 @@ export class Runner implements GenerationRunner {
         // Stage 1 of a two-stage style is a plain video from the prompt; everything else is what the row asks for.
         const base = step.stage === 'base';
         job = await provider.submit(base
-          ? { generationId: gen.id, kind: 'video', prompt: gen.prompt, resolution: BASE_RESOLUTION, fps: gen.fps, durationSeconds: 5 }
+          ? { generationId: gen.id, kind: 'video', prompt: gen.prompt, resolution: BASE_RESOLUTION, fps: gen.fps, durationSeconds: 5, ...(gen.seed !== null ? { seed: gen.seed } : {}) }
           : {
             generationId: gen.id, kind: gen.kind, prompt: gen.prompt, resolution: gen.resolution, fps: gen.fps, durationSeconds: 5,
-            ...(gen.style ? { style: gen.style } : {}), ...(await this.sourceUrl(gen)),
+            ...(gen.style ? { style: gen.style } : {}), ...(await this.sourceUrl(gen)), ...(gen.seed !== null ? { seed: gen.seed } : {}),
           }, ctx.signal);
       } catch (err) {
         if (ctx.signal.aborted) throw new Aborted();

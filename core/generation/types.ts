@@ -92,10 +92,19 @@ export interface GenerationRow {
   requestKey: string | null;
   /** Stage 1's clip of a style made from a prompt, once stored; null otherwise. */
   baseClip: BaseClip | null;
+  /** The video whose result button made this one, and which button (core/generation/actions.ts); null otherwise. */
+  parentId: string | null;
+  action: ResultAction | null;
+  /** The seed sent to the provider (a retry or variation asks for a new one); null lets the provider pick. */
+  seed: number | null;
 }
 
+/** The buttons under a delivered video. */
+export const RESULT_ACTIONS = ['retry', 'variation', 'extend', 'style', 'upscale'] as const;
+export type ResultAction = (typeof RESULT_ACTIONS)[number];
+
 export type NewGeneration = Pick<GenerationRow, 'userId' | 'replyTarget' | 'kind' | 'prompt' | 'resolution' | 'fps' | 'status' | 'route' | 'priority' | 'deadlineAt'> &
-  Partial<Pick<GenerationRow, 'chatIdentityId' | 'style' | 'sourceGenerationId' | 'demoSlug' | 'consent' | 'pointsCost' | 'requestKey'>>;
+  Partial<Pick<GenerationRow, 'chatIdentityId' | 'style' | 'sourceGenerationId' | 'demoSlug' | 'consent' | 'pointsCost' | 'requestKey' | 'parentId' | 'action' | 'seed'>>;
 
 export type GenerationPatch = Partial<Omit<GenerationRow, 'id' | 'userId' | 'createdAt'>>;
 
@@ -134,6 +143,8 @@ export interface GenerationStore {
   countOpen(userId: string): Promise<number>;
   openForUser(userId: string): Promise<GenerationRow[]>;
   lastFinished(userId: string): Promise<GenerationRow | null>;
+  /** The generations made from this one's result buttons, oldest first. */
+  childrenOf(parentId: string): Promise<GenerationRow[]>;
   listForUser(userId: string, limit: number, offset: number): Promise<{ items: GenerationRow[]; total: number }>;
   openAll(limit: number): Promise<GenerationRow[]>;
   stuckIds(now: Date): Promise<string[]>;

@@ -86,7 +86,7 @@ export async function toView(d: GenerationDeps, g: GenerationRow, tierIsDemo: bo
     videoUrl: done ? await url(g.mediaKey) : null, previewUrl: done ? await url(g.previewKey) : null,
     cleanUrl: done && g.masterKey && !tierIsDemo && (await d.mediaStore.exists(g.masterKey)) ? await d.mediaStore.signedUrl(g.masterKey, 300) : null,
     errorMessage: g.errorMessage ? { key: g.errorMessage } : null, createdAt: g.createdAt, completedAt: g.completedAt,
-    delivered: !done || g.deliveredAt !== null,
+    delivered: !done || g.deliveredAt !== null, parentId: g.parentId, action: g.action,
   };
 }
 

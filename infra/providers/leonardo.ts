@@ -5,6 +5,7 @@
 import { ProviderError, type ProviderJob, type ProviderJobState, type VideoProvider, type VideoRequest } from '../../core/ports.ts';
 import { httpOptions, pick, probeGet, requestJson, requireString, trimBase, type ClientOptions } from './http.ts';
 
+const LEONARDO_MAX_SEED = 2_147_483_637;
 const RESOLUTION = { '720p': 'RESOLUTION_720', '1080p': 'RESOLUTION_1080', '4k': 'RESOLUTION_1080' } as const;
 
 export function createLeonardo(o: ClientOptions): VideoProvider {
@@ -19,7 +20,9 @@ export function createLeonardo(o: ClientOptions): VideoProvider {
         throw new ProviderError('leonardo', 'bad_request', `leonardo: ${req.kind} is not offered`, false);
       }
       // Motion 2.0 is the SDK's default text-to-video model; 4K is made by upscaling a 1080p result elsewhere.
-      const body = { prompt: req.prompt, model: 'MOTION2', resolution: RESOLUTION[req.resolution], isPublic: false };
+      // A seed (retry, variation) within Motion 2.0's documented maximum (SDK createtexttovideogeneration.ts).
+      const seed = req.seed !== undefined ? { seed: req.seed % LEONARDO_MAX_SEED } : {};
+      const body = { prompt: req.prompt, model: 'MOTION2', resolution: RESOLUTION[req.resolution], isPublic: false, ...seed };
       const res = await requestJson(http, { method: 'POST', url: `${base}/generations-text-to-video`, headers, body, signal });
       const id = requireString('leonardo', pick(res, 'motionVideoGenerationJob', 'generationId'), 'motionVideoGenerationJob.generationId');
       return { provider: 'leonardo', jobId: id };

@@ -11,7 +11,8 @@ export const RUNWAY_VERSION = '2024-11-06';
 function body(req: VideoRequest) {
   const promptText = req.prompt.slice(0, 1000);
   if (req.resolution === '720p') {
-    return { model: 'gen4.5', promptText, ratio: '1280:720', duration: Math.min(10, Math.max(2, Math.round(req.durationSeconds))) };
+    // gen4.5 takes an optional seed; veo3.1_fast documents none, so a 1080p retry differs by chance alone.
+    return { model: 'gen4.5', promptText, ratio: '1280:720', duration: Math.min(10, Math.max(2, Math.round(req.durationSeconds))), ...(req.seed !== undefined ? { seed: req.seed } : {}) };
   }
   const duration = [4, 6, 8].reduce((best, d) => (Math.abs(d - req.durationSeconds) < Math.abs(best - req.durationSeconds) ? d : best));
   return { model: 'veo3.1_fast', promptText, ratio: '1920:1080', duration };

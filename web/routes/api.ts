@@ -66,10 +66,39 @@ export function apiRoutes(server: Server, d: WebDeps) {
 
   const byId = { params: Joi.object({ id: Joi.string().guid().required() }), query: Joi.object({}) };
   get('/api/v1/generations/{id}', async (request) => {
-    const item = d.generations ? await d.generations.get(userOf(request), request.params.id as string) : null;
+    const userId = userOf(request);
+    const item = d.generations ? await d.generations.get(userId, request.params.id as string) : null;
     if (!item) throw Boom.notFound();
-    return forUser(userOf(request), item);
+    // The video's family (the video its button was pressed under, the ones made from its buttons) and Remix.
+    const family = d.actions ? await d.actions.family(userId, item.id) : null;
+    return {
+      ...(await forUser(userId, item)),
+      parent: family?.parent ? await forUser(userId, family.parent) : null,
+      children: family ? await Promise.all(family.children.map((c) => forUser(userId, c))) : [],
+      remix: await remixOf(userId, item.id),
+    };
   }, byId);
+
+  /**
+   * "Remix": each action as a link that opens the user's chat with it ready — Telegram's start parameter
+   * (?start=a_<id>, [A-Za-z0-9_-] only) and LINE's oaMessage pre-filled text ("/act <id>"), on the platforms the
+   * user has; elsewhere (Discord, the console) the command to send. Extend is left out: no provider continues a
+   * clip yet (the chat button says so).
+   */
+  async function remixOf(userId: string, id: string) {
+    if (!d.actions) return { platforms: [], actions: [] };
+    const platforms = [...new Set((await d.accounts.targets(userId)).map((t) => t.platform))];
+    const ids = (await d.actions.remix(userId, id)).filter((a) => a.action !== 'extend');
+    return {
+      platforms,
+      actions: ids.map(({ action, id: actionId }) => ({
+        action, command: `/act ${actionId}`,
+        telegram: d.telegramUsername && platforms.includes('telegram') ? `https://t.me/${d.telegramUsername}?start=a_${actionId}` : null,
+        line: d.lineBasicId && platforms.includes('line')
+          ? `https://line.me/R/oaMessage/${encodeURIComponent(d.lineBasicId)}/?${encodeURIComponent(`/act ${actionId}`)}` : null,
+      })),
+    };
+  }
 
   // The clean master of the caller's own generation, only when core says their tier may have it (not Demo).
   const store = new SqlGenerationStore(d.db);

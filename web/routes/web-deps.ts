@@ -10,6 +10,7 @@ import type { Sequelize } from 'sequelize';
 import type { StyleShowcase } from '../../core/styles/showcase.ts';
 import type { MediaStore } from '../../core/ports.ts';
 import type { Msg } from '../../core/model.ts';
+import type { ResultActions } from '../../core/generation/actions.ts';
 
 export interface WebDeps {
   db: Sequelize;
@@ -40,6 +41,8 @@ export interface WebDeps {
   media?: MediaStore;
   /** Core's message (a failure reason) as text in the user's language, for the gallery. */
   translate?: (userId: string, msg: Msg) => Promise<string>;
+  /** A video's family (parent, children) and the ids its Remix links carry. */
+  actions?: Pick<ResultActions, 'family' | 'remix'>;
   log: { info(o: object, m: string): void; warn(o: object, m: string): void; error(o: object, m: string): void };
 }
 

@@ -16,6 +16,7 @@ const COLUMNS: Record<string, string> = {
   route: 'route', stepIndex: 'step_index', consent: 'consent', chargeSplit: 'charge_split', priority: 'priority',
   cancelRequestedAt: 'cancel_requested_at', deadlineAt: 'deadline_at', refundedAt: 'refunded_at', demoSlug: 'demo_slug',
   requestKey: 'request_key', userId: 'user_id', baseClip: 'base_clip', deliveryClaimedAt: 'delivery_claimed_at',
+  parentId: 'parent_id', action: 'action', seed: 'seed',
 };
 const JSON_COLUMNS = new Set(['replyTarget', 'attempts', 'route', 'chargeSplit', 'baseClip']);
 const OPEN_SQL = `status NOT IN (${TERMINAL.map((s) => `'${s}'`).join(',')})`;
@@ -42,6 +43,8 @@ function toRow(r: Raw): GenerationRow {
     cancelRequestedAt: date(r.cancel_requested_at), deadlineAt: date(r.deadline_at), refundedAt: date(r.refunded_at),
     demoSlug: (r.demo_slug as string) ?? null, requestKey: (r.request_key as string) ?? null,
     baseClip: (r.base_clip as GenerationRow['baseClip']) ?? null,
+    parentId: (r.parent_id as string) ?? null, action: (r.action as GenerationRow['action']) ?? null,
+    seed: r.seed == null ? null : Number(r.seed),
   };
 }
 
@@ -152,6 +155,10 @@ export class SqlGenerationStore implements GenerationStore {
     return (await this.rows(`SELECT * FROM generations WHERE user_id = :userId AND status = 'succeeded' AND media_key IS NOT NULL
       ORDER BY completed_at DESC LIMIT 1`, { userId }))[0] ?? null;
   }
+  async childrenOf(parentId: string) {
+    return this.rows('SELECT * FROM generations WHERE parent_id = :parentId ORDER BY created_at, id', { parentId });
+  }
+
   async listForUser(userId: string, limit: number, offset: number) {
     // id breaks ties: rows created in one statement share created_at, and offset pages need one total order.
     const items = await this.rows('SELECT * FROM generations WHERE user_id = :userId ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset',

@@ -44,6 +44,9 @@ import { startFakeLine } from '../../fakes/line.ts';
 import { startFakeTelegram } from '../../fakes/telegram.ts';
 import { startFakeDiscord } from '../../fakes/discord.ts';
 import { TELEGRAM_LIMITS, type FloodLimits } from '../../../bot/telegram/flood-control.ts';
+import { SqlActionTokens } from '../../../infra/db/action-tokens-repo.ts';
+import { SqlStyleCatalog } from '../../../infra/db/styles-repo.ts';
+import { ResultActions } from '../../../core/generation/actions.ts';
 
 export const LINE_SECRET = 'line-test-channel-secret-0123456789';
 export const LINE_TOKEN = 'line-test-access-token';
@@ -124,8 +127,11 @@ export async function buildChatWorld(opts: { env?: Record<string, string>; tlsMe
     providers: { ...paid, local: { ...local, local: true } }, mediaStore,
     mediaTools: createMediaTools({ tmpDir: path.join(dir, 'tmp') }), links: magic, clock: systemClock,
     settings: { ...DEFAULT_SETTINGS, pollIntervalMs: 5, stepTimeoutMs: 5_000, progressEveryMs: 0 }, log: { info() {}, warn() {} },
+    actionTokens: new SqlActionTokens(db.sequelize),
   };
   const gen = createGeneration({ ...deps, localFile: (key) => mediaStore.pathOf(key) });
+  // The result buttons as app/wire-core.ts builds them, on the seeded style catalogue.
+  const actions = new ResultActions({ tokens: deps.actionTokens!, store, generation: gen.service, styles: new SqlStyleCatalog(db.sequelize) });
   const bot = await wireBot({
     config, server, sequelize: db.sequelize, state: redis.state, redis: redis.redis, log, hub, polling: false,
     telegramLimits: opts.telegramLimits ?? TEST_TG_LIMITS,
@@ -134,13 +140,13 @@ export async function buildChatWorld(opts: { env?: Record<string, string>; tlsMe
       generation: gen.service, generationAdmin: gen.admin, ledger, links: magic,
       // LEDGER's real moderation policy on its SQL repository.
       bans: banControl(policy), appeals: policy,
-      providers: providerControl(health),
+      providers: providerControl(health), actions,
     },
   });
 
   const q = <T = Record<string, any>>(sql: string, bind: unknown[] = []) => db.sequelize.query(sql, { bind, type: QueryTypes.SELECT }) as Promise<T[]>;
   return {
-    db, redis, config, server, bot, hub, gen, ledger, store, jobs, paid, router, line, telegram, discord, discordKeys, mediaBase, q, health, policy,
+    db, redis, config, server, bot, hub, gen, ledger, store, jobs, actions, paid, router, line, telegram, discord, discordKeys, mediaBase, q, health, policy,
     /** Runs every enqueued generation to its end, as the job runner would. */
     async runQueued() {
       for (const { id } of jobs.enqueued.splice(0)) await gen.runner.run(id, { signal: new AbortController().signal, touch: async () => {} });
