@@ -2,7 +2,7 @@
 // route planner, health and moderation policy come from LEDGER's core/failover and core/moderation (adapted in
 // app/wire-core.ts), so this file names only the little the use cases need from each.
 import type { Msg, PointBucket, ProviderName, ReplyTarget, Resolution } from '../model.ts';
-import type { GenerationKind, PlanFeatures, TierSlug } from '../api.ts';
+import type { GenerationKind, PlanFeatures, SourceImage, TierSlug } from '../api.ts';
 import type { ModerationVerdict } from '../ports.ts';
 
 export const TERMINAL = ['succeeded', 'failed', 'canceled', 'refused'] as const;
@@ -92,10 +92,12 @@ export interface GenerationRow {
   requestKey: string | null;
   /** Stage 1's clip of a style made from a prompt, once stored; null otherwise. */
   baseClip: BaseClip | null;
+  /** The photo an 'image' generation animates (a private media key); null for every other kind. */
+  sourceImage: SourceImage | null;
 }
 
 export type NewGeneration = Pick<GenerationRow, 'userId' | 'replyTarget' | 'kind' | 'prompt' | 'resolution' | 'fps' | 'status' | 'route' | 'priority' | 'deadlineAt'> &
-  Partial<Pick<GenerationRow, 'chatIdentityId' | 'style' | 'sourceGenerationId' | 'demoSlug' | 'consent' | 'pointsCost' | 'requestKey'>>;
+  Partial<Pick<GenerationRow, 'chatIdentityId' | 'style' | 'sourceGenerationId' | 'demoSlug' | 'consent' | 'pointsCost' | 'requestKey' | 'sourceImage'>>;
 
 export type GenerationPatch = Partial<Omit<GenerationRow, 'id' | 'userId' | 'createdAt'>>;
 

@@ -16,8 +16,9 @@ const COLUMNS: Record<string, string> = {
   route: 'route', stepIndex: 'step_index', consent: 'consent', chargeSplit: 'charge_split', priority: 'priority',
   cancelRequestedAt: 'cancel_requested_at', deadlineAt: 'deadline_at', refundedAt: 'refunded_at', demoSlug: 'demo_slug',
   requestKey: 'request_key', userId: 'user_id', baseClip: 'base_clip', deliveryClaimedAt: 'delivery_claimed_at',
+  sourceImage: 'source_image',
 };
-const JSON_COLUMNS = new Set(['replyTarget', 'attempts', 'route', 'chargeSplit', 'baseClip']);
+const JSON_COLUMNS = new Set(['replyTarget', 'attempts', 'route', 'chargeSplit', 'baseClip', 'sourceImage']);
 const OPEN_SQL = `status NOT IN (${TERMINAL.map((s) => `'${s}'`).join(',')})`;
 
 type Raw = Record<string, unknown>;
@@ -42,6 +43,7 @@ function toRow(r: Raw): GenerationRow {
     cancelRequestedAt: date(r.cancel_requested_at), deadlineAt: date(r.deadline_at), refundedAt: date(r.refunded_at),
     demoSlug: (r.demo_slug as string) ?? null, requestKey: (r.request_key as string) ?? null,
     baseClip: (r.base_clip as GenerationRow['baseClip']) ?? null,
+    sourceImage: (r.source_image as GenerationRow['sourceImage']) ?? null,
   };
 }
 
