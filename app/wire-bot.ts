@@ -23,6 +23,8 @@ import type { BanControl, ProviderControl } from '../core/admin/ports.ts';
 import { Dispatcher } from '../core/commands/dispatcher.ts';
 import type { StyleCatalog } from '../core/styles/catalog.ts';
 import type { BillingService } from '../core/billing/billing-service.ts';
+import { PhotoChat } from '../core/photos/photo-chat.ts';
+import type { PhotoIntake } from '../core/photos/ports.ts';
 import { SqlAccountsRepo } from '../infra/db/accounts-repo.ts';
 import { SqlChatStore } from '../infra/db/chat-store.ts';
 import { createTranslator, type Translator } from '../infra/i18n.ts';
@@ -52,6 +54,8 @@ export interface BotServices {
   styles?: StyleCatalog;
   /** Billing: `/plans cancel` stops the renewal (the command says it is unavailable without). */
   billing?: Pick<BillingService, 'cancelRenewal' | 'revokeByOperator'>;
+  /** Photos to animate: without it a photo gets the "unsupported message" help. */
+  photos?: PhotoIntake;
 }
 
 /** /admin ban|unban on LEDGER's moderation policy (core/moderation/policy.ts). */
@@ -121,6 +125,7 @@ export async function wireBot(o: BotWiringOptions) {
     ...(appeals ? { appeals } : {}),
     ...(o.services.styles ? { styles: o.services.styles } : {}),
     ...(o.services.billing ? { billing: o.services.billing } : {}),
+    ...(o.services.photos ? { photos: new PhotoChat({ intake: o.services.photos, generation: o.services.generation, state: o.state }) } : {}),
   });
   installClientIp(server, config.trustProxy); // per-IP limits of the webhook routes
   const web = { dedupe: store, ipLimiter: limits.ip, background };
@@ -133,7 +138,9 @@ export async function wireBot(o: BotWiringOptions) {
       import('@line/bot-sdk'), import('../bot/line/line-adapter.ts'), import('../web/routes/webhooks/line.ts'),
     ]);
     const client = new messagingApi.MessagingApiClient({ channelAccessToken: config.line.channelAccessToken, baseURL: config.line.apiBase });
-    out.line = new LineAdapter({ client, core: dispatcher, t, store, state: o.state, log });
+    // Message content (photos) comes from api-data.line.me, not api.line.me.
+    const blob = new messagingApi.MessagingApiBlobClient({ channelAccessToken: config.line.channelAccessToken, baseURL: config.line.dataApiBase });
+    out.line = new LineAdapter({ client, blob, core: dispatcher, t, store, state: o.state, log });
     hub.register('line', out.line);
     lineWebhookRoute(server, { ...web, channelSecret: config.line.channelSecret, adapter: out.line });
   }
@@ -144,7 +151,10 @@ export async function wireBot(o: BotWiringOptions) {
     ]);
     const bot = new Bot(config.telegram.botToken, { client: { apiRoot: config.telegram.apiRoot } });
     out.telegramBot = bot;
-    out.telegram = new TelegramAdapter({ api: bot.api, core: dispatcher, t, state: o.state, log, username: config.telegram.username });
+    out.telegram = new TelegramAdapter({
+      api: bot.api, core: dispatcher, t, state: o.state, log, username: config.telegram.username,
+      fileBase: `${config.telegram.apiRoot.replace(/\/+$/, '')}/file/bot${config.telegram.botToken}`,
+    });
     hub.register('telegram', out.telegram);
     const botId = config.telegram.botToken.split(':')[0]!;
     const webhook = config.telegram.webhookSecret && config.publicBaseUrl.startsWith('https://');
@@ -217,7 +227,7 @@ export type BotWiring = Awaited<ReturnType<typeof wireBot>>;
  */
 export async function wireChat(p: {
   config: Config; infra: Infra; server: Server; log: Logger; hub: NotifierHub; jwtSecret: string;
-  core?: Pick<CoreWiring, 'generation' | 'generationAdmin' | 'ledger'> & Partial<Pick<CoreWiring, 'styles'>>;
+  core?: Pick<CoreWiring, 'generation' | 'generationAdmin' | 'ledger'> & Partial<Pick<CoreWiring, 'styles' | 'photoIntake'>>;
   /** The MagicLinks core uses (one instance for core, chat and web); made here when absent. */
   links?: MagicLinks;
   providerHealth?: ProviderHealth;
@@ -237,6 +247,7 @@ export async function wireChat(p: {
       ...(p.providerHealth ? { providers: providerControl(p.providerHealth) } : {}), ...(p.moderation ? { bans: banControl(p.moderation), appeals: p.moderation } : {}),
       ...(p.core.styles ? { styles: p.core.styles } : {}),
       ...(p.billing ? { billing: p.billing } : {}),
+      ...(p.core.photoIntake ? { photos: p.core.photoIntake } : {}),
     },
   });
 }

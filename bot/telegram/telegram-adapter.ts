@@ -12,6 +12,7 @@ import type { BotCore } from '../bot-core.ts';
 import { respondOnce, type ResponseMemo } from '../inbox.ts';
 import type { PlatformSender } from '../notifier-hub.ts';
 import { fromTelegramUpdate } from './inbound.ts';
+import { telegramPhoto } from './photo.ts';
 import { renderTelegram, type TelegramSend } from './render.ts';
 
 export interface TelegramAdapterDeps {
@@ -22,6 +23,8 @@ export interface TelegramAdapterDeps {
   log: { warn(o: object, m: string): void };
   /** The bot's @username (TELEGRAM_BOT_USERNAME): the group is pointed at t.me/<username> to start a private chat. */
   username?: string;
+  /** {apiRoot}/file/bot<token>, where photos are downloaded; without it a photo is an unsupported message. */
+  fileBase?: string;
 }
 
 const STATUS_TTL_MS = 2 * 3600_000;
@@ -35,6 +38,7 @@ export class TelegramAdapter implements PlatformSender {
     const inbound = fromTelegramUpdate(update);
     if (!inbound) return;
     const { event, chatId } = inbound;
+    if (inbound.image && this.d.fileBase) event.photo = telegramPhoto(this.d.api, this.d.fileBase, inbound.image);
     if (inbound.callbackQueryId) await this.d.api.answerCallbackQuery(inbound.callbackQueryId).catch(() => {});
     if (inbound.replyToMessageId) {
       const gen = await this.d.state.get(`tg:video:${chatId}:${inbound.replyToMessageId}`);
