@@ -11,7 +11,7 @@ export interface Recorded {
   json?: any;
   form?: Record<string, string | FormFile>;
 }
-export interface FakeAnswer { status?: number; json?: unknown; headers?: Record<string, string> }
+export interface FakeAnswer { status?: number; json?: unknown; headers?: Record<string, string>; /** Binary content instead of JSON (downloads). */ bytes?: Buffer; contentType?: string }
 
 async function readBody(req: http.IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -42,6 +42,10 @@ export async function startFakeServer(handle: (r: Recorded) => Promise<FakeAnswe
       const rec: Recorded = { method: req.method!, path: req.url!, headers: req.headers, ...(await parse(req, raw)) };
       requests.push(rec);
       const a = await handle(rec);
+      if (a.bytes) {
+        res.writeHead(a.status ?? 200, { 'content-type': a.contentType ?? 'application/octet-stream', 'content-length': a.bytes.length, ...(a.headers ?? {}) });
+        return void res.end(a.bytes);
+      }
       res.writeHead(a.status ?? 200, { 'content-type': 'application/json', ...(a.headers ?? {}) });
       res.end(a.json === undefined ? '' : JSON.stringify(a.json));
     } catch (err) {
