@@ -81,6 +81,8 @@ async function composeOn(infra: Infra, stoppers: (() => Promise<void>)[], config
       checkProviders: () => core.providerHealth.probeAll(Object.values(media.providers), 10_000),
       settleStuck: (now) => core.runner.settleStuck(now),
       releaseExpiredReservations: (now) => core.ledger.releaseExpired(now),
+      purgePhotos: async (now) => (await core.photoRecords.purge(
+        new Date(now.getTime() - config.photos.retentionHours * 3600_000), (key) => media.mediaStore.delete(key), 500, log)).deleted,
     },
   });
   jobQueue = jobs.jobQueue;

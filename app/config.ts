@@ -150,6 +150,8 @@ const schema = Joi.object({
   BAN_THRESHOLD: Joi.number().integer().min(1).default(3),
   BAN_WINDOW_HOURS: Joi.number().integer().min(1).default(24),
   DEMO_MEDIA_RETENTION_DAYS: Joi.number().integer().min(1).default(30),
+  IMAGE_MODERATION: Joi.string().valid('auto', 'off').default('auto'),
+  PHOTO_RETENTION_HOURS: Joi.number().integer().min(1).max(24 * 30).default(24),
 }).unknown(true);
 
 /** Every variable the service reads (docker-compose's pass-through list is checked against it). */
@@ -224,6 +226,12 @@ export interface Config {
   demoMediaRetentionDays: number;
   /** Bearer token GET /metrics asks for; unset: no metrics endpoint (404). */
   metricsToken?: string;
+  /**
+   * Photos sent to animate: 'auto' checks each with Gemini and refuses photos when it cannot; 'off' (the operator's
+   * explicit choice) lets photos pass unchecked when Gemini is absent or down. Stored photos are deleted after
+   * retentionHours.
+   */
+  photos: { imageModeration: 'auto' | 'off'; retentionHours: number };
 }
 
 export class ConfigError extends Error {
@@ -319,5 +327,6 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     rateLimits: { chatPerMinute: v.RATE_LIMIT_CHAT_PER_MIN, ipPerMinute: v.RATE_LIMIT_IP_PER_MIN, checkoutsPerHour: v.RATE_LIMIT_CHECKOUT_PER_HOUR },
     moderation: { banThreshold: v.BAN_THRESHOLD, banWindowHours: v.BAN_WINDOW_HOURS },
     demoMediaRetentionDays: v.DEMO_MEDIA_RETENTION_DAYS,
+    photos: { imageModeration: v.IMAGE_MODERATION, retentionHours: v.PHOTO_RETENTION_HOURS },
   };
 }

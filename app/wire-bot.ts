@@ -24,6 +24,8 @@ import { Dispatcher } from '../core/commands/dispatcher.ts';
 import type { StyleCatalog } from '../core/styles/catalog.ts';
 import type { ResultActions } from '../core/generation/actions.ts';
 import type { BillingService } from '../core/billing/billing-service.ts';
+import { PhotoChat } from '../core/photos/photo-chat.ts';
+import type { PhotoIntake } from '../core/photos/ports.ts';
 import { SqlAccountsRepo } from '../infra/db/accounts-repo.ts';
 import { SqlChatStore } from '../infra/db/chat-store.ts';
 import { createTranslator, type Translator } from '../infra/i18n.ts';
@@ -58,6 +60,8 @@ export interface BotServices {
   billing?: Pick<BillingService, 'cancelRenewal' | 'revokeByOperator'>;
   /** Result buttons under delivered videos (`/act <id>`); they answer "not available" without it. */
   actions?: Pick<ResultActions, 'press'>;
+  /** Photos to animate: without it a photo gets the "unsupported message" help. */
+  photos?: PhotoIntake;
 }
 
 /** /admin ban|unban on LEDGER's moderation policy (core/moderation/policy.ts). */
@@ -132,6 +136,7 @@ export async function wireBot(o: BotWiringOptions) {
     ...(o.services.styles ? { styles: o.services.styles } : {}),
     ...(o.services.billing ? { billing: o.services.billing } : {}),
     ...(o.services.actions ? { actions: o.services.actions } : {}),
+    ...(o.services.photos ? { photos: new PhotoChat({ intake: o.services.photos, generation: o.services.generation, state: o.state }) } : {}),
   });
   installClientIp(server, config.trustProxy); // per-IP limits of the webhook routes
   const web = { dedupe: o.metrics ? countInbox(store, o.metrics) : store, ipLimiter: limits.ip, background };
@@ -147,7 +152,9 @@ export async function wireBot(o: BotWiringOptions) {
     ]);
     const sdkClient = new messagingApi.MessagingApiClient({ channelAccessToken: config.line.channelAccessToken, baseURL: config.line.apiBase });
     const client = o.metrics ? countPushRefusals(sdkClient, 'pushMessage', 'line', o.metrics) : sdkClient;
-    out.line = new LineAdapter({ client, core: dispatcher, t, store, state: o.state, log });
+    // Message content (photos) comes from api-data.line.me, not api.line.me.
+    const blob = new messagingApi.MessagingApiBlobClient({ channelAccessToken: config.line.channelAccessToken, baseURL: config.line.dataApiBase });
+    out.line = new LineAdapter({ client, blob, core: dispatcher, t, store, state: o.state, log });
     hub.register('line', out.line);
     lineWebhookRoute(server, { ...web, channelSecret: config.line.channelSecret, adapter: out.line });
   }
@@ -160,7 +167,10 @@ export async function wireBot(o: BotWiringOptions) {
     const bot = new Bot(config.telegram.botToken, { client: { apiRoot: config.telegram.apiRoot } });
     installFloodControl(bot.api, o.telegramLimits);
     out.telegramBot = bot;
-    out.telegram = new TelegramAdapter({ api: bot.api, core: dispatcher, t, state: o.state, log, username: config.telegram.username });
+    out.telegram = new TelegramAdapter({
+      api: bot.api, core: dispatcher, t, state: o.state, log, username: config.telegram.username,
+      fileBase: `${config.telegram.apiRoot.replace(/\/+$/, '')}/file/bot${config.telegram.botToken}`,
+    });
     hub.register('telegram', out.telegram);
     const botId = config.telegram.botToken.split(':')[0]!;
     const webhook = hook.telegramWebhookUrl(config.publicBaseUrl, config.telegram.webhookSecret);
@@ -247,7 +257,7 @@ export type BotWiring = Awaited<ReturnType<typeof wireBot>>;
  */
 export async function wireChat(p: {
   config: Config; infra: Infra; server: Server; log: Logger; hub: NotifierHub; jwtSecret: string;
-  core?: Pick<CoreWiring, 'generation' | 'generationAdmin' | 'ledger'> & Partial<Pick<CoreWiring, 'styles' | 'actions'>>;
+  core?: Pick<CoreWiring, 'generation' | 'generationAdmin' | 'ledger'> & Partial<Pick<CoreWiring, 'styles' | 'actions' | 'photoIntake'>>;
   /** The MagicLinks core uses (one instance for core, chat and web); made here when absent. */
   links?: MagicLinks;
   providerHealth?: ProviderHealth;
@@ -269,6 +279,7 @@ export async function wireChat(p: {
       ...(p.core.styles ? { styles: p.core.styles } : {}),
       ...(p.billing ? { billing: p.billing } : {}),
       ...(p.core.actions ? { actions: p.core.actions } : {}),
+      ...(p.core.photoIntake ? { photos: p.core.photoIntake } : {}),
     },
   });
 }

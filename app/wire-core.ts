@@ -21,6 +21,10 @@ import { SqlTierCatalog } from '../infra/db/repos/tier-catalog.ts';
 import { SqlLedger } from '../infra/db/sql-ledger.ts';
 import { SqlModerationRepository } from '../infra/db/moderation-repo.ts';
 import { createModerator } from '../infra/moderation/index.ts';
+import { createImageModerator } from '../infra/moderation/gemini-image.ts';
+import { createPhotoIntake } from '../infra/media/photo-intake.ts';
+import { SqlPhotoRecords } from '../infra/db/photo-repo.ts';
+import type { PhotoIntake } from '../core/photos/ports.ts';
 import { TIER_MAX_HEIGHT } from '../infra/media/index.ts';
 import { createLocalRenderer } from '../infra/providers/local.ts';
 import { SqlStyleCatalog } from '../infra/db/styles-repo.ts';
@@ -66,6 +70,9 @@ export interface CoreWiring {
   styleShowcase: StyleShowcase;
   /** The buttons under delivered videos (retry, variation, extend, style, 4K) and the gallery's family and Remix. */
   actions: ResultActions;
+  /** Photos sent to animate: validated, stripped and stored privately (chat), deleted after the retention (jobs). */
+  photoIntake: PhotoIntake;
+  photoRecords: SqlPhotoRecords;
 }
 
 /** The disk store exposes its files; a remote store (S3) does not. */
@@ -105,8 +112,12 @@ export function wireCore(p: CoreParts): CoreWiring {
     catalog: styles, store: styles, renderer: local, media: p.mediaStore, tools: p.mediaTools, log: log.child({ part: 'styles' }),
   });
   const actionTokens = new SqlActionTokens(infra.sequelize);
+  const imageModerator = createImageModerator(config.gemini, config.photos.imageModeration);
+  if (!imageModerator) log.warn('photos are refused: no GEMINI_API_KEY to check them (IMAGE_MODERATION=off lets them through unchecked)');
+  const photoRecords = new SqlPhotoRecords(infra.sequelize);
   const { service, admin, runner } = createGeneration({
     store, tiers, router: genRouter(new FailoverRouter(providerHealth)), moderator, moderation: genModeration(moderation),
+    ...(imageModerator ? { imageModerator } : {}),
     // The runner gets the PointCharger, never the raw ledger: no consent and no auto-pay → not one point moves.
     ...ledgerPorts(ledger), jobs, notifier, ...(deliveries ? { deliveries } : {}),
     providers: { ...p.providers, local, ...styleProviders }, mediaStore: p.mediaStore, mediaTools: p.mediaTools, links, clock,
@@ -117,5 +128,6 @@ export function wireCore(p: CoreParts): CoreWiring {
     generation: service, generationAdmin: admin, runner, ledger, store, tiers, providerHealth, moderation,
     styles, styleShowcase: new StyleShowcase(styles, styleSamples, p.mediaStore),
     actions: new ResultActions({ tokens: actionTokens, store, generation: service, styles }),
+    photoIntake: createPhotoIntake({ store: p.mediaStore, records: photoRecords }), photoRecords,
   };
 }

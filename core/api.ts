@@ -19,6 +19,11 @@ export interface PlanFeatures {
   smart_demo_only: boolean;
   style_access: boolean;
   max_concurrent: number;
+  /**
+   * Base point costs of a video made from a photo, per charged feature (before point_discount). Absent or missing a
+   * feature: the text video's cost of the same feature (the seed has no image-to-video price).
+   */
+  image_video_points?: Partial<Record<'leonardo_1080p' | 'pollo_basic' | 'pollo_4k', number>>;
 }
 
 export interface Plan {
@@ -108,7 +113,7 @@ export interface Ledger {
 
 export interface GenerationView {
   id: string;
-  kind: 'video' | 'style' | 'upscale' | 'demo';
+  kind: GenerationKind;
   prompt: string;
   style: string | null;
   status: string;
@@ -170,13 +175,23 @@ export interface Billing {
   monthlyReset(now: Date): Promise<number>;
 }
 
-export type GenerationKind = 'video' | 'style' | 'upscale' | 'demo';
+/** 'image': a video made from a photo the user sent (the photo is the first frame, the prompt its motion). */
+export type GenerationKind = 'video' | 'style' | 'upscale' | 'demo' | 'image';
+
+/** A validated photo in the media store (private key), what an 'image' generation starts from. */
+export interface SourceImage {
+  key: string;
+  width: number;
+  height: number;
+}
 
 export interface GenerationRequest {
   kind: Exclude<GenerationKind, 'demo'>;
   prompt: string;
   style?: string;
   resolution?: Resolution;
+  /** The stored photo an 'image' request animates. */
+  sourceImage?: SourceImage;
   /** The video a /style or /upscale acts on (replied-to, or the user's last one when absent; a /style with a prompt and none is made from the prompt first). */
   sourceGenerationId?: string;
   /**

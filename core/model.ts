@@ -84,6 +84,8 @@ export interface ChatEvent {
   replyHandle?: Record<string, string>;
   /** The id of a video this message replies to, when the platform tells us (for /style on a replied video). */
   repliedGenerationId?: string;
+  /** A photo the user sent (to animate); its caption, if any, is in `text`. */
+  photo?: InboundPhoto;
   kind: 'message' | 'follow' | 'unsupported';
 }
 
@@ -100,4 +102,12 @@ export interface ReplyTarget {
   platformUserId: string;
   locale: Locale;
   handle?: Record<string, string>;
+}
+
+/** A photo as an adapter received it: read lazily, so an oversized one is refused without downloading it all. */
+export interface InboundPhoto {
+  /** The size the platform declared, when it says (Telegram file_size, Discord attachment size). */
+  declaredBytes?: number;
+  /** The bytes; null when the photo is larger than maxBytes (reading stops there). */
+  read(maxBytes: number): Promise<Uint8Array | null>;
 }

@@ -12,7 +12,7 @@ export const systemClock: Clock = { now: () => new Date() };
 export interface VideoRequest {
   /** Our generation id: providers that accept a client reference get it, and it keys idempotent retries. */
   generationId: string;
-  kind: 'video' | 'style' | 'upscale' | 'demo';
+  kind: 'video' | 'style' | 'upscale' | 'demo' | 'image';
   prompt: string;
   resolution: Resolution;
   fps: number;
@@ -22,6 +22,18 @@ export interface VideoRequest {
   sourceVideoUrl?: string;
   /** Asks for this seed where the provider takes one (a retry or variation); absent, the provider picks. */
   seed?: number;
+  /** The photo an 'image' request animates (private: a short-lived signed URL, and its bytes for inline use). */
+  image?: SourceImageInput;
+}
+
+export interface SourceImageInput {
+  /** Signed, short-lived URL of the stored JPEG (never a public one). */
+  url: string;
+  width: number;
+  height: number;
+  contentType: 'image/jpeg';
+  /** The stored bytes, for providers that take an upload or a data URI instead of fetching the URL. */
+  bytes(): Promise<Uint8Array>;
 }
 
 export interface ProviderJob {
@@ -121,6 +133,19 @@ export interface ModerationVerdict {
 
 export interface Moderator {
   check(text: string, signal?: AbortSignal): Promise<ModerationVerdict>;
+}
+
+/** Thrown by an ImageModerator that cannot decide (no classifier, or it failed): the photo path is refused. */
+export class ImageModerationUnavailable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ImageModerationUnavailable';
+  }
+}
+
+/** Classifies a photo together with its motion prompt. Throws ImageModerationUnavailable when it cannot. */
+export interface ImageModerator {
+  checkImage(image: { bytes: Uint8Array; contentType: string }, prompt: string, signal?: AbortSignal): Promise<ModerationVerdict>;
 }
 
 // ---------------------------------------------------------------- delivery and jobs

@@ -1,23 +1,30 @@
 // The console adapter (`npm run chat`): a terminal chat as a local user, through the same core as the real
 // platforms. Progress arrives as lines; a finished video prints its URL and, when local, its file path.
 import crypto from 'node:crypto';
-import fs from 'node:fs/promises';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Reply, ReplyTarget } from '../../core/model.ts';
 import type { Translator } from '../../infra/i18n.ts';
 import type { BotCore } from '../bot-core.ts';
 import type { PlatformSender } from '../notifier-hub.ts';
+import { filePhoto, parsePhotoCommand } from './photo.ts';
 
 export class ConsoleAdapter implements PlatformSender {
   constructor(
     private readonly d: { core: BotCore; t: Translator; write: (line: string) => void; userId: string; locale?: string },
   ) {}
 
-  async send(text: string): Promise<void> {
+  async send(line: string): Promise<void> {
+    // "/photo <path> [prompt]": the file is the photo, the prompt its caption.
+    const photo = parsePhotoCommand(line);
+    if (photo && !photo.path) return this.d.write('usage: /photo <path> [prompt]');
+    if (photo && !fs.existsSync(photo.path)) return this.d.write(`no such file: ${photo.path}`);
+    const text = photo ? photo.prompt : line;
     const res = await this.d.core.respond({
       platform: 'console', kind: 'message', eventId: crypto.randomUUID(), platformUserId: this.d.userId,
       chatId: this.d.userId, displayName: this.d.userId, platformLocale: this.d.locale, text,
+      ...(photo ? { photo: filePhoto(photo.path) } : {}),
     });
     this.print(res.locale, res.replies);
   }
@@ -33,7 +40,7 @@ export class ConsoleAdapter implements PlatformSender {
       const res = await fetch(r.videoUrl, { signal: AbortSignal.timeout(30_000) });
       if (!res.ok) return r;
       const file = path.join(os.tmpdir(), `vidgo-${r.generationId}.mp4`);
-      await fs.writeFile(file, Buffer.from(await res.arrayBuffer()));
+      await fs.promises.writeFile(file, Buffer.from(await res.arrayBuffer()));
       return { ...r, localPath: file };
     } catch {
       return r;

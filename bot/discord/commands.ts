@@ -2,7 +2,8 @@
 // Descriptions come from locales/*/bot.json (bot.discord.*): English is the default, the others go in
 // description_localizations under Discord's locale codes (discord.com/developers/docs/reference#locales;
 // application-commands "Localization"). Descriptions are at most 100 characters.
-import { PermissionFlagsBits, SlashCommandBuilder, type LocalizationMap, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import { ApplicationCommandType, ContextMenuCommandBuilder, PermissionFlagsBits, SlashCommandBuilder, type LocalizationMap, type RESTPostAPIChatInputApplicationCommandsJSONBody, type RESTPostAPIContextMenuApplicationCommandsJSONBody } from 'discord.js';
+import { ANIMATE_MESSAGE_COMMAND } from './photo.ts';
 import type { Locale } from '../../core/model.ts';
 import { loadResources } from '../../infra/i18n.ts';
 
@@ -19,7 +20,8 @@ export function slashCommands(resources: Texts = loadResources() as Texts): REST
     b.setDescription(text(key, 'en')).setDescriptionLocalizations(localized(key));
   const simple = (name: string) => described(new SlashCommandBuilder().setName(name), name);
   return [
-    simple('video').addStringOption((o) => described(o.setName('prompt'), 'video_prompt').setRequired(true)),
+    simple('video').addStringOption((o) => described(o.setName('prompt'), 'video_prompt').setRequired(true))
+      .addAttachmentOption((o) => described(o.setName('image'), 'video_image')),
     // The catalogue's styles by autocomplete (bot/discord/autocomplete.ts): the whole catalogue as it is now, not 25
     // choices fixed when the commands were registered.
     simple('style').addStringOption((o) => described(o.setName('style'), 'style_style').setRequired(true).setAutocomplete(true))
@@ -44,4 +46,9 @@ export function slashCommands(resources: Texts = loadResources() as Texts): REST
     simple('admin').setDefaultMemberPermissions(PermissionFlagsBits.Administrator)
       .addStringOption((o) => described(o.setName('command'), 'admin_command').setRequired(true)),
   ].map((b) => b.toJSON());
+}
+
+/** The message command "Animate" (right-click a message with an image → Apps → Animate); message commands carry no description. */
+export function messageCommands(): RESTPostAPIContextMenuApplicationCommandsJSONBody[] {
+  return [new ContextMenuCommandBuilder().setName(ANIMATE_MESSAGE_COMMAND).setType(ApplicationCommandType.Message).toJSON()];
 }

@@ -1,9 +1,11 @@
 // Discord interaction → ChatEvent. Slash commands become the same text commands every platform uses
 // ("/video a cat"); buttons carry the command as custom_id. The interaction token (valid 15 minutes) is the
 // handle later edits of the deferred reply need.
-import { InteractionType, type APIInteraction, type APIApplicationCommandInteractionDataOption } from 'discord.js';
+import { ApplicationCommandOptionType, ApplicationCommandType, InteractionType, type APIInteraction, type APIApplicationCommandInteractionDataOption } from 'discord.js';
 import type { ChatEvent } from '../../core/model.ts';
 import { isPersonalCommand, parse } from '../../core/commands/grammar.ts';
+import { ANIMATE_COMMAND } from '../../core/photos/photo-chat.ts';
+import { discordImage, discordPhoto } from './photo.ts';
 
 /** Discord's EPHEMERAL message flag: only the user who acted sees the message. */
 export const EPHEMERAL = 1 << 6;
@@ -12,13 +14,17 @@ function optionText(options: APIApplicationCommandInteractionDataOption[] | unde
   const parts: string[] = [];
   for (const o of options ?? []) {
     if ('options' in o) parts.push(o.name, optionText(o.options as APIApplicationCommandInteractionDataOption[]));
-    else if ('value' in o) parts.push(String(o.value));
+    else if ('value' in o && o.type !== ApplicationCommandOptionType.Attachment) parts.push(String(o.value)); // a file is no text
   }
   return parts.filter(Boolean).join(' ');
 }
 
 /** The command an interaction stands for: a slash command as its text form, a button as its custom_id. */
 export function interactionText(i: APIInteraction): string | null {
+  // The message command "Animate": the message's image is the photo, its text the caption (bot/discord/photo.ts).
+  if (i.type === InteractionType.ApplicationCommand && i.data?.type === ApplicationCommandType.Message) {
+    return discordImage(i)?.caption ?? ANIMATE_COMMAND;
+  }
   if (i.type === InteractionType.ApplicationCommand && i.data && 'name' in i.data) {
     const opts = 'options' in i.data ? (i.data.options as APIApplicationCommandInteractionDataOption[]) : undefined;
     return `/${i.data.name} ${optionText(opts)}`.trim();
@@ -40,7 +46,9 @@ export function fromInteraction(i: APIInteraction, now: number): ChatEvent | nul
   const user = i.member?.user ?? i.user;
   const text = interactionText(i);
   if (!user || !i.channel_id || text === null) return null;
+  const image = discordImage(i);
   return {
+    ...(image ? { photo: discordPhoto(image.attachment) } : {}),
     platform: 'discord', kind: 'message', eventId: i.id, platformUserId: user.id, chatId: i.channel_id,
     // A server channel is read by others; without guild_id the interaction came from the DM with the bot.
     conversation: i.guild_id ? 'group' : 'direct', ...(answersEphemerally(i) ? { privateReplies: true } : {}),

@@ -1,12 +1,15 @@
 // LINE webhook event → ChatEvent. Event shapes: @line/bot-sdk lib/webhook/model (see api-contracts.md §6).
 import type { webhook } from '@line/bot-sdk';
 import type { ChatEvent } from '../../core/model.ts';
+import { lineImageId } from './photo.ts';
 
 export interface LineInbound {
   event: ChatEvent;
   replyToken?: string;
   /** The user id when the chat is one-on-one (loading animation and profile only work there). */
   oneOnOneUserId?: string;
+  /** An image message whose content LINE keeps (bot/line/photo.ts fetches it). */
+  imageMessageId?: string;
 }
 
 export function fromLineEvent(ev: webhook.Event): LineInbound | null {
@@ -37,6 +40,8 @@ export function fromLineEvent(ev: webhook.Event): LineInbound | null {
           replyToken, oneOnOneUserId,
         };
       }
+      const imageMessageId = lineImageId(m);
+      if (imageMessageId) return { event: { ...base, kind: 'message' }, replyToken, oneOnOneUserId, imageMessageId };
       return { event: { ...base, kind: 'unsupported' }, replyToken, oneOnOneUserId };
     }
     default:

@@ -13,11 +13,14 @@ import { uuidFromKey, type BotCore } from '../bot-core.ts';
 import { respondOnce, type ResponseMemo } from '../inbox.ts';
 import type { PlatformSender } from '../notifier-hub.ts';
 import { fromLineEvent } from './inbound.ts';
+import { linePhoto } from './photo.ts';
 import { LINE_MAX_MESSAGES, renderLine } from './render.ts';
 import { multicastInBatches } from './multicast.ts';
 
 export interface LineAdapterDeps {
   client: messagingApi.MessagingApiClient;
+  /** Message content (photos) from LINE_DATA_API_BASE; without it a photo is an unsupported message. */
+  blob?: Pick<messagingApi.MessagingApiBlobClient, 'getMessageContent'>;
   core: BotCore;
   t: Translator;
   store: SqlChatStore;
@@ -38,6 +41,7 @@ export class LineAdapter implements PlatformSender {
     const inbound = fromLineEvent(ev);
     if (!inbound) return;
     const { event, replyToken, oneOnOneUserId } = inbound;
+    if (inbound.imageMessageId && this.d.blob) event.photo = linePhoto(this.d.blob, inbound.imageMessageId);
     if (oneOnOneUserId) {
       const profile = await this.profile(oneOnOneUserId, event.kind === 'follow');
       event.platformLocale = profile.language;

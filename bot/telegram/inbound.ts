@@ -2,6 +2,7 @@
 // callback_data is the command itself; language_code is the user's Telegram language.
 import type { InlineKeyboardMarkup, Update } from 'grammy/types';
 import type { ChatEvent, Conversation } from '../../core/model.ts';
+import { telegramImage } from './photo.ts';
 
 /** Only a private chat is one-to-one; groups, supergroups and channels are read by others. */
 const conversationOf = (chat: { type: string } | undefined): Conversation => (!chat || chat.type === 'private' ? 'direct' : 'group');
@@ -13,6 +14,8 @@ export interface TelegramInbound {
   /** The message whose button was pressed: its keyboard, and whether it carries media (a video's own buttons stay). */
   pressed?: { messageId: number; keyboard?: InlineKeyboardMarkup; media: boolean };
   replyToMessageId?: number;
+  /** A photo (or image document) to animate; the event's text is its caption. */
+  image?: { fileId: string; size?: number };
 }
 
 export function fromTelegramUpdate(u: Update): TelegramInbound | null {
@@ -36,10 +39,12 @@ export function fromTelegramUpdate(u: Update): TelegramInbound | null {
   }
   const m = u.message;
   if (!m || !m.from) return null;
-  const text = m.text;
+  const image = telegramImage(m);
+  const text = image ? m.caption : m.text;
   return {
+    ...(image ? { image } : {}),
     event: {
-      ...base, kind: text === undefined ? 'unsupported' : 'message', platformUserId: String(m.from.id), chatId: String(m.chat.id),
+      ...base, kind: text === undefined && !image ? 'unsupported' : 'message', platformUserId: String(m.from.id), chatId: String(m.chat.id),
       conversation: conversationOf(m.chat),
       displayName: [m.from.first_name, m.from.last_name].filter(Boolean).join(' '), platformLocale: m.from.language_code,
       ...(text !== undefined ? { text } : {}),

@@ -17,6 +17,7 @@ import { fromTelegramUpdate } from './inbound.ts';
 import { renderTelegram, TG_UPLOAD_LIMIT, type TelegramSend } from './render.ts';
 import { StatusMessages } from './status-message.ts';
 import { retireKeyboard } from './answered-keyboard.ts';
+import { telegramPhoto } from './photo.ts';
 
 export interface TelegramAdapterDeps {
   api: Api;
@@ -26,6 +27,8 @@ export interface TelegramAdapterDeps {
   log: { warn(o: object, m: string): void };
   /** The bot's @username (TELEGRAM_BOT_USERNAME): the group is pointed at t.me/<username> to start a private chat. */
   username?: string;
+  /** {apiRoot}/file/bot<token>, where photos are downloaded; without it a photo is an unsupported message. */
+  fileBase?: string;
 }
 
 const VIDEO_MSG_TTL_MS = 30 * 24 * 3600_000;
@@ -52,6 +55,7 @@ export class TelegramAdapter implements PlatformSender {
     const inbound = fromTelegramUpdate(update);
     if (!inbound) return;
     const { event, chatId } = inbound;
+    if (inbound.image && this.d.fileBase) event.photo = telegramPhoto(this.d.api, this.d.fileBase, inbound.image);
     if (inbound.callbackQueryId) {
       await Promise.all([
         this.d.api.answerCallbackQuery(inbound.callbackQueryId).catch(() => {}),

@@ -16,6 +16,7 @@ import { PendingStyles } from '../styles/pending.ts';
 import { DeepLinkPrompts } from './deep-link-prompts.ts';
 import type { BillingService } from '../billing/billing-service.ts';
 import type { ResultActions } from '../generation/actions.ts';
+import { ANIMATE_COMMAND, type PhotoChat } from '../photos/photo-chat.ts';
 
 export interface DispatcherDeps {
   accounts: AccountService;
@@ -42,6 +43,8 @@ export interface DispatcherDeps {
   billing?: Pick<BillingService, 'cancelRenewal'>;
   /** Result buttons under delivered videos (`/act <id>`, `/start a_<id>`); they answer "not available" without it. */
   actions?: Pick<ResultActions, 'press'>;
+  /** Photos to animate (core/photos): a received photo, its follow-up prompt, "Animate now". Without it photos are unsupported. */
+  photos?: PhotoChat;
 }
 
 const text = (key: string, params?: Record<string, string | number>, choices?: Choice[]): Reply => ({
@@ -83,16 +86,17 @@ export class Dispatcher implements ChatCore {
     if (!(await this.d.limiter.consume(`${event.platform}:${event.platformUserId}`))) {
       return { replies: [text('bot.rate_limited')], locale: account.locale };
     }
-    if (event.kind === 'unsupported' || event.text === undefined) {
+    const photo = Boolean(event.photo && this.d.photos);
+    if (event.kind === 'unsupported' || (event.text === undefined && !photo)) {
       return { replies: [text('bot.unsupported')], locale: account.locale };
     }
-    const cmd = parse(event.text);
+    const cmd = parse(event.text ?? '');
     try {
       if (cmd.name === 'lang') return await this.lang(account, cmd.locale);
       const made: Made = {};
       const answered = await this.run(account, event, cmd, made);
       const replies = isPersonalCommand(cmd) ? markPersonal(answered) : answered;
-      const pending = WAITING.has(cmd.name) && !replies.some((r) => r.kind === 'video' || ('choices' in r && r.choices?.length));
+      const pending = (WAITING.has(cmd.name) || photo) && !replies.some((r) => r.kind === 'video' || ('choices' in r && r.choices?.length));
       const { generationId } = made;
       return audience(event, { replies, locale: account.locale, pending, ...(generationId ? { generationId } : {}) });
     } catch (err) {
@@ -114,6 +118,8 @@ export class Dispatcher implements ChatCore {
     const requestKey = `${event.platform}:${event.eventId}`; // one generation per chat event, however often handled
     const typed = event.text?.trim() ?? '';
     const chat = appealChat(event);
+    const photos = this.d.photos;
+    if (event.photo && photos) return track(photos.received(account, event, requestKey));
     // After the Appeal button the next plain message is the explanation; any other command drops the question.
     if (this.d.appeals && cmd.name !== 'appeal') {
       if (cmd.name === 'video' && !/^[/／]/.test(typed)) {
@@ -128,6 +134,12 @@ export class Dispatcher implements ChatCore {
       const styled = await styles.pendingPrompt(account, cmd.prompt, requestKey);
       if (styled) return track(styled);
     }
+    // A plain text right after a photo without caption is its motion prompt; "/animate" uses the default motion.
+    if (photos && cmd.name === 'video' && !/^[/／]/.test(typed)) {
+      const animated = await photos.followUp(account, event, cmd.prompt, requestKey);
+      if (animated) return track(animated);
+    }
+    if (photos && cmd.name === 'unknown' && cmd.command.toLowerCase() === ANIMATE_COMMAND) return track(photos.animateNow(account, event, requestKey));
     switch (cmd.name) {
       case 'video':
         return track(gen.requestOutcome(account, { kind: 'video', prompt: cmd.prompt, requestKey }));

@@ -3,7 +3,7 @@
 // without charging twice: one reservation per charged step (see charge.ts), released when that step fails.
 //
 //   Demo tier (or a demo request)  → smart demo only ('local'), never a paid provider, whatever the health
-//   video ≤ 1080p                  → Leonardo (if up), Runway (if up), then Pollo basic in points (if up);
+//   video (or image) ≤ 1080p       → Leonardo (if up), Runway (if up), then Pollo basic in points (if up);
 //                                    Leonardo/Runway are free where the tier has that resolution unlimited, else
 //                                    charged as "Leonardo 1080p" (Starter at 1080p)
 //   video 4K                       → Pollo 4K in points
@@ -60,8 +60,8 @@ export interface RouteRequest {
 
 const up = (h: HealthMap, p: ProviderName) => h[p] !== false;
 
-function step(provider: ProviderName, feature: PointFeature | null, f: PlanFeatures): RouteStep {
-  const points = feature ? pointCost(feature, f) : 0;
+function step(provider: ProviderName, feature: PointFeature | null, f: PlanFeatures, fromImage = false): RouteStep {
+  const points = feature ? pointCost(feature, f, { fromImage }) : 0;
   return { provider, charged: points > 0, points, feature: points > 0 ? feature : null, pool: points > 0 ? poolOf(feature!) : null, demo: false };
 }
 
@@ -77,15 +77,17 @@ export function planRoute(req: RouteRequest): RoutePlan {
   const h: HealthMap = req.freeOnly ? {} : req.health;
   const steps: RouteStep[] = [];
   let degraded = false;
-  if (req.kind === 'video' && req.resolution !== '4k') {
+  // A video from a photo takes the text video's route and rules; only its prices may differ (plan data).
+  const fromImage = req.kind === 'image';
+  if ((req.kind === 'video' || fromImage) && req.resolution !== '4k') {
     const unlimitedFeature = isUnlimitedAt(f, req.resolution) ? null : 'leonardo_1080p';
     for (const p of ['leonardo', 'runway'] as const) {
-      if (up(h, p)) steps.push(step(p, unlimitedFeature, f));
+      if (up(h, p)) steps.push(step(p, unlimitedFeature, f, fromImage));
       else degraded = true;
     }
-    if (up(h, 'pollo')) steps.push(step('pollo', 'pollo_basic', f));
-  } else if (req.kind === 'video') {
-    if (up(h, 'pollo')) steps.push(step('pollo', 'pollo_4k', f));
+    if (up(h, 'pollo')) steps.push(step('pollo', 'pollo_basic', f, fromImage));
+  } else if (req.kind === 'video' || fromImage) {
+    if (up(h, 'pollo')) steps.push(step('pollo', 'pollo_4k', f, fromImage));
   } else if (req.kind === 'style') {
     if (up(h, 'goenhance')) steps.push(step('goenhance', req.resolution === '4k' ? 'goenhance_style_4k' : 'goenhance_style_1080p', f));
   } else if (up(h, 'goenhance')) {

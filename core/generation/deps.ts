@@ -2,7 +2,7 @@
 // choices, estimates). One object so the composition root hands it over in one place.
 import type { Choice, ProviderName, Reply } from '../model.ts';
 import type { Account, MagicLinks } from '../api.ts';
-import type { Clock, DeliveryQueue, JobQueue, MediaStore, MediaTools, Metrics, Moderator, Notifier, VideoProvider } from '../ports.ts';
+import type { Clock, DeliveryQueue, ImageModerator, JobQueue, MediaStore, MediaTools, Metrics, Moderator, Notifier, VideoProvider } from '../ports.ts';
 import type { ActionTokenStore } from './action-tokens.ts';
 import { chargeStep, type Charger, type LedgerView } from './ledger-glue.ts';
 import { msg, type GenerationRow, type GenerationSettings, type GenerationStore, type ModerationPolicy, type RouteStep, type Router, type TierCatalog } from './types.ts';
@@ -17,6 +17,8 @@ export interface GenerationDeps {
   tiers: TierCatalog;
   router: Router;
   moderator: Moderator;
+  /** Classifies photos (with their prompt) for videos made from them; without it photos are refused. */
+  imageModerator?: ImageModerator;
   moderation: ModerationPolicy;
   /** Read side of the points (balance, refund credits); never `reserve`. */
   ledger: LedgerView;

@@ -13,7 +13,7 @@ export function genRouter(failover: FailoverRouter): Router {
       const p = await failover.plan({ kind: i.kind, resolution: i.resolution, features: i.features, freeOnly: i.freeOnly });
       if (!p.ok) return [];
       return p.steps.map((s) => ({
-        provider: s.provider, charged: s.charged, cost: s.points, pool: s.pool ?? (i.kind === 'video' ? 'pollo' : 'goenhance'),
+        provider: s.provider, charged: s.charged, cost: s.points, pool: s.pool ?? (i.kind === 'video' || i.kind === 'image' ? 'pollo' : 'goenhance'),
         ...(s.feature === 'pollo_basic' ? { failover: true } : {}),
       }));
     },

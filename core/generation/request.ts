@@ -7,6 +7,8 @@ import { msg, type GenerationRow, type RouteStep } from './types.ts';
 import { consentQuestion, countConsentAsked, ensureReservation, estimateMinutes, plansChoice, text, type GenerationDeps } from './deps.ts';
 import { cancelGeneration, receipt } from './finish.ts';
 import { payingStep, planTwoStage, styleIndex } from './two-stage.ts';
+import { moderatePhoto } from '../photos/moderate-photo.ts';
+import { DEFAULT_MOTION_PROMPT } from '../photos/motion-prompt.ts';
 
 const RANK: Record<Resolution, number> = { '720p': 0, '1080p': 1, '4k': 2 };
 /** An answer about no generation (refused, over a limit, nothing to act on). */
@@ -18,8 +20,10 @@ export async function requestGeneration(d: GenerationDeps, account: Account, req
   const earlier = req.requestKey ? await d.store.byRequestKey(req.requestKey) : null;
   if (earlier) return answerAgain(d, earlier);
   if (account.banned || (await d.moderation.isBanned(account.userId))) return only(text('core.banned'));
-  const prompt = req.prompt.trim();
+  // A photo sent without words moves gently (the default motion prompt).
+  const prompt = req.prompt.trim() || (req.kind === 'image' ? DEFAULT_MOTION_PROMPT : '');
   if (!prompt && req.kind === 'video') return only(text('core.prompt_missing'));
+  if (req.kind === 'image' && !req.sourceImage) return only(text('core.source_missing'));
 
   const checked = [prompt, req.style].filter(Boolean).join(' ');
   if (checked) {
@@ -30,6 +34,10 @@ export async function requestGeneration(d: GenerationDeps, account: Account, req
       const refusal = text(`moderation.refused.${verdict.category ?? 'other'}`, undefined, [{ label: msg('moderation.appeal_button'), command: '/appeal' }]);
       return banned ? only(refusal, text('core.banned_now')) : only(refusal);
     }
+  }
+  if (req.kind === 'image' && req.sourceImage) {
+    const refused = await moderatePhoto(d, account.userId, req.sourceImage, prompt);
+    if (refused) return only(...refused);
   }
 
   const features = await d.tiers.features(account.tier);
@@ -53,7 +61,7 @@ export async function requestGeneration(d: GenerationDeps, account: Account, req
   // "/style anime a cat surfing" with no replied video: the clip is made from the prompt first (two-stage.ts).
   const twoStage = req.kind === 'style' && !req.sourceGenerationId && Boolean(prompt);
   let sourceGenerationId: string | undefined;
-  if (req.kind !== 'video' && !twoStage) {
+  if (req.kind !== 'video' && req.kind !== 'image' && !twoStage) {
     const src = req.sourceGenerationId ? await d.store.get(req.sourceGenerationId) : await d.store.lastFinished(account.userId);
     if (!src || src.userId !== account.userId || src.status !== 'succeeded') return only(text('core.source_missing'));
     sourceGenerationId = src.id;
@@ -74,7 +82,7 @@ export async function requestGeneration(d: GenerationDeps, account: Account, req
     style: req.style ?? null, sourceGenerationId: sourceGenerationId ?? null, resolution, fps: Math.min(30, features.max_fps),
     status: pay.charged && !account.autoPay ? 'awaiting_consent' : 'queued', route,
     priority: features.priority_queue ? 'high' : 'normal', deadlineAt: new Date(d.clock.now().getTime() + d.settings.stuckAfterMs),
-    ...(req.requestKey ? { requestKey: req.requestKey } : {}),
+    ...(req.requestKey ? { requestKey: req.requestKey } : {}), ...(req.sourceImage ? { sourceImage: req.sourceImage } : {}),
     ...(req.parent ? { parentId: req.parent.id, action: req.parent.action } : {}), ...(req.seed !== undefined ? { seed: req.seed } : {}),
   }, { maxOpen: features.max_concurrent });
   if (!gen) return notInserted(d, req.requestKey, features.max_concurrent);
@@ -109,7 +117,7 @@ async function reserveAndEnqueue(d: GenerationDeps, account: Account, gen: Gener
 /** Nothing free can serve and points cannot cover it: "busy, try later or top up" (or "not enough points" for a paid feature). */
 async function busy(d: GenerationDeps, account: Account, kind: GenerationRow['kind'], step: RouteStep | null): Promise<Reply> {
   const balance = (await d.ledger.balance(account.userId)).total;
-  const failover = kind === 'video' && (!step || step.provider === 'pollo' || step.provider === 'goenhance');
+  const failover = (kind === 'video' || kind === 'image') && (!step || step.provider === 'pollo' || step.provider === 'goenhance');
   const choices = [await plansChoice(d, account)];
   return { kind: 'text', message: msg(failover ? 'core.busy' : 'core.points.insufficient', { cost: step?.cost ?? 0, balance }), choices, personal: true };
 }

@@ -1,7 +1,8 @@
 // Runs one generation to its end, resumable at every point: the provider job id is stored before polling, so a
 // restarted run polls the job it already has; money and delivery go through idempotent, claimed steps.
+import fs from 'node:fs/promises';
 import type { GenerationRunner } from '../api.ts';
-import { ProviderError, type ProviderJob, type VideoProvider } from '../ports.ts';
+import { ProviderError, type ProviderJob, type SourceImageInput, type VideoProvider } from '../ports.ts';
 import { matchDemo, DEMO_LIBRARY } from '../demo/library.ts';
 import { ensureDemoClip } from '../demo/clips.ts';
 import { TERMINAL, msg, type GenerationRow, type RouteStep } from './types.ts';
@@ -13,6 +14,8 @@ import { deliverBaseClip, isTwoStage, payingStep, stageOf, styleIndex, BASE_RESO
 
 /** How long a provider may fetch a source video by its signed URL (queueing included). */
 export const SOURCE_URL_TTL_SECONDS = 2 * 3600;
+/** How long a provider may fetch a user's photo by its signed URL: the submit fetches it at once. */
+export const PHOTO_URL_TTL_SECONDS = 15 * 60;
 
 type Ctx = { signal: AbortSignal; touch: () => Promise<void> };
 type Outcome = 'done' | 'retry_later';
@@ -131,7 +134,7 @@ export class Runner implements GenerationRunner {
           ? { generationId: gen.id, kind: 'video', prompt: gen.prompt, resolution: BASE_RESOLUTION, fps: gen.fps, durationSeconds: 5, ...(gen.seed !== null ? { seed: gen.seed } : {}) }
           : {
             generationId: gen.id, kind: gen.kind, prompt: gen.prompt, resolution: gen.resolution, fps: gen.fps, durationSeconds: 5,
-            ...(gen.style ? { style: gen.style } : {}), ...(await this.sourceUrl(gen)), ...(gen.seed !== null ? { seed: gen.seed } : {}),
+            ...(gen.style ? { style: gen.style } : {}), ...(await this.sourceUrl(gen)), ...(await this.sourceImage(gen)), ...(gen.seed !== null ? { seed: gen.seed } : {}),
           }, ctx.signal);
       } catch (err) {
         if (ctx.signal.aborted) throw new Aborted();
@@ -284,6 +287,22 @@ export class Runner implements GenerationRunner {
     const src = await this.d.store.get(gen.sourceGenerationId);
     const key = src?.masterKey ?? src?.mediaKey;
     return key ? signed(key) : {};
+  }
+
+  /**
+   * The photo an 'image' generation animates: private, so a provider gets a short-lived signed URL of it or its
+   * bytes (inline upload or data URI), read only when the provider asks.
+   */
+  private async sourceImage(gen: GenerationRow): Promise<{ image?: SourceImageInput }> {
+    const photo = gen.sourceImage;
+    if (gen.kind !== 'image' || !photo) return {};
+    const store = this.d.mediaStore;
+    return {
+      image: {
+        url: await store.signedUrl(photo.key, PHOTO_URL_TTL_SECONDS), width: photo.width, height: photo.height, contentType: 'image/jpeg',
+        bytes: async () => fs.readFile(await store.getFile(photo.key)),
+      },
+    };
   }
 
   /** Smart Demo: the cached library clip, made by the local renderer once; never charged, never a paid provider. */

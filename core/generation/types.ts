@@ -2,7 +2,7 @@
 // route planner, health and moderation policy come from LEDGER's core/failover and core/moderation (adapted in
 // app/wire-core.ts), so this file names only the little the use cases need from each.
 import type { Msg, PointBucket, ProviderName, ReplyTarget, Resolution } from '../model.ts';
-import type { GenerationKind, PlanFeatures, TierSlug } from '../api.ts';
+import type { GenerationKind, PlanFeatures, SourceImage, TierSlug } from '../api.ts';
 import type { ModerationVerdict } from '../ports.ts';
 
 export const TERMINAL = ['succeeded', 'failed', 'canceled', 'refused'] as const;
@@ -97,6 +97,8 @@ export interface GenerationRow {
   action: ResultAction | null;
   /** The seed sent to the provider (a retry or variation asks for a new one); null lets the provider pick. */
   seed: number | null;
+  /** The photo an 'image' generation animates (a private media key); null for every other kind. */
+  sourceImage: SourceImage | null;
 }
 
 /** The buttons under a delivered video. */
@@ -104,7 +106,7 @@ export const RESULT_ACTIONS = ['retry', 'variation', 'extend', 'style', 'upscale
 export type ResultAction = (typeof RESULT_ACTIONS)[number];
 
 export type NewGeneration = Pick<GenerationRow, 'userId' | 'replyTarget' | 'kind' | 'prompt' | 'resolution' | 'fps' | 'status' | 'route' | 'priority' | 'deadlineAt'> &
-  Partial<Pick<GenerationRow, 'chatIdentityId' | 'style' | 'sourceGenerationId' | 'demoSlug' | 'consent' | 'pointsCost' | 'requestKey' | 'parentId' | 'action' | 'seed'>>;
+  Partial<Pick<GenerationRow, 'chatIdentityId' | 'style' | 'sourceGenerationId' | 'demoSlug' | 'consent' | 'pointsCost' | 'requestKey' | 'parentId' | 'action' | 'seed' | 'sourceImage'>>;
 
 export type GenerationPatch = Partial<Omit<GenerationRow, 'id' | 'userId' | 'createdAt'>>;
 

@@ -38,7 +38,13 @@ export function applyDiscount(base: number, percent: number): number {
  * What a feature costs this tier. Leonardo 1080p is free where 1080p is unlimited for the tier; everything else
  * is charged at the seed price less the plan's point_discount.
  */
-export function pointCost(feature: PointFeature, features: PlanFeatures): number {
+export function pointCost(feature: PointFeature, features: PlanFeatures, opts: { fromImage?: boolean } = {}): number {
   if (feature === 'leonardo_1080p' && features.unlimited_1080p) return 0;
-  return applyDiscount(BASE_POINT_COSTS[feature], features.point_discount);
+  return applyDiscount(baseCost(feature, features, opts.fromImage === true), features.point_discount);
+}
+
+/** A video from a photo is priced by the plan's image_video_points (data); a feature it does not list costs as text. */
+function baseCost(feature: PointFeature, features: PlanFeatures, fromImage: boolean): number {
+  const listed = fromImage ? features.image_video_points?.[feature as keyof NonNullable<PlanFeatures['image_video_points']>] : undefined;
+  return Number.isInteger(listed) && listed! >= 0 ? listed! : BASE_POINT_COSTS[feature];
 }

@@ -22,6 +22,8 @@ export interface MaintenanceTasks {
   settleStuck?: (now: Date) => Promise<number>;
   /** MediaStore.delete, for Demo media past retention. */
   deleteMedia?: (key: string) => Promise<void>;
+  /** Deletes photos sent to animate that are past PHOTO_RETENTION_HOURS; how many went. */
+  purgePhotos?: (now: Date) => Promise<number>;
 }
 
 export interface MaintenanceDeps {
@@ -61,6 +63,8 @@ export interface CleanupRun extends CleanupReport {
   reservationsReleased: number;
   stuckSettled: number;
   jobsPruned: number;
+  /** Photos deleted past their retention (when the task is wired). */
+  photosDeleted?: number;
 }
 
 export async function runCleanup(d: MaintenanceDeps, now = d.now()): Promise<CleanupRun> {
@@ -70,6 +74,7 @@ export async function runCleanup(d: MaintenanceDeps, now = d.now()): Promise<Cle
     reservationsReleased: (await d.tasks.releaseExpiredReservations?.(now)) ?? 0,
     stuckSettled: (await d.tasks.settleStuck?.(now)) ?? 0,
     jobsPruned: (await d.pruneJobs?.(new Date(now.getTime() - (d.jobsKeepDays ?? JOBS_KEEP_DAYS) * 86_400_000))) ?? 0,
+    ...(d.tasks.purgePhotos ? { photosDeleted: await d.tasks.purgePhotos(now) } : {}),
   };
   d.log.info({ ...run }, 'cleanup done');
   return run;

@@ -1,9 +1,10 @@
-// Leonardo.Ai text-to-video (primary provider).
+// Leonardo.Ai text-to-video and image-to-video (leonardo-image.ts) (primary provider).
 // Sources (see docs/providers.md): official SDK Leonardo-Interactive/leonardo-ts-sdk (src/lib/config.ts,
 // docs/sdks/motion/README.md, createtexttovideogenerationrequestbody.md, getgenerationbyid, shared/jobstatus.md);
 // docs.leonardo.ai/docs/generate-with-kling-2-5-turbo-using-text-prompts (headers); GET /me (getUserSelf).
 import { ProviderError, type ProviderJob, type ProviderJobState, type VideoProvider, type VideoRequest } from '../../core/ports.ts';
 import { httpOptions, pick, probeGet, requestJson, requireString, trimBase, type ClientOptions } from './http.ts';
+import { submitImageToVideo } from './leonardo-image.ts';
 
 const LEONARDO_MAX_SEED = 2_147_483_637;
 const RESOLUTION = { '720p': 'RESOLUTION_720', '1080p': 'RESOLUTION_1080', '4k': 'RESOLUTION_1080' } as const;
@@ -19,6 +20,7 @@ export function createLeonardo(o: ClientOptions): VideoProvider {
       if (req.kind === 'style' || req.kind === 'upscale') {
         throw new ProviderError('leonardo', 'bad_request', `leonardo: ${req.kind} is not offered`, false);
       }
+      if (req.kind === 'image') return { provider: 'leonardo', jobId: await submitImageToVideo(http, base, headers, req, signal) };
       // Motion 2.0 is the SDK's default text-to-video model; 4K is made by upscaling a 1080p result elsewhere.
       // A seed (retry, variation) within Motion 2.0's documented maximum (SDK createtexttovideogeneration.ts).
       const seed = req.seed !== undefined ? { seed: req.seed % LEONARDO_MAX_SEED } : {};

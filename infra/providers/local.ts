@@ -1,5 +1,5 @@
 // The offline stand-in for a provider without an API key: renders a real H.264 MP4 (4 s, 1280×720, yuv420p,
-// +faststart) with the prompt drawn over moving colour, asynchronously. `local = true` so replies say "local preview".
+// +faststart) with the prompt drawn over moving colour (or, from a photo, a pan and zoom over it: local-photo.ts), asynchronously. `local = true` so replies say "local preview".
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -9,6 +9,7 @@ import { ProviderError, type ProviderJob, type ProviderJobState, type VideoProvi
 import type { ProviderName } from '../../core/model.ts';
 import { mediaBinariesAvailable, runFfmpeg, filterQuote as q } from '../media/binaries.ts';
 import { BASE_FONT, FALLBACK_TITLE, fontFor, wrap } from '../media/fonts.ts';
+import { photoRenderArgs } from './local-photo.ts';
 
 export interface LocalRendererOptions {
   /** Where finished renders are kept (DATA_DIR/local-renders). */
@@ -49,11 +50,20 @@ export function createLocalRenderer(slot: ProviderName, o: LocalRendererOptions)
   async function render(jobId: string, req: VideoRequest, ctl: AbortController) {
     const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'vidgo-render-'));
     try {
-      const { font, text } = fontFor(req.prompt);
-      const textFile = path.join(tmp, 'prompt.txt');
-      await fs.writeFile(textFile, wrap(text));
       const part = path.join(tmp, 'out.mp4');
-      const args = renderArgs(textFile, font, part, { seconds: o.durationSeconds ?? 4, width: o.width ?? 1280, height: o.height ?? 720 });
+      const size = { seconds: o.durationSeconds ?? 4, width: o.width ?? 1280, height: o.height ?? 720 };
+      let args: string[];
+      if (req.kind === 'image' && req.image) {
+        // A photo is animated itself (pan and zoom), not replaced by the prompt card.
+        const photo = path.join(tmp, 'photo.jpg');
+        await fs.writeFile(photo, await req.image.bytes());
+        args = photoRenderArgs(photo, part, size);
+      } else {
+        const { font, text } = fontFor(req.prompt);
+        const textFile = path.join(tmp, 'prompt.txt');
+        await fs.writeFile(textFile, wrap(text));
+        args = renderArgs(textFile, font, part, size);
+      }
       await runFfmpeg(args, ctl.signal);
       await fs.mkdir(o.dir, { recursive: true });
       await fs.copyFile(part, file(jobId));

@@ -1,4 +1,4 @@
-// Pollo AI text-to-video (premium, charged in points).
+// Pollo AI text-to-video and image-to-video (premium, charged in points).
 // Sources (see docs/providers.md): docs.pollo.ai (x-api-key curl samples; /task/get-task-status.md OpenAPI
 // generation-queryGeneratingVideo; /webhooks for succeed/failed; /credits/balance for GET /credit/balance);
 // public client code for the waiting|processing|succeed|failed enum and the 403 "Not enough credits" answer.
@@ -29,7 +29,11 @@ export function createPollo(o: ClientOptions): VideoProvider {
       if (req.kind === 'style' || req.kind === 'upscale') {
         throw new ProviderError('pollo', 'bad_request', `pollo: ${req.kind} is not offered`, false);
       }
-      const input = { prompt: req.prompt, resolution: req.resolution === '720p' ? '720p' : '1080p', length: req.durationSeconds <= 5 ? 5 : 10 };
+      // Image-to-video on the same model: input.image is a URL Pollo fetches (our short-lived signed one).
+      const input = {
+        ...(req.kind === 'image' && req.image ? { image: req.image.url } : {}),
+        prompt: req.prompt, resolution: req.resolution === '720p' ? '720p' : '1080p', length: req.durationSeconds <= 5 ? 5 : 10,
+      };
       const res = unwrap(await requestJson(http, { method: 'POST', url: `${base}/generation/${POLLO_MODEL}`, headers, body: { input }, signal }));
       return { provider: 'pollo', jobId: requireString('pollo', pick(res, 'taskId'), 'taskId') };
     },

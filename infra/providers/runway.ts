@@ -1,6 +1,6 @@
-// Runway text-to-video (backup provider).
+// Runway text-to-video and image-to-video (backup provider).
 // Sources (see docs/providers.md): official SDK runwayml/sdk-node (src/client.ts: Bearer + X-Runway-Version
-// 2024-11-06; src/resources/text-to-video.ts; tasks.ts: GET/DELETE /v1/tasks/{id}); runwayml/skills
+// 2024-11-06; src/resources/text-to-video.ts, image-to-video.ts; tasks.ts: GET/DELETE /v1/tasks/{id}); runwayml/skills
 // skills/rw-api-reference/SKILL.md (status values, failure codes, HTTP errors), rw-check-org-details (GET /v1/organization).
 import { ProviderError, type ProviderJob, type ProviderJobState, type VideoProvider, type VideoRequest } from '../../core/ports.ts';
 import { httpOptions, pick, probeGet, requestJson, requireString, trimBase, type ClientOptions } from './http.ts';
@@ -16,6 +16,35 @@ function body(req: VideoRequest) {
   }
   const duration = [4, 6, 8].reduce((best, d) => (Math.abs(d - req.durationSeconds) < Math.abs(best - req.durationSeconds) ? d : best));
   return { model: 'veo3.1_fast', promptText, ratio: '1920:1080', duration };
+}
+
+/** The ratios each image-to-video model takes (@runwayml/sdk ImageToVideoCreateParams: Gen4_5, Veo3_1Fast). */
+export const RUNWAY_IMAGE_RATIOS = {
+  '720p': { model: 'gen4.5', ratios: ['1280:720', '720:1280', '1104:832', '960:960', '832:1104', '1584:672'] },
+  '1080p': { model: 'veo3.1_fast', ratios: ['1920:1080', '1080:1920'] },
+} as const;
+
+/** The model's ratio nearest the photo's aspect (compared as log ratios, so 2:1 and 1:2 are equally far from 1:1). */
+export function nearestRatio(width: number, height: number, ratios: readonly string[]): string {
+  const aspect = Math.log(width / height);
+  const dist = (r: string) => { const [w, h] = r.split(':').map(Number); return Math.abs(Math.log(w! / h!) - aspect); };
+  return ratios.reduce((best, r) => (dist(r) < dist(best) ? r : best));
+}
+
+/** POST /v1/image_to_video: the photo as an https URL when ours is one, else inline as a data URI. */
+async function imageBody(req: VideoRequest) {
+  const image = req.image!;
+  const promptImage = image.url.startsWith('https://')
+    ? image.url
+    : `data:${image.contentType};base64,${Buffer.from(await image.bytes()).toString('base64')}`;
+  const promptText = req.prompt.slice(0, 1000);
+  if (req.resolution === '720p') {
+    const { model, ratios } = RUNWAY_IMAGE_RATIOS['720p'];
+    return { model, promptImage, promptText, ratio: nearestRatio(image.width, image.height, ratios), duration: Math.min(10, Math.max(2, Math.round(req.durationSeconds))) };
+  }
+  const { model, ratios } = RUNWAY_IMAGE_RATIOS['1080p'];
+  const duration = [4, 6, 8].reduce((best, d) => (Math.abs(d - req.durationSeconds) < Math.abs(best - req.durationSeconds) ? d : best));
+  return { model, promptImage, promptText, ratio: nearestRatio(image.width, image.height, ratios), duration };
 }
 
 function failure(job: ProviderJob, res: unknown): ProviderError {
@@ -37,7 +66,9 @@ export function createRunway(o: ClientOptions): VideoProvider {
       if (req.kind === 'style' || req.kind === 'upscale') {
         throw new ProviderError('runway', 'bad_request', `runway: ${req.kind} is not offered`, false);
       }
-      const res = await requestJson(http, { method: 'POST', url: `${base}/v1/text_to_video`, headers, body: body(req), signal });
+      const res = req.kind === 'image' && req.image
+        ? await requestJson(http, { method: 'POST', url: `${base}/v1/image_to_video`, headers, body: await imageBody(req), signal })
+        : await requestJson(http, { method: 'POST', url: `${base}/v1/text_to_video`, headers, body: body(req), signal });
       return { provider: 'runway', jobId: requireString('runway', pick(res, 'id'), 'id') };
     },
     async poll(job, signal): Promise<ProviderJobState> {

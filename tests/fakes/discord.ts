@@ -37,6 +37,8 @@ export async function startFakeDiscord(opts: { botToken?: string }) {
   const followups: DiscordEdit[] = [];
   const dms: { recipientId: string; channelId: string }[] = [];
   const ctl = { failEdits: 0 }; // the next n edits of @original answer 500
+  /** Files users attached, served as Discord's CDN does at /attachments/<channel>/<id>/<name>. */
+  const attachments = new Map<string, { bytes: Buffer; contentType: string }>();
   const split = (r: Recorded) => {
     if (r.form) {
       const files = Object.entries(r.form).filter(([k]) => k.startsWith('files[')).map(([, v]) => v as FormFile);
@@ -45,6 +47,11 @@ export async function startFakeDiscord(opts: { botToken?: string }) {
     return { body: r.json, files: [] as FormFile[] };
   };
   const fake = await startFakeServer(async (r: Recorded) => {
+    const cdn = /^\/attachments\/(.+)$/.exec(r.path.split('?')[0]!);
+    if (cdn && r.method === 'GET') {
+      const a = attachments.get(cdn[1]!);
+      return a ? { bytes: a.bytes, contentType: a.contentType } : { status: 404, json: { message: 'Not Found' } };
+    }
     const edit = /^\/api\/v10\/webhooks\/(\d+)\/([^/]+)\/messages\/@original$/.exec(decodeURIComponent(r.path));
     if (edit && r.method === 'PATCH') {
       if (ctl.failEdits > 0 && ctl.failEdits--) return { status: 500, json: { message: '500: Internal Server Error', code: 0 } };
@@ -82,6 +89,6 @@ export async function startFakeDiscord(opts: { botToken?: string }) {
     }
     return { status: 404, json: { message: '404: Not Found', code: 0 } };
   });
-  return { ...fake, apiBase: `${fake.url}/api/v10`, edits, followups, dms, channelMessages, registered, ctl };
+  return { ...fake, apiBase: `${fake.url}/api/v10`, attachments, edits, followups, dms, channelMessages, registered, ctl };
 }
 export type FakeDiscord = Awaited<ReturnType<typeof startFakeDiscord>>;

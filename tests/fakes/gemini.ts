@@ -1,6 +1,6 @@
 // A local HTTP server answering like the Gemini REST API's generateContent
 // (POST /v1beta/models/{model}:generateContent), reached through GEMINI_API_BASE / the SDK's httpOptions.baseUrl.
-// Modes: a normal JSON verdict decided by `classify`, Gemini's own blocks (promptFeedback.blockReason, a candidate
+// Modes: a normal JSON verdict decided by `classify` (from the text and any inline image parts), Gemini's own blocks (promptFeedback.blockReason, a candidate
 // finished for SAFETY), a 500, a hang, a malformed body, and a reply whose text is not JSON. Every request is kept
 // (path, headers, parsed body) so tests can check what the SDK really sends.
 import http from 'node:http';
@@ -19,19 +19,25 @@ export interface GeminiFakeRequest {
   path: string;
   headers: http.IncomingHttpHeaders;
   body: {
-    contents?: { role?: string; parts?: { text?: string }[] }[];
+    contents?: { role?: string; parts?: { text?: string; inlineData?: { mimeType?: string; data?: string } }[] }[];
     systemInstruction?: { parts?: { text?: string }[] };
     safetySettings?: { category: string; threshold: string }[];
     generationConfig?: Record<string, unknown>;
   } | null;
 }
 
+/** An image sent inline (Part.inlineData {mimeType, data: base64}), decoded. */
+export interface GeminiFakeImage { mimeType: string; bytes: Buffer }
+
 export interface GeminiFake {
   /** The base URL to give the SDK (no version segment). */
   url: string;
   mode: GeminiFakeMode;
-  /** Decides the verdict in 'ok' mode from the request's user text. Default: everything allowed. */
-  classify: (userText: string) => GeminiFakeVerdict;
+  /**
+   * Decides the verdict in 'ok' mode from the request's user text and its inline images (Part.inlineData, decoded).
+   * Default: everything allowed.
+   */
+  classify: (userText: string, images: GeminiFakeImage[]) => GeminiFakeVerdict | Promise<GeminiFakeVerdict>;
   requests: GeminiFakeRequest[];
   close(): Promise<void>;
 }
@@ -63,7 +69,7 @@ export async function startGeminiFake(opts: { mode?: GeminiFakeMode; classify?: 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', async () => {
       let body: GeminiFakeRequest['body'] = null;
       try {
         body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
@@ -81,7 +87,18 @@ export async function startGeminiFake(opts: { mode?: GeminiFakeMode; classify?: 
       if (!req.headers['x-goog-api-key']) {
         return json(403, { error: { code: 403, message: 'Method doesn\'t allow unregistered callers.', status: 'PERMISSION_DENIED' } });
       }
-      const userText = (body?.contents ?? []).flatMap((c) => c.parts ?? []).map((p) => p.text ?? '').join('\n');
+      const parts = (body?.contents ?? []).flatMap((c) => c.parts ?? []);
+      const userText = parts.map((p) => p.text ?? '').join('\n');
+      // Inline images as the REST API takes them: an image MIME type and standard base64 data (else 400).
+      const images: GeminiFakeImage[] = [];
+      for (const p of parts) {
+        if (!p.inlineData) continue;
+        const { mimeType, data } = p.inlineData;
+        if (!mimeType || !/^image\/(jpeg|png|webp|heic|heif)$/.test(mimeType) || typeof data !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(data)) {
+          return json(400, { error: { code: 400, message: 'Invalid value at inline_data', status: 'INVALID_ARGUMENT' } });
+        }
+        images.push({ mimeType, bytes: Buffer.from(data, 'base64') });
+      }
       switch (fake.mode) {
         case 'hang':
           return; // never answers; the socket is destroyed at close()
@@ -103,7 +120,7 @@ export async function startGeminiFake(opts: { mode?: GeminiFakeMode; classify?: 
             usageMetadata: usage, modelVersion: 'gemini-2.5-flash',
           });
         default: {
-          const v = fake.classify(userText);
+          const v = await fake.classify(userText, images);
           const verdict = { allowed: v.allowed, category: v.category ?? (v.allowed ? 'none' : 'other'), reason: v.reason ?? '' };
           return json(200, {
             candidates: [{ content: { role: 'model', parts: [{ text: JSON.stringify(verdict) }] }, finishReason: 'STOP', index: 0, safetyRatings: ratings(false) }],

@@ -3,7 +3,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface Recorded { method: string; path: string; query: URLSearchParams; headers: http.IncomingHttpHeaders; body: unknown }
+export interface Recorded { method: string; path: string; query: URLSearchParams; headers: http.IncomingHttpHeaders; body: unknown; raw: Buffer }
 export interface FakeReply { status?: number; body?: unknown; raw?: string; headers?: Record<string, string>; hang?: boolean }
 export type Endpoint = 'submit' | 'poll' | 'cancel' | 'probe';
 export type Phase = 'pending' | 'running' | 'succeeded' | 'failed' | 'safety' | 'canceled';
@@ -17,6 +17,10 @@ export interface ProviderFakeSpec {
   unauthorized: FakeReply;
   /** The answer to a successful cancel (Runway: 204 no content). */
   canceled?: FakeReply;
+  /** Routes beside the four endpoints (an upload step); answered first when it returns a reply. */
+  extra?(req: Recorded, base: string): FakeReply | undefined | Promise<FakeReply | undefined>;
+  /** Checks a submit's request against the documented shape: a reply (400) refuses it, undefined accepts it. */
+  check?(path: string, req: Recorded): FakeReply | undefined;
 }
 
 export interface JobPlan { pollsBeforeDone: number; outcome: 'succeeded' | 'failed' | 'safety' }
@@ -44,7 +48,7 @@ export async function startHttp(handler: (req: Recorded) => FakeReply | Promise<
       const text = Buffer.concat(chunks).toString('utf8');
       let body: unknown = text;
       try { body = text ? JSON.parse(text) : undefined; } catch { /* keep text */ }
-      const rec = { method: req.method ?? 'GET', path: u.pathname, query: u.searchParams, headers: req.headers, body };
+      const rec = { method: req.method ?? 'GET', path: u.pathname, query: u.searchParams, headers: req.headers, body, raw: Buffer.concat(chunks) };
       requests.push(rec);
       const reply = await handler(rec);
       if (reply.hang) return; // never answer: the client's timeout must fire
@@ -71,7 +75,9 @@ export async function startProviderFake(spec: ProviderFakeSpec, prefix = ''): Pr
   const files = new Map<string, Buffer>([['result.mp4', Buffer.from('not really a video')]]);
   let plan: JobPlan = { pollsBeforeDone: 1, outcome: 'succeeded' };
   let base = '';
-  const srv = await startHttp((req) => {
+  const srv = await startHttp(async (req) => {
+    const handled = await spec.extra?.(req, base);
+    if (handled) return handled;
     if (req.method === 'GET' && req.path.startsWith('/files/')) {
       const f = files.get(req.path.slice('/files/'.length));
       return f ? { body: f } : { status: 404, body: { error: 'not found' } };
@@ -84,6 +90,8 @@ export async function startProviderFake(spec: ProviderFakeSpec, prefix = ''): Pr
     if (!spec.authorized(req.headers)) return spec.unauthorized;
     if (r.endpoint === 'probe') return { body: spec.probe() };
     if (r.endpoint === 'submit') {
+      const refused = spec.check?.(path, req);
+      if (refused) return refused;
       const id = `job-${++seq}`;
       jobs.set(id, { polls: 0, plan: { ...plan }, canceled: false });
       return { body: spec.created(id) };

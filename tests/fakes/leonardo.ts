@@ -1,12 +1,20 @@
-// Fake Leonardo REST v1 (shapes from the official SDK: motionVideoGenerationJob, generations_by_pk, JobStatus).
+// Fake Leonardo REST v1 (shapes from the official SDK: motionVideoGenerationJob, generations_by_pk, JobStatus), with
+// image-to-video's init image upload (leonardo-image.ts).
 import { startProviderFake, type ProviderFake } from './http.ts';
+import { leonardoInitImages, type InitImages } from './leonardo-image.ts';
 
-export function startLeonardoFake(apiKey = 'leo-key'): Promise<ProviderFake> {
-  return startProviderFake({
+const PREFIX = '/api/rest/v1';
+
+export async function startLeonardoFake(apiKey = 'leo-key'): Promise<ProviderFake & { initImages: InitImages }> {
+  const init = leonardoInitImages(PREFIX);
+  const fake = await startProviderFake({
+    extra: init.extra,
+    check: init.check,
     authorized: (h) => h.authorization === `Bearer ${apiKey}`,
     unauthorized: { status: 401, body: { error: 'Invalid token', path: '$', code: 'invalid-jwt' } },
     route(method, path) {
       if (method === 'POST' && path === '/generations-text-to-video') return { endpoint: 'submit' };
+      if (method === 'POST' && path === '/generations-image-to-video') return { endpoint: 'submit' };
       if (method === 'GET' && path === '/me') return { endpoint: 'probe' };
       const m = path.match(/^\/generations\/([^/]+)$/);
       if (m && method === 'GET') return { endpoint: 'poll', jobId: decodeURIComponent(m[1]!) };
@@ -20,5 +28,6 @@ export function startLeonardoFake(apiKey = 'leo-key'): Promise<ProviderFake> {
       return { generations_by_pk: { id, status, prompt: 'x', generated_images: images } };
     },
     probe: () => ({ user_details: [{ user: { id: 'u1', username: 'fake' }, apiPaidTokens: 10 }] }),
-  }, '/api/rest/v1');
+  }, PREFIX);
+  return Object.assign(fake, { initImages: init.images });
 }

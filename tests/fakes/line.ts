@@ -47,6 +47,8 @@ export async function startFakeLine(opts: { accessToken: string }) {
   const loadings: { chatId: string; loadingSeconds: number }[] = [];
   const fetched: Fetched[] = [];
   const profiles = new Map<string, { displayName: string; language?: string }>();
+  /** Content of messages users sent (images), served at GET /v2/bot/message/{id}/content (api-data.line.me). */
+  const contents = new Map<string, { bytes: Buffer; contentType: string }>();
   const acceptedKeys = new Set<string>();
   const usedTokens = new Set<string>();
   // failReplies: the next n replies answer 500; expireTokens: every reply token is refused as expired (400).
@@ -169,6 +171,11 @@ export async function startFakeLine(opts: { accessToken: string }) {
       loadings.push({ chatId: r.json.chatId, loadingSeconds: s });
       return { status: 202, json: {} };
     }
+    const messageContent = /^\/v2\/bot\/message\/([^/]+)\/content$/.exec(r.path);
+    if (r.method === 'GET' && messageContent) {
+      const c = contents.get(messageContent[1]!);
+      return c ? { bytes: c.bytes, contentType: c.contentType } : { status: 404, json: { message: 'Not found' } };
+    }
     const prof = /^\/v2\/bot\/profile\/([^/]+)$/.exec(r.path);
     if (r.method === 'GET' && prof) {
       const p = profiles.get(prof[1]!);
@@ -176,6 +183,6 @@ export async function startFakeLine(opts: { accessToken: string }) {
     }
     return { status: 404, json: { message: 'Not found' } };
   });
-  return { ...fake, sent, loadings, fetched, profiles, ctl, attempts, richMenus, defaultMenu, texts: (m: LineSent) => m.messages.filter((x) => x.type === 'text').map((x) => x.text as string) };
+  return { ...fake, sent, loadings, fetched, profiles, contents, ctl, attempts, richMenus, defaultMenu, texts: (m: LineSent) => m.messages.filter((x) => x.type === 'text').map((x) => x.text as string) };
 }
 export type FakeLine = Awaited<ReturnType<typeof startFakeLine>>;

@@ -7,6 +7,12 @@ export const POLLO_NO_CREDITS: FakeReply = { status: 403, body: { code: 'FORBIDD
 export function startPolloFake(apiKey = 'pollo-key', opts: { envelope?: boolean } = {}): Promise<ProviderFake> {
   const wrap = (data: unknown) => (opts.envelope ? { code: 'SUCCESS', message: 'success', data } : data);
   return startProviderFake({
+    // Image-to-video (docs.pollo.ai pollo-v1-5/v2-5 "input.image"): a URL Pollo fetches itself.
+    check: (_path, req) => {
+      const image = (req.body as { input?: { image?: unknown } } | undefined)?.input?.image;
+      if (image !== undefined && (typeof image !== 'string' || !/^https?:\/\//.test(image))) return { status: 400, body: { code: 'BAD_REQUEST', message: 'input.image must be an image URL' } };
+      return undefined;
+    },
     authorized: (h) => h['x-api-key'] === apiKey,
     unauthorized: { status: 401, body: { code: 'UNAUTHORIZED', message: 'Invalid API key' } },
     route(method, path) {

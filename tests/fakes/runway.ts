@@ -1,12 +1,16 @@
 // Fake Runway API (shapes from runwayml/sdk-node tasks.ts and runwayml/skills rw-api-reference).
 import { startProviderFake, type ProviderFake } from './http.ts';
+import { runwayImageCheck, type RunwayImages } from './runway-image.ts';
 
-export function startRunwayFake(apiKey = 'rw-key'): Promise<ProviderFake> {
-  return startProviderFake({
+export async function startRunwayFake(apiKey = 'rw-key'): Promise<ProviderFake & { images: RunwayImages }> {
+  const image = runwayImageCheck();
+  const fake = await startProviderFake({
+    check: image.check,
     authorized: (h) => h.authorization === `Bearer ${apiKey}` && h['x-runway-version'] === '2024-11-06',
     unauthorized: { status: 401, body: { error: 'Invalid API key' } },
     route(method, path) {
       if (method === 'POST' && path === '/v1/text_to_video') return { endpoint: 'submit' };
+      if (method === 'POST' && path === '/v1/image_to_video') return { endpoint: 'submit' };
       if (method === 'GET' && path === '/v1/organization') return { endpoint: 'probe' };
       const m = path.match(/^\/v1\/tasks\/([^/]+)$/);
       if (m && method === 'GET') return { endpoint: 'poll', jobId: decodeURIComponent(m[1]!) };
@@ -28,4 +32,5 @@ export function startRunwayFake(apiKey = 'rw-key'): Promise<ProviderFake> {
     },
     probe: () => ({ tier: { maxMonthlyCreditSpend: 10000, models: {} }, creditBalance: 500, usage: { models: {} } }),
   });
+  return Object.assign(fake, { images: image.images });
 }

@@ -13,6 +13,8 @@ export async function startFakeTelegram(opts: { token: string }) {
   const calls: TgCall[] = [];
   const fetched: Fetched[] = [];
   const updates: any[] = [];
+  /** Files users sent, by file_id: getFile and GET /file/bot<token>/<file_path> (Bot API: at most 20 MB by getFile). */
+  const files = new Map<string, Buffer>();
   let messageId = 100;
   // failSends: the next n sendMessage calls answer 500 (after being recorded); notStarted: user ids whose private
   // chat with the bot does not exist yet; holdMs: how long an empty getUpdates is held.
@@ -27,6 +29,12 @@ export async function startFakeTelegram(opts: { token: string }) {
   const bad = (description: string, code = 400) => ({ status: code, json: { ok: false, error_code: code, description } });
 
   const fake = await startFakeServer(async (r: Recorded) => {
+    const download = /^\/file\/bot([^/]+)\/files\/([^/]+)$/.exec(r.path);
+    if (download && r.method === 'GET') {
+      if (download[1] !== opts.token) return bad('Unauthorized', 401);
+      const f = files.get(decodeURIComponent(download[2]!));
+      return f ? { bytes: f } : bad('Not Found', 404);
+    }
     const m = /^\/bot([^/]+)\/(\w+)$/.exec(r.path);
     if (!m) return bad('Not Found', 404);
     if (m[1] !== opts.token) return bad('Unauthorized', 401);
@@ -59,6 +67,12 @@ export async function startFakeTelegram(opts: { token: string }) {
     }
     if (/^send/.test(method) && ctl.notStarted.has(String(params.chat_id))) return bad("Forbidden: bot can't initiate conversation with a user", 403);
     switch (method) {
+      case 'getFile': {
+        const f = files.get(String(params.file_id));
+        if (!f) return bad('Bad Request: invalid file_id');
+        if (f.length > 20 * 1024 * 1024) return bad('Bad Request: file is too big');
+        return ok({ file_id: params.file_id, file_unique_id: `u-${params.file_id}`, file_size: f.length, file_path: `files/${encodeURIComponent(String(params.file_id))}` });
+      }
       case 'getMe':
         return ok({ id: Number(opts.token.split(':')[0]), is_bot: true, first_name: 'VidGo', username: 'VidGoTestBot' });
       case 'deleteWebhook':
@@ -133,6 +147,6 @@ export async function startFakeTelegram(opts: { token: string }) {
         return bad(`Bad Request: method ${method} not found`, 404);
     }
   }
-  return { ...fake, calls, fetched, updates, ctl, polls, shown, commands, webhook, of: (method: string) => calls.filter((c) => c.method === method) };
+  return { ...fake, calls, fetched, updates, files, ctl, polls, shown, commands, webhook, of: (method: string) => calls.filter((c) => c.method === method) };
 }
 export type FakeTelegram = Awaited<ReturnType<typeof startFakeTelegram>>;

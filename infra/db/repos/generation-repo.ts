@@ -17,8 +17,9 @@ const COLUMNS: Record<string, string> = {
   cancelRequestedAt: 'cancel_requested_at', deadlineAt: 'deadline_at', refundedAt: 'refunded_at', demoSlug: 'demo_slug',
   requestKey: 'request_key', userId: 'user_id', baseClip: 'base_clip', deliveryClaimedAt: 'delivery_claimed_at',
   parentId: 'parent_id', action: 'action', seed: 'seed',
+  sourceImage: 'source_image',
 };
-const JSON_COLUMNS = new Set(['replyTarget', 'attempts', 'route', 'chargeSplit', 'baseClip']);
+const JSON_COLUMNS = new Set(['replyTarget', 'attempts', 'route', 'chargeSplit', 'baseClip', 'sourceImage']);
 const OPEN_SQL = `status NOT IN (${TERMINAL.map((s) => `'${s}'`).join(',')})`;
 
 type Raw = Record<string, unknown>;
@@ -45,6 +46,7 @@ function toRow(r: Raw): GenerationRow {
     baseClip: (r.base_clip as GenerationRow['baseClip']) ?? null,
     parentId: (r.parent_id as string) ?? null, action: (r.action as GenerationRow['action']) ?? null,
     seed: r.seed == null ? null : Number(r.seed),
+    sourceImage: (r.source_image as GenerationRow['sourceImage']) ?? null,
   };
 }
 

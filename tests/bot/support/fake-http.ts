@@ -13,7 +13,7 @@ export interface Recorded {
   /** The body's bytes when it is neither JSON nor a form (an uploaded image). */
   raw?: Buffer;
 }
-export interface FakeAnswer { status?: number; json?: unknown; headers?: Record<string, string> }
+export interface FakeAnswer { status?: number; json?: unknown; headers?: Record<string, string>; /** Binary content instead of JSON (downloads). */ bytes?: Buffer; contentType?: string }
 
 async function readBody(req: http.IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -68,6 +68,10 @@ export async function startFakeServer(handle: (r: Recorded) => Promise<FakeAnswe
       const rec: Recorded = { method: req.method!, path: req.url!, headers: req.headers, ...(await parse(req, raw)) };
       requests.push(rec);
       const a = await handle(rec);
+      if (a.bytes) {
+        res.writeHead(a.status ?? 200, { 'content-type': a.contentType ?? 'application/octet-stream', 'content-length': a.bytes.length, ...(a.headers ?? {}) });
+        return void res.end(a.bytes);
+      }
       res.writeHead(a.status ?? 200, { 'content-type': 'application/json', ...(a.headers ?? {}) });
       res.end(a.json === undefined ? '' : JSON.stringify(a.json));
     } catch (err) {

@@ -47,6 +47,10 @@ import { TELEGRAM_LIMITS, type FloodLimits } from '../../../bot/telegram/flood-c
 import { SqlActionTokens } from '../../../infra/db/action-tokens-repo.ts';
 import { SqlStyleCatalog } from '../../../infra/db/styles-repo.ts';
 import { ResultActions } from '../../../core/generation/actions.ts';
+import type { VideoProvider } from '../../../core/ports.ts';
+import { createImageModerator } from '../../../infra/moderation/gemini-image.ts';
+import { createPhotoIntake } from '../../../infra/media/photo-intake.ts';
+import { SqlPhotoRecords } from '../../../infra/db/photo-repo.ts';
 
 export const LINE_SECRET = 'line-test-channel-secret-0123456789';
 export const LINE_TOKEN = 'line-test-access-token';
@@ -78,7 +82,14 @@ function mediaServer(root: string, tls: boolean) {
 /** Telegram's flood limits loose enough for tests that send dozens of messages into one chat in a second. */
 export const TEST_TG_LIMITS: FloodLimits = { ...TELEGRAM_LIMITS, globalPerSecond: 10_000, groupPerMinute: 10_000, privateBurst: 10_000 };
 
-export async function buildChatWorld(opts: { env?: Record<string, string>; tlsMedia?: boolean; log?: Logger; realLinks?: boolean; telegramLimits?: FloodLimits } = {}) {
+/**
+ * `providers`: real clients (pointed at provider fakes) in place of the scripted ones; `photos`: photos are taken
+ * (validated, stored, moderated with the image moderator app/wire-core.ts builds from GEMINI_* and IMAGE_MODERATION).
+ */
+export async function buildChatWorld(opts: {
+  env?: Record<string, string>; tlsMedia?: boolean; log?: Logger; realLinks?: boolean; telegramLimits?: FloodLimits;
+  providers?: Partial<Record<'leonardo' | 'runway' | 'pollo' | 'goenhance', VideoProvider>>; photos?: boolean;
+} = {}) {
   const db = await createTestDatabase({ poolMax: 5 });
   const redis = createTestRedis();
   const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'vidgo-bot-test-'));
@@ -96,7 +107,7 @@ export async function buildChatWorld(opts: { env?: Record<string, string>; tlsMe
 
   const config = loadConfig({
     NODE_ENV: 'test', DATABASE_URL: db.url, PUBLIC_BASE_URL: 'https://vidgo.test',
-    LINE_CHANNEL_SECRET: LINE_SECRET, LINE_CHANNEL_ACCESS_TOKEN: LINE_TOKEN, LINE_API_BASE: line.url,
+    LINE_CHANNEL_SECRET: LINE_SECRET, LINE_CHANNEL_ACCESS_TOKEN: LINE_TOKEN, LINE_API_BASE: line.url, LINE_DATA_API_BASE: line.url,
     TELEGRAM_BOT_TOKEN: TG_TOKEN, TELEGRAM_WEBHOOK_SECRET: TG_SECRET, TELEGRAM_API_ROOT: telegram.url,
     DISCORD_APPLICATION_ID: DISCORD_APP, DISCORD_PUBLIC_KEY: discordPublicHex, DISCORD_BOT_TOKEN: DISCORD_BOT, DISCORD_API_BASE: discord.apiBase,
     ADMIN_IDS: 'line:Uadmin,telegram:7777,discord:8888', RATE_LIMIT_CHAT_PER_MIN: '1000', RATE_LIMIT_IP_PER_MIN: '10000',
@@ -122,9 +133,11 @@ export async function buildChatWorld(opts: { env?: Record<string, string>; tlsMe
   const moderation = genModeration(policy);
   const jobs = new RecordingQueue();
   const mediaStore = createDiskStore({ root: mediaRoot, publicBaseUrl: mediaBase });
+  const imageModerator = opts.photos ? createImageModerator(config.gemini, config.photos.imageModeration) : undefined;
   const deps: GenerationDeps = {
     store, tiers: new SqlTierCatalog(db.sequelize), router, moderator, moderation, ...ledgerPorts(ledger), jobs, notifier: hub,
-    providers: { ...paid, local: { ...local, local: true } }, mediaStore,
+    ...(imageModerator ? { imageModerator } : {}),
+    providers: { ...paid, ...opts.providers, local: { ...local, local: true } }, mediaStore,
     mediaTools: createMediaTools({ tmpDir: path.join(dir, 'tmp') }), links: magic, clock: systemClock,
     settings: { ...DEFAULT_SETTINGS, pollIntervalMs: 5, stepTimeoutMs: 5_000, progressEveryMs: 0 }, log: { info() {}, warn() {} },
     actionTokens: new SqlActionTokens(db.sequelize),
@@ -141,12 +154,14 @@ export async function buildChatWorld(opts: { env?: Record<string, string>; tlsMe
       // LEDGER's real moderation policy on its SQL repository.
       bans: banControl(policy), appeals: policy,
       providers: providerControl(health), actions,
+      ...(opts.photos ? { photos: createPhotoIntake({ store: mediaStore, records: new SqlPhotoRecords(db.sequelize) }) } : {}),
     },
   });
 
   const q = <T = Record<string, any>>(sql: string, bind: unknown[] = []) => db.sequelize.query(sql, { bind, type: QueryTypes.SELECT }) as Promise<T[]>;
   return {
     db, redis, config, server, bot, hub, gen, ledger, store, jobs, actions, paid, router, line, telegram, discord, discordKeys, mediaBase, q, health, policy,
+    mediaRoot,
     /** Runs every enqueued generation to its end, as the job runner would. */
     async runQueued() {
       for (const { id } of jobs.enqueued.splice(0)) await gen.runner.run(id, { signal: new AbortController().signal, touch: async () => {} });
