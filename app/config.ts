@@ -104,6 +104,11 @@ const schema = Joi.object({
   GOENHANCE_API_BASE: url.default('https://api.goenhance.ai'),
   GOENHANCE_MEDIA_HOSTS: hostList.default('*.goenhance.ai'),
   PROVIDER_TIMEOUT_MS: Joi.number().integer().min(1000).default(600_000),
+  // Completion callbacks (docs/providers.md): Leonardo's per-key webhook API key, Pollo's webhook signing secret,
+  // and the slower poll that backs a callback up.
+  LEONARDO_WEBHOOK_KEY: verifyingSecret(16),
+  POLLO_WEBHOOK_SECRET: optionalSecret,
+  PROVIDER_CALLBACK_POLL_MS: Joi.number().integer().min(1000).default(30_000),
 
   GEMINI_API_KEY: optionalSecret,
   GEMINI_API_BASE: url,
@@ -205,6 +210,8 @@ export interface Config {
     pollo: { apiKey?: string; baseUrl: string; mediaHosts: string[] };
     goenhance: { apiKey?: string; baseUrl: string; mediaHosts: string[] };
     timeoutMs: number;
+    /** Completion callbacks: Leonardo's bearer key, Pollo's signing secret, the fallback poll interval. */
+    callbacks: { leonardoKey?: string; polloSecret?: string; pollMs: number };
   };
   gemini: { apiKey?: string; baseUrl?: string; model: string; timeoutMs: number };
   line?: { channelSecret: string; channelAccessToken: string; apiBase: string; dataApiBase: string; basicId?: string };
@@ -286,6 +293,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       pollo: { apiKey: v.POLLO_API_KEY, baseUrl: v.POLLO_API_BASE, mediaHosts: hosts(v.POLLO_MEDIA_HOSTS) },
       goenhance: { apiKey: v.GOENHANCE_API_KEY, baseUrl: v.GOENHANCE_API_BASE, mediaHosts: hosts(v.GOENHANCE_MEDIA_HOSTS) },
       timeoutMs: v.PROVIDER_TIMEOUT_MS,
+      callbacks: { leonardoKey: v.LEONARDO_WEBHOOK_KEY, polloSecret: v.POLLO_WEBHOOK_SECRET, pollMs: v.PROVIDER_CALLBACK_POLL_MS },
     },
     gemini: { apiKey: v.GEMINI_API_KEY, baseUrl: v.GEMINI_API_BASE, model: v.GEMINI_MODEL, timeoutMs: v.GEMINI_TIMEOUT_MS },
     line: v.LINE_CHANNEL_SECRET

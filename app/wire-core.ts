@@ -8,7 +8,7 @@ import type { Infra } from './infra-setup.ts';
 import type { Logger } from './logger.ts';
 import type { GenerationAdmin, GenerationRunner, GenerationService, MagicLinks } from '../core/api.ts';
 import type { ProviderName } from '../core/model.ts';
-import type { Clock, DeliveryQueue, JobQueue, MediaStore, MediaTools, Notifier, VideoProvider } from '../core/ports.ts';
+import type { Clock, CompletionSignals, DeliveryQueue, JobQueue, MediaStore, MediaTools, Notifier, VideoProvider } from '../core/ports.ts';
 import { DEFAULT_SETTINGS, type GenerationStore, type TierCatalog } from '../core/generation/types.ts';
 import { createGeneration } from '../core/generation/service.ts';
 import { genModeration, genRouter, ledgerPorts } from '../core/generation/ledger-glue.ts';
@@ -42,6 +42,8 @@ export interface CoreParts {
   deliveries?: Late<DeliveryQueue>;
   notifier: Late<Notifier>;
   magicLinks: Late<MagicLinks>;
+  /** Provider completion callbacks (app/wire-callbacks.ts); without it providers are only polled. */
+  completions?: CompletionSignals;
 }
 
 export interface CoreWiring {
@@ -96,7 +98,8 @@ export function wireCore(p: CoreParts): CoreWiring {
     // The runner gets the PointCharger, never the raw ledger: no consent and no auto-pay → not one point moves.
     ...ledgerPorts(ledger), jobs, notifier, ...(deliveries ? { deliveries } : {}),
     providers: { ...p.providers, local, ...styleProviders }, mediaStore: p.mediaStore, mediaTools: p.mediaTools, links, clock,
-    settings: { ...DEFAULT_SETTINGS, stepTimeoutMs: config.providers.timeoutMs, maxHeight: TIER_MAX_HEIGHT },
+    settings: { ...DEFAULT_SETTINGS, stepTimeoutMs: config.providers.timeoutMs, maxHeight: TIER_MAX_HEIGHT, callbackPollIntervalMs: config.providers.callbacks.pollMs },
+    ...(p.completions ? { completions: p.completions } : {}),
     log: log.child({ part: 'generation' }), ...(localFile ? { localFile } : {}),
   });
   return {

@@ -61,6 +61,18 @@ export interface VideoProvider {
   probe(signal?: AbortSignal): Promise<boolean>;
 }
 
+/**
+ * Verified completion callbacks from providers, turned into wake-ups of the run waiting on that job. The callback
+ * only says "look now": the run then polls the provider, so what finishes a generation is always the provider's
+ * own answer, through the same idempotent finish as a poll.
+ */
+export interface CompletionSignals {
+  /** True when this provider calls us back on completion: polling then only backs the callback up, more slowly. */
+  callsBack(provider: ProviderName): boolean;
+  /** Waits up to ms for a callback about this job or generation; true when one came. Never rejects. */
+  wait(job: ProviderJob, generationId: string, ms: number, signal?: AbortSignal): Promise<boolean>;
+}
+
 // ---------------------------------------------------------------- media
 
 export interface StoredObject {
