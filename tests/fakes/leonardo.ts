@@ -1,7 +1,12 @@
 // Fake Leonardo REST v1 (shapes from the official SDK: motionVideoGenerationJob, generations_by_pk, JobStatus).
-import { startProviderFake, type ProviderFake } from './http.ts';
+import { startProviderFake, type ProviderFake, type ProviderFakeOptions } from './http.ts';
 
-export function startLeonardoFake(apiKey = 'leo-key'): Promise<ProviderFake> {
+/**
+ * webhook: like a Leonardo production key made with a webhook callback URL and API key, every job's end is posted
+ * there with `authorization: Bearer <key>` in the documented envelope { type, object, timestamp, api_version,
+ * data: { object: generation } } (docs.leonardo.ai, Guide to the Webhook Callback Feature).
+ */
+export function startLeonardoFake(apiKey = 'leo-key', opts: { webhook?: { url: string; apiKey: string } } & ProviderFakeOptions = {}): Promise<ProviderFake> {
   return startProviderFake({
     authorized: (h) => h.authorization === `Bearer ${apiKey}`,
     unauthorized: { status: 401, body: { error: 'Invalid token', path: '$', code: 'invalid-jwt' } },
@@ -20,5 +25,12 @@ export function startLeonardoFake(apiKey = 'leo-key'): Promise<ProviderFake> {
       return { generations_by_pk: { id, status, prompt: 'x', generated_images: images } };
     },
     probe: () => ({ user_details: [{ user: { id: 'u1', username: 'fake' }, apiPaidTokens: 10 }] }),
-  }, '/api/rest/v1');
+    callback(id, phase, videoUrl) {
+      if (!opts.webhook) return undefined;
+      const status = phase === 'succeeded' || phase === 'safety' ? 'COMPLETE' : 'FAILED';
+      const images = status === 'COMPLETE' ? [{ id: `${id}-img`, url: `${videoUrl}.jpg`, nsfw: phase === 'safety', motionMP4URL: videoUrl, generationId: id }] : [];
+      const body = JSON.stringify({ type: 'video_generation.complete', object: 'generation', timestamp: Date.now(), api_version: 'v1', data: { object: { id, status, images } } });
+      return { url: opts.webhook.url, headers: { authorization: `Bearer ${opts.webhook.apiKey}` }, body };
+    },
+  }, '/api/rest/v1', opts);
 }
