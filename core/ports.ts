@@ -114,6 +114,11 @@ export interface MediaTools {
   watermark(input: string, output: string, text: string): Promise<void>;
   /** A JPEG still under 1 MB, as LINE needs for every video. */
   preview(input: string, output: string): Promise<void>;
+  /**
+   * watermark + preview in one decode/encode pass: the watermarked video and its JPEG still (under 1 MB, taken
+   * from the watermarked frames) out of one ffmpeg run. durationMs (when the caller probed already) places the still.
+   */
+  watermarkWithPreview(input: string, output: string, previewOutput: string, text: string, durationMs?: number): Promise<void>;
   transcode(input: string, output: string, opts: { maxHeight: number; maxBytes?: number; fps?: number }): Promise<void>;
 }
 
