@@ -76,6 +76,8 @@ const schema = Joi.object({
   JOBS_URL: Joi.string().uri({ scheme: ['postgres', 'postgresql', 'mongodb', 'mongodb+srv'] }),
   REDIS_URL: Joi.string().uri({ scheme: ['redis', 'rediss'] }),
   JOBS_LOCK_LIFETIME_MS: Joi.number().integer().min(5000).default(60_000),
+  // Generations run at once per instance: most of a generation's time is waiting on its provider (callbacks wake it).
+  JOBS_CONCURRENCY: Joi.number().integer().min(1).max(1000).default(4),
   INBOX_RETRY_MS: Joi.number().integer().min(1000).default(60_000),
   JOBS_PROVIDER_CONCURRENCY: Joi.string().pattern(/^\s*(leonardo|runway|pollo|goenhance|local)\s*=\s*\d+\s*(,\s*(leonardo|runway|pollo|goenhance|local)\s*=\s*\d+\s*)*$/),
 
@@ -192,6 +194,8 @@ export interface Config {
   jobsProviderConcurrency?: string;
   /** A job whose worker stopped renewing its lock (a killed process) is taken over after this long. */
   jobsLockLifetimeMs: number;
+  /** Generations running at once in this instance (JOBS_CONCURRENCY). */
+  jobsConcurrency: number;
   /** A chat event not finished this long after its last attempt (a crash, a database outage) is handled again. */
   inboxRetryMs: number;
   redisUrl?: string;
@@ -277,6 +281,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     jobsUrl: v.JOBS_URL,
     jobsProviderConcurrency: v.JOBS_PROVIDER_CONCURRENCY,
     jobsLockLifetimeMs: v.JOBS_LOCK_LIFETIME_MS,
+    jobsConcurrency: v.JOBS_CONCURRENCY,
     inboxRetryMs: v.INBOX_RETRY_MS,
     redisUrl: v.REDIS_URL,
     s3: v.S3_BUCKET

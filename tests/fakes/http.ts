@@ -30,7 +30,7 @@ export interface ProviderFakeSpec {
  */
 export interface JobPlan { pollsBeforeDone: number; outcome: 'succeeded' | 'failed' | 'safety'; doneAfterMs?: number }
 
-export interface FakeJob { polls: number; plan: JobPlan; canceled: boolean; submittedAt: number; doneAt?: number }
+export interface FakeJob { polls: number; plan: JobPlan; canceled: boolean; submittedAt: number; doneAt?: number; submitted?: unknown }
 
 export interface SentCallback { jobId: string; url: string; status: number | string; at: number }
 
@@ -107,7 +107,7 @@ export async function startProviderFake(spec: ProviderFakeSpec, prefix = '', opt
     if (r.endpoint === 'probe') return { body: spec.probe() };
     if (r.endpoint === 'submit') {
       const id = `job-${++seq}`;
-      const job: FakeJob = { polls: 0, plan: { ...plan }, canceled: false, submittedAt: Date.now() };
+      const job: FakeJob = { polls: 0, plan: { ...plan }, canceled: false, submittedAt: Date.now(), submitted: req.body };
       jobs.set(id, job);
       if (job.plan.doneAfterMs !== undefined) {
         const submitted = req.body;
