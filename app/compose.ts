@@ -17,6 +17,7 @@ import { systemClock } from '../core/ports.ts';
 import { createNotifierHub, wireChat, type BotWiring } from './wire-bot.ts';
 import { wireBilling } from './wire-billing.ts';
 import { createMetrics, wireOps } from './wire-ops.ts';
+import { wireCallbacks } from './wire-callbacks.ts';
 
 export interface App {
   config: Config;
@@ -52,7 +53,11 @@ async function composeOn(infra: Infra, stoppers: (() => Promise<void>)[], config
 
   // Each area wires itself in its own app/wire-<area>.ts and is called here, in dependency order.
   // ── providers and media (issue 4)
-  const media = await wireMedia(config, log, server, jwtSecret);
+  const callbacks = wireCallbacks(config, log, jwtSecret, infra.databaseUrl);
+  const media = await wireMedia(config, log, server, jwtSecret, { callbackUrl: callbacks.callbackUrl });
+  callbacks.routes(server);
+  await callbacks.hub.start();
+  stoppers.push(() => callbacks.hub.stop());
   const releaseDisk = await media.claimDisk(infra.sequelize, Boolean(config.database.url)).catch(async (err) => {
     await infra.close().catch(() => {});
     throw err;
@@ -65,7 +70,7 @@ async function composeOn(infra: Infra, stoppers: (() => Promise<void>)[], config
   let deliveries: JobsWiring['deliveries'] | undefined;
   const core = wireCore({
     config, infra, log, clock: systemClock, providers: media.providers, mediaStore: media.mediaStore, mediaTools: media.mediaTools,
-    jobQueue: () => jobQueue ?? (() => { throw new Error('job queue used before the jobs slot'); })(), notifier: chatHub, magicLinks: links,
+    jobQueue: () => jobQueue ?? (() => { throw new Error('job queue used before the jobs slot'); })(), notifier: chatHub, magicLinks: links, completions: callbacks.hub,
     deliveries: () => deliveries ?? (() => { throw new Error('deliveries used before the jobs slot'); })(),
     ...(metrics ? { metrics } : {}),
   });

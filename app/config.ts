@@ -77,6 +77,8 @@ const schema = Joi.object({
   JOBS_URL: Joi.string().uri({ scheme: ['postgres', 'postgresql', 'mongodb', 'mongodb+srv'] }),
   REDIS_URL: Joi.string().uri({ scheme: ['redis', 'rediss'] }),
   JOBS_LOCK_LIFETIME_MS: Joi.number().integer().min(5000).default(60_000),
+  // Generations run at once per instance: most of a generation's time is waiting on its provider (callbacks wake it).
+  JOBS_CONCURRENCY: Joi.number().integer().min(1).max(1000).default(4),
   INBOX_RETRY_MS: Joi.number().integer().min(1000).default(60_000),
   JOBS_PROVIDER_CONCURRENCY: Joi.string().pattern(/^\s*(leonardo|runway|pollo|goenhance|local)\s*=\s*\d+\s*(,\s*(leonardo|runway|pollo|goenhance|local)\s*=\s*\d+\s*)*$/),
 
@@ -105,6 +107,11 @@ const schema = Joi.object({
   GOENHANCE_API_BASE: url.default('https://api.goenhance.ai'),
   GOENHANCE_MEDIA_HOSTS: hostList.default('*.goenhance.ai'),
   PROVIDER_TIMEOUT_MS: Joi.number().integer().min(1000).default(600_000),
+  // Completion callbacks (docs/providers.md): Leonardo's per-key webhook API key, Pollo's webhook signing secret,
+  // and the slower poll that backs a callback up.
+  LEONARDO_WEBHOOK_KEY: verifyingSecret(16),
+  POLLO_WEBHOOK_SECRET: optionalSecret,
+  PROVIDER_CALLBACK_POLL_MS: Joi.number().integer().min(1000).default(30_000),
 
   GEMINI_API_KEY: optionalSecret,
   GEMINI_API_BASE: url,
@@ -190,6 +197,8 @@ export interface Config {
   jobsProviderConcurrency?: string;
   /** A job whose worker stopped renewing its lock (a killed process) is taken over after this long. */
   jobsLockLifetimeMs: number;
+  /** Generations running at once in this instance (JOBS_CONCURRENCY). */
+  jobsConcurrency: number;
   /** A chat event not finished this long after its last attempt (a crash, a database outage) is handled again. */
   inboxRetryMs: number;
   redisUrl?: string;
@@ -208,6 +217,8 @@ export interface Config {
     pollo: { apiKey?: string; baseUrl: string; mediaHosts: string[] };
     goenhance: { apiKey?: string; baseUrl: string; mediaHosts: string[] };
     timeoutMs: number;
+    /** Completion callbacks: Leonardo's bearer key, Pollo's signing secret, the fallback poll interval. */
+    callbacks: { leonardoKey?: string; polloSecret?: string; pollMs: number };
   };
   gemini: { apiKey?: string; baseUrl?: string; model: string; timeoutMs: number };
   line?: { channelSecret: string; channelAccessToken: string; apiBase: string; dataApiBase: string; basicId?: string };
@@ -282,6 +293,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     jobsUrl: v.JOBS_URL,
     jobsProviderConcurrency: v.JOBS_PROVIDER_CONCURRENCY,
     jobsLockLifetimeMs: v.JOBS_LOCK_LIFETIME_MS,
+    jobsConcurrency: v.JOBS_CONCURRENCY,
     inboxRetryMs: v.INBOX_RETRY_MS,
     redisUrl: v.REDIS_URL,
     s3: v.S3_BUCKET
@@ -298,6 +310,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       pollo: { apiKey: v.POLLO_API_KEY, baseUrl: v.POLLO_API_BASE, mediaHosts: hosts(v.POLLO_MEDIA_HOSTS) },
       goenhance: { apiKey: v.GOENHANCE_API_KEY, baseUrl: v.GOENHANCE_API_BASE, mediaHosts: hosts(v.GOENHANCE_MEDIA_HOSTS) },
       timeoutMs: v.PROVIDER_TIMEOUT_MS,
+      callbacks: { leonardoKey: v.LEONARDO_WEBHOOK_KEY, polloSecret: v.POLLO_WEBHOOK_SECRET, pollMs: v.PROVIDER_CALLBACK_POLL_MS },
     },
     gemini: { apiKey: v.GEMINI_API_KEY, baseUrl: v.GEMINI_API_BASE, model: v.GEMINI_MODEL, timeoutMs: v.GEMINI_TIMEOUT_MS },
     line: v.LINE_CHANNEL_SECRET

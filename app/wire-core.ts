@@ -8,7 +8,7 @@ import type { Infra } from './infra-setup.ts';
 import type { Logger } from './logger.ts';
 import type { GenerationAdmin, GenerationRunner, GenerationService, MagicLinks } from '../core/api.ts';
 import type { ProviderName } from '../core/model.ts';
-import type { Clock, DeliveryQueue, JobQueue, MediaStore, MediaTools, Notifier, VideoProvider } from '../core/ports.ts';
+import type { Clock, CompletionSignals, DeliveryQueue, JobQueue, MediaStore, MediaTools, Notifier, VideoProvider } from '../core/ports.ts';
 import { DEFAULT_SETTINGS, type GenerationStore, type TierCatalog } from '../core/generation/types.ts';
 import { createGeneration } from '../core/generation/service.ts';
 import { ResultActions } from '../core/generation/actions.ts';
@@ -52,6 +52,8 @@ export interface CoreParts {
   magicLinks: Late<MagicLinks>;
   /** Prometheus metrics (METRICS_TOKEN set): the ledger, moderator and generation store are counted through. */
   metrics?: PromMetrics;
+  /** Provider completion callbacks (app/wire-callbacks.ts); without it providers are only polled. */
+  completions?: CompletionSignals;
 }
 
 export interface CoreWiring {
@@ -121,7 +123,8 @@ export function wireCore(p: CoreParts): CoreWiring {
     // The runner gets the PointCharger, never the raw ledger: no consent and no auto-pay → not one point moves.
     ...ledgerPorts(ledger), jobs, notifier, ...(deliveries ? { deliveries } : {}),
     providers: { ...p.providers, local, ...styleProviders }, mediaStore: p.mediaStore, mediaTools: p.mediaTools, links, clock,
-    settings: { ...DEFAULT_SETTINGS, stepTimeoutMs: config.providers.timeoutMs, maxHeight: TIER_MAX_HEIGHT },
+    settings: { ...DEFAULT_SETTINGS, stepTimeoutMs: config.providers.timeoutMs, maxHeight: TIER_MAX_HEIGHT, callbackPollIntervalMs: config.providers.callbacks.pollMs },
+    ...(p.completions ? { completions: p.completions } : {}),
     log: log.child({ part: 'generation' }), ...(localFile ? { localFile } : {}), ...(m ? { metrics: m } : {}), actionTokens,
   });
   return {

@@ -52,6 +52,7 @@ export function wireJobs(opts: {
     tasks: opts.tasks ?? {},
     timezone: config.timezone,
     lockLifetimeMs: config.jobsLockLifetimeMs,
+    concurrency: config.jobsConcurrency,
     demoRetentionDays: config.demoMediaRetentionDays,
     log: log.child({ part: 'jobs' }),
     providerConcurrency: typeof opts.providerConcurrency === 'string' ? parseProviderConcurrency(opts.providerConcurrency) : opts.providerConcurrency,

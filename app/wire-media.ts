@@ -4,7 +4,7 @@ import type { Server } from '@hapi/hapi';
 import type { MediaStore, MediaTools } from '../core/ports.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
-import { createProviders, PROVIDER_SLOTS, type Providers } from '../infra/providers/index.ts';
+import { createProviders, PROVIDER_SLOTS, type ProviderDeps, type Providers } from '../infra/providers/index.ts';
 import { createMediaStore, createMediaTools } from '../infra/media/index.ts';
 import { mediaBinariesAvailable, useMediaBinaries } from '../infra/media/binaries.ts';
 import { mediaRoutes } from '../web/routes/media.ts';
@@ -25,13 +25,13 @@ export interface MediaWiring {
 }
 
 /** `jwtSecret` keys the signed /media URLs (the signer derives its own key from it). */
-export async function wireMedia(config: Config, log: Logger, server: Server, jwtSecret: string): Promise<MediaWiring> {
+export async function wireMedia(config: Config, log: Logger, server: Server, jwtSecret: string, deps: Pick<ProviderDeps, 'callbackUrl'> = {}): Promise<MediaWiring> {
   useMediaBinaries({ ffmpeg: config.ffmpeg.ffmpegPath, ffprobe: config.ffmpeg.ffprobePath });
   // Checked beside start-up, not before it: without ffmpeg the web app and payments still work, videos do not.
   void mediaBinariesAvailable().then((ok) => {
     if (!ok) log.warn('ffmpeg/ffprobe not found: local renders, watermarks and previews will fail (apt-get install ffmpeg, or set FFMPEG_PATH and FFPROBE_PATH)');
   });
-  const providers = createProviders(config);
+  const providers = createProviders(config, deps);
   const mediaStore = createMediaStore(config, jwtSecret);
   const mediaTools = createMediaTools({ tmpDir: path.join(config.dataDir, 'tmp') });
   await mediaRoutes(server, mediaStore);

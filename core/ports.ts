@@ -75,6 +75,18 @@ export interface VideoProvider {
   probe(signal?: AbortSignal): Promise<boolean>;
 }
 
+/**
+ * Verified completion callbacks from providers, turned into wake-ups of the run waiting on that job. The callback
+ * only says "look now": the run then polls the provider, so what finishes a generation is always the provider's
+ * own answer, through the same idempotent finish as a poll.
+ */
+export interface CompletionSignals {
+  /** True when this provider calls us back on completion: polling then only backs the callback up, more slowly. */
+  callsBack(provider: ProviderName): boolean;
+  /** Waits up to ms for a callback about this job or generation; true when one came. Never rejects. */
+  wait(job: ProviderJob, generationId: string, ms: number, signal?: AbortSignal): Promise<boolean>;
+}
+
 // ---------------------------------------------------------------- media
 
 export interface StoredObject {
@@ -116,6 +128,11 @@ export interface MediaTools {
   watermark(input: string, output: string, text: string): Promise<void>;
   /** A JPEG still under 1 MB, as LINE needs for every video. */
   preview(input: string, output: string): Promise<void>;
+  /**
+   * watermark + preview in one decode/encode pass: the watermarked video and its JPEG still (under 1 MB, taken
+   * from the watermarked frames) out of one ffmpeg run. durationMs (when the caller probed already) places the still.
+   */
+  watermarkWithPreview(input: string, output: string, previewOutput: string, text: string, durationMs?: number): Promise<void>;
   transcode(input: string, output: string, opts: { maxHeight: number; maxBytes?: number; fps?: number }): Promise<void>;
 }
 

@@ -52,8 +52,7 @@ export async function ensureDemoClip(entry: DemoEntry, d: DemoDeps): Promise<Dem
     master = await d.tools.download(end.videoUrl, d.signal);
     const marked = path.join(dir, 'video.mp4');
     const still = path.join(dir, 'preview.jpg');
-    await d.tools.watermark(master, marked, d.watermarkText);
-    await d.tools.preview(marked, still);
+    await d.tools.watermarkWithPreview(master, marked, still, d.watermarkText);
     await d.store.put(keys.masterKey, master, 'video/mp4');
     await d.store.put(keys.previewKey, still, 'image/jpeg');
     const stored = await d.store.put(keys.mediaKey, marked, 'video/mp4'); // last: its presence marks the cache complete

@@ -2,7 +2,7 @@
 // choices, estimates). One object so the composition root hands it over in one place.
 import type { Choice, ProviderName, Reply } from '../model.ts';
 import type { Account, MagicLinks } from '../api.ts';
-import type { Clock, DeliveryQueue, ImageModerator, JobQueue, MediaStore, MediaTools, Metrics, Moderator, Notifier, VideoProvider } from '../ports.ts';
+import type { Clock, CompletionSignals, DeliveryQueue, ImageModerator, JobQueue, MediaStore, MediaTools, Metrics, Moderator, Notifier, VideoProvider } from '../ports.ts';
 import type { ActionTokenStore } from './action-tokens.ts';
 import { chargeStep, type Charger, type LedgerView } from './ledger-glue.ts';
 import { msg, type GenerationRow, type GenerationSettings, type GenerationStore, type ModerationPolicy, type RouteStep, type Router, type TierCatalog } from './types.ts';
@@ -32,6 +32,8 @@ export interface GenerationDeps {
    */
   deliveries?: DeliveryQueue;
   providers: Partial<Record<ProviderName, VideoProvider>>;
+  /** Provider completion callbacks (absent: every provider is only polled). */
+  completions?: CompletionSignals;
   mediaStore: MediaStore;
   mediaTools: MediaTools;
   links: MagicLinks;

@@ -30,6 +30,8 @@ export interface WaitOptions {
   onProgress?: (percent: number) => Promise<void>;
   /** Checked every round: true stops waiting (user asked to cancel). */
   shouldStop?: () => Promise<boolean>;
+  /** Waits between polls (default a plain sleep); a provider that calls back ends it early. */
+  pause?: (ms: number, signal?: AbortSignal) => Promise<unknown>;
 }
 
 /**
@@ -61,6 +63,6 @@ export async function waitForJob(provider: VideoProvider, job: ProviderJob, o: W
     if (o.now() >= o.deadline) throw new ProviderError(provider.name, 'timeout', `job ${job.jobId} passed its deadline`, true);
     if (await o.shouldStop?.()) return { state: 'failed', error: new ProviderError(provider.name, 'canceled', 'canceled by the user', false) };
     await o.touch?.();
-    await sleep(o.intervalMs, o.signal);
+    await (o.pause ?? sleep)(o.intervalMs, o.signal);
   }
 }

@@ -154,9 +154,13 @@ export class Runner implements GenerationRunner {
     }
     let lastPush = 0;
     let end;
+    // A provider that calls back wakes this wait at once; the slower poll only covers a callback that never came.
+    const completions = d.completions?.callsBack(step.provider) ? d.completions : undefined;
+    const polled = job;
     try {
       end = await waitForJob(provider, job, {
-        signal: ctx.signal, intervalMs: d.settings.pollIntervalMs, now: () => d.clock.now().getTime(),
+        signal: ctx.signal, intervalMs: completions ? d.settings.callbackPollIntervalMs : d.settings.pollIntervalMs, now: () => d.clock.now().getTime(),
+        ...(completions ? { pause: (ms: number, signal?: AbortSignal) => completions.wait(polled, gen.id, ms, signal) } : {}),
         deadline: d.clock.now().getTime() + d.settings.stepTimeoutMs, touch: ctx.touch,
         onProgress: async (percent) => {
           const shown = stageOf(gen, Math.round(percent));

@@ -25,15 +25,16 @@ export async function storeResult(d: GenerationDeps, gen: GenerationRow, videoUr
       file = scaled;
     }
     let masterKey: string | null = null;
+    const still = path.join(dir, 'preview.jpg');
     if (features.watermark) {
       masterKey = `${PRIVATE_MEDIA_PREFIX}${at('master.mp4')}`; // never a public object (docker-compose.yml's bucket policy)
       await d.mediaStore.put(masterKey, file, 'video/mp4');
       const marked = path.join(dir, 'marked.mp4');
-      await d.mediaTools.watermark(file, marked, d.settings.watermarkText);
+      await d.mediaTools.watermarkWithPreview(file, marked, still, d.settings.watermarkText, info.durationMs);
       file = marked;
+    } else {
+      await d.mediaTools.preview(file, still);
     }
-    const still = path.join(dir, 'preview.jpg');
-    await d.mediaTools.preview(file, still);
     const previewKey = at('preview.jpg');
     await d.mediaStore.put(previewKey, still, 'image/jpeg');
     const mediaKey = at('video.mp4');

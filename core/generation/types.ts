@@ -195,6 +195,8 @@ export interface ModerationPolicy {
 export interface GenerationSettings {
   /** Poll interval while a provider works. */
   pollIntervalMs: number;
+  /** Poll interval for a provider that calls back on completion: the poll is only the fallback then. */
+  callbackPollIntervalMs: number;
   /** One provider step may take this long before failover. */
   stepTimeoutMs: number;
   /** A generation not finished by then is failed and refunded by settleStuck. */
@@ -208,6 +210,7 @@ export interface GenerationSettings {
 
 export const DEFAULT_SETTINGS: GenerationSettings = {
   pollIntervalMs: 5_000,
+  callbackPollIntervalMs: 30_000,
   stepTimeoutMs: 600_000,
   // Below SqlLedger's 2 h hold, so a stuck generation is refunded by us (with a message) before the hold expires.
   stuckAfterMs: 100 * 60_000,

@@ -38,6 +38,24 @@ export class MediaTooLargeError extends Error {
  */
 export const INPUT = ['-protocol_whitelist', 'file', '-f', 'mp4'];
 
+/** Bottom-right, semi-transparent, sized to the frame; the rest of the picture is untouched (re-encoded at high quality). */
+const watermarkFilter = (text: string) => `drawtext=fontfile=${q(BASE_FONT)}:text=${q(text)}:expansion=none:fontsize=h/18:fontcolor=white@0.85:` +
+  `box=1:boxcolor=black@0.45:boxborderw=12:x=w-tw-32:y=h-th-32`;
+
+/** The still is taken 1 s in, or halfway through a shorter clip. */
+const stillAt = (durationMs: number) => Math.min(1, durationMs / 2000);
+
+/** LINE wants a JPEG ≤ 1 MB: start at good quality, step down until it fits. */
+const STILL_STEPS = [[1280, 3], [960, 6], [640, 10], [480, 20]] as const;
+
+async function stillUnderLimit(input: string, output: string, at: number, firstStep: number): Promise<void> {
+  for (const [width, qv] of STILL_STEPS.slice(firstStep)) {
+    await runFfmpeg(['-ss', at.toFixed(2), ...INPUT, '-i', input, '-frames:v', '1', '-vf', `scale='min(${width},iw)':-2`, '-q:v', String(qv), '-f', 'image2', '-c:v', 'mjpeg', output]);
+    if ((await fs.stat(output)).size < PREVIEW_MAX_BYTES) return;
+  }
+  throw new Error('preview: could not get the JPEG under 1 MB');
+}
+
 export function createMediaTools(o: MediaToolsOptions = {}): MediaTools {
   const tmpDir = o.tmpDir ?? path.join(os.tmpdir(), 'vidgo-media');
   const cap = o.maxDownloadBytes ?? 1024 * 1024 * 1024;
@@ -94,21 +112,26 @@ export function createMediaTools(o: MediaToolsOptions = {}): MediaTools {
     probe,
 
     async watermark(input, output, text) {
-      // Bottom-right, semi-transparent, sized to the frame; the rest of the picture is untouched (re-encoded at high quality).
-      const vf = `drawtext=fontfile=${q(BASE_FONT)}:text=${q(text)}:expansion=none:fontsize=h/18:fontcolor=white@0.85:` +
-        `box=1:boxcolor=black@0.45:boxborderw=12:x=w-tw-32:y=h-th-32`;
-      await encode(input, output, vf, [], 18);
+      await encode(input, output, watermarkFilter(text), [], 18);
     },
 
     async preview(input, output) {
       const info = await probe(input);
-      const at = Math.min(1, info.durationMs / 2000);
-      // LINE wants a JPEG ≤ 1 MB: start at good quality, step down until it fits.
-      for (const [width, qv] of [[1280, 3], [960, 6], [640, 10], [480, 20]] as const) {
-        await runFfmpeg(['-ss', at.toFixed(2), ...INPUT, '-i', input, '-frames:v', '1', '-vf', `scale='min(${width},iw)':-2`, '-q:v', String(qv), '-f', 'image2', '-c:v', 'mjpeg', output]);
-        if ((await fs.stat(output)).size < PREVIEW_MAX_BYTES) return;
-      }
-      throw new Error('preview: could not get the JPEG under 1 MB');
+      await stillUnderLimit(input, output, stillAt(info.durationMs), 0);
+    },
+
+    async watermarkWithPreview(input, output, previewOutput, text, durationMs) {
+      const at = stillAt(durationMs ?? (await probe(input)).durationMs);
+      // One decode, one drawtext; the marked frames go to the encoder and, split off, the one at `at` to the JPEG
+      // (as the two-step path took it from the marked file). Two runs cost a second process, probe and decode.
+      const [width, qv] = STILL_STEPS[0];
+      // trim ends the still's branch after its one frame, so the split stops feeding it (select would scale them all).
+      const graph = `[0:v:0]${watermarkFilter(text)},split=2[v][s];[s]trim=start=${at.toFixed(2)},trim=end_frame=1,scale='min(${width},iw)':-2[p]`;
+      await runFfmpeg([...INPUT, '-i', input, '-filter_complex', graph,
+        '-map', '[v]', '-map', '0:a?', ...x264(18), '-c:a', 'aac', '-b:a', '128k', output,
+        '-map', '[p]', '-frames:v', '1', '-q:v', String(qv), '-f', 'image2', '-c:v', 'mjpeg', previewOutput]);
+      // A still over LINE's 1 MB (a very detailed 4K frame) is made again, smaller, from the marked video.
+      if ((await fs.stat(previewOutput)).size >= PREVIEW_MAX_BYTES) await stillUnderLimit(output, previewOutput, at, 1);
     },
 
     async transcode(input, output, opts) {

@@ -134,6 +134,8 @@ export interface ClientOptions {
   apiKey: string;
   baseUrl: string;
   http?: Partial<Omit<HttpOptions, 'provider' | 'classify'>>;
+  /** The completion callback URL to register with a job, for providers that take one per request. */
+  callbackUrl?: (generationId: string) => string | undefined;
 }
 
 export function httpOptions(provider: ProviderName, o: ClientOptions, classify?: HttpOptions['classify']): HttpOptions {

@@ -27,6 +27,8 @@ export interface ProviderDeps {
   renderDir?: string;
   /** HTTP knobs for the real clients (tests: short timeouts). */
   http?: ClientOptions['http'];
+  /** Per-request completion callback URL for a slot's real client (only Pollo takes one per request). */
+  callbackUrl?: (slot: ProviderSlot, generationId: string) => string | undefined;
 }
 
 /** Each slot's client, or the local renderer; either way its result URLs are checked (result-urls.ts). */
@@ -36,7 +38,7 @@ export function createProviders(config: Pick<Config, 'providers' | 'dataDir'>, d
   for (const slot of PROVIDER_SLOTS) {
     const { apiKey, baseUrl, mediaHosts } = config.providers[slot];
     out[slot] = apiKey
-      ? checkedResults(CLIENTS[slot]({ apiKey, baseUrl, http: deps.http }), (url) => hostAllowed(url, mediaHosts))
+      ? checkedResults(CLIENTS[slot]({ apiKey, baseUrl, http: deps.http, ...(deps.callbackUrl ? { callbackUrl: (id) => deps.callbackUrl!(slot, id) } : {}) }), (url) => hostAllowed(url, mediaHosts))
       : checkedResults(createLocalRenderer(slot, { dir: renderDir }), (url) => fileUnder(url, renderDir));
   }
   return out;

@@ -34,7 +34,10 @@ export function createPollo(o: ClientOptions): VideoProvider {
         ...(req.kind === 'image' && req.image ? { image: req.image.url } : {}),
         prompt: req.prompt, resolution: req.resolution === '720p' ? '720p' : '1080p', length: req.durationSeconds <= 5 ? 5 : 10,
       };
-      const res = unwrap(await requestJson(http, { method: 'POST', url: `${base}/generation/${POLLO_MODEL}`, headers, body: { input }, signal }));
+      // webhookUrl (docs.pollo.ai/webhooks): Pollo posts the task's end there; polling stays the fallback.
+      const webhookUrl = o.callbackUrl?.(req.generationId);
+      const body = webhookUrl ? { input, webhookUrl } : { input };
+      const res = unwrap(await requestJson(http, { method: 'POST', url: `${base}/generation/${POLLO_MODEL}`, headers, body, signal }));
       return { provider: 'pollo', jobId: requireString('pollo', pick(res, 'taskId'), 'taskId') };
     },
     async poll(job, signal): Promise<ProviderJobState> {

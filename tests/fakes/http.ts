@@ -21,9 +21,22 @@ export interface ProviderFakeSpec {
   extra?(req: Recorded, base: string): FakeReply | undefined | Promise<FakeReply | undefined>;
   /** Checks a submit's request against the documented shape: a reply (400) refuses it, undefined accepts it. */
   check?(path: string, req: Recorded): FakeReply | undefined;
+  /**
+   * The completion callback the real provider would send when a job ends (per request: from the submit body; per
+   * key: a configured URL), or undefined when there is none.
+   */
+  callback?(jobId: string, phase: Phase, videoUrl: string, submitted: unknown): { url: string; headers: Record<string, string>; body: string } | undefined;
 }
 
-export interface JobPlan { pollsBeforeDone: number; outcome: 'succeeded' | 'failed' | 'safety' }
+/**
+ * pollsBeforeDone: the job ends at that poll; doneAfterMs instead: it ends that long after submit (as a real
+ * provider does, polled or not), and the provider's callback, if it has one, is sent then.
+ */
+export interface JobPlan { pollsBeforeDone: number; outcome: 'succeeded' | 'failed' | 'safety'; doneAfterMs?: number }
+
+export interface FakeJob { polls: number; plan: JobPlan; canceled: boolean; submittedAt: number; doneAt?: number; submitted?: unknown }
+
+export interface SentCallback { jobId: string; url: string; status: number | string; at: number }
 
 export interface ProviderFake {
   url: string;
@@ -32,7 +45,9 @@ export interface ProviderFake {
   fault(endpoint: Endpoint, reply: FakeReply, times?: number): void;
   /** Plan for jobs created from now on. */
   plan(p: Partial<JobPlan>): void;
-  jobs: Map<string, { polls: number; plan: JobPlan; canceled: boolean }>;
+  jobs: Map<string, FakeJob>;
+  /** Callbacks sent, in order, with our server's answer. */
+  callbacks: SentCallback[];
   /** Bytes served at GET /files/<name> (result videos). */
   files: Map<string, Buffer>;
   close(): Promise<void>;
@@ -69,7 +84,14 @@ export async function startHttp(handler: (req: Recorded) => FakeReply | Promise<
 
 let seq = 0;
 
-export async function startProviderFake(spec: ProviderFakeSpec, prefix = ''): Promise<ProviderFake> {
+export interface ProviderFakeOptions {
+  /** Maps the public callback URL (https://our.example/...) to where our server listens in the test. */
+  reach?: (url: string) => string;
+}
+
+export async function startProviderFake(spec: ProviderFakeSpec, prefix = '', opts: ProviderFakeOptions = {}): Promise<ProviderFake> {
+  const callbacks: SentCallback[] = [];
+  const timers = new Set<NodeJS.Timeout>();
   const faults: Record<Endpoint, FakeReply[]> = { submit: [], poll: [], cancel: [], probe: [] };
   const jobs: ProviderFake['jobs'] = new Map();
   const files = new Map<string, Buffer>([['result.mp4', Buffer.from('not really a video')]]);
@@ -93,7 +115,18 @@ export async function startProviderFake(spec: ProviderFakeSpec, prefix = ''): Pr
       const refused = spec.check?.(path, req);
       if (refused) return refused;
       const id = `job-${++seq}`;
-      jobs.set(id, { polls: 0, plan: { ...plan }, canceled: false });
+      const job: FakeJob = { polls: 0, plan: { ...plan }, canceled: false, submittedAt: Date.now(), submitted: req.body };
+      jobs.set(id, job);
+      if (job.plan.doneAfterMs !== undefined) {
+        const submitted = req.body;
+        const t = setTimeout(() => {
+          timers.delete(t);
+          job.doneAt = Date.now();
+          const cb = job.canceled ? undefined : spec.callback?.(id, job.plan.outcome, `${base}/files/result.mp4`, submitted);
+          if (cb) void sendCallback(id, cb);
+        }, job.plan.doneAfterMs);
+        timers.add(t);
+      }
       return { body: spec.created(id) };
     }
     const job = jobs.get(r.jobId ?? '');
@@ -104,18 +137,32 @@ export async function startProviderFake(spec: ProviderFakeSpec, prefix = ''): Pr
     }
     job.polls++;
     const phase: Phase = job.canceled ? 'canceled'
+      : job.plan.doneAfterMs !== undefined ? (job.doneAt !== undefined ? job.plan.outcome : 'running')
       : job.polls < job.plan.pollsBeforeDone ? (job.polls === 1 ? 'pending' : 'running')
       : job.plan.outcome;
     return { body: spec.status(r.jobId!, phase, `${base}/files/result.mp4`) };
   });
   base = srv.url;
+  async function sendCallback(jobId: string, cb: { url: string; headers: Record<string, string>; body: string }) {
+    const url = opts.reach ? opts.reach(cb.url) : cb.url;
+    let status: number | string;
+    try {
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...cb.headers }, body: cb.body, signal: AbortSignal.timeout(10_000) });
+      await res.arrayBuffer().catch(() => {});
+      status = res.status;
+    } catch (err) {
+      status = (err as Error).message;
+    }
+    callbacks.push({ jobId, url: cb.url, status, at: Date.now() });
+  }
   return {
     url: srv.url + prefix,
     requests: srv.requests,
     fault: (endpoint, reply, times = 1) => { for (let i = 0; i < times; i++) faults[endpoint].push(reply); },
     plan: (p) => { plan = { ...plan, ...p }; },
     jobs,
+    callbacks,
     files,
-    close: srv.close,
+    close: () => { for (const t of timers) clearTimeout(t); return srv.close(); },
   };
 }

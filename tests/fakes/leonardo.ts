@@ -1,11 +1,18 @@
 // Fake Leonardo REST v1 (shapes from the official SDK: motionVideoGenerationJob, generations_by_pk, JobStatus), with
 // image-to-video's init image upload (leonardo-image.ts).
-import { startProviderFake, type ProviderFake } from './http.ts';
+import { startProviderFake, type ProviderFake, type ProviderFakeOptions } from './http.ts';
 import { leonardoInitImages, type InitImages } from './leonardo-image.ts';
 
 const PREFIX = '/api/rest/v1';
 
-export async function startLeonardoFake(apiKey = 'leo-key'): Promise<ProviderFake & { initImages: InitImages }> {
+/**
+ * webhook: like a Leonardo production key made with a webhook callback URL and API key, every job's end is posted
+ * there with `authorization: Bearer <key>` in the documented envelope { type, object, timestamp, api_version,
+ * data: { object: generation } } (docs.leonardo.ai, Guide to the Webhook Callback Feature).
+ */
+export async function startLeonardoFake(
+  apiKey = 'leo-key', opts: { webhook?: { url: string; apiKey: string } } & ProviderFakeOptions = {},
+): Promise<ProviderFake & { initImages: InitImages }> {
   const init = leonardoInitImages(PREFIX);
   const fake = await startProviderFake({
     extra: init.extra,
@@ -28,6 +35,13 @@ export async function startLeonardoFake(apiKey = 'leo-key'): Promise<ProviderFak
       return { generations_by_pk: { id, status, prompt: 'x', generated_images: images } };
     },
     probe: () => ({ user_details: [{ user: { id: 'u1', username: 'fake' }, apiPaidTokens: 10 }] }),
-  }, PREFIX);
+    callback(id, phase, videoUrl) {
+      if (!opts.webhook) return undefined;
+      const status = phase === 'succeeded' || phase === 'safety' ? 'COMPLETE' : 'FAILED';
+      const images = status === 'COMPLETE' ? [{ id: `${id}-img`, url: `${videoUrl}.jpg`, nsfw: phase === 'safety', motionMP4URL: videoUrl, generationId: id }] : [];
+      const body = JSON.stringify({ type: 'video_generation.complete', object: 'generation', timestamp: Date.now(), api_version: 'v1', data: { object: { id, status, images } } });
+      return { url: opts.webhook.url, headers: { authorization: `Bearer ${opts.webhook.apiKey}` }, body };
+    },
+  }, PREFIX, opts);
   return Object.assign(fake, { initImages: init.images });
 }

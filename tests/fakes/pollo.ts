@@ -1,10 +1,15 @@
 // Fake Pollo platform API (docs.pollo.ai: x-api-key, /generation/{vendor}/{model}, /generation/{taskId}/status,
 // /credit/balance; 403 {code:"FORBIDDEN", message:"Not enough credits"} as seen in client code).
-import { startProviderFake, type FakeReply, type ProviderFake } from './http.ts';
+import crypto from 'node:crypto';
+import { startProviderFake, type FakeReply, type ProviderFake, type ProviderFakeOptions } from './http.ts';
 
 export const POLLO_NO_CREDITS: FakeReply = { status: 403, body: { code: 'FORBIDDEN', message: 'Not enough credits' } };
 
-export function startPolloFake(apiKey = 'pollo-key', opts: { envelope?: boolean } = {}): Promise<ProviderFake> {
+/**
+ * webhookSecret: like Pollo, a job submitted with a webhookUrl is posted its end there (docs.pollo.ai/webhooks:
+ * X-Webhook-Id, X-Webhook-Timestamp, X-Webhook-Signature = base64 HMAC-SHA256 of "id.timestamp.body").
+ */
+export function startPolloFake(apiKey = 'pollo-key', opts: { envelope?: boolean; webhookSecret?: string } & ProviderFakeOptions = {}): Promise<ProviderFake> {
   const wrap = (data: unknown) => (opts.envelope ? { code: 'SUCCESS', message: 'success', data } : data);
   return startProviderFake({
     // Image-to-video (docs.pollo.ai pollo-v1-5/v2-5 "input.image"): a URL Pollo fetches itself.
@@ -30,5 +35,16 @@ export function startPolloFake(apiKey = 'pollo-key', opts: { envelope?: boolean 
       return wrap({ taskId: id, credit: 10, generations: [gen] });
     },
     probe: () => ({ availableCredits: 100, totalCredits: 200 }),
-  }, '/api/platform');
+    callback(id, phase, videoUrl, submitted) {
+      const url = (submitted as { webhookUrl?: unknown } | undefined)?.webhookUrl;
+      if (typeof url !== 'string') return undefined;
+      const status = phase === 'succeeded' ? 'succeed' : 'failed';
+      const body = JSON.stringify({ taskId: id, status, generations: [{ id: `${id}-g`, status, mediaType: 'video', ...(status === 'succeed' ? { url: videoUrl } : { failMsg: 'Generation failed' }) }] });
+      const webhookId = `wh_${crypto.randomUUID()}`;
+      const ts = String(Math.floor(Date.now() / 1000));
+      const headers: Record<string, string> = { 'x-webhook-id': webhookId, 'x-webhook-timestamp': ts };
+      if (opts.webhookSecret) headers['x-webhook-signature'] = crypto.createHmac('sha256', opts.webhookSecret).update(`${webhookId}.${ts}.${body}`).digest('base64');
+      return { url, headers, body };
+    },
+  }, '/api/platform', opts);
 }

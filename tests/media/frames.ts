@@ -25,3 +25,11 @@ export function diffByRegion(a: Buffer, b: Buffer, width: number, height: number
 }
 
 export { runFfmpeg };
+
+/** RGB pixels of a still image (a JPEG preview). */
+export function imagePixels(file: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    execFile(ffmpegPath(), ['-v', 'error', '-i', file, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'],
+      { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
+  });
+}
