@@ -49,7 +49,7 @@ async function composeOn(infra: Infra, stoppers: (() => Promise<void>)[], config
 
   const server = await createServer({ port: config.port, host: config.host, log, corsOrigins: config.corsOrigins, isInfrastructureError });
   // ── operations: the metrics registry first, so every area below can count through it (none when METRICS_TOKEN is unset)
-  const metrics = createMetrics(config);
+  const metrics = await createMetrics(config);
 
   // Each area wires itself in its own app/wire-<area>.ts and is called here, in dependency order.
   // ── providers and media (issue 4)

@@ -5,12 +5,15 @@ import type { Server } from '@hapi/hapi';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import type { JobsWiring } from './wire-jobs.ts';
-import { PromMetrics } from '../infra/metrics/registry.ts';
+import type { PromMetrics } from '../infra/metrics/registry.ts';
 import { metricsRoutes } from '../web/routes/metrics.ts';
 import { adminJobsRoutes } from '../web/routes/admin-jobs.ts';
 
-export function createMetrics(config: Pick<Config, 'metricsToken'>): PromMetrics | undefined {
-  return config.metricsToken ? new PromMetrics() : undefined;
+/** prom-client loads only when metrics are on (CONTRIBUTING: SDKs some instances use load when configured). */
+export async function createMetrics(config: Pick<Config, 'metricsToken'>): Promise<PromMetrics | undefined> {
+  if (!config.metricsToken) return undefined;
+  const { PromMetrics } = await import('../infra/metrics/registry.ts');
+  return new PromMetrics();
 }
 
 export async function wireOps(p: {

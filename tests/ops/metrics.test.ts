@@ -43,6 +43,8 @@ beforeAll(async () => {
 
   const asked = await w.until(async () => (await w.q<{ id: string }>(`SELECT id FROM generations WHERE status = 'awaiting_consent'`))[0], 'the consent question', 90_000);
   generationId = asked.id;
+  // The question is pushed just after the status changes: the refused push below must be the final message's.
+  await w.until(() => w.line.sent.some((m) => m.kind === 'push' && m.to === USER), 'the consent question pushed');
   // The final message's first push is refused (500), so the delivery job retries it.
   w.line.ctl.failPushes = 1;
   expect((await w.post([w.presses(USER, `/consent ${generationId} points`)])).status).toBe(200);

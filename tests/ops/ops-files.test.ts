@@ -56,7 +56,7 @@ describe('metrics off', () => {
 
   it('serves no /metrics without METRICS_TOKEN', async () => {
     const config = loadConfig({ NODE_ENV: 'test' }, '/srv');
-    expect(createMetrics(config)).toBeUndefined();
+    expect(await createMetrics(config)).toBeUndefined();
     const server = await createServer({ port: 0, host: '127.0.0.1', log: createLogger('silent', false), corsOrigins: [] });
     close = () => server.stop();
     await wireOps({ config, server, log: createLogger('silent', false), jobs: { agenda: undefined as never, stats: async () => [] }, providerHealth: async () => ({}) });
