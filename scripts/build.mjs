@@ -121,11 +121,18 @@ export function build({ force = false } = {}) {
   });
 }
 
+/** Builds only the web app, when it is missing or older than its sources (`npm run chat` serves it from web/app/dist). */
+export function buildWeb() {
+  if (!webAppStale()) return false;
+  return withBuildLock(() => buildWebApp(false));
+}
+
 /** Whether dist/ is missing or older than its sources (what `npm start` checks before building). */
 export function isStale() {
   return mtime(STAMP) < Math.max(...SERVER_SOURCES.map((s) => newest(path.join(root, s))));
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  build({ force: process.argv.includes('--force') });
+  if (process.argv.includes('--web')) buildWeb();
+  else build({ force: process.argv.includes('--force') });
 }

@@ -37,12 +37,13 @@ describe('renewals from the chat', () => {
     const active = await w.until(() => pushes('Ujprenew').find((t) => t.includes('Starter')), 'the purchase notice');
     expect(active).toContain('解約するまで毎月 NT$299 で自動更新されます(/plans cancel で解約)');
     const ends = (await c.json('/api/v1/me')).body.planEnds.slice(0, 10) as string;
+    const endsShown = ends.replaceAll('-', '/'); // the chat writes the day as Japanese readers do (Intl), not ISO
 
-    expect(await say('Ujprenew', '/plans cancel')).toBe(`Starter プランの自動更新を解約しました。${ends} まで有効です。`);
+    expect(await say('Ujprenew', '/plans cancel')).toBe(`Starter プランの自動更新を解約しました。${endsShown} まで有効です。`);
     expect(w.ecpay.terminated.has(order)).toBe(true);
     expect((await c.json('/api/v1/me')).body).toMatchObject({ tier: 'starter', autoRenew: false, renewal: null });
     expect((await c.json('/api/v1/me')).body.planEnds.slice(0, 10)).toBe(ends);
-    expect(await say('Ujprenew', '/plans cancel')).toBe(`Starter プランは自動更新されません。${ends} に終了します。`);
+    expect(await say('Ujprenew', '/plans cancel')).toBe(`Starter プランは自動更新されません。${endsShown} に終了します。`);
 
     // A charge ECPay had already started arrives after the stop.
     expect(await post('/api/v1/payments/ecpay/period', w.ecpay.periodBody(form, 2))).toBe('1|OK');
