@@ -180,8 +180,7 @@ export async function wireBot(o: BotWiringOptions) {
       if (webhook) await hook.setTelegramWebhook(tgApi, webhook, secret!).catch((err) => log.warn({ err: String(err) }, 'telegram setWebhook failed'));
       await menus.setCommandMenus(tgApi, t, config.defaultLocale, menus.telegramAdmins(config.adminIds))
         .catch((err) => log.warn({ err: String(err) }, 'telegram command menus not set'));
-    })();
-    stops.push(() => out.telegramReady);
+    })(); // not awaited, not even by stop(): an unreachable Telegram must not hold up start-up or shutdown
     if (config.telegram.webhookSecret) {
       telegramWebhookRoute(server, { ...web, secretToken: config.telegram.webhookSecret, botId, adapter: out.telegram });
     }

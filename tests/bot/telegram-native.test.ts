@@ -85,6 +85,11 @@ describe('Telegram status message and flood control', () => {
     const times = sentTo(53).map((c) => c.at - start);
     expect(times).toHaveLength(4);
     expect(times[2]!).toBeGreaterThanOrEqual(500); // the third waited for the next refill
+    // A chat action posts nothing: it does not wait behind the chat's messages.
+    const t0 = Date.now();
+    await Promise.all([api.sendMessage(56, 'a'), api.sendMessage(56, 'b'), api.sendMessage(56, 'c'), api.sendChatAction(56, 'typing')]);
+    expect(sentTo(56, 'sendChatAction')[0]!.at - t0).toBeLessThan(400);
+    expect(sentTo(56)[2]!.at - t0).toBeGreaterThanOrEqual(500);
     w.telegram.ctl.flood = { method: 'sendMessage', times: 1, retryAfter: 30 };
     await expect(api.sendMessage(54, 'too long a wait')).rejects.toMatchObject({ error_code: 429 });
   });

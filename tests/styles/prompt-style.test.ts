@@ -18,6 +18,7 @@ import { createDiskStore, type DiskMediaStore } from '../../infra/media/disk-sto
 import { mediaRoutes } from '../../web/routes/media.ts';
 import { SqlStyleCatalog } from '../../infra/db/styles-repo.ts';
 import { withStyleModels } from '../../core/styles/provider.ts';
+import { styleChoices } from '../../bot/discord/autocomplete.ts';
 import { slashCommands } from '../../bot/discord/commands.ts';
 import type { GenerationRow } from '../../core/generation/types.ts';
 import type { Reply } from '../../core/model.ts';
@@ -260,18 +261,20 @@ describe('/style <style> <prompt> without a replied video', () => {
 });
 
 describe('Discord /style registration', () => {
-  it('offers every catalogue style as a choice, valued by id, with its names in every language', async () => {
+  it('autocompletes every catalogue style, valued by id, named in the interaction\'s language', async () => {
     const style = slashCommands().find((c) => c.name === 'style')!;
-    const option = style.options![0] as { name: string; required?: boolean; choices?: { name: string; value: string; name_localizations?: Record<string, string> }[] };
-    expect(option).toMatchObject({ name: 'style', required: true });
+    const option = style.options![0] as { name: string; required?: boolean; autocomplete?: boolean; choices?: unknown[] };
+    expect(option).toMatchObject({ name: 'style', required: true, autocomplete: true });
+    expect(option.choices).toBeUndefined(); // the catalogue is read when the user types, not fixed at registration
     const styles = await catalog.list();
-    expect(option.choices!.map((c) => c.value).sort()).toEqual(styles.map((s) => s.id).sort());
-    for (const s of styles) {
-      const c = option.choices!.find((x) => x.value === s.id)!;
-      expect(c.name).toBe(s.names.en);
-      expect(c.name_localizations).toEqual({ ja: s.names.ja, 'zh-TW': s.names['zh-TW'], ko: s.names.ko, 'es-ES': s.names.es, 'es-419': s.names.es });
+    const all = await styleChoices(() => catalog.list(), '', 'en-US');
+    expect(all.map((c) => c.value).sort()).toEqual(styles.map((s) => s.id).sort());
+    for (const s of styles) expect(all.find((c) => c.value === s.id)!.name).toBe(s.names.en);
+    for (const [discordLocale, locale] of [['ja', 'ja'], ['zh-TW', 'zh-TW'], ['ko', 'ko'], ['es-ES', 'es'], ['es-419', 'es']] as const) {
+      const named = await styleChoices(() => catalog.list(), '', discordLocale);
+      for (const s of styles) expect(named.find((c) => c.value === s.id)!.name).toBe(s.names[locale]);
     }
-    expect(option.choices!.find((c) => c.value === 'anime')!.name_localizations!.ja).toBe('アニメ');
+    expect(await styleChoices(() => catalog.list(), 'アニ', 'ja')).toContainEqual({ name: 'アニメ', value: 'anime' });
   });
 });
 
