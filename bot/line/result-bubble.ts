@@ -9,7 +9,8 @@ import type { Translator } from '../../infra/i18n.ts';
 import { isPublicHttps } from '../bot-core.ts';
 
 const label20 = (s: string) => (s.length > 20 ? `${s.slice(0, 19)}…` : s);
-const MAX_BUTTONS = 4;
+// The gallery and the five result actions (retry, variation, extend, style, 4K), with room for one more.
+const MAX_BUTTONS = 7;
 
 export interface ResultParts {
   previewUrl: string;

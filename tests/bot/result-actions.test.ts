@@ -52,8 +52,13 @@ function lineDriver(): Driver {
     },
     outbox(who = 0) {
       return w.line.sent.filter((s) => (s.kind === 'push' ? s.to === ids[who] : tokens[who].has(s.replyToken!))).map((s) => ({
-        text: w.line.texts(s).join('\n'), video: s.messages.some((m) => m.type === 'video'),
-        buttons: s.messages.flatMap((m: any) => m.quickReply?.items ?? []).map((i: any) => ({ label: i.action.label, command: i.action.data ?? i.action.uri })),
+        // A finished video's caption, receipt and buttons sit in the Flex bubble beside it (bot/line/result-bubble.ts).
+        text: [...w.line.texts(s), ...s.messages.flatMap((m: any) => m.type === 'flex' ? m.contents.body.contents.map((c: any) => c.text) : [])].join('\n'),
+        video: s.messages.some((m) => m.type === 'video'),
+        buttons: [
+          ...s.messages.flatMap((m: any) => m.quickReply?.items ?? []).map((i: any) => i.action),
+          ...s.messages.flatMap((m: any) => m.type === 'flex' ? m.contents.footer?.contents ?? [] : []).map((b: any) => b.action),
+        ].map((a: any) => ({ label: a.label, command: a.data ?? a.uri })),
       }));
     },
   };
@@ -255,7 +260,7 @@ describe('result buttons', () => {
   it('two presses of one button arriving at the same time still make one generation', async () => {
     const owner = 'Uactions0wner';
     const last = w.line.sent.filter((s) => s.kind === 'push' && s.to === owner && s.messages.some((m) => m.type === 'video')).at(-1)!;
-    const variation = last.messages.flatMap((m: any) => m.quickReply?.items ?? []).find((i: any) => i.action.label === '✨ Variation').action.data as string;
+    const variation = last.messages.flatMap((m: any) => m.type === 'flex' ? m.contents.footer.contents : []).find((b: any) => b.action.label === '✨ Variation').action.data as string;
     const [gen] = await w.q<{ id: string }>(`SELECT g.id FROM generations g JOIN result_actions a ON a.generation_id = g.id WHERE a.id = $1`, [variation.slice(5)]);
     await Promise.all([postLine(w, [linePostback(owner, variation)]), postLine(w, [linePostback(owner, variation)])]);
     expect(await w.q(`SELECT id FROM generations WHERE parent_id = $1 AND action = 'variation'`, [gen!.id])).toHaveLength(1);

@@ -30,7 +30,11 @@ afterAll(async () => {
 }, 30_000);
 
 const pushesWithVideo = (to: string) => w.line.sent.filter((s) => s.kind === 'push' && s.to === to && s.messages.some((m) => m.type === 'video'));
-const quickReplies = (s: { messages: any[] }) => s.messages.flatMap((m) => m.quickReply?.items ?? []).map((i: any) => ({ label: i.action.label, data: i.action.data }));
+// A finished video's buttons sit in the Flex bubble beside it (bot/line/result-bubble.ts); other choices are quick replies.
+const quickReplies = (s: { messages: any[] }) => [
+  ...s.messages.flatMap((m) => m.quickReply?.items ?? []).map((i: any) => i.action),
+  ...s.messages.flatMap((m) => (m.type === 'flex' ? (m.contents.footer?.contents ?? []) : [])).map((b: any) => b.action),
+].map((a: any) => ({ label: a.label, data: a.data }));
 
 /** Says something on LINE and waits for the immediate reply (the webhook answers before handling it). */
 async function says(lineUser: string, text: string) {
