@@ -169,6 +169,22 @@ describe('a photo becomes a video', () => {
   }, 60_000);
 });
 
+describe('a Demo user', () => {
+  it('gets the photo animated by the local renderer only: watermarked, labelled local, no paid provider called', async () => {
+    await postTelegram(w, { update_id: 880_000 + ++n, message: { message_id: ++n, date: 1, chat: { id: 4505, type: 'private' }, from: { id: 4505, is_bot: false, first_name: 'P' }, text: '/start' } });
+    const userId = await w.userOf('telegram', '4505');
+    const before = [w.fakes.leonardo, w.fakes.runway, w.fakes.pollo].map((f) => f.requests.length);
+    w.telegram.files.set('demo-1', await jpegWithGps(480, 320));
+    await postTelegram(w, tgPhoto(4505, [{ id: 'demo-1', w: 480, h: 320 }], 'a breeze'));
+    await w.runQueued();
+    const [gen] = await w.q(`SELECT kind, status, provider, points_cost, watermarked FROM generations WHERE user_id = $1`, [userId]);
+    expect(gen).toEqual({ kind: 'image', status: 'succeeded', provider: 'local', points_cost: 0, watermarked: true });
+    const [sent] = w.telegram.of('sendVideo').filter((c) => Number(c.params.chat_id) === 4505);
+    expect(String(sent!.params.caption)).toMatch(/local preview/i);
+    expect([w.fakes.leonardo, w.fakes.runway, w.fakes.pollo].map((f) => f.requests.length)).toEqual(before);
+  }, 60_000);
+});
+
 describe('photos that are refused, and nothing is charged', () => {
   it('a non-image renamed .jpg and a 10,000 px image (Telegram, Japanese), and a 30 MB image (LINE) get localized reasons', async () => {
     await postTelegram(w, { update_id: 880_000 + ++n, message: { message_id: ++n, date: 1, chat: { id: 4202, type: 'private' }, from: { id: 4202, is_bot: false, first_name: 'P', language_code: 'ja' }, text: '/start' } });
