@@ -39,6 +39,7 @@ export class TelegramAdapter implements PlatformSender {
     if (!inbound) return;
     const { event, chatId } = inbound;
     if (inbound.image && this.d.fileBase) event.photo = telegramPhoto(this.d.api, this.d.fileBase, inbound.image);
+    else if (inbound.image) event.kind = 'unsupported'; // its caption is no text prompt
     if (inbound.callbackQueryId) await this.d.api.answerCallbackQuery(inbound.callbackQueryId).catch(() => {});
     if (inbound.replyToMessageId) {
       const gen = await this.d.state.get(`tg:video:${chatId}:${inbound.replyToMessageId}`);

@@ -254,3 +254,20 @@ describe('photos that are refused, and nothing is charged', () => {
     expect(await w.policy.strikes(userId)).toBe(0);
   }, 60_000);
 });
+
+describe('where photos are not taken', () => {
+  it('a photo with a caption gets the "unsupported" help, not a video of its caption', async () => {
+    const { buildChatWorld } = await import('../bot/support/world.ts');
+    const plain = await buildChatWorld();
+    try {
+      const update = tgPhoto(4606, [{ id: 'x', w: 10, h: 10 }], 'a cat surfing');
+      await plain.server.inject({ method: 'POST', url: '/webhooks/telegram', payload: JSON.stringify(update),
+        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': plain.config.telegram!.webhookSecret! } });
+      await plain.bot.background.idle();
+      expect(plain.telegram.of('sendMessage').map((c) => c.params.text)).toEqual(['I can only read text. Send a prompt describing your video, or /help.']);
+      expect(await plain.q(`SELECT 1 FROM generations`)).toHaveLength(0);
+    } finally {
+      await plain.close();
+    }
+  }, 60_000);
+});
