@@ -169,6 +169,38 @@ describe('a photo becomes a video', () => {
   }, 60_000);
 });
 
+describe('the text video rules for money', () => {
+  it('Leonardo and Runway down: Pollo in points only after consent, charged the plan price once (Starter, 720p)', async () => {
+    await postTelegram(w, { update_id: 880_000 + ++n, message: { message_id: ++n, date: 1, chat: { id: 4707, type: 'private' }, from: { id: 4707, is_bot: false, first_name: 'P' }, text: '/start' } });
+    const userId = await starter('telegram', '4707');
+    await w.ledger.credit(userId, 'purchased', 20, 'test top-up', `photo-topup-${userId}`);
+    w.telegram.files.set('pollo-1', await jpegWithGps(640, 360));
+    const polloPosts = () => w.fakes.pollo.requests.filter((r) => r.method === 'POST').length;
+    const before = polloPosts();
+    await w.setDown('leonardo', 'runway');
+    try {
+      await postTelegram(w, tgPhoto(4707, [{ id: 'pollo-1', w: 640, h: 360 }], 'lanterns float up'));
+      const [gen] = await w.q(`SELECT id, status FROM generations WHERE user_id = $1`, [userId]);
+      expect(gen!.status).toBe('awaiting_consent');
+      const question = w.telegram.of('sendMessage').filter((c) => Number(c.params.chat_id) === 4707).at(-1)!;
+      const buttons = question.params.reply_markup.inline_keyboard.flat().map((b: any) => b.callback_data);
+      expect(buttons).toEqual([`/consent ${gen!.id} points`, `/consent ${gen!.id} wait`, `/consent ${gen!.id} cancel`]);
+      expect(polloPosts()).toBe(before); // nothing started (nor held) before the answer
+      expect((await w.ledger.balance(userId)).total).toBe(20);
+      await postTelegram(w, { update_id: 880_000 + ++n, callback_query: { id: `cb-p-${n}`, chat_instance: 'ci', data: `/consent ${gen!.id} points`,
+        from: { id: 4707, is_bot: false, first_name: 'P' }, message: { message_id: 1, date: 1, chat: { id: 4707, type: 'private' } } } });
+      await w.runQueued();
+    } finally {
+      await w.setUp('leonardo', 'runway');
+    }
+    const [done] = await generationsOf(userId);
+    expect(done).toMatchObject({ kind: 'image', status: 'succeeded', provider: 'pollo', points_cost: 5 });
+    const submit = w.fakes.pollo.requests.filter((r) => r.method === 'POST').at(-1)!;
+    expect((submit.body as { input: Record<string, unknown> }).input).toMatchObject({ image: expect.stringMatching(/^https:\/\/.+\/media\/private\/photos\//), prompt: 'lanterns float up' });
+    expect((await w.ledger.balance(userId)).total).toBe(15);
+  }, 60_000);
+});
+
 describe('a Demo user', () => {
   it('gets the photo animated by the local renderer only: watermarked, labelled local, no paid provider called', async () => {
     await postTelegram(w, { update_id: 880_000 + ++n, message: { message_id: ++n, date: 1, chat: { id: 4505, type: 'private' }, from: { id: 4505, is_bot: false, first_name: 'P' }, text: '/start' } });
