@@ -23,7 +23,10 @@ export function telegramPhoto(api: Pick<Api, 'getFile'>, fileBase: string, file:
       const f = await api.getFile(file.fileId);
       if (f.file_size !== undefined && f.file_size > maxBytes) return null;
       if (!f.file_path) throw new Error('telegram getFile answered without file_path');
-      return fetchLimited(`${fileBase}/${f.file_path}`, maxBytes);
+      // The link holds the bot token: an error names the file path only.
+      return fetchLimited(`${fileBase}/${f.file_path}`, maxBytes).catch((err: unknown) => {
+        throw new Error(`telegram file ${f.file_path} download failed: ${err instanceof Error && err.message.includes('HTTP') ? err.message : 'network error'}`);
+      });
     },
   };
 }

@@ -56,6 +56,7 @@ export class TelegramAdapter implements PlatformSender {
     if (!inbound) return;
     const { event, chatId } = inbound;
     if (inbound.image && this.d.fileBase) event.photo = telegramPhoto(this.d.api, this.d.fileBase, inbound.image);
+    else if (inbound.image) event.kind = 'unsupported'; // its caption is no text prompt
     if (inbound.callbackQueryId) {
       await Promise.all([
         this.d.api.answerCallbackQuery(inbound.callbackQueryId).catch(() => {}),

@@ -87,7 +87,8 @@ export class Dispatcher implements ChatCore {
       return { replies: [text('bot.rate_limited')], locale: account.locale };
     }
     const photo = Boolean(event.photo && this.d.photos);
-    if (event.kind === 'unsupported' || (event.text === undefined && !photo)) {
+    // A photo where photos are not taken is unsupported, whatever its caption says (not a text prompt).
+    if (event.kind === 'unsupported' || (event.photo && !photo) || (event.text === undefined && !photo)) {
       return { replies: [text('bot.unsupported')], locale: account.locale };
     }
     const cmd = parse(event.text ?? '');

@@ -48,6 +48,8 @@ export async function requestGeneration(d: GenerationDeps, account: Account, req
     return only(text('core.tier.concurrency', { max: features.max_concurrent }));
   }
   if (features.smart_demo_only) {
+    // A Demo user's photo is animated by the local renderer only (never a paid provider), watermarked like a demo.
+    if (req.kind === 'image' && req.sourceImage) return queueLocalPhoto(d, account, prompt, req, features.max_concurrent);
     if (req.kind !== 'video') return only(text('core.tier.demo_only', undefined, [await plansChoice(d, account)]));
     return queueDemo(d, account, prompt, features.max_concurrent, req.requestKey);
   }
@@ -153,6 +155,19 @@ async function queueDemo(d: GenerationDeps, account: Account, prompt: string, ma
   if (!gen) return notInserted(d, requestKey, maxOpen);
   await d.jobs.enqueueGeneration(gen.id, { priority: 'normal' });
   return about(gen, [text('core.demo.queued'), text(`core.demo.topic.${entry.slug}`)]);
+}
+
+async function queueLocalPhoto(d: GenerationDeps, account: Account, prompt: string, req: GenerationRequest, maxOpen: number): Promise<GenerationOutcome> {
+  const gen = await d.store.insert({
+    userId: account.userId, chatIdentityId: account.identityId, replyTarget: account.target, kind: 'image', prompt,
+    resolution: '720p', fps: 30, status: 'queued', route: [{ provider: 'local', charged: false, cost: 0, pool: 'pollo' }],
+    priority: 'normal', deadlineAt: new Date(d.clock.now().getTime() + d.settings.stuckAfterMs), sourceImage: req.sourceImage!,
+    ...(req.requestKey ? { requestKey: req.requestKey } : {}),
+  }, { maxOpen });
+  if (!gen) return notInserted(d, req.requestKey, maxOpen);
+  await d.jobs.enqueueGeneration(gen.id, { priority: 'normal' });
+  const ahead = (await d.jobs.position(gen.id))?.ahead ?? 0;
+  return about(gen, [text('core.queued', { position: ahead + 1, minutes: await estimateMinutes(d, ahead, 'local') })]);
 }
 
 export async function answerConsent(d: GenerationDeps, account: Account, id: string, choice: 'points' | 'wait' | 'cancel'): Promise<GenerationOutcome> {

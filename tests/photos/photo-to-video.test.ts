@@ -169,6 +169,54 @@ describe('a photo becomes a video', () => {
   }, 60_000);
 });
 
+describe('the text video rules for money', () => {
+  it('Leonardo and Runway down: Pollo in points only after consent, charged the plan price once (Starter, 720p)', async () => {
+    await postTelegram(w, { update_id: 880_000 + ++n, message: { message_id: ++n, date: 1, chat: { id: 4707, type: 'private' }, from: { id: 4707, is_bot: false, first_name: 'P' }, text: '/start' } });
+    const userId = await starter('telegram', '4707');
+    await w.ledger.credit(userId, 'purchased', 20, 'test top-up', `photo-topup-${userId}`);
+    w.telegram.files.set('pollo-1', await jpegWithGps(640, 360));
+    const polloPosts = () => w.fakes.pollo.requests.filter((r) => r.method === 'POST').length;
+    const before = polloPosts();
+    await w.setDown('leonardo', 'runway');
+    try {
+      await postTelegram(w, tgPhoto(4707, [{ id: 'pollo-1', w: 640, h: 360 }], 'lanterns float up'));
+      const [gen] = await w.q(`SELECT id, status FROM generations WHERE user_id = $1`, [userId]);
+      expect(gen!.status).toBe('awaiting_consent');
+      const question = w.telegram.of('sendMessage').filter((c) => Number(c.params.chat_id) === 4707).at(-1)!;
+      const buttons = question.params.reply_markup.inline_keyboard.flat().map((b: any) => b.callback_data);
+      expect(buttons).toEqual([`/consent ${gen!.id} points`, `/consent ${gen!.id} wait`, `/consent ${gen!.id} cancel`]);
+      expect(polloPosts()).toBe(before); // nothing started (nor held) before the answer
+      expect((await w.ledger.balance(userId)).total).toBe(20);
+      await postTelegram(w, { update_id: 880_000 + ++n, callback_query: { id: `cb-p-${n}`, chat_instance: 'ci', data: `/consent ${gen!.id} points`,
+        from: { id: 4707, is_bot: false, first_name: 'P' }, message: { message_id: 1, date: 1, chat: { id: 4707, type: 'private' } } } });
+      await w.runQueued();
+    } finally {
+      await w.setUp('leonardo', 'runway');
+    }
+    const [done] = await generationsOf(userId);
+    expect(done).toMatchObject({ kind: 'image', status: 'succeeded', provider: 'pollo', points_cost: 5 });
+    const submit = w.fakes.pollo.requests.filter((r) => r.method === 'POST').at(-1)!;
+    expect((submit.body as { input: Record<string, unknown> }).input).toMatchObject({ image: expect.stringMatching(/^https:\/\/.+\/media\/private\/photos\//), prompt: 'lanterns float up' });
+    expect((await w.ledger.balance(userId)).total).toBe(15);
+  }, 60_000);
+});
+
+describe('a Demo user', () => {
+  it('gets the photo animated by the local renderer only: watermarked, labelled local, no paid provider called', async () => {
+    await postTelegram(w, { update_id: 880_000 + ++n, message: { message_id: ++n, date: 1, chat: { id: 4505, type: 'private' }, from: { id: 4505, is_bot: false, first_name: 'P' }, text: '/start' } });
+    const userId = await w.userOf('telegram', '4505');
+    const before = [w.fakes.leonardo, w.fakes.runway, w.fakes.pollo].map((f) => f.requests.length);
+    w.telegram.files.set('demo-1', await jpegWithGps(480, 320));
+    await postTelegram(w, tgPhoto(4505, [{ id: 'demo-1', w: 480, h: 320 }], 'a breeze'));
+    await w.runQueued();
+    const [gen] = await w.q(`SELECT kind, status, provider, points_cost, watermarked FROM generations WHERE user_id = $1`, [userId]);
+    expect(gen).toEqual({ kind: 'image', status: 'succeeded', provider: 'local', points_cost: 0, watermarked: true });
+    const [sent] = w.telegram.of('sendVideo').filter((c) => Number(c.params.chat_id) === 4505);
+    expect(String(sent!.params.caption)).toMatch(/local preview/i);
+    expect([w.fakes.leonardo, w.fakes.runway, w.fakes.pollo].map((f) => f.requests.length)).toEqual(before);
+  }, 60_000);
+});
+
 describe('photos that are refused, and nothing is charged', () => {
   it('a non-image renamed .jpg and a 10,000 px image (Telegram, Japanese), and a 30 MB image (LINE) get localized reasons', async () => {
     await postTelegram(w, { update_id: 880_000 + ++n, message: { message_id: ++n, date: 1, chat: { id: 4202, type: 'private' }, from: { id: 4202, is_bot: false, first_name: 'P', language_code: 'ja' }, text: '/start' } });
@@ -236,5 +284,22 @@ describe('photos that are refused, and nothing is charged', () => {
     expect(tgTexts(4404).at(-1)).toBe('Photos cannot be checked right now, so I cannot animate them. Please try again later, or send a text prompt instead.');
     expect(await generationsOf(userId)).toHaveLength(0);
     expect(await w.policy.strikes(userId)).toBe(0);
+  }, 60_000);
+});
+
+describe('where photos are not taken', () => {
+  it('a photo with a caption gets the "unsupported" help, not a video of its caption', async () => {
+    const { buildChatWorld } = await import('../bot/support/world.ts');
+    const plain = await buildChatWorld();
+    try {
+      const update = tgPhoto(4606, [{ id: 'x', w: 10, h: 10 }], 'a cat surfing');
+      await plain.server.inject({ method: 'POST', url: '/webhooks/telegram', payload: JSON.stringify(update),
+        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': plain.config.telegram!.webhookSecret! } });
+      await plain.bot.background.idle();
+      expect(plain.telegram.of('sendMessage').map((c) => c.params.text)).toEqual(['I can only read text. Send a prompt describing your video, or /help.']);
+      expect(await plain.q(`SELECT 1 FROM generations`)).toHaveLength(0);
+    } finally {
+      await plain.close();
+    }
   }, 60_000);
 });
