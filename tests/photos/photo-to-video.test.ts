@@ -234,7 +234,7 @@ describe('photos that are refused, and nothing is charged', () => {
     await postTelegram(w, tgPhoto(4202, [{ id: 'wide-1', w: 10_000, h: 100, size: wide.length }], '動かして', 'ja'));
     expect(tgTexts(4202).slice(-2)).toEqual([
       'そのファイルは読み取れる写真ではありません。JPEG、PNG、WebP の画像を送ってください。',
-      '写真の解像度が大きすぎます。縦横それぞれ 4096 ピクセル以下の写真を送ってください。',
+      '写真の解像度が大きすぎます。縦横それぞれ 4,096 ピクセル以下の写真を送ってください。',
     ]);
 
     const huge = await png30mb();
