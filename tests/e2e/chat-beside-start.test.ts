@@ -3,13 +3,14 @@
 // the chat whichever process made it, and the `npm start` process never takes its delivery. Then the chat leaves
 // before its video is ready: the video waits in the database (ready, not yet delivered) and arrives when the next
 // `npm run chat` starts.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, runApp, waitForHttp, type RunningApp } from '../helpers/spawn-app.ts';
+import { startConsole } from '../helpers/console-process.ts';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vidgo-two-procs-'));
 const running: ChildProcess[] = [];
@@ -21,21 +22,9 @@ afterAll(async () => {
 }, 60_000);
 
 function startChat(env: Record<string, string>) {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'app/chat.ts'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-  running.push(proc);
-  let out = '';
-  proc.stdout!.on('data', (d) => (out += d));
-  proc.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
-  return {
-    proc, exited, output: () => out,
-    async waitFor(re: RegExp, what: string, ms = 120_000) {
-      const end = Date.now() + ms;
-      while (!re.test(out) && Date.now() < end && proc.exitCode === null) await new Promise((r) => setTimeout(r, 100));
-      if (!re.test(out)) throw new Error(`no ${what} in the chat output:\n${out}`);
-      return re.exec(out)!;
-    },
-  };
+  const chat = startConsole(env);
+  running.push(chat.proc);
+  return chat;
 }
 
 describe('npm start beside npm run chat, one data folder', () => {

@@ -1,12 +1,12 @@
 // `npm run chat` offline: app/chat.ts as a child process with no variables but a temp DATA_DIR and a free
 // embedded PostgreSQL port (no Redis, no provider keys, no chat platform). A prompt typed on stdin comes back as
 // progress lines, then the finished video's URL and its file on this disk; Ctrl-D leaves cleanly.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/spawn-app.ts';
+import { startConsole } from '../helpers/console-process.ts';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vidgo-chat-e2e-'));
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
@@ -14,26 +14,14 @@ afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 describe('npm run chat', () => {
   it('answers "/video hello world" with progress, a video URL and a file path, then exits on end of input', async () => {
     const env = { PATH: process.env.PATH!, HOME: process.env.HOME ?? os.tmpdir(), DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()) };
-    const proc = spawn(process.execPath, ['--import', 'tsx', 'app/chat.ts'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    proc.stdout.on('data', (d) => (out += d));
-    proc.stderr.on('data', (d) => (out += d));
-    const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
-    const waitFor = async (re: RegExp, what: string) => {
-      for (let i = 0; i < 1200 && !re.test(out); i++) {
-        if (proc.exitCode !== null) break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      if (!re.test(out)) throw new Error(`no ${what} in the console output:\n${out}`);
-      return re.exec(out)!;
-    };
+    const { proc, exited, waitFor, output } = startConsole(env);
     try {
       await waitFor(/VidGo console/, 'greeting');
       proc.stdin.write('/video hello world\n');
       const [, url, file] = await waitFor(/🎬 .*\n\s+(http\S+\/media\/\S+\.mp4)\n\s+file: (\S+\.mp4)/, 'finished video');
-      const progress = out.search(/… \S.*\d+%$/m);
+      const progress = output().search(/… \S.*\d+%$/m);
       expect(progress).toBeGreaterThan(-1); // a progress line came first
-      expect(progress).toBeLessThan(out.indexOf('🎬'));
+      expect(progress).toBeLessThan(output().indexOf('🎬'));
       expect(url).toMatch(/\/media\/demo\/[a-z-]+\/video\.mp4$/);
       expect(fs.statSync(file!).size).toBeGreaterThan(1000);
       expect(fs.readFileSync(file!).subarray(4, 8).toString('latin1')).toBe('ftyp');

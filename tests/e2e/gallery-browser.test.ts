@@ -7,20 +7,18 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from 'vite';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { buildWebApp, launchChromium } from '../helpers/browser.ts';
 import { startAppWorld, type AppWorld } from './support/app-world.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 let w: AppWorld;
 let browser: Browser;
 let dist: string;
 
 beforeAll(async () => {
-  dist = fs.mkdtempSync(path.join(os.tmpdir(), 'vidgo-gallery-'));
-  await build({ configFile: 'web/app/vite.config.ts', logLevel: 'warn', build: { outDir: dist, emptyOutDir: true } });
+  dist = await buildWebApp('vidgo-gallery-');
   w = await startAppWorld({ redisDb: 14 });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await launchChromium();
 }, 120_000);
 afterAll(async () => {
   await browser?.close();

@@ -6,22 +6,20 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from 'vite';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { buildWebApp, launchChromium } from '../helpers/browser.ts';
 import { startAppWorld, type AppWorld } from './support/app-world.ts';
 import { Client } from '../web/support/browserless.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const BASIC_ID = '@vidgo-test';
 let w: AppWorld;
 let browser: Browser;
 let dist: string;
 
 beforeAll(async () => {
-  dist = fs.mkdtempSync(path.join(os.tmpdir(), 'vidgo-family-'));
-  await build({ configFile: 'web/app/vite.config.ts', logLevel: 'warn', build: { outDir: dist, emptyOutDir: true } });
+  dist = await buildWebApp('vidgo-family-');
   w = await startAppWorld({ redisDb: 15, env: { LINE_BOT_BASIC_ID: BASIC_ID } });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await launchChromium();
 }, 150_000);
 afterAll(async () => {
   await browser?.close();

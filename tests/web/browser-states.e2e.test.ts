@@ -8,11 +8,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from 'vite';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { buildWebApp, launchChromium } from '../helpers/browser.ts';
 import { startWorld, type World } from './support/world.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = 'tests/artifacts';
 const DISCORD_APP = '112233445566778899';
 const WEB = Object.fromEntries(['ja', 'zh-TW'].map((l) => [l, JSON.parse(fs.readFileSync(`locales/${l}/web.json`, 'utf8')).web]));
@@ -21,11 +20,10 @@ let browser: Browser;
 let dist: string;
 
 beforeAll(async () => {
-  dist = fs.mkdtempSync(path.join(os.tmpdir(), 'vidgo-web-states-'));
-  await build({ configFile: 'web/app/vite.config.ts', logLevel: 'warn', build: { outDir: dist, emptyOutDir: true } });
+  dist = await buildWebApp('vidgo-web-states-');
   // Telegram (@VidGoBot) and LINE (@vidgo) come with the world; Discord is configured here too.
   w = await startWorld({ appDist: dist, env: { RATE_LIMIT_IP_PER_MIN: '100000', DISCORD_APPLICATION_ID: DISCORD_APP, DISCORD_PUBLIC_KEY: 'ab'.repeat(32) } });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await launchChromium();
   fs.mkdirSync(ARTIFACTS, { recursive: true });
 }, 120_000);
 afterAll(async () => {
