@@ -1,7 +1,8 @@
 // The buttons under a delivered video, pressed through each real adapter with signed real-format payloads (LINE
 // postback, Telegram callback_query, Discord component interaction) against the platform fakes: every action works,
 // a button pressed twice makes one generation, each child is linked to its parent with its own consent and a
-// receipt that shows what the action cost, and a button under someone else's video does nothing.
+// receipt that shows what the action cost, and a button under someone else's video does nothing. ➕ Extend animates
+// the clip's last frame as a photo (image moderation through Gemini's fake).
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -337,6 +338,31 @@ describe('result buttons', () => {
     expect(await w.q(`SELECT kind, source_generation_id, status FROM generations WHERE parent_id = $1 AND action = 'retry'`, [upscaled.id]))
       .toEqual([{ kind: 'upscale', source_generation_id: upscaled.source_generation_id, status: 'awaiting_consent' }]);
   });
+
+  it('➕ Extend without Gemini (IMAGE_MODERATION not off) is refused with the photo path\'s reason: nothing made or charged', async () => {
+    const plain = await buildChatWorld();
+    try {
+      const user = 61009;
+      const chat = { id: user, type: 'private' as const };
+      await postTelegram(plain, tgMessage(user, chat, '/help'));
+      const userId = await plain.userOf('telegram', String(user));
+      await plain.subscribe(userId, 'pro');
+      await plain.ledger.credit(userId, 'purchased', 40, 'purchase', `test:${userId}:buy`);
+      await postTelegram(plain, tgMessage(user, chat, '/video a kite over the dunes'));
+      await plain.runQueued();
+      const video = plain.telegram.of('sendVideo').filter((c) => Number(c.params.chat_id) === user).at(-1)!;
+      const extend = video.params.reply_markup.inline_keyboard.flat().find((b: any) => b.text === '➕ Extend').callback_data as string;
+      const before = plain.telegram.calls.length;
+      await postTelegram(plain, tgButton(user, chat, extend));
+      const answer = plain.telegram.calls.slice(before).filter((c) => c.method === 'sendMessage' && Number(c.params.chat_id) === user);
+      expect(answer.map((c) => c.params.text).join('\n')).toContain('Photos cannot be checked right now');
+      expect(await plain.q(`SELECT id FROM generations WHERE user_id = $1 AND action IS NOT NULL`, [userId])).toHaveLength(0);
+      expect((await plain.ledger.balance(userId)).total).toBe(40);
+      expect(plain.paid.leonardo.submissions.filter((r) => r.kind === 'image')).toHaveLength(0);
+    } finally {
+      await plain.close();
+    }
+  }, 60_000);
 
   it('a signed LINE postback with a wrong signature is refused before anything runs', async () => {
     const body = JSON.stringify({ destination: 'Ubot', events: [linePostback('Uactions0wner', '/act AAAAAAAAAAAAAAAA')] });
