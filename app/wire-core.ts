@@ -127,10 +127,12 @@ export function wireCore(p: CoreParts): CoreWiring {
     ...(p.completions ? { completions: p.completions } : {}),
     log: log.child({ part: 'generation' }), ...(localFile ? { localFile } : {}), ...(m ? { metrics: m } : {}), actionTokens,
   });
+  const photoIntake = createPhotoIntake({ store: p.mediaStore, records: photoRecords });
   return {
     generation: service, generationAdmin: admin, runner, ledger, store, tiers, providerHealth, moderation,
     styles, styleShowcase: new StyleShowcase(styles, styleSamples, p.mediaStore),
-    actions: new ResultActions({ tokens: actionTokens, store, generation: service, styles }),
-    photoIntake: createPhotoIntake({ store: p.mediaStore, records: photoRecords }), photoRecords,
+    // ➕ Extend animates a video's last frame, stored as the user's photo (same checks and retention).
+    actions: new ResultActions({ tokens: actionTokens, store, generation: service, styles, frames: { media: p.mediaStore, tools: p.mediaTools, photos: photoIntake } }),
+    photoIntake, photoRecords,
   };
 }

@@ -134,6 +134,8 @@ export interface MediaTools {
    */
   watermarkWithPreview(input: string, output: string, previewOutput: string, text: string, durationMs?: number): Promise<void>;
   transcode(input: string, output: string, opts: { maxHeight: number; maxBytes?: number; fps?: number }): Promise<void>;
+  /** The clip's very last frame as a JPEG (at most 4096 px a side): where an extension of the clip starts from. */
+  lastFrame(input: string): Promise<Buffer>;
 }
 
 // ---------------------------------------------------------------- moderation

@@ -4,7 +4,9 @@
 // button's id and the presser, so a button pressed twice (or a press handled again) makes one generation.
 import crypto from 'node:crypto';
 import type { Choice, Msg, Reply } from '../model.ts';
-import type { Account, GenerationOutcome, GenerationRequest, GenerationService, GenerationView } from '../api.ts';
+import type { Account, GenerationOutcome, GenerationRequest, GenerationService, GenerationView, SourceImage } from '../api.ts';
+import type { MediaStore, MediaTools } from '../ports.ts';
+import type { PhotoIntake } from '../photos/ports.ts';
 import { ACTION_ID, issueToken, type ActionTokenStore } from './action-tokens.ts';
 import type { GenerationRow, GenerationStore, ResultAction } from './types.ts';
 
@@ -14,15 +16,23 @@ export const VARIATION_MODIFIERS = [
   'with a closer framing', 'with livelier motion',
 ] as const;
 
+/** What "➕ Extend" adds to the prompt: the new clip starts on the parent's last frame and carries its motion on. */
+export const EXTEND_MODIFIER = 'continuing the motion from this frame';
+
 /** Below Leonardo's Motion 2.0 maximum, so one seed serves every provider that takes one. */
 const MAX_SEED = 2_147_483_637;
 
 export interface ResultActionsDeps {
   tokens: ActionTokenStore;
-  store: Pick<GenerationStore, 'get' | 'childrenOf'>;
+  store: Pick<GenerationStore, 'get' | 'childrenOf' | 'byRequestKey'>;
   generation: Pick<GenerationService, 'requestOutcome' | 'get'>;
   /** The style catalogue: "🎨 Style" lists it (core/styles/catalog.ts). */
   styles?: { list(): Promise<{ id: string; name: string; names: Partial<Record<string, string>> }[]> };
+  /**
+   * "➕ Extend" from the last frame: the clip's file, ffmpeg's last frame, and the photo intake that validates and
+   * stores it privately like a received photo (same retention). Without it Extend answers "not available".
+   */
+  frames?: { media: Pick<MediaStore, 'getFile'>; tools: Pick<MediaTools, 'lastFrame'>; photos: PhotoIntake };
   /** A new provider seed (tests may fix it). */
   seed?: () => number;
 }
@@ -77,7 +87,7 @@ export class ResultActions {
         });
       }
       case 'extend':
-        return only(text('actions.extend_unavailable', undefined, await this.choices(parent, ['variation', 'retry'])));
+        return this.extend(account, parent, base);
       case 'style':
         if (!token.style) return only(await this.styleList(account, parent));
         return this.d.generation.requestOutcome(account, { kind: 'style', style: token.style, prompt: '', sourceGenerationId: parent.id, ...base });
@@ -103,6 +113,40 @@ export class ResultActions {
     const kids = await this.d.store.childrenOf(gen.id);
     const children = (await Promise.all(kids.map((k) => this.d.generation.get(userId, k.id)))).filter((v): v is GenerationView => v !== null);
     return { parent, children };
+  }
+
+  /**
+   * "➕ Extend": no provider documents continuing a clip (docs/providers.md), so the clip's last frame is animated
+   * as a photo with the parent's prompt carried on — an 'image' generation under the photo rules (image moderation
+   * included). A press handled again answers about the generation the first made, without taking the frame again.
+   */
+  private async extend(account: Account, parent: GenerationRow, base: Pick<GenerationRequest, 'requestKey' | 'parent'>): Promise<GenerationOutcome> {
+    const earlier = await this.d.store.byRequestKey(base.requestKey!);
+    if (earlier?.sourceImage) return this.d.generation.requestOutcome(account, { kind: 'image', prompt: earlier.prompt, sourceImage: earlier.sourceImage, ...base });
+    const f = this.d.frames;
+    if (!f) return only(text('actions.extend_unavailable', undefined, await this.choices(parent, ['variation', 'retry'])));
+    const frame = await this.lastFrame(f, parent);
+    if (!frame) return only(text('actions.extend_no_frame', undefined, await this.choices(parent, ['variation', 'retry'])));
+    // An extension of an extension carries the modifier once.
+    const prompt = (await this.rootPrompt(parent)).replace(new RegExp(`(, )?${EXTEND_MODIFIER}$`), '');
+    return this.d.generation.requestOutcome(account, {
+      kind: 'image', prompt: prompt ? `${prompt.slice(0, 900)}, ${EXTEND_MODIFIER}` : EXTEND_MODIFIER, sourceImage: frame,
+      resolution: parent.resolution === '4k' ? '1080p' : parent.resolution, ...base,
+    });
+  }
+
+  /** The parent's last frame stored as the user's photo (from the clean master where there is one), or null. */
+  private async lastFrame(f: NonNullable<ResultActionsDeps['frames']>, parent: GenerationRow): Promise<SourceImage | null> {
+    const key = parent.masterKey ?? parent.mediaKey;
+    if (!key) return null;
+    let bytes: Buffer;
+    try {
+      bytes = await f.tools.lastFrame(await f.media.getFile(key));
+    } catch {
+      return null; // the clip is gone from the store, or ffmpeg could not read it
+    }
+    const taken = await f.photos.accept(parent.userId, bytes);
+    return taken.ok ? taken.photo : null;
   }
 
   /** "🔁 Retry": the parent's own request again (a two-stage style stays two-stage, a restyle keeps its source). */

@@ -37,7 +37,7 @@ export class PhotoChat {
     const prompt = captionPrompt(event.text);
     if (prompt) return this.animate(account, taken.photo, prompt, requestKey);
     await this.d.state.set(this.key(account, event), JSON.stringify(taken.photo), FOLLOW_UP_PROMPT_MS);
-    return only(text('photo.ask_prompt', { minutes: Math.round(FOLLOW_UP_PROMPT_MS / 60_000) }, [
+    return only(text('photo.ask_prompt', { count: Math.round(FOLLOW_UP_PROMPT_MS / 60_000) }, [
       { label: { key: 'photo.animate_now' }, command: ANIMATE_COMMAND },
     ]));
   }

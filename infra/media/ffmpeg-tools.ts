@@ -1,5 +1,5 @@
 // MediaTools on ffmpeg/ffprobe: download a provider's result, probe it, watermark Demo videos, make the JPEG
-// preview LINE needs, and transcode to a tier's height and a platform's size limit.
+// preview LINE needs, transcode to a tier's height and a platform's size limit, and take a clip's last frame.
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
@@ -9,6 +9,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import type { MediaInfo, MediaTools } from '../../core/ports.ts';
+import { MAX_PHOTO_SIDE } from '../../core/photos/ports.ts';
 import { runFfmpeg, runFfprobe, filterQuote as q } from './binaries.ts';
 import { BASE_FONT } from './fonts.ts';
 import { PREVIEW_MAX_BYTES } from './limits.ts';
@@ -151,6 +152,22 @@ export function createMediaTools(o: MediaToolsOptions = {}): MediaTools {
         budget *= 0.85;
       }
       if ((await fs.stat(output)).size > opts.maxBytes) throw new MediaTooLargeError(opts.maxBytes);
+    },
+
+    async lastFrame(input) {
+      await fs.mkdir(tmpDir, { recursive: true });
+      const out = path.join(tmpDir, `${randomUUID()}.jpg`);
+      try {
+        // Decode only the last seconds (a seek from the end; a shorter clip starts at 0) and let the image2 muxer
+        // overwrite one file with every frame (-update 1, no frame dropped or repeated): what remains is the last.
+        // It goes on as a photo would, so within the photo path's side limit.
+        await runFfmpeg(['-sseof', '-3', ...INPUT, '-i', input, '-map', '0:v:0', '-fps_mode', 'passthrough',
+          '-vf', `scale='min(${MAX_PHOTO_SIDE},iw)':'min(${MAX_PHOTO_SIDE},ih)':force_original_aspect_ratio=decrease`,
+          '-update', '1', '-q:v', '2', '-f', 'image2', '-c:v', 'mjpeg', out]);
+        return await fs.readFile(out);
+      } finally {
+        await fs.rm(out, { force: true });
+      }
     },
   };
 }

@@ -1,16 +1,43 @@
 // The buttons under a delivered video, pressed through each real adapter with signed real-format payloads (LINE
 // postback, Telegram callback_query, Discord component interaction) against the platform fakes: every action works,
 // a button pressed twice makes one generation, each child is linked to its parent with its own consent and a
-// receipt that shows what the action cost, and a button under someone else's video does nothing.
+// receipt that shows what the action cost, and a button under someone else's video does nothing. ➕ Extend animates
+// the clip's last frame as a photo (image moderation through Gemini's fake).
 import crypto from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildChatWorld, LINE_SECRET, type ChatWorld } from './support/world.ts';
 import { discordCommand, lineText, postDiscord, postLine, postTelegram, tgButton, tgMessage } from './support/signed.ts';
-import { VARIATION_MODIFIERS } from '../../core/generation/actions.ts';
+import { EXTEND_MODIFIER, VARIATION_MODIFIERS } from '../../core/generation/actions.ts';
+import { startGeminiFake, type GeminiFake } from '../fakes/gemini.ts';
+import { runFfmpeg, runFfprobe } from '../../infra/media/binaries.ts';
+import { imagePixels } from '../media/frames.ts';
 
 let w: ChatWorld;
-beforeAll(async () => { w = await buildChatWorld(); }, 90_000);
-afterAll(async () => w?.close());
+// Gemini's fake (allowing everything) classifies prompts and, for ➕ Extend, the last frame with its prompt.
+let gemini: GeminiFake;
+let tmp = '';
+beforeAll(async () => {
+  gemini = await startGeminiFake({ classify: async () => ({ allowed: true }) });
+  tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'vidgo-extend-'));
+  w = await buildChatWorld({ photos: true, env: { GEMINI_API_KEY: 'gemini-test-key', GEMINI_API_BASE: gemini.url, GEMINI_TIMEOUT_MS: '3000' } });
+}, 90_000);
+afterAll(async () => {
+  await w?.close();
+  await gemini?.close();
+  if (tmp) await fs.rm(tmp, { recursive: true, force: true });
+});
+
+/** The last frame of a stored clip by ffmpeg's own count (frame N-1 of a full decode), as RGB pixels. */
+async function referenceLastFrame(file: string): Promise<Buffer> {
+  const { stdout } = await runFfprobe(['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', file]);
+  const out = path.join(tmp, `${crypto.randomUUID()}.png`);
+  await runFfmpeg(['-i', file, '-vf', `select=eq(n\\,${Number(stdout.trim()) - 1})`, '-fps_mode', 'passthrough', '-frames:v', '1', out]);
+  return imagePixels(out);
+}
+const meanDiff = (a: Buffer, b: Buffer) => { let d = 0; for (let i = 0; i < a.length; i++) d += Math.abs(a[i]! - b[i]!); return d / a.length; };
 
 type Button = { label: string; command: string };
 type Out = { text: string; video: boolean; buttons: Button[] };
@@ -176,16 +203,46 @@ describe.each([['LINE', lineDriver], ['Telegram', telegramDriver], ['Discord', d
     expect((await children('variation'))[0]!.status).toBe('succeeded');
   });
 
-  it('➕ Extend says honestly that no provider can continue a clip: nothing made, nothing charged', async () => {
+  it('➕ Extend pressed twice makes one video from the clip\'s last frame (stored as a private photo): image moderation, its receipt', async () => {
     const from = p.outbox().length;
-    const before = await w.q(`SELECT id FROM generations WHERE user_id = $1`, [userId]);
+    const submitted = w.paid.leonardo.submissions.length;
+    const judged = gemini.requests.length;
     await p.press(buttons['➕ Extend']!);
-    const got = after(from);
-    expect(got.text).toContain('none of our video services can continue a clip yet');
-    expect(got.outs.flatMap((o) => o.buttons).map((b) => b.label)).toEqual(['✨ Variation', '🔁 Retry']);
-    expect(await w.q(`SELECT id FROM generations WHERE user_id = $1`, [userId])).toHaveLength(before.length);
+    await p.press(buttons['➕ Extend']!);
+    const made = await w.q<{ id: string; kind: string; prompt: string; status: string; source_image: { key: string; width: number; height: number } }>(
+      `SELECT id, kind, prompt, status, source_image FROM generations WHERE parent_id = $1 AND action = 'extend'`, [parentId]);
+    expect(made).toHaveLength(1);
+    expect(made[0]).toMatchObject({ kind: 'image', prompt: `a lighthouse in a storm, ${EXTEND_MODIFIER}`, status: 'queued' });
+    // The frame is kept as the user's photo is: a private key, a chat_photos row (so the retention purge deletes it).
+    const frame = made[0]!.source_image;
+    expect(frame.key).toMatch(new RegExp(`^private/photos/${userId}/[0-9a-f-]{36}\\.jpg$`));
+    expect(await w.q(`SELECT user_id, width, height FROM chat_photos WHERE media_key = $1`, [frame.key]))
+      .toEqual([{ user_id: userId, width: frame.width, height: frame.height }]);
+    // It is the parent clip's last frame.
+    const [parent] = await w.q<{ master_key: string | null; media_key: string }>(`SELECT master_key, media_key FROM generations WHERE id = $1`, [parentId]);
+    const clip = path.join(w.mediaRoot, parent!.master_key ?? parent!.media_key);
+    const [ref, got] = await Promise.all([referenceLastFrame(clip), imagePixels(path.join(w.mediaRoot, frame.key))]);
+    expect(got.length).toBe(ref.length);
+    expect(meanDiff(got, ref)).toBeLessThan(3);
+    // Image moderation saw that frame inline with the prompt, once (the second press took no frame).
+    const images = gemini.requests.slice(judged).filter((r) => r.body?.contents?.[0]?.parts?.some((part) => part.inlineData));
+    expect(images.map((r) => r.body!.contents![0]!.parts!.map((part) => (part.inlineData ? part.inlineData.mimeType : part.text))))
+      .toEqual([['image/jpeg', `<prompt>a lighthouse in a storm, ${EXTEND_MODIFIER}</prompt>`]]);
+    expect(await w.q(`SELECT id FROM chat_photos WHERE user_id = $1`, [userId])).toHaveLength(1);
+    expect(after(from).text).toMatch(/queue/i);
+
+    await w.runQueued();
+    expect((await w.q(`SELECT status FROM generations WHERE id = $1`, [made[0]!.id]))).toEqual([{ status: 'succeeded' }]);
+    // The provider was asked once, for image-to-video of exactly that frame.
+    const sent = w.paid.leonardo.submissions.slice(submitted);
+    expect(sent.map((r) => [r.kind, r.prompt])).toEqual([['image', `a lighthouse in a storm, ${EXTEND_MODIFIER}`]]);
+    expect(Buffer.from(await sent[0]!.image!.bytes()).equals(await fs.readFile(path.join(w.mediaRoot, frame.key)))).toBe(true);
+    expect(sent[0]!.image!.url).toMatch(new RegExp(`/media/${frame.key}\\?exp=\\d+&sig=`)); // a signed, short-lived URL
+    // Delivered with its own buttons and a receipt: image-to-video at 720p is free on Pro.
+    expect(Object.keys(actionButtons(lastVideo()))).toEqual(ACTION_LABELS);
+    expect(after(from).text).toContain('Not charged · balance 100 pts');
     expect((await w.ledger.balance(userId)).total).toBe(100);
-  });
+  }, 60_000);
 
   it('🎨 Style opens the styles for this video; a pick asks consent and the receipt shows its 10 points', async () => {
     let from = p.outbox().length;
@@ -281,6 +338,31 @@ describe('result buttons', () => {
     expect(await w.q(`SELECT kind, source_generation_id, status FROM generations WHERE parent_id = $1 AND action = 'retry'`, [upscaled.id]))
       .toEqual([{ kind: 'upscale', source_generation_id: upscaled.source_generation_id, status: 'awaiting_consent' }]);
   });
+
+  it('➕ Extend without Gemini (IMAGE_MODERATION not off) is refused with the photo path\'s reason: nothing made or charged', async () => {
+    const plain = await buildChatWorld();
+    try {
+      const user = 61009;
+      const chat = { id: user, type: 'private' as const };
+      await postTelegram(plain, tgMessage(user, chat, '/help'));
+      const userId = await plain.userOf('telegram', String(user));
+      await plain.subscribe(userId, 'pro');
+      await plain.ledger.credit(userId, 'purchased', 40, 'purchase', `test:${userId}:buy`);
+      await postTelegram(plain, tgMessage(user, chat, '/video a kite over the dunes'));
+      await plain.runQueued();
+      const video = plain.telegram.of('sendVideo').filter((c) => Number(c.params.chat_id) === user).at(-1)!;
+      const extend = video.params.reply_markup.inline_keyboard.flat().find((b: any) => b.text === '➕ Extend').callback_data as string;
+      const before = plain.telegram.calls.length;
+      await postTelegram(plain, tgButton(user, chat, extend));
+      const answer = plain.telegram.calls.slice(before).filter((c) => c.method === 'sendMessage' && Number(c.params.chat_id) === user);
+      expect(answer.map((c) => c.params.text).join('\n')).toContain('Photos cannot be checked right now');
+      expect(await plain.q(`SELECT id FROM generations WHERE user_id = $1 AND action IS NOT NULL`, [userId])).toHaveLength(0);
+      expect((await plain.ledger.balance(userId)).total).toBe(40);
+      expect(plain.paid.leonardo.submissions.filter((r) => r.kind === 'image')).toHaveLength(0);
+    } finally {
+      await plain.close();
+    }
+  }, 60_000);
 
   it('a signed LINE postback with a wrong signature is refused before anything runs', async () => {
     const body = JSON.stringify({ destination: 'Ubot', events: [linePostback('Uactions0wner', '/act AAAAAAAAAAAAAAAA')] });

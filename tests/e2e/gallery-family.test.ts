@@ -88,7 +88,7 @@ describe('a video\'s family and Remix', () => {
     const client = await signIn('UfamOwner');
     const { remix } = (await client.json(`/api/v1/generations/${parentId}`)).body;
     expect(remix.platforms).toEqual(['line']);
-    expect(remix.actions.map((a: any) => a.action)).toEqual(['retry', 'variation', 'style', 'upscale']);
+    expect(remix.actions.map((a: any) => a.action)).toEqual(['retry', 'variation', 'extend', 'style', 'upscale']);
     // The chat's Retry button and the web's Retry link are one id: pressing either makes the one retry.
     const chatRetry = quickReplies(pushesWithVideo('UfamOwner')[0]!).find((b) => b.label === '🔁 Retry')!.data;
     expect(remix.actions[0].command).toBe(chatRetry);
@@ -136,7 +136,7 @@ describe('a video\'s family and Remix', () => {
     expect(await page.locator('#children [data-gen]').evaluateAll((els) => els.map((e) => e.getAttribute('data-gen')))).toContain(childId);
     expect(await page.locator('#parent').count()).toBe(0);
     const lineLinks = await page.locator('#remix a.line').evaluateAll((els) => els.map((e) => e.getAttribute('href')));
-    expect(lineLinks).toHaveLength(4);
+    expect(lineLinks).toHaveLength(5);
     for (const href of lineLinks) expect(href).toMatch(/^https:\/\/line\.me\/R\/oaMessage\/%40vidgo-test\/\?%2Fact%20[A-Za-z0-9_-]{16}$/);
     await page.screenshot({ path: 'tests/artifacts/web-video-family.png', fullPage: true });
 

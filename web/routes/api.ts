@@ -82,13 +82,13 @@ export function apiRoutes(server: Server, d: WebDeps) {
   /**
    * "Remix": each action as a link that opens the user's chat with it ready — Telegram's start parameter
    * (?start=a_<id>, [A-Za-z0-9_-] only) and LINE's oaMessage pre-filled text ("/act <id>"), on the platforms the
-   * user has; elsewhere (Discord, the console) the command to send. Extend is left out: no provider continues a
-   * clip yet (the chat button says so).
+   * user has; elsewhere (Discord, the console) the command to send. The ids are the chat buttons' own, so a link
+   * and a button of one action make one generation.
    */
   async function remixOf(userId: string, id: string) {
     if (!d.actions) return { platforms: [], actions: [] };
     const platforms = [...new Set((await d.accounts.targets(userId)).map((t) => t.platform))];
-    const ids = (await d.actions.remix(userId, id)).filter((a) => a.action !== 'extend');
+    const ids = await d.actions.remix(userId, id);
     return {
       platforms,
       actions: ids.map(({ action, id: actionId }) => ({

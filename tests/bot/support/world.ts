@@ -144,7 +144,11 @@ export async function buildChatWorld(opts: {
   };
   const gen = createGeneration({ ...deps, localFile: (key) => mediaStore.pathOf(key) });
   // The result buttons as app/wire-core.ts builds them, on the seeded style catalogue.
-  const actions = new ResultActions({ tokens: deps.actionTokens!, store, generation: gen.service, styles: new SqlStyleCatalog(db.sequelize) });
+  const photoIntake = createPhotoIntake({ store: mediaStore, records: new SqlPhotoRecords(db.sequelize) });
+  const actions = new ResultActions({
+    tokens: deps.actionTokens!, store, generation: gen.service, styles: new SqlStyleCatalog(db.sequelize),
+    frames: { media: mediaStore, tools: deps.mediaTools, photos: photoIntake },
+  });
   const bot = await wireBot({
     config, server, sequelize: db.sequelize, state: redis.state, redis: redis.redis, log, hub, polling: false,
     telegramLimits: opts.telegramLimits ?? TEST_TG_LIMITS,
@@ -154,7 +158,7 @@ export async function buildChatWorld(opts: {
       // LEDGER's real moderation policy on its SQL repository.
       bans: banControl(policy), appeals: policy,
       providers: providerControl(health), actions,
-      ...(opts.photos ? { photos: createPhotoIntake({ store: mediaStore, records: new SqlPhotoRecords(db.sequelize) }) } : {}),
+      ...(opts.photos ? { photos: photoIntake } : {}),
     },
   });
 
