@@ -149,6 +149,7 @@ async function run(instances: number, clip: string) {
     for (const j of s.jobs) { const m = /take (\d+)$/.exec(j.prompt ?? ''); if (m) byTake.set(Number(m[1]), j); }
     const acks = sent.map((x) => x.ackMs);
     const first: number[] = [], overhead: number[] = [], queued: number[] = [];
+    const parts = { intake: [] as number[], start: [] as number[], after: [] as number[] };
     let lost = 0, duplicated = 0, lastAt = 0;
     sent.forEach((x, i) => {
       const seen = s.users[x.userId];
@@ -163,6 +164,9 @@ async function run(instances: number, clip: string) {
       // Delivery time minus the provider's time and minus the wait for a slot under the cap.
       const wait = Math.max(0, g.started - g.created);
       queued.push(wait);
+      parts.intake.push(g.created - x.sentAt);
+      parts.start.push(job.submittedAt - g.started);
+      parts.after.push(videos[0]!.at - job.doneAt);
       overhead.push(videos[0]!.at - x.sentAt - (job.doneAt - job.submittedAt) - wait);
     });
     const delivered = USERS - lost;
@@ -189,6 +193,8 @@ async function run(instances: number, clip: string) {
     console.log(`  webhook ack        p50 ${r.ackP50Ms} ms   p99 ${r.ackP99Ms} ms   (target p99 < 100 ms)`);
     console.log(`  first reply        p50 ${r.firstReplyP50Ms} ms   p99 ${r.firstReplyP99Ms} ms   (target p99 < 1 s)`);
     console.log(`  overhead           p50 ${r.overheadP50Ms} ms   p99 ${r.overheadP99Ms} ms   (delivery − provider time − wait for a slot under the cap; target p99 < 1.5 s)`);
+    const pp = (xs: number[]) => `p50 ${Math.round(percentile(xs, 50))} ms, p99 ${Math.round(percentile(xs, 99))} ms`;
+    console.log(`    of which: webhook sent → generation made ${pp(parts.intake)}; runner start → provider submit ${pp(parts.start)}; provider end → video accepted ${pp(parts.after)}`);
     console.log(`  wait under the cap p50 ${r.queueWaitP50Ms} ms   p99 ${r.queueWaitP99Ms} ms   (Leonardo cap ${CAP ?? 'default'}: generations at once across instances)`);
     console.log(`  throughput         ${r.generationsPerSec} generations/s; CPU ${r.cpuSecPerGeneration} s per generation`);
     console.log(`  lost ${r.lost}, duplicated ${r.duplicated}`);
