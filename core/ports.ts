@@ -126,8 +126,8 @@ export interface MediaTools {
   download(url: string, signal?: AbortSignal): Promise<string>;
   probe(file: string): Promise<MediaInfo>;
   watermark(input: string, output: string, text: string): Promise<void>;
-  /** A JPEG still under 1 MB, as LINE needs for every video. */
-  preview(input: string, output: string): Promise<void>;
+  /** A JPEG still under 1 MB, as LINE needs for every video; durationMs (when the caller probed already) places it. */
+  preview(input: string, output: string, durationMs?: number): Promise<void>;
   /**
    * watermark + preview in one decode/encode pass: the watermarked video and its JPEG still (under 1 MB, taken
    * from the watermarked frames) out of one ffmpeg run. durationMs (when the caller probed already) places the still.

@@ -33,7 +33,7 @@ export async function storeResult(d: GenerationDeps, gen: GenerationRow, videoUr
       await d.mediaTools.watermarkWithPreview(file, marked, still, d.settings.watermarkText, info.durationMs);
       file = marked;
     } else {
-      await d.mediaTools.preview(file, still);
+      await d.mediaTools.preview(file, still, info.durationMs);
     }
     const previewKey = at('preview.jpg');
     await d.mediaStore.put(previewKey, still, 'image/jpeg');

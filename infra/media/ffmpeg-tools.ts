@@ -116,9 +116,8 @@ export function createMediaTools(o: MediaToolsOptions = {}): MediaTools {
       await encode(input, output, watermarkFilter(text), [], 18);
     },
 
-    async preview(input, output) {
-      const info = await probe(input);
-      await stillUnderLimit(input, output, stillAt(info.durationMs), 0);
+    async preview(input, output, durationMs) {
+      await stillUnderLimit(input, output, stillAt(durationMs ?? (await probe(input)).durationMs), 0);
     },
 
     async watermarkWithPreview(input, output, previewOutput, text, durationMs) {
