@@ -26,25 +26,40 @@ async function listenablePort(preferred: number, host: string): Promise<number> 
 
 const loaded = loadConfig();
 const host = '127.0.0.1';
-const port = await listenablePort(loaded.port, host);
-// The links name this process's own server: the loopback address, never `localhost` (it may resolve to ::1, where
-// another program can listen).
-const config = { ...loaded, port, host, publicBaseUrl: `http://${host}:${port}` };
-const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
-const app = await composeApp(config, log);
-if (!app.chat) {
-  console.error('The chat core is not wired in app/compose.ts yet.');
-  await app.stop();
-  process.exit(1);
-}
-const chat = app.chat;
+const log = createLogger(loaded.logLevel === 'info' ? 'warn' : loaded.logLevel);
 const write = (line: string) => process.stdout.write(`${line}\n`);
-const adapter = new ConsoleAdapter({
-  core: chat.dispatcher, t: chat.t, write, userId: os.userInfo().username,
-  locale: Intl.DateTimeFormat().resolvedOptions().locale,
-});
-chat.hub.register('console', adapter);
-await app.start();
+
+/** The app on `port`, started; null when another program took the port between the probe and the start. */
+async function startOn(port: number) {
+  // The links name this process's own server: the loopback address, never `localhost` (it may resolve to ::1, where
+  // another program can listen).
+  const config = { ...loaded, port, host, publicBaseUrl: `http://${host}:${port}` };
+  const app = await composeApp(config, log);
+  if (!app.chat) {
+    console.error('The chat core is not wired in app/compose.ts yet.');
+    await app.stop();
+    process.exit(1);
+  }
+  const chat = app.chat;
+  const adapter = new ConsoleAdapter({
+    core: chat.dispatcher, t: chat.t, write, userId: os.userInfo().username,
+    locale: Intl.DateTimeFormat().resolvedOptions().locale,
+  });
+  chat.hub.register('console', adapter);
+  try {
+    await app.start();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    await app.stop();
+    return null;
+  }
+  return { config, app, chat, adapter };
+}
+
+let started = await startOn(await listenablePort(loaded.port, host));
+for (let i = 0; !started && i < 3; i++) started = await startOn(await listenablePort(0, host));
+if (!started) throw new Error('no free port for the console web server');
+const { config, app, chat, adapter } = started;
 
 const greetIn = resolveLocale(Intl.DateTimeFormat().resolvedOptions().locale, config.defaultLocale);
 write(chat.t.t(greetIn, { key: 'bot.console.greeting' }));
