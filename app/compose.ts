@@ -121,7 +121,10 @@ async function composeOn(infra: Infra, stoppers: (() => Promise<void>)[], config
   } });
 
   healthRoutes(server, {
-    db: async () => (await infra.sequelize.query('SELECT 1'), true),
+    db: async () => {
+      await infra.sequelize.query('SELECT 1');
+      return true;
+    },
     jobs: () => jobs.health(),
     // Degraded, not down: the instance serves with in-process limits until Redis is back.
     redis: async () => (!infra.redisLink ? 'memory' : infra.redisLink.ready && (await infra.redisLink.client.ping()) === 'PONG' ? 'ok' : 'degraded'),

@@ -31,6 +31,7 @@ const ECPAY_STAGE = {
 const PADDLE_BASE = { live: 'https://api.paddle.com', sandbox: 'https://sandbox-api.paddle.com' } as const;
 
 /** Payment credentials that do not belong where they are used: one line per variable. */
+// biome-ignore lint/suspicious/noExplicitAny: the Joi-validated variables, before they become Config
 function paymentProblems(v: Record<string, any>, given: Record<string, string | undefined>): string[] {
   const out: string[] = [];
   const production = v.NODE_ENV === 'production';

@@ -11,7 +11,7 @@ import { startEmbeddedPostgres } from '../infra/db/embedded-postgres.ts';
 
 if (fs.existsSync('.env')) process.loadEnvFile('.env');
 
-let config;
+let config: ReturnType<typeof loadConfig>;
 try {
   config = loadConfig();
 } catch (err) {

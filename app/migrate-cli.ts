@@ -9,7 +9,7 @@ import { migrateUp } from '../infra/db/migrate.ts';
 
 if (fs.existsSync('.env')) process.loadEnvFile('.env');
 const cmd = process.argv[2] ?? 'up';
-let config;
+let config: ReturnType<typeof loadConfig>;
 try {
   config = loadConfig();
 } catch (err) {

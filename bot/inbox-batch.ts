@@ -51,7 +51,7 @@ export class Coalescer<T, R> {
       this.inFlight++;
       Promise.resolve()
         .then(() => this.flush(batch.map((b) => b.item)))
-        .then((rs) => batch.forEach((b, i) => b.resolve(rs[i]!)), (err) => batch.forEach((b) => b.reject(err)))
+        .then((rs) => { for (const [i, b] of batch.entries()) b.resolve(rs[i]!); }, (err) => { for (const b of batch) b.reject(err); })
         .finally(() => { this.inFlight--; this.pump(); });
     }
   }

@@ -43,6 +43,7 @@ export async function respondOnce(core: BotCore, event: ChatEvent, memo?: Respon
   return res;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: each platform's handler reads its own payload shape, verified before it is stored
 export type InboxHandler = (payload: any, memo: ResponseMemo) => Promise<void>;
 type Log = { error(o: object, m: string): void; warn?(o: object, m: string): void };
 

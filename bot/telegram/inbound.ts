@@ -38,7 +38,7 @@ export function fromTelegramUpdate(u: Update): TelegramInbound | null {
     };
   }
   const m = u.message;
-  if (!m || !m.from) return null;
+  if (!m?.from) return null;
   const image = telegramImage(m);
   const text = image ? m.caption : m.text;
   return {

@@ -46,6 +46,7 @@ export const progressBar = (percent: number) => {
 };
 
 export function renderTelegram(t: Translator, locale: Locale, replies: Reply[]): TelegramSend[] {
+  // biome-ignore lint/suspicious/useIterableCallbackReturn: the switch covers every Reply kind (tsc checks it)
   return replies.map((r): TelegramSend => {
     switch (r.kind) {
       case 'text':

@@ -170,9 +170,9 @@ export class Dispatcher implements ChatCore {
         return [text('bot.balance', { total: b.total, pollo: b.monthly_pollo, goenhance: b.monthly_goenhance, purchased: b.purchased },
           [choice('bot.choice.plans', '/plans')])];
       }
+      // biome-ignore lint/suspicious/noFallthroughSwitchClause: /plans without "cancel" is the link like /gallery
       case 'plans':
         if (cmd.cancel) return this.cancelRenewal(account);
-      // falls through: /plans without "cancel" is the link like /gallery
       case 'gallery': {
         const url = await this.d.links.linkFor(account.userId, `/${cmd.name}`);
         return [{ kind: 'link', message: { key: `bot.${cmd.name}.text` }, url, label: { key: `bot.${cmd.name}.button` } }];

@@ -43,16 +43,22 @@ export class Runner implements GenerationRunner {
   private async runSteps(gen: GenerationRow, ctx: Ctx): Promise<Outcome> {
     const d = this.d;
     for (;;) {
-      if (gen.cancelRequestedAt && !gen.providerJobId) return (await cancelGeneration(d, gen, ['queued', 'running'], true), 'done');
+      if (gen.cancelRequestedAt && !gen.providerJobId) {
+        await cancelGeneration(d, gen, ['queued', 'running'], true);
+        return 'done';
+      }
       const step = gen.route[gen.stepIndex];
       const twoStage = isTwoStage(gen);
       // Two stages (two-stage.ts): past the base steps without a base clip → every free provider failed, nothing
       // is charged; past the style steps with one → the unstyled base clip is delivered, points released.
-      if (twoStage && !gen.baseClip && (!step || step.stage !== 'base')) {
+      if (twoStage && !gen.baseClip && (step?.stage !== 'base')) {
         await failGeneration(d, gen, 'all_providers_failed', 'core.failed.all_providers');
         return 'done';
       }
-      if (twoStage && !step) return (await deliverBaseClip(d, gen), 'done');
+      if (twoStage && !step) {
+        await deliverBaseClip(d, gen);
+        return 'done';
+      }
       if (!step) {
         if (gen.consent === 'wait') {
           // The user chose to wait for the unlimited providers: start over later, until the deadline.
@@ -104,7 +110,8 @@ export class Runner implements GenerationRunner {
         if (outcome.code !== 'canceled' && outcome.code !== 'rejected_content') await d.router.report(step.provider, false);
         if (outcome.code === 'rejected_content' && twoStage && step.stage !== 'base') {
           gen = await this.nextStep(gen, step, outcome.code);
-          return (await deliverBaseClip(d, gen), 'done');
+          await deliverBaseClip(d, gen);
+          return 'done';
         }
         if (outcome.code === 'rejected_content') {
           await this.recordAttempt(gen, step, 'failed', outcome.code);
@@ -153,7 +160,7 @@ export class Runner implements GenerationRunner {
       gen.provider = step.provider;
     }
     let lastPush = 0;
-    let end;
+    let end: Awaited<ReturnType<typeof waitForJob>>;
     // A provider that calls back wakes this wait at once; the slower poll only covers a callback that never came.
     const completions = d.completions?.callsBack(step.provider) ? d.completions : undefined;
     const polled = job;
@@ -199,7 +206,10 @@ export class Runner implements GenerationRunner {
       return end.error;
     }
     await d.router.report(step.provider, true);
-    if (step.stage === 'base') return (await this.baseDone(gen, step, end.videoUrl, ctx), 'base_done');
+    if (step.stage === 'base') {
+      await this.baseDone(gen, step, end.videoUrl, ctx);
+      return 'base_done';
+    }
     await this.succeed(gen, step, end.videoUrl, ctx);
     return 'done';
   }

@@ -21,7 +21,7 @@ export const photoRecordText = (photo: SourceImage, prompt: string) => `[photo $
 /** Null when the photo may be animated; else the replies refusing it. */
 export async function moderatePhoto(d: PhotoModerationDeps, userId: string, photo: SourceImage, prompt: string): Promise<Reply[] | null> {
   if (!d.imageModerator) return [reply('photo.moderation_unavailable')];
-  let verdict;
+  let verdict: Awaited<ReturnType<NonNullable<PhotoModerationDeps['imageModerator']>['checkImage']>>;
   try {
     const file = await d.mediaStore.getFile(photo.key);
     verdict = await d.imageModerator.checkImage({ bytes: await fs.readFile(file), contentType: 'image/jpeg' }, prompt);

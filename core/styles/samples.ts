@@ -29,7 +29,10 @@ export class StyleSamples {
   kick(): void {
     if (this.running) return;
     this.running = this.renderMissing()
-      .catch((err) => (this.d.log?.warn({ err: String(err) }, 'style samples: rendering failed'), 0))
+      .catch((err) => {
+        this.d.log?.warn({ err: String(err) }, 'style samples: rendering failed');
+        return 0;
+      })
       .finally(() => { this.running = null; });
   }
 

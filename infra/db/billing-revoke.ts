@@ -49,7 +49,7 @@ export async function revokeOrder(
               auto_renew = CASE WHEN end_date - interval '1 month' <= $2::timestamptz THEN false ELSE auto_renew END, updated_at = now()
         WHERE id = $1 AND status IN ('active', 'expired') RETURNING end_date, status`, [o.subscription_id, now], t);
     subscriptionEnd = s?.end_date ?? null;
-    planEnded = !s || s.status !== 'active';
+    planEnded = s?.status !== 'active';
     // Whoever disputes or gets back a charge is not charged again by its schedule.
     stopping = await sql.markStopping(`provider = $1 AND first_order = $2`, [o.payment_method, o.renews_order ?? o.order_number], r.kind);
     if (stopping) await q(`UPDATE subscriptions SET auto_renew = false WHERE id = $1 RETURNING id`, [o.subscription_id], t);

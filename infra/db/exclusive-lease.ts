@@ -34,7 +34,10 @@ export function holdExclusive(o: { databaseUrl: string; name: string; holder: Le
   let wake: (() => void) | undefined;
   const pause = (ms: number) => new Promise<void>((r) => {
     const t = setTimeout(r, ms);
-    wake = () => (clearTimeout(t), r());
+    wake = () => {
+      clearTimeout(t);
+      r();
+    };
   });
 
   async function loop() {

@@ -6,11 +6,13 @@
 // TransactionOrigin, AdjustmentAction, AdjustmentStatus, AdjustmentActionType (full | partial).
 import type { BillingEvent, PaymentRecord } from '../../core/billing/ports.ts';
 
+// biome-ignore lint/suspicious/noExplicitAny: Paddle's event data, read field by field with checks below
 export interface PaddleEnvelope { event_id: string; event_type: string; data: Record<string, any> }
 
 const minor = (v: unknown): number | null => (typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : typeof v === 'number' && Number.isInteger(v) ? v : null);
 
 /** A completed transaction's payment: what was paid (grand total), the tax in it and any discount. */
+// biome-ignore lint/suspicious/noExplicitAny: as PaddleEnvelope.data
 function payment(data: Record<string, any>): PaymentRecord | null {
   const totals = data.details?.totals ?? {};
   const paid = minor(totals.grand_total);

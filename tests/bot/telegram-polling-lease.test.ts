@@ -6,7 +6,7 @@ import { Bot } from 'grammy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildChatWorld, TG_TOKEN, type ChatWorld } from './support/world.ts';
 import { startPolling, telegramPoller } from '../../bot/telegram/polling.ts';
-import { holdExclusive, type ExclusiveLease } from '../../infra/db/exclusive-lease.ts';
+import { holdExclusive, } from '../../infra/db/exclusive-lease.ts';
 
 let w: ChatWorld;
 beforeAll(async () => { w = await buildChatWorld(); w.telegram.ctl.holdMs = 200; }, 60_000);

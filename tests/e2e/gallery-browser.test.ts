@@ -4,7 +4,6 @@
 // only the built Svelte files come from a fresh Vite build (served to the browser from a temp folder, so the build
 // never races another test reading web/app/dist). Leaves tests/artifacts/web-gallery.png.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
@@ -80,7 +79,7 @@ describe('gallery page in a browser', () => {
     // The player plays the (watermarked) copy: metadata loads from the app's /media over https.
     const video = card.locator('video');
     expect(await video.getAttribute('src')).toMatch(new RegExp(`^${w.publicUrl}/media/demo/dog/video\\.mp4$`));
-    await page.waitForFunction((id) => (document.querySelector(`[data-gen="${id}"] video`) as HTMLVideoElement | null)?.readyState! >= 1, demo!.id, { timeout: 15_000 });
+    await page.waitForFunction((id) => ((document.querySelector(`[data-gen="${id}"] video`) as HTMLVideoElement | null)?.readyState ?? 0) >= 1, demo!.id, { timeout: 15_000 });
     expect(await video.evaluate((v: HTMLVideoElement) => [v.videoWidth, v.videoHeight])).toEqual([1280, 720]);
     // The clean link works with the browser's session cookie and is an MP4 attachment.
     const clean = await page.evaluate(async (href) => { const r = await fetch(href); return [r.status, r.headers.get('content-type'), (await r.arrayBuffer()).byteLength]; }, `/api/v1/generations/${demo!.id}/clean`);

@@ -3,7 +3,6 @@
 // pre-filled-message links (the user has LINE only, so no Telegram link) whose text, sent to the bot, runs that
 // action; another user's video is not found. The page itself is checked in a real browser (Debian's chromium).
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';

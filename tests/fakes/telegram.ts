@@ -133,7 +133,7 @@ export async function startFakeTelegram(opts: { token: string }) {
         if (typeof v === 'string') {
           let u: URL | undefined;
           try { u = new URL(v); } catch { /* a file_id */ }
-          if (!u || u.protocol !== 'https:' || UNREACHABLE_HOST.test(u.hostname)) return bad('Bad Request: wrong file identifier/HTTP URL specified');
+          if (u?.protocol !== 'https:' || UNREACHABLE_HOST.test(u.hostname)) return bad('Bad Request: wrong file identifier/HTTP URL specified');
           const f = await fetchMedia(v);
           fetched.push(f);
           if (f.status !== 200 || f.size > 20 * 1024 * 1024) return bad('Bad Request: failed to get HTTP URL content');

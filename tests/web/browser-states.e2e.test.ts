@@ -5,8 +5,6 @@
 // and is remembered; the active tab carries aria-current; sample clips autoplay only without reduced motion.
 // Screenshots of each state land in tests/artifacts/ (git-ignored).
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { buildWebApp, launchChromium } from '../helpers/browser.ts';

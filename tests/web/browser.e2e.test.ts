@@ -2,8 +2,6 @@
 // fake gateway (which posts the signed callback and sends the browser back) → result → account with the new
 // plan and balance. Leaves a screenshot in tests/artifacts/.
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { buildWebApp, launchChromium } from '../helpers/browser.ts';

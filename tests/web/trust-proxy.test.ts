@@ -5,7 +5,7 @@ import Hapi from '@hapi/hapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorld, type World } from './support/world.ts';
 import { clientIp, installClientIp } from '../../web/client-ip.ts';
-import { ConfigError, loadConfig } from '../../app/config.ts';
+import { type ConfigError, loadConfig } from '../../app/config.ts';
 
 let behindProxy: World;
 let direct: World;

@@ -98,7 +98,7 @@ export function koreanVerbForms(entry: string): string[] {
   const { l, v, t } = split(stem.slice(-1));
   const bright = v === V.a || v === V.o;
   const forms = new Set<string>();
-  const endings = (base: string, list: string[]) => list.forEach((e) => forms.add(base + e));
+  const endings = (base: string, list: string[]) => { for (const e of list) forms.add(base + e); };
   if (t === 0) {
     forms.add(stem);
     for (const f of [T.n, T.l, T.m]) forms.add(head + join(l, v, f)); // 죽인 죽일 죽임

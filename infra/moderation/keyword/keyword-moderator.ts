@@ -3,7 +3,7 @@
 // Used alone when Gemini is not configured, and beside Gemini in core/moderation/combined.ts.
 import type { ModerationVerdict, Moderator } from '../../../core/ports.ts';
 import { normalizeText } from './normalize.ts';
-import { Lexicon, type Hit } from './lexicon.ts';
+import type { Lexicon, Hit } from './lexicon.ts';
 import { decide, type Decision } from './rules.ts';
 import { loadLexicon } from './load.ts';
 

@@ -102,7 +102,10 @@ export class Lexicon {
     const term = entry.trim();
     if (!term) return;
     this.size[lang]++;
-    if (term.startsWith('~')) return this.addNeedle(concept, term, term.slice(1), false);
+    if (term.startsWith('~')) {
+      this.addNeedle(concept, term, term.slice(1), false);
+      return;
+    }
     if (lang === 'ja' && /\/v[15]$/.test(term)) {
       for (const f of japaneseVerbForms(term)) this.addNeedle(concept, term, f, false);
       return;
@@ -113,15 +116,26 @@ export class Lexicon {
     }
     if (isHangul(term)) {
       const word = squeeze(term);
-      if ([...word].length === 1) return push(this.koreanWords, normalizeToken(word), { concept, term });
-      return this.addNeedle(concept, term, word, false);
+      if ([...word].length === 1) {
+        push(this.koreanWords, normalizeToken(word), { concept, term });
+        return;
+      }
+      this.addNeedle(concept, term, word, false);
+      return;
     }
-    if (isCjk(term)) return this.addNeedle(concept, term, squeeze(term), lang === 'zh-TW' && hanOnly(term));
+    if (isCjk(term)) {
+      this.addNeedle(concept, term, squeeze(term), lang === 'zh-TW' && hanOnly(term));
+      return;
+    }
     const words = fold(term).split(/\s+/).filter(Boolean);
-    if (words.length === 1 && words[0]!.startsWith('=')) return push(this.exact, normalizeToken(letters(words[0]!)), { concept, term });
+    if (words.length === 1 && words[0]!.startsWith('=')) {
+      push(this.exact, normalizeToken(letters(words[0]!)), { concept, term });
+      return;
+    }
     if (words.length === 1 && words[0]!.endsWith('*')) {
       const prefix = normalizeToken(letters(words[0]!));
-      return push(this.prefixes, prefix[0]!, { concept, term, prefix });
+      push(this.prefixes, prefix[0]!, { concept, term, prefix });
+      return;
     }
     const slang: StemLanguage = lang === 'es' ? 'es' : 'en';
     const parts = words.flatMap((w) => (w === '...' ? [null] : letters(w).split(/\s+/).filter(Boolean).map((x) => stem(slang, normalizeToken(x)))));
