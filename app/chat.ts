@@ -13,14 +13,15 @@ import { resolveLocale } from '../infra/i18n.ts';
 
 /** PORT when nothing holds it on this host, else a free one the system picks. */
 async function listenablePort(preferred: number, host: string): Promise<number> {
-  const attempt = (port: number) => new Promise<number | null>((resolve) => {
-    const probe = net.createServer();
-    probe.once('error', () => resolve(null));
-    probe.listen(port, host, () => {
-      const got = (probe.address() as net.AddressInfo).port;
-      probe.close(() => resolve(got));
+  const attempt = (port: number) =>
+    new Promise<number | null>((resolve) => {
+      const probe = net.createServer();
+      probe.once('error', () => resolve(null));
+      probe.listen(port, host, () => {
+        const got = (probe.address() as net.AddressInfo).port;
+        probe.close(() => resolve(got));
+      });
     });
-  });
   return (await attempt(preferred)) ?? (await attempt(0))!;
 }
 
@@ -42,7 +43,10 @@ async function startOn(port: number) {
   }
   const chat = app.chat;
   const adapter = new ConsoleAdapter({
-    core: chat.dispatcher, t: chat.t, write, userId: os.userInfo().username,
+    core: chat.dispatcher,
+    t: chat.t,
+    write,
+    userId: os.userInfo().username,
     locale: Intl.DateTimeFormat().resolvedOptions().locale,
   });
   chat.hub.register('console', adapter);
@@ -70,10 +74,11 @@ rl.on('close', () => (inputEnded = true));
 rl.prompt();
 for await (const line of rl) {
   // A failure here (the database restarting, a bug) is logged; the user reads the apology in their language.
-  if (line.trim()) await adapter.send(line).catch((err) => {
-    log.error({ err }, 'console command failed');
-    write(chat.t.t(config.defaultLocale, { key: 'bot.error' }));
-  });
+  if (line.trim())
+    await adapter.send(line).catch((err) => {
+      log.error({ err }, 'console command failed');
+      write(chat.t.t(config.defaultLocale, { key: 'bot.error' }));
+    });
   // Input may end (Ctrl-D) while a command runs: Node 24 throws on a prompt after close.
   if (!inputEnded) rl.prompt();
 }

@@ -47,7 +47,13 @@ export async function composeApp(config: Config, log: Logger): Promise<App> {
 async function composeOn(infra: Infra, stoppers: (() => Promise<void>)[], config: Config, log: Logger): Promise<App> {
   const jwtSecret = resolveJwtSecret(config);
 
-  const server = await createServer({ port: config.port, host: config.host, log, corsOrigins: config.corsOrigins, isInfrastructureError });
+  const server = await createServer({
+    port: config.port,
+    host: config.host,
+    log,
+    corsOrigins: config.corsOrigins,
+    isInfrastructureError,
+  });
   // ── operations: the metrics registry first, so every area below can count through it (none when METRICS_TOKEN is unset)
   const metrics = await createMetrics(config);
 
@@ -69,16 +75,35 @@ async function composeOn(infra: Infra, stoppers: (() => Promise<void>)[], config
   let jobQueue: JobsWiring['jobQueue'] | undefined;
   let deliveries: JobsWiring['deliveries'] | undefined;
   const core = wireCore({
-    config, infra, log, clock: systemClock, providers: media.providers, mediaStore: media.mediaStore, mediaTools: media.mediaTools,
-    jobQueue: () => jobQueue ?? (() => { throw new Error('job queue used before the jobs slot'); })(), notifier: chatHub, magicLinks: links, completions: callbacks.hub,
-    deliveries: () => deliveries ?? (() => { throw new Error('deliveries used before the jobs slot'); })(),
+    config,
+    infra,
+    log,
+    clock: systemClock,
+    providers: media.providers,
+    mediaStore: media.mediaStore,
+    mediaTools: media.mediaTools,
+    jobQueue: () =>
+      jobQueue ??
+      (() => {
+        throw new Error('job queue used before the jobs slot');
+      })(),
+    notifier: chatHub,
+    magicLinks: links,
+    completions: callbacks.hub,
+    deliveries: () =>
+      deliveries ??
+      (() => {
+        throw new Error('deliveries used before the jobs slot');
+      })(),
     ...(metrics ? { metrics } : {}),
   });
   // Shared across instances through Redis; the probe job below keeps it current.
   const providerHealth = async (): Promise<Record<string, boolean>> => ({ ...(await core.providerHealth.healthMap()) });
   // ── jobs (issue 7): generate-video on core's runner; the recurring jobs on core, ledger, media and billing
   const jobs = wireJobs({
-    config, infra, log,
+    config,
+    infra,
+    log,
     runner: core.runner,
     providerConcurrency: config.jobsProviderConcurrency,
     tasks: {
@@ -86,8 +111,15 @@ async function composeOn(infra: Infra, stoppers: (() => Promise<void>)[], config
       checkProviders: () => core.providerHealth.probeAll(Object.values(media.providers), 10_000),
       settleStuck: (now) => core.runner.settleStuck(now),
       releaseExpiredReservations: (now) => core.ledger.releaseExpired(now),
-      purgePhotos: async (now) => (await core.photoRecords.purge(
-        new Date(now.getTime() - config.photos.retentionHours * 3600_000), (key) => media.mediaStore.delete(key), 500, log)).deleted,
+      purgePhotos: async (now) =>
+        (
+          await core.photoRecords.purge(
+            new Date(now.getTime() - config.photos.retentionHours * 3600_000),
+            (key) => media.mediaStore.delete(key),
+            500,
+            log,
+          )
+        ).deleted,
     },
   });
   jobQueue = jobs.jobQueue;
@@ -97,28 +129,47 @@ async function composeOn(infra: Infra, stoppers: (() => Promise<void>)[], config
   // ── billing: shared by chat (/plans cancel) and the web routes; it tells users through the chat hub
   let chat: BotWiring | undefined;
   const billing = wireBilling(config, infra, log, {
-    ledger: core.ledger, notifier: chatHub, links,
+    ledger: core.ledger,
+    notifier: chatHub,
+    links,
     accounts: { targets: (userId) => (chat ? chat.accounts.targets(userId) : Promise.resolve([])) },
   });
   // ── chat adapters (issue 5): chatHub is core's Notifier; /admin health|provider|ban on LEDGER's parts
   chat = await wireChat({
-    config, infra, server, log, hub: chatHub, jwtSecret, core, links, providerHealth: core.providerHealth, moderation: core.moderation,
-    billing: billing.billing, ...(metrics ? { metrics } : {}),
+    config,
+    infra,
+    server,
+    log,
+    hub: chatHub,
+    jwtSecret,
+    core,
+    links,
+    providerHealth: core.providerHealth,
+    moderation: core.moderation,
+    billing: billing.billing,
+    ...(metrics ? { metrics } : {}),
   });
   if (chat) stoppers.push(() => chat.stop());
   // ── web app and payments (issue 6)
   const web = await wireWeb(server, config, infra, log, jwtSecret, {
-    ledger: core.ledger, accounts: chat?.accounts, notifier: chatHub, generations: core.generation, links,
+    ledger: core.ledger,
+    accounts: chat?.accounts,
+    notifier: chatHub,
+    generations: core.generation,
+    links,
     providersHealth: providerHealth,
     styles: core.styleShowcase, // STYLES: showcase with sample clips rendered on first request
     mediaStore: media.mediaStore, // GALLERY: clean downloads after an upgrade
-    billing, actions: core.actions, // the gallery's family of a video and its Remix links
+    billing,
+    actions: core.actions, // the gallery's family of a video and its Remix links
   });
-  jobs.provide({ tasks: {
-    monthlyReset: (now) => web.billing.monthlyReset(now),
-    expireSubscriptions: (now) => web.billing.expireSubscriptions(now),
-    sendRenewalReminders: (now) => web.billing.sendRenewalReminders(now),
-  } });
+  jobs.provide({
+    tasks: {
+      monthlyReset: (now) => web.billing.monthlyReset(now),
+      expireSubscriptions: (now) => web.billing.expireSubscriptions(now),
+      sendRenewalReminders: (now) => web.billing.sendRenewalReminders(now),
+    },
+  });
 
   healthRoutes(server, {
     db: async () => {
@@ -127,12 +178,22 @@ async function composeOn(infra: Infra, stoppers: (() => Promise<void>)[], config
     },
     jobs: () => jobs.health(),
     // Degraded, not down: the instance serves with in-process limits until Redis is back.
-    redis: async () => (!infra.redisLink ? 'memory' : infra.redisLink.ready && (await infra.redisLink.client.ping()) === 'PONG' ? 'ok' : 'degraded'),
+    redis: async () =>
+      !infra.redisLink
+        ? 'memory'
+        : infra.redisLink.ready && (await infra.redisLink.client.ping()) === 'PONG'
+          ? 'ok'
+          : 'degraded',
     providers: providerHealth,
   });
   const accounts = chat?.accounts;
   await wireOps({
-    config, server, log, jobs, providerHealth, ...(metrics ? { metrics } : {}),
+    config,
+    server,
+    log,
+    jobs,
+    providerHealth,
+    ...(metrics ? { metrics } : {}),
     ...(accounts ? { isAdmin: async (userId: string) => Boolean((await accounts.byUserId(userId))?.isAdmin) } : {}),
   });
   return {

@@ -9,8 +9,11 @@ export const LOCALES = ['en', 'ja', 'zh-TW', 'ko', 'es'] as const;
 const url = Joi.string().uri({ scheme: ['http', 'https'] });
 const optionalSecret = Joi.string().min(1);
 /** Comma-separated host names: "cdn.example.com", "*.example.com", "http://127.0.0.1" (plain http for that host). */
-const hostList = Joi.string().pattern(/^\s*(http:\/\/)?(\*\.)?[A-Za-z0-9.-]+\s*(,\s*(http:\/\/)?(\*\.)?[A-Za-z0-9.-]+\s*)*$/)
-  .messages({ 'string.pattern.base': 'must be a comma list of host names (cdn.example.com, *.example.com, http://host)' });
+const hostList = Joi.string()
+  .pattern(/^\s*(http:\/\/)?(\*\.)?[A-Za-z0-9.-]+\s*(,\s*(http:\/\/)?(\*\.)?[A-Za-z0-9.-]+\s*)*$/)
+  .messages({
+    'string.pattern.base': 'must be a comma list of host names (cdn.example.com, *.example.com, http://host)',
+  });
 /** A secret that proves a request came from its sender: long enough not to be guessed (checked at start-up). */
 const verifyingSecret = (min: number) => Joi.string().min(min);
 /** Values never echoed in a configuration error line. */
@@ -38,25 +41,41 @@ function paymentProblems(v: Record<string, any>, given: Record<string, string | 
   if (production) {
     for (const [name, published] of Object.entries(ECPAY_STAGE)) {
       if ((published as readonly string[]).includes(v[name])) {
-        out.push(`${name}: ECPay's published stage value${given[name] ? '' : ' (the default)'} is refused when NODE_ENV=production; set your own`);
+        out.push(
+          `${name}: ECPay's published stage value${given[name] ? '' : ' (the default)'} is refused when NODE_ENV=production; set your own`,
+        );
       }
     }
-    if (/payment-stage\./i.test(v.ECPAY_BASE_URL)) out.push(`ECPAY_BASE_URL: ECPay's stage server is refused when NODE_ENV=production (use https://payment.ecpay.com.tw)`);
+    if (/payment-stage\./i.test(v.ECPAY_BASE_URL))
+      out.push(
+        `ECPAY_BASE_URL: ECPay's stage server is refused when NODE_ENV=production (use https://payment.ecpay.com.tw)`,
+      );
   }
   const env: 'live' | 'sandbox' | undefined = v.PADDLE_ENV;
   if (v.PADDLE_API_KEY) {
-    if (production && !env) out.push('PADDLE_ENV: required with PADDLE_API_KEY when NODE_ENV=production (sandbox or live)');
-    if (production && !v.PADDLE_WEBHOOK_SECRET) out.push('PADDLE_WEBHOOK_SECRET: required with PADDLE_API_KEY when NODE_ENV=production');
+    if (production && !env)
+      out.push('PADDLE_ENV: required with PADDLE_API_KEY when NODE_ENV=production (sandbox or live)');
+    if (production && !v.PADDLE_WEBHOOK_SECRET)
+      out.push('PADDLE_WEBHOOK_SECRET: required with PADDLE_API_KEY when NODE_ENV=production');
   }
   if (env) {
     // Keys made since 2025-05-06 name their environment (pdl_live_…, pdl_sdbx_…); client tokens start live_/test_.
     const other = env === 'live' ? 'sandbox' : 'live';
-    const keyEnv = /^pdl_live_/.test(v.PADDLE_API_KEY ?? '') ? 'live' : /^pdl_sdbx_/.test(v.PADDLE_API_KEY ?? '') ? 'sandbox' : undefined;
+    const keyEnv = /^pdl_live_/.test(v.PADDLE_API_KEY ?? '')
+      ? 'live'
+      : /^pdl_sdbx_/.test(v.PADDLE_API_KEY ?? '')
+        ? 'sandbox'
+        : undefined;
     if (keyEnv === other) out.push(`PADDLE_API_KEY: a ${other} key, but PADDLE_ENV=${env}`);
-    const tokenEnv = /^live_/.test(v.PADDLE_CLIENT_TOKEN ?? '') ? 'live' : /^test_/.test(v.PADDLE_CLIENT_TOKEN ?? '') ? 'sandbox' : undefined;
+    const tokenEnv = /^live_/.test(v.PADDLE_CLIENT_TOKEN ?? '')
+      ? 'live'
+      : /^test_/.test(v.PADDLE_CLIENT_TOKEN ?? '')
+        ? 'sandbox'
+        : undefined;
     if (tokenEnv === other) out.push(`PADDLE_CLIENT_TOKEN: a ${other} token, but PADDLE_ENV=${env}`);
     const base = String(given.PADDLE_API_BASE ?? '').replace(/\/$/, '');
-    if (base === PADDLE_BASE[other] || (env === 'live' && /sandbox/i.test(base))) out.push(`PADDLE_API_BASE: Paddle's ${other} API, but PADDLE_ENV=${env}`);
+    if (base === PADDLE_BASE[other] || (env === 'live' && /sandbox/i.test(base)))
+      out.push(`PADDLE_API_BASE: Paddle's ${other} API, but PADDLE_ENV=${env}`);
   }
   return out;
 }
@@ -70,7 +89,9 @@ const schema = Joi.object({
   DATA_DIR: Joi.string().default('.data'),
   METRICS_TOKEN: Joi.string().allow('').min(16),
   TIMEZONE: Joi.string().default('Asia/Taipei'),
-  DEFAULT_LOCALE: Joi.string().valid(...LOCALES).default('en'),
+  DEFAULT_LOCALE: Joi.string()
+    .valid(...LOCALES)
+    .default('en'),
 
   DATABASE_URL: Joi.string().uri({ scheme: ['postgres', 'postgresql'] }),
   EMBEDDED_PG_PORT: Joi.number().integer().min(1).max(65535),
@@ -81,7 +102,9 @@ const schema = Joi.object({
   // Generations run at once per instance: most of a generation's time is waiting on its provider (callbacks wake it).
   JOBS_CONCURRENCY: Joi.number().integer().min(1).max(1000).default(4),
   INBOX_RETRY_MS: Joi.number().integer().min(1000).default(60_000),
-  JOBS_PROVIDER_CONCURRENCY: Joi.string().pattern(/^\s*(leonardo|runway|pollo|goenhance|local)\s*=\s*\d+\s*(,\s*(leonardo|runway|pollo|goenhance|local)\s*=\s*\d+\s*)*$/),
+  JOBS_PROVIDER_CONCURRENCY: Joi.string().pattern(
+    /^\s*(leonardo|runway|pollo|goenhance|local)\s*=\s*\d+\s*(,\s*(leonardo|runway|pollo|goenhance|local)\s*=\s*\d+\s*)*$/,
+  ),
 
   S3_BUCKET: Joi.string(),
   S3_ENDPOINT: url,
@@ -126,7 +149,9 @@ const schema = Joi.object({
   LINE_BOT_BASIC_ID: Joi.string(),
   TELEGRAM_BOT_TOKEN: optionalSecret,
   // Telegram allows 1-256 of [A-Za-z0-9_-]; we choose it, so at least 32 (e.g. openssl rand -hex 24).
-  TELEGRAM_WEBHOOK_SECRET: Joi.string().pattern(/^[A-Za-z0-9_-]{32,256}$/).messages({ 'string.pattern.base': 'must be 32 to 256 characters of A-Z, a-z, 0-9, _ and -' }),
+  TELEGRAM_WEBHOOK_SECRET: Joi.string()
+    .pattern(/^[A-Za-z0-9_-]{32,256}$/)
+    .messages({ 'string.pattern.base': 'must be 32 to 256 characters of A-Z, a-z, 0-9, _ and -' }),
   TELEGRAM_API_ROOT: url.default('https://api.telegram.org'),
   TELEGRAM_BOT_USERNAME: Joi.string(),
   DISCORD_APPLICATION_ID: Joi.string().pattern(/^\d+$/),
@@ -136,7 +161,10 @@ const schema = Joi.object({
   DISCORD_GUILD_ID: Joi.string().pattern(/^\d+$/),
 
   JWT_SECRET: Joi.string().min(32),
-  ADMIN_IDS: Joi.string().allow('').pattern(/^([a-z]+:[^,\s]+)(,[a-z]+:[^,\s]+)*$/).default(''),
+  ADMIN_IDS: Joi.string()
+    .allow('')
+    .pattern(/^([a-z]+:[^,\s]+)(,[a-z]+:[^,\s]+)*$/)
+    .default(''),
 
   ECPAY_MERCHANT_ID: Joi.string().default('3002607'),
   ECPAY_HASH_KEY: Joi.string().default('pwFHCqoQZGmho4w6'),
@@ -150,8 +178,12 @@ const schema = Joi.object({
 
   CORS_ORIGINS: Joi.string().allow('').default(''),
   // Which peers may tell us the client address (X-Forwarded-For): a hop count, or addresses/CIDRs/"loopback".
-  TRUST_PROXY: Joi.string().custom((v: string) => parseTrustProxy(v), 'hop count or addresses')
-    .messages({ 'any.custom': 'must be a hop count (1-10) or a comma list of IP addresses, CIDRs, loopback, linklocal, uniquelocal' }),
+  TRUST_PROXY: Joi.string()
+    .custom((v: string) => parseTrustProxy(v), 'hop count or addresses')
+    .messages({
+      'any.custom':
+        'must be a hop count (1-10) or a comma list of IP addresses, CIDRs, loopback, linklocal, uniquelocal',
+    }),
   RATE_LIMIT_CHAT_PER_MIN: Joi.number().integer().min(1).default(10),
   RATE_LIMIT_IP_PER_MIN: Joi.number().integer().min(1).default(100),
   RATE_LIMIT_CHECKOUT_PER_HOUR: Joi.number().integer().min(1).default(10),
@@ -159,7 +191,11 @@ const schema = Joi.object({
   BAN_WINDOW_HOURS: Joi.number().integer().min(1).default(24),
   DEMO_MEDIA_RETENTION_DAYS: Joi.number().integer().min(1).default(30),
   IMAGE_MODERATION: Joi.string().valid('auto', 'off').default('auto'),
-  PHOTO_RETENTION_HOURS: Joi.number().integer().min(1).max(24 * 30).default(24),
+  PHOTO_RETENTION_HOURS: Joi.number()
+    .integer()
+    .min(1)
+    .max(24 * 30)
+    .default(24),
 }).unknown(true);
 
 /** Every variable the service reads (docker-compose's pass-through list is checked against it). */
@@ -167,7 +203,11 @@ export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.describe()
 
 export type Env = Record<string, string | undefined>;
 
-const hosts = (v: string) => v.split(',').map((h) => h.trim()).filter(Boolean);
+const hosts = (v: string) =>
+  v
+    .split(',')
+    .map((h) => h.trim())
+    .filter(Boolean);
 
 /** "2" → 2 hops; "10.0.0.0/8, loopback" → those addresses (checked by proxy-addr, which will apply them). */
 function parseTrustProxy(v: string): number | string[] {
@@ -176,7 +216,10 @@ function parseTrustProxy(v: string): number | string[] {
     if (hops < 1 || hops > 10) throw new Error('hops');
     return hops;
   }
-  const list = v.split(',').map((s) => s.trim()).filter(Boolean);
+  const list = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   proxyaddr.compile(list); // throws on a bad address
   return list;
 }
@@ -204,8 +247,13 @@ export interface Config {
   inboxRetryMs: number;
   redisUrl?: string;
   s3?: {
-    bucket: string; endpoint?: string; region: string; accessKeyId?: string; secretAccessKey?: string;
-    publicBaseUrl?: string; forcePathStyle: boolean;
+    bucket: string;
+    endpoint?: string;
+    region: string;
+    accessKeyId?: string;
+    secretAccessKey?: string;
+    publicBaseUrl?: string;
+    forcePathStyle: boolean;
     /** The S3 endpoint as browsers and providers reach it (presigned URLs are signed for this host). */
     publicEndpoint?: string;
   };
@@ -261,7 +309,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   const problems: string[] = [];
   for (const d of error?.details ?? []) {
     const name = String(d.path[0]);
-    const got = isSecretName(name) ? `${String(d.context?.value ?? '').length} characters` : JSON.stringify(d.context?.value);
+    const got = isSecretName(name)
+      ? `${String(d.context?.value ?? '').length} characters`
+      : JSON.stringify(d.context?.value);
     problems.push(`${name}: ${d.message.replace(/^"[^"]+" /, '')} (got ${got})`);
   }
   if (v.NODE_ENV === 'production') {
@@ -299,8 +349,13 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     redisUrl: v.REDIS_URL,
     s3: v.S3_BUCKET
       ? {
-          bucket: v.S3_BUCKET, endpoint: v.S3_ENDPOINT, region: v.S3_REGION, accessKeyId: v.S3_ACCESS_KEY_ID,
-          secretAccessKey: v.S3_SECRET_ACCESS_KEY, publicBaseUrl: v.S3_PUBLIC_BASE_URL, forcePathStyle: v.S3_FORCE_PATH_STYLE,
+          bucket: v.S3_BUCKET,
+          endpoint: v.S3_ENDPOINT,
+          region: v.S3_REGION,
+          accessKeyId: v.S3_ACCESS_KEY_ID,
+          secretAccessKey: v.S3_SECRET_ACCESS_KEY,
+          publicBaseUrl: v.S3_PUBLIC_BASE_URL,
+          forcePathStyle: v.S3_FORCE_PATH_STYLE,
           publicEndpoint: v.S3_PUBLIC_ENDPOINT,
         }
       : undefined,
@@ -309,36 +364,80 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       leonardo: { apiKey: v.LEONARDO_API_KEY, baseUrl: v.LEONARDO_API_BASE, mediaHosts: hosts(v.LEONARDO_MEDIA_HOSTS) },
       runway: { apiKey: v.RUNWAY_API_KEY, baseUrl: v.RUNWAY_API_BASE, mediaHosts: hosts(v.RUNWAY_MEDIA_HOSTS) },
       pollo: { apiKey: v.POLLO_API_KEY, baseUrl: v.POLLO_API_BASE, mediaHosts: hosts(v.POLLO_MEDIA_HOSTS) },
-      goenhance: { apiKey: v.GOENHANCE_API_KEY, baseUrl: v.GOENHANCE_API_BASE, mediaHosts: hosts(v.GOENHANCE_MEDIA_HOSTS) },
+      goenhance: {
+        apiKey: v.GOENHANCE_API_KEY,
+        baseUrl: v.GOENHANCE_API_BASE,
+        mediaHosts: hosts(v.GOENHANCE_MEDIA_HOSTS),
+      },
       timeoutMs: v.PROVIDER_TIMEOUT_MS,
-      callbacks: { leonardoKey: v.LEONARDO_WEBHOOK_KEY, polloSecret: v.POLLO_WEBHOOK_SECRET, pollMs: v.PROVIDER_CALLBACK_POLL_MS },
+      callbacks: {
+        leonardoKey: v.LEONARDO_WEBHOOK_KEY,
+        polloSecret: v.POLLO_WEBHOOK_SECRET,
+        pollMs: v.PROVIDER_CALLBACK_POLL_MS,
+      },
     },
-    gemini: { apiKey: v.GEMINI_API_KEY, baseUrl: v.GEMINI_API_BASE, model: v.GEMINI_MODEL, timeoutMs: v.GEMINI_TIMEOUT_MS },
+    gemini: {
+      apiKey: v.GEMINI_API_KEY,
+      baseUrl: v.GEMINI_API_BASE,
+      model: v.GEMINI_MODEL,
+      timeoutMs: v.GEMINI_TIMEOUT_MS,
+    },
     line: v.LINE_CHANNEL_SECRET
       ? {
-          channelSecret: v.LINE_CHANNEL_SECRET, channelAccessToken: v.LINE_CHANNEL_ACCESS_TOKEN,
-          apiBase: v.LINE_API_BASE, dataApiBase: v.LINE_DATA_API_BASE, basicId: v.LINE_BOT_BASIC_ID,
+          channelSecret: v.LINE_CHANNEL_SECRET,
+          channelAccessToken: v.LINE_CHANNEL_ACCESS_TOKEN,
+          apiBase: v.LINE_API_BASE,
+          dataApiBase: v.LINE_DATA_API_BASE,
+          basicId: v.LINE_BOT_BASIC_ID,
         }
       : undefined,
     telegram: v.TELEGRAM_BOT_TOKEN
-      ? { botToken: v.TELEGRAM_BOT_TOKEN, webhookSecret: v.TELEGRAM_WEBHOOK_SECRET, apiRoot: v.TELEGRAM_API_ROOT, username: v.TELEGRAM_BOT_USERNAME }
+      ? {
+          botToken: v.TELEGRAM_BOT_TOKEN,
+          webhookSecret: v.TELEGRAM_WEBHOOK_SECRET,
+          apiRoot: v.TELEGRAM_API_ROOT,
+          username: v.TELEGRAM_BOT_USERNAME,
+        }
       : undefined,
     discord: v.DISCORD_APPLICATION_ID
       ? {
-          applicationId: v.DISCORD_APPLICATION_ID, publicKey: v.DISCORD_PUBLIC_KEY, botToken: v.DISCORD_BOT_TOKEN,
-          apiBase: v.DISCORD_API_BASE, guildId: v.DISCORD_GUILD_ID,
+          applicationId: v.DISCORD_APPLICATION_ID,
+          publicKey: v.DISCORD_PUBLIC_KEY,
+          botToken: v.DISCORD_BOT_TOKEN,
+          apiBase: v.DISCORD_API_BASE,
+          guildId: v.DISCORD_GUILD_ID,
         }
       : undefined,
     jwtSecret: v.JWT_SECRET,
-    adminIds: v.ADMIN_IDS ? String(v.ADMIN_IDS).split(',').map((s: string) => s.trim()) : [],
-    ecpay: { merchantId: v.ECPAY_MERCHANT_ID, hashKey: v.ECPAY_HASH_KEY, hashIv: v.ECPAY_HASH_IV, baseUrl: v.ECPAY_BASE_URL },
+    adminIds: v.ADMIN_IDS
+      ? String(v.ADMIN_IDS)
+          .split(',')
+          .map((s: string) => s.trim())
+      : [],
+    ecpay: {
+      merchantId: v.ECPAY_MERCHANT_ID,
+      hashKey: v.ECPAY_HASH_KEY,
+      hashIv: v.ECPAY_HASH_IV,
+      baseUrl: v.ECPAY_BASE_URL,
+    },
     paddle: {
-      apiKey: v.PADDLE_API_KEY, webhookSecret: v.PADDLE_WEBHOOK_SECRET, clientToken: v.PADDLE_CLIENT_TOKEN, env: v.PADDLE_ENV,
+      apiKey: v.PADDLE_API_KEY,
+      webhookSecret: v.PADDLE_WEBHOOK_SECRET,
+      clientToken: v.PADDLE_CLIENT_TOKEN,
+      env: v.PADDLE_ENV,
       apiBase: v.PADDLE_API_BASE ?? PADDLE_BASE[(v.PADDLE_ENV as 'live' | 'sandbox' | undefined) ?? 'sandbox'],
     },
-    corsOrigins: v.CORS_ORIGINS ? String(v.CORS_ORIGINS).split(',').map((s: string) => s.trim()) : [],
+    corsOrigins: v.CORS_ORIGINS
+      ? String(v.CORS_ORIGINS)
+          .split(',')
+          .map((s: string) => s.trim())
+      : [],
     trustProxy: v.TRUST_PROXY,
-    rateLimits: { chatPerMinute: v.RATE_LIMIT_CHAT_PER_MIN, ipPerMinute: v.RATE_LIMIT_IP_PER_MIN, checkoutsPerHour: v.RATE_LIMIT_CHECKOUT_PER_HOUR },
+    rateLimits: {
+      chatPerMinute: v.RATE_LIMIT_CHAT_PER_MIN,
+      ipPerMinute: v.RATE_LIMIT_IP_PER_MIN,
+      checkoutsPerHour: v.RATE_LIMIT_CHECKOUT_PER_HOUR,
+    },
     moderation: { banThreshold: v.BAN_THRESHOLD, banWindowHours: v.BAN_WINDOW_HOURS },
     demoMediaRetentionDays: v.DEMO_MEDIA_RETENTION_DAYS,
     photos: { imageModeration: v.IMAGE_MODERATION, retentionHours: v.PHOTO_RETENTION_HOURS },

@@ -5,10 +5,17 @@ import { loadConfig } from './config.ts';
 import { createDiscordRest } from '../bot/discord/discord-adapter.ts';
 import { messageCommands, slashCommands } from '../bot/discord/commands.ts';
 
-export async function registerDiscordCommands(d: { applicationId: string; botToken?: string; apiBase: string; guildId?: string }) {
+export async function registerDiscordCommands(d: {
+  applicationId: string;
+  botToken?: string;
+  apiBase: string;
+  guildId?: string;
+}) {
   if (!d.botToken) throw new Error('DISCORD_BOT_TOKEN is required to register commands');
   const rest = createDiscordRest(d.apiBase, d.botToken);
-  const route = d.guildId ? Routes.applicationGuildCommands(d.applicationId, d.guildId) : Routes.applicationCommands(d.applicationId);
+  const route = d.guildId
+    ? Routes.applicationGuildCommands(d.applicationId, d.guildId)
+    : Routes.applicationCommands(d.applicationId);
   return (await rest.put(route, { body: [...slashCommands(), ...messageCommands()] })) as { name: string }[];
 }
 

@@ -4,10 +4,19 @@ import { messagingApi } from '@line/bot-sdk';
 import { loadConfig } from './config.ts';
 import { drawRichMenu, installRichMenu, loadRichMenu } from '../bot/line/rich-menu.ts';
 
-export async function setUpLineRichMenu(line: { channelAccessToken: string; apiBase: string; dataApiBase: string }, file?: string) {
+export async function setUpLineRichMenu(
+  line: { channelAccessToken: string; apiBase: string; dataApiBase: string },
+  file?: string,
+) {
   const def = await loadRichMenu(file);
-  const client = new messagingApi.MessagingApiClient({ channelAccessToken: line.channelAccessToken, baseURL: line.apiBase });
-  const blob = new messagingApi.MessagingApiBlobClient({ channelAccessToken: line.channelAccessToken, baseURL: line.dataApiBase });
+  const client = new messagingApi.MessagingApiClient({
+    channelAccessToken: line.channelAccessToken,
+    baseURL: line.apiBase,
+  });
+  const blob = new messagingApi.MessagingApiBlobClient({
+    channelAccessToken: line.channelAccessToken,
+    baseURL: line.dataApiBase,
+  });
   return installRichMenu({ client, blob }, def, await drawRichMenu(def));
 }
 
@@ -18,5 +27,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     process.exit(1);
   }
   const done = await setUpLineRichMenu(config.line);
-  console.log(`rich menu ${done.richMenuId} is the default${done.deleted.length ? `; removed ${done.deleted.join(', ')}` : ''}`);
+  console.log(
+    `rich menu ${done.richMenuId} is the default${done.deleted.length ? `; removed ${done.deleted.join(', ')}` : ''}`,
+  );
 }

@@ -8,12 +8,25 @@ export type { Logger };
 
 /** Field paths that may carry secrets; pino replaces them before anything is written. */
 const REDACT = [
-  'req.headers.authorization', 'req.headers["x-line-signature"]', 'req.headers["x-telegram-bot-api-secret-token"]',
-  'req.headers["paddle-signature"]', 'req.headers.cookie', '*.apiKey', '*.token', '*.secret', '*.password', '*.hashKey', '*.hashIv',
+  'req.headers.authorization',
+  'req.headers["x-line-signature"]',
+  'req.headers["x-telegram-bot-api-secret-token"]',
+  'req.headers["paddle-signature"]',
+  'req.headers.cookie',
+  '*.apiKey',
+  '*.token',
+  '*.secret',
+  '*.password',
+  '*.hashKey',
+  '*.hashIv',
 ];
 
 /** `destination`: where lines go instead of stdout (tests read a run's lines back). */
-export function createLogger(level: string, pretty = Boolean(process.stdout.isTTY), destination?: DestinationStream): Logger {
+export function createLogger(
+  level: string,
+  pretty = Boolean(process.stdout.isTTY),
+  destination?: DestinationStream,
+): Logger {
   const options = {
     level,
     redact: { paths: REDACT, censor: '[redacted]' },
@@ -21,7 +34,9 @@ export function createLogger(level: string, pretty = Boolean(process.stdout.isTT
     serializers: { err: (e: unknown) => safeError(e), error: (e: unknown) => safeError(e) },
     // The request id and generation id of whatever this line is written for (infra/log/context.ts).
     mixin: () => logContext() ?? {},
-    ...(pretty && !destination ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,svc' } } } : {}),
+    ...(pretty && !destination
+      ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,svc' } } }
+      : {}),
   };
   return destination ? pino(options, destination) : pino(options);
 }

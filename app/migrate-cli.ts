@@ -20,13 +20,27 @@ try {
   throw err;
 }
 const log = createLogger(config.logLevel);
-const embedded = config.database.url ? undefined : await startEmbeddedPostgres(config.dataDir, config.database.embeddedPort, log);
+const embedded = config.database.url
+  ? undefined
+  : await startEmbeddedPostgres(config.dataDir, config.database.embeddedPort, log);
 const url = config.database.url ?? embedded!.url;
 const sequelize = createSequelize(url);
 try {
-  if (cmd === 'up') console.log('applied:', (await migrateUp(sequelize, url)).map((m) => m.name));
-  else if (cmd === 'down') console.log('reverted:', (await createMigrator(sequelize).down()).map((m) => m.name));
-  else if (cmd === 'down-all') console.log('reverted:', (await createMigrator(sequelize).down({ to: 0 })).map((m) => m.name));
+  if (cmd === 'up')
+    console.log(
+      'applied:',
+      (await migrateUp(sequelize, url)).map((m) => m.name),
+    );
+  else if (cmd === 'down')
+    console.log(
+      'reverted:',
+      (await createMigrator(sequelize).down()).map((m) => m.name),
+    );
+  else if (cmd === 'down-all')
+    console.log(
+      'reverted:',
+      (await createMigrator(sequelize).down({ to: 0 })).map((m) => m.name),
+    );
   else if (cmd === 'status') {
     const m = createMigrator(sequelize);
     console.log({ executed: (await m.executed()).map((x) => x.name), pending: (await m.pending()).map((x) => x.name) });

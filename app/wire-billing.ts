@@ -18,24 +18,47 @@ export interface BillingWiring {
   repo: SqlBillingRepo;
 }
 
-export function wireBilling(config: Config, infra: { sequelize: Sequelize; redis?: Redis }, log: Logger, parts: {
-  ledger: Pick<Ledger, 'allocateMonthly' | 'startPlan' | 'clawback' | 'credit'>;
-  notifier: Notifier;
-  accounts: Pick<AccountService, 'targets'>;
-  links?: MagicLinks;
-  clock?: Clock;
-  /** Key prefix for the checkout limiter (tests share one Redis). */
-  limiterPrefix?: string;
-}): BillingWiring {
+export function wireBilling(
+  config: Config,
+  infra: { sequelize: Sequelize; redis?: Redis },
+  log: Logger,
+  parts: {
+    ledger: Pick<Ledger, 'allocateMonthly' | 'startPlan' | 'clawback' | 'credit'>;
+    notifier: Notifier;
+    accounts: Pick<AccountService, 'targets'>;
+    links?: MagicLinks;
+    clock?: Clock;
+    /** Key prefix for the checkout limiter (tests share one Redis). */
+    limiterPrefix?: string;
+  },
+): BillingWiring {
   const repo = new SqlBillingRepo(infra.sequelize);
-  const gateways: Partial<Record<PaymentMethod, PaymentGateway>> = { ecpay: ecpayGateway(config.ecpay, config.publicBaseUrl) };
+  const gateways: Partial<Record<PaymentMethod, PaymentGateway>> = {
+    ecpay: ecpayGateway(config.ecpay, config.publicBaseUrl),
+  };
   if (config.paddle.apiKey) {
-    gateways.paddle = paddleGateway(createPaddleClient({ apiKey: config.paddle.apiKey, apiBase: config.paddle.apiBase }), (o, id) => repo.setExternalId(o, id));
+    gateways.paddle = paddleGateway(
+      createPaddleClient({ apiKey: config.paddle.apiKey, apiBase: config.paddle.apiBase }),
+      (o, id) => repo.setExternalId(o, id),
+    );
   }
-  const limiter = createLimiter(`${parts.limiterPrefix ?? ''}checkout`, config.rateLimits.checkoutsPerHour, 3600, infra.redis);
+  const limiter = createLimiter(
+    `${parts.limiterPrefix ?? ''}checkout`,
+    config.rateLimits.checkoutsPerHour,
+    3600,
+    infra.redis,
+  );
   const billing = new BillingService({
-    repo, ledger: parts.ledger, notifier: parts.notifier, accounts: parts.accounts, clock: parts.clock ?? systemClock, timezone: config.timezone,
-    gateways, links: parts.links, limiter, log: log.child({ part: 'billing' }),
+    repo,
+    ledger: parts.ledger,
+    notifier: parts.notifier,
+    accounts: parts.accounts,
+    clock: parts.clock ?? systemClock,
+    timezone: config.timezone,
+    gateways,
+    links: parts.links,
+    limiter,
+    log: log.child({ part: 'billing' }),
   });
   return { billing, repo };
 }

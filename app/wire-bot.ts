@@ -78,7 +78,9 @@ export function providerControl(health: ProviderHealth): ProviderControl {
     setOverride: (name, state) => health.setOverride(name, state),
     async snapshot() {
       const all = await health.snapshot();
-      return Object.fromEntries(all.map((s) => [s.provider, { healthy: s.up, override: s.override === 'auto' ? null : s.override }]));
+      return Object.fromEntries(
+        all.map((s) => [s.provider, { healthy: s.up, override: s.override === 'auto' ? null : s.override }]),
+      );
     },
   };
 }
@@ -110,7 +112,6 @@ export function createNotifierHub(state: SharedState, log: Logger): NotifierHub 
   return new NotifierHub(state, log);
 }
 
-
 export async function wireBot(o: BotWiringOptions) {
   const { config, server, log, hub } = o;
   const clock = o.clock ?? systemClock;
@@ -121,54 +122,118 @@ export async function wireBot(o: BotWiringOptions) {
   const limits = createRateLimits({ ...config.rateLimits, redis: o.redis, prefix: o.rateLimitPrefix });
   const background = new Background(log, isInfrastructureError);
   const appeals = o.services.appeals
-    ? new AppealDesk({ policy: o.services.appeals, state: o.state, notifier: hub, targets: (u) => accounts.targets(u), log })
+    ? new AppealDesk({
+        policy: o.services.appeals,
+        state: o.state,
+        notifier: hub,
+        targets: (u) => accounts.targets(u),
+        log,
+      })
     : undefined;
   const admin = new AdminCommands({
-    audit: store.audit, accounts, directory: repo, ledger: o.services.ledger, generation: o.services.generationAdmin,
-    bans: o.services.bans, providers: o.services.providers, notifier: hub, clock, defaultLocale: config.defaultLocale,
+    audit: store.audit,
+    accounts,
+    directory: repo,
+    ledger: o.services.ledger,
+    generation: o.services.generationAdmin,
+    bans: o.services.bans,
+    providers: o.services.providers,
+    notifier: hub,
+    clock,
+    defaultLocale: config.defaultLocale,
     ...(appeals ? { appeals } : {}),
     ...(o.services.billing ? { orders: o.services.billing } : {}),
   });
   const dispatcher = new Dispatcher({
-    accounts, settings: repo, generation: o.services.generation, ledger: o.services.ledger, links: o.services.links,
-    linking: new AccountLinking(repo, clock, accounts, hub), admin, limiter: limits.chat, log, state: o.state, isInfrastructureError,
+    accounts,
+    settings: repo,
+    generation: o.services.generation,
+    ledger: o.services.ledger,
+    links: o.services.links,
+    linking: new AccountLinking(repo, clock, accounts, hub),
+    admin,
+    limiter: limits.chat,
+    log,
+    state: o.state,
+    isInfrastructureError,
     ...(appeals ? { appeals } : {}),
     ...(o.services.styles ? { styles: o.services.styles } : {}),
     ...(o.services.billing ? { billing: o.services.billing } : {}),
     ...(o.services.actions ? { actions: o.services.actions } : {}),
-    ...(o.services.photos ? { photos: new PhotoChat({ intake: o.services.photos, generation: o.services.generation, state: o.state }) } : {}),
+    ...(o.services.photos
+      ? { photos: new PhotoChat({ intake: o.services.photos, generation: o.services.generation, state: o.state }) }
+      : {}),
   });
   installClientIp(server, config.trustProxy); // per-IP limits of the webhook routes
   const web = { dedupe: o.metrics ? countInbox(store, o.metrics) : store, ipLimiter: limits.ip, background };
   const stops: (() => Promise<void> | void)[] = [];
-  const out = { t, repo, accounts, store, dispatcher, admin, background, hub, line: undefined as LineAdapter | undefined,
-    telegram: undefined as TelegramAdapter | undefined, discord: undefined as DiscordAdapter | undefined, telegramBot: undefined as Bot | undefined,
+  const out = {
+    t,
+    repo,
+    accounts,
+    store,
+    dispatcher,
+    admin,
+    background,
+    hub,
+    line: undefined as LineAdapter | undefined,
+    telegram: undefined as TelegramAdapter | undefined,
+    discord: undefined as DiscordAdapter | undefined,
+    telegramBot: undefined as Bot | undefined,
     /** Settles once Telegram's webhook and command menus are set (failures are logged, never thrown). */
-    telegramReady: Promise.resolve() as Promise<void> };
+    telegramReady: Promise.resolve() as Promise<void>,
+  };
 
   if (config.line) {
     const [{ messagingApi }, { LineAdapter }, { lineWebhookRoute }] = await Promise.all([
-      import('@line/bot-sdk'), import('../bot/line/line-adapter.ts'), import('../web/routes/webhooks/line.ts'),
+      import('@line/bot-sdk'),
+      import('../bot/line/line-adapter.ts'),
+      import('../web/routes/webhooks/line.ts'),
     ]);
-    const sdkClient = new messagingApi.MessagingApiClient({ channelAccessToken: config.line.channelAccessToken, baseURL: config.line.apiBase });
+    const sdkClient = new messagingApi.MessagingApiClient({
+      channelAccessToken: config.line.channelAccessToken,
+      baseURL: config.line.apiBase,
+    });
     const client = o.metrics ? countPushRefusals(sdkClient, 'pushMessage', 'line', o.metrics) : sdkClient;
     // Message content (photos) comes from api-data.line.me, not api.line.me.
-    const blob = new messagingApi.MessagingApiBlobClient({ channelAccessToken: config.line.channelAccessToken, baseURL: config.line.dataApiBase });
+    const blob = new messagingApi.MessagingApiBlobClient({
+      channelAccessToken: config.line.channelAccessToken,
+      baseURL: config.line.dataApiBase,
+    });
     out.line = new LineAdapter({ client, blob, core: dispatcher, t, store, state: o.state, log });
     hub.register('line', out.line);
     lineWebhookRoute(server, { ...web, channelSecret: config.line.channelSecret, adapter: out.line });
   }
   if (config.telegram) {
-    const [{ Bot }, { TelegramAdapter }, { telegramPoller }, { telegramWebhookRoute }, { holdExclusive }, { installFloodControl }, menus, hook] = await Promise.all([
-      import('grammy'), import('../bot/telegram/telegram-adapter.ts'), import('../bot/telegram/polling.ts'), import('../web/routes/webhooks/telegram.ts'),
-      import('../infra/db/exclusive-lease.ts'), import('../bot/telegram/flood-control.ts'), import('../bot/telegram/commands-menu.ts'),
+    const [
+      { Bot },
+      { TelegramAdapter },
+      { telegramPoller },
+      { telegramWebhookRoute },
+      { holdExclusive },
+      { installFloodControl },
+      menus,
+      hook,
+    ] = await Promise.all([
+      import('grammy'),
+      import('../bot/telegram/telegram-adapter.ts'),
+      import('../bot/telegram/polling.ts'),
+      import('../web/routes/webhooks/telegram.ts'),
+      import('../infra/db/exclusive-lease.ts'),
+      import('../bot/telegram/flood-control.ts'),
+      import('../bot/telegram/commands-menu.ts'),
       import('../bot/telegram/webhook-setup.ts'),
     ]);
     const bot = new Bot(config.telegram.botToken, { client: { apiRoot: config.telegram.apiRoot } });
     installFloodControl(bot.api, o.telegramLimits);
     out.telegramBot = bot;
     out.telegram = new TelegramAdapter({
-      api: bot.api, core: dispatcher, t, state: o.state, log, username: config.telegram.username,
+      api: bot.api,
+      core: dispatcher,
+      t,
+      state: o.state,
+      log,
+      username: config.telegram.username,
       fileBase: `${config.telegram.apiRoot.replace(/\/+$/, '')}/file/bot${config.telegram.botToken}`,
     });
     hub.register('telegram', out.telegram);
@@ -177,12 +242,21 @@ export async function wireBot(o: BotWiringOptions) {
     const tgApi = bot.api;
     const secret = config.telegram.webhookSecret;
     out.telegramReady = (async () => {
-      if (webhook) await hook.setTelegramWebhook(tgApi, webhook, secret!).catch((err) => log.warn({ err: String(err) }, 'telegram setWebhook failed'));
-      await menus.setCommandMenus(tgApi, t, config.defaultLocale, menus.telegramAdmins(config.adminIds))
+      if (webhook)
+        await hook
+          .setTelegramWebhook(tgApi, webhook, secret!)
+          .catch((err) => log.warn({ err: String(err) }, 'telegram setWebhook failed'));
+      await menus
+        .setCommandMenus(tgApi, t, config.defaultLocale, menus.telegramAdmins(config.adminIds))
         .catch((err) => log.warn({ err: String(err) }, 'telegram command menus not set'));
     })(); // not awaited, not even by stop(): an unreachable Telegram must not hold up start-up or shutdown
     if (config.telegram.webhookSecret) {
-      telegramWebhookRoute(server, { ...web, secretToken: config.telegram.webhookSecret, botId, adapter: out.telegram });
+      telegramWebhookRoute(server, {
+        ...web,
+        secretToken: config.telegram.webhookSecret,
+        botId,
+        adapter: out.telegram,
+      });
     }
     if (!webhook && o.polling !== false) {
       const poller = telegramPoller(bot, out.telegram, store, log);
@@ -190,7 +264,9 @@ export async function wireBot(o: BotWiringOptions) {
         // Several instances: only the holder of the lease polls; another takes over when it dies (webhook mode
         // needs none of this: every instance serves the route).
         const lease = holdExclusive({
-          databaseUrl: o.databaseUrl, name: `telegram-polling:${botId}`, log,
+          databaseUrl: o.databaseUrl,
+          name: `telegram-polling:${botId}`,
+          log,
           holder: { onHeld: () => poller.begin(), onLost: () => poller.end() },
         });
         stops.push(() => lease.stop());
@@ -202,20 +278,38 @@ export async function wireBot(o: BotWiringOptions) {
   }
   if (config.discord) {
     const [{ DiscordAdapter, createDiscordRest }, { ed25519Key }, { discordWebhookRoute }] = await Promise.all([
-      import('../bot/discord/discord-adapter.ts'), import('../bot/discord/verify.ts'), import('../web/routes/webhooks/discord.ts'),
+      import('../bot/discord/discord-adapter.ts'),
+      import('../bot/discord/verify.ts'),
+      import('../web/routes/webhooks/discord.ts'),
     ]);
     out.discord = new DiscordAdapter({
-      rest: createDiscordRest(config.discord.apiBase, config.discord.botToken), core: dispatcher, t,
-      hasBotToken: Boolean(config.discord.botToken), log, state: o.state,
+      rest: createDiscordRest(config.discord.apiBase, config.discord.botToken),
+      core: dispatcher,
+      t,
+      hasBotToken: Boolean(config.discord.botToken),
+      log,
+      state: o.state,
     });
     hub.register('discord', out.discord);
     // /style autocomplete: the catalogue when STYLES is wired, else the styles named in locales/*/styles.json.
     const catalog = o.services.styles;
-    const styles = catalog ? () => catalog.list() : await import('../infra/db/styles-repo.ts').then(({ loadStyleWords }) => {
-      const all = Object.entries(loadStyleWords()).map(([id, w]) => ({ id, name: w.names.en ?? id, names: w.names, aliases: w.aliases }));
-      return async () => all;
+    const styles = catalog
+      ? () => catalog.list()
+      : await import('../infra/db/styles-repo.ts').then(({ loadStyleWords }) => {
+          const all = Object.entries(loadStyleWords()).map(([id, w]) => ({
+            id,
+            name: w.names.en ?? id,
+            names: w.names,
+            aliases: w.aliases,
+          }));
+          return async () => all;
+        });
+    discordWebhookRoute(server, {
+      ...web,
+      publicKey: ed25519Key(config.discord.publicKey),
+      adapter: out.discord,
+      styles,
     });
-    discordWebhookRoute(server, { ...web, publicKey: ed25519Key(config.discord.publicKey), adapter: out.discord, styles });
   }
 
   // Events answered 200 but never finished (a crash after the acknowledgement) are handled again, once, by
@@ -224,10 +318,12 @@ export async function wireBot(o: BotWiringOptions) {
   // An event still unfinished inboxRetryMs after its last attempt was abandoned by a crashed handler or failed on
   // our infrastructure. A sweep that fails (the database is away) is simply the next sweep's work.
   const retryMs = config.inboxRetryMs;
-  const resume = () => void resumePending(retryMs).catch((err) => {
-    if (isInfrastructureError(err)) log.warn({ err: String(err) }, 'resuming chat events: database unavailable, next round');
-    else log.error({ err }, 'resuming chat events failed');
-  });
+  const resume = () =>
+    void resumePending(retryMs).catch((err) => {
+      if (isInfrastructureError(err))
+        log.warn({ err: String(err) }, 'resuming chat events: database unavailable, next round');
+      else log.error({ err }, 'resuming chat events failed');
+    });
   const first = setTimeout(resume, Math.min(5_000, retryMs));
   const every = setInterval(resume, Math.min(retryMs, 60_000));
   first.unref();
@@ -255,8 +351,14 @@ export type BotWiring = Awaited<ReturnType<typeof wireBot>>;
  * chat adapters stay off (said once in the log). The hub is created earlier so core can push through it.
  */
 export async function wireChat(p: {
-  config: Config; infra: Infra; server: Server; log: Logger; hub: NotifierHub; jwtSecret: string;
-  core?: Pick<CoreWiring, 'generation' | 'generationAdmin' | 'ledger'> & Partial<Pick<CoreWiring, 'styles' | 'actions' | 'photoIntake'>>;
+  config: Config;
+  infra: Infra;
+  server: Server;
+  log: Logger;
+  hub: NotifierHub;
+  jwtSecret: string;
+  core?: Pick<CoreWiring, 'generation' | 'generationAdmin' | 'ledger'> &
+    Partial<Pick<CoreWiring, 'styles' | 'actions' | 'photoIntake'>>;
   /** The MagicLinks core uses (one instance for core, chat and web); made here when absent. */
   links?: MagicLinks;
   providerHealth?: ProviderHealth;
@@ -269,12 +371,22 @@ export async function wireChat(p: {
     return undefined;
   }
   return wireBot({
-    config: p.config, server: p.server, sequelize: p.infra.sequelize, state: p.infra.state, redis: p.infra.redis, log: p.log, hub: p.hub,
-    databaseUrl: p.infra.databaseUrl, ...(p.metrics ? { metrics: p.metrics } : {}),
+    config: p.config,
+    server: p.server,
+    sequelize: p.infra.sequelize,
+    state: p.infra.state,
+    redis: p.infra.redis,
+    log: p.log,
+    hub: p.hub,
+    databaseUrl: p.infra.databaseUrl,
+    ...(p.metrics ? { metrics: p.metrics } : {}),
     services: {
-      generation: p.core.generation, generationAdmin: p.core.generationAdmin, ledger: p.core.ledger,
+      generation: p.core.generation,
+      generationAdmin: p.core.generationAdmin,
+      ledger: p.core.ledger,
       links: p.links ?? createMagicLinks(p.config, p.infra, p.jwtSecret),
-      ...(p.providerHealth ? { providers: providerControl(p.providerHealth) } : {}), ...(p.moderation ? { bans: banControl(p.moderation), appeals: p.moderation } : {}),
+      ...(p.providerHealth ? { providers: providerControl(p.providerHealth) } : {}),
+      ...(p.moderation ? { bans: banControl(p.moderation), appeals: p.moderation } : {}),
       ...(p.core.styles ? { styles: p.core.styles } : {}),
       ...(p.billing ? { billing: p.billing } : {}),
       ...(p.core.actions ? { actions: p.core.actions } : {}),

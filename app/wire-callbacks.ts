@@ -24,14 +24,28 @@ export function wireCallbacks(config: Config, log: Logger, jwtSecret: string, da
   const calling = new Set<ProviderName>();
   if (publicHttps && providers.pollo.apiKey) calling.add('pollo');
   if (publicHttps && providers.leonardo.apiKey && providers.callbacks.leonardoKey) calling.add('leonardo');
-  if (calling.size) log.info({ providers: [...calling], leonardoUrl: calling.has('leonardo') ? `${config.publicBaseUrl}${CALLBACK_PATHS.leonardo}` : undefined }, 'provider completion callbacks on; polling is the fallback');
+  if (calling.size)
+    log.info(
+      {
+        providers: [...calling],
+        leonardoUrl: calling.has('leonardo') ? `${config.publicBaseUrl}${CALLBACK_PATHS.leonardo}` : undefined,
+      },
+      'provider completion callbacks on; polling is the fallback',
+    );
   const hub = new CompletionHub({ callsBack: (p) => calling.has(p), databaseUrl, log });
   return {
     hub,
-    callbackUrl: (slot, generationId) => (slot === 'pollo' && calling.has('pollo') ? `${config.publicBaseUrl}${CALLBACK_PATHS.pollo}/${callbackToken(tokenKey, generationId)}` : undefined),
-    routes: (server) => callbackRoutes(server, {
-      tokenKey, polloSecret: providers.callbacks.polloSecret, leonardoKey: calling.has('leonardo') ? providers.callbacks.leonardoKey : undefined,
-      signals: hub, log,
-    }),
+    callbackUrl: (slot, generationId) =>
+      slot === 'pollo' && calling.has('pollo')
+        ? `${config.publicBaseUrl}${CALLBACK_PATHS.pollo}/${callbackToken(tokenKey, generationId)}`
+        : undefined,
+    routes: (server) =>
+      callbackRoutes(server, {
+        tokenKey,
+        polloSecret: providers.callbacks.polloSecret,
+        leonardoKey: calling.has('leonardo') ? providers.callbacks.leonardoKey : undefined,
+        signals: hub,
+        log,
+      }),
   };
 }

@@ -8,7 +8,16 @@ import type { Infra } from './infra-setup.ts';
 import type { Logger } from './logger.ts';
 import type { GenerationAdmin, GenerationRunner, GenerationService, MagicLinks } from '../core/api.ts';
 import type { ProviderName } from '../core/model.ts';
-import type { Clock, CompletionSignals, DeliveryQueue, JobQueue, MediaStore, MediaTools, Notifier, VideoProvider } from '../core/ports.ts';
+import type {
+  Clock,
+  CompletionSignals,
+  DeliveryQueue,
+  JobQueue,
+  MediaStore,
+  MediaTools,
+  Notifier,
+  VideoProvider,
+} from '../core/ports.ts';
 import { DEFAULT_SETTINGS, type GenerationStore, type TierCatalog } from '../core/generation/types.ts';
 import { createGeneration } from '../core/generation/service.ts';
 import { ResultActions } from '../core/generation/actions.ts';
@@ -79,7 +88,9 @@ export interface CoreWiring {
 
 /** The disk store exposes its files; a remote store (S3) does not. */
 const localFileOf = (store: MediaStore) =>
-  'pathOf' in store && typeof store.pathOf === 'function' ? (key: string) => (store.pathOf as (k: string) => string)(key) : undefined;
+  'pathOf' in store && typeof store.pathOf === 'function'
+    ? (key: string) => (store.pathOf as (k: string) => string)(key)
+    : undefined;
 
 export function wireCore(p: CoreParts): CoreWiring {
   const { config, infra, log, clock } = p;
@@ -91,12 +102,22 @@ export function wireCore(p: CoreParts): CoreWiring {
   const store = m ? countGenerations(sqlStore, tiers, m) : sqlStore;
   const providerHealth = new ProviderHealth(infra.state, clock);
   const moderation = new ModerationPolicy(new SqlModerationRepository(infra.sequelize), clock, config.moderation);
-  const combined = createModerator(config.gemini, moderation.keywordOverrides(), log.child({ part: 'moderation' }),
-    m && ((reason) => m.geminiFallbacks.inc({ reason })));
+  const combined = createModerator(
+    config.gemini,
+    moderation.keywordOverrides(),
+    log.child({ part: 'moderation' }),
+    m && ((reason) => m.geminiFallbacks.inc({ reason })),
+  );
   const moderator = m ? countModerator(combined, m) : combined;
-  log.info(config.gemini.apiKey ? `moderation: Gemini ${config.gemini.model}, keyword filter as fallback` : 'moderation: keyword filter only (no GEMINI_API_KEY)');
+  log.info(
+    config.gemini.apiKey
+      ? `moderation: Gemini ${config.gemini.model}, keyword filter as fallback`
+      : 'moderation: keyword filter only (no GEMINI_API_KEY)',
+  );
   // Smart Demo always renders locally, even when every provider slot has a real key.
-  const local = p.providers.local?.local ? p.providers.local : createLocalRenderer('local', { dir: path.join(config.dataDir, 'local-renders') });
+  const local = p.providers.local?.local
+    ? p.providers.local
+    : createLocalRenderer('local', { dir: path.join(config.dataDir, 'local-renders') });
   const jobs: JobQueue = {
     enqueueGeneration: (id, o) => now(p.jobQueue).enqueueGeneration(id, o),
     position: (id) => now(p.jobQueue).position(id),
@@ -104,35 +125,80 @@ export function wireCore(p: CoreParts): CoreWiring {
   };
   const notifier: Notifier = { push: (t, r, o) => now(p.notifier).push(t, r, o) };
   const lateDeliveries = p.deliveries;
-  const deliveries: DeliveryQueue | undefined = lateDeliveries && { scheduleFinal: (id, platform) => now(lateDeliveries).scheduleFinal(id, platform) };
-  const links: MagicLinks = { linkFor: (u, path_) => now(p.magicLinks).linkFor(u, path_), galleryUrl: (id) => now(p.magicLinks).galleryUrl(id) };
+  const deliveries: DeliveryQueue | undefined = lateDeliveries && {
+    scheduleFinal: (id, platform) => now(lateDeliveries).scheduleFinal(id, platform),
+  };
+  const links: MagicLinks = {
+    linkFor: (u, path_) => now(p.magicLinks).linkFor(u, path_),
+    galleryUrl: (id) => now(p.magicLinks).galleryUrl(id),
+  };
   const localFile = localFileOf(p.mediaStore);
   // Styles: GoEnhance is sent the catalogue's model id for the style id a generation records.
   const styles = new SqlStyleCatalog(infra.sequelize);
   const styleProviders = p.providers.goenhance ? { goenhance: withStyleModels(p.providers.goenhance, styles) } : {};
   const styleSamples = new StyleSamples({
-    catalog: styles, store: styles, renderer: local, media: p.mediaStore, tools: p.mediaTools, log: log.child({ part: 'styles' }),
+    catalog: styles,
+    store: styles,
+    renderer: local,
+    media: p.mediaStore,
+    tools: p.mediaTools,
+    log: log.child({ part: 'styles' }),
   });
   const actionTokens = new SqlActionTokens(infra.sequelize);
   const imageModerator = createImageModerator(config.gemini, config.photos.imageModeration);
-  if (!imageModerator) log.warn('photos are refused: no GEMINI_API_KEY to check them (IMAGE_MODERATION=off lets them through unchecked)');
+  if (!imageModerator)
+    log.warn('photos are refused: no GEMINI_API_KEY to check them (IMAGE_MODERATION=off lets them through unchecked)');
   const photoRecords = new SqlPhotoRecords(infra.sequelize);
   const { service, admin, runner } = createGeneration({
-    store, tiers, router: genRouter(new FailoverRouter(providerHealth)), moderator, moderation: genModeration(moderation),
+    store,
+    tiers,
+    router: genRouter(new FailoverRouter(providerHealth)),
+    moderator,
+    moderation: genModeration(moderation),
     ...(imageModerator ? { imageModerator } : {}),
     // The runner gets the PointCharger, never the raw ledger: no consent and no auto-pay → not one point moves.
-    ...ledgerPorts(ledger), jobs, notifier, ...(deliveries ? { deliveries } : {}),
-    providers: { ...p.providers, local, ...styleProviders }, mediaStore: p.mediaStore, mediaTools: p.mediaTools, links, clock,
-    settings: { ...DEFAULT_SETTINGS, stepTimeoutMs: config.providers.timeoutMs, maxHeight: TIER_MAX_HEIGHT, callbackPollIntervalMs: config.providers.callbacks.pollMs },
+    ...ledgerPorts(ledger),
+    jobs,
+    notifier,
+    ...(deliveries ? { deliveries } : {}),
+    providers: { ...p.providers, local, ...styleProviders },
+    mediaStore: p.mediaStore,
+    mediaTools: p.mediaTools,
+    links,
+    clock,
+    settings: {
+      ...DEFAULT_SETTINGS,
+      stepTimeoutMs: config.providers.timeoutMs,
+      maxHeight: TIER_MAX_HEIGHT,
+      callbackPollIntervalMs: config.providers.callbacks.pollMs,
+    },
     ...(p.completions ? { completions: p.completions } : {}),
-    log: log.child({ part: 'generation' }), ...(localFile ? { localFile } : {}), ...(m ? { metrics: m } : {}), actionTokens,
+    log: log.child({ part: 'generation' }),
+    ...(localFile ? { localFile } : {}),
+    ...(m ? { metrics: m } : {}),
+    actionTokens,
   });
   const photoIntake = createPhotoIntake({ store: p.mediaStore, records: photoRecords });
   return {
-    generation: service, generationAdmin: admin, runner, ledger, store, tiers, providerHealth, moderation,
-    styles, styleShowcase: new StyleShowcase(styles, styleSamples, p.mediaStore),
+    generation: service,
+    generationAdmin: admin,
+    runner,
+    ledger,
+    store,
+    tiers,
+    providerHealth,
+    moderation,
+    styles,
+    styleShowcase: new StyleShowcase(styles, styleSamples, p.mediaStore),
     // ➕ Extend animates a video's last frame, stored as the user's photo (same checks and retention).
-    actions: new ResultActions({ tokens: actionTokens, store, generation: service, styles, frames: { media: p.mediaStore, tools: p.mediaTools, photos: photoIntake } }),
-    photoIntake, photoRecords,
+    actions: new ResultActions({
+      tokens: actionTokens,
+      store,
+      generation: service,
+      styles,
+      frames: { media: p.mediaStore, tools: p.mediaTools, photos: photoIntake },
+    }),
+    photoIntake,
+    photoRecords,
   };
 }

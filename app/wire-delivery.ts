@@ -11,29 +11,54 @@ import type { PromMetrics } from '../infra/metrics/registry.ts';
 import type { Platform, Reply, ReplyTarget } from '../core/model.ts';
 
 /** Runs a delivery attempt; a failure (retried by the job's backoff) is counted when metrics are on. */
-const counted = <A extends unknown[]>(m: PromMetrics | undefined, kind: string, platformOf: NoInfer<(...a: A) => string>, fn: (...a: A) => Promise<void>) =>
-  !m ? fn : async (...a: A) => {
-    try {
-      await fn(...a);
-    } catch (err) {
-      m.deliveryRetries.inc({ platform: platformOf(...a), kind });
-      throw err;
-    }
-  };
+const counted = <A extends unknown[]>(
+  m: PromMetrics | undefined,
+  kind: string,
+  platformOf: NoInfer<(...a: A) => string>,
+  fn: (...a: A) => Promise<void>,
+) =>
+  !m
+    ? fn
+    : async (...a: A) => {
+        try {
+          await fn(...a);
+        } catch (err) {
+          m.deliveryRetries.inc({ platform: platformOf(...a), kind });
+          throw err;
+        }
+      };
 
-export function wireDelivery(p: { config: Config; jobs: JobsWiring; hub: NotifierHub; runner: Pick<GenerationRunner, 'deliver'>; metrics?: PromMetrics }): void {
+export function wireDelivery(p: {
+  config: Config;
+  jobs: JobsWiring;
+  hub: NotifierHub;
+  runner: Pick<GenerationRunner, 'deliver'>;
+  metrics?: PromMetrics;
+}): void {
   const { jobs, hub } = p;
   const resendAfterMs = Math.max(2 * p.config.jobsLockLifetimeMs, 120_000);
-  jobs.provide({ delivery: {
-    platforms: () => hub.platforms(),
-    deliverFinal: counted(p.metrics, 'final', (_id: string, platform: Platform) => platform, async (id: string, platform: Platform) => {
-      const resendable = hub.dedupesByKey(platform);
-      const outcome = await p.runner.deliver(id, resendable ? { resendAfterMs } : {});
-      // Another sender's claim, not confirmed: it may have died mid-push. Retried until the claim is old enough.
-      if (outcome === 'held' && resendable) throw new Error(`delivery of ${id} held by a sender that has not confirmed yet`);
-    }),
-    pushNotice: counted(p.metrics, 'notice', (target: ReplyTarget) => target.platform,
-      (target: ReplyTarget, replies: Reply[], key: string) => hub.push(target, replies, { idempotencyKey: key })),
-  } });
+  jobs.provide({
+    delivery: {
+      platforms: () => hub.platforms(),
+      deliverFinal: counted(
+        p.metrics,
+        'final',
+        (_id: string, platform: Platform) => platform,
+        async (id: string, platform: Platform) => {
+          const resendable = hub.dedupesByKey(platform);
+          const outcome = await p.runner.deliver(id, resendable ? { resendAfterMs } : {});
+          // Another sender's claim, not confirmed: it may have died mid-push. Retried until the claim is old enough.
+          if (outcome === 'held' && resendable)
+            throw new Error(`delivery of ${id} held by a sender that has not confirmed yet`);
+        },
+      ),
+      pushNotice: counted(
+        p.metrics,
+        'notice',
+        (target: ReplyTarget) => target.platform,
+        (target: ReplyTarget, replies: Reply[], key: string) => hub.push(target, replies, { idempotencyKey: key }),
+      ),
+    },
+  });
   hub.parkWith((target, replies, key) => jobs.deliveries.scheduleNotice(target, replies, key));
 }

@@ -23,7 +23,11 @@ export interface JobsWiring {
   /** For /admin queue: queued and running generation jobs (id, user, provider/stage, age). */
   listQueue(): Promise<QueueItem[]>;
   /** Hand over parts wired after the jobs slot; call before start(). */
-  provide(parts: { runner?: Pick<GenerationRunner, 'run'> & Partial<Pick<GenerationRunner, 'pendingIds'>>; tasks?: MaintenanceTasks; delivery?: DeliveryParts }): void;
+  provide(parts: {
+    runner?: Pick<GenerationRunner, 'run'> & Partial<Pick<GenerationRunner, 'pendingIds'>>;
+    tasks?: MaintenanceTasks;
+    delivery?: DeliveryParts;
+  }): void;
   start(): Promise<void>;
   /** Drains running generations for a few seconds, then hands the rest back to the queue (unlocked). */
   stop(): Promise<void>;
@@ -55,7 +59,10 @@ export function wireJobs(opts: {
     concurrency: config.jobsConcurrency,
     demoRetentionDays: config.demoMediaRetentionDays,
     log: log.child({ part: 'jobs' }),
-    providerConcurrency: typeof opts.providerConcurrency === 'string' ? parseProviderConcurrency(opts.providerConcurrency) : opts.providerConcurrency,
+    providerConcurrency:
+      typeof opts.providerConcurrency === 'string'
+        ? parseProviderConcurrency(opts.providerConcurrency)
+        : opts.providerConcurrency,
   });
   return {
     jobQueue: svc.jobQueue,

@@ -25,11 +25,20 @@ export interface MediaWiring {
 }
 
 /** `jwtSecret` keys the signed /media URLs (the signer derives its own key from it). */
-export async function wireMedia(config: Config, log: Logger, server: Server, jwtSecret: string, deps: Pick<ProviderDeps, 'callbackUrl'> = {}): Promise<MediaWiring> {
+export async function wireMedia(
+  config: Config,
+  log: Logger,
+  server: Server,
+  jwtSecret: string,
+  deps: Pick<ProviderDeps, 'callbackUrl'> = {},
+): Promise<MediaWiring> {
   useMediaBinaries({ ffmpeg: config.ffmpeg.ffmpegPath, ffprobe: config.ffmpeg.ffprobePath });
   // Checked beside start-up, not before it: without ffmpeg the web app and payments still work, videos do not.
   void mediaBinariesAvailable().then((ok) => {
-    if (!ok) log.warn('ffmpeg/ffprobe not found: local renders, watermarks and previews will fail (apt-get install ffmpeg, or set FFMPEG_PATH and FFPROBE_PATH)');
+    if (!ok)
+      log.warn(
+        'ffmpeg/ffprobe not found: local renders, watermarks and previews will fail (apt-get install ffmpeg, or set FFMPEG_PATH and FFPROBE_PATH)',
+      );
   });
   const providers = createProviders(config, deps);
   const mediaStore = createMediaStore(config, jwtSecret);
@@ -38,12 +47,19 @@ export async function wireMedia(config: Config, log: Logger, server: Server, jwt
 
   const real = PROVIDER_SLOTS.filter((s) => !providers[s].local);
   const local = PROVIDER_SLOTS.filter((s) => providers[s].local);
-  log.info({ real, local, media: config.s3 ? 's3' : 'disk' }, `providers: ${real.length ? real.join(', ') : 'none'} real; ${local.length ? local.join(', ') : 'none'} local renderer`);
+  log.info(
+    { real, local, media: config.s3 ? 's3' : 'disk' },
+    `providers: ${real.length ? real.join(', ') : 'none'} real; ${local.length ? local.join(', ') : 'none'} local renderer`,
+  );
 
   // /health may be polled often: real probes are API calls, so one answer serves for 30 s.
   let cached: { at: number; value: Promise<Record<string, boolean>> } | undefined;
   const probeAll = async () => {
-    const entries = await Promise.all(PROVIDER_SLOTS.map(async (s) => [s, await providers[s].probe(AbortSignal.timeout(5000)).catch(() => false)] as const));
+    const entries = await Promise.all(
+      PROVIDER_SLOTS.map(
+        async (s) => [s, await providers[s].probe(AbortSignal.timeout(5000)).catch(() => false)] as const,
+      ),
+    );
     return Object.fromEntries(entries);
   };
   return {
@@ -53,7 +69,10 @@ export async function wireMedia(config: Config, log: Logger, server: Server, jwt
     async claimDisk(db: Sequelize, sharedDatabase: boolean) {
       if (config.s3) return () => {};
       const dir = path.join(config.dataDir, 'media');
-      log.info({ dir }, 'media on this machine\'s disk: instances on this machine share it; for several machines set S3_BUCKET');
+      log.info(
+        { dir },
+        "media on this machine's disk: instances on this machine share it; for several machines set S3_BUCKET",
+      );
       // An embedded database is this machine's own: only a shared DATABASE_URL can have another machine behind it.
       return sharedDatabase ? claimDiskMedia(db, dir) : () => {};
     },

@@ -32,6 +32,10 @@ export async function wireOps(p: {
     metricsRoutes(server, { metrics, token: config.metricsToken });
   }
   if (p.isAdmin) {
-    await adminJobsRoutes(server, { agenda: p.jobs.agenda, isAdmin: p.isAdmin, origin: new URL(config.publicBaseUrl).origin });
+    await adminJobsRoutes(server, {
+      agenda: p.jobs.agenda,
+      isAdmin: p.isAdmin,
+      origin: new URL(config.publicBaseUrl).origin,
+    });
   } else p.log.warn('admin job dashboard off: no accounts wired');
 }

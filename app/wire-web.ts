@@ -59,30 +59,71 @@ export interface WebWiring {
   links: JwtMagicLinks;
 }
 
-export async function wireWeb(server: Server, config: Config, infra: Pick<Infra, 'sequelize' | 'redis'>, log: Logger, jwtSecret: string, parts: WebParts = {}): Promise<WebWiring> {
-  const missing = (what: string) => () => { throw new Error(`${what} is not wired yet`); };
+export async function wireWeb(
+  server: Server,
+  config: Config,
+  infra: Pick<Infra, 'sequelize' | 'redis'>,
+  log: Logger,
+  jwtSecret: string,
+  parts: WebParts = {},
+): Promise<WebWiring> {
+  const missing = (what: string) => () => {
+    throw new Error(`${what} is not wired yet`);
+  };
   const ledger = parts.ledger ?? (new Proxy({}, { get: (_t, name) => missing(`Ledger.${String(name)}`) }) as Ledger);
   const accounts = parts.accounts ?? { byUserId: async () => null, targets: async () => [] };
-  const notifier = parts.notifier ?? { push: async (target, replies) => log.info({ platform: target.platform, replies: replies.length }, 'notice (no notifier wired)') };
-  if (!parts.ledger || !parts.accounts || !parts.notifier) log.warn('web: ledger, accounts or notifier not wired; payments cannot be fulfilled yet');
+  const notifier = parts.notifier ?? {
+    push: async (target, replies) =>
+      log.info({ platform: target.platform, replies: replies.length }, 'notice (no notifier wired)'),
+  };
+  if (!parts.ledger || !parts.accounts || !parts.notifier)
+    log.warn('web: ledger, accounts or notifier not wired; payments cannot be fulfilled yet');
 
   const secure = config.env === 'production' || config.publicBaseUrl.startsWith('https://');
   const signer = new TokenSigner(jwtSecret);
   const sessions = new SqlWebSessions(infra.sequelize);
   const links = parts.links ?? new JwtMagicLinks(signer, sessions, config.publicBaseUrl);
-  const { billing, repo } = parts.billing ?? wireBilling(config, infra, log, { ledger, notifier, accounts, links, clock: parts.clock, limiterPrefix: parts.limiterPrefix });
+  const { billing, repo } =
+    parts.billing ??
+    wireBilling(config, infra, log, {
+      ledger,
+      notifier,
+      accounts,
+      links,
+      clock: parts.clock,
+      limiterPrefix: parts.limiterPrefix,
+    });
 
   const translator = await createTranslator(config.defaultLocale);
-  const translate = async (userId: string, msg: Msg) => translator.t((await accounts.byUserId(userId))?.locale ?? config.defaultLocale, msg);
+  const translate = async (userId: string, msg: Msg) =>
+    translator.t((await accounts.byUserId(userId))?.locale ?? config.defaultLocale, msg);
   installClientIp(server, config.trustProxy);
   await harden(server, { secure, perMinute: config.rateLimits.ipPerMinute, redis: infra.redis });
   registerSession(server, signer, sessions, { secure });
   mapErrors(server, translate);
   const deps = {
-    db: infra.sequelize, billing, repo, ledger, accounts, generations: parts.generations, links, signer, sessions,
-    origin: new URL(config.publicBaseUrl).origin, ecpay: config.ecpay,
-    paddleWebhookSecret: config.paddle.webhookSecret, providersHealth: parts.providersHealth ?? (async () => ({})),
-    secureCookies: secure, writeCors: { origin: [...new Set([...config.corsOrigins, new URL(config.publicBaseUrl).origin])], credentials: true as const }, telegramUsername: config.telegram?.username, lineBasicId: config.line?.basicId, discordApplicationId: config.discord?.applicationId, log,
+    db: infra.sequelize,
+    billing,
+    repo,
+    ledger,
+    accounts,
+    generations: parts.generations,
+    links,
+    signer,
+    sessions,
+    origin: new URL(config.publicBaseUrl).origin,
+    ecpay: config.ecpay,
+    paddleWebhookSecret: config.paddle.webhookSecret,
+    providersHealth: parts.providersHealth ?? (async () => ({})),
+    secureCookies: secure,
+    writeCors: {
+      origin: [...new Set([...config.corsOrigins, new URL(config.publicBaseUrl).origin])],
+      credentials: true as const,
+    },
+    telegramUsername: config.telegram?.username,
+    lineBasicId: config.line?.basicId,
+    discordApplicationId: config.discord?.applicationId,
+    log,
     ...(parts.styles ? { styles: parts.styles } : {}),
     ...(parts.mediaStore ? { media: parts.mediaStore } : {}),
     ...(parts.actions ? { actions: parts.actions } : {}),

@@ -26,8 +26,8 @@ const JOBS = Number(process.env.BENCH_JOBS ?? 1000);
 const LOAD = Number(process.env.BENCH_LOAD ?? 2000);
 const log = createLogger('silent', false);
 
-
-const fmt = (xs: number[]) => `p50 ${percentile(xs, 50).toFixed(1)} ms  p99 ${percentile(xs, 99).toFixed(1)} ms  max ${Math.max(...xs).toFixed(1)} ms  (n=${xs.length})`;
+const fmt = (xs: number[]) =>
+  `p50 ${percentile(xs, 50).toFixed(1)} ms  p99 ${percentile(xs, 99).toFixed(1)} ms  max ${Math.max(...xs).toFixed(1)} ms  (n=${xs.length})`;
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function baselines(url: string) {
@@ -55,11 +55,24 @@ async function baselines(url: string) {
   return { rt, notify };
 }
 
-async function pickup(url: string, sequelize: ReturnType<typeof createSequelize>, n: number, selected: SelectedBackend, processEveryMs?: number) {
+async function pickup(
+  url: string,
+  sequelize: ReturnType<typeof createSequelize>,
+  n: number,
+  selected: SelectedBackend,
+  processEveryMs?: number,
+) {
   const started = new Map<string, number>();
   let wake: (() => void) | undefined;
   const svc = createJobsService({
-    selected, sequelize, tasks: {}, timezone: 'UTC', demoRetentionDays: 30, log, schedule: false, processEveryMs,
+    selected,
+    sequelize,
+    tasks: {},
+    timezone: 'UTC',
+    demoRetentionDays: 30,
+    log,
+    schedule: false,
+    processEveryMs,
     runner: { run: async (id) => (started.set(id, performance.now()), wake?.(), 'done') },
   });
   await svc.start();
@@ -79,9 +92,12 @@ async function pickup(url: string, sequelize: ReturnType<typeof createSequelize>
 }
 
 async function routedGenerations(sequelize: ReturnType<typeof createSequelize>, n: number): Promise<string[]> {
-  const [rows] = await sequelize.query(`WITH u AS (INSERT INTO users (display_name) VALUES ('bench') RETURNING id)
+  const [rows] = await sequelize.query(
+    `WITH u AS (INSERT INTO users (display_name) VALUES ('bench') RETURNING id)
     INSERT INTO generations (user_id, prompt, route) SELECT u.id, 'bench', '[{"provider":"leonardo","charged":false,"cost":0,"pool":"pollo"}]'
-    FROM u, generate_series(1, $1) RETURNING id`, { bind: [n] });
+    FROM u, generate_series(1, $1) RETURNING id`,
+    { bind: [n] },
+  );
   return (rows as { id: string }[]).map((r) => r.id);
 }
 
@@ -90,12 +106,23 @@ async function throughput(url: string, sequelize: ReturnType<typeof createSequel
   let finished!: () => void;
   const all = new Promise<void>((r) => (finished = r));
   const svc = createJobsService({
-    selected: selectBackend({ databaseUrl: url, poolMax: 10 }), sequelize, tasks: {}, concurrency: Number(process.env.BENCH_CONCURRENCY ?? 4), timezone: 'UTC', demoRetentionDays: 30, log, schedule: false,
+    selected: selectBackend({ databaseUrl: url, poolMax: 10 }),
+    sequelize,
+    tasks: {},
+    concurrency: Number(process.env.BENCH_CONCURRENCY ?? 4),
+    timezone: 'UTC',
+    demoRetentionDays: 30,
+    log,
+    schedule: false,
     runner: { run: async () => (++done === n && finished(), 'done') },
   });
   // Queue everything first (worker not started), then time the drain.
   for (let i = 0; i < n; i += 50) {
-    await Promise.all(Array.from({ length: Math.min(50, n - i) }, (_, k) => svc.jobQueue.enqueueGeneration(ids?.[i + k] ?? crypto.randomUUID(), { priority: 'normal' })));
+    await Promise.all(
+      Array.from({ length: Math.min(50, n - i) }, (_, k) =>
+        svc.jobQueue.enqueueGeneration(ids?.[i + k] ?? crypto.randomUUID(), { priority: 'normal' }),
+      ),
+    );
   }
   const t = performance.now();
   await svc.start();
@@ -118,11 +145,15 @@ try {
   console.log(`baseline  NOTIFY → LISTEN delivery     ${fmt(base.notify)}`);
 
   const lat = await pickup(url, sequelize, JOBS, selectBackend({ databaseUrl: url }));
-  console.log(`pickup    LISTEN/NOTIFY (app setting)  ${fmt(lat)}   target p99 < 250 ms: ${percentile(lat, 99) < 250 ? 'met' : 'MISSED'}`);
+  console.log(
+    `pickup    LISTEN/NOTIFY (app setting)  ${fmt(lat)}   target p99 < 250 ms: ${percentile(lat, 99) < 250 ? 'met' : 'MISSED'}`,
+  );
 
   const pool = new pg.Pool({ connectionString: url, max: 6 });
   const polling: SelectedBackend = {
-    kind: 'postgres', where: 'polling', close: () => pool.end(),
+    kind: 'postgres',
+    where: 'polling',
+    close: () => pool.end(),
     backend: new PostgresBackend({ pool, ensureSchema: false, disableNotifications: true }),
   };
   const poll = await pickup(url, sequelize, Math.max(20, Math.floor(JOBS / 10)), polling, 200);
@@ -130,9 +161,13 @@ try {
 
   const c = process.env.BENCH_CONCURRENCY ?? 4;
   const tp = await throughput(url, sequelize, LOAD);
-  console.log(`load      ${LOAD} queued jobs, concurrency ${c}  ${tp.perSec.toFixed(0)} jobs/s (${tp.secs.toFixed(1)} s)`);
+  console.log(
+    `load      ${LOAD} queued jobs, concurrency ${c}  ${tp.perSec.toFixed(0)} jobs/s (${tp.secs.toFixed(1)} s)`,
+  );
   const capped = await throughput(url, sequelize, LOAD, await routedGenerations(sequelize, LOAD));
-  console.log(`load      same, each job holding a leonardo slot (cap 4)  ${capped.perSec.toFixed(0)} jobs/s (${capped.secs.toFixed(1)} s)`);
+  console.log(
+    `load      same, each job holding a leonardo slot (cap 4)  ${capped.perSec.toFixed(0)} jobs/s (${capped.secs.toFixed(1)} s)`,
+  );
 } finally {
   await sequelize.close();
   await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

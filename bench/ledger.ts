@@ -22,12 +22,14 @@ async function measure(seconds: number, clients: number, op: (worker: number, i:
   const end = Date.now() + seconds * 1000;
   let done = 0;
   const started = performance.now();
-  await Promise.all(Array.from({ length: clients }, async (_, w) => {
-    for (let i = 0; Date.now() < end; i++) {
-      await op(w, i);
-      done++;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: clients }, async (_, w) => {
+      for (let i = 0; Date.now() < end; i++) {
+        await op(w, i);
+        done++;
+      }
+    }),
+  );
   return done / ((performance.now() - started) / 1000);
 }
 
@@ -41,9 +43,13 @@ async function main() {
     sequelize = createSequelize(url.toString(), { poolMax: CLIENTS });
     await migrateUp(sequelize, url.toString());
     const ledger = new SqlLedger(sequelize, systemClock);
-    const [{ id: user }] = await sequelize.query<{ id: string }>('INSERT INTO users DEFAULT VALUES RETURNING id', { type: QueryTypes.SELECT }) as [{ id: string }];
+    const [{ id: user }] = (await sequelize.query<{ id: string }>('INSERT INTO users DEFAULT VALUES RETURNING id', {
+      type: QueryTypes.SELECT,
+    })) as [{ id: string }];
     await ledger.credit(user, 'purchased', 1_000_000_000, 'grant', 'bench:grant');
-    await sequelize.query('CREATE TABLE bench_counter (id integer PRIMARY KEY, n bigint NOT NULL); INSERT INTO bench_counter VALUES (1, 0)');
+    await sequelize.query(
+      'CREATE TABLE bench_counter (id integer PRIMARY KEY, n bigint NOT NULL); INSERT INTO bench_counter VALUES (1, 0)',
+    );
     const s = sequelize;
 
     const baselineOp = async () => {
@@ -56,7 +62,9 @@ async function main() {
       await l.commit(r!.id);
     };
 
-    console.log(`PostgreSQL ${new URL(ADMIN_URL).host}, database ${name}, ${CLIENTS} clients, ${SECONDS} s per measurement`);
+    console.log(
+      `PostgreSQL ${new URL(ADMIN_URL).host}, database ${name}, ${CLIENTS} clients, ${SECONDS} s per measurement`,
+    );
     await measure(2, CLIENTS, baselineOp); // warm-up: pool connections, plans
     await measure(2, CLIENTS, pairs(ledger, 'warm'));
     const baseline = await measure(SECONDS, CLIENTS, baselineOp);
@@ -64,15 +72,26 @@ async function main() {
     const plainPerSec = await measure(SECONDS, CLIENTS, pairs(uncoalesced, 'plain'));
     const ratio = pairsPerSec / baseline;
 
-    const [{ bal, sum }] = await sequelize.query<{ bal: number; sum: number }>(
+    const [{ bal, sum }] = (await sequelize.query<{ bal: number; sum: number }>(
       `SELECT (SELECT purchased FROM point_balances WHERE user_id = $1) AS bal,
-              (SELECT SUM(amount)::bigint FROM point_ledger WHERE user_id = $1) AS sum`, { bind: [user], type: QueryTypes.SELECT }) as [{ bal: number; sum: number }];
+              (SELECT SUM(amount)::bigint FROM point_ledger WHERE user_id = $1) AS sum`,
+      { bind: [user], type: QueryTypes.SELECT },
+    )) as [{ bal: number; sum: number }];
     console.log(`baseline (UPDATE … SET n = n + 1, one hot row): ${baseline.toFixed(0)} statements/s`);
     console.log(`ledger reserve+commit (one hot user):          ${pairsPerSec.toFixed(0)} pairs/s`);
     console.log(`ratio pairs/baseline:                          ${ratio.toFixed(2)}`);
     console.log(`(for comparison, without coalescing one user's reserves: ${plainPerSec.toFixed(0)} pairs/s)`);
     console.log(`balance ${bal} == ledger sum ${sum}: ${bal === sum}`);
-    console.log(JSON.stringify({ clients: CLIENTS, seconds: SECONDS, baselinePerSec: Math.round(baseline), pairsPerSec: Math.round(pairsPerSec), ratio: Number(ratio.toFixed(2)), uncoalescedPairsPerSec: Math.round(plainPerSec) }));
+    console.log(
+      JSON.stringify({
+        clients: CLIENTS,
+        seconds: SECONDS,
+        baselinePerSec: Math.round(baseline),
+        pairsPerSec: Math.round(pairsPerSec),
+        ratio: Number(ratio.toFixed(2)),
+        uncoalescedPairsPerSec: Math.round(plainPerSec),
+      }),
+    );
     if (bal !== sum) process.exitCode = 1;
   } finally {
     await sequelize?.close();

@@ -21,13 +21,27 @@ const client = new messagingApi.MessagingApiClient({ channelAccessToken: TOKEN, 
 const t = await createTranslator('en');
 const quiet = { warn() {}, error() {} };
 // The chat store is only used when LINE answers 429 (quota), which this run never provokes.
-const adapter = new LineAdapter({ client, core: { respond: async () => { throw new Error('not used'); } }, t, store: {} as SqlChatStore, state: undefined as never, log: quiet });
-
-const targets = (run: string): ReplyTarget[] => Array.from({ length: USERS }, (_, n) => {
-  const id = `U${crypto.createHash('md5').update(`${run}-${n}`).digest('hex')}`;
-  return { platform: 'line', chatId: id, platformUserId: id, locale: 'en' };
+const adapter = new LineAdapter({
+  client,
+  core: {
+    respond: async () => {
+      throw new Error('not used');
+    },
+  },
+  t,
+  store: {} as SqlChatStore,
+  state: undefined as never,
+  log: quiet,
 });
-const message: Reply[] = [{ kind: 'text', message: { key: 'bot.broadcast', params: { text: 'Maintenance tonight 02:00–03:00 UTC' } } }];
+
+const targets = (run: string): ReplyTarget[] =>
+  Array.from({ length: USERS }, (_, n) => {
+    const id = `U${crypto.createHash('md5').update(`${run}-${n}`).digest('hex')}`;
+    return { platform: 'line', chatId: id, platformUserId: id, locale: 'en' };
+  });
+const message: Reply[] = [
+  { kind: 'text', message: { key: 'bot.broadcast', params: { text: 'Maintenance tonight 02:00–03:00 UTC' } } },
+];
 
 async function measure(name: string, send: (ts: ReplyTarget[]) => Promise<number>) {
   const before = line.requests.length;
@@ -47,6 +61,10 @@ await line.close();
 
 console.log(`LINE broadcast to ${USERS} users (fake LINE API on 127.0.0.1, same run)`);
 for (const r of [baseline, multicast]) {
-  console.log(`  ${r.name.padEnd(14)} reached ${String(r.reached).padStart(5)}  API calls ${String(r.calls).padStart(5)}  ${r.ms.toFixed(0).padStart(6)} ms`);
+  console.log(
+    `  ${r.name.padEnd(14)} reached ${String(r.reached).padStart(5)}  API calls ${String(r.calls).padStart(5)}  ${r.ms.toFixed(0).padStart(6)} ms`,
+  );
 }
-console.log(`  multicast: ${(baseline.calls / multicast.calls).toFixed(0)}× fewer calls, ${(baseline.ms / multicast.ms).toFixed(1)}× faster`);
+console.log(
+  `  multicast: ${(baseline.calls / multicast.calls).toFixed(0)}× fewer calls, ${(baseline.ms / multicast.ms).toFixed(1)}× faster`,
+);

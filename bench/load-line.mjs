@@ -13,18 +13,29 @@ const tag = crypto.randomBytes(4).toString('hex');
 
 function lineBody() {
   const n = ++seq;
-  const body = JSON.stringify({ destination: 'Ubench', events: [{
-    type: 'message', mode: 'active', timestamp: Date.now(), source: { type: 'user', userId: `U${tag}${n % (o.users ?? 1000)}` },
-    webhookEventId: `01BENCH${tag}${n}`, deliveryContext: { isRedelivery: false },
-    replyToken: `rt${tag}${n}`, message: { id: String(n), type: 'text', quoteToken: 'q', text: 'a cat surfing at sunset' },
-  }] });
+  const body = JSON.stringify({
+    destination: 'Ubench',
+    events: [
+      {
+        type: 'message',
+        mode: 'active',
+        timestamp: Date.now(),
+        source: { type: 'user', userId: `U${tag}${n % (o.users ?? 1000)}` },
+        webhookEventId: `01BENCH${tag}${n}`,
+        deliveryContext: { isRedelivery: false },
+        replyToken: `rt${tag}${n}`,
+        message: { id: String(n), type: 'text', quoteToken: 'q', text: 'a cat surfing at sunset' },
+      },
+    ],
+  });
   const sig = crypto.createHmac('sha256', o.secret).update(body).digest('base64');
   return { body, headers: { 'content-type': 'application/json', 'x-line-signature': sig } };
 }
 
-const request = o.kind === 'line'
-  ? { method: 'POST', setupRequest: (req) => ({ ...req, ...lineBody() }) }
-  : { method: 'POST', body: '{"events":[]}', headers: { 'content-type': 'application/json' } };
+const request =
+  o.kind === 'line'
+    ? { method: 'POST', setupRequest: (req) => ({ ...req, ...lineBody() }) }
+    : { method: 'POST', body: '{"events":[]}', headers: { 'content-type': 'application/json' } };
 
 const result = await autocannon({
   url: o.url,
@@ -33,7 +44,13 @@ const result = await autocannon({
   ...(o.mode === 'rate' ? { overallRate: o.rate } : {}),
   requests: [request],
 });
-process.stdout.write(`${JSON.stringify({
-  rps: result.requests.total / o.seconds, p50: result.latency.p50, p99: result.latency.p99,
-  total: result.requests.total, non2xx: result.non2xx, errors: result.errors + result.timeouts,
-})}\n`);
+process.stdout.write(
+  `${JSON.stringify({
+    rps: result.requests.total / o.seconds,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    total: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  })}\n`,
+);

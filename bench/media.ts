@@ -17,7 +17,21 @@ async function clip(height: number): Promise<string> {
   const width = Math.round((height * 16) / 9);
   const out = path.join(dir, `clip-${height}.mp4`);
   // testsrc2 moves every frame, so the encoder has real work (a still colour would flatter every figure).
-  await runFfmpeg(['-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=30:duration=5`, '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20', '-pix_fmt', 'yuv420p', out]);
+  await runFfmpeg([
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=size=${width}x${height}:rate=30:duration=5`,
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-crf',
+    '20',
+    '-pix_fmt',
+    'yuv420p',
+    out,
+  ]);
   return out;
 }
 
@@ -44,20 +58,60 @@ try {
   const results: Record<string, unknown>[] = [];
   for (const h of [720, 1080]) {
     const input = await clip(h);
-    const bare: { wall: number; cpu: number }[] = [], one: typeof bare = [], two: typeof bare = [];
+    const bare: { wall: number; cpu: number }[] = [],
+      one: typeof bare = [],
+      two: typeof bare = [];
     for (let i = 0; i < RUNS; i++) {
-      bare.push(await time(() => runFfmpeg(['-i', input, '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-pix_fmt', 'yuv420p', path.join(dir, 'bare.mp4')])));
-      one.push(await time(() => tools.watermarkWithPreview(input, path.join(dir, 'one.mp4'), path.join(dir, 'one.jpg'), 'VidGo Demo')));
-      two.push(await time(async () => {
-        await tools.watermark(input, path.join(dir, 'wm.mp4'), 'VidGo Demo');
-        await tools.preview(path.join(dir, 'wm.mp4'), path.join(dir, 'pv.jpg'));
-      }));
+      bare.push(
+        await time(() =>
+          runFfmpeg([
+            '-i',
+            input,
+            '-c:v',
+            'libx264',
+            '-preset',
+            'veryfast',
+            '-crf',
+            '23',
+            '-pix_fmt',
+            'yuv420p',
+            path.join(dir, 'bare.mp4'),
+          ]),
+        ),
+      );
+      one.push(
+        await time(() =>
+          tools.watermarkWithPreview(input, path.join(dir, 'one.mp4'), path.join(dir, 'one.jpg'), 'VidGo Demo'),
+        ),
+      );
+      two.push(
+        await time(async () => {
+          await tools.watermark(input, path.join(dir, 'wm.mp4'), 'VidGo Demo');
+          await tools.preview(path.join(dir, 'wm.mp4'), path.join(dir, 'pv.jpg'));
+        }),
+      );
     }
     for (const m of ['wall', 'cpu'] as const) {
       const [b, o, t] = [median(bare.map((x) => x[m])), median(one.map((x) => x[m])), median(two.map((x) => x[m]))];
-      const row = [`5 s ${h}p`.padEnd(12), `${m} ms`.padEnd(9), b.toFixed(0).padStart(14), o.toFixed(0).padStart(23), `${(o / b).toFixed(2)}×`.padStart(7), t.toFixed(0).padStart(24), `${(t / b).toFixed(2)}×`.padStart(7)];
+      const row = [
+        `5 s ${h}p`.padEnd(12),
+        `${m} ms`.padEnd(9),
+        b.toFixed(0).padStart(14),
+        o.toFixed(0).padStart(23),
+        `${(o / b).toFixed(2)}×`.padStart(7),
+        t.toFixed(0).padStart(24),
+        `${(t / b).toFixed(2)}×`.padStart(7),
+      ];
       console.log(row.join(' '));
-      results.push({ height: h, measure: m, bareMs: Math.round(b), onePassMs: Math.round(o), onePassRatio: Number((o / b).toFixed(3)), twoRunsMs: Math.round(t), twoRunsRatio: Number((t / b).toFixed(3)) });
+      results.push({
+        height: h,
+        measure: m,
+        bareMs: Math.round(b),
+        onePassMs: Math.round(o),
+        onePassRatio: Number((o / b).toFixed(3)),
+        twoRunsMs: Math.round(t),
+        twoRunsRatio: Number((t / b).toFixed(3)),
+      });
     }
   }
   console.log(JSON.stringify({ runs: RUNS, results }));

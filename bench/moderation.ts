@@ -22,18 +22,48 @@ import { percentile } from './support.ts';
 const N = Number(process.env.BENCH_PROMPTS ?? 10_000);
 
 const STYLE: Record<string, string[]> = {
-  en: ['cinematic, 4k', 'in anime style', 'slow motion', 'at golden hour', 'shot on 35mm film', 'watercolor look', 'drone shot', 'hyperrealistic'],
-  ja: ['アニメ風', '映画のように', 'スローモーションで', '夕暮れの光で', '4K高画質', '水彩画風', 'ドローン撮影', 'リアルな質感で'],
+  en: [
+    'cinematic, 4k',
+    'in anime style',
+    'slow motion',
+    'at golden hour',
+    'shot on 35mm film',
+    'watercolor look',
+    'drone shot',
+    'hyperrealistic',
+  ],
+  ja: [
+    'アニメ風',
+    '映画のように',
+    'スローモーションで',
+    '夕暮れの光で',
+    '4K高画質',
+    '水彩画風',
+    'ドローン撮影',
+    'リアルな質感で',
+  ],
   'zh-TW': ['電影感', '動畫風格', '慢動作', '黃昏光線', '4K畫質', '水彩風格', '空拍鏡頭', '超寫實'],
   ko: ['시네마틱', '애니메이션 스타일', '슬로모션', '노을빛', '4K 화질', '수채화 느낌', '드론 촬영', '극사실적'],
-  es: ['estilo cine', 'estilo anime', 'cámara lenta', 'luz del atardecer', 'en 4k', 'estilo acuarela', 'toma con dron', 'hiperrealista'],
+  es: [
+    'estilo cine',
+    'estilo anime',
+    'cámara lenta',
+    'luz del atardecer',
+    'en 4k',
+    'estilo acuarela',
+    'toma con dron',
+    'hiperrealista',
+  ],
 };
 
 /** Deterministic variety: the same prompts every run. */
 function prompts(n: number): string[] {
-  const base = [...loadCorpus().map((c) => ({ lang: c.lang, text: c.text })), ...EARLIER.map((c) => ({ lang: c.lang, text: c.text }))];
+  const base = [
+    ...loadCorpus().map((c) => ({ lang: c.lang, text: c.text })),
+    ...EARLIER.map((c) => ({ lang: c.lang, text: c.text })),
+  ];
   let seed = 42;
-  const rand = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  const rand = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
   const out: string[] = [];
   for (let i = 0; i < n; i++) {
     const b = base[i % base.length]!;
@@ -52,7 +82,11 @@ const compileMs = performance.now() - t0;
 const filter = new KeywordModerator(lexicon);
 const all = prompts(N);
 console.log(`keyword filter bench: ${all.length} prompts (${new Set(all).size} distinct), five languages`);
-console.log(`lexicon: ${Object.entries(lexicon.size).map(([l, n]) => `${l} ${n}`).join(', ')} entries; compiled once in ${compileMs.toFixed(0)} ms`);
+console.log(
+  `lexicon: ${Object.entries(lexicon.size)
+    .map(([l, n]) => `${l} ${n}`)
+    .join(', ')} entries; compiled once in ${compileMs.toFixed(0)} ms`,
+);
 
 // Each pass times every prompt. The first filter pass sees every word for the first time (its stems are computed
 // then, as for a new user's prompt); the second runs with them cached.
@@ -85,7 +119,9 @@ const refused = all.filter((p) => filter.classify(p)).length;
 const perSec = (ms: number) => Math.round((all.length / ms) * 1000).toLocaleString('en-US');
 const us = (ms: number) => `${(ms * 1000).toFixed(0)} µs`;
 const line = (name: string, r: { ms: number; each: number[] }, unit: string) =>
-  console.log(`${name.padEnd(34)} ${perSec(r.ms).padStart(7)} ${unit}  per prompt p50 ${us(percentile(r.each, 50))}  p99 ${us(percentile(r.each, 99))}`);
+  console.log(
+    `${name.padEnd(34)} ${perSec(r.ms).padStart(7)} ${unit}  per prompt p50 ${us(percentile(r.each, 50))}  p99 ${us(percentile(r.each, 99))}`,
+  );
 line('baseline: normalisation only', base, 'prompts/s  ');
 line('filter, words seen the first time', cold, 'decisions/s');
 line('filter, words seen before', warm, 'decisions/s');
@@ -109,6 +145,10 @@ for (const p of all) {
   }
   added.push(Math.max(0, f - n));
 }
-console.log(`added over the normalisation per prompt, all its words new: p50 ${us(percentile(added, 50))}  p99 ${us(percentile(added, 99))}  max ${us(Math.max(...added))}  (target p99 < 1000 µs)`);
-console.log(`throughput ratio filter/baseline: ${(base.ms / cold.ms).toFixed(2)} first sight, ${(base.ms / warm.ms).toFixed(2)} seen before; refused ${refused} of ${all.length}`);
+console.log(
+  `added over the normalisation per prompt, all its words new: p50 ${us(percentile(added, 50))}  p99 ${us(percentile(added, 99))}  max ${us(Math.max(...added))}  (target p99 < 1000 µs)`,
+);
+console.log(
+  `throughput ratio filter/baseline: ${(base.ms / cold.ms).toFixed(2)} first sight, ${(base.ms / warm.ms).toFixed(2)} seen before; refused ${refused} of ${all.length}`,
+);
 if (percentile(added, 99) >= 1) process.exitCode = 1;

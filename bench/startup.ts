@@ -22,15 +22,26 @@ async function freePort(): Promise<number> {
   });
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+const rssMb = (pid: number) =>
+  Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 
-interface Run { ms: number; rssMb: number }
+interface Run {
+  ms: number;
+  rssMb: number;
+}
 /** Spawns `node <script>`, times it to the first 200 on /health, optionally idles and reads its RSS, stops it. */
 async function startOnce(args: string[], env: Record<string, string>, measureRss: boolean): Promise<Run> {
   const port = await freePort();
   const t0 = performance.now();
   const proc: ChildProcess = spawn(process.execPath, args, {
-    env: { PATH: process.env.PATH!, HOME: os.tmpdir(), LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    env: {
+      PATH: process.env.PATH!,
+      HOME: os.tmpdir(),
+      LOG_LEVEL: 'warn',
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let err = '';
@@ -38,7 +49,10 @@ async function startOnce(args: string[], env: Record<string, string>, measureRss
   const exited = new Promise((r) => proc.on('exit', r));
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`${args.join(' ')} exited: ${err}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.status === 200, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/health`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ok) break;
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -58,8 +72,14 @@ async function measure(name: string, args: string[], env: () => Record<string, s
   const cold = await startOnce(args, fixed, false);
   const warm: Run[] = [];
   for (let i = 0; i < WARM_RUNS; i++) warm.push(await startOnce(args, fixed, i === WARM_RUNS - 1));
-  const result = { coldMs: Math.round(cold.ms), warmMs: Math.round(median(warm.map((w) => w.ms))), idleRssMb: Math.round(warm.at(-1)!.rssMb) };
-  console.log(`${name.padEnd(10)} cold ${String(result.coldMs).padStart(5)} ms   warm ${String(result.warmMs).padStart(5)} ms   idle RSS ${result.idleRssMb} MB`);
+  const result = {
+    coldMs: Math.round(cold.ms),
+    warmMs: Math.round(median(warm.map((w) => w.ms))),
+    idleRssMb: Math.round(warm.at(-1)!.rssMb),
+  };
+  console.log(
+    `${name.padEnd(10)} cold ${String(result.coldMs).padStart(5)} ms   warm ${String(result.warmMs).padStart(5)} ms   idle RSS ${result.idleRssMb} MB`,
+  );
   return result;
 }
 
@@ -67,15 +87,21 @@ execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vidgo-bench-startup-'));
 try {
   const pgPort = await freePort();
-  console.log(`startup to /health: node ${process.version}, ${os.cpus().length} cores; warm = median of ${WARM_RUNS}, RSS after ${IDLE_MS / 1000} s idle`);
+  console.log(
+    `startup to /health: node ${process.version}, ${os.cpus().length} cores; warm = median of ${WARM_RUNS}, RSS after ${IDLE_MS / 1000} s idle`,
+  );
   const env = () => ({ DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort) });
   const app = await measure('app', ['dist/app/main.js'], env);
   const bare = await measure('bare hapi', ['bench/startup-baseline.mjs'], () => ({}));
   // For the record: the same sources through the tsx loader, as `npm start` ran them before the build step.
   const viaTsx = await startOnce(['--import', 'tsx', 'app/main.ts'], env(), true);
-  console.log(`app via tsx (not used in production): warm ${Math.round(viaTsx.ms)} ms, idle RSS ${Math.round(viaTsx.rssMb)} MB`);
+  console.log(
+    `app via tsx (not used in production): warm ${Math.round(viaTsx.ms)} ms, idle RSS ${Math.round(viaTsx.rssMb)} MB`,
+  );
   const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
-  console.log(`targets: warm ≤ 2000 ms ${verdict(app.warmMs <= 2000)}; idle RSS ≤ 150 MB ${verdict(app.idleRssMb <= 150)}`);
+  console.log(
+    `targets: warm ≤ 2000 ms ${verdict(app.warmMs <= 2000)}; idle RSS ≤ 150 MB ${verdict(app.idleRssMb <= 150)}`,
+  );
   console.log(JSON.stringify({ ...app, baselineWarmMs: bare.warmMs, baselineIdleRssMb: bare.idleRssMb }));
 } finally {
   fs.rmSync(dataDir, { recursive: true, force: true });

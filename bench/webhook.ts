@@ -35,26 +35,55 @@ const RATE_SECONDS = Number(process.env.BENCH_RATE_SECONDS ?? 8);
 const SECRET = 'bench-channel-secret';
 const BATCH = process.env.BENCH_INBOX_BATCH !== 'off';
 
-
-
 type Kind = 'line' | 'bare';
-interface Result { rps: number; p50: number; p99: number; errors: number }
-interface Sample extends Result { total: number }
+interface Result {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+interface Sample extends Result {
+  total: number;
+}
 
 /** One autocannon run in its own process (bench/load-line.mjs). */
 function load(url: string, kind: Kind, mode: 'closed' | 'rate', seconds: number): Promise<Sample> {
-  const args = JSON.stringify({ url, kind, mode, seconds, connections: mode === 'rate' ? Math.max(CLIENTS, 64) : CLIENTS, rate: RATE, secret: SECRET });
+  const args = JSON.stringify({
+    url,
+    kind,
+    mode,
+    seconds,
+    connections: mode === 'rate' ? Math.max(CLIENTS, 64) : CLIENTS,
+    rate: RATE,
+    secret: SECRET,
+  });
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [fileURLToPath(new URL('./load-line.mjs', import.meta.url)), args], { maxBuffer: 1 << 20 }, (err, stdout) => {
-      if (err) return reject(err);
-      const r = JSON.parse(stdout.trim().split('\n').pop()!) as { rps: number; p50: number; p99: number; total: number; non2xx: number; errors: number };
-      resolve({ rps: r.rps, p50: r.p50, p99: r.p99, total: r.total, errors: r.non2xx + r.errors });
-    });
+    execFile(
+      process.execPath,
+      [fileURLToPath(new URL('./load-line.mjs', import.meta.url)), args],
+      { maxBuffer: 1 << 20 },
+      (err, stdout) => {
+        if (err) return reject(err);
+        const r = JSON.parse(stdout.trim().split('\n').pop()!) as {
+          rps: number;
+          p50: number;
+          p99: number;
+          total: number;
+          non2xx: number;
+          errors: number;
+        };
+        resolve({ rps: r.rps, p50: r.p50, p99: r.p99, total: r.total, errors: r.non2xx + r.errors });
+      },
+    );
   });
 }
 
 /** Rounds alternate between the routes so drift in machine load (shared host) hits both alike. */
-async function interleaved(rounds: number, a: () => Promise<Sample>, b: () => Promise<Sample>): Promise<[Result, Result]> {
+async function interleaved(
+  rounds: number,
+  a: () => Promise<Sample>,
+  b: () => Promise<Sample>,
+): Promise<[Result, Result]> {
   const sa: Sample[] = [];
   const sb: Sample[] = [];
   for (let i = 0; i < rounds; i++) {
@@ -64,7 +93,9 @@ async function interleaved(rounds: number, a: () => Promise<Sample>, b: () => Pr
   // Requests per second over all rounds; percentiles: the worst round's (autocannon reports each run's own).
   const merge = (xs: Sample[]): Result => ({
     rps: xs.reduce((s, x) => s + x.rps, 0) / xs.length,
-    p50: median(xs.map((x) => x.p50)), p99: Math.max(...xs.map((x) => x.p99)), errors: xs.reduce((s, x) => s + x.errors, 0),
+    p50: median(xs.map((x) => x.p50)),
+    p99: Math.max(...xs.map((x) => x.p99)),
+    errors: xs.reduce((s, x) => s + x.errors, 0),
   });
   return [merge(sa), merge(sb)];
 }
@@ -86,10 +117,16 @@ try {
   const adapter = { handleEvent: async () => {} } as unknown as LineAdapter;
   const store = new SqlChatStore(sequelize);
   // BENCH_INBOX_BATCH=off: a store without acceptMany/finishMany, so the route keeps one statement per event.
-  const dedupe: InboxStore = BATCH ? store : {
-    accept: (...a) => store.accept(...a), finish: (...a) => store.finish(...a), attemptFailed: (...a) => store.attemptFailed(...a),
-    claimStale: (...a) => store.claimStale(...a), savedResponse: (...a) => store.savedResponse(...a), saveResponse: (...a) => store.saveResponse(...a),
-  };
+  const dedupe: InboxStore = BATCH
+    ? store
+    : {
+        accept: (...a) => store.accept(...a),
+        finish: (...a) => store.finish(...a),
+        attemptFailed: (...a) => store.attemptFailed(...a),
+        claimStale: (...a) => store.claimStale(...a),
+        savedResponse: (...a) => store.savedResponse(...a),
+        saveResponse: (...a) => store.saveResponse(...a),
+      };
   lineWebhookRoute(server, { dedupe, ipLimiter: limits.ip, background, channelSecret: SECRET, adapter });
   server.route({ method: 'POST', path: '/bench/bare', options: { auth: false }, handler: () => ({}) });
   await server.start();
@@ -101,22 +138,58 @@ try {
   await load(bareUrl, 'bare', 'closed', 1);
   await load(lineUrl, 'line', 'closed', 1);
   const R = 4;
-  const [bare, line] = await interleaved(R, () => load(bareUrl, 'bare', 'closed', SECONDS / R), () => load(lineUrl, 'line', 'closed', SECONDS / R));
-  const [bareRate, lineRate] = await interleaved(2, () => load(bareUrl, 'bare', 'rate', RATE_SECONDS / 2), () => load(lineUrl, 'line', 'rate', RATE_SECONDS / 2));
+  const [bare, line] = await interleaved(
+    R,
+    () => load(bareUrl, 'bare', 'closed', SECONDS / R),
+    () => load(lineUrl, 'line', 'closed', SECONDS / R),
+  );
+  const [bareRate, lineRate] = await interleaved(
+    2,
+    () => load(bareUrl, 'bare', 'rate', RATE_SECONDS / 2),
+    () => load(lineUrl, 'line', 'rate', RATE_SECONDS / 2),
+  );
   await background.idle();
   const f = (x: number) => x.toFixed(1);
-  console.log(`synchronous_commit for the inbox insert: ${process.env.BENCH_SYNC_COMMIT === 'off' ? 'off (comparison run)' : 'on (as deployed)'}`);
-  console.log(`inbox accepts and 'done' marks: ${BATCH ? 'coalesced across concurrent requests (as deployed)' : 'one statement per event (BENCH_INBOX_BATCH=off comparison run)'}`);
-  console.log(`host: ${os.cpus().length} CPUs, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} (shared machine)`);
+  console.log(
+    `synchronous_commit for the inbox insert: ${process.env.BENCH_SYNC_COMMIT === 'off' ? 'off (comparison run)' : 'on (as deployed)'}`,
+  );
+  console.log(
+    `inbox accepts and 'done' marks: ${BATCH ? 'coalesced across concurrent requests (as deployed)' : 'one statement per event (BENCH_INBOX_BATCH=off comparison run)'}`,
+  );
+  console.log(
+    `host: ${os.cpus().length} CPUs, load average ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')} (shared machine)`,
+  );
   console.log(`load: autocannon in a separate process; server: this process`);
   console.log(`closed loop, ${CLIENTS} connections, ${SECONDS}s per route in ${R} alternating rounds (same server):`);
-  console.log(`  bare hapi route     ${f(bare.rps).padStart(8)} req/s   p50 ${f(bare.p50)} ms   p99 ${f(bare.p99)} ms   errors ${bare.errors}`);
-  console.log(`  POST /webhooks/line ${f(line.rps).padStart(8)} req/s   p50 ${f(line.p50)} ms   p99 ${f(line.p99)} ms   errors ${line.errors}`);
+  console.log(
+    `  bare hapi route     ${f(bare.rps).padStart(8)} req/s   p50 ${f(bare.p50)} ms   p99 ${f(bare.p99)} ms   errors ${bare.errors}`,
+  );
+  console.log(
+    `  POST /webhooks/line ${f(line.rps).padStart(8)} req/s   p50 ${f(line.p50)} ms   p99 ${f(line.p99)} ms   errors ${line.errors}`,
+  );
   console.log(`  ratio line / bare   ${(line.rps / bare.rps).toFixed(2)}   (target ≥ 0.7)`);
   console.log(`fixed rate ${RATE} req/s, ${RATE_SECONDS}s per route in 2 alternating rounds (p99: the worse round's):`);
-  console.log(`  bare hapi route     achieved ${f(bareRate.rps)} req/s   p50 ${f(bareRate.p50)} ms   p99 ${f(bareRate.p99)} ms   errors ${bareRate.errors}`);
-  console.log(`  POST /webhooks/line achieved ${f(lineRate.rps)} req/s   p50 ${f(lineRate.p50)} ms   p99 ${f(lineRate.p99)} ms   errors ${lineRate.errors}   (target p99 < 50 ms)`);
-  console.log(JSON.stringify({ ratio: Number((line.rps / bare.rps).toFixed(3)), bareRps: Math.round(bare.rps), lineRps: Math.round(line.rps), rate: RATE, lineRateP50Ms: lineRate.p50, lineRateP99Ms: lineRate.p99, bareRateP99Ms: bareRate.p99, errors: line.errors + lineRate.errors }));
+  console.log(
+    `  bare hapi route     achieved ${f(bareRate.rps)} req/s   p50 ${f(bareRate.p50)} ms   p99 ${f(bareRate.p99)} ms   errors ${bareRate.errors}`,
+  );
+  console.log(
+    `  POST /webhooks/line achieved ${f(lineRate.rps)} req/s   p50 ${f(lineRate.p50)} ms   p99 ${f(lineRate.p99)} ms   errors ${lineRate.errors}   (target p99 < 50 ms)`,
+  );
+  console.log(
+    JSON.stringify({
+      ratio: Number((line.rps / bare.rps).toFixed(3)),
+      bareRps: Math.round(bare.rps),
+      lineRps: Math.round(line.rps),
+      rate: RATE,
+      lineRateP50Ms: lineRate.p50,
+      lineRateP99Ms: lineRate.p99,
+      bareRateP99Ms: bareRate.p99,
+      errors: line.errors + lineRate.errors,
+    }),
+  );
   await server.stop();
 } finally {
   await sequelize.close();

@@ -17,10 +17,14 @@ export class Background {
   }
 
   private failed(name: string, err: unknown): void {
-    if (!this.isInfrastructureError?.(err) || !this.log?.warn) return void this.log?.error({ err, work: name }, 'background work failed');
+    if (!this.isInfrastructureError?.(err) || !this.log?.warn)
+      return void this.log?.error({ err, work: name }, 'background work failed');
     if (Date.now() - this.lastOutageNote < 30_000) return;
     this.lastOutageNote = Date.now();
-    this.log.warn({ work: name, err: String(err) }, 'chat events wait for the database or Redis: the inbox handles them again');
+    this.log.warn(
+      { work: name, err: String(err) },
+      'chat events wait for the database or Redis: the inbox handles them again',
+    );
   }
 
   async idle(): Promise<void> {

@@ -33,14 +33,21 @@ export class Coalescer<T, R> {
   private scheduled = false;
 
   /** flush answers item i with entry i: a value, or a promise (a rejected one fails that item alone). */
-  constructor(private readonly flush: (items: T[]) => Promise<(R | Promise<R>)[]>, private readonly maxBatch: number, private readonly maxInFlight: number) {}
+  constructor(
+    private readonly flush: (items: T[]) => Promise<(R | Promise<R>)[]>,
+    private readonly maxBatch: number,
+    private readonly maxInFlight: number,
+  ) {}
 
   submit(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
-        queueMicrotask(() => { this.scheduled = false; this.pump(); });
+        queueMicrotask(() => {
+          this.scheduled = false;
+          this.pump();
+        });
       }
     });
   }
@@ -51,8 +58,18 @@ export class Coalescer<T, R> {
       this.inFlight++;
       Promise.resolve()
         .then(() => this.flush(batch.map((b) => b.item)))
-        .then((rs) => { for (const [i, b] of batch.entries()) b.resolve(rs[i]!); }, (err) => { for (const b of batch) b.reject(err); })
-        .finally(() => { this.inFlight--; this.pump(); });
+        .then(
+          (rs) => {
+            for (const [i, b] of batch.entries()) b.resolve(rs[i]!);
+          },
+          (err) => {
+            for (const b of batch) b.reject(err);
+          },
+        )
+        .finally(() => {
+          this.inFlight--;
+          this.pump();
+        });
     }
   }
 }
@@ -64,7 +81,10 @@ export class BatchedInbox implements InboxStore {
   private readonly accepts: Coalescer<Item, boolean>;
   private readonly finishes: Coalescer<Key, void>;
 
-  constructor(private readonly store: BatchableInboxStore, opts: BatchOptions = {}) {
+  constructor(
+    private readonly store: BatchableInboxStore,
+    opts: BatchOptions = {},
+  ) {
     const max = opts.maxBatch ?? 100;
     const inFlight = opts.maxInFlight ?? 1;
     this.accepts = new Coalescer((items) => this.acceptBatch(items), max, inFlight);
@@ -79,10 +99,18 @@ export class BatchedInbox implements InboxStore {
     return this.finishes.submit({ source, eventId });
   }
 
-  attemptFailed(...a: Parameters<InboxStore['attemptFailed']>) { return this.store.attemptFailed(...a); }
-  claimStale(...a: Parameters<InboxStore['claimStale']>) { return this.store.claimStale(...a); }
-  savedResponse(...a: Parameters<InboxStore['savedResponse']>) { return this.store.savedResponse(...a); }
-  saveResponse(...a: Parameters<InboxStore['saveResponse']>) { return this.store.saveResponse(...a); }
+  attemptFailed(...a: Parameters<InboxStore['attemptFailed']>) {
+    return this.store.attemptFailed(...a);
+  }
+  claimStale(...a: Parameters<InboxStore['claimStale']>) {
+    return this.store.claimStale(...a);
+  }
+  savedResponse(...a: Parameters<InboxStore['savedResponse']>) {
+    return this.store.savedResponse(...a);
+  }
+  saveResponse(...a: Parameters<InboxStore['saveResponse']>) {
+    return this.store.saveResponse(...a);
+  }
 
   /**
    * One INSERT for the batch. Of several requests carrying the same event, only the first can be told "new"

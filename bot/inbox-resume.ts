@@ -7,9 +7,18 @@ import { resumePending, type InboxHandler, type InboxStore, type ResumeResult } 
 
 export const telegramSource = (botId: string) => `telegram:${botId}`;
 
-export const lineHandler = (a: LineAdapter): InboxHandler => (ev, memo) => a.handleEvent(ev, memo);
-export const telegramHandler = (a: TelegramAdapter): InboxHandler => (update, memo) => a.handleUpdate(update, memo);
-export const discordHandler = (a: DiscordAdapter): InboxHandler => (i, memo) => a.handleInteraction(i, memo);
+export const lineHandler =
+  (a: LineAdapter): InboxHandler =>
+  (ev, memo) =>
+    a.handleEvent(ev, memo);
+export const telegramHandler =
+  (a: TelegramAdapter): InboxHandler =>
+  (update, memo) =>
+    a.handleUpdate(update, memo);
+export const discordHandler =
+  (a: DiscordAdapter): InboxHandler =>
+  (i, memo) =>
+    a.handleInteraction(i, memo);
 
 export interface ResumableBot {
   store: InboxStore;
@@ -19,7 +28,10 @@ export interface ResumableBot {
 }
 
 /** resumePending(olderThanMs) over the adapters that are configured. telegramBotId: the part of the token before ':'. */
-export function createResumePending(bot: ResumableBot, opts: { telegramBotId?: string; log?: { error(o: object, m: string): void } } = {}) {
+export function createResumePending(
+  bot: ResumableBot,
+  opts: { telegramBotId?: string; log?: { error(o: object, m: string): void } } = {},
+) {
   const handlers: Record<string, InboxHandler> = {};
   if (bot.line) handlers.line = lineHandler(bot.line);
   if (bot.telegram && opts.telegramBotId) handlers[telegramSource(opts.telegramBotId)] = telegramHandler(bot.telegram);

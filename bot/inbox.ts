@@ -52,7 +52,12 @@ type Log = { error(o: object, m: string): void; warn?(o: object, m: string): voi
  * fresh: the first attempt, right after this process's accept() inserted the row.
  */
 export async function attempt(
-  store: InboxStore, source: string, eventId: string, payload: unknown, handle: InboxHandler, fresh = false,
+  store: InboxStore,
+  source: string,
+  eventId: string,
+  payload: unknown,
+  handle: InboxHandler,
+  fresh = false,
 ): Promise<boolean> {
   try {
     await handle(payload, memoFor(store, source, eventId, fresh));
@@ -70,23 +75,38 @@ export async function attempt(
  * synchronous work (rendering, query building) runs ahead of the answer.
  */
 export async function acceptAndHandle(
-  d: { dedupe: InboxStore; background: Background }, source: string, eventId: string, payload: unknown, handle: InboxHandler,
+  d: { dedupe: InboxStore; background: Background },
+  source: string,
+  eventId: string,
+  payload: unknown,
+  handle: InboxHandler,
 ): Promise<boolean> {
   if (!(await d.dedupe.accept(source, eventId, payload))) return false;
-  d.background.run(`${source} event`, () => afterAnswer().then(() => attempt(d.dedupe, source, eventId, payload, handle, true)).then(() => {}));
+  d.background.run(`${source} event`, () =>
+    afterAnswer()
+      .then(() => attempt(d.dedupe, source, eventId, payload, handle, true))
+      .then(() => {}),
+  );
   return true;
 }
 
 const afterAnswer = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-export interface ResumeResult { resumed: number; done: number; failed: number }
+export interface ResumeResult {
+  resumed: number;
+  done: number;
+  failed: number;
+}
 
 /**
  * Re-handles events left 'received' for longer than olderThanMs (call at start-up and every minute or so; the
  * age keeps it off events still being handled). Sources without a handler are left alone.
  */
 export async function resumePending(
-  store: InboxStore, handlers: Record<string, InboxHandler>, olderThanMs: number, log?: Log,
+  store: InboxStore,
+  handlers: Record<string, InboxHandler>,
+  olderThanMs: number,
+  log?: Log,
 ): Promise<ResumeResult> {
   const out: ResumeResult = { resumed: 0, done: 0, failed: 0 };
   const sources = Object.keys(handlers);
@@ -98,7 +118,10 @@ export async function resumePending(
       out.done++;
     } catch (err) {
       out.failed++;
-      log?.error({ err, source: ev.source, eventId: ev.eventId, attempts: ev.attempts }, 'resumed chat event failed again');
+      log?.error(
+        { err, source: ev.source, eventId: ev.eventId, attempts: ev.attempts },
+        'resumed chat event failed again',
+      );
     }
   }
   return out;

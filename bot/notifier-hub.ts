@@ -68,7 +68,10 @@ export class NotifierHub implements Notifier {
       if (opts.claimed) throw new NoSenderHere(target.platform);
       if (replies.every((r) => r.kind === 'progress')) return;
       if (opts.idempotencyKey && this.parker) return this.parker(target, replies, opts.idempotencyKey);
-      this.log?.warn({ platform: target.platform }, 'push without a key to a platform this process cannot reach: dropped');
+      this.log?.warn(
+        { platform: target.platform },
+        'push without a key to a platform this process cannot reach: dropped',
+      );
       return;
     }
     // A claimed push (a generation's final message) is deduplicated by its caller's claim in the database.
@@ -79,8 +82,13 @@ export class NotifierHub implements Notifier {
     if (!personal.length) return;
     // The user may never have opened a one-to-one chat (Telegram refuses bots that were not started): the group got
     // its part, and a personal part that cannot be delivered is not worth redelivering the rest for.
-    await this.send(sender, directTarget(target), personal, opts.idempotencyKey && `${opts.idempotencyKey}:direct`, claimed)
-      .catch((err) => this.log?.warn({ platform: target.platform, err }, 'personal part of a group push not delivered'));
+    await this.send(
+      sender,
+      directTarget(target),
+      personal,
+      opts.idempotencyKey && `${opts.idempotencyKey}:direct`,
+      claimed,
+    ).catch((err) => this.log?.warn({ platform: target.platform, err }, 'personal part of a group push not delivered'));
   }
 
   async broadcast(targets: ReplyTarget[], replies: Reply[], key: string): Promise<number> {
@@ -96,12 +104,22 @@ export class NotifierHub implements Notifier {
         });
         continue;
       }
-      for (const t of list) await this.push(t, replies, { idempotencyKey: `${key}:${t.platform}:${t.platformUserId}` }).then(() => sent++, () => {});
+      for (const t of list)
+        await this.push(t, replies, { idempotencyKey: `${key}:${t.platform}:${t.platformUserId}` }).then(
+          () => sent++,
+          () => {},
+        );
     }
     return sent;
   }
 
-  private async send(sender: PlatformSender, target: ReplyTarget, replies: Reply[], key: string | undefined, claimed: boolean): Promise<void> {
+  private async send(
+    sender: PlatformSender,
+    target: ReplyTarget,
+    replies: Reply[],
+    key: string | undefined,
+    claimed: boolean,
+  ): Promise<void> {
     const opts = key ? { idempotencyKey: key } : {};
     if (claimed) return sender.push(target, replies, opts);
     const claim = key ? `notify:${target.platform}:${target.chatId}:${key}` : undefined;

@@ -8,7 +8,15 @@ export interface RateLimits {
   ip: ChatRateLimiter;
 }
 
-export function createRateLimits(opts: { chatPerMinute: number; ipPerMinute: number; redis?: Redis; prefix?: string }): RateLimits {
+export function createRateLimits(opts: {
+  chatPerMinute: number;
+  ipPerMinute: number;
+  redis?: Redis;
+  prefix?: string;
+}): RateLimits {
   const p = opts.prefix ?? '';
-  return { chat: createLimiter(`${p}chat`, opts.chatPerMinute, 60, opts.redis), ip: createLimiter(`${p}ip`, opts.ipPerMinute, 60, opts.redis) };
+  return {
+    chat: createLimiter(`${p}chat`, opts.chatPerMinute, 60, opts.redis),
+    ip: createLimiter(`${p}ip`, opts.ipPerMinute, 60, opts.redis),
+  };
 }

@@ -2,7 +2,10 @@
 import type { Readable } from 'node:stream';
 
 /** The bytes, or null once more than maxBytes arrived (the stream is destroyed there). */
-export async function readLimited(stream: Readable | AsyncIterable<Uint8Array>, maxBytes: number): Promise<Uint8Array | null> {
+export async function readLimited(
+  stream: Readable | AsyncIterable<Uint8Array>,
+  maxBytes: number,
+): Promise<Uint8Array | null> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {
@@ -18,7 +21,11 @@ export async function readLimited(stream: Readable | AsyncIterable<Uint8Array>, 
 }
 
 /** GET a URL (a platform's file link from a verified event) and read it within the limit. */
-export async function fetchLimited(url: string, maxBytes: number, headers: Record<string, string> = {}): Promise<Uint8Array | null> {
+export async function fetchLimited(
+  url: string,
+  maxBytes: number,
+  headers: Record<string, string> = {},
+): Promise<Uint8Array | null> {
   const res = await fetch(url, { headers, redirect: 'follow', signal: AbortSignal.timeout(60_000) });
   if (!res.ok || !res.body) throw new Error(`photo download failed: HTTP ${res.status}`);
   const declared = Number(res.headers.get('content-length') ?? NaN);

@@ -88,13 +88,26 @@ export interface Ledger {
   balance(userId: string): Promise<Balance>;
   history(userId: string, opts?: { limit?: number; before?: number }): Promise<LedgerEntry[]>;
   /** Adds points (purchase, admin grant, refund correction). Same key twice = one credit. */
-  credit(userId: string, bucket: PointBucket, amount: number, reason: string, idempotencyKey: string, reference?: string): Promise<void>;
+  credit(
+    userId: string,
+    bucket: PointBucket,
+    amount: number,
+    reason: string,
+    idempotencyKey: string,
+    reference?: string,
+  ): Promise<void>;
   /**
    * Holds points for a paid feature. `pool` says which monthly bucket may be spent first ('pollo' for video,
    * 'goenhance' for style and upscale); purchased points cover the rest. Same key twice = the same reservation.
    * Resolves null when the balance does not cover it (nothing is written).
    */
-  reserve(userId: string, amount: number, pool: 'pollo' | 'goenhance', idempotencyKey: string, reference?: string): Promise<Reservation | null>;
+  reserve(
+    userId: string,
+    amount: number,
+    pool: 'pollo' | 'goenhance',
+    idempotencyKey: string,
+    reference?: string,
+  ): Promise<Reservation | null>;
   commit(reservationId: string): Promise<Reservation>;
   release(reservationId: string, reason: string): Promise<Reservation>;
   /** Resets the monthly buckets to the plan's allowance for a period ("2026-11"); once per user and period. */
@@ -103,12 +116,25 @@ export interface Ledger {
    * A plan starts (bought, or changed to): leftover monthly points expire and the plan's allowance is credited for
    * `period`, once per key. True when this call did it.
    */
-  startPlan(userId: string, features: PlanFeatures, period: string, idempotencyKey: string, reference?: string): Promise<boolean>;
+  startPlan(
+    userId: string,
+    features: PlanFeatures,
+    period: string,
+    idempotencyKey: string,
+    reference?: string,
+  ): Promise<boolean>;
   /**
    * Takes up to `amount` points back from a bucket (a refund), never below zero. Same key twice = one decision:
    * the second call returns what the first took. `shortfall` is what the balance could not cover.
    */
-  clawback(userId: string, bucket: PointBucket, amount: number, reason: string, idempotencyKey: string, reference?: string): Promise<{ taken: number; shortfall: number }>;
+  clawback(
+    userId: string,
+    bucket: PointBucket,
+    amount: number,
+    reason: string,
+    idempotencyKey: string,
+    reference?: string,
+  ): Promise<{ taken: number; shortfall: number }>;
 }
 
 export interface GenerationView {
@@ -168,7 +194,16 @@ export interface Billing {
   plans(): Promise<Plan[]>;
   packs(): Promise<PointPack[]>;
   /** Marks the order paid and fulfils it exactly once: subscription, points, invoice, chat notice. */
-  fulfilPaidOrder(orderNumber: string, payment: { provider: 'ecpay' | 'paddle'; externalId: string; amountMinor: number; currency: 'TWD' | 'USD'; raw: unknown }): Promise<'fulfilled' | 'already' | 'rejected'>;
+  fulfilPaidOrder(
+    orderNumber: string,
+    payment: {
+      provider: 'ecpay' | 'paddle';
+      externalId: string;
+      amountMinor: number;
+      currency: 'TWD' | 'USD';
+      raw: unknown;
+    },
+  ): Promise<'fulfilled' | 'already' | 'rejected'>;
   expireSubscriptions(now: Date): Promise<number>;
   sendRenewalReminders(now: Date): Promise<number>;
   /** Monthly reset on the 1st (configured timezone): allocates each active subscriber's monthly points once. */
@@ -226,7 +261,11 @@ export interface GenerationService {
   /** The user's answer to a consent question (points / wait for unlimited providers / cancel). */
   consent(account: Account, generationId: string, choice: 'points' | 'wait' | 'cancel'): Promise<Reply[]>;
   /** consent(), also saying which generation it answered (absent when it is not the user's). */
-  consentOutcome(account: Account, generationId: string, choice: 'points' | 'wait' | 'cancel'): Promise<GenerationOutcome>;
+  consentOutcome(
+    account: Account,
+    generationId: string,
+    choice: 'points' | 'wait' | 'cancel',
+  ): Promise<GenerationOutcome>;
   cancel(account: Account, generationId?: string): Promise<Reply[]>;
   status(account: Account): Promise<Reply[]>;
   history(account: Account, limit?: number): Promise<Reply[]>;

@@ -3,7 +3,12 @@
 export const PLATFORMS = ['line', 'telegram', 'discord', 'console'] as const;
 export type Platform = (typeof PLATFORMS)[number];
 /** Brand names, the same in every language (named to a user: "your LINE account"). */
-export const PLATFORM_NAMES: Record<Platform, string> = { line: 'LINE', telegram: 'Telegram', discord: 'Discord', console: 'VidGo console' };
+export const PLATFORM_NAMES: Record<Platform, string> = {
+  line: 'LINE',
+  telegram: 'Telegram',
+  discord: 'Discord',
+  console: 'VidGo console',
+};
 
 export const LOCALES = ['en', 'ja', 'zh-TW', 'ko', 'es'] as const;
 export type Locale = (typeof LOCALES)[number];

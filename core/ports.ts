@@ -53,7 +53,18 @@ export type ProviderJobState =
 export class ProviderError extends Error {
   constructor(
     readonly provider: ProviderName,
-    readonly code: 'unauthorized' | 'rate_limited' | 'server_error' | 'timeout' | 'bad_response' | 'rejected_content' | 'job_failed' | 'bad_request' | 'insufficient_credits' | 'canceled' | 'network',
+    readonly code:
+      | 'unauthorized'
+      | 'rate_limited'
+      | 'server_error'
+      | 'timeout'
+      | 'bad_response'
+      | 'rejected_content'
+      | 'job_failed'
+      | 'bad_request'
+      | 'insufficient_credits'
+      | 'canceled'
+      | 'network',
     message: string,
     readonly retriable: boolean,
     readonly retryAfterMs?: number,
@@ -132,7 +143,13 @@ export interface MediaTools {
    * watermark + preview in one decode/encode pass: the watermarked video and its JPEG still (under 1 MB, taken
    * from the watermarked frames) out of one ffmpeg run. durationMs (when the caller probed already) places the still.
    */
-  watermarkWithPreview(input: string, output: string, previewOutput: string, text: string, durationMs?: number): Promise<void>;
+  watermarkWithPreview(
+    input: string,
+    output: string,
+    previewOutput: string,
+    text: string,
+    durationMs?: number,
+  ): Promise<void>;
   transcode(input: string, output: string, opts: { maxHeight: number; maxBytes?: number; fps?: number }): Promise<void>;
   /** The clip's very last frame as a JPEG (at most 4096 px a side): where an extension of the clip starts from. */
   lastFrame(input: string): Promise<Buffer>;
@@ -164,7 +181,11 @@ export class ImageModerationUnavailable extends Error {
 
 /** Classifies a photo together with its motion prompt. Throws ImageModerationUnavailable when it cannot. */
 export interface ImageModerator {
-  checkImage(image: { bytes: Uint8Array; contentType: string }, prompt: string, signal?: AbortSignal): Promise<ModerationVerdict>;
+  checkImage(
+    image: { bytes: Uint8Array; contentType: string },
+    prompt: string,
+    signal?: AbortSignal,
+  ): Promise<ModerationVerdict>;
 }
 
 // ---------------------------------------------------------------- delivery and jobs

@@ -37,7 +37,13 @@ export function splitForGroup(replies: Reply[]): { shown: Reply[]; personal: Rep
 
 /** The user's one-to-one chat behind a (group) target: no interaction handle, which belongs to the group's message. */
 export function directTarget(t: ReplyTarget): ReplyTarget {
-  return { platform: t.platform, chatId: t.platformUserId, platformUserId: t.platformUserId, locale: t.locale, conversation: 'direct' };
+  return {
+    platform: t.platform,
+    chatId: t.platformUserId,
+    platformUserId: t.platformUserId,
+    locale: t.locale,
+    conversation: 'direct',
+  };
 }
 
 export const isGroup = (t: { conversation?: ReplyTarget['conversation'] }) => t.conversation === 'group';

@@ -26,7 +26,12 @@ export function formatDate(locale: string, value: Date | string, timeZone?: stri
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: day ? 'UTC' : timeZone }).format(date);
 }
 
-function formatted(locale: string, name: string, value: Params[string], timeZone?: string): string | number | undefined {
+function formatted(
+  locale: string,
+  name: string,
+  value: Params[string],
+  timeZone?: string,
+): string | number | undefined {
   if (value === null || value === undefined) return undefined;
   if (value instanceof Date) return formatDate(locale, value, timeZone);
   if (typeof value === 'number') return NAMING.test(name) ? String(value) : formatNumber(locale, value);
@@ -51,17 +56,27 @@ export function countOf(englishOther: string | undefined, params: Params): numbe
  * The English `_other` form of each counted key ("core.reserved" → "{{points}} points are held …"). A key
  * "refused_other" beside a plain "refused" is a name of its own, not a plural form.
  */
-export function countedKeys(tree: Record<string, unknown>, prefix = '', out = new Map<string, string>()): Map<string, string> {
+export function countedKeys(
+  tree: Record<string, unknown>,
+  prefix = '',
+  out = new Map<string, string>(),
+): Map<string, string> {
   for (const [k, v] of Object.entries(tree)) {
     const key = prefix ? `${prefix}.${k}` : k;
     if (v && typeof v === 'object') countedKeys(v as Record<string, unknown>, key, out);
-    else if (k.endsWith('_other') && !(k.slice(0, -'_other'.length) in tree)) out.set(key.slice(0, -'_other'.length), String(v));
+    else if (k.endsWith('_other') && !(k.slice(0, -'_other'.length) in tree))
+      out.set(key.slice(0, -'_other'.length), String(v));
   }
   return out;
 }
 
 /** i18next's options for one message: the formatted parameters, the language, and the count when it has plurals. */
-export function i18nextOptions(locale: string, params: Params = {}, englishOther?: string, timeZone?: string): Record<string, unknown> {
+export function i18nextOptions(
+  locale: string,
+  params: Params = {},
+  englishOther?: string,
+  timeZone?: string,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { lng: locale };
   for (const [k, v] of Object.entries(params)) out[k] = formatted(locale, k, v, timeZone);
   const count = englishOther === undefined ? undefined : countOf(englishOther, params);

@@ -42,7 +42,8 @@ export async function createTranslator(fallback: Locale = 'en', timeZone?: strin
     returnNull: false,
   });
   return {
-    t: (locale, msg) => instance.t(msg.key, i18nextOptions(locale, msg.params, counted.get(msg.key), timeZone)) as string,
+    t: (locale, msg) =>
+      instance.t(msg.key, i18nextOptions(locale, msg.params, counted.get(msg.key), timeZone)) as string,
     resolveLocale,
   };
 }

@@ -12,7 +12,19 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const DIST = path.join(root, 'dist');
 const STAMP = path.join(DIST, '.built');
-const SERVER_SOURCES = ['app', 'core', 'bot', 'web', 'infra', 'migrations', 'locales', 'assets', 'tsconfig.json', 'tsconfig.build.json', 'package.json'];
+const SERVER_SOURCES = [
+  'app',
+  'core',
+  'bot',
+  'web',
+  'infra',
+  'migrations',
+  'locales',
+  'assets',
+  'tsconfig.json',
+  'tsconfig.build.json',
+  'package.json',
+];
 /** Copied beside the compiled code at the same relative paths the code resolves from import.meta.url. */
 const RUNTIME_FILES = ['locales', 'assets', 'web/app/dist'];
 /** Compiled by tsc; any other file in them (data such as JSON lexicons) is copied to the same place in dist/. */
@@ -47,7 +59,9 @@ const mtime = (f) => (fs.existsSync(f) ? fs.statSync(f).mtimeMs : 0);
 const APP_DIR = path.join(root, 'web', 'app');
 function webAppStale() {
   if (!fs.existsSync(path.join(APP_DIR, 'vite.config.ts'))) return false;
-  return mtime(path.join(APP_DIR, 'dist', 'index.html')) < Math.max(newest(APP_DIR), newest(path.join(root, 'locales')));
+  return (
+    mtime(path.join(APP_DIR, 'dist', 'index.html')) < Math.max(newest(APP_DIR), newest(path.join(root, 'locales')))
+  );
 }
 
 function buildWebApp(force) {
@@ -56,7 +70,11 @@ function buildWebApp(force) {
   if (!force && !webAppStale()) return false;
   console.log('building the web app…');
   const vite = path.join(path.dirname(require.resolve('vite/package.json')), 'bin', 'vite.js');
-  execFileSync(process.execPath, [vite, 'build', '--config', path.join(appDir, 'vite.config.ts'), '--logLevel', 'warn'], { stdio: 'inherit', cwd: root });
+  execFileSync(
+    process.execPath,
+    [vite, 'build', '--config', path.join(appDir, 'vite.config.ts'), '--logLevel', 'warn'],
+    { stdio: 'inherit', cwd: root },
+  );
   return true;
 }
 
@@ -66,7 +84,10 @@ function buildServer() {
   const tmp = path.join(root, `dist.tmp-${process.pid}`);
   fs.rmSync(tmp, { recursive: true, force: true });
   const tsc = path.join(path.dirname(require.resolve('typescript/package.json')), 'bin', 'tsc');
-  execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json'), '--outDir', tmp], { stdio: 'inherit', cwd: root });
+  execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json'), '--outDir', tmp], {
+    stdio: 'inherit',
+    cwd: root,
+  });
   for (const dir of CODE_DIRS) copyDataFiles(path.join(root, dir), path.join(tmp, dir));
   for (const rel of RUNTIME_FILES) {
     const src = path.join(root, rel);

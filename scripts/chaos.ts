@@ -7,7 +7,13 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runChaos, stopAllChaos } from '../tests/chaos/chaos-world.ts';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '1' }, users: { type: 'string', default: '40' }, logs: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '1' },
+    users: { type: 'string', default: '40' },
+    logs: { type: 'boolean', default: false },
+  },
+});
 const runs = Math.max(1, Number(values.runs));
 // Interrupted: leave no instance, PostgreSQL cluster or redis-server behind.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -22,11 +28,16 @@ let passed = 0;
 for (let i = 1; i <= runs; i++) {
   const r = await runChaos({ users: Number(values.users), log: (l) => process.stdout.write(`  [run ${i}] ${l}\n`) });
   if (r.ok) passed++;
-  const detail = r.ok ? '' : ` wrong=${JSON.stringify(r.wrong)} selfExits=${JSON.stringify(r.selfExits)} bad=${r.badLines.length} providers=${JSON.stringify(r.providers)}`;
-  process.stdout.write(`run ${i}/${runs}: ${r.ok ? 'pass' : 'FAIL'} in ${(r.durationMs / 1000).toFixed(0)} s${detail}\n`);
+  const detail = r.ok
+    ? ''
+    : ` wrong=${JSON.stringify(r.wrong)} selfExits=${JSON.stringify(r.selfExits)} bad=${r.badLines.length} providers=${JSON.stringify(r.providers)}`;
+  process.stdout.write(
+    `run ${i}/${runs}: ${r.ok ? 'pass' : 'FAIL'} in ${(r.durationMs / 1000).toFixed(0)} s${detail}\n`,
+  );
   if (!r.ok || values.logs) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `vidgo-chaos-run${i}-`));
-    for (const [name, log] of Object.entries(r.logs)) fs.writeFileSync(path.join(dir, `${name.replace(/\W+/g, '_')}.log`), log);
+    for (const [name, log] of Object.entries(r.logs))
+      fs.writeFileSync(path.join(dir, `${name.replace(/\W+/g, '_')}.log`), log);
     fs.writeFileSync(path.join(dir, 'bad-lines.txt'), r.badLines.join('\n'));
     process.stdout.write(`  logs: ${dir}\n`);
   }

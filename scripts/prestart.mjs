@@ -19,6 +19,8 @@ try {
     const file = path.join(path.dirname(pg_ctl), bin);
     if ((fs.statSync(file).mode & 0o111) !== 0o111) fs.chmodSync(file, 0o755);
   }
-} catch { /* another platform, or a read-only install that was prepared when it was made */ }
+} catch {
+  /* another platform, or a read-only install that was prepared when it was made */
+}
 
 build();

@@ -27,9 +27,18 @@ export async function createServer(opts: ServerOptions): Promise<Hapi.Server> {
     port: opts.port,
     host: opts.host,
     routes: {
-      security: { hsts: { maxAge: 15_552_000, includeSubDomains: true }, xframe: 'deny', noSniff: true, referrer: 'strict-origin-when-cross-origin' },
+      security: {
+        hsts: { maxAge: 15_552_000, includeSubDomains: true },
+        xframe: 'deny',
+        noSniff: true,
+        referrer: 'strict-origin-when-cross-origin',
+      },
       cors: opts.corsOrigins.length ? { origin: opts.corsOrigins, credentials: true } : false,
-      validate: { failAction: async (_req, _h, err) => { throw err; } },
+      validate: {
+        failAction: async (_req, _h, err) => {
+          throw err;
+        },
+      },
     },
     router: { stripTrailingSlash: true },
   });
@@ -37,10 +46,15 @@ export async function createServer(opts: ServerOptions): Promise<Hapi.Server> {
   installRequestIds(server);
   // Access lines through hapi-pino on the app's logger (its redaction and the request id's log context).
   // Probes and scrapes every few seconds, and the 503s of an outage (said once below), are written at debug only.
-  const quiet = (request: Hapi.Request) => isProbe(request.path) || (request.response as { statusCode?: number } | null)?.statusCode === 503;
+  const quiet = (request: Hapi.Request) =>
+    isProbe(request.path) || (request.response as { statusCode?: number } | null)?.statusCode === 503;
   await server.register({
     plugin: HapiPino,
-    options: { instance: opts.log, ignoreFunc: (_o, request) => quiet(request), logEvents: ['response', 'request-error'] },
+    options: {
+      instance: opts.log,
+      ignoreFunc: (_o, request) => quiet(request),
+      logEvents: ['response', 'request-error'],
+    },
   });
   server.events.on('response', (request) => {
     if (!quiet(request)) return;
@@ -54,7 +68,10 @@ export async function createServer(opts: ServerOptions): Promise<Hapi.Server> {
       if (opts.isInfrastructureError?.(r)) {
         if (Date.now() - outageSaidAt > 60_000) {
           outageSaidAt = Date.now();
-          opts.log.warn({ err: r.message, path: request.path }, 'database or Redis unavailable: answering 503 until it is back');
+          opts.log.warn(
+            { err: r.message, path: request.path },
+            'database or Redis unavailable: answering 503 until it is back',
+          );
         }
         return h.response({ error: 'temporarily unavailable' }).code(503).header('retry-after', String(RETRY_AFTER_S));
       }

@@ -12,7 +12,13 @@ import { filePhoto, parsePhotoCommand } from './photo.ts';
 
 export class ConsoleAdapter implements PlatformSender {
   constructor(
-    private readonly d: { core: BotCore; t: Translator; write: (line: string) => void; userId: string; locale?: string },
+    private readonly d: {
+      core: BotCore;
+      t: Translator;
+      write: (line: string) => void;
+      userId: string;
+      locale?: string;
+    },
   ) {}
 
   async send(line: string): Promise<void> {
@@ -22,8 +28,14 @@ export class ConsoleAdapter implements PlatformSender {
     if (photo && !fs.existsSync(photo.path)) return this.d.write(`no such file: ${photo.path}`);
     const text = photo ? photo.prompt : line;
     const res = await this.d.core.respond({
-      platform: 'console', kind: 'message', eventId: crypto.randomUUID(), platformUserId: this.d.userId,
-      chatId: this.d.userId, displayName: this.d.userId, platformLocale: this.d.locale, text,
+      platform: 'console',
+      kind: 'message',
+      eventId: crypto.randomUUID(),
+      platformUserId: this.d.userId,
+      chatId: this.d.userId,
+      displayName: this.d.userId,
+      platformLocale: this.d.locale,
+      text,
       ...(photo ? { photo: filePhoto(photo.path) } : {}),
     });
     this.print(res.locale, res.replies);
@@ -50,12 +62,13 @@ export class ConsoleAdapter implements PlatformSender {
   private print(locale: ReplyTarget['locale'], replies: Reply[]) {
     const { t, write } = this.d;
     for (const r of replies) {
-      if (r.kind === 'progress') write(`… ${t.t(locale, r.message)}`); // the message carries the percentage
+      if (r.kind === 'progress')
+        write(`… ${t.t(locale, r.message)}`); // the message carries the percentage
       else if (r.kind === 'link') write(`${t.t(locale, r.message)}\n  ${r.url}`);
       else if (r.kind === 'video') {
         write(`🎬 ${t.t(locale, r.caption)}\n  ${r.videoUrl}${r.localPath ? `\n  file: ${r.localPath}` : ''}`);
       } else write(t.t(locale, r.message));
-      const choices = r.kind === 'text' || r.kind === 'video' ? r.choices ?? [] : [];
+      const choices = r.kind === 'text' || r.kind === 'video' ? (r.choices ?? []) : [];
       for (const c of choices) write(`  → ${c.url ?? c.command}  (${t.t(locale, c.label)})`);
     }
   }

@@ -3,7 +3,13 @@
 // while the answer follows as an ephemeral message. Answered buttons are disabled (link buttons stay), so an old
 // choice cannot be made twice. Source: discord.com/developers/docs/interactions/receiving-and-responding
 // #interaction-response-object-interaction-callback-type (docs/platforms.md).
-import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIInteraction } from 'discord.js';
+import {
+  ButtonStyle,
+  ComponentType,
+  type APIActionRowComponent,
+  type APIButtonComponent,
+  type APIInteraction,
+} from 'discord.js';
 
 type Row = APIActionRowComponent<APIButtonComponent>;
 

@@ -6,7 +6,12 @@
 import type { Locale } from '../../core/model.ts';
 import { mapPlatformLocale } from '../../core/accounts/locale.ts';
 
-export interface StyleEntry { id: string; name: string; names: Partial<Record<Locale, string>>; aliases: string[] }
+export interface StyleEntry {
+  id: string;
+  name: string;
+  names: Partial<Record<Locale, string>>;
+  aliases: string[];
+}
 export type StyleSource = () => Promise<StyleEntry[]>;
 
 export const AUTOCOMPLETE_MAX = 25;
@@ -22,16 +27,33 @@ export function focusedValue(options: unknown): string {
   return '';
 }
 
-export async function styleChoices(source: StyleSource, typed: string, discordLocale: string | undefined): Promise<{ name: string; value: string }[]> {
+export async function styleChoices(
+  source: StyleSource,
+  typed: string,
+  discordLocale: string | undefined,
+): Promise<{ name: string; value: string }[]> {
   const locale = mapPlatformLocale(discordLocale) ?? 'en';
   const q = fold(typed);
   const scored: { score: number; name: string; value: string }[] = [];
   for (const s of await source()) {
     const shown = s.names[locale] ?? s.names.en ?? s.name;
-    const words = [s.id, shown, s.name, ...Object.values(s.names), ...s.aliases].filter((w): w is string => Boolean(w)).map(fold);
+    const words = [s.id, shown, s.name, ...Object.values(s.names), ...s.aliases]
+      .filter((w): w is string => Boolean(w))
+      .map(fold);
     // A match at the start of the shown name ranks first, then any word's start, then anywhere.
-    const score = !q ? 2 : fold(shown).startsWith(q) ? 0 : words.some((w) => w.startsWith(q)) ? 1 : words.some((w) => w.includes(q)) ? 2 : -1;
+    const score = !q
+      ? 2
+      : fold(shown).startsWith(q)
+        ? 0
+        : words.some((w) => w.startsWith(q))
+          ? 1
+          : words.some((w) => w.includes(q))
+            ? 2
+            : -1;
     if (score >= 0) scored.push({ score, name: shown.slice(0, 100), value: s.id });
   }
-  return scored.sort((a, b) => a.score - b.score).slice(0, AUTOCOMPLETE_MAX).map(({ name, value }) => ({ name, value }));
+  return scored
+    .sort((a, b) => a.score - b.score)
+    .slice(0, AUTOCOMPLETE_MAX)
+    .map(({ name, value }) => ({ name, value }));
 }

@@ -48,20 +48,24 @@ export class DiscordAdapter implements PlatformSender {
     const event = fromInteraction(i, this.now());
     if (!event) return;
     const res = await respondOnce(this.d.core, event, memo);
-    const limit = 'attachment_size_limit' in i && typeof i.attachment_size_limit === 'number' ? i.attachment_size_limit : undefined;
+    const limit =
+      'attachment_size_limit' in i && typeof i.attachment_size_limit === 'number' ? i.attachment_size_limit : undefined;
     if (isComponent(i) && event.privateReplies) {
       // The route already disabled the pressed message's buttons (type 7): the whole answer is the user's alone.
       const all = await renderDiscord(this.d.t, res.locale, [...res.replies, ...(res.direct ?? [])], limit);
-      if (all.body.content || all.body.components.length) await this.followUp(i.application_id, i.token, all, EPHEMERAL);
+      if (all.body.content || all.body.components.length)
+        await this.followUp(i.application_id, i.token, all, EPHEMERAL);
       return;
     }
     const notice: Reply[] = res.direct?.length ? [{ kind: 'text', message: { key: 'bot.private.below_discord' } }] : [];
     const answer = await renderDiscord(this.d.t, res.locale, [...res.replies, ...notice], limit);
     // A pressed message becomes the answer; with no buttons of its own it keeps the answered ones, disabled.
-    if (isComponent(i) && !answer.body.components.length) answer.body.components = disabledRows(pressedRows(i), pressedId(i));
+    if (isComponent(i) && !answer.body.components.length)
+      answer.body.components = disabledRows(pressedRows(i), pressedId(i));
     await this.editOriginal(i.application_id, i.token, answer);
     // After the first answer, a follow-up message may be ephemeral on its own (the deferred one kept its kind).
-    if (res.direct?.length) await this.followUp(i.application_id, i.token, await renderDiscord(this.d.t, res.locale, res.direct), EPHEMERAL);
+    if (res.direct?.length)
+      await this.followUp(i.application_id, i.token, await renderDiscord(this.d.t, res.locale, res.direct), EPHEMERAL);
   }
 
   async push(target: ReplyTarget, replies: Reply[]): Promise<void> {
@@ -76,8 +80,14 @@ export class DiscordAdapter implements PlatformSender {
       this.d.log.warn({ channel: target.chatId }, 'discord interaction expired and no bot token: push dropped');
       return;
     }
-    const channel = target.conversation !== 'group' && target.chatId === target.platformUserId ? await this.dmChannel(target.platformUserId) : target.chatId;
-    await this.d.rest.post(Routes.channelMessages(channel), { body: msg.body, ...(msg.files.length ? { files: msg.files } : {}) });
+    const channel =
+      target.conversation !== 'group' && target.chatId === target.platformUserId
+        ? await this.dmChannel(target.platformUserId)
+        : target.chatId;
+    await this.d.rest.post(Routes.channelMessages(channel), {
+      body: msg.body,
+      ...(msg.files.length ? { files: msg.files } : {}),
+    });
   }
 
   /** The user's DM channel with the bot (Discord answers an existing one again). */
@@ -92,13 +102,17 @@ export class DiscordAdapter implements PlatformSender {
 
   private async followUp(applicationId: string, token: string, msg: DiscordMessage, flags: number): Promise<void> {
     await this.d.rest.post(Routes.webhook(applicationId, token), {
-      body: { ...msg.body, flags }, auth: false, ...(msg.files.length ? { files: msg.files } : {}),
+      body: { ...msg.body, flags },
+      auth: false,
+      ...(msg.files.length ? { files: msg.files } : {}),
     });
   }
 
   private async editOriginal(applicationId: string, token: string, msg: DiscordMessage): Promise<void> {
     await this.d.rest.patch(Routes.webhookMessage(applicationId, token, '@original'), {
-      body: msg.body, auth: false, ...(msg.files.length ? { files: msg.files } : {}),
+      body: msg.body,
+      auth: false,
+      ...(msg.files.length ? { files: msg.files } : {}),
     });
   }
 }

@@ -1,7 +1,13 @@
 // Discord interaction → ChatEvent. Slash commands become the same text commands every platform uses
 // ("/video a cat"); buttons carry the command as custom_id. The interaction token (valid 15 minutes) is the
 // handle later edits of the deferred reply need.
-import { ApplicationCommandOptionType, ApplicationCommandType, InteractionType, type APIInteraction, type APIApplicationCommandInteractionDataOption } from 'discord.js';
+import {
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+  InteractionType,
+  type APIInteraction,
+  type APIApplicationCommandInteractionDataOption,
+} from 'discord.js';
 import type { ChatEvent } from '../../core/model.ts';
 import { isPersonalCommand, parse } from '../../core/commands/grammar.ts';
 import { ANIMATE_COMMAND } from '../../core/photos/photo-chat.ts';
@@ -49,10 +55,17 @@ export function fromInteraction(i: APIInteraction, now: number): ChatEvent | nul
   const image = discordImage(i);
   return {
     ...(image ? { photo: discordPhoto(image.attachment) } : {}),
-    platform: 'discord', kind: 'message', eventId: i.id, platformUserId: user.id, chatId: i.channel_id,
+    platform: 'discord',
+    kind: 'message',
+    eventId: i.id,
+    platformUserId: user.id,
+    chatId: i.channel_id,
     // A server channel is read by others; without guild_id the interaction came from the DM with the bot.
-    conversation: i.guild_id ? 'group' : 'direct', ...(answersEphemerally(i) ? { privateReplies: true } : {}),
-    displayName: user.global_name ?? user.username, platformLocale: 'locale' in i ? i.locale : undefined, text,
+    conversation: i.guild_id ? 'group' : 'direct',
+    ...(answersEphemerally(i) ? { privateReplies: true } : {}),
+    displayName: user.global_name ?? user.username,
+    platformLocale: 'locale' in i ? i.locale : undefined,
+    text,
     replyHandle: { interactionToken: i.token, applicationId: i.application_id, issuedAt: String(now) },
   };
 }

@@ -2,7 +2,13 @@
 // or the message command "Animate" on a message with an image attachment (command type 3, the message in
 // data.resolved.messages[target_id]). Sources: discord.com/developers/docs/interactions/application-commands
 // (ATTACHMENT option type, message commands), .../resources/message#attachment-object (url, content_type, size).
-import { ApplicationCommandOptionType, ApplicationCommandType, InteractionType, type APIAttachment, type APIInteraction } from 'discord.js';
+import {
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+  InteractionType,
+  type APIAttachment,
+  type APIInteraction,
+} from 'discord.js';
 import type { InboundPhoto } from '../../core/model.ts';
 import { fetchLimited } from '../read-limited.ts';
 

@@ -16,7 +16,9 @@ export const NO_MENTIONS = { parse: [] as never[] };
 
 export interface DiscordMessage {
   body: {
-    content: string; components: APIActionRowComponent<APIButtonComponent>[]; attachments?: { id: number; filename: string }[];
+    content: string;
+    components: APIActionRowComponent<APIButtonComponent>[];
+    attachments?: { id: number; filename: string }[];
     allowed_mentions: typeof NO_MENTIONS;
   };
   files: { name: string; data: Buffer; contentType: string }[];
@@ -30,7 +32,8 @@ function rows(t: Translator, locale: Locale, choices: Choice[]): APIActionRowCom
       : { type: ComponentType.Button, style: ButtonStyle.Primary, label, custom_id: c.command.slice(0, 100) };
   });
   const out: APIActionRowComponent<APIButtonComponent>[] = [];
-  for (let i = 0; i < buttons.length; i += 5) out.push({ type: ComponentType.ActionRow, components: buttons.slice(i, i + 5) });
+  for (let i = 0; i < buttons.length; i += 5)
+    out.push({ type: ComponentType.ActionRow, components: buttons.slice(i, i + 5) });
   return out;
 }
 
@@ -46,7 +49,12 @@ export async function download(url: string, limit: number): Promise<Buffer | nul
   }
 }
 
-export async function renderDiscord(t: Translator, locale: Locale, replies: Reply[], uploadLimit = DISCORD_UPLOAD_LIMIT): Promise<DiscordMessage> {
+export async function renderDiscord(
+  t: Translator,
+  locale: Locale,
+  replies: Reply[],
+  uploadLimit = DISCORD_UPLOAD_LIMIT,
+): Promise<DiscordMessage> {
   const lines: string[] = [];
   const choices: Choice[] = [];
   const files: DiscordMessage['files'] = [];
@@ -62,7 +70,11 @@ export async function renderDiscord(t: Translator, locale: Locale, replies: Repl
     } else {
       lines.push(`${t.t(locale, r.caption)}\n${r.galleryUrl}`);
       const small = r.sizeBytes > 0 && r.sizeBytes <= uploadLimit && !files.length;
-      const data = small ? (r.localPath ? await fs.readFile(r.localPath) : await download(r.videoUrl, uploadLimit)) : null;
+      const data = small
+        ? r.localPath
+          ? await fs.readFile(r.localPath)
+          : await download(r.videoUrl, uploadLimit)
+        : null;
       if (data) {
         files.push({ name: `vidgo-${r.generationId.slice(0, 8)}.mp4`, data, contentType: 'video/mp4' });
       } else {
@@ -73,7 +85,12 @@ export async function renderDiscord(t: Translator, locale: Locale, replies: Repl
   }
   const content = lines.join('\n\n').slice(0, CONTENT_MAX);
   return {
-    body: { content, components: rows(t, locale, choices), allowed_mentions: NO_MENTIONS, ...(files.length ? { attachments: files.map((f, id) => ({ id, filename: f.name })) } : {}) },
+    body: {
+      content,
+      components: rows(t, locale, choices),
+      allowed_mentions: NO_MENTIONS,
+      ...(files.length ? { attachments: files.map((f, id) => ({ id, filename: f.name })) } : {}),
+    },
     files,
   };
 }

@@ -22,7 +22,7 @@ export function fromLineEvent(ev: webhook.Event): LineInbound | null {
     eventId: ev.webhookEventId,
     platformUserId: userId,
     chatId,
-    conversation: src.type === 'user' ? 'direct' as const : 'group' as const,
+    conversation: src.type === 'user' ? ('direct' as const) : ('group' as const),
   };
   const replyToken = 'replyToken' in ev ? ev.replyToken : undefined;
   const oneOnOneUserId = src.type === 'user' ? userId : undefined;
@@ -30,14 +30,24 @@ export function fromLineEvent(ev: webhook.Event): LineInbound | null {
     case 'follow':
       return { event: { ...base, kind: 'follow' }, replyToken, oneOnOneUserId };
     case 'postback': // quick-reply buttons carry the command as postback data
-      return { event: { ...base, kind: 'message', text: (ev as webhook.PostbackEvent).postback.data }, replyToken, oneOnOneUserId };
+      return {
+        event: { ...base, kind: 'message', text: (ev as webhook.PostbackEvent).postback.data },
+        replyToken,
+        oneOnOneUserId,
+      };
     case 'message': {
       const m = (ev as webhook.MessageEvent).message;
       if (m.type === 'text') {
         const quoted = (m as webhook.TextMessageContent).quotedMessageId;
         return {
-          event: { ...base, kind: 'message', text: (m as webhook.TextMessageContent).text, ...(quoted ? { replyHandle: { quotedMessageId: quoted } } : {}) },
-          replyToken, oneOnOneUserId,
+          event: {
+            ...base,
+            kind: 'message',
+            text: (m as webhook.TextMessageContent).text,
+            ...(quoted ? { replyHandle: { quotedMessageId: quoted } } : {}),
+          },
+          replyToken,
+          oneOnOneUserId,
         };
       }
       const imageMessageId = lineImageId(m);

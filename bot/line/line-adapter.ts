@@ -48,7 +48,9 @@ export class LineAdapter implements PlatformSender {
       if (profile.name) event.displayName = profile.name; // named to the user's other chats when /link asks them
     }
     const res = await respondOnce(this.d.core, event, memo);
-    const notice = res.direct?.length ? await this.sendPrivately(event.platformUserId, res.locale, res.direct, event.eventId) : [];
+    const notice = res.direct?.length
+      ? await this.sendPrivately(event.platformUserId, res.locale, res.direct, event.eventId)
+      : [];
     const messages = renderLine(this.d.t, res.locale, [...res.replies, ...notice], res.pending ? [CHECK_VIDEO] : []);
     if (replyToken) {
       // Messages a push could not deliver (quota) ride along with this free reply, oldest first.
@@ -61,11 +63,14 @@ export class LineAdapter implements PlatformSender {
         carry.push(...(k.messages as messagingApi.Message[]));
         taken.push(k.id);
       }
-      const replied = await this.d.client.replyMessage({ replyToken, messages: [...carry, ...messages] }).then(() => true, (err) => {
-        // 400: the reply token is used or expired (a re-handled event): the answer goes by push, keyed by the event.
-        if (err instanceof HTTPFetchError && err.status === 400 && event.eventId) return false;
-        throw err;
-      });
+      const replied = await this.d.client.replyMessage({ replyToken, messages: [...carry, ...messages] }).then(
+        () => true,
+        (err) => {
+          // 400: the reply token is used or expired (a re-handled event): the answer goes by push, keyed by the event.
+          if (err instanceof HTTPFetchError && err.status === 400 && event.eventId) return false;
+          throw err;
+        },
+      );
       if (replied) await this.d.store.delivered(taken);
       else await this.sendPush(event.chatId, messages, `event:${event.eventId}`);
     }
@@ -76,11 +81,19 @@ export class LineAdapter implements PlatformSender {
    * Pushes personal replies to the user's one-to-one chat; what the group then hears. LINE delivers a push only to
    * someone who has added the bot as a friend, so the notice also says how to become one.
    */
-  private async sendPrivately(userId: string, locale: ReplyTarget['locale'], replies: Reply[], eventId: string): Promise<Reply[]> {
-    const sent = await this.sendPush(userId, renderLine(this.d.t, locale, replies), `event:${eventId}:direct`).then(() => true, (err) => {
-      if (err instanceof HTTPFetchError && err.status >= 400 && err.status < 500) return false;
-      throw err;
-    });
+  private async sendPrivately(
+    userId: string,
+    locale: ReplyTarget['locale'],
+    replies: Reply[],
+    eventId: string,
+  ): Promise<Reply[]> {
+    const sent = await this.sendPush(userId, renderLine(this.d.t, locale, replies), `event:${eventId}:direct`).then(
+      () => true,
+      (err) => {
+        if (err instanceof HTTPFetchError && err.status >= 400 && err.status < 500) return false;
+        throw err;
+      },
+    );
     return [{ kind: 'text', message: { key: sent ? 'bot.private.sent_line' : 'bot.private.unreachable_line' } }];
   }
 
@@ -90,7 +103,11 @@ export class LineAdapter implements PlatformSender {
       if (target.chatId === target.platformUserId) await this.loading(target.chatId);
       return;
     }
-    const messages = renderLine(this.d.t, target.locale, replies.filter((r) => r.kind !== 'progress'));
+    const messages = renderLine(
+      this.d.t,
+      target.locale,
+      replies.filter((r) => r.kind !== 'progress'),
+    );
     await this.sendPush(target.chatId, messages, opts.idempotencyKey ?? `push:${crypto.randomUUID()}`);
   }
 
@@ -99,12 +116,23 @@ export class LineAdapter implements PlatformSender {
     let reached = 0;
     const byLocale = new Map<ReplyTarget['locale'], string[]>();
     for (const t of targets) {
-      if (t.conversation !== 'group' && t.chatId === t.platformUserId) byLocale.set(t.locale, [...(byLocale.get(t.locale) ?? []), t.chatId]);
-      else await this.push(t, replies, { idempotencyKey: `${key}:${t.chatId}` }).then(() => reached++, () => {});
+      if (t.conversation !== 'group' && t.chatId === t.platformUserId)
+        byLocale.set(t.locale, [...(byLocale.get(t.locale) ?? []), t.chatId]);
+      else
+        await this.push(t, replies, { idempotencyKey: `${key}:${t.chatId}` }).then(
+          () => reached++,
+          () => {},
+        );
     }
-    const keep = (userId: string, messages: messagingApi.Message[], k: string) => this.d.store.keep('line', userId, messages, k);
+    const keep = (userId: string, messages: messagingApi.Message[], k: string) =>
+      this.d.store.keep('line', userId, messages, k);
     for (const [locale, ids] of byLocale) {
-      reached += await multicastInBatches({ client: this.d.client, keep, log: this.d.log }, ids, renderLine(this.d.t, locale, replies), `${key}:${locale}`);
+      reached += await multicastInBatches(
+        { client: this.d.client, keep, log: this.d.log },
+        ids,
+        renderLine(this.d.t, locale, replies),
+        `${key}:${locale}`,
+      );
     }
     return reached;
   }
@@ -125,7 +153,8 @@ export class LineAdapter implements PlatformSender {
   }
 
   private async loading(userId: string): Promise<void> {
-    await this.d.client.showLoadingAnimation({ chatId: userId, loadingSeconds: 60 })
+    await this.d.client
+      .showLoadingAnimation({ chatId: userId, loadingSeconds: 60 })
       .catch((err) => this.d.log.warn({ err: String(err) }, 'LINE loading animation failed'));
   }
 
@@ -134,7 +163,10 @@ export class LineAdapter implements PlatformSender {
     const key = `line:profile:${userId}`;
     const cached = fresh ? null : await this.d.state.get(key);
     if (cached !== null) return JSON.parse(cached) as { language?: string; name?: string };
-    const p = await this.d.client.getProfile(userId).then((r) => ({ language: r.language, name: r.displayName }), () => ({}));
+    const p = await this.d.client.getProfile(userId).then(
+      (r) => ({ language: r.language, name: r.displayName }),
+      () => ({}),
+    );
     await this.d.state.set(key, JSON.stringify(p), LANG_TTL_MS);
     return p;
   }

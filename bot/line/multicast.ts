@@ -16,7 +16,12 @@ export interface MulticastDeps {
 }
 
 /** How many users the batches reached (accepted now, or accepted before under the same key). */
-export async function multicastInBatches(d: MulticastDeps, userIds: string[], messages: messagingApi.Message[], key: string): Promise<number> {
+export async function multicastInBatches(
+  d: MulticastDeps,
+  userIds: string[],
+  messages: messagingApi.Message[],
+  key: string,
+): Promise<number> {
   const ids = [...new Set(userIds)].sort();
   let reached = 0;
   for (let i = 0; i < ids.length; i += MULTICAST_MAX) {
@@ -29,7 +34,7 @@ export async function multicastInBatches(d: MulticastDeps, userIds: string[], me
       if (err instanceof HTTPFetchError && err.status === 409) {
         reached += batch.length;
       } else if (err instanceof HTTPFetchError && err.status === 429) {
-        d.log.warn({ users: batch.length }, 'LINE multicast refused (429): kept for each user\'s next reply');
+        d.log.warn({ users: batch.length }, "LINE multicast refused (429): kept for each user's next reply");
         for (const u of batch) await d.keep(u, messages, `${batchKey}:${u}`);
       } else {
         d.log.warn({ users: batch.length, err: String(err) }, 'LINE multicast batch failed');

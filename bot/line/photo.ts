@@ -12,6 +12,9 @@ export function lineImageId(m: webhook.MessageContent): string | undefined {
   return provider === undefined || provider === 'line' ? m.id : undefined;
 }
 
-export function linePhoto(blob: Pick<messagingApi.MessagingApiBlobClient, 'getMessageContent'>, messageId: string): InboundPhoto {
+export function linePhoto(
+  blob: Pick<messagingApi.MessagingApiBlobClient, 'getMessageContent'>,
+  messageId: string,
+): InboundPhoto {
   return { read: async (maxBytes) => readLimited(await blob.getMessageContent(messageId), maxBytes) };
 }

@@ -38,14 +38,22 @@ export function renderLine(t: Translator, locale: Locale, replies: Reply[], extr
         const next = replies[i + 1];
         const receipt = next?.kind === 'text' && next.message.key.startsWith('core.receipt') ? next : undefined;
         if (receipt) i++;
-        out.push(resultBubble(t, locale, {
-          previewUrl: r.previewUrl, galleryUrl: r.galleryUrl, caption: t.t(locale, r.caption),
-          ...(receipt ? { receipt: t.t(locale, receipt.message) } : {}), choices: [...(r.choices ?? []), ...(receipt?.choices ?? [])],
-        }));
+        out.push(
+          resultBubble(t, locale, {
+            previewUrl: r.previewUrl,
+            galleryUrl: r.galleryUrl,
+            caption: t.t(locale, r.caption),
+            ...(receipt ? { receipt: t.t(locale, receipt.message) } : {}),
+            choices: [...(r.choices ?? []), ...(receipt?.choices ?? [])],
+          }),
+        );
         continue; // its buttons are in the bubble
       } else {
         // LINE fetches only https: a local http deployment gets a link instead of a broken message.
-        out.push({ type: 'text', text: `${t.t(locale, r.caption)}\n${t.t(locale, { key: 'bot.video.ready_link', params: { url: r.videoUrl } })}` });
+        out.push({
+          type: 'text',
+          text: `${t.t(locale, r.caption)}\n${t.t(locale, { key: 'bot.video.ready_link', params: { url: r.videoUrl } })}`,
+        });
       }
       if (r.choices) choices.push(...r.choices);
     }
@@ -55,7 +63,9 @@ export function renderLine(t: Translator, locale: Locale, replies: Reply[], extr
   if (out.length > LINE_MAX_MESSAGES) {
     const rest = out.splice(LINE_MAX_MESSAGES - 1);
     const texts = rest.filter((m): m is messagingApi.TextMessage => m.type === 'text').map((m) => m.text);
-    out.push(...(texts.length === rest.length ? [{ type: 'text', text: texts.join('\n\n') } as Message] : rest.slice(0, 1)));
+    out.push(
+      ...(texts.length === rest.length ? [{ type: 'text', text: texts.join('\n\n') } as Message] : rest.slice(0, 1)),
+    );
   }
   if (choices.length && out.length) {
     const last = out[out.length - 1]!;

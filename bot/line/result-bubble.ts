@@ -22,27 +22,73 @@ export interface ResultParts {
 
 function action(t: Translator, locale: Locale, c: Choice): messagingApi.Action {
   const label = label20(t.t(locale, c.label));
-  return c.url ? { type: 'uri', label, uri: c.url } : { type: 'postback', label, data: c.command, displayText: t.t(locale, c.label) };
+  return c.url
+    ? { type: 'uri', label, uri: c.url }
+    : { type: 'postback', label, data: c.command, displayText: t.t(locale, c.label) };
 }
 
 export function resultBubble(t: Translator, locale: Locale, p: ResultParts): messagingApi.FlexMessage {
   const gallery = isPublicHttps(p.galleryUrl);
   const buttons: messagingApi.FlexComponent[] = [
-    ...(gallery ? [{ type: 'button', style: 'primary', height: 'sm', action: { type: 'uri', label: label20(t.t(locale, { key: 'bot.gallery.button' })), uri: p.galleryUrl } } as messagingApi.FlexButton] : []),
-    ...p.choices.filter((c) => !c.url || isPublicHttps(c.url)).slice(0, MAX_BUTTONS - (gallery ? 1 : 0))
-      .map((c) => ({ type: 'button', style: 'secondary', height: 'sm', action: action(t, locale, c) }) as messagingApi.FlexButton),
+    ...(gallery
+      ? [
+          {
+            type: 'button',
+            style: 'primary',
+            height: 'sm',
+            action: { type: 'uri', label: label20(t.t(locale, { key: 'bot.gallery.button' })), uri: p.galleryUrl },
+          } as messagingApi.FlexButton,
+        ]
+      : []),
+    ...p.choices
+      .filter((c) => !c.url || isPublicHttps(c.url))
+      .slice(0, MAX_BUTTONS - (gallery ? 1 : 0))
+      .map(
+        (c) =>
+          ({
+            type: 'button',
+            style: 'secondary',
+            height: 'sm',
+            action: action(t, locale, c),
+          }) as messagingApi.FlexButton,
+      ),
   ];
   const body: messagingApi.FlexComponent[] = [
     // A gallery LINE cannot open as a button (not https) is at least named.
-    { type: 'text', text: gallery ? p.caption : `${p.caption}\n${p.galleryUrl}`, wrap: true, weight: 'bold', size: 'md' } as messagingApi.FlexText,
-    ...(p.receipt ? [{ type: 'text', text: p.receipt, wrap: true, size: 'sm', color: '#666666', margin: 'md' } as messagingApi.FlexText] : []),
+    {
+      type: 'text',
+      text: gallery ? p.caption : `${p.caption}\n${p.galleryUrl}`,
+      wrap: true,
+      weight: 'bold',
+      size: 'md',
+    } as messagingApi.FlexText,
+    ...(p.receipt
+      ? [
+          {
+            type: 'text',
+            text: p.receipt,
+            wrap: true,
+            size: 'sm',
+            color: '#666666',
+            margin: 'md',
+          } as messagingApi.FlexText,
+        ]
+      : []),
   ];
   const bubble: messagingApi.FlexBubble = {
     type: 'bubble',
-    ...(isPublicHttps(p.previewUrl) ? { hero: {
-      type: 'image', url: p.previewUrl, size: 'full', aspectRatio: '16:9', aspectMode: 'cover',
-      ...(gallery ? { action: { type: 'uri', uri: p.galleryUrl } } : {}),
-    } as messagingApi.FlexImage } : {}),
+    ...(isPublicHttps(p.previewUrl)
+      ? {
+          hero: {
+            type: 'image',
+            url: p.previewUrl,
+            size: 'full',
+            aspectRatio: '16:9',
+            aspectMode: 'cover',
+            ...(gallery ? { action: { type: 'uri', uri: p.galleryUrl } } : {}),
+          } as messagingApi.FlexImage,
+        }
+      : {}),
     body: { type: 'box', layout: 'vertical', contents: body },
     ...(buttons.length ? { footer: { type: 'box', layout: 'vertical', spacing: 'sm', contents: buttons } } : {}),
   };

@@ -12,10 +12,19 @@ import { fileURLToPath } from 'node:url';
 import type { messagingApi } from '@line/bot-sdk';
 import { ffmpegPath, localOnly, run } from '../../infra/media/binaries.ts';
 
-interface Bounds { x: number; y: number; width: number; height: number }
+interface Bounds {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
 /** LINE's rich menu object with every field the menu needs present. */
 export interface RichMenuDefinition {
-  richMenu: messagingApi.RichMenuRequest & { size: { width: number; height: number }; areas: { bounds: Bounds; action: messagingApi.Action }[]; name: string };
+  richMenu: messagingApi.RichMenuRequest & {
+    size: { width: number; height: number };
+    areas: { bounds: Bounds; action: messagingApi.Action }[];
+    name: string;
+  };
   image: { background: string; text: string; line: string };
 }
 
@@ -41,12 +50,32 @@ export async function drawRichMenu(def: RichMenuDefinition): Promise<Buffer> {
     const label = act.label ?? '';
     const command = act.data ?? act.text ?? '';
     filters.push(`drawbox=x=${b.x}:y=${b.y}:w=${b.width}:h=${b.height}:color=${def.image.line}:t=6`);
-    filters.push(`drawtext=fontfile='${FONT}':text='${escapeText(label)}':fontcolor=${def.image.text}:fontsize=${Math.round(b.height / 4)}:x=${b.x}+(${b.width}-tw)/2:y=${b.y}+${b.height}*0.28`);
-    filters.push(`drawtext=fontfile='${FONT}':text='${escapeText(command)}':fontcolor=${def.image.text}@0.7:fontsize=${Math.round(b.height / 7)}:x=${b.x}+(${b.width}-tw)/2:y=${b.y}+${b.height}*0.64`);
+    filters.push(
+      `drawtext=fontfile='${FONT}':text='${escapeText(label)}':fontcolor=${def.image.text}:fontsize=${Math.round(b.height / 4)}:x=${b.x}+(${b.width}-tw)/2:y=${b.y}+${b.height}*0.28`,
+    );
+    filters.push(
+      `drawtext=fontfile='${FONT}':text='${escapeText(command)}':fontcolor=${def.image.text}@0.7:fontsize=${Math.round(b.height / 7)}:x=${b.x}+(${b.width}-tw)/2:y=${b.y}+${b.height}*0.64`,
+    );
   }
   try {
-    await run(ffmpegPath(), localOnly(['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', `color=c=${def.image.background}:s=${width}x${height},format=rgb24`,
-      '-vf', filters.join(','), '-frames:v', '1', '-y', out]));
+    await run(
+      ffmpegPath(),
+      localOnly([
+        '-hide_banner',
+        '-loglevel',
+        'error',
+        '-f',
+        'lavfi',
+        '-i',
+        `color=c=${def.image.background}:s=${width}x${height},format=rgb24`,
+        '-vf',
+        filters.join(','),
+        '-frames:v',
+        '1',
+        '-y',
+        out,
+      ]),
+    );
     return await fs.readFile(out);
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
@@ -54,16 +83,25 @@ export async function drawRichMenu(def: RichMenuDefinition): Promise<Buffer> {
 }
 
 export interface RichMenuClients {
-  client: Pick<messagingApi.MessagingApiClient, 'validateRichMenuObject' | 'createRichMenu' | 'setDefaultRichMenu' | 'getRichMenuList' | 'deleteRichMenu'>;
+  client: Pick<
+    messagingApi.MessagingApiClient,
+    'validateRichMenuObject' | 'createRichMenu' | 'setDefaultRichMenu' | 'getRichMenuList' | 'deleteRichMenu'
+  >;
   blob: Pick<messagingApi.MessagingApiBlobClient, 'setRichMenuImage'>;
 }
 
-export async function installRichMenu(c: RichMenuClients, def: RichMenuDefinition, image: Buffer): Promise<{ richMenuId: string; deleted: string[] }> {
+export async function installRichMenu(
+  c: RichMenuClients,
+  def: RichMenuDefinition,
+  image: Buffer,
+): Promise<{ richMenuId: string; deleted: string[] }> {
   await c.client.validateRichMenuObject(def.richMenu);
   const { richMenuId } = await c.client.createRichMenu(def.richMenu);
   await c.blob.setRichMenuImage(richMenuId, new Blob([new Uint8Array(image)], { type: 'image/png' }));
   await c.client.setDefaultRichMenu(richMenuId);
-  const old = (await c.client.getRichMenuList()).richmenus.filter((m) => m.name === def.richMenu.name && m.richMenuId !== richMenuId);
+  const old = (await c.client.getRichMenuList()).richmenus.filter(
+    (m) => m.name === def.richMenu.name && m.richMenuId !== richMenuId,
+  );
   for (const m of old) await c.client.deleteRichMenu(m.richMenuId);
   return { richMenuId, deleted: old.map((m) => m.richMenuId) };
 }

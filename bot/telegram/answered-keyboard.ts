@@ -11,7 +11,11 @@ export function answeredKeyboard(kb: InlineKeyboardMarkup | undefined): InlineKe
   return rows.length ? { inline_keyboard: rows } : undefined;
 }
 
-export async function retireKeyboard(api: Api, chatId: number, pressed: { messageId: number; keyboard?: InlineKeyboardMarkup; media: boolean }): Promise<void> {
+export async function retireKeyboard(
+  api: Api,
+  chatId: number,
+  pressed: { messageId: number; keyboard?: InlineKeyboardMarkup; media: boolean },
+): Promise<void> {
   if (pressed.media || !pressed.keyboard?.inline_keyboard.some((row) => row.some((b) => 'callback_data' in b))) return;
   const rest = answeredKeyboard(pressed.keyboard);
   await api.editMessageReplyMarkup(chatId, pressed.messageId, rest ? { reply_markup: rest } : {}).catch(() => {});

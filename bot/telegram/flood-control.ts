@@ -20,7 +20,12 @@ export interface FloodLimits {
 }
 
 export const TELEGRAM_LIMITS: FloodLimits = {
-  globalPerSecond: 30, groupPerMinute: 20, privateBurst: 4, privateBurstMs: 4_000, maxRetryAfterSeconds: 60, maxRetries: 3,
+  globalPerSecond: 30,
+  groupPerMinute: 20,
+  privateBurst: 4,
+  privateBurstMs: 4_000,
+  maxRetryAfterSeconds: 60,
+  maxRetries: 3,
 };
 
 /** Calls that post nothing into the chat: not spent from its budget (a chat action is only a hint). */
@@ -28,14 +33,34 @@ const UNTHROTTLED = new Set(['sendChatAction', 'answerCallbackQuery']);
 
 export function installFloodControl(api: Api, limits: FloodLimits = TELEGRAM_LIMITS): void {
   // Installed first, so it runs inside the throttler: a chat waiting out its 429 holds that chat's place in line.
-  api.config.use(autoRetry({
-    maxDelaySeconds: limits.maxRetryAfterSeconds, maxRetryAttempts: limits.maxRetries,
-    rethrowInternalServerErrors: true, rethrowHttpErrors: true,
-  }));
+  api.config.use(
+    autoRetry({
+      maxDelaySeconds: limits.maxRetryAfterSeconds,
+      maxRetryAttempts: limits.maxRetries,
+      rethrowInternalServerErrors: true,
+      rethrowHttpErrors: true,
+    }),
+  );
   const throttle = apiThrottler({
-    global: { reservoir: limits.globalPerSecond, reservoirRefreshAmount: limits.globalPerSecond, reservoirRefreshInterval: 1_000 },
-    group: { maxConcurrent: 1, reservoir: limits.groupPerMinute, reservoirRefreshAmount: limits.groupPerMinute, reservoirRefreshInterval: 60_000 },
-    out: { maxConcurrent: 1, reservoir: limits.privateBurst, reservoirRefreshAmount: limits.privateBurst, reservoirRefreshInterval: limits.privateBurstMs },
+    global: {
+      reservoir: limits.globalPerSecond,
+      reservoirRefreshAmount: limits.globalPerSecond,
+      reservoirRefreshInterval: 1_000,
+    },
+    group: {
+      maxConcurrent: 1,
+      reservoir: limits.groupPerMinute,
+      reservoirRefreshAmount: limits.groupPerMinute,
+      reservoirRefreshInterval: 60_000,
+    },
+    out: {
+      maxConcurrent: 1,
+      reservoir: limits.privateBurst,
+      reservoirRefreshAmount: limits.privateBurst,
+      reservoirRefreshInterval: limits.privateBurstMs,
+    },
   });
-  api.config.use((prev, method, payload, signal) => (UNTHROTTLED.has(method) ? prev(method, payload, signal) : throttle(prev, method, payload, signal)));
+  api.config.use((prev, method, payload, signal) =>
+    UNTHROTTLED.has(method) ? prev(method, payload, signal) : throttle(prev, method, payload, signal),
+  );
 }

@@ -5,7 +5,8 @@ import type { ChatEvent, Conversation } from '../../core/model.ts';
 import { telegramImage } from './photo.ts';
 
 /** Only a private chat is one-to-one; groups, supergroups and channels are read by others. */
-const conversationOf = (chat: { type: string } | undefined): Conversation => (!chat || chat.type === 'private' ? 'direct' : 'group');
+const conversationOf = (chat: { type: string } | undefined): Conversation =>
+  !chat || chat.type === 'private' ? 'direct' : 'group';
 
 export interface TelegramInbound {
   event: ChatEvent;
@@ -25,16 +26,26 @@ export function fromTelegramUpdate(u: Update): TelegramInbound | null {
     const chatId = q.message?.chat.id ?? q.from.id;
     return {
       event: {
-        ...base, kind: 'message', platformUserId: String(q.from.id), chatId: String(chatId), conversation: conversationOf(q.message?.chat),
-        displayName: [q.from.first_name, q.from.last_name].filter(Boolean).join(' '), platformLocale: q.from.language_code,
+        ...base,
+        kind: 'message',
+        platformUserId: String(q.from.id),
+        chatId: String(chatId),
+        conversation: conversationOf(q.message?.chat),
+        displayName: [q.from.first_name, q.from.last_name].filter(Boolean).join(' '),
+        platformLocale: q.from.language_code,
         text: q.data ?? '',
       },
-      chatId, callbackQueryId: q.id,
-      ...(q.message ? { pressed: {
-        messageId: q.message.message_id,
-        keyboard: 'reply_markup' in q.message ? q.message.reply_markup : undefined,
-        media: 'video' in q.message || 'photo' in q.message || 'animation' in q.message,
-      } } : {}),
+      chatId,
+      callbackQueryId: q.id,
+      ...(q.message
+        ? {
+            pressed: {
+              messageId: q.message.message_id,
+              keyboard: 'reply_markup' in q.message ? q.message.reply_markup : undefined,
+              media: 'video' in q.message || 'photo' in q.message || 'animation' in q.message,
+            },
+          }
+        : {}),
     };
   }
   const m = u.message;
@@ -44,9 +55,13 @@ export function fromTelegramUpdate(u: Update): TelegramInbound | null {
   return {
     ...(image ? { image } : {}),
     event: {
-      ...base, kind: text === undefined && !image ? 'unsupported' : 'message', platformUserId: String(m.from.id), chatId: String(m.chat.id),
+      ...base,
+      kind: text === undefined && !image ? 'unsupported' : 'message',
+      platformUserId: String(m.from.id),
+      chatId: String(m.chat.id),
       conversation: conversationOf(m.chat),
-      displayName: [m.from.first_name, m.from.last_name].filter(Boolean).join(' '), platformLocale: m.from.language_code,
+      displayName: [m.from.first_name, m.from.last_name].filter(Boolean).join(' '),
+      platformLocale: m.from.language_code,
       ...(text !== undefined ? { text } : {}),
     },
     chatId: m.chat.id,

@@ -11,12 +11,17 @@ import { fetchLimited } from '../read-limited.ts';
 export function telegramImage(m: Pick<Message, 'photo' | 'document'>): { fileId: string; size?: number } | undefined {
   const largest = m.photo?.reduce((a, b) => (b.width * b.height > a.width * a.height ? b : a));
   if (largest) return { fileId: largest.file_id, ...(largest.file_size ? { size: largest.file_size } : {}) };
-  if (m.document?.mime_type?.startsWith('image/')) return { fileId: m.document.file_id, ...(m.document.file_size ? { size: m.document.file_size } : {}) };
+  if (m.document?.mime_type?.startsWith('image/'))
+    return { fileId: m.document.file_id, ...(m.document.file_size ? { size: m.document.file_size } : {}) };
   return undefined;
 }
 
 /** `fileBase`: {apiRoot}/file/bot<token>. */
-export function telegramPhoto(api: Pick<Api, 'getFile'>, fileBase: string, file: { fileId: string; size?: number }): InboundPhoto {
+export function telegramPhoto(
+  api: Pick<Api, 'getFile'>,
+  fileBase: string,
+  file: { fileId: string; size?: number },
+): InboundPhoto {
   return {
     ...(file.size !== undefined ? { declaredBytes: file.size } : {}),
     async read(maxBytes) {
@@ -25,7 +30,9 @@ export function telegramPhoto(api: Pick<Api, 'getFile'>, fileBase: string, file:
       if (!f.file_path) throw new Error('telegram getFile answered without file_path');
       // The link holds the bot token: an error names the file path only.
       return fetchLimited(`${fileBase}/${f.file_path}`, maxBytes).catch((err: unknown) => {
-        throw new Error(`telegram file ${f.file_path} download failed: ${err instanceof Error && err.message.includes('HTTP') ? err.message : 'network error'}`);
+        throw new Error(
+          `telegram file ${f.file_path} download failed: ${err instanceof Error && err.message.includes('HTTP') ? err.message : 'network error'}`,
+        );
       });
     },
   };

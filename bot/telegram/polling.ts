@@ -27,12 +27,19 @@ export interface TelegramPoller {
   readonly polling: boolean;
 }
 
-export function telegramPoller(bot: Bot, adapter: TelegramAdapter, inbox: InboxStore, log: PollingLog = quiet, retryMs = 5_000): TelegramPoller {
+export function telegramPoller(
+  bot: Bot,
+  adapter: TelegramAdapter,
+  inbox: InboxStore,
+  log: PollingLog = quiet,
+  retryMs = 5_000,
+): TelegramPoller {
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
   bot.use(async (ctx) => {
     const source = telegramSource(String(ctx.me.id));
     const id = String(ctx.update.update_id);
-    if (await inbox.accept(source, id, ctx.update)) await attempt(inbox, source, id, ctx.update, telegramHandler(adapter));
+    if (await inbox.accept(source, id, ctx.update))
+      await attempt(inbox, source, id, ctx.update, telegramHandler(adapter));
   });
   bot.catch(() => {}); // a failed update stays in the inbox for resumePending
   let handle: RunnerHandle | undefined;
@@ -48,19 +55,30 @@ export function telegramPoller(bot: Bot, adapter: TelegramAdapter, inbox: InboxS
       if (!active || handle !== h) return;
       if (!troubled) {
         troubled = true;
-        log.warn({ code: err.error_code, err: err.description ?? err.message }, err.error_code === 409
-          ? 'telegram getUpdates conflict (409): another consumer polls this bot; polling again shortly'
-          : 'telegram long polling stopped; polling again shortly');
+        log.warn(
+          { code: err.error_code, err: err.description ?? err.message },
+          err.error_code === 409
+            ? 'telegram getUpdates conflict (409): another consumer polls this bot; polling again shortly'
+            : 'telegram long polling stopped; polling again shortly',
+        );
       }
       timer = setTimeout(launch, retryMs);
       timer.unref?.();
     });
     // Back to normal once updates (or an empty long poll) come through again.
-    if (troubled) setTimeout(() => { if (handle === h && h.isRunning()) { troubled = false; log.info({}, 'telegram long polling running again'); } }, retryMs).unref?.();
+    if (troubled)
+      setTimeout(() => {
+        if (handle === h && h.isRunning()) {
+          troubled = false;
+          log.info({}, 'telegram long polling running again');
+        }
+      }, retryMs).unref?.();
   };
 
   return {
-    get polling() { return active; },
+    get polling() {
+      return active;
+    },
     async begin() {
       await bot.init();
       await bot.api.deleteWebhook();

@@ -12,10 +12,20 @@ export const TG_UPLOAD_LIMIT = 50 * 1024 * 1024;
 export type TelegramSend =
   | { method: 'text'; text: string; markup?: InlineKeyboardMarkup }
   /** url: Telegram fetches it; file: uploaded from disk; fetch: read from our own URL and uploaded (else `fallback`, a link). */
-  | { method: 'video'; url?: string; file?: string; fetch?: string; fallback?: string; caption: string; markup?: InlineKeyboardMarkup; generationId: string }
+  | {
+      method: 'video';
+      url?: string;
+      file?: string;
+      fetch?: string;
+      fallback?: string;
+      caption: string;
+      markup?: InlineKeyboardMarkup;
+      generationId: string;
+    }
   | { method: 'progress'; generationId: string; text: string };
 
-const PRIVATE_HOST = /^(localhost|.*\.localhost|127\.\d+\.\d+\.\d+|10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+|169\.254\.\d+\.\d+|0\.0\.0\.0|\[(::1?|f[cd][0-9a-f:]*|fe80:[0-9a-f:]*)\])$/i;
+const PRIVATE_HOST =
+  /^(localhost|.*\.localhost|127\.\d+\.\d+\.\d+|10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+|169\.254\.\d+\.\d+|0\.0\.0\.0|\[(::1?|f[cd][0-9a-f:]*|fe80:[0-9a-f:]*)\])$/i;
 
 /** Whether Telegram's servers can reach a URL: https on a host that is not this machine or a private network. */
 export const telegramReachable = (url: string) => {
@@ -50,21 +60,36 @@ export function renderTelegram(t: Translator, locale: Locale, replies: Reply[]):
   return replies.map((r): TelegramSend => {
     switch (r.kind) {
       case 'text':
-        return { method: 'text', text: t.t(locale, r.message), markup: r.choices ? keyboard(t, locale, r.choices) : undefined };
+        return {
+          method: 'text',
+          text: t.t(locale, r.message),
+          markup: r.choices ? keyboard(t, locale, r.choices) : undefined,
+        };
       case 'link': {
         const markup = keyboard(t, locale, [{ label: r.label, command: '', url: r.url }]);
-        return { method: 'text', text: markup ? t.t(locale, r.message) : `${t.t(locale, r.message)}\n${r.url}`, markup };
+        return {
+          method: 'text',
+          text: markup ? t.t(locale, r.message) : `${t.t(locale, r.message)}\n${r.url}`,
+          markup,
+        };
       }
       case 'progress':
-        return { method: 'progress', generationId: r.generationId, text: `${t.t(locale, r.message)}\n${progressBar(r.percent)}` };
+        return {
+          method: 'progress',
+          generationId: r.generationId,
+          text: `${t.t(locale, r.message)}\n${progressBar(r.percent)}`,
+        };
       case 'video': {
         const caption = `${t.t(locale, r.caption)}\n${r.galleryUrl}`;
         const markup = r.choices ? keyboard(t, locale, r.choices) : undefined;
         const reachable = telegramReachable(r.videoUrl);
-        if (reachable && r.sizeBytes <= TG_URL_LIMIT) return { method: 'video', url: r.videoUrl, caption, markup, generationId: r.generationId };
-        if (r.localPath && r.sizeBytes <= TG_UPLOAD_LIMIT) return { method: 'video', file: r.localPath, caption, markup, generationId: r.generationId };
+        if (reachable && r.sizeBytes <= TG_URL_LIMIT)
+          return { method: 'video', url: r.videoUrl, caption, markup, generationId: r.generationId };
+        if (r.localPath && r.sizeBytes <= TG_UPLOAD_LIMIT)
+          return { method: 'video', file: r.localPath, caption, markup, generationId: r.generationId };
         const link = `${caption}\n${t.t(locale, { key: 'bot.video.ready_link', params: { url: r.videoUrl } })}`;
-        if (!reachable && r.sizeBytes <= TG_UPLOAD_LIMIT) return { method: 'video', fetch: r.videoUrl, fallback: link, caption, markup, generationId: r.generationId };
+        if (!reachable && r.sizeBytes <= TG_UPLOAD_LIMIT)
+          return { method: 'video', fetch: r.videoUrl, fallback: link, caption, markup, generationId: r.generationId };
         return { method: 'text', text: link, markup };
       }
     }

@@ -46,7 +46,8 @@ export class StatusMessages {
     }
     const status = JSON.parse(raw) as { id: number; text: string };
     await this.api.editMessageText(chatId, status.id, status.text ? `${status.text}\n\n${text}` : text).catch((err) => {
-      if (!isNotModified(err)) this.log.warn({ err: String(err) }, 'telegram status edit refused: progress hint skipped');
+      if (!isNotModified(err))
+        this.log.warn({ err: String(err) }, 'telegram status edit refused: progress hint skipped');
     });
   }
 

@@ -69,26 +69,44 @@ export class TelegramAdapter implements PlatformSender {
     }
     const res = await respondOnce(this.d.core, event, memo);
     const notice = res.direct?.length ? await this.sendPrivately(event.platformUserId, res.locale, res.direct) : [];
-    await this.deliver(chatId, renderTelegram(this.d.t, res.locale, [...res.replies, ...notice]), res.pending ? { generationId: res.generationId } : undefined);
+    await this.deliver(
+      chatId,
+      renderTelegram(this.d.t, res.locale, [...res.replies, ...notice]),
+      res.pending ? { generationId: res.generationId } : undefined,
+    );
   }
 
   /** Sends personal replies to the user's private chat; what the group then hears. */
   private async sendPrivately(userId: string, locale: ReplyTarget['locale'], replies: Reply[]): Promise<Reply[]> {
-    const sent = await this.deliver(userId, renderTelegram(this.d.t, locale, replies)).then(() => true, (err) => {
-      // 403: the user never started the bot (or blocked it); 400: no such private chat.
-      if (err instanceof GrammyError && (err.error_code === 403 || err.error_code === 400)) return false;
-      throw err;
-    });
+    const sent = await this.deliver(userId, renderTelegram(this.d.t, locale, replies)).then(
+      () => true,
+      (err) => {
+        // 403: the user never started the bot (or blocked it); 400: no such private chat.
+        if (err instanceof GrammyError && (err.error_code === 403 || err.error_code === 400)) return false;
+        throw err;
+      },
+    );
     if (sent) return [{ kind: 'text', message: { key: 'bot.private.sent' } }];
     const url = this.d.username ? `https://t.me/${this.d.username}` : undefined;
-    return [{ kind: 'text', message: url ? { key: 'bot.private.unreachable_telegram', params: { url } } : { key: 'bot.private.unreachable' } }];
+    return [
+      {
+        kind: 'text',
+        message: url
+          ? { key: 'bot.private.unreachable_telegram', params: { url } }
+          : { key: 'bot.private.unreachable' },
+      },
+    ];
   }
 
   async push(target: ReplyTarget, replies: Reply[]): Promise<void> {
     await this.deliver(target.chatId, renderTelegram(this.d.t, target.locale, replies));
   }
 
-  private async deliver(chatId: number | string, sends: TelegramSend[], pending?: { generationId?: string }): Promise<void> {
+  private async deliver(
+    chatId: number | string,
+    sends: TelegramSend[],
+    pending?: { generationId?: string },
+  ): Promise<void> {
     const api = this.d.api;
     let lastText: { id: number; text: string } | undefined;
     for (const s of sends) {
@@ -103,8 +121,16 @@ export class TelegramAdapter implements PlatformSender {
           const m = await api.sendMessage(chatId, text, s.markup ? { reply_markup: s.markup } : {});
           lastText = { id: m.message_id, text };
         } else {
-          const video = own ? new InputFile(own, `vidgo-${s.generationId.slice(0, 8)}.mp4`) : s.file ? new InputFile(s.file) : s.url!;
-          const m = await api.sendVideo(chatId, video, { caption: s.caption, supports_streaming: true, ...(s.markup ? { reply_markup: s.markup } : {}) });
+          const video = own
+            ? new InputFile(own, `vidgo-${s.generationId.slice(0, 8)}.mp4`)
+            : s.file
+              ? new InputFile(s.file)
+              : s.url!;
+          const m = await api.sendVideo(chatId, video, {
+            caption: s.caption,
+            supports_streaming: true,
+            ...(s.markup ? { reply_markup: s.markup } : {}),
+          });
           await this.d.state.set(`tg:video:${chatId}:${m.message_id}`, s.generationId, VIDEO_MSG_TTL_MS);
         }
         await this.status.finish(chatId, s.generationId);

@@ -10,7 +10,9 @@ export const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
 
 /** The webhook URL when this deployment can take one (https), else undefined: poll instead. */
 export function telegramWebhookUrl(publicBaseUrl: string, secret: string | undefined): string | undefined {
-  return secret && publicBaseUrl.startsWith('https://') ? `${publicBaseUrl.replace(/\/$/, '')}${TELEGRAM_WEBHOOK_PATH}` : undefined;
+  return secret && publicBaseUrl.startsWith('https://')
+    ? `${publicBaseUrl.replace(/\/$/, '')}${TELEGRAM_WEBHOOK_PATH}`
+    : undefined;
 }
 
 export async function setTelegramWebhook(api: Api, url: string, secret: string): Promise<void> {

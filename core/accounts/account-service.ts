@@ -12,7 +12,10 @@ export interface AccountOptions {
 
 export class SqlAccountService implements AccountService {
   private readonly admins: Set<string>;
-  constructor(readonly repo: AccountsRepo, private readonly opts: AccountOptions) {
+  constructor(
+    readonly repo: AccountsRepo,
+    private readonly opts: AccountOptions,
+  ) {
     this.admins = new Set(opts.adminIds);
   }
 
@@ -30,7 +33,10 @@ export class SqlAccountService implements AccountService {
     if (!user) throw new Error(`identity ${identity.identityId} has no user`);
     const account = this.toAccount(user, identity, event.replyHandle);
     // This event's replies (and a generation it starts) go back to the chat it came from.
-    return { ...account, target: { ...account.target, chatId: event.chatId, ...(group ? { conversation: 'group' } : {}) } };
+    return {
+      ...account,
+      target: { ...account.target, chatId: event.chatId, ...(group ? { conversation: 'group' } : {}) },
+    };
   }
 
   async byUserId(userId: string): Promise<Account | null> {

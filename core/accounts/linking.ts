@@ -42,7 +42,11 @@ export interface IdentityTargets {
 }
 
 type Text = Extract<Reply, { kind: 'text' }>;
-const say = (key: string, params?: Msg['params']): Text => ({ kind: 'text', message: { key, ...(params ? { params } : {}) }, personal: true });
+const say = (key: string, params?: Msg['params']): Text => ({
+  kind: 'text',
+  message: { key, ...(params ? { params } : {}) },
+  personal: true,
+});
 const minutes = LINK_CODE_TTL_MS / 60_000;
 
 export class AccountLinking {
@@ -56,7 +60,12 @@ export class AccountLinking {
 
   async issue(account: Account): Promise<Reply[]> {
     const code = this.codes();
-    await this.repo.createLinkCode(account.userId, code, new Date(this.clock.now().getTime() + LINK_CODE_TTL_MS), account.identityId);
+    await this.repo.createLinkCode(
+      account.userId,
+      code,
+      new Date(this.clock.now().getTime() + LINK_CODE_TTL_MS),
+      account.identityId,
+    );
     return [say('bot.link.code', { code, minutes })];
   }
 
@@ -64,13 +73,21 @@ export class AccountLinking {
   async redeem(account: Account, raw: string): Promise<Reply[]> {
     const code = raw.trim().toUpperCase();
     const now = this.clock.now();
-    const out = await this.repo.claimLinkCode(code, { userId: account.userId, identityId: account.identityId }, now, new Date(now.getTime() + LINK_CODE_TTL_MS));
+    const out = await this.repo.claimLinkCode(
+      code,
+      { userId: account.userId, identityId: account.identityId },
+      now,
+      new Date(now.getTime() + LINK_CODE_TTL_MS),
+    );
     if (out.status !== 'claimed') return [say(`bot.link.${out.status}`)];
     const issuer = await this.issuerChat(out.issuerUserId, out.issuerIdentityId);
     if (!issuer) return [say('bot.link.unknown')];
     const me = await this.chats.identityTarget(account.identityId);
     const question: Text = {
-      ...say('bot.link.confirm', { platform: PLATFORM_NAMES[account.target.platform], name: me?.displayName?.trim() || '—' }),
+      ...say('bot.link.confirm', {
+        platform: PLATFORM_NAMES[account.target.platform],
+        name: me?.displayName?.trim() || '—',
+      }),
       choices: [
         { label: { key: 'bot.link.confirm_yes' }, command: `/link confirm ${code}` },
         { label: { key: 'bot.link.confirm_no' }, command: `/link refuse ${code}` },
@@ -84,10 +101,16 @@ export class AccountLinking {
   async answer(account: Account, raw: string, answer: 'confirm' | 'refuse'): Promise<Reply[]> {
     const code = raw.trim().toUpperCase();
     const now = this.clock.now();
-    const out = answer === 'confirm' ? await this.repo.confirmLinkCode(code, account.userId, now) : await this.repo.refuseLinkCode(code, account.userId, now);
+    const out =
+      answer === 'confirm'
+        ? await this.repo.confirmLinkCode(code, account.userId, now)
+        : await this.repo.refuseLinkCode(code, account.userId, now);
     if (out.status !== 'linked' && out.status !== 'refused') return [say(`bot.link.${out.status}`)];
     const other = out.claimedIdentityId ? await this.chats.identityTarget(out.claimedIdentityId) : null;
-    const tell = out.status === 'linked' ? say('bot.link.done') : say('bot.link.refused_other', { platform: PLATFORM_NAMES[account.target.platform] });
+    const tell =
+      out.status === 'linked'
+        ? say('bot.link.done')
+        : say('bot.link.refused_other', { platform: PLATFORM_NAMES[account.target.platform] });
     if (other) await this.notifier.push(other.target, [tell], { idempotencyKey: `link:${code}:${out.status}` });
     return [say(out.status === 'linked' ? 'bot.link.done' : 'bot.link.refused')];
   }

@@ -42,7 +42,13 @@ export type ClaimOutcome =
 
 /** The issuer's answer. `claimedIdentityId`: the identity that used the code, to be told the outcome. */
 export type LinkOutcome =
-  | { status: 'linked'; survivorId: string; mergedId: string; moved: Record<string, number>; claimedIdentityId: string | null }
+  | {
+      status: 'linked';
+      survivorId: string;
+      mergedId: string;
+      moved: Record<string, number>;
+      claimedIdentityId: string | null;
+    }
   | { status: 'refused'; claimedIdentityId: string | null }
   | { status: 'unknown' | 'expired' | 'used' | 'self' | 'busy' | 'banned' | 'not_yours' | 'not_pending' };
 
@@ -61,7 +67,12 @@ export interface AccountsRepo {
   identity(identityId: string): Promise<IdentityRow | null>;
   createLinkCode(userId: string, code: string, expiresAt: Date, issuerIdentityId?: string): Promise<void>;
   /** Records who used a code (rules in core/accounts/linking.ts); the confirmation is due by `confirmBy`. */
-  claimLinkCode(code: string, claimer: { userId: string; identityId: string }, now: Date, confirmBy: Date): Promise<ClaimOutcome>;
+  claimLinkCode(
+    code: string,
+    claimer: { userId: string; identityId: string },
+    now: Date,
+    confirmBy: Date,
+  ): Promise<ClaimOutcome>;
   /** The issuer's yes: joins the two accounts in one transaction. */
   confirmLinkCode(code: string, issuerUserId: string, now: Date): Promise<LinkOutcome>;
   /** The issuer's no: the code is spent, nothing merges. */

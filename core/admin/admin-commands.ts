@@ -25,7 +25,10 @@ export interface AdminDeps {
   defaultLocale: Locale;
 }
 
-const text = (key: string, params?: Record<string, string | number>): Reply => ({ kind: 'text', message: { key, ...(params ? { params } : {}) } });
+const text = (key: string, params?: Record<string, string | number>): Reply => ({
+  kind: 'text',
+  message: { key, ...(params ? { params } : {}) },
+});
 const invalid = (sub: string): Reply => text('bot.admin.usage', { command: sub || 'help' });
 
 export class AdminCommands {
@@ -34,7 +37,13 @@ export class AdminCommands {
   async run(account: Account, event: ChatEvent, sub: string, args: string[], rest: string): Promise<Reply[]> {
     const actor = `${event.platform}:${event.platformUserId}`;
     const audit = (outcome: AuditOutcome) =>
-      this.d.audit.record({ actor, actorUserId: account.userId, command: `admin ${sub}`.slice(0, 32).trim(), args, outcome });
+      this.d.audit.record({
+        actor,
+        actorUserId: account.userId,
+        command: `admin ${sub}`.slice(0, 32).trim(),
+        args,
+        outcome,
+      });
     if (!account.isAdmin) {
       await audit('refused');
       return [text('bot.admin.refused')];
@@ -50,28 +59,46 @@ export class AdminCommands {
   }
 
   /** null = bad arguments. */
-  private async exec(actor: string, event: ChatEvent, sub: string, args: string[], rest: string): Promise<Reply[] | null> {
+  private async exec(
+    actor: string,
+    event: ChatEvent,
+    sub: string,
+    args: string[],
+    rest: string,
+  ): Promise<Reply[] | null> {
     const g = this.d.generation;
     switch (sub) {
-      case 'stats': return g.stats();
-      case 'queue': return g.queue();
+      case 'stats':
+        return g.stats();
+      case 'queue':
+        return g.queue();
       case 'appeals':
         // Each pending appeal comes with Approve / Reject buttons (typing the command works the same).
         return this.d.appeals ? this.d.appeals.pending() : [text('bot.admin.unavailable')];
-      case 'spend': return g.spend(this.d.clock.now());
-      case 'refund': return args[0] ? g.refund(args[0], actor) : null;
+      case 'spend':
+        return g.spend(this.d.clock.now());
+      case 'refund':
+        return args[0] ? g.refund(args[0], actor) : null;
       case 'revoke': {
         const [order, kind = 'refund'] = args;
         if (!order || !/^[A-Za-z0-9]{1,20}$/.test(order) || (kind !== 'refund' && kind !== 'chargeback')) return null;
         if (!this.d.orders) return [text('bot.admin.unavailable')];
         const r = await this.d.orders.revokeByOperator(order, kind);
         if (r.outcome === 'unknown') return [text('bot.admin.revoke_unknown', { order })];
-        return [text(r.outcome === 'done' ? 'bot.admin.revoked' : 'bot.admin.revoked_already', { order, taken: r.taken, shortfall: r.shortfall })];
+        return [
+          text(r.outcome === 'done' ? 'bot.admin.revoked' : 'bot.admin.revoked_already', {
+            order,
+            taken: r.taken,
+            shortfall: r.shortfall,
+          }),
+        ];
       }
       case 'appeal': {
         const [id, word] = args;
         // "overturn" / "uphold" are the words of buttons sent before approve / reject existed.
-        const decision = ({ approve: 'approve', overturn: 'approve', reject: 'reject', uphold: 'reject' } as const)[word?.toLowerCase() as 'approve'];
+        const decision = ({ approve: 'approve', overturn: 'approve', reject: 'reject', uphold: 'reject' } as const)[
+          word?.toLowerCase() as 'approve'
+        ];
         if (!id || !decision) return null;
         return this.d.appeals ? this.d.appeals.decide(id, decision, actor) : [text('bot.admin.unavailable')];
       }
@@ -81,10 +108,15 @@ export class AdminCommands {
         const acc = await this.d.accounts.byUserId(userId);
         const b = await this.d.ledger.balance(userId);
         const targets = await this.d.accounts.targets(userId);
-        return [text('bot.admin.user', {
-          id: userId, tier: acc?.tier ?? 'demo', banned: acc?.banned ? 'yes' : 'no', points: b.total,
-          identities: targets.map((t) => `${t.platform}:${t.platformUserId}`).join(', '),
-        })];
+        return [
+          text('bot.admin.user', {
+            id: userId,
+            tier: acc?.tier ?? 'demo',
+            banned: acc?.banned ? 'yes' : 'no',
+            points: b.total,
+            identities: targets.map((t) => `${t.platform}:${t.platformUserId}`).join(', '),
+          }),
+        ];
       }
       case 'grant': {
         const points = Number(args[1]);
@@ -92,7 +124,14 @@ export class AdminCommands {
         const userId = await this.d.directory.resolveUserRef(args[0]);
         if (!userId) return [text('bot.admin.no_user', { id: args[0] })];
         // Keyed by the admin's message: a redelivered command grants once.
-        await this.d.ledger.credit(userId, 'purchased', points, 'admin_grant', `admin-grant:${event.platform}:${event.eventId}`, actor);
+        await this.d.ledger.credit(
+          userId,
+          'purchased',
+          points,
+          'admin_grant',
+          `admin-grant:${event.platform}:${event.eventId}`,
+          actor,
+        );
         return [text('bot.admin.granted', { id: userId, points })];
       }
       case 'ban':
@@ -108,12 +147,17 @@ export class AdminCommands {
         if (!this.d.providers) return [text('bot.admin.unavailable')];
         const snap = await this.d.providers.snapshot();
         const lines = Object.entries(snap)
-          .map(([name, s]) => `${name}: ${s.healthy ? '✅' : '❌'}${s.override ? ` (${s.override})` : ''}`).join('\n');
+          .map(([name, s]) => `${name}: ${s.healthy ? '✅' : '❌'}${s.override ? ` (${s.override})` : ''}`)
+          .join('\n');
         return [text('bot.admin.health', { lines })];
       }
       case 'provider': {
         const [name, state] = args;
-        if (!(PROVIDERS as readonly string[]).includes(name ?? '') || (state !== 'on' && state !== 'off' && state !== 'auto')) return null;
+        if (
+          !(PROVIDERS as readonly string[]).includes(name ?? '') ||
+          (state !== 'on' && state !== 'off' && state !== 'auto')
+        )
+          return null;
         if (!this.d.providers) return [text('bot.admin.unavailable')];
         await this.d.providers.setOverride(name as ProviderName, state, actor);
         return [text(`bot.admin.provider_${state}`, { name: name! })];
@@ -124,14 +168,19 @@ export class AdminCommands {
         if (!isLocale(lang) || !body) return null;
         const ids = await this.d.directory.identitiesByLocale(lang, this.d.defaultLocale);
         const all: ReplyTarget[] = [];
-        for (const userId of new Set(ids.map((i) => i.userId))) all.push(...(await this.d.accounts.targets(userId)).filter((x) => x.locale === lang));
+        for (const userId of new Set(ids.map((i) => i.userId)))
+          all.push(...(await this.d.accounts.targets(userId)).filter((x) => x.locale === lang));
         const message = [text('bot.broadcast', { text: body })];
         // Keyed by the admin's message: a redelivered command reaches nobody twice.
         const key = `broadcast:${event.eventId}`;
-        if (this.d.notifier.broadcast) return [text('bot.admin.broadcast_sent', { count: await this.d.notifier.broadcast(all, message, key) })];
+        if (this.d.notifier.broadcast)
+          return [text('bot.admin.broadcast_sent', { count: await this.d.notifier.broadcast(all, message, key) })];
         let sent = 0;
         for (const t of all) {
-          await this.d.notifier.push(t, message, { idempotencyKey: `${key}:${t.platform}:${t.platformUserId}` }).then(() => sent++, () => {});
+          await this.d.notifier.push(t, message, { idempotencyKey: `${key}:${t.platform}:${t.platformUserId}` }).then(
+            () => sent++,
+            () => {},
+          );
         }
         return [text('bot.admin.broadcast_sent', { count: sent })];
       }

@@ -4,7 +4,13 @@ import type { Locale, ProviderName } from '../model.ts';
 export type AuditOutcome = 'ok' | 'refused' | 'invalid' | 'error';
 
 export interface AuditLog {
-  record(entry: { actor: string; actorUserId: string | null; command: string; args: string[]; outcome: AuditOutcome }): Promise<void>;
+  record(entry: {
+    actor: string;
+    actorUserId: string | null;
+    command: string;
+    args: string[];
+    outcome: AuditOutcome;
+  }): Promise<void>;
 }
 
 /** Bans (LEDGER's moderation policy). */
@@ -27,5 +33,8 @@ export interface UserDirectory {
 
 /** Billing: a refund or chargeback made outside our callbacks, recorded by an admin (once per order and kind). */
 export interface OrderRevocation {
-  revokeByOperator(orderNumber: string, kind: 'refund' | 'chargeback'): Promise<{ outcome: 'done' | 'already' | 'unknown' | string; taken: number; shortfall: number }>;
+  revokeByOperator(
+    orderNumber: string,
+    kind: 'refund' | 'chargeback',
+  ): Promise<{ outcome: 'done' | 'already' | 'unknown' | string; taken: number; shortfall: number }>;
 }

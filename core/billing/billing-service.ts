@@ -7,8 +7,17 @@ import crypto from 'node:crypto';
 import type { AccountService, Billing, Ledger, MagicLinks, Plan, PointPack } from '../api.ts';
 import type { Clock, Notifier } from '../ports.ts';
 import type {
-  BillingEvent, BillingRepo, CheckoutLimiter, CheckoutStart, EventOutcome, OrderView, PaymentGateway, PaymentMethod,
-  PaymentRecord, Reversal, Schedule,
+  BillingEvent,
+  BillingRepo,
+  CheckoutLimiter,
+  CheckoutStart,
+  EventOutcome,
+  OrderView,
+  PaymentGateway,
+  PaymentMethod,
+  PaymentRecord,
+  Reversal,
+  Schedule,
 } from './ports.ts';
 import { settles } from './settlement.ts';
 import { Notices } from './notices.ts';
@@ -16,7 +25,10 @@ import { ScheduleStops } from './schedule-stops.ts';
 import { Revocations } from './revocations.ts';
 
 export class BillingError extends Error {
-  constructor(readonly code: 'unknown_item' | 'method_unavailable' | 'not_found' | 'gateway_failed' | 'too_many_checkouts', message: string = code) {
+  constructor(
+    readonly code: 'unknown_item' | 'method_unavailable' | 'not_found' | 'gateway_failed' | 'too_many_checkouts',
+    message: string = code,
+  ) {
     super(message);
     this.name = 'BillingError';
   }
@@ -38,7 +50,11 @@ export interface BillingDeps {
 
 /** "2026-11": the month `now` falls in, in the configured timezone. */
 export function periodOf(now: Date, timezone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit' }).formatToParts(now);
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone: timezone,
+    year: 'numeric',
+    month: '2-digit',
+  }).formatToParts(now);
   return `${parts.find((p) => p.type === 'year')!.value}-${parts.find((p) => p.type === 'month')!.value}`;
 }
 
@@ -57,7 +73,12 @@ export type RenewalCancel =
   | { outcome: 'none'; planName: string; endDate: Date | null };
 
 /** What /me shows about the renewing schedule: "NT$299 every month until you cancel". */
-export interface RenewalView { method: PaymentMethod; amountMinor: number; currency: 'TWD' | 'USD'; planName: string }
+export interface RenewalView {
+  method: PaymentMethod;
+  amountMinor: number;
+  currency: 'TWD' | 'USD';
+  planName: string;
+}
 
 export class BillingService implements Billing {
   private readonly notices: Notices;
@@ -69,18 +90,28 @@ export class BillingService implements Billing {
     this.revocations = new Revocations(d.repo, d.ledger, this.notices, this.stops, d.clock, d.log);
   }
 
-  plans(): Promise<Plan[]> { return this.d.repo.plans(); }
-  packs(): Promise<PointPack[]> { return this.d.repo.packs(); }
+  plans(): Promise<Plan[]> {
+    return this.d.repo.plans();
+  }
+  packs(): Promise<PointPack[]> {
+    return this.d.repo.packs();
+  }
 
   /**
    * Creates a pending order and what the browser needs to pay it. A plan renews by itself every month (ECPay
    * periodic card payment, Paddle subscription) unless `autoRenew: false` asks for one month paid once (ECPay, any
    * method: card, ATM, convenience store).
    */
-  async checkout(userId: string, item: { kind: 'plan' | 'pack'; slug: string }, method: PaymentMethod, opts: { autoRenew?: boolean } = {}): Promise<{ order: OrderView; start: CheckoutStart }> {
+  async checkout(
+    userId: string,
+    item: { kind: 'plan' | 'pack'; slug: string },
+    method: PaymentMethod,
+    opts: { autoRenew?: boolean } = {},
+  ): Promise<{ order: OrderView; start: CheckoutStart }> {
     const gateway = this.d.gateways[method];
     if (!gateway) throw new BillingError('method_unavailable');
-    if (item.kind === 'plan' && method === 'paddle' && opts.autoRenew === false) throw new BillingError('method_unavailable', 'one-off plans are sold through ECPay');
+    if (item.kind === 'plan' && method === 'paddle' && opts.autoRenew === false)
+      throw new BillingError('method_unavailable', 'one-off plans are sold through ECPay');
     if (this.d.limiter && !(await this.d.limiter.consume(userId))) throw new BillingError('too_many_checkouts');
     const autoRenew = item.kind === 'plan' && opts.autoRenew !== false;
     const order = await this.d.repo.createOrder({ userId, ...item, method, autoRenew });
@@ -113,8 +144,10 @@ export class BillingService implements Billing {
   /** One verified provider event: the payment routes' only call. */
   async handle(event: BillingEvent): Promise<EventOutcome> {
     switch (event.kind) {
-      case 'paid': return this.fulfilPaidOrder(event.orderNumber, event.payment);
-      case 'renewal': return this.renewal(event);
+      case 'paid':
+        return this.fulfilPaidOrder(event.orderNumber, event.payment);
+      case 'renewal':
+        return this.renewal(event);
       case 'schedule_started': {
         const linked = await this.d.repo.linkSchedule(event.provider, event.orderNumber, event.scheduleRef);
         if (linked?.stopping) await this.stopSchedules();
@@ -123,7 +156,8 @@ export class BillingService implements Billing {
       case 'schedule_ended':
         await this.d.repo.endSchedule(event.provider, event.scheduleRef);
         return 'done';
-      case 'reversal': return this.revoke(event.reversal);
+      case 'reversal':
+        return this.revoke(event.reversal);
     }
   }
 
@@ -133,7 +167,10 @@ export class BillingService implements Billing {
   }
 
   /** fulfilPaidOrder, telling a refused renewal of a replaced subscription ('canceled') apart. */
-  private async settle(orderNumber: string, payment: PaymentRecord): Promise<'fulfilled' | 'already' | 'rejected' | 'canceled'> {
+  private async settle(
+    orderNumber: string,
+    payment: PaymentRecord,
+  ): Promise<'fulfilled' | 'already' | 'rejected' | 'canceled'> {
     const order = await this.d.repo.order(orderNumber);
     if (!order) {
       this.d.log?.warn({ orderNumber, provider: payment.provider }, 'payment for an unknown order');
@@ -142,14 +179,26 @@ export class BillingService implements Billing {
     if (order.status === 'pending') {
       const verdict = settles(order, payment);
       if (!verdict.ok) {
-        this.d.log?.error?.({ orderNumber, provider: payment.provider, paid: payment.amountMinor, price: order.amountMinor, reason: verdict.reason },
-          'payment does not settle the order: nothing granted, refund it');
-        if (await this.d.repo.recordProblem(orderNumber, 'amount_mismatch', payment)) await this.notices.mismatch(order, payment);
+        this.d.log?.error?.(
+          {
+            orderNumber,
+            provider: payment.provider,
+            paid: payment.amountMinor,
+            price: order.amountMinor,
+            reason: verdict.reason,
+          },
+          'payment does not settle the order: nothing granted, refund it',
+        );
+        if (await this.d.repo.recordProblem(orderNumber, 'amount_mismatch', payment))
+          await this.notices.mismatch(order, payment);
         return 'rejected';
       }
     }
     // An ECPay plan bought with auto-renewal starts a periodic order named by its first MerchantTradeNo.
-    const withSchedule = order.kind === 'plan' && order.method === 'ecpay' && order.autoRenew && !order.renewal ? { ...payment, scheduleRef: orderNumber } : payment;
+    const withSchedule =
+      order.kind === 'plan' && order.method === 'ecpay' && order.autoRenew && !order.renewal
+        ? { ...payment, scheduleRef: orderNumber }
+        : payment;
     const now = this.d.clock.now();
     const r = await this.d.repo.payOrder(orderNumber, withSchedule, { now, period: periodOf(now, this.d.timezone) });
     if (r.outcome === 'rejected') {
@@ -173,7 +222,8 @@ export class BillingService implements Billing {
    */
   private async renewal(ev: Extract<BillingEvent, { kind: 'renewal' }>): Promise<EventOutcome> {
     let schedule = await this.d.repo.scheduleByRef(ev.provider, ev.scheduleRef);
-    if (!schedule && ev.orderHint) schedule = (await this.d.repo.linkSchedule(ev.provider, ev.orderHint, ev.scheduleRef))?.schedule ?? null;
+    if (!schedule && ev.orderHint)
+      schedule = (await this.d.repo.linkSchedule(ev.provider, ev.orderHint, ev.scheduleRef))?.schedule ?? null;
     if (!schedule) {
       this.d.log?.warn({ provider: ev.provider, schedule: ev.scheduleRef }, 'renewal for an unknown schedule');
       return 'unknown';
@@ -189,8 +239,10 @@ export class BillingService implements Billing {
   }
 
   private async stale(order: OrderView, schedule: Schedule, payment: PaymentRecord): Promise<EventOutcome> {
-    this.d.log?.error?.({ order: order.orderNumber, provider: schedule.provider, schedule: schedule.ref },
-      'charge on a replaced or stopped schedule: nothing granted, refund it');
+    this.d.log?.error?.(
+      { order: order.orderNumber, provider: schedule.provider, schedule: schedule.ref },
+      'charge on a replaced or stopped schedule: nothing granted, refund it',
+    );
     const first = await this.d.repo.recordProblem(order.orderNumber, 'stale_renewal', payment);
     await this.d.repo.requestStop(schedule.id, 'stale', false);
     await this.stopSchedules();
@@ -208,7 +260,10 @@ export class BillingService implements Billing {
     await this.d.repo.requestStop(s.id, 'user', true);
     await this.stopSchedules([s.id]);
     const after = await this.d.repo.scheduleByRef(s.provider, s.ref);
-    this.d.log?.info({ userId, provider: s.provider, stopped: after?.status === 'stopped' }, 'renewal canceled by the user');
+    this.d.log?.info(
+      { userId, provider: s.provider, stopped: after?.status === 'stopped' },
+      'renewal canceled by the user',
+    );
     return { outcome: after?.status === 'stopped' ? 'stopped' : 'stopping', planName: s.planName, endDate: s.endDate };
   }
 
@@ -218,22 +273,36 @@ export class BillingService implements Billing {
   }
 
   /** Sends every pending schedule stop to its provider (see ScheduleStops); how many were stopped. */
-  stopSchedules(only?: string[]): Promise<number> { return this.stops.run(only); }
+  stopSchedules(only?: string[]): Promise<number> {
+    return this.stops.run(only);
+  }
 
   /** A refund or chargeback reported by a provider (see Revocations). */
-  revoke(reversal: Reversal): Promise<EventOutcome> { return this.revocations.revoke(reversal); }
+  revoke(reversal: Reversal): Promise<EventOutcome> {
+    return this.revocations.revoke(reversal);
+  }
 
   /** A refund or chargeback an operator records (ECPay sends no notice of them). */
-  revokeByOperator(orderNumber: string, kind: 'refund' | 'chargeback') { return this.revocations.byOperator(orderNumber, kind); }
+  revokeByOperator(orderNumber: string, kind: 'refund' | 'chargeback') {
+    return this.revocations.byOperator(orderNumber, kind);
+  }
 
   private async grant(o: OrderView): Promise<void> {
     if (o.kind === 'plan' && o.allowancePeriod && o.features) {
       // A new plan replaces the monthly allowance; a renewal starts the next month's.
       if (o.renewal) await this.d.ledger.allocateMonthly(o.userId, o.features, o.allowancePeriod);
-      else await this.d.ledger.startPlan(o.userId, o.features, o.allowancePeriod, `order:${o.orderNumber}`, o.orderNumber);
+      else
+        await this.d.ledger.startPlan(o.userId, o.features, o.allowancePeriod, `order:${o.orderNumber}`, o.orderNumber);
     }
     if (o.kind === 'pack' && o.grants?.purchased) {
-      await this.d.ledger.credit(o.userId, 'purchased', o.grants.purchased, 'purchase', `order:${o.orderNumber}:purchased`, o.orderNumber);
+      await this.d.ledger.credit(
+        o.userId,
+        'purchased',
+        o.grants.purchased,
+        'purchase',
+        `order:${o.orderNumber}:purchased`,
+        o.orderNumber,
+      );
     }
   }
 

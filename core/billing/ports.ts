@@ -110,7 +110,9 @@ export interface Revocation {
   planEnded: boolean;
 }
 
-export type RevokeOutcome = { outcome: 'revoked' | 'already'; revocation: Revocation; stopping: number } | { outcome: 'unknown' };
+export type RevokeOutcome =
+  | { outcome: 'revoked' | 'already'; revocation: Revocation; stopping: number }
+  | { outcome: 'unknown' };
 
 export interface BillingRepo {
   plans(): Promise<Plan[]>;
@@ -130,12 +132,19 @@ export interface BillingRepo {
    */
   payOrder(orderNumber: string, payment: PaymentRecord, ctx: { now: Date; period: string }): Promise<PayOutcome>;
   /** Keeps a payment that was not accepted on its order (for an operator to refund), once per payment. True the first time. */
-  recordProblem(orderNumber: string, problem: 'amount_mismatch' | 'stale_renewal', payment: PaymentRecord): Promise<boolean>;
+  recordProblem(
+    orderNumber: string,
+    problem: 'amount_mismatch' | 'stale_renewal',
+    payment: PaymentRecord,
+  ): Promise<boolean>;
   setExternalId(orderNumber: string, externalId: string): Promise<void>;
   currentPlan(userId: string): Promise<{ slug: TierSlug; name: string; endDate: Date | null; autoRenew: boolean }>;
   expireDue(now: Date): Promise<number>;
   /** Active subscriptions ending before `until` that have not been reminded since `since`. */
-  dueForReminder(now: Date, until: Date): Promise<{ subscriptionId: string; userId: string; planName: string; endDate: Date }[]>;
+  dueForReminder(
+    now: Date,
+    until: Date,
+  ): Promise<{ subscriptionId: string; userId: string; planName: string; endDate: Date }[]>;
   markReminded(subscriptionId: string, now: Date): Promise<boolean>;
   /** Active subscribers whose allowance for `period` was not already given by the purchase itself. */
   subscribersToReset(now: Date, period: string): Promise<{ userId: string; features: PlanFeatures }[]>;
@@ -146,9 +155,17 @@ export interface BillingRepo {
    * recorded once; the user's other active schedules are marked for stopping. Null when the order has no
    * subscription. `stopping` counts what it marked.
    */
-  linkSchedule(provider: PaymentMethod, orderNumber: string, ref: string): Promise<{ schedule: Schedule; stopping: number } | null>;
+  linkSchedule(
+    provider: PaymentMethod,
+    orderNumber: string,
+    ref: string,
+  ): Promise<{ schedule: Schedule; stopping: number } | null>;
   /** The user's active schedule, if any, with the plan and amount it charges. */
-  activeSchedule(userId: string): Promise<(Schedule & { planName: string; amountMinor: number; currency: 'TWD' | 'USD'; endDate: Date | null }) | null>;
+  activeSchedule(
+    userId: string,
+  ): Promise<
+    (Schedule & { planName: string; amountMinor: number; currency: 'TWD' | 'USD'; endDate: Date | null }) | null
+  >;
   /** Marks a schedule for stopping at the provider (and its subscription as not renewing); false when it was not active. */
   requestStop(scheduleId: string, reason: StopReason, atPeriodEnd: boolean): Promise<boolean>;
   /** Schedules marked for stopping, oldest first. */
@@ -169,7 +186,9 @@ export interface BillingRepo {
 }
 
 /** What starting a payment gives the browser: a form to post (ECPay) or a hosted checkout URL (Paddle). */
-export type CheckoutStart = { kind: 'form'; action: string; fields: Record<string, string> } | { kind: 'redirect'; url: string };
+export type CheckoutStart =
+  | { kind: 'form'; action: string; fields: Record<string, string> }
+  | { kind: 'redirect'; url: string };
 
 export interface PaymentGateway {
   begin(order: OrderView, ctx: { now: Date }): Promise<CheckoutStart>;
@@ -190,7 +209,9 @@ export interface CheckoutLimiter {
 export type BillingEvent =
   | { kind: 'paid'; orderNumber: string; payment: PaymentRecord }
   | {
-      kind: 'renewal'; provider: PaymentMethod; scheduleRef: string;
+      kind: 'renewal';
+      provider: PaymentMethod;
+      scheduleRef: string;
       /** Unique per charge of the schedule: ECPay TotalSuccessTimes, Paddle transaction id. */
       chargeKey: string;
       /** The first order the provider says this renews (Paddle custom_data), used when the schedule is not linked yet. */

@@ -9,7 +9,11 @@ import type { BillingRepo, EventOutcome, Grants, Reversal } from './ports.ts';
 import type { Notices } from './notices.ts';
 import type { ScheduleStops } from './schedule-stops.ts';
 
-export interface RevocationResult { outcome: EventOutcome; taken: number; shortfall: number }
+export interface RevocationResult {
+  outcome: EventOutcome;
+  taken: number;
+  shortfall: number;
+}
 
 export class Revocations {
   constructor(
@@ -33,14 +37,22 @@ export class Revocations {
     const o = await this.repo.order(orderNumber);
     if (!o || (o.status !== 'paid' && o.status !== 'refunded')) return { outcome: 'unknown', taken: 0, shortfall: 0 };
     return this.once({
-      provider: o.method, reversalId: `operator:${orderNumber}:${kind}`, orderNumber, kind, full: true, amountMinor: o.paidMinor ?? o.amountMinor,
+      provider: o.method,
+      reversalId: `operator:${orderNumber}:${kind}`,
+      orderNumber,
+      kind,
+      full: true,
+      amountMinor: o.paidMinor ?? o.amountMinor,
     });
   }
 
   private async once(reversal: Reversal): Promise<RevocationResult> {
     const r = await this.repo.revoke(reversal, this.clock.now());
     if (r.outcome === 'unknown') {
-      this.log?.warn({ provider: reversal.provider, reversal: reversal.reversalId }, 'refund or chargeback for an unknown payment');
+      this.log?.warn(
+        { provider: reversal.provider, reversal: reversal.reversalId },
+        'refund or chargeback for an unknown payment',
+      );
       return { outcome: 'unknown', taken: 0, shortfall: 0 };
     }
     const rev = r.revocation;
@@ -48,13 +60,21 @@ export class Revocations {
     let shortfall = 0;
     for (const [bucket, amount] of Object.entries(rev.clawback) as [keyof Grants, number][]) {
       if (!amount) continue;
-      const c = await this.ledger.clawback(rev.order.userId, bucket, amount, `${rev.kind}_clawback`, `revoke:${rev.id}:${bucket}`, rev.order.orderNumber);
+      const c = await this.ledger.clawback(
+        rev.order.userId,
+        bucket,
+        amount,
+        `${rev.kind}_clawback`,
+        `revoke:${rev.id}:${bucket}`,
+        rev.order.orderNumber,
+      );
       taken[bucket] = c.taken;
       shortfall += c.shortfall;
     }
     await this.repo.recordTaken(rev.id, taken);
     if (r.stopping) await this.stops.run();
-    if (r.outcome === 'revoked') this.log?.info({ order: rev.order.orderNumber, kind: rev.kind, full: rev.full, shortfall }, 'order revoked');
+    if (r.outcome === 'revoked')
+      this.log?.info({ order: rev.order.orderNumber, kind: rev.kind, full: rev.full, shortfall }, 'order revoked');
     // Told again on a replay under the same key: a crash before the notice heals, the chat hub delivers it once.
     await this.notices.revoked(rev, taken, shortfall);
     const n = Object.values(taken).reduce((a, b) => a + (b ?? 0), 0);

@@ -27,7 +27,10 @@ export class ScheduleStops {
         await this.repo.markStopped(s.id, this.clock.now());
         stopped++;
       } catch (err) {
-        this.log?.warn({ err, provider: s.provider, schedule: s.ref, attempts: s.attempts + 1 }, 'stopping a renewal schedule failed; retried hourly');
+        this.log?.warn(
+          { err, provider: s.provider, schedule: s.ref, attempts: s.attempts + 1 },
+          'stopping a renewal schedule failed; retried hourly',
+        );
         await this.repo.markStopFailed(s.id, err instanceof Error ? err.message : String(err));
       }
     }

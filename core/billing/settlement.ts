@@ -12,7 +12,8 @@ export function settles(order: Pick<OrderView, 'amountMinor' | 'currency'>, p: P
   if (p.currency !== order.currency) return { ok: false, reason: 'currency' };
   if ((p.discountMinor ?? 0) !== 0) return { ok: false, reason: 'discount' };
   const tax = p.taxMinor ?? 0;
-  if (p.amountMinor === order.amountMinor || (tax > 0 && p.amountMinor - tax === order.amountMinor)) return { ok: true };
+  if (p.amountMinor === order.amountMinor || (tax > 0 && p.amountMinor - tax === order.amountMinor))
+    return { ok: true };
   return { ok: false, reason: 'amount' };
 }
 

@@ -1,5 +1,13 @@
 // ChatCore: one inbound event → identify → checks (ban, rate) → the command → replies to show now.
-import type { Account, AccountService, ChatCore, GenerationOutcome, GenerationService, Ledger, MagicLinks } from '../api.ts';
+import type {
+  Account,
+  AccountService,
+  ChatCore,
+  GenerationOutcome,
+  GenerationService,
+  Ledger,
+  MagicLinks,
+} from '../api.ts';
 import type { ChatEvent, Choice, Locale, Reply } from '../model.ts';
 import type { SharedState } from '../ports.ts';
 import { LOCALES } from '../model.ts';
@@ -48,13 +56,17 @@ export interface DispatcherDeps {
 }
 
 const text = (key: string, params?: Record<string, string | number>, choices?: Choice[]): Reply => ({
-  kind: 'text', message: { key, ...(params ? { params } : {}) }, ...(choices ? { choices } : {}),
+  kind: 'text',
+  message: { key, ...(params ? { params } : {}) },
+  ...(choices ? { choices } : {}),
 });
 const choice = (key: string, command: string): Choice => ({ label: { key }, command });
 
 export const HELP_CHOICES: Choice[] = [
-  choice('bot.choice.status', '/status'), choice('bot.choice.balance', '/balance'),
-  choice('bot.choice.plans', '/plans'), choice('bot.choice.gallery', '/gallery'),
+  choice('bot.choice.status', '/status'),
+  choice('bot.choice.balance', '/balance'),
+  choice('bot.choice.plans', '/plans'),
+  choice('bot.choice.gallery', '/gallery'),
 ];
 
 /** Commands after which the user usually waits for a video. */
@@ -82,7 +94,8 @@ export class Dispatcher implements ChatCore {
   async respond(event: ChatEvent): Promise<ChatResponse> {
     const account = await this.d.accounts.identify(event);
     if (account.banned) return this.whileBanned(account, event);
-    if (event.kind === 'follow') return { replies: [text('bot.welcome', undefined, HELP_CHOICES)], locale: account.locale };
+    if (event.kind === 'follow')
+      return { replies: [text('bot.welcome', undefined, HELP_CHOICES)], locale: account.locale };
     if (!(await this.d.limiter.consume(`${event.platform}:${event.platformUserId}`))) {
       return { replies: [text('bot.rate_limited')], locale: account.locale };
     }
@@ -97,7 +110,9 @@ export class Dispatcher implements ChatCore {
       const made: Made = {};
       const answered = await this.run(account, event, cmd, made);
       const replies = isPersonalCommand(cmd) ? markPersonal(answered) : answered;
-      const pending = (WAITING.has(cmd.name) || photo) && !replies.some((r) => r.kind === 'video' || ('choices' in r && r.choices?.length));
+      const pending =
+        (WAITING.has(cmd.name) || photo) &&
+        !replies.some((r) => r.kind === 'video' || ('choices' in r && r.choices?.length));
       const { generationId } = made;
       return audience(event, { replies, locale: account.locale, pending, ...(generationId ? { generationId } : {}) });
     } catch (err) {
@@ -140,51 +155,83 @@ export class Dispatcher implements ChatCore {
       const animated = await photos.followUp(account, event, cmd.prompt, requestKey);
       if (animated) return track(animated);
     }
-    if (photos && cmd.name === 'unknown' && cmd.command.toLowerCase() === ANIMATE_COMMAND) return track(photos.animateNow(account, event, requestKey));
+    if (photos && cmd.name === 'unknown' && cmd.command.toLowerCase() === ANIMATE_COMMAND)
+      return track(photos.animateNow(account, event, requestKey));
     switch (cmd.name) {
       case 'video':
         return track(gen.requestOutcome(account, { kind: 'video', prompt: cmd.prompt, requestKey }));
       case 'style':
         if (styles) {
-          return track(styles.style(account, cmd.style, cmd.prompt, {
-            requestKey, ...(event.repliedGenerationId ? { repliedGenerationId: event.repliedGenerationId } : {}),
-          }));
+          return track(
+            styles.style(account, cmd.style, cmd.prompt, {
+              requestKey,
+              ...(event.repliedGenerationId ? { repliedGenerationId: event.repliedGenerationId } : {}),
+            }),
+          );
         }
-        return track(gen.requestOutcome(account, {
-          kind: 'style', style: cmd.style, prompt: cmd.prompt, requestKey,
-          ...(event.repliedGenerationId ? { sourceGenerationId: event.repliedGenerationId } : {}),
-        }));
+        return track(
+          gen.requestOutcome(account, {
+            kind: 'style',
+            style: cmd.style,
+            prompt: cmd.prompt,
+            requestKey,
+            ...(event.repliedGenerationId ? { sourceGenerationId: event.repliedGenerationId } : {}),
+          }),
+        );
       case 'upscale':
-        return track(gen.requestOutcome(account, {
-          kind: 'upscale', prompt: '', resolution: '4k', requestKey,
-          ...(event.repliedGenerationId ? { sourceGenerationId: event.repliedGenerationId } : {}),
-        }));
-      case 'status': return gen.status(account);
-      case 'cancel': return gen.cancel(account);
-      case 'history': return gen.history(account);
-      case 'appeal': return this.d.appeals ? this.d.appeals.command(account.userId, chat, cmd.text) : [text('bot.admin.unavailable')];
-      case 'consent': return track(gen.consentOutcome(account, cmd.generationId, cmd.choice));
-      case 'act': return this.d.actions ? track(this.d.actions.press(account, cmd.id)) : [text('actions.unknown')];
+        return track(
+          gen.requestOutcome(account, {
+            kind: 'upscale',
+            prompt: '',
+            resolution: '4k',
+            requestKey,
+            ...(event.repliedGenerationId ? { sourceGenerationId: event.repliedGenerationId } : {}),
+          }),
+        );
+      case 'status':
+        return gen.status(account);
+      case 'cancel':
+        return gen.cancel(account);
+      case 'history':
+        return gen.history(account);
+      case 'appeal':
+        return this.d.appeals
+          ? this.d.appeals.command(account.userId, chat, cmd.text)
+          : [text('bot.admin.unavailable')];
+      case 'consent':
+        return track(gen.consentOutcome(account, cmd.generationId, cmd.choice));
+      case 'act':
+        return this.d.actions ? track(this.d.actions.press(account, cmd.id)) : [text('actions.unknown')];
       case 'balance': {
         const b = await this.d.ledger.balance(account.userId);
-        return [text('bot.balance', { total: b.total, pollo: b.monthly_pollo, goenhance: b.monthly_goenhance, purchased: b.purchased },
-          [choice('bot.choice.plans', '/plans')])];
+        return [
+          text(
+            'bot.balance',
+            { total: b.total, pollo: b.monthly_pollo, goenhance: b.monthly_goenhance, purchased: b.purchased },
+            [choice('bot.choice.plans', '/plans')],
+          ),
+        ];
       }
       // biome-ignore lint/suspicious/noFallthroughSwitchClause: /plans without "cancel" is the link like /gallery
       case 'plans':
         if (cmd.cancel) return this.cancelRenewal(account);
       case 'gallery': {
         const url = await this.d.links.linkFor(account.userId, `/${cmd.name}`);
-        return [{ kind: 'link', message: { key: `bot.${cmd.name}.text` }, url, label: { key: `bot.${cmd.name}.button` } }];
+        return [
+          { kind: 'link', message: { key: `bot.${cmd.name}.text` }, url, label: { key: `bot.${cmd.name}.button` } },
+        ];
       }
       case 'link':
         if (cmd.code && cmd.answer) return this.d.linking.answer(account, cmd.code, cmd.answer);
         return cmd.code ? this.d.linking.redeem(account, cmd.code) : this.d.linking.issue(account);
       case 'settings': {
         if (cmd.autoPay === undefined) {
-          return [text(account.autoPay ? 'bot.settings.autopay_is_on' : 'bot.settings.autopay_is_off', undefined, [
-            choice('bot.choice.autopay_on', '/settings autopay on'), choice('bot.choice.autopay_off', '/settings autopay off'),
-          ])];
+          return [
+            text(account.autoPay ? 'bot.settings.autopay_is_on' : 'bot.settings.autopay_is_off', undefined, [
+              choice('bot.choice.autopay_on', '/settings autopay on'),
+              choice('bot.choice.autopay_off', '/settings autopay off'),
+            ]),
+          ];
         }
         await this.d.settings.setAutoPay(account.userId, cmd.autoPay);
         return [text(cmd.autoPay ? 'bot.settings.autopay_on' : 'bot.settings.autopay_off')];
@@ -202,7 +249,8 @@ export class Dispatcher implements ChatCore {
           return [text('bot.start.prompt_dropped')];
         }
         if (p.style) return styles ? styles.start(account, p.style) : [text('bot.start.style', { style: p.style })];
-        if (p.action) return this.d.actions ? track(this.d.actions.press(account, p.action)) : [text('actions.unknown')];
+        if (p.action)
+          return this.d.actions ? track(this.d.actions.press(account, p.action)) : [text('actions.unknown')];
         return [text('bot.welcome', undefined, HELP_CHOICES)];
       }
       case 'admin':
@@ -225,9 +273,12 @@ export class Dispatcher implements ChatCore {
     if (!this.deepLinks || !prompt) return [text('bot.start.prompt_expired')];
     const id = await this.deepLinks.hold(account.userId, prompt);
     const shown = prompt.length > 500 ? `${prompt.slice(0, 499)}…` : prompt;
-    return [text('bot.start.prompt_confirm', { prompt: shown }, [
-      choice('bot.start.prompt_yes', `/start c_${id}`), choice('bot.start.prompt_no', `/start x_${id}`),
-    ])];
+    return [
+      text('bot.start.prompt_confirm', { prompt: shown }, [
+        choice('bot.start.prompt_yes', `/start c_${id}`),
+        choice('bot.start.prompt_no', `/start x_${id}`),
+      ]),
+    ];
   }
 
   /** A suspended user may still appeal (the suspension message says so): /appeal, and the explanation it asks for. */
@@ -249,14 +300,25 @@ export class Dispatcher implements ChatCore {
     if (!this.d.billing) return [text('bot.plans.cancel_unavailable')];
     const r = await this.d.billing.cancelRenewal(account.userId);
     const date = r.endDate ? r.endDate.toISOString().slice(0, 10) : '';
-    if (r.outcome === 'none') return [text(r.endDate ? 'bot.plans.nothing_renews_until' : 'bot.plans.nothing_renews', { plan: r.planName, date })];
-    return [text(r.outcome === 'stopped' ? 'bot.plans.renewal_canceled' : 'bot.plans.renewal_canceling', { plan: r.planName, date })];
+    if (r.outcome === 'none')
+      return [
+        text(r.endDate ? 'bot.plans.nothing_renews_until' : 'bot.plans.nothing_renews', { plan: r.planName, date }),
+      ];
+    return [
+      text(r.outcome === 'stopped' ? 'bot.plans.renewal_canceled' : 'bot.plans.renewal_canceling', {
+        plan: r.planName,
+        date,
+      }),
+    ];
   }
 
   private async lang(account: Account, wanted: string | undefined): Promise<ChatResponse> {
     const match = LOCALES.find((l) => l.toLowerCase() === wanted?.toLowerCase().replace('_', '-'));
     if (!isLocale(match)) {
-      const choices = LOCALES.map((l) => ({ label: { key: 'bot.lang.option', params: { name: NATIVE[l] } }, command: `/lang ${l}` }));
+      const choices = LOCALES.map((l) => ({
+        label: { key: 'bot.lang.option', params: { name: NATIVE[l] } },
+        command: `/lang ${l}`,
+      }));
       return { replies: [text('bot.lang.choose', undefined, choices)], locale: account.locale };
     }
     await this.d.settings.setLocale(account.userId, match);
@@ -278,4 +340,10 @@ function audience(event: ChatEvent, res: ChatResponse): ChatResponse {
 }
 
 /** Language names in their own language, for the /lang buttons. */
-const NATIVE: Record<Locale, string> = { en: 'English', ja: '日本語', 'zh-TW': '繁體中文', ko: '한국어', es: 'Español' };
+const NATIVE: Record<Locale, string> = {
+  en: 'English',
+  ja: '日本語',
+  'zh-TW': '繁體中文',
+  ko: '한국어',
+  es: 'Español',
+};

@@ -26,7 +26,16 @@ const BARE = ['upscale', 'status', 'cancel', 'balance', 'history', 'gallery', 'h
  * Commands whose whole answer is the user's own business (sign-in links, link codes, points, settings, past
  * prompts, appeals, admin output): answered only where the user alone reads it (core/privacy.ts).
  */
-const PERSONAL = new Set<Command['name']>(['balance', 'history', 'plans', 'gallery', 'link', 'settings', 'appeal', 'admin']);
+const PERSONAL = new Set<Command['name']>([
+  'balance',
+  'history',
+  'plans',
+  'gallery',
+  'link',
+  'settings',
+  'appeal',
+  'admin',
+]);
 
 export const isPersonalCommand = (cmd: Command) => PERSONAL.has(cmd.name);
 
@@ -68,7 +77,8 @@ export function parse(input: string): Command {
       return rest ? { name: 'start', payload: rest } : { name: 'start' };
     case 'consent': {
       const [id, choice] = words;
-      if (!id || !choice || !['points', 'wait', 'cancel'].includes(choice)) return { name: 'usage', command: 'consent' };
+      if (!id || !choice || !['points', 'wait', 'cancel'].includes(choice))
+        return { name: 'usage', command: 'consent' };
       return { name: 'consent', generationId: id, choice: choice as ConsentChoice };
     }
     case 'act':
@@ -89,7 +99,13 @@ export function parse(input: string): Command {
  * when the user confirms), "s_<style>" picks a style, "a_<id>" presses a result button of the user's own video.
  * The confirm buttons are "c_<id>" (make it) and "x_<id>" (no).
  */
-export function parseStartPayload(payload: string): { prompt?: string; style?: string; confirm?: string; drop?: string; action?: string } {
+export function parseStartPayload(payload: string): {
+  prompt?: string;
+  style?: string;
+  confirm?: string;
+  drop?: string;
+  action?: string;
+} {
   if (payload.startsWith('p_')) return { prompt: Buffer.from(payload.slice(2), 'base64url').toString('utf8').trim() };
   if (payload.startsWith('s_')) return { style: payload.slice(2).toLowerCase() };
   if (payload.startsWith('c_')) return { confirm: payload.slice(2) };

@@ -28,13 +28,19 @@ export interface DemoDeps {
 }
 
 export const demoKeys = (slug: string) => ({
-  mediaKey: `demo/${slug}/video.mp4`, previewKey: `demo/${slug}/preview.jpg`, masterKey: `${PRIVATE_MEDIA_PREFIX}demo/${slug}/master.mp4`,
+  mediaKey: `demo/${slug}/video.mp4`,
+  previewKey: `demo/${slug}/preview.jpg`,
+  masterKey: `${PRIVATE_MEDIA_PREFIX}demo/${slug}/master.mp4`,
 });
 
 export async function ensureDemoClip(entry: DemoEntry, d: DemoDeps): Promise<DemoClip> {
   if (!d.renderer.local) throw new Error(`demo renderer ${d.renderer.name} is not the local renderer`);
   const keys = demoKeys(entry.slug);
-  if ((await d.store.exists(keys.mediaKey)) && (await d.store.exists(keys.previewKey)) && (await d.store.exists(keys.masterKey))) {
+  if (
+    (await d.store.exists(keys.mediaKey)) &&
+    (await d.store.exists(keys.previewKey)) &&
+    (await d.store.exists(keys.masterKey))
+  ) {
     const own = d.localFile?.(keys.mediaKey);
     const file = own ?? (await d.store.getFile(keys.mediaKey));
     try {
@@ -43,8 +49,24 @@ export async function ensureDemoClip(entry: DemoEntry, d: DemoDeps): Promise<Dem
       if (!own) await rm(file, { force: true }); // a remote store's temp copy
     }
   }
-  const job = await d.renderer.submit({ generationId: `demo-${entry.slug}`, kind: 'demo', prompt: entry.prompt, resolution: '720p', fps: 30, durationSeconds: 5 }, d.signal);
-  const end = await waitForJob(d.renderer, job, { signal: d.signal, intervalMs: d.pollIntervalMs, deadline: Date.now() + d.timeoutMs, now: Date.now, touch: d.touch });
+  const job = await d.renderer.submit(
+    {
+      generationId: `demo-${entry.slug}`,
+      kind: 'demo',
+      prompt: entry.prompt,
+      resolution: '720p',
+      fps: 30,
+      durationSeconds: 5,
+    },
+    d.signal,
+  );
+  const end = await waitForJob(d.renderer, job, {
+    signal: d.signal,
+    intervalMs: d.pollIntervalMs,
+    deadline: Date.now() + d.timeoutMs,
+    now: Date.now,
+    touch: d.touch,
+  });
   if (end.state === 'failed') throw end.error;
   const dir = await mkdtemp(path.join(os.tmpdir(), 'vidgo-demo-'));
   let master: string | undefined;

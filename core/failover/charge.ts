@@ -33,7 +33,11 @@ export function authorizeCharge(step: RouteStep, ctx: ChargeContext): ChargeAuth
   if (c && c.userId === ctx.userId && c.generationId === ctx.generationId && step.points <= c.maxPoints) {
     return { ok: true, via: 'consent' };
   }
-  return { ok: false, reason: 'consent_required', msg: { key: 'failover.consent_required', params: { points: step.points } } };
+  return {
+    ok: false,
+    reason: 'consent_required',
+    msg: { key: 'failover.consent_required', params: { points: step.points } },
+  };
 }
 
 export type HoldResult =
@@ -56,8 +60,19 @@ export class PointCharger {
     const auth = authorizeCharge(step, ctx);
     if (!auth.ok) return auth;
     if (auth.via === 'free') return { ok: true, reservation: null };
-    const r = await this.ledger.reserve(ctx.userId, step.points, step.pool!, stepKey(ctx.generationId, stepIndex, step), ctx.generationId);
-    if (!r) return { ok: false, reason: 'insufficient_points', msg: { key: 'failover.insufficient_points', params: { points: step.points } } };
+    const r = await this.ledger.reserve(
+      ctx.userId,
+      step.points,
+      step.pool!,
+      stepKey(ctx.generationId, stepIndex, step),
+      ctx.generationId,
+    );
+    if (!r)
+      return {
+        ok: false,
+        reason: 'insufficient_points',
+        msg: { key: 'failover.insufficient_points', params: { points: step.points } },
+      };
     return { ok: true, reservation: r };
   }
 

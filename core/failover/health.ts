@@ -43,7 +43,11 @@ export class ProviderHealth {
   private readonly memoryMs: number;
   readonly providers: readonly ProviderName[];
 
-  constructor(private readonly state: SharedState, private readonly clock: Clock, opts: ProviderHealthOptions = {}) {
+  constructor(
+    private readonly state: SharedState,
+    private readonly clock: Clock,
+    opts: ProviderHealthOptions = {},
+  ) {
     this.threshold = Math.max(1, opts.failureThreshold ?? 3);
     this.coolDownMs = opts.coolDownMs ?? 60_000;
     this.memoryMs = opts.failureMemoryMs ?? 10 * 60_000;
@@ -66,14 +70,23 @@ export class ProviderHealth {
    */
   async recordFailure(p: ProviderName, err?: unknown): Promise<boolean> {
     if (err !== undefined && !countsAgainstProvider(err)) return false;
-    const message = err === undefined ? 'failure' : err instanceof Error ? `${(err as { code?: string }).code ?? err.name}: ${err.message}` : String(err);
+    const message =
+      err === undefined
+        ? 'failure'
+        : err instanceof Error
+          ? `${(err as { code?: string }).code ?? err.name}: ${err.message}`
+          : String(err);
     const [n] = await Promise.all([
       this.state.incr(this.key(p, 'fails'), this.memoryMs),
       this.state.set(this.key(p, 'error'), message.slice(0, 300), this.memoryMs),
     ]);
     if (n < this.threshold) return false;
     const now = this.clock.now();
-    await this.state.set(this.key(p, 'down'), JSON.stringify({ since: now.toISOString(), until: new Date(now.getTime() + this.coolDownMs).toISOString() }), this.coolDownMs);
+    await this.state.set(
+      this.key(p, 'down'),
+      JSON.stringify({ since: now.toISOString(), until: new Date(now.getTime() + this.coolDownMs).toISOString() }),
+      this.coolDownMs,
+    );
     return true;
   }
 
@@ -83,7 +96,10 @@ export class ProviderHealth {
   }
 
   async isUp(p: ProviderName): Promise<boolean> {
-    const [override, down] = await Promise.all([this.state.get(this.key(p, 'override')), this.state.get(this.key(p, 'down'))]);
+    const [override, down] = await Promise.all([
+      this.state.get(this.key(p, 'override')),
+      this.state.get(this.key(p, 'down')),
+    ]);
     return override === 'on' || (override !== 'off' && down === null);
   }
 
@@ -95,21 +111,25 @@ export class ProviderHealth {
 
   /** Everything /health and /admin health show. */
   async snapshot(): Promise<ProviderStatus[]> {
-    return Promise.all(this.providers.map(async (p) => {
-      const [override, down, fails, error] = await Promise.all([
-        this.state.get(this.key(p, 'override')), this.state.get(this.key(p, 'down')),
-        this.state.get(this.key(p, 'fails')), this.state.get(this.key(p, 'error')),
-      ]);
-      const o: HealthOverride = override === 'on' || override === 'off' ? override : 'auto';
-      return {
-        provider: p,
-        up: o === 'on' || (o !== 'off' && down === null),
-        override: o,
-        consecutiveFailures: Number(fails ?? 0),
-        downUntil: down ? new Date((JSON.parse(down) as { until: string }).until) : null,
-        lastError: error,
-      };
-    }));
+    return Promise.all(
+      this.providers.map(async (p) => {
+        const [override, down, fails, error] = await Promise.all([
+          this.state.get(this.key(p, 'override')),
+          this.state.get(this.key(p, 'down')),
+          this.state.get(this.key(p, 'fails')),
+          this.state.get(this.key(p, 'error')),
+        ]);
+        const o: HealthOverride = override === 'on' || override === 'off' ? override : 'auto';
+        return {
+          provider: p,
+          up: o === 'on' || (o !== 'off' && down === null),
+          override: o,
+          consecutiveFailures: Number(fails ?? 0),
+          downUntil: down ? new Date((JSON.parse(down) as { until: string }).until) : null,
+          lastError: error,
+        };
+      }),
+    );
   }
 
   /**
@@ -118,27 +138,29 @@ export class ProviderHealth {
    */
   async probeAll(providers: readonly VideoProvider[], timeoutMs = 10_000): Promise<Record<string, boolean>> {
     const out: Record<string, boolean> = {};
-    await Promise.all(providers.map(async (prov) => {
-      const ac = new AbortController();
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          reject(new Error(`probe timed out after ${timeoutMs} ms`));
-          ac.abort();
-        }, timeoutMs);
-      });
-      try {
-        const ok = await Promise.race([prov.probe(ac.signal), timeout]);
-        out[prov.name] = ok;
-        if (ok) await this.recordSuccess(prov.name);
-        else await this.recordFailure(prov.name, new Error('probe answered not ok'));
-      } catch (err) {
-        out[prov.name] = false;
-        await this.recordFailure(prov.name, err);
-      } finally {
-        clearTimeout(timer);
-      }
-    }));
+    await Promise.all(
+      providers.map(async (prov) => {
+        const ac = new AbortController();
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => {
+            reject(new Error(`probe timed out after ${timeoutMs} ms`));
+            ac.abort();
+          }, timeoutMs);
+        });
+        try {
+          const ok = await Promise.race([prov.probe(ac.signal), timeout]);
+          out[prov.name] = ok;
+          if (ok) await this.recordSuccess(prov.name);
+          else await this.recordFailure(prov.name, new Error('probe answered not ok'));
+        } catch (err) {
+          out[prov.name] = false;
+          await this.recordFailure(prov.name, err);
+        } finally {
+          clearTimeout(timer);
+        }
+      }),
+    );
     return out;
   }
 }

@@ -2,9 +2,19 @@
 // the ledger. GEN's runner imports from here.
 export { planRoute, type RoutePlan, type RouteRequest, type RouteStep, type HealthMap } from './route.ts';
 export {
-  PointCharger, authorizeCharge, stepKey, type ChargeAuthorization, type ChargeContext, type ConsentGrant, type HoldResult,
+  PointCharger,
+  authorizeCharge,
+  stepKey,
+  type ChargeAuthorization,
+  type ChargeContext,
+  type ConsentGrant,
+  type HoldResult,
 } from './charge.ts';
 export { FailoverRouter } from './router.ts';
 export {
-  ProviderHealth, countsAgainstProvider, type HealthOverride, type ProviderHealthOptions, type ProviderStatus,
+  ProviderHealth,
+  countsAgainstProvider,
+  type HealthOverride,
+  type ProviderHealthOptions,
+  type ProviderStatus,
 } from './health.ts';

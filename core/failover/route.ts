@@ -62,7 +62,14 @@ const up = (h: HealthMap, p: ProviderName) => h[p] !== false;
 
 function step(provider: ProviderName, feature: PointFeature | null, f: PlanFeatures, fromImage = false): RouteStep {
   const points = feature ? pointCost(feature, f, { fromImage }) : 0;
-  return { provider, charged: points > 0, points, feature: points > 0 ? feature : null, pool: points > 0 ? poolOf(feature!) : null, demo: false };
+  return {
+    provider,
+    charged: points > 0,
+    points,
+    feature: points > 0 ? feature : null,
+    pool: points > 0 ? poolOf(feature!) : null,
+    demo: false,
+  };
 }
 
 export function planRoute(req: RouteRequest): RoutePlan {
@@ -89,7 +96,8 @@ export function planRoute(req: RouteRequest): RoutePlan {
   } else if (req.kind === 'video' || fromImage) {
     if (up(h, 'pollo')) steps.push(step('pollo', 'pollo_4k', f, fromImage));
   } else if (req.kind === 'style') {
-    if (up(h, 'goenhance')) steps.push(step('goenhance', req.resolution === '4k' ? 'goenhance_style_4k' : 'goenhance_style_1080p', f));
+    if (up(h, 'goenhance'))
+      steps.push(step('goenhance', req.resolution === '4k' ? 'goenhance_style_4k' : 'goenhance_style_1080p', f));
   } else if (up(h, 'goenhance')) {
     steps.push(step('goenhance', 'goenhance_upscale_4k', f));
   }
@@ -100,7 +108,9 @@ export function planRoute(req: RouteRequest): RoutePlan {
 
 function finish(steps: RouteStep[], degraded: boolean): RoutePlan {
   return {
-    ok: true, steps, degraded,
+    ok: true,
+    steps,
+    degraded,
     needsConsent: steps[0]!.charged,
     maxPoints: Math.max(0, ...steps.map((s) => s.points)),
   };

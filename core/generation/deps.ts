@@ -2,10 +2,31 @@
 // choices, estimates). One object so the composition root hands it over in one place.
 import type { Choice, ProviderName, Reply } from '../model.ts';
 import type { Account, MagicLinks } from '../api.ts';
-import type { Clock, CompletionSignals, DeliveryQueue, ImageModerator, JobQueue, MediaStore, MediaTools, Metrics, Moderator, Notifier, VideoProvider } from '../ports.ts';
+import type {
+  Clock,
+  CompletionSignals,
+  DeliveryQueue,
+  ImageModerator,
+  JobQueue,
+  MediaStore,
+  MediaTools,
+  Metrics,
+  Moderator,
+  Notifier,
+  VideoProvider,
+} from '../ports.ts';
 import type { ActionTokenStore } from './action-tokens.ts';
 import { chargeStep, type Charger, type LedgerView } from './ledger-glue.ts';
-import { msg, type GenerationRow, type GenerationSettings, type GenerationStore, type ModerationPolicy, type RouteStep, type Router, type TierCatalog } from './types.ts';
+import {
+  msg,
+  type GenerationRow,
+  type GenerationSettings,
+  type GenerationStore,
+  type ModerationPolicy,
+  type RouteStep,
+  type Router,
+  type TierCatalog,
+} from './types.ts';
 
 export interface Log {
   info(obj: object, m: string): void;
@@ -56,12 +77,22 @@ export type ReserveOutcome = 'ok' | 'needs_consent' | 'no_points';
  * step, so a retried or resumed run holds the same points. `index` is the route step the points are for (a two-stage
  * style holds its style step's points before stage 1 runs).
  */
-export async function ensureReservation(d: GenerationDeps, gen: GenerationRow, step: RouteStep, index = gen.stepIndex): Promise<ReserveOutcome> {
+export async function ensureReservation(
+  d: GenerationDeps,
+  gen: GenerationRow,
+  step: RouteStep,
+  index = gen.stepIndex,
+): Promise<ReserveOutcome> {
   if (!step.charged || gen.reservationId) return 'ok';
   const autoPay = await d.store.autoPay(gen.userId);
   // The consent question quoted this step's cost; later failover steps never cost more (core/failover/route.ts).
   const consent = gen.consent === 'points' ? { userId: gen.userId, generationId: gen.id, maxPoints: step.cost } : null;
-  const held = await d.charger.hold(chargeStep(step), index, { userId: gen.userId, generationId: gen.id, autoPay, consent });
+  const held = await d.charger.hold(chargeStep(step), index, {
+    userId: gen.userId,
+    generationId: gen.id,
+    autoPay,
+    consent,
+  });
   if (!held.ok) return held.reason === 'consent_required' ? 'needs_consent' : 'no_points';
   if (!held.reservation) return 'ok';
   await d.store.update(gen.id, { reservationId: held.reservation.id, pointsCost: step.cost });

@@ -16,8 +16,9 @@ export async function receipt(d: GenerationDeps, gen: GenerationRow): Promise<Re
   const balance = shared ? 0 : (await d.ledger.balance(gen.userId)).total;
   const split = gen.chargeSplit ?? {};
   const charged = Object.values(split).reduce((a, b) => a + (b ?? 0), 0);
-  const mine = (r: Reply): Reply => (shared ? r : { ...r, personal: true } as Reply);
-  if (gen.status !== 'succeeded' || charged === 0) return mine(text(`${area}.not_charged`, shared ? undefined : { balance }));
+  const mine = (r: Reply): Reply => (shared ? r : ({ ...r, personal: true } as Reply));
+  if (gen.status !== 'succeeded' || charged === 0)
+    return mine(text(`${area}.not_charged`, shared ? undefined : { balance }));
   const monthly = (split.monthly_pollo ?? 0) + (split.monthly_goenhance ?? 0);
   const purchased = split.purchased ?? 0;
   const key = monthly && purchased ? 'charged_mixed' : monthly ? 'charged_monthly' : 'charged_purchased';
@@ -45,7 +46,10 @@ export async function settleMoney(d: GenerationDeps, gen: GenerationRow): Promis
       await d.charger.release(gen.reservationId, gen.status === 'failed' ? 'generation_failed' : 'generation_canceled');
     } catch (err) {
       if (!(err instanceof LedgerError && err.code === 'already_committed')) throw err;
-      d.log.warn({ id: gen.id, reservationId: gen.reservationId }, 'reservation of an unfinished generation was committed');
+      d.log.warn(
+        { id: gen.id, reservationId: gen.reservationId },
+        'reservation of an unfinished generation was committed',
+      );
     }
   }
 }
@@ -54,19 +58,32 @@ async function finalReplies(d: GenerationDeps, gen: GenerationRow): Promise<Repl
   const rec = await receipt(d, gen);
   if (gen.status === 'succeeded' && gen.mediaKey) {
     const local = d.providers[gen.provider ?? 'local']?.local ?? gen.provider === 'local';
-    const caption = gen.kind === 'demo' ? msg('core.done.caption_demo') : local ? msg('core.done.caption_local') : msg('core.done.caption', { provider: gen.provider ?? '' });
-    const choices = gen.kind === 'demo'
-      ? [{ label: msg('core.choice.plans'), command: '/plans', url: await d.links.linkFor(gen.userId, '/plans') }]
-      : d.actionTokens ? await resultChoices(d.actionTokens, gen) : undefined;
+    const caption =
+      gen.kind === 'demo'
+        ? msg('core.done.caption_demo')
+        : local
+          ? msg('core.done.caption_local')
+          : msg('core.done.caption', { provider: gen.provider ?? '' });
+    const choices =
+      gen.kind === 'demo'
+        ? [{ label: msg('core.choice.plans'), command: '/plans', url: await d.links.linkFor(gen.userId, '/plans') }]
+        : d.actionTokens
+          ? await resultChoices(d.actionTokens, gen)
+          : undefined;
     // A two-stage style whose style stage failed delivers its base clip: the note says why it is unstyled.
     const note = gen.errorCode && gen.errorMessage ? [text(gen.errorMessage)] : [];
     return [
       ...note,
       {
-        kind: 'video', generationId: gen.id, videoUrl: await d.mediaStore.publicUrl(gen.mediaKey),
-        previewUrl: gen.previewKey ? await d.mediaStore.publicUrl(gen.previewKey) : '', sizeBytes: gen.sizeBytes ?? 0,
+        kind: 'video',
+        generationId: gen.id,
+        videoUrl: await d.mediaStore.publicUrl(gen.mediaKey),
+        previewUrl: gen.previewKey ? await d.mediaStore.publicUrl(gen.previewKey) : '',
+        sizeBytes: gen.sizeBytes ?? 0,
         ...(d.localFile ? { localPath: d.localFile(gen.mediaKey) } : {}),
-        caption, galleryUrl: d.links.galleryUrl(gen.id), ...(choices ? { choices } : {}),
+        caption,
+        galleryUrl: d.links.galleryUrl(gen.id),
+        ...(choices ? { choices } : {}),
       },
       rec,
     ];
@@ -95,7 +112,10 @@ export async function deliverFinal(d: GenerationDeps, gen: GenerationRow): Promi
 export async function deliverNow(d: GenerationDeps, gen: GenerationRow, resendAfterMs?: number): Promise<boolean> {
   if (!(await d.store.claimDelivery(gen.id, d.clock.now(), resendAfterMs))) return false;
   try {
-    await d.notifier.push(gen.replyTarget, await finalReplies(d, gen), { idempotencyKey: `generation:${gen.id}:final`, claimed: true });
+    await d.notifier.push(gen.replyTarget, await finalReplies(d, gen), {
+      idempotencyKey: `generation:${gen.id}:final`,
+      claimed: true,
+    });
   } catch (err) {
     await d.store.unclaimDelivery(gen.id);
     throw err;
@@ -105,9 +125,18 @@ export async function deliverNow(d: GenerationDeps, gen: GenerationRow, resendAf
 }
 
 /** Fails an open generation once (whoever wins the status change releases the points and tells the user). */
-export async function failGeneration(d: GenerationDeps, gen: GenerationRow, code: string, messageKey: string): Promise<boolean> {
+export async function failGeneration(
+  d: GenerationDeps,
+  gen: GenerationRow,
+  code: string,
+  messageKey: string,
+): Promise<boolean> {
   const won = await d.store.transition(gen.id, ['awaiting_consent', 'queued', 'running'], {
-    status: 'failed', errorCode: code, errorMessage: messageKey, completedAt: d.clock.now(), stage: 'failed',
+    status: 'failed',
+    errorCode: code,
+    errorMessage: messageKey,
+    completedAt: d.clock.now(),
+    stage: 'failed',
   });
   if (!won) return false;
   const fresh = (await d.store.get(gen.id))!;
@@ -116,8 +145,17 @@ export async function failGeneration(d: GenerationDeps, gen: GenerationRow, code
   return true;
 }
 
-export async function cancelGeneration(d: GenerationDeps, gen: GenerationRow, from: GenerationRow['status'][], deliver: boolean): Promise<GenerationRow | null> {
-  const won = await d.store.transition(gen.id, from, { status: 'canceled', completedAt: d.clock.now(), stage: 'canceled' });
+export async function cancelGeneration(
+  d: GenerationDeps,
+  gen: GenerationRow,
+  from: GenerationRow['status'][],
+  deliver: boolean,
+): Promise<GenerationRow | null> {
+  const won = await d.store.transition(gen.id, from, {
+    status: 'canceled',
+    completedAt: d.clock.now(),
+    stage: 'canceled',
+  });
   if (!won) return null;
   const fresh = (await d.store.get(gen.id))!;
   await settleMoney(d, fresh);

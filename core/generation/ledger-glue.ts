@@ -10,10 +10,18 @@ import type { ModerationPolicy, RouteStep, Router } from './types.ts';
 export function genRouter(failover: FailoverRouter): Router {
   return {
     async plan(i) {
-      const p = await failover.plan({ kind: i.kind, resolution: i.resolution, features: i.features, freeOnly: i.freeOnly });
+      const p = await failover.plan({
+        kind: i.kind,
+        resolution: i.resolution,
+        features: i.features,
+        freeOnly: i.freeOnly,
+      });
       if (!p.ok) return [];
       return p.steps.map((s) => ({
-        provider: s.provider, charged: s.charged, cost: s.points, pool: s.pool ?? (i.kind === 'video' || i.kind === 'image' ? 'pollo' : 'goenhance'),
+        provider: s.provider,
+        charged: s.charged,
+        cost: s.points,
+        pool: s.pool ?? (i.kind === 'video' || i.kind === 'image' ? 'pollo' : 'goenhance'),
         ...(s.feature === 'pollo_basic' ? { failover: true } : {}),
       }));
     },
@@ -33,7 +41,14 @@ export function genModeration(policy: LedgerModerationPolicy): ModerationPolicy 
 
 /** GEN's stored route step as the charger's step (same provider, points and pool). */
 export function chargeStep(step: RouteStep): FailoverStep {
-  return { provider: step.provider, charged: step.charged, points: step.cost, pool: step.charged ? step.pool : null, feature: null, demo: false };
+  return {
+    provider: step.provider,
+    charged: step.charged,
+    points: step.cost,
+    pool: step.charged ? step.pool : null,
+    feature: null,
+    demo: false,
+  };
 }
 
 /** What the use cases read from the ledger; reserve, commit and release go through the charger only. */

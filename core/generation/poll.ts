@@ -39,7 +39,11 @@ export interface WaitOptions {
  * Provider trouble is always a ProviderError; anything else thrown comes from our side (the hooks) and is not a
  * reason to leave this provider.
  */
-export async function waitForJob(provider: VideoProvider, job: ProviderJob, o: WaitOptions): Promise<Exclude<ProviderJobState, { state: 'pending' | 'running' }>> {
+export async function waitForJob(
+  provider: VideoProvider,
+  job: ProviderJob,
+  o: WaitOptions,
+): Promise<Exclude<ProviderJobState, { state: 'pending' | 'running' }>> {
   let hiccups = 0;
   for (;;) {
     if (o.signal?.aborted) throw new Aborted();
@@ -50,7 +54,8 @@ export async function waitForJob(provider: VideoProvider, job: ProviderJob, o: W
     } catch (thrown) {
       // Whatever the provider client throws is the provider's; errors of our own hooks below are not caught here,
       // so a database blip while recording progress never looks like a failed provider.
-      const err = thrown instanceof ProviderError ? thrown : new ProviderError(provider.name, 'network', String(thrown), true);
+      const err =
+        thrown instanceof ProviderError ? thrown : new ProviderError(provider.name, 'network', String(thrown), true);
       // A failed status check is not a failed job: a few retriable errors in a row are waited out, so a network
       // blip never makes us submit the same video to the next provider while this one is still rendering.
       if (o.signal?.aborted) throw new Aborted();
@@ -60,8 +65,10 @@ export async function waitForJob(provider: VideoProvider, job: ProviderJob, o: W
     }
     if (s.state === 'succeeded' || s.state === 'failed') return s;
     if (s.progress !== undefined) await o.onProgress?.(s.progress);
-    if (o.now() >= o.deadline) throw new ProviderError(provider.name, 'timeout', `job ${job.jobId} passed its deadline`, true);
-    if (await o.shouldStop?.()) return { state: 'failed', error: new ProviderError(provider.name, 'canceled', 'canceled by the user', false) };
+    if (o.now() >= o.deadline)
+      throw new ProviderError(provider.name, 'timeout', `job ${job.jobId} passed its deadline`, true);
+    if (await o.shouldStop?.())
+      return { state: 'failed', error: new ProviderError(provider.name, 'canceled', 'canceled by the user', false) };
     await o.touch?.();
     await (o.pause ?? sleep)(o.intervalMs, o.signal);
   }

@@ -4,7 +4,15 @@ import type { Reply, Resolution } from '../model.ts';
 import type { Account, GenerationOutcome, GenerationRequest, PlanFeatures } from '../api.ts';
 import { matchDemo } from '../demo/library.ts';
 import { msg, type GenerationRow, type RouteStep } from './types.ts';
-import { consentQuestion, countConsentAsked, ensureReservation, estimateMinutes, plansChoice, text, type GenerationDeps } from './deps.ts';
+import {
+  consentQuestion,
+  countConsentAsked,
+  ensureReservation,
+  estimateMinutes,
+  plansChoice,
+  text,
+  type GenerationDeps,
+} from './deps.ts';
 import { cancelGeneration, receipt } from './finish.ts';
 import { payingStep, planTwoStage, styleIndex } from './two-stage.ts';
 import { moderatePhoto } from '../photos/moderate-photo.ts';
@@ -15,7 +23,11 @@ const RANK: Record<Resolution, number> = { '720p': 0, '1080p': 1, '4k': 2 };
 const only = (...replies: Reply[]): GenerationOutcome => ({ replies });
 const about = (gen: GenerationRow, replies: Reply[]): GenerationOutcome => ({ replies, generationId: gen.id });
 
-export async function requestGeneration(d: GenerationDeps, account: Account, req: GenerationRequest): Promise<GenerationOutcome> {
+export async function requestGeneration(
+  d: GenerationDeps,
+  account: Account,
+  req: GenerationRequest,
+): Promise<GenerationOutcome> {
   // The same chat event handled again (a redelivered webhook after a crash): answer about the generation it made.
   const earlier = req.requestKey ? await d.store.byRequestKey(req.requestKey) : null;
   if (earlier) return answerAgain(d, earlier);
@@ -31,7 +43,9 @@ export async function requestGeneration(d: GenerationDeps, account: Account, req
     const { banned } = await d.moderation.record(account.userId, checked, verdict);
     if (!verdict.allowed) {
       // One refusal text per category whoever refused (Gemini or the keyword filter); never the internal reason.
-      const refusal = text(`moderation.refused.${verdict.category ?? 'other'}`, undefined, [{ label: msg('moderation.appeal_button'), command: '/appeal' }]);
+      const refusal = text(`moderation.refused.${verdict.category ?? 'other'}`, undefined, [
+        { label: msg('moderation.appeal_button'), command: '/appeal' },
+      ]);
       return banned ? only(refusal, text('core.banned_now')) : only(refusal);
     }
   }
@@ -49,27 +63,35 @@ export async function requestGeneration(d: GenerationDeps, account: Account, req
   }
   if (features.smart_demo_only) {
     // A Demo user's photo is animated by the local renderer only (never a paid provider), watermarked like a demo.
-    if (req.kind === 'image' && req.sourceImage) return queueLocalPhoto(d, account, prompt, req, features.max_concurrent);
+    if (req.kind === 'image' && req.sourceImage)
+      return queueLocalPhoto(d, account, prompt, req, features.max_concurrent);
     if (req.kind !== 'video') return only(text('core.tier.demo_only', undefined, [await plansChoice(d, account)]));
     return queueDemo(d, account, prompt, features.max_concurrent, req.requestKey);
   }
 
   const resolution: Resolution = req.resolution ?? (req.kind === 'upscale' ? '4k' : '720p');
   if (RANK[resolution] > RANK[features.max_resolution]) {
-    return only(text('core.tier.resolution', { resolution, max: features.max_resolution }, [await plansChoice(d, account)]));
+    return only(
+      text('core.tier.resolution', { resolution, max: features.max_resolution }, [await plansChoice(d, account)]),
+    );
   }
-  if (req.kind === 'style' && !features.style_access) return only(text('core.tier.style', undefined, [await plansChoice(d, account)]));
+  if (req.kind === 'style' && !features.style_access)
+    return only(text('core.tier.style', undefined, [await plansChoice(d, account)]));
 
   // "/style anime a cat surfing" with no replied video: the clip is made from the prompt first (two-stage.ts).
   const twoStage = req.kind === 'style' && !req.sourceGenerationId && Boolean(prompt);
   let sourceGenerationId: string | undefined;
   if (req.kind !== 'video' && req.kind !== 'image' && !twoStage) {
-    const src = req.sourceGenerationId ? await d.store.get(req.sourceGenerationId) : await d.store.lastFinished(account.userId);
+    const src = req.sourceGenerationId
+      ? await d.store.get(req.sourceGenerationId)
+      : await d.store.lastFinished(account.userId);
     if (!src || src.userId !== account.userId || src.status !== 'succeeded') return only(text('core.source_missing'));
     sourceGenerationId = src.id;
   }
 
-  const route = twoStage ? await planTwoStage(d, account, features, resolution) : await d.router.plan({ kind: req.kind, resolution, tier: account.tier, features });
+  const route = twoStage
+    ? await planTwoStage(d, account, features, resolution)
+    : await d.router.plan({ kind: req.kind, resolution, tier: account.tier, features });
   const first = route[0];
   if (!first) return only(await busy(d, account, twoStage ? 'video' : req.kind, null));
   // The step that carries the request's one charge (a two-stage style's style step): asked and held up front.
@@ -79,14 +101,28 @@ export async function requestGeneration(d: GenerationDeps, account: Account, req
     if (balance.total < pay.cost) return only(await busy(d, account, req.kind, pay));
   }
 
-  const gen = await d.store.insert({
-    userId: account.userId, chatIdentityId: account.identityId, replyTarget: account.target, kind: req.kind, prompt,
-    style: req.style ?? null, sourceGenerationId: sourceGenerationId ?? null, resolution, fps: Math.min(30, features.max_fps),
-    status: pay.charged && !account.autoPay ? 'awaiting_consent' : 'queued', route,
-    priority: features.priority_queue ? 'high' : 'normal', deadlineAt: new Date(d.clock.now().getTime() + d.settings.stuckAfterMs),
-    ...(req.requestKey ? { requestKey: req.requestKey } : {}), ...(req.sourceImage ? { sourceImage: req.sourceImage } : {}),
-    ...(req.parent ? { parentId: req.parent.id, action: req.parent.action } : {}), ...(req.seed !== undefined ? { seed: req.seed } : {}),
-  }, { maxOpen: features.max_concurrent });
+  const gen = await d.store.insert(
+    {
+      userId: account.userId,
+      chatIdentityId: account.identityId,
+      replyTarget: account.target,
+      kind: req.kind,
+      prompt,
+      style: req.style ?? null,
+      sourceGenerationId: sourceGenerationId ?? null,
+      resolution,
+      fps: Math.min(30, features.max_fps),
+      status: pay.charged && !account.autoPay ? 'awaiting_consent' : 'queued',
+      route,
+      priority: features.priority_queue ? 'high' : 'normal',
+      deadlineAt: new Date(d.clock.now().getTime() + d.settings.stuckAfterMs),
+      ...(req.requestKey ? { requestKey: req.requestKey } : {}),
+      ...(req.sourceImage ? { sourceImage: req.sourceImage } : {}),
+      ...(req.parent ? { parentId: req.parent.id, action: req.parent.action } : {}),
+      ...(req.seed !== undefined ? { seed: req.seed } : {}),
+    },
+    { maxOpen: features.max_concurrent },
+  );
   if (!gen) return notInserted(d, req.requestKey, features.max_concurrent);
   if (gen.status === 'awaiting_consent') {
     countConsentAsked(d, pay);
@@ -95,7 +131,12 @@ export async function requestGeneration(d: GenerationDeps, account: Account, req
   return about(gen, await reserveAndEnqueue(d, account, gen, features));
 }
 
-async function reserveAndEnqueue(d: GenerationDeps, account: Account, gen: GenerationRow, features: PlanFeatures): Promise<Reply[]> {
+async function reserveAndEnqueue(
+  d: GenerationDeps,
+  account: Account,
+  gen: GenerationRow,
+  features: PlanFeatures,
+): Promise<Reply[]> {
   const { step, index } = payingStep(gen);
   if (!step) return [text('core.consent.not_pending')];
   const reserved = await ensureReservation(d, gen, step, index);
@@ -111,17 +152,30 @@ async function reserveAndEnqueue(d: GenerationDeps, account: Account, gen: Gener
   await d.jobs.enqueueGeneration(gen.id, { priority: features.priority_queue ? 'high' : 'normal' });
   const pos = await d.jobs.position(gen.id);
   const ahead = pos?.ahead ?? 0;
-  const replies: Reply[] = [text('core.queued', { position: ahead + 1, minutes: await estimateMinutes(d, ahead, step.provider) })];
+  const replies: Reply[] = [
+    text('core.queued', { position: ahead + 1, minutes: await estimateMinutes(d, ahead, step.provider) }),
+  ];
   if (step.charged) replies.push(text('core.reserved', { points: step.cost }));
   return replies;
 }
 
 /** Nothing free can serve and points cannot cover it: "busy, try later or top up" (or "not enough points" for a paid feature). */
-async function busy(d: GenerationDeps, account: Account, kind: GenerationRow['kind'], step: RouteStep | null): Promise<Reply> {
+async function busy(
+  d: GenerationDeps,
+  account: Account,
+  kind: GenerationRow['kind'],
+  step: RouteStep | null,
+): Promise<Reply> {
   const balance = (await d.ledger.balance(account.userId)).total;
-  const failover = (kind === 'video' || kind === 'image') && (!step || step.provider === 'pollo' || step.provider === 'goenhance');
+  const failover =
+    (kind === 'video' || kind === 'image') && (!step || step.provider === 'pollo' || step.provider === 'goenhance');
   const choices = [await plansChoice(d, account)];
-  return { kind: 'text', message: msg(failover ? 'core.busy' : 'core.points.insufficient', { cost: step?.cost ?? 0, balance }), choices, personal: true };
+  return {
+    kind: 'text',
+    message: msg(failover ? 'core.busy' : 'core.points.insufficient', { cost: step?.cost ?? 0, balance }),
+    choices,
+    personal: true,
+  };
 }
 
 /** What a repeated request hears, about the generation the first one made: the open question, its place in the queue, or how it ended. Nothing is charged. */
@@ -133,7 +187,9 @@ async function answerAgain(d: GenerationDeps, gen: GenerationRow): Promise<Gener
     // connection): enqueue again, which is a no-op when the job exists.
     await d.jobs.enqueueGeneration(gen.id, { priority: gen.priority });
     const ahead = (await d.jobs.position(gen.id))?.ahead ?? 0;
-    return about(gen, [text('core.queued', { position: ahead + 1, minutes: await estimateMinutes(d, ahead, step?.provider) })]);
+    return about(gen, [
+      text('core.queued', { position: ahead + 1, minutes: await estimateMinutes(d, ahead, step?.provider) }),
+    ]);
   }
   return about(gen, [await receipt(d, gen)]);
 }
@@ -144,39 +200,85 @@ async function notInserted(d: GenerationDeps, requestKey: string | undefined, ma
   return earlier ? answerAgain(d, earlier) : only(text('core.tier.concurrency', { max }));
 }
 
-async function queueDemo(d: GenerationDeps, account: Account, prompt: string, maxOpen: number, requestKey?: string): Promise<GenerationOutcome> {
+async function queueDemo(
+  d: GenerationDeps,
+  account: Account,
+  prompt: string,
+  maxOpen: number,
+  requestKey?: string,
+): Promise<GenerationOutcome> {
   const entry = matchDemo(prompt, account.locale);
-  const gen = await d.store.insert({
-    userId: account.userId, chatIdentityId: account.identityId, replyTarget: account.target, kind: 'demo', prompt,
-    resolution: '720p', fps: 30, status: 'queued', route: [{ provider: 'local', charged: false, cost: 0, pool: 'pollo' }],
-    priority: 'normal', demoSlug: entry.slug, deadlineAt: new Date(d.clock.now().getTime() + d.settings.stuckAfterMs),
-    ...(requestKey ? { requestKey } : {}),
-  }, { maxOpen });
+  const gen = await d.store.insert(
+    {
+      userId: account.userId,
+      chatIdentityId: account.identityId,
+      replyTarget: account.target,
+      kind: 'demo',
+      prompt,
+      resolution: '720p',
+      fps: 30,
+      status: 'queued',
+      route: [{ provider: 'local', charged: false, cost: 0, pool: 'pollo' }],
+      priority: 'normal',
+      demoSlug: entry.slug,
+      deadlineAt: new Date(d.clock.now().getTime() + d.settings.stuckAfterMs),
+      ...(requestKey ? { requestKey } : {}),
+    },
+    { maxOpen },
+  );
   if (!gen) return notInserted(d, requestKey, maxOpen);
   await d.jobs.enqueueGeneration(gen.id, { priority: 'normal' });
   return about(gen, [text('core.demo.queued'), text(`core.demo.topic.${entry.slug}`)]);
 }
 
-async function queueLocalPhoto(d: GenerationDeps, account: Account, prompt: string, req: GenerationRequest, maxOpen: number): Promise<GenerationOutcome> {
-  const gen = await d.store.insert({
-    userId: account.userId, chatIdentityId: account.identityId, replyTarget: account.target, kind: 'image', prompt,
-    resolution: '720p', fps: 30, status: 'queued', route: [{ provider: 'local', charged: false, cost: 0, pool: 'pollo' }],
-    priority: 'normal', deadlineAt: new Date(d.clock.now().getTime() + d.settings.stuckAfterMs), sourceImage: req.sourceImage!,
-    ...(req.requestKey ? { requestKey: req.requestKey } : {}),
-  }, { maxOpen });
+async function queueLocalPhoto(
+  d: GenerationDeps,
+  account: Account,
+  prompt: string,
+  req: GenerationRequest,
+  maxOpen: number,
+): Promise<GenerationOutcome> {
+  const gen = await d.store.insert(
+    {
+      userId: account.userId,
+      chatIdentityId: account.identityId,
+      replyTarget: account.target,
+      kind: 'image',
+      prompt,
+      resolution: '720p',
+      fps: 30,
+      status: 'queued',
+      route: [{ provider: 'local', charged: false, cost: 0, pool: 'pollo' }],
+      priority: 'normal',
+      deadlineAt: new Date(d.clock.now().getTime() + d.settings.stuckAfterMs),
+      sourceImage: req.sourceImage!,
+      ...(req.requestKey ? { requestKey: req.requestKey } : {}),
+    },
+    { maxOpen },
+  );
   if (!gen) return notInserted(d, req.requestKey, maxOpen);
   await d.jobs.enqueueGeneration(gen.id, { priority: 'normal' });
   const ahead = (await d.jobs.position(gen.id))?.ahead ?? 0;
   return about(gen, [text('core.queued', { position: ahead + 1, minutes: await estimateMinutes(d, ahead, 'local') })]);
 }
 
-export async function answerConsent(d: GenerationDeps, account: Account, id: string, choice: 'points' | 'wait' | 'cancel'): Promise<GenerationOutcome> {
+export async function answerConsent(
+  d: GenerationDeps,
+  account: Account,
+  id: string,
+  choice: 'points' | 'wait' | 'cancel',
+): Promise<GenerationOutcome> {
   const gen = await d.store.get(id);
   if (!gen || gen.userId !== account.userId) return only(text('core.consent.not_pending'));
   return about(gen, await consentReplies(d, account, gen, choice));
 }
 
-async function consentReplies(d: GenerationDeps, account: Account, gen: GenerationRow, choice: 'points' | 'wait' | 'cancel'): Promise<Reply[]> {
+async function consentReplies(
+  d: GenerationDeps,
+  account: Account,
+  gen: GenerationRow,
+  choice: 'points' | 'wait' | 'cancel',
+): Promise<Reply[]> {
   if (gen.status !== 'awaiting_consent') return [text('core.consent.not_pending')];
   d.metrics?.count('consent_answered', { choice });
   const features = await d.tiers.features(account.tier);
@@ -186,12 +288,28 @@ async function consentReplies(d: GenerationDeps, account: Account, gen: Generati
   }
   if (choice === 'wait') {
     // Only the unlimited providers, whatever their health now: the run retries them until the deadline.
-    const route = await d.router.plan({ kind: gen.kind, resolution: gen.resolution, tier: account.tier, features, freeOnly: true });
-    if (!route.length) return [text('core.consent.wait_unavailable'), await consentQuestion(d, gen, payingStep(gen).step!)];
-    if (!(await d.store.transition(gen.id, ['awaiting_consent'], { status: 'queued', consent: 'wait', stepIndex: 0, route }))) return [text('core.consent.not_pending')];
+    const route = await d.router.plan({
+      kind: gen.kind,
+      resolution: gen.resolution,
+      tier: account.tier,
+      features,
+      freeOnly: true,
+    });
+    if (!route.length)
+      return [text('core.consent.wait_unavailable'), await consentQuestion(d, gen, payingStep(gen).step!)];
+    if (
+      !(await d.store.transition(gen.id, ['awaiting_consent'], {
+        status: 'queued',
+        consent: 'wait',
+        stepIndex: 0,
+        route,
+      }))
+    )
+      return [text('core.consent.not_pending')];
     await d.jobs.enqueueGeneration(gen.id, { priority: features.priority_queue ? 'high' : 'normal' });
     return [text('core.consent.waiting')];
   }
-  if (!(await d.store.transition(gen.id, ['awaiting_consent'], { status: 'queued', consent: 'points' }))) return [text('core.consent.not_pending')];
+  if (!(await d.store.transition(gen.id, ['awaiting_consent'], { status: 'queued', consent: 'points' })))
+    return [text('core.consent.not_pending')];
   return reserveAndEnqueue(d, account, (await d.store.get(gen.id))!, features);
 }

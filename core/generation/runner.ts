@@ -51,7 +51,7 @@ export class Runner implements GenerationRunner {
       const twoStage = isTwoStage(gen);
       // Two stages (two-stage.ts): past the base steps without a base clip → every free provider failed, nothing
       // is charged; past the style steps with one → the unstyled base clip is delivered, points released.
-      if (twoStage && !gen.baseClip && (step?.stage !== 'base')) {
+      if (twoStage && !gen.baseClip && step?.stage !== 'base') {
         await failGeneration(d, gen, 'all_providers_failed', 'core.failed.all_providers');
         return 'done';
       }
@@ -90,7 +90,13 @@ export class Runner implements GenerationRunner {
         continue;
       }
       if (gen.status === 'queued') {
-        if (!(await d.store.transition(gen.id, ['queued'], { status: 'running', startedAt: d.clock.now(), stage: 'submitting' }))) {
+        if (
+          !(await d.store.transition(gen.id, ['queued'], {
+            status: 'running',
+            startedAt: d.clock.now(),
+            stage: 'submitting',
+          }))
+        ) {
           gen = (await d.store.get(gen.id))!;
           if (gen.status !== 'running') return 'done';
         } else {
@@ -107,7 +113,8 @@ export class Runner implements GenerationRunner {
         continue;
       }
       if (outcome instanceof ProviderError) {
-        if (outcome.code !== 'canceled' && outcome.code !== 'rejected_content') await d.router.report(step.provider, false);
+        if (outcome.code !== 'canceled' && outcome.code !== 'rejected_content')
+          await d.router.report(step.provider, false);
         if (outcome.code === 'rejected_content' && twoStage && step.stage !== 'base') {
           gen = await this.nextStep(gen, step, outcome.code);
           await deliverBaseClip(d, gen);
@@ -126,26 +133,54 @@ export class Runner implements GenerationRunner {
   }
 
   /** One provider step: submit once (job id stored first), wait, finish. A ProviderError means "try the next". */
-  private async attempt(gen: GenerationRow, step: RouteStep, provider: VideoProvider, ctx: Ctx): Promise<ProviderError | 'stop' | 'done' | 'base_done'> {
+  private async attempt(
+    gen: GenerationRow,
+    step: RouteStep,
+    provider: VideoProvider,
+    ctx: Ctx,
+  ): Promise<ProviderError | 'stop' | 'done' | 'base_done'> {
     const d = this.d;
     const began = performance.now();
     const providerTime = (outcome: string) =>
-      d.metrics?.observe('generation_provider', (performance.now() - began) / 1000, { provider: step.provider, outcome });
+      d.metrics?.observe('generation_provider', (performance.now() - began) / 1000, {
+        provider: step.provider,
+        outcome,
+      });
     let job: ProviderJob;
     if (gen.providerJobId) job = { provider: step.provider, jobId: gen.providerJobId };
     else {
       try {
         // Stage 1 of a two-stage style is a plain video from the prompt; everything else is what the row asks for.
         const base = step.stage === 'base';
-        job = await provider.submit(base
-          ? { generationId: gen.id, kind: 'video', prompt: gen.prompt, resolution: BASE_RESOLUTION, fps: gen.fps, durationSeconds: 5, ...(gen.seed !== null ? { seed: gen.seed } : {}) }
-          : {
-            generationId: gen.id, kind: gen.kind, prompt: gen.prompt, resolution: gen.resolution, fps: gen.fps, durationSeconds: 5,
-            ...(gen.style ? { style: gen.style } : {}), ...(await this.sourceUrl(gen)), ...(await this.sourceImage(gen)), ...(gen.seed !== null ? { seed: gen.seed } : {}),
-          }, ctx.signal);
+        job = await provider.submit(
+          base
+            ? {
+                generationId: gen.id,
+                kind: 'video',
+                prompt: gen.prompt,
+                resolution: BASE_RESOLUTION,
+                fps: gen.fps,
+                durationSeconds: 5,
+                ...(gen.seed !== null ? { seed: gen.seed } : {}),
+              }
+            : {
+                generationId: gen.id,
+                kind: gen.kind,
+                prompt: gen.prompt,
+                resolution: gen.resolution,
+                fps: gen.fps,
+                durationSeconds: 5,
+                ...(gen.style ? { style: gen.style } : {}),
+                ...(await this.sourceUrl(gen)),
+                ...(await this.sourceImage(gen)),
+                ...(gen.seed !== null ? { seed: gen.seed } : {}),
+              },
+          ctx.signal,
+        );
       } catch (err) {
         if (ctx.signal.aborted) throw new Aborted();
-        const refused = err instanceof ProviderError ? err : new ProviderError(step.provider, 'network', String(err), true);
+        const refused =
+          err instanceof ProviderError ? err : new ProviderError(step.provider, 'network', String(err), true);
         providerTime(refused.code);
         return refused;
       }
@@ -166,16 +201,33 @@ export class Runner implements GenerationRunner {
     const polled = job;
     try {
       end = await waitForJob(provider, job, {
-        signal: ctx.signal, intervalMs: completions ? d.settings.callbackPollIntervalMs : d.settings.pollIntervalMs, now: () => d.clock.now().getTime(),
-        ...(completions ? { pause: (ms: number, signal?: AbortSignal) => completions.wait(polled, gen.id, ms, signal) } : {}),
-        deadline: d.clock.now().getTime() + d.settings.stepTimeoutMs, touch: ctx.touch,
+        signal: ctx.signal,
+        intervalMs: completions ? d.settings.callbackPollIntervalMs : d.settings.pollIntervalMs,
+        now: () => d.clock.now().getTime(),
+        ...(completions
+          ? { pause: (ms: number, signal?: AbortSignal) => completions.wait(polled, gen.id, ms, signal) }
+          : {}),
+        deadline: d.clock.now().getTime() + d.settings.stepTimeoutMs,
+        touch: ctx.touch,
         onProgress: async (percent) => {
           const shown = stageOf(gen, Math.round(percent));
-          await d.store.update(gen.id, { stage: shown.stage, progress: Math.max(0, Math.min(99, Math.round(percent))) });
+          await d.store.update(gen.id, {
+            stage: shown.stage,
+            progress: Math.max(0, Math.min(99, Math.round(percent))),
+          });
           const now = d.clock.now().getTime();
           if (now - lastPush < d.settings.progressEveryMs) return;
           lastPush = now;
-          await d.notifier.push(gen.replyTarget, [{ kind: 'progress', generationId: gen.id, stage: shown.stage, percent: Math.round(percent), message: shown.message }])
+          await d.notifier
+            .push(gen.replyTarget, [
+              {
+                kind: 'progress',
+                generationId: gen.id,
+                stage: shown.stage,
+                percent: Math.round(percent),
+                message: shown.message,
+              },
+            ])
             .catch((err) => d.log.warn({ err: String(err), id: gen.id }, 'progress push failed'));
         },
         shouldStop: async () => {
@@ -223,10 +275,20 @@ export class Runner implements GenerationRunner {
     const features = await d.tiers.features(await d.tiers.tierOf(gen.userId));
     const media = await storeResult(d, gen, videoUrl, features, ctx.signal, 'base');
     const fresh = (await d.store.get(gen.id))!;
-    const attempt = { provider: step.provider, step: gen.stepIndex, outcome: 'succeeded' as const, at: d.clock.now().toISOString(), ...(gen.providerJobId ? { jobId: gen.providerJobId } : {}) };
+    const attempt = {
+      provider: step.provider,
+      step: gen.stepIndex,
+      outcome: 'succeeded' as const,
+      at: d.clock.now().toISOString(),
+      ...(gen.providerJobId ? { jobId: gen.providerJobId } : {}),
+    };
     await d.store.transitionAtStep(gen.id, gen.stepIndex, ['running'], {
-      baseClip: { ...media, provider: step.provider }, attempts: [...fresh.attempts, attempt],
-      stepIndex: styleIndex(gen.route), providerJobId: null, stage: 'styling', progress: 0,
+      baseClip: { ...media, provider: step.provider },
+      attempts: [...fresh.attempts, attempt],
+      stepIndex: styleIndex(gen.route),
+      providerJobId: null,
+      stage: 'styling',
+      progress: 0,
     });
   }
 
@@ -240,7 +302,12 @@ export class Runner implements GenerationRunner {
     d.metrics?.observe('generation_processing', (performance.now() - began) / 1000, { provider: step.provider });
     await this.recordAttempt(gen, step, 'succeeded');
     const won = await d.store.transition(gen.id, ['running'], {
-      ...media, status: 'succeeded', stage: 'done', progress: 100, completedAt: d.clock.now(), provider: step.provider,
+      ...media,
+      status: 'succeeded',
+      stage: 'done',
+      progress: 100,
+      completedAt: d.clock.now(),
+      provider: step.provider,
       pointsCost: step.charged ? step.cost : 0,
     });
     const fresh = (await d.store.get(gen.id))!;
@@ -252,7 +319,10 @@ export class Runner implements GenerationRunner {
   /** A stage change the user sees at once (the local renderer reports no percentages; LINE shows a loading dot). */
   private async progress(gen: GenerationRow, percent: number, stage?: string): Promise<void> {
     const shown = stageOf(gen, percent);
-    await this.d.notifier.push(gen.replyTarget, [{ kind: 'progress', generationId: gen.id, stage: stage ?? shown.stage, percent, message: shown.message }])
+    await this.d.notifier
+      .push(gen.replyTarget, [
+        { kind: 'progress', generationId: gen.id, stage: stage ?? shown.stage, percent, message: shown.message },
+      ])
       .catch((err) => this.d.log.warn({ err: String(err), id: gen.id }, 'progress push failed'));
   }
 
@@ -260,32 +330,59 @@ export class Runner implements GenerationRunner {
   private async nextStep(gen: GenerationRow, step: RouteStep, code?: string): Promise<GenerationRow> {
     const d = this.d;
     if (code) await this.recordAttempt(gen, step, 'failed', code);
-    if (code) d.metrics?.count('failover', { from: step.provider, to: gen.route[gen.stepIndex + 1]?.provider ?? 'none', reason: code });
+    if (code)
+      d.metrics?.count('failover', {
+        from: step.provider,
+        to: gen.route[gen.stepIndex + 1]?.provider ?? 'none',
+        reason: code,
+      });
     if (step.stage === 'base') {
       // A failed base step keeps the style's points held: the next free provider makes the clip.
       await d.store.update(gen.id, { stepIndex: gen.stepIndex + 1, providerJobId: null, stage: 'failover' });
       return { ...gen, stepIndex: gen.stepIndex + 1, providerJobId: null };
     }
     if (gen.reservationId) await d.charger.release(gen.reservationId, 'provider_failed');
-    await d.store.update(gen.id, { stepIndex: gen.stepIndex + 1, providerJobId: null, reservationId: null, pointsCost: 0, stage: 'failover' });
+    await d.store.update(gen.id, {
+      stepIndex: gen.stepIndex + 1,
+      providerJobId: null,
+      reservationId: null,
+      pointsCost: 0,
+      stage: 'failover',
+    });
     return { ...gen, stepIndex: gen.stepIndex + 1, providerJobId: null, reservationId: null, pointsCost: 0 };
   }
 
-  private async recordAttempt(gen: GenerationRow, step: RouteStep, outcome: 'failed' | 'succeeded' | 'canceled', code?: string) {
+  private async recordAttempt(
+    gen: GenerationRow,
+    step: RouteStep,
+    outcome: 'failed' | 'succeeded' | 'canceled',
+    code?: string,
+  ) {
     await this.d.store.appendAttempt(gen.id, {
-      provider: step.provider, step: gen.stepIndex, outcome, at: this.d.clock.now().toISOString(),
-      ...(gen.providerJobId ? { jobId: gen.providerJobId } : {}), ...(code ? { code } : {}),
+      provider: step.provider,
+      step: gen.stepIndex,
+      outcome,
+      at: this.d.clock.now().toISOString(),
+      ...(gen.providerJobId ? { jobId: gen.providerJobId } : {}),
+      ...(code ? { code } : {}),
     });
   }
 
   /** Mid-run failover reached a charged step without consent: ask, and stop until the answer. */
   private async askConsent(gen: GenerationRow, step: RouteStep): Promise<Outcome> {
     const d = this.d;
-    if (!(await d.store.transition(gen.id, ['queued', 'running'], { status: 'awaiting_consent', stage: 'awaiting_consent' }))) return 'done';
+    if (
+      !(await d.store.transition(gen.id, ['queued', 'running'], {
+        status: 'awaiting_consent',
+        stage: 'awaiting_consent',
+      }))
+    )
+      return 'done';
     countConsentAsked(d, step);
     const question = await consentQuestion(d, gen, step);
-    await d.notifier.push(gen.replyTarget, [{ kind: 'text', message: msg('core.consent.failover') }, question],
-      { idempotencyKey: `generation:${gen.id}:consent:${gen.stepIndex}` });
+    await d.notifier.push(gen.replyTarget, [{ kind: 'text', message: msg('core.consent.failover') }, question], {
+      idempotencyKey: `generation:${gen.id}:consent:${gen.stepIndex}`,
+    });
     return 'done';
   }
 
@@ -295,7 +392,9 @@ export class Runner implements GenerationRunner {
    * signed URL (never a public one), valid long enough for the job to start.
    */
   private async sourceUrl(gen: GenerationRow): Promise<{ sourceVideoUrl?: string }> {
-    const signed = async (key: string) => ({ sourceVideoUrl: await this.d.mediaStore.signedUrl(key, SOURCE_URL_TTL_SECONDS) });
+    const signed = async (key: string) => ({
+      sourceVideoUrl: await this.d.mediaStore.signedUrl(key, SOURCE_URL_TTL_SECONDS),
+    });
     if (gen.baseClip) return signed(gen.baseClip.masterKey ?? gen.baseClip.mediaKey);
     if (!gen.sourceGenerationId) return {};
     const src = await this.d.store.get(gen.sourceGenerationId);
@@ -313,7 +412,10 @@ export class Runner implements GenerationRunner {
     const store = this.d.mediaStore;
     return {
       image: {
-        url: await store.signedUrl(photo.key, PHOTO_URL_TTL_SECONDS), width: photo.width, height: photo.height, contentType: 'image/jpeg',
+        url: await store.signedUrl(photo.key, PHOTO_URL_TTL_SECONDS),
+        width: photo.width,
+        height: photo.height,
+        contentType: 'image/jpeg',
         bytes: async () => fs.readFile(await store.getFile(photo.key)),
       },
     };
@@ -328,15 +430,36 @@ export class Runner implements GenerationRunner {
       await failGeneration(d, gen, 'no_local_renderer', 'core.failed.generic');
       return 'done';
     }
-    if (await d.store.transition(gen.id, ['queued'], { status: 'running', startedAt: d.clock.now(), stage: 'rendering', provider: 'local' })) {
+    if (
+      await d.store.transition(gen.id, ['queued'], {
+        status: 'running',
+        startedAt: d.clock.now(),
+        stage: 'rendering',
+        provider: 'local',
+      })
+    ) {
       await this.progress(gen, 0);
     }
     const clip = await ensureDemoClip(entry, {
-      renderer, store: d.mediaStore, tools: d.mediaTools, watermarkText: d.settings.watermarkText, localFile: d.localFile,
-      pollIntervalMs: d.settings.pollIntervalMs, timeoutMs: d.settings.stepTimeoutMs, signal: ctx.signal, touch: ctx.touch,
+      renderer,
+      store: d.mediaStore,
+      tools: d.mediaTools,
+      watermarkText: d.settings.watermarkText,
+      localFile: d.localFile,
+      pollIntervalMs: d.settings.pollIntervalMs,
+      timeoutMs: d.settings.stepTimeoutMs,
+      signal: ctx.signal,
+      touch: ctx.touch,
     });
     await d.store.transition(gen.id, ['running'], {
-      ...clip, watermarked: true, status: 'succeeded', stage: 'done', progress: 100, completedAt: d.clock.now(), provider: 'local', pointsCost: 0,
+      ...clip,
+      watermarked: true,
+      status: 'succeeded',
+      stage: 'done',
+      progress: 100,
+      completedAt: d.clock.now(),
+      provider: 'local',
+      pointsCost: 0,
     });
     const fresh = (await d.store.get(gen.id))!;
     if (fresh.status === 'succeeded') await deliverFinal(d, fresh);
@@ -348,7 +471,10 @@ export class Runner implements GenerationRunner {
     for (const id of await this.d.store.stuckIds(now)) {
       const gen = await this.d.store.get(id);
       if (!gen) continue;
-      if (gen.providerJobId && gen.provider) await this.d.providers[gen.provider]?.cancel({ provider: gen.provider, jobId: gen.providerJobId }).catch(() => {});
+      if (gen.providerJobId && gen.provider)
+        await this.d.providers[gen.provider]
+          ?.cancel({ provider: gen.provider, jobId: gen.providerJobId })
+          .catch(() => {});
       if (await failGeneration(this.d, gen, 'stuck', 'core.failed.timeout')) n++;
     }
     return n;

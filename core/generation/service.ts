@@ -20,6 +20,10 @@ export function createGenerationService(d: GenerationDeps): GenerationService {
   };
 }
 
-export function createGeneration(d: GenerationDeps): { service: GenerationService; admin: GenerationAdmin; runner: GenerationRunner } {
+export function createGeneration(d: GenerationDeps): {
+  service: GenerationService;
+  admin: GenerationAdmin;
+  runner: GenerationRunner;
+} {
   return { service: createGenerationService(d), admin: createGenerationAdmin(d), runner: new Runner(d) };
 }

@@ -10,7 +10,14 @@ import type { GenerationRow, StoredMedia } from './types.ts';
 import type { GenerationDeps } from './deps.ts';
 
 /** `name` keeps stage 1's clip of a two-stage style ('base') apart from the final video ('video'). */
-export async function storeResult(d: GenerationDeps, gen: GenerationRow, videoUrl: string, features: PlanFeatures, signal: AbortSignal, name: 'video' | 'base' = 'video'): Promise<StoredMedia> {
+export async function storeResult(
+  d: GenerationDeps,
+  gen: GenerationRow,
+  videoUrl: string,
+  features: PlanFeatures,
+  signal: AbortSignal,
+  name: 'video' | 'base' = 'video',
+): Promise<StoredMedia> {
   const at = (file: string) => `generations/${gen.id}/${name === 'video' ? file : `${name}-${file}`}`;
   const dir = await mkdtemp(path.join(os.tmpdir(), 'vidgo-gen-'));
   let downloaded: string | undefined;
@@ -39,7 +46,14 @@ export async function storeResult(d: GenerationDeps, gen: GenerationRow, videoUr
     await d.mediaStore.put(previewKey, still, 'image/jpeg');
     const mediaKey = at('video.mp4');
     const stored = await d.mediaStore.put(mediaKey, file, 'video/mp4');
-    return { mediaKey, previewKey, masterKey, watermarked: features.watermark, sizeBytes: stored.sizeBytes, durationMs: info.durationMs };
+    return {
+      mediaKey,
+      previewKey,
+      masterKey,
+      watermarked: features.watermark,
+      sizeBytes: stored.sizeBytes,
+      durationMs: info.durationMs,
+    };
   } finally {
     await rm(dir, { recursive: true, force: true });
     if (downloaded) await rm(downloaded, { force: true });

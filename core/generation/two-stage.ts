@@ -22,14 +22,24 @@ export const isTwoStage = (gen: Pick<GenerationRow, 'route'>): boolean => gen.ro
 export const styleIndex = (route: RouteStep[]): number => route.findIndex((s) => s.stage !== 'base');
 
 /** The step whose points a request holds: the style step of a two-stage route, else the current step. */
-export function payingStep(gen: Pick<GenerationRow, 'route' | 'stepIndex'>): { step: RouteStep | undefined; index: number } {
+export function payingStep(gen: Pick<GenerationRow, 'route' | 'stepIndex'>): {
+  step: RouteStep | undefined;
+  index: number;
+} {
   const index = isTwoStage(gen) && gen.route[gen.stepIndex]?.stage === 'base' ? styleIndex(gen.route) : gen.stepIndex;
   return { step: gen.route[index], index };
 }
 
 /** Free video steps, then the style steps; empty when either stage has nothing to run on now. */
-export async function planTwoStage(d: GenerationDeps, account: Account, features: PlanFeatures, resolution: Resolution): Promise<RouteStep[]> {
-  const base = (await d.router.plan({ kind: 'video', resolution: BASE_RESOLUTION, tier: account.tier, features })).filter((s) => !s.charged);
+export async function planTwoStage(
+  d: GenerationDeps,
+  account: Account,
+  features: PlanFeatures,
+  resolution: Resolution,
+): Promise<RouteStep[]> {
+  const base = (
+    await d.router.plan({ kind: 'video', resolution: BASE_RESOLUTION, tier: account.tier, features })
+  ).filter((s) => !s.charged);
   const style = await d.router.plan({ kind: 'style', resolution, tier: account.tier, features });
   return base.length && style.length ? [...base.map((s) => ({ ...s, stage: 'base' as const })), ...style] : [];
 }
@@ -47,10 +57,22 @@ export async function deliverBaseClip(d: GenerationDeps, gen: GenerationRow): Pr
   const base = gen.baseClip!;
   if (gen.reservationId) await d.charger.release(gen.reservationId, 'style_failed');
   const won = await d.store.transition(gen.id, ['queued', 'running'], {
-    status: 'succeeded', stage: 'done', progress: 100, completedAt: d.clock.now(), provider: base.provider,
-    mediaKey: base.mediaKey, previewKey: base.previewKey, masterKey: base.masterKey, watermarked: base.watermarked,
-    sizeBytes: base.sizeBytes, durationMs: base.durationMs, pointsCost: 0, reservationId: null, chargeSplit: {},
-    errorCode: STYLE_FAILED, errorMessage: 'core.style_failed',
+    status: 'succeeded',
+    stage: 'done',
+    progress: 100,
+    completedAt: d.clock.now(),
+    provider: base.provider,
+    mediaKey: base.mediaKey,
+    previewKey: base.previewKey,
+    masterKey: base.masterKey,
+    watermarked: base.watermarked,
+    sizeBytes: base.sizeBytes,
+    durationMs: base.durationMs,
+    pointsCost: 0,
+    reservationId: null,
+    chargeSplit: {},
+    errorCode: STYLE_FAILED,
+    errorMessage: 'core.style_failed',
   });
   const fresh = (await d.store.get(gen.id))!;
   if (!won && fresh.status !== 'succeeded') return false;

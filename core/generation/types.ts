@@ -105,8 +105,26 @@ export interface GenerationRow {
 export const RESULT_ACTIONS = ['retry', 'variation', 'extend', 'style', 'upscale'] as const;
 export type ResultAction = (typeof RESULT_ACTIONS)[number];
 
-export type NewGeneration = Pick<GenerationRow, 'userId' | 'replyTarget' | 'kind' | 'prompt' | 'resolution' | 'fps' | 'status' | 'route' | 'priority' | 'deadlineAt'> &
-  Partial<Pick<GenerationRow, 'chatIdentityId' | 'style' | 'sourceGenerationId' | 'demoSlug' | 'consent' | 'pointsCost' | 'requestKey' | 'parentId' | 'action' | 'seed' | 'sourceImage'>>;
+export type NewGeneration = Pick<
+  GenerationRow,
+  'userId' | 'replyTarget' | 'kind' | 'prompt' | 'resolution' | 'fps' | 'status' | 'route' | 'priority' | 'deadlineAt'
+> &
+  Partial<
+    Pick<
+      GenerationRow,
+      | 'chatIdentityId'
+      | 'style'
+      | 'sourceGenerationId'
+      | 'demoSlug'
+      | 'consent'
+      | 'pointsCost'
+      | 'requestKey'
+      | 'parentId'
+      | 'action'
+      | 'seed'
+      | 'sourceImage'
+    >
+  >;
 
 export type GenerationPatch = Partial<Omit<GenerationRow, 'id' | 'userId' | 'createdAt'>>;
 
@@ -125,7 +143,12 @@ export interface GenerationStore {
   /** Applies the patch only while the status is one of `from` (the one arbiter of who finishes a generation). */
   transition(id: string, from: readonly GenerationStatus[], patch: GenerationPatch): Promise<boolean>;
   /** As transition, and only while the run is still on step `step` (one winner when leaving a stage). */
-  transitionAtStep(id: string, step: number, from: readonly GenerationStatus[], patch: GenerationPatch): Promise<boolean>;
+  transitionAtStep(
+    id: string,
+    step: number,
+    from: readonly GenerationStatus[],
+    patch: GenerationPatch,
+  ): Promise<boolean>;
   update(id: string, patch: GenerationPatch): Promise<void>;
   /** Stores the provider job of the current step once; false when one is already stored. */
   setProviderJob(id: string, step: number, provider: ProviderName, jobId: string): Promise<boolean>;

@@ -11,9 +11,16 @@ export async function cancel(d: GenerationDeps, account: Account, id?: string): 
   if (!gen) return [text('core.cancel.nothing')];
   if (gen.status !== 'running' || !gen.providerJobId) {
     // Not at a provider yet: stop it and hand the points back now.
-    const done = await cancelGeneration(d, gen, gen.status === 'running' ? ['running'] : ['awaiting_consent', 'queued'], false);
+    const done = await cancelGeneration(
+      d,
+      gen,
+      gen.status === 'running' ? ['running'] : ['awaiting_consent', 'queued'],
+      false,
+    );
     if (done) {
-      await d.jobs.cancelGeneration(gen.id).catch((err) => d.log.warn({ err: String(err), id: gen.id }, 'dequeue failed'));
+      await d.jobs
+        .cancelGeneration(gen.id)
+        .catch((err) => d.log.warn({ err: String(err), id: gen.id }, 'dequeue failed'));
       return [text('core.canceled'), await receipt(d, done)];
     }
   }
@@ -48,7 +55,13 @@ export async function status(d: GenerationDeps, account: Account): Promise<Reply
     else {
       const pos = await d.jobs.position(g.id);
       const ahead = pos?.ahead ?? 0;
-      out.push(text('core.status.queued', { id: short, position: ahead + 1, minutes: await estimateMinutes(d, ahead, g.route[g.stepIndex]?.provider) }));
+      out.push(
+        text('core.status.queued', {
+          id: short,
+          position: ahead + 1,
+          minutes: await estimateMinutes(d, ahead, g.route[g.stepIndex]?.provider),
+        }),
+      );
     }
   }
   return out;
@@ -59,10 +72,14 @@ export async function history(d: GenerationDeps, account: Account, limit = 5): P
   if (!items.length) return [text('core.history.empty')];
   // "ready, not yet delivered" until the platform accepted the video.
   const shown = (g: GenerationRow) => (g.status === 'succeeded' && !g.deliveredAt ? 'undelivered' : g.status);
-  return items.map((g) => text(`core.history.${shown(g)}`, {
-    date: g.createdAt.toISOString().slice(0, 10), prompt: g.prompt.length > 40 ? `${g.prompt.slice(0, 39)}…` : g.prompt,
-    cost: g.status === 'succeeded' ? g.pointsCost : 0, id: g.id.slice(0, 8),
-  }));
+  return items.map((g) =>
+    text(`core.history.${shown(g)}`, {
+      date: g.createdAt.toISOString().slice(0, 10),
+      prompt: g.prompt.length > 40 ? `${g.prompt.slice(0, 39)}…` : g.prompt,
+      cost: g.status === 'succeeded' ? g.pointsCost : 0,
+      id: g.id.slice(0, 8),
+    }),
+  );
 }
 
 /**
@@ -81,17 +98,37 @@ export async function toView(d: GenerationDeps, g: GenerationRow, tierIsDemo: bo
   const url = (key: string | null) => (key ? d.mediaStore.publicUrl(key) : Promise.resolve(null));
   const done = g.status === 'succeeded';
   return {
-    id: g.id, kind: g.kind, prompt: g.prompt, style: g.style, status: g.status, stage: g.stage, progress: g.progress,
-    provider: g.provider, resolution: g.resolution, pointsCost: done ? g.pointsCost : 0,
-    videoUrl: done ? await url(g.mediaKey) : null, previewUrl: done ? await url(g.previewKey) : null,
-    cleanUrl: done && g.masterKey && !tierIsDemo && (await d.mediaStore.exists(g.masterKey)) ? await d.mediaStore.signedUrl(g.masterKey, 300) : null,
-    errorMessage: g.errorMessage ? { key: g.errorMessage } : null, createdAt: g.createdAt, completedAt: g.completedAt,
-    delivered: !done || g.deliveredAt !== null, parentId: g.parentId, action: g.action,
+    id: g.id,
+    kind: g.kind,
+    prompt: g.prompt,
+    style: g.style,
+    status: g.status,
+    stage: g.stage,
+    progress: g.progress,
+    provider: g.provider,
+    resolution: g.resolution,
+    pointsCost: done ? g.pointsCost : 0,
+    videoUrl: done ? await url(g.mediaKey) : null,
+    previewUrl: done ? await url(g.previewKey) : null,
+    cleanUrl:
+      done && g.masterKey && !tierIsDemo && (await d.mediaStore.exists(g.masterKey))
+        ? await d.mediaStore.signedUrl(g.masterKey, 300)
+        : null,
+    errorMessage: g.errorMessage ? { key: g.errorMessage } : null,
+    createdAt: g.createdAt,
+    completedAt: g.completedAt,
+    delivered: !done || g.deliveredAt !== null,
+    parentId: g.parentId,
+    action: g.action,
   };
 }
 
 export async function list(d: GenerationDeps, userId: string, opts: { limit: number; offset: number }) {
-  const { items, total } = await d.store.listForUser(userId, Math.min(Math.max(1, opts.limit), 100), Math.max(0, opts.offset));
+  const { items, total } = await d.store.listForUser(
+    userId,
+    Math.min(Math.max(1, opts.limit), 100),
+    Math.max(0, opts.offset),
+  );
   const demo = (await d.tiers.tierOf(userId)) === 'demo';
   return { items: await Promise.all(items.map((g) => toView(d, g, demo))), total };
 }

@@ -10,7 +10,10 @@ export type LedgerErrorCode =
   | 'idempotency_conflict';
 
 export class LedgerError extends Error {
-  constructor(readonly code: LedgerErrorCode, message: string) {
+  constructor(
+    readonly code: LedgerErrorCode,
+    message: string,
+  ) {
     super(message);
     this.name = 'LedgerError';
   }

@@ -14,7 +14,11 @@ export const APPEAL_QUESTION_TTL_MS = 10 * 60_000;
 const PAGE = 6;
 /** Words that mean "no explanation" in our five languages (and the Skip button's command argument). */
 const SKIP = new Set(['skip', 'スキップ', '跳過', '略過', '跳过', '건너뛰기', '스킵', 'omitir', 'saltar']);
-const SOURCE: Record<string, string> = { keyword: 'keyword filter', gemini: 'Gemini', 'gemini+keyword': 'Gemini + keyword filter' };
+const SOURCE: Record<string, string> = {
+  keyword: 'keyword filter',
+  gemini: 'Gemini',
+  'gemini+keyword': 'Gemini + keyword filter',
+};
 
 export type AppealPolicy = Pick<ModerationPolicy, 'lastRefusal' | 'fileAppeal' | 'pendingAppeals' | 'decideAppeal'>;
 
@@ -28,7 +32,9 @@ export interface AppealDeskDeps {
 }
 
 const text = (key: string, params?: Record<string, string | number>, choices?: Choice[]): Reply => ({
-  kind: 'text', message: { key, ...(params ? { params } : {}) }, ...(choices ? { choices } : {}),
+  kind: 'text',
+  message: { key, ...(params ? { params } : {}) },
+  ...(choices ? { choices } : {}),
 });
 const short = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
@@ -40,12 +46,17 @@ export class AppealDesk {
   /** "/appeal" with or without text. `chat` names the conversation the question waits in. */
   async command(userId: string, chat: string, explanation: string | undefined): Promise<Reply[]> {
     await this.d.state.del(this.key(userId, chat));
-    if (explanation !== undefined) return this.file(userId, SKIP.has(explanation.trim().toLowerCase()) ? '' : explanation);
+    if (explanation !== undefined)
+      return this.file(userId, SKIP.has(explanation.trim().toLowerCase()) ? '' : explanation);
     const last = await this.d.policy.lastRefusal(userId);
     if (!last) return [text('moderation.appeal.none')];
     if (last.appealStatus !== 'none') return [text('moderation.appeal.already')];
     await this.d.state.set(this.key(userId, chat), last.id, APPEAL_QUESTION_TTL_MS);
-    return [text('moderation.appeal.ask', undefined, [{ label: { key: 'moderation.appeal.skip_button' }, command: '/appeal skip' }])];
+    return [
+      text('moderation.appeal.ask', undefined, [
+        { label: { key: 'moderation.appeal.skip_button' }, command: '/appeal skip' },
+      ]),
+    ];
   }
 
   /** A plain message: the explanation when the question is waiting in this chat, else null (it is a prompt). */
@@ -55,7 +66,13 @@ export class AppealDesk {
     if (!eventId) return null;
     await this.d.state.del(k);
     const why = SKIP.has(message.trim().toLowerCase()) ? '' : message;
-    return [text((await this.d.policy.fileAppeal(eventId, why, userId)) ? 'moderation.appeal.filed' : 'moderation.appeal.already')];
+    return [
+      text(
+        (await this.d.policy.fileAppeal(eventId, why, userId))
+          ? 'moderation.appeal.filed'
+          : 'moderation.appeal.already',
+      ),
+    ];
   }
 
   /** Any other command: the question is dropped. */
@@ -67,7 +84,13 @@ export class AppealDesk {
     const last = await this.d.policy.lastRefusal(userId);
     if (!last) return [text('moderation.appeal.none')];
     if (last.appealStatus !== 'none') return [text('moderation.appeal.already')];
-    return [text((await this.d.policy.fileAppeal(last.id, why, userId)) ? 'moderation.appeal.filed' : 'moderation.appeal.already')];
+    return [
+      text(
+        (await this.d.policy.fileAppeal(last.id, why, userId))
+          ? 'moderation.appeal.filed'
+          : 'moderation.appeal.already',
+      ),
+    ];
   }
 
   /** /admin appeals */
@@ -79,14 +102,24 @@ export class AppealDesk {
       message: {
         key: 'moderation.admin.item',
         params: {
-          id: a.id, user: a.userId, text: short(a.text, 300), category: a.category ?? 'other', source: SOURCE[a.source] ?? a.source,
+          id: a.id,
+          user: a.userId,
+          text: short(a.text, 300),
+          category: a.category ?? 'other',
+          source: SOURCE[a.source] ?? a.source,
           appeal: a.appealText ? short(a.appealText, 500) : '—',
         },
       },
       choices: [
         // LINE gathers every button under the last message: each names its appeal.
-        { label: { key: 'moderation.admin.approve_button', params: { ref: a.id.slice(0, 8) } }, command: `/admin appeal ${a.id} approve` },
-        { label: { key: 'moderation.admin.reject_button', params: { ref: a.id.slice(0, 8) } }, command: `/admin appeal ${a.id} reject` },
+        {
+          label: { key: 'moderation.admin.approve_button', params: { ref: a.id.slice(0, 8) } },
+          command: `/admin appeal ${a.id} approve`,
+        },
+        {
+          label: { key: 'moderation.admin.reject_button', params: { ref: a.id.slice(0, 8) } },
+          command: `/admin appeal ${a.id} reject`,
+        },
       ],
     }));
   }
@@ -96,11 +129,20 @@ export class AppealDesk {
     const decided = UUID.test(eventId) ? await this.d.policy.decideAppeal(eventId, decision, actor) : null;
     if (!decided) return [text('moderation.admin.missing', { id: eventId })];
     const { event, unbanned } = decided;
-    const notice = text(decision === 'reject' ? 'moderation.appeal.rejected' : unbanned ? 'moderation.appeal.approved_unbanned' : 'moderation.appeal.approved',
-      { prompt: short(event.text, 80) });
+    const notice = text(
+      decision === 'reject'
+        ? 'moderation.appeal.rejected'
+        : unbanned
+          ? 'moderation.appeal.approved_unbanned'
+          : 'moderation.appeal.approved',
+      { prompt: short(event.text, 80) },
+    );
     for (const t of await this.d.targets(event.userId)) {
-      await this.d.notifier.push(t, [notice], { idempotencyKey: `appeal:${event.id}:${t.platform}:${t.platformUserId}` })
-        .catch((err) => this.d.log?.warn({ err: String(err), platform: t.platform }, 'appeal outcome could not be pushed'));
+      await this.d.notifier
+        .push(t, [notice], { idempotencyKey: `appeal:${event.id}:${t.platform}:${t.platformUserId}` })
+        .catch((err) =>
+          this.d.log?.warn({ err: String(err), platform: t.platform }, 'appeal outcome could not be pushed'),
+        );
     }
     return [text(decision === 'approve' ? 'moderation.admin.approved' : 'moderation.admin.rejected', { id: event.id })];
   }

@@ -39,7 +39,8 @@ export class CombinedModerator implements Moderator {
 
   private async keywordVerdict(text: string, signal?: AbortSignal): Promise<ModerationVerdict> {
     const v = await this.keyword.check(text, signal);
-    if (!v.allowed && this.overrides && (await this.overrides.allows(text))) return { allowed: true, source: 'keyword', reason: 'allowed by an admin' };
+    if (!v.allowed && this.overrides && (await this.overrides.allows(text)))
+      return { allowed: true, source: 'keyword', reason: 'allowed by an admin' };
     return v;
   }
 

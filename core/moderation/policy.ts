@@ -47,16 +47,33 @@ export class ModerationPolicy {
   ) {}
 
   /** Records a verdict. `banned`: whether the user is banned now (by this strike or before). */
-  async record(userId: string, text: string, verdict: ModerationVerdict, opts: { generationId?: string } = {}): Promise<{ eventId: string; banned: boolean }> {
+  async record(
+    userId: string,
+    text: string,
+    verdict: ModerationVerdict,
+    opts: { generationId?: string } = {},
+  ): Promise<{ eventId: string; banned: boolean }> {
     const now = this.clock.now();
     const event = await this.repo.insertEvent({
-      userId, generationId: opts.generationId ?? null, text: text.slice(0, MAX_TEXT), verdict: verdict.allowed ? 'allowed' : 'blocked',
-      category: verdict.allowed ? null : verdict.category ?? 'other', reason: verdict.reason ?? null, source: verdict.source, at: now,
+      userId,
+      generationId: opts.generationId ?? null,
+      text: text.slice(0, MAX_TEXT),
+      verdict: verdict.allowed ? 'allowed' : 'blocked',
+      category: verdict.allowed ? null : (verdict.category ?? 'other'),
+      reason: verdict.reason ?? null,
+      source: verdict.source,
+      at: now,
     });
     if (verdict.allowed) return { eventId: event.id, banned: false };
     const strikes = await this.strikes(userId);
     if (strikes >= this.opts.banThreshold) {
-      await this.repo.insertBan({ userId, reason: `${strikes} refusals in ${this.opts.banWindowHours} h`, source: 'auto', actor: null, at: now });
+      await this.repo.insertBan({
+        userId,
+        reason: `${strikes} refusals in ${this.opts.banWindowHours} h`,
+        source: 'auto',
+        actor: null,
+        at: now,
+      });
       return { eventId: event.id, banned: true };
     }
     return { eventId: event.id, banned: (await this.repo.activeBan(userId)) !== null };
@@ -112,7 +129,8 @@ export class ModerationPolicy {
     if (!event) return null;
     let unbanned = false;
     if (decision === 'approve') {
-      if (event.source.includes('keyword')) await this.repo.addOverride(overrideKey(event.text), event.text, event.id, actor, now);
+      if (event.source.includes('keyword'))
+        await this.repo.addOverride(overrideKey(event.text), event.text, event.id, actor, now);
       const ban = await this.repo.activeBan(event.userId);
       if (ban?.source === 'auto' && (await this.strikes(event.userId)) < this.opts.banThreshold) {
         unbanned = (await this.repo.liftBan(event.userId, actor, APPEAL_LIFT, now)) !== null;

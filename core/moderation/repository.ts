@@ -57,7 +57,13 @@ export interface ModerationRepository {
    * an approved appeal (lift reason APPEAL_LIFT) is no fresh start. */
   lastLiftedAt(userId: string): Promise<Date | null>;
   /** Adds an active ban unless there is one (a partial unique index decides races); null when already banned. */
-  insertBan(b: { userId: string; reason: string; source: 'auto' | 'admin'; actor: string | null; at: Date }): Promise<BanRecord | null>;
+  insertBan(b: {
+    userId: string;
+    reason: string;
+    source: 'auto' | 'admin';
+    actor: string | null;
+    at: Date;
+  }): Promise<BanRecord | null>;
   /** Lifts the active ban; null when there was none. */
   liftBan(userId: string, actor: string, reason: string, at: Date): Promise<BanRecord | null>;
   /** The user's latest blocked verdict. */
@@ -66,7 +72,12 @@ export interface ModerationRepository {
   fileAppeal(eventId: string, text: string, at: Date, userId?: string): Promise<boolean>;
   pendingAppeals(limit: number): Promise<ModerationEventRecord[]>;
   /** pending → approved | rejected, once; the updated event, or null when it was not pending. */
-  decideAppeal(eventId: string, status: 'approved' | 'rejected', actor: string, at: Date): Promise<ModerationEventRecord | null>;
+  decideAppeal(
+    eventId: string,
+    status: 'approved' | 'rejected',
+    actor: string,
+    at: Date,
+  ): Promise<ModerationEventRecord | null>;
   /** Lets a prompt (by overrideKey) past the keyword filter; a second add of one key is a no-op. */
   addOverride(key: string, text: string, eventId: string, actor: string, at: Date): Promise<void>;
   hasOverride(key: string): Promise<boolean>;

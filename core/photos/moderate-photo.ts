@@ -13,13 +13,22 @@ export interface PhotoModerationDeps {
   moderation: ModerationPolicy;
 }
 
-const reply = (key: string, choices?: Choice[]): Reply => ({ kind: 'text', message: { key }, ...(choices ? { choices } : {}) });
+const reply = (key: string, choices?: Choice[]): Reply => ({
+  kind: 'text',
+  message: { key },
+  ...(choices ? { choices } : {}),
+});
 
 /** What the recorded refusal names: the photo's key (admins reviewing the appeal find it) and the prompt. */
 export const photoRecordText = (photo: SourceImage, prompt: string) => `[photo ${photo.key}] ${prompt}`;
 
 /** Null when the photo may be animated; else the replies refusing it. */
-export async function moderatePhoto(d: PhotoModerationDeps, userId: string, photo: SourceImage, prompt: string): Promise<Reply[] | null> {
+export async function moderatePhoto(
+  d: PhotoModerationDeps,
+  userId: string,
+  photo: SourceImage,
+  prompt: string,
+): Promise<Reply[] | null> {
   if (!d.imageModerator) return [reply('photo.moderation_unavailable')];
   let verdict: Awaited<ReturnType<NonNullable<PhotoModerationDeps['imageModerator']>['checkImage']>>;
   try {
@@ -31,6 +40,8 @@ export async function moderatePhoto(d: PhotoModerationDeps, userId: string, phot
   }
   const { banned } = await d.moderation.record(userId, photoRecordText(photo, prompt), verdict);
   if (verdict.allowed) return null;
-  const refusal = reply(`moderation.refused.${verdict.category ?? 'other'}`, [{ label: { key: 'moderation.appeal_button' }, command: '/appeal' }]);
+  const refusal = reply(`moderation.refused.${verdict.category ?? 'other'}`, [
+    { label: { key: 'moderation.appeal_button' }, command: '/appeal' },
+  ]);
   return banned ? [refusal, reply('core.banned_now')] : [refusal];
 }

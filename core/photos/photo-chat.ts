@@ -17,19 +17,24 @@ export interface PhotoChatDeps {
   state: SharedState;
 }
 
-const text = (key: string, params?: Record<string, string | number>, choices?: Choice[]): Reply =>
-  ({ kind: 'text', message: { key, ...(params ? { params } : {}) }, ...(choices ? { choices } : {}) });
+const text = (key: string, params?: Record<string, string | number>, choices?: Choice[]): Reply => ({
+  kind: 'text',
+  message: { key, ...(params ? { params } : {}) },
+  ...(choices ? { choices } : {}),
+});
 const only = (...replies: Reply[]): GenerationOutcome => ({ replies });
 
 export class PhotoChat {
   constructor(private readonly d: PhotoChatDeps) {}
 
-  private key = (account: Account, event: ChatEvent) => `photo:pending:${account.userId}:${event.platform}:${event.chatId}`;
+  private key = (account: Account, event: ChatEvent) =>
+    `photo:pending:${account.userId}:${event.platform}:${event.chatId}`;
 
   /** A photo arrived (event.photo); its caption, if any, is event.text. */
   async received(account: Account, event: ChatEvent, requestKey: string): Promise<GenerationOutcome> {
     const inbound = event.photo!;
-    if (inbound.declaredBytes !== undefined && inbound.declaredBytes > MAX_PHOTO_BYTES) return only(refused('too_large'));
+    if (inbound.declaredBytes !== undefined && inbound.declaredBytes > MAX_PHOTO_BYTES)
+      return only(refused('too_large'));
     const bytes = await inbound.read(MAX_PHOTO_BYTES);
     if (!bytes) return only(refused('too_large'));
     const taken = await this.d.intake.accept(account.userId, bytes);
@@ -37,13 +42,20 @@ export class PhotoChat {
     const prompt = captionPrompt(event.text);
     if (prompt) return this.animate(account, taken.photo, prompt, requestKey);
     await this.d.state.set(this.key(account, event), JSON.stringify(taken.photo), FOLLOW_UP_PROMPT_MS);
-    return only(text('photo.ask_prompt', { count: Math.round(FOLLOW_UP_PROMPT_MS / 60_000) }, [
-      { label: { key: 'photo.animate_now' }, command: ANIMATE_COMMAND },
-    ]));
+    return only(
+      text('photo.ask_prompt', { count: Math.round(FOLLOW_UP_PROMPT_MS / 60_000) }, [
+        { label: { key: 'photo.animate_now' }, command: ANIMATE_COMMAND },
+      ]),
+    );
   }
 
   /** A plain text: the motion prompt when a photo of this user waits in this chat, else null (an ordinary prompt). */
-  async followUp(account: Account, event: ChatEvent, prompt: string, requestKey: string): Promise<GenerationOutcome | null> {
+  async followUp(
+    account: Account,
+    event: ChatEvent,
+    prompt: string,
+    requestKey: string,
+  ): Promise<GenerationOutcome | null> {
     const photo = await this.take(account, event);
     return photo ? this.animate(account, photo, prompt, requestKey) : null;
   }
@@ -54,7 +66,12 @@ export class PhotoChat {
     return photo ? this.animate(account, photo, '', requestKey) : only(text('photo.none_waiting'));
   }
 
-  private animate(account: Account, photo: SourceImage, prompt: string, requestKey: string): Promise<GenerationOutcome> {
+  private animate(
+    account: Account,
+    photo: SourceImage,
+    prompt: string,
+    requestKey: string,
+  ): Promise<GenerationOutcome> {
     return this.d.generation.requestOutcome(account, { kind: 'image', prompt, sourceImage: photo, requestKey });
   }
 
@@ -67,7 +84,8 @@ export class PhotoChat {
   }
 }
 
-const refused = (reason: string): Reply => text(`photo.refused.${reason}`, { maxMb: MAX_PHOTO_BYTES / (1024 * 1024), maxSide: MAX_PHOTO_SIDE });
+const refused = (reason: string): Reply =>
+  text(`photo.refused.${reason}`, { maxMb: MAX_PHOTO_BYTES / (1024 * 1024), maxSide: MAX_PHOTO_SIDE });
 
 /** A caption is the prompt; "/video …" as a caption is read as its prompt, any other command is not a prompt. */
 function captionPrompt(caption: string | undefined): string {

@@ -36,7 +36,11 @@ export interface StyleSampleStore {
 export const styleName = (s: Style, locale: Locale): string => s.names[locale] ?? s.name;
 
 /** "Watercolor  Ghibli", "watercolor-ghibli" and full-width "ＡＮＩＭＥ" all compare equal to their plain forms. */
-export const normalizeStyleWord = (s: string): string => s.normalize('NFKC').toLowerCase().replace(/[\s_\-・·.]+/g, '');
+export const normalizeStyleWord = (s: string): string =>
+  s
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s_\-・·.]+/g, '');
 
 /** Id first, then display names, then aliases, so an alias never shadows another style's id or name. */
 export function matchStyle(styles: Style[], query: string): Style | null {
@@ -54,7 +58,11 @@ export function matchStyle(styles: Style[], query: string): Style | null {
  * "/style watercolor ghibli a castle": the style may take several words. Tries the longest leading run (up to
  * three words) that names a style; the rest is the prompt.
  */
-export async function resolveStyle(catalog: Pick<StyleCatalog, 'find'>, word: string, prompt: string): Promise<{ style: Style; prompt: string } | null> {
+export async function resolveStyle(
+  catalog: Pick<StyleCatalog, 'find'>,
+  word: string,
+  prompt: string,
+): Promise<{ style: Style; prompt: string } | null> {
   const rest = prompt.split(/\s+/).filter(Boolean);
   for (let n = Math.min(2, rest.length); n >= 1; n--) {
     const style = await catalog.find([word, ...rest.slice(0, n)].join(' '));

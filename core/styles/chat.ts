@@ -14,12 +14,17 @@ export interface StyleChatDeps {
 }
 
 const text = (key: string, params?: Record<string, string | number>, choices?: Choice[]): Reply => ({
-  kind: 'text', message: { key, ...(params ? { params } : {}) }, ...(choices ? { choices } : {}),
+  kind: 'text',
+  message: { key, ...(params ? { params } : {}) },
+  ...(choices ? { choices } : {}),
 });
 
 /** One button per style; pressing it sends "/style <id> ", which asks for the prompt. */
 export function styleChoices(styles: Style[], locale: Locale): Choice[] {
-  return styles.map((s) => ({ label: { key: 'styles.choice', params: { name: styleName(s, locale) } }, command: `/style ${s.id} ` }));
+  return styles.map((s) => ({
+    label: { key: 'styles.choice', params: { name: styleName(s, locale) } },
+    command: `/style ${s.id} `,
+  }));
 }
 
 export class StyleChat {
@@ -27,7 +32,12 @@ export class StyleChat {
 
   /** "/style <word> <prompt>", with the replied video when the platform told us of one; the outcome names the
    * generation it made, if any. */
-  async style(account: Account, word: string, prompt: string, opts: { requestKey: string; repliedGenerationId?: string }): Promise<GenerationOutcome> {
+  async style(
+    account: Account,
+    word: string,
+    prompt: string,
+    opts: { requestKey: string; repliedGenerationId?: string },
+  ): Promise<GenerationOutcome> {
     const found = await resolveStyle(this.d.catalog, word, prompt);
     if (!found) return { replies: await this.list(account, 'styles.unknown', { style: word }) };
     if (!found.prompt && !opts.repliedGenerationId) return { replies: await this.choose(account, found.style) };
@@ -53,16 +63,28 @@ export class StyleChat {
   }
 
   /** The generation records our style id; the GoEnhance wrapper (provider.ts) sends the model id. */
-  private request(account: Account, style: Style, prompt: string, opts: { requestKey: string; repliedGenerationId?: string }): Promise<GenerationOutcome> {
+  private request(
+    account: Account,
+    style: Style,
+    prompt: string,
+    opts: { requestKey: string; repliedGenerationId?: string },
+  ): Promise<GenerationOutcome> {
     return this.d.generation.requestOutcome(account, {
-      kind: 'style', style: style.id, prompt, requestKey: opts.requestKey,
+      kind: 'style',
+      style: style.id,
+      prompt,
+      requestKey: opts.requestKey,
       ...(opts.repliedGenerationId ? { sourceGenerationId: opts.repliedGenerationId } : {}),
     });
   }
 
   private async choose(account: Account, style: Style): Promise<Reply[]> {
     await this.d.pending.set(account.userId, style.id);
-    return [text('styles.chosen', { name: styleName(style, account.locale), id: style.id }, [{ label: { key: 'styles.other' }, command: '/style' }])];
+    return [
+      text('styles.chosen', { name: styleName(style, account.locale), id: style.id }, [
+        { label: { key: 'styles.other' }, command: '/style' },
+      ]),
+    ];
   }
 
   private async list(account: Account, key: string, params?: Record<string, string>): Promise<Reply[]> {

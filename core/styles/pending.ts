@@ -5,7 +5,10 @@ import type { SharedState } from '../ports.ts';
 export const PENDING_STYLE_TTL_MS = 10 * 60_000;
 
 export class PendingStyles {
-  constructor(private readonly state: SharedState, private readonly ttlMs = PENDING_STYLE_TTL_MS) {}
+  constructor(
+    private readonly state: SharedState,
+    private readonly ttlMs = PENDING_STYLE_TTL_MS,
+  ) {}
 
   private key = (userId: string) => `styles:pending:${userId}`;
 

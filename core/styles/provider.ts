@@ -12,7 +12,13 @@ export function withStyleModels(provider: VideoProvider, catalog: Pick<StyleCata
       if (!req.style || /^\d+$/.test(req.style)) return provider.submit(req, signal);
       const style = await catalog.find(req.style);
       // Never let the provider silently pick a default look for a style we do not know.
-      if (!style) throw new ProviderError(provider.name, 'bad_request', `${provider.name}: unknown style ${JSON.stringify(req.style)}`, false);
+      if (!style)
+        throw new ProviderError(
+          provider.name,
+          'bad_request',
+          `${provider.name}: unknown style ${JSON.stringify(req.style)}`,
+          false,
+        );
       return provider.submit({ ...req, style: String(style.model) }, signal);
     },
     poll: (job, signal) => provider.poll(job, signal),

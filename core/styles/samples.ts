@@ -33,7 +33,9 @@ export class StyleSamples {
         this.d.log?.warn({ err: String(err) }, 'style samples: rendering failed');
         return 0;
       })
-      .finally(() => { this.running = null; });
+      .finally(() => {
+        this.running = null;
+      });
   }
 
   /** Resolves when the current background run (if any) is over. */
@@ -61,7 +63,12 @@ export class StyleSamples {
   private async renderOne(style: Style, timeoutMs: number): Promise<void> {
     const { renderer, media, tools } = this.d;
     const job = await renderer.submit({
-      generationId: `style-sample-${style.id}`, kind: 'video', prompt: style.name, resolution: '720p', fps: 24, durationSeconds: 4,
+      generationId: `style-sample-${style.id}`,
+      kind: 'video',
+      prompt: style.name,
+      resolution: '720p',
+      fps: 24,
+      durationSeconds: 4,
     });
     const until = Date.now() + timeoutMs;
     for (;;) {

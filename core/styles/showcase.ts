@@ -22,9 +22,13 @@ export class StyleShowcase {
   async list(): Promise<ShowcaseStyle[]> {
     const styles = await this.catalog.list();
     if (this.samples && styles.some((s) => !s.sampleKey)) this.samples.kick();
-    return Promise.all(styles.map(async (s) => ({
-      id: s.id, name: s.name, names: s.names,
-      sampleUrl: s.sampleKey && this.media ? await this.media.publicUrl(s.sampleKey) : s.sampleUrl,
-    })));
+    return Promise.all(
+      styles.map(async (s) => ({
+        id: s.id,
+        name: s.name,
+        names: s.names,
+        sampleUrl: s.sampleKey && this.media ? await this.media.publicUrl(s.sampleKey) : s.sampleUrl,
+      })),
+    );
   }
 }

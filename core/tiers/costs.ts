@@ -45,6 +45,8 @@ export function pointCost(feature: PointFeature, features: PlanFeatures, opts: {
 
 /** A video from a photo is priced by the plan's image_video_points (data); a feature it does not list costs as text. */
 function baseCost(feature: PointFeature, features: PlanFeatures, fromImage: boolean): number {
-  const listed = fromImage ? features.image_video_points?.[feature as keyof NonNullable<PlanFeatures['image_video_points']>] : undefined;
+  const listed = fromImage
+    ? features.image_video_points?.[feature as keyof NonNullable<PlanFeatures['image_video_points']>]
+    : undefined;
   return Number.isInteger(listed) && listed! >= 0 ? listed! : BASE_POINT_COSTS[feature];
 }

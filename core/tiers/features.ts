@@ -52,11 +52,20 @@ export function maxConcurrent(f: PlanFeatures): number {
   return Math.max(1, f.max_concurrent);
 }
 
-export type TierRefusal = 'resolution_not_in_plan' | 'fps_not_in_plan' | 'style_not_in_plan' | 'upscale_not_in_plan' | 'too_many_running';
+export type TierRefusal =
+  | 'resolution_not_in_plan'
+  | 'fps_not_in_plan'
+  | 'style_not_in_plan'
+  | 'upscale_not_in_plan'
+  | 'too_many_running';
 
 export type TierCheck = { ok: true } | { ok: false; reason: TierRefusal; msg: Msg };
 
-const refuse = (reason: TierRefusal, params?: Msg['params']): TierCheck => ({ ok: false, reason, msg: { key: `tiers.${reason}`, params } });
+const refuse = (reason: TierRefusal, params?: Msg['params']): TierCheck => ({
+  ok: false,
+  reason,
+  msg: { key: `tiers.${reason}`, params },
+});
 
 /**
  * May this tier make this request? `running` is how many of the user's generations are in progress. Demo users
@@ -72,6 +81,7 @@ export function checkRequest(
     return refuse('resolution_not_in_plan', { resolution: req.resolution, max: f.max_resolution });
   }
   if (req.fps !== undefined && req.fps > f.max_fps) return refuse('fps_not_in_plan', { fps: req.fps, max: f.max_fps });
-  if (req.running !== undefined && req.running >= maxConcurrent(f)) return refuse('too_many_running', { max: maxConcurrent(f) });
+  if (req.running !== undefined && req.running >= maxConcurrent(f))
+    return refuse('too_many_running', { max: maxConcurrent(f) });
   return { ok: true };
 }

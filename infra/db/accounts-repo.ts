@@ -1,6 +1,13 @@
 // SQL behind core/accounts: identities, users (tier from the active subscription, ban state) and /link merges.
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
-import type { AccountsRepo, ClaimOutcome, IdentityInput, IdentityRow, LinkOutcome, UserRow } from '../../core/accounts/repo.ts';
+import type {
+  AccountsRepo,
+  ClaimOutcome,
+  IdentityInput,
+  IdentityRow,
+  LinkOutcome,
+  UserRow,
+} from '../../core/accounts/repo.ts';
 import type { Locale, Platform, PointBucket } from '../../core/model.ts';
 import type { TierSlug } from '../../core/api.ts';
 
@@ -11,9 +18,13 @@ const OPEN_GENERATION = `status NOT IN ('succeeded','failed','canceled','refused
 
 function toIdentity(r: Row): IdentityRow {
   return {
-    identityId: String(r.id), userId: String(r.user_id), platform: r.platform as Platform,
-    platformUserId: String(r.platform_user_id), chatId: (r.chat_id as string) ?? null,
-    displayName: (r.display_name as string) ?? null, platformLocale: (r.locale as Locale) ?? null,
+    identityId: String(r.id),
+    userId: String(r.user_id),
+    platform: r.platform as Platform,
+    platformUserId: String(r.platform_user_id),
+    chatId: (r.chat_id as string) ?? null,
+    displayName: (r.display_name as string) ?? null,
+    platformLocale: (r.locale as Locale) ?? null,
   };
 }
 
@@ -57,19 +68,29 @@ export class SqlAccountsRepo implements AccountsRepo {
     );
     if (!r) return null;
     return {
-      userId: String(r.id), displayName: (r.display_name as string) ?? null,
-      chosenLocale: r.locale_chosen ? (r.locale as Locale) : null, isAdmin: Boolean(r.is_admin),
-      autoPay: Boolean(r.auto_pay), tier: r.tier as TierSlug, banned: Boolean(r.banned), createdAt: r.created_at as Date,
+      userId: String(r.id),
+      displayName: (r.display_name as string) ?? null,
+      chosenLocale: r.locale_chosen ? (r.locale as Locale) : null,
+      isAdmin: Boolean(r.is_admin),
+      autoPay: Boolean(r.auto_pay),
+      tier: r.tier as TierSlug,
+      banned: Boolean(r.banned),
+      createdAt: r.created_at as Date,
     };
   }
 
   async identities(userId: string): Promise<IdentityRow[]> {
-    const rows = await this.q(`SELECT ${IDENTITY_COLS} FROM chat_identities WHERE user_id = $1 ORDER BY updated_at DESC`, [userId]);
+    const rows = await this.q(
+      `SELECT ${IDENTITY_COLS} FROM chat_identities WHERE user_id = $1 ORDER BY updated_at DESC`,
+      [userId],
+    );
     return rows.map(toIdentity);
   }
 
   async setLocale(userId: string, locale: Locale): Promise<void> {
-    await this.db.query(`UPDATE users SET locale = $2, locale_chosen = true, updated_at = now() WHERE id = $1`, { bind: [userId, locale] });
+    await this.db.query(`UPDATE users SET locale = $2, locale_chosen = true, updated_at = now() WHERE id = $1`, {
+      bind: [userId, locale],
+    });
   }
 
   async setAutoPay(userId: string, on: boolean): Promise<void> {
@@ -80,7 +101,10 @@ export class SqlAccountsRepo implements AccountsRepo {
     if (UUID.test(ref)) return (await this.user(ref))?.userId ?? null;
     const m = /^([a-z]+):(.+)$/.exec(ref);
     if (!m) return null;
-    const [r] = await this.q(`SELECT user_id FROM chat_identities WHERE platform = $1 AND platform_user_id = $2`, [m[1], m[2]]);
+    const [r] = await this.q(`SELECT user_id FROM chat_identities WHERE platform = $1 AND platform_user_id = $2`, [
+      m[1],
+      m[2],
+    ]);
     return r ? String(r.user_id) : null;
   }
 
@@ -102,11 +126,18 @@ export class SqlAccountsRepo implements AccountsRepo {
   }
 
   async createLinkCode(userId: string, code: string, expiresAt: Date, issuerIdentityId?: string): Promise<void> {
-    await this.db.query(`INSERT INTO link_codes (code, user_id, expires_at, issuer_identity_id) VALUES ($1, $2, $3, $4)`,
-      { bind: [code, userId, expiresAt, issuerIdentityId ?? null] });
+    await this.db.query(
+      `INSERT INTO link_codes (code, user_id, expires_at, issuer_identity_id) VALUES ($1, $2, $3, $4)`,
+      { bind: [code, userId, expiresAt, issuerIdentityId ?? null] },
+    );
   }
 
-  claimLinkCode(code: string, claimer: { userId: string; identityId: string }, now: Date, confirmBy: Date): Promise<ClaimOutcome> {
+  claimLinkCode(
+    code: string,
+    claimer: { userId: string; identityId: string },
+    now: Date,
+    confirmBy: Date,
+  ): Promise<ClaimOutcome> {
     return this.db.transaction(async (t) => {
       const c = await this.lockCode(code, t);
       if (!c) return { status: 'unknown' };
@@ -121,7 +152,8 @@ export class SqlAccountsRepo implements AccountsRepo {
       if (ban) return { status: 'banned' };
       await this.db.query(
         `UPDATE link_codes SET claimed_by = $2, claimed_identity_id = $3, claimed_at = $4, expires_at = $5 WHERE code = $1`,
-        { bind: [code, me, claimer.identityId, now, confirmBy], transaction: t });
+        { bind: [code, me, claimer.identityId, now, confirmBy], transaction: t },
+      );
       return { status: 'claimed', issuerUserId: issuer, issuerIdentityId: (c.issuer_identity_id as string) ?? null };
     });
   }
@@ -130,7 +162,10 @@ export class SqlAccountsRepo implements AccountsRepo {
     return this.db.transaction(async (t) => {
       const c = await this.answerable(code, issuerUserId, now, t);
       if ('status' in c) return c;
-      await this.db.query(`UPDATE link_codes SET refused_at = $2 WHERE code = $1`, { bind: [code, now], transaction: t });
+      await this.db.query(`UPDATE link_codes SET refused_at = $2 WHERE code = $1`, {
+        bind: [code, now],
+        transaction: t,
+      });
       return { status: 'refused', claimedIdentityId: c.claimedIdentityId };
     });
   }
@@ -141,26 +176,50 @@ export class SqlAccountsRepo implements AccountsRepo {
       if ('status' in c) return c;
       const { issuer, claimer } = c;
       const users = await this.q(
-        `SELECT id, created_at, is_admin, email FROM users WHERE id IN ($1, $2) ORDER BY id FOR UPDATE`, [issuer, claimer], t);
+        `SELECT id, created_at, is_admin, email FROM users WHERE id IN ($1, $2) ORDER BY id FOR UPDATE`,
+        [issuer, claimer],
+        t,
+      );
       const [a, b] = [users.find((u) => u.id === issuer)!, users.find((u) => u.id === claimer)!];
       const survivor = (b.created_at as Date) < (a.created_at as Date) ? b : a;
       const merged = survivor === a ? b : a;
       const [sid, mid] = [String(survivor.id), String(merged.id)];
       const [ban] = await this.q(`SELECT 1 FROM bans WHERE user_id IN ($1, $2) AND lifted_at IS NULL`, [sid, mid], t);
       if (ban) return { status: 'banned' };
-      const [busy] = await this.q(`SELECT 1 FROM generations WHERE user_id = $1 AND ${OPEN_GENERATION} LIMIT 1`, [mid], t);
+      const [busy] = await this.q(
+        `SELECT 1 FROM generations WHERE user_id = $1 AND ${OPEN_GENERATION} LIMIT 1`,
+        [mid],
+        t,
+      );
       if (busy) return { status: 'busy' };
 
       const moved = await this.movePoints(mid, sid, now, t);
-      for (const table of ['chat_identities', 'generations', 'subscriptions', 'orders', 'invoices', 'moderation_events']) {
-        await this.db.query(`UPDATE ${table} SET user_id = $2 WHERE user_id = $1`, { bind: [mid, sid], transaction: t });
+      for (const table of [
+        'chat_identities',
+        'generations',
+        'subscriptions',
+        'orders',
+        'invoices',
+        'moderation_events',
+      ]) {
+        await this.db.query(`UPDATE ${table} SET user_id = $2 WHERE user_id = $1`, {
+          bind: [mid, sid],
+          transaction: t,
+        });
       }
       // Users merged into the merged one earlier now point at the survivor too: always one hop (web tokens, user()).
-      await this.db.query(`UPDATE users SET merged_into = $2, updated_at = now() WHERE merged_into = $1`, { bind: [mid, sid], transaction: t });
-      await this.db.query(`UPDATE users SET merged_into = $2, email = NULL, updated_at = now() WHERE id = $1`, { bind: [mid, sid], transaction: t });
+      await this.db.query(`UPDATE users SET merged_into = $2, updated_at = now() WHERE merged_into = $1`, {
+        bind: [mid, sid],
+        transaction: t,
+      });
+      await this.db.query(`UPDATE users SET merged_into = $2, email = NULL, updated_at = now() WHERE id = $1`, {
+        bind: [mid, sid],
+        transaction: t,
+      });
       await this.db.query(
         `UPDATE users SET is_admin = is_admin OR $2, email = COALESCE(email, $3), updated_at = now() WHERE id = $1`,
-        { bind: [sid, Boolean(merged.is_admin), merged.email ?? null], transaction: t });
+        { bind: [sid, Boolean(merged.is_admin), merged.email ?? null], transaction: t },
+      );
       await this.db.query(`UPDATE link_codes SET used_at = $2 WHERE code = $1`, { bind: [code, now], transaction: t });
       return { status: 'linked', survivorId: sid, mergedId: mid, moved, claimedIdentityId: c.claimedIdentityId };
     });
@@ -168,13 +227,23 @@ export class SqlAccountsRepo implements AccountsRepo {
 
   private async lockCode(code: string, t: Transaction): Promise<Row | undefined> {
     const [c] = await this.q(
-      `SELECT user_id, expires_at, used_at, refused_at, claimed_by, claimed_identity_id, issuer_identity_id FROM link_codes WHERE code = $1 FOR UPDATE`, [code], t);
+      `SELECT user_id, expires_at, used_at, refused_at, claimed_by, claimed_identity_id, issuer_identity_id FROM link_codes WHERE code = $1 FOR UPDATE`,
+      [code],
+      t,
+    );
     return c;
   }
 
   /** A code used by someone and waiting for this issuer's answer, locked; else why not. */
-  private async answerable(code: string, issuerUserId: string, now: Date, t: Transaction):
-    Promise<{ issuer: string; claimer: string; claimedIdentityId: string | null } | { status: 'unknown' | 'used' | 'expired' | 'not_pending' | 'not_yours' | 'self' }> {
+  private async answerable(
+    code: string,
+    issuerUserId: string,
+    now: Date,
+    t: Transaction,
+  ): Promise<
+    | { issuer: string; claimer: string; claimedIdentityId: string | null }
+    | { status: 'unknown' | 'used' | 'expired' | 'not_pending' | 'not_yours' | 'self' }
+  > {
     const c = await this.lockCode(code, t);
     if (!c) return { status: 'unknown' };
     if (c.used_at || c.refused_at || !c.claimed_by) return { status: 'not_pending' };
@@ -194,23 +263,45 @@ export class SqlAccountsRepo implements AccountsRepo {
    */
   private async movePoints(mid: string, sid: string, now: Date, t: Transaction): Promise<Record<string, number>> {
     const [b] = await this.q<Record<string, number>>(
-      `SELECT monthly_pollo, monthly_goenhance, purchased FROM point_balances WHERE user_id = $1 FOR UPDATE`, [mid], t);
+      `SELECT monthly_pollo, monthly_goenhance, purchased FROM point_balances WHERE user_id = $1 FOR UPDATE`,
+      [mid],
+      t,
+    );
     const moved: Record<string, number> = {};
     if (!b) return moved;
-    const steps = ([['monthly_pollo', 'pollo'], ['monthly_goenhance', 'goenhance'], ['purchased', 'pollo']] as [PointBucket, string][])
+    const steps = (
+      [
+        ['monthly_pollo', 'pollo'],
+        ['monthly_goenhance', 'goenhance'],
+        ['purchased', 'pollo'],
+      ] as [PointBucket, string][]
+    )
       .map(([bucket, pool]) => ({ bucket, pool, amount: Number(b[bucket]), key: `link:${mid}:${bucket}` }))
       .filter((x) => x.amount > 0);
     if (!steps.length) return moved;
     // One batch, items applied in order (LEDGER's ledger_reserve_batch).
     const held = await this.q<{ ord: number; outcome: string; id: string }>(
       `SELECT ord, outcome, id FROM ledger_reserve_batch($1::uuid, $2::int[], $3::text[], $4::text[], $5::text[], $6::timestamptz, $6::timestamptz)`,
-      [mid, steps.map((x) => x.amount), steps.map((x) => x.pool), steps.map((x) => `${x.key}:out`), steps.map(() => `link:${sid}`), now], t);
+      [
+        mid,
+        steps.map((x) => x.amount),
+        steps.map((x) => x.pool),
+        steps.map((x) => `${x.key}:out`),
+        steps.map(() => `link:${sid}`),
+        now,
+      ],
+      t,
+    );
     for (const [i, x] of steps.entries()) {
       const r = held.find((h) => h.ord === i);
-      if (!r || (r.outcome !== 'reserved' && r.outcome !== 'replayed')) throw new Error(`moving ${x.bucket} of ${mid}: ${r?.outcome ?? 'no row'}`);
+      if (!r || (r.outcome !== 'reserved' && r.outcome !== 'replayed'))
+        throw new Error(`moving ${x.bucket} of ${mid}: ${r?.outcome ?? 'no row'}`);
       await this.q(`SELECT id FROM ledger_commit($1::uuid, $2::timestamptz)`, [r.id, now], t);
-      await this.q(`SELECT ledger_credit($1::uuid, $2::text, $3::int, 'link_merge_in', $4::text, $5::text, $6::timestamptz) AS ok`,
-        [sid, x.bucket, x.amount, `${x.key}:in`, `link:${mid}`, now], t);
+      await this.q(
+        `SELECT ledger_credit($1::uuid, $2::text, $3::int, 'link_merge_in', $4::text, $5::text, $6::timestamptz) AS ok`,
+        [sid, x.bucket, x.amount, `${x.key}:in`, `link:${mid}`, now],
+        t,
+      );
       moved[x.bucket] = x.amount;
     }
     return moved;

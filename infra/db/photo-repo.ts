@@ -16,7 +16,12 @@ export class SqlPhotoRecords {
    * Deletes the files of photos received before `cutoff` (MediaStore.delete), then marks them deleted; a photo an
    * unfinished generation still animates waits for it. Safe to repeat: a failed delete is retried next run.
    */
-  async purge(cutoff: Date, deleteMedia: (key: string) => Promise<void>, batch = 500, log?: { warn(o: object, m: string): void }): Promise<{ deleted: number; failed: number }> {
+  async purge(
+    cutoff: Date,
+    deleteMedia: (key: string) => Promise<void>,
+    batch = 500,
+    log?: { warn(o: object, m: string): void },
+  ): Promise<{ deleted: number; failed: number }> {
     const rows = await this.db.query<{ id: string; media_key: string }>(
       `SELECT p.id, p.media_key FROM chat_photos p
        WHERE p.deleted_at IS NULL AND p.created_at < $1

@@ -77,8 +77,16 @@ const EXPIRED_BATCH = 500;
 
 function toRecord(r: ReservationRow): ReservationRecord {
   return {
-    id: r.id, userId: r.user_id, amount: r.amount, split: r.split, status: r.status, pool: r.pool,
-    reference: r.reference, expiresAt: r.expires_at, createdAt: r.created_at, settledAt: r.settled_at,
+    id: r.id,
+    userId: r.user_id,
+    amount: r.amount,
+    split: r.split,
+    status: r.status,
+    pool: r.pool,
+    reference: r.reference,
+    expiresAt: r.expires_at,
+    createdAt: r.created_at,
+    settledAt: r.settled_at,
   };
 }
 
@@ -88,7 +96,11 @@ export class SqlLedger implements Ledger {
   /** Per user: reserves waiting for the statement in flight to finish. Present while one is in flight. */
   private readonly queues = new Map<string, QueuedReserve[]>();
 
-  constructor(private readonly sequelize: Sequelize, private readonly clock: Clock, opts: SqlLedgerOptions = {}) {
+  constructor(
+    private readonly sequelize: Sequelize,
+    private readonly clock: Clock,
+    opts: SqlLedgerOptions = {},
+  ) {
     this.holdMs = opts.holdMs ?? 2 * 60 * 60 * 1000;
     this.maxBatch = opts.coalesce === false ? 0 : Math.max(1, opts.coalesce?.maxBatch ?? 100);
   }
@@ -106,32 +118,71 @@ export class SqlLedger implements Ledger {
 
   async balance(userId: string): Promise<Balance> {
     const [row] = await this.call<Omit<Balance, 'total'>>(
-      'SELECT monthly_pollo, monthly_goenhance, purchased FROM point_balances WHERE user_id = $1', [userId]);
+      'SELECT monthly_pollo, monthly_goenhance, purchased FROM point_balances WHERE user_id = $1',
+      [userId],
+    );
     const b = row ?? { monthly_pollo: 0, monthly_goenhance: 0, purchased: 0 };
     return { ...b, total: b.monthly_pollo + b.monthly_goenhance + b.purchased };
   }
 
   async history(userId: string, opts: { limit?: number; before?: number } = {}): Promise<LedgerEntry[]> {
     const limit = Math.min(Math.max(opts.limit ?? 20, 1), 200);
-    const rows = await this.call<{ id: number; bucket: PointBucket; amount: number; reason: string; reference: string | null; created_at: Date }>(
+    const rows = await this.call<{
+      id: number;
+      bucket: PointBucket;
+      amount: number;
+      reason: string;
+      reference: string | null;
+      created_at: Date;
+    }>(
       `SELECT id, bucket, amount, reason, reference, created_at FROM point_ledger
         WHERE user_id = $1 AND ($2::bigint IS NULL OR id < $2) ORDER BY id DESC LIMIT $3`,
-      [userId, opts.before ?? null, limit]);
-    return rows.map((r) => ({ id: r.id, bucket: r.bucket, amount: r.amount, reason: r.reason, reference: r.reference, createdAt: r.created_at }));
+      [userId, opts.before ?? null, limit],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      bucket: r.bucket,
+      amount: r.amount,
+      reason: r.reason,
+      reference: r.reference,
+      createdAt: r.created_at,
+    }));
   }
 
-  async credit(userId: string, bucket: PointBucket, amount: number, reason: string, idempotencyKey: string, reference?: string): Promise<void> {
-    if (!BUCKETS.includes(bucket) || !Number.isInteger(amount)) throw new LedgerError('invalid_argument', `bad credit ${bucket} ${amount}`);
-    await this.call('SELECT ledger_credit($1, $2, $3, $4, $5, $6, $7) AS credited',
-      [userId, bucket, amount, reason, idempotencyKey, reference ?? null, this.clock.now()]);
+  async credit(
+    userId: string,
+    bucket: PointBucket,
+    amount: number,
+    reason: string,
+    idempotencyKey: string,
+    reference?: string,
+  ): Promise<void> {
+    if (!BUCKETS.includes(bucket) || !Number.isInteger(amount))
+      throw new LedgerError('invalid_argument', `bad credit ${bucket} ${amount}`);
+    await this.call('SELECT ledger_credit($1, $2, $3, $4, $5, $6, $7) AS credited', [
+      userId,
+      bucket,
+      amount,
+      reason,
+      idempotencyKey,
+      reference ?? null,
+      this.clock.now(),
+    ]);
   }
 
   /**
    * Holds points (see Ledger.reserve). Resolves null when the balance does not cover it (nothing written).
    * Throws LedgerError 'idempotency_conflict' for a key used before with other parameters.
    */
-  reserve(userId: string, amount: number, pool: 'pollo' | 'goenhance', idempotencyKey: string, reference?: string): Promise<ReservationRecord | null> {
-    if (!Number.isInteger(amount)) return Promise.reject(new LedgerError('invalid_argument', `amount ${amount} is not an integer`));
+  reserve(
+    userId: string,
+    amount: number,
+    pool: 'pollo' | 'goenhance',
+    idempotencyKey: string,
+    reference?: string,
+  ): Promise<ReservationRecord | null> {
+    if (!Number.isInteger(amount))
+      return Promise.reject(new LedgerError('invalid_argument', `amount ${amount} is not an integer`));
     return new Promise((resolve, reject) => {
       const item: QueuedReserve = { amount, pool, key: idempotencyKey, reference: reference ?? null, resolve, reject };
       if (!this.maxBatch) return void this.reserveBatch(userId, [item]);
@@ -154,8 +205,14 @@ export class SqlLedger implements Ledger {
     let rows: (ReservationRow & { ord: number; outcome: ReserveOutcome })[];
     try {
       rows = await this.call('SELECT * FROM ledger_reserve_batch($1, $2, $3, $4, $5, $6, $7)', [
-        userId, items.map((i) => i.amount), items.map((i) => i.pool), items.map((i) => i.key), items.map((i) => i.reference),
-        now, new Date(now.getTime() + this.holdMs)]);
+        userId,
+        items.map((i) => i.amount),
+        items.map((i) => i.pool),
+        items.map((i) => i.key),
+        items.map((i) => i.reference),
+        now,
+        new Date(now.getTime() + this.holdMs),
+      ]);
     } catch (err) {
       for (const i of items) i.reject(err);
       return;
@@ -164,20 +221,36 @@ export class SqlLedger implements Ledger {
       const item = items[row.ord]!;
       if (row.outcome === 'reserved' || row.outcome === 'replayed') item.resolve(toRecord(row));
       else if (row.outcome === 'insufficient') item.resolve(null);
-      else if (row.outcome === 'conflict') item.reject(new LedgerError('idempotency_conflict', `idempotency key ${item.key} reused with different parameters`));
-      else item.reject(new LedgerError('invalid_argument', `reserve needs a positive amount and pool pollo or goenhance (got ${item.amount}, ${item.pool})`));
+      else if (row.outcome === 'conflict')
+        item.reject(
+          new LedgerError('idempotency_conflict', `idempotency key ${item.key} reused with different parameters`),
+        );
+      else
+        item.reject(
+          new LedgerError(
+            'invalid_argument',
+            `reserve needs a positive amount and pool pollo or goenhance (got ${item.amount}, ${item.pool})`,
+          ),
+        );
     }
   }
 
   /** Finalises a held reservation; again = the same state. Throws LedgerError 'already_released' after a release. */
   async commit(reservationId: string): Promise<ReservationRecord> {
-    const [row] = await this.call<ReservationRow>('SELECT * FROM ledger_commit($1, $2)', [reservationId, this.clock.now()]);
+    const [row] = await this.call<ReservationRow>('SELECT * FROM ledger_commit($1, $2)', [
+      reservationId,
+      this.clock.now(),
+    ]);
     return toRecord(row!);
   }
 
   /** Returns held points; again = the same state. Throws LedgerError 'already_committed' after a commit. */
   async release(reservationId: string, reason: string): Promise<ReservationRecord> {
-    const [row] = await this.call<ReservationRow>('SELECT * FROM ledger_release($1, $2, $3)', [reservationId, reason, this.clock.now()]);
+    const [row] = await this.call<ReservationRow>('SELECT * FROM ledger_release($1, $2, $3)', [
+      reservationId,
+      reason,
+      this.clock.now(),
+    ]);
     return toRecord(row!);
   }
 
@@ -206,22 +279,55 @@ export class SqlLedger implements Ledger {
    */
   async allocateMonthly(userId: string, features: PlanFeatures, period: string): Promise<boolean> {
     if (!isPeriod(period)) throw new LedgerError('invalid_argument', `bad period ${period}`);
-    const [row] = await this.call<{ allocated: boolean }>('SELECT ledger_allocate_monthly($1, $2, $3, $4, $5) AS allocated',
-      [userId, period, features.monthly_pollo_points, features.monthly_goenhance_points, this.clock.now()]);
+    const [row] = await this.call<{ allocated: boolean }>(
+      'SELECT ledger_allocate_monthly($1, $2, $3, $4, $5) AS allocated',
+      [userId, period, features.monthly_pollo_points, features.monthly_goenhance_points, this.clock.now()],
+    );
     return row!.allocated;
   }
 
-  async startPlan(userId: string, features: PlanFeatures, period: string, idempotencyKey: string, reference?: string): Promise<boolean> {
+  async startPlan(
+    userId: string,
+    features: PlanFeatures,
+    period: string,
+    idempotencyKey: string,
+    reference?: string,
+  ): Promise<boolean> {
     if (!isPeriod(period)) throw new LedgerError('invalid_argument', `bad period ${period}`);
-    const [row] = await this.call<{ started: boolean }>('SELECT ledger_start_plan($1, $2, $3, $4, $5, $6, $7) AS started',
-      [userId, period, features.monthly_pollo_points, features.monthly_goenhance_points, idempotencyKey, reference ?? null, this.clock.now()]);
+    const [row] = await this.call<{ started: boolean }>(
+      'SELECT ledger_start_plan($1, $2, $3, $4, $5, $6, $7) AS started',
+      [
+        userId,
+        period,
+        features.monthly_pollo_points,
+        features.monthly_goenhance_points,
+        idempotencyKey,
+        reference ?? null,
+        this.clock.now(),
+      ],
+    );
     return row!.started;
   }
 
-  async clawback(userId: string, bucket: PointBucket, amount: number, reason: string, idempotencyKey: string, reference?: string) {
-    if (!BUCKETS.includes(bucket) || !Number.isInteger(amount) || amount <= 0) throw new LedgerError('invalid_argument', `bad clawback ${bucket} ${amount}`);
-    const [row] = await this.call<{ taken: number }>('SELECT ledger_clawback($1, $2, $3, $4, $5, $6, $7) AS taken',
-      [userId, bucket, amount, reason, idempotencyKey, reference ?? null, this.clock.now()]);
+  async clawback(
+    userId: string,
+    bucket: PointBucket,
+    amount: number,
+    reason: string,
+    idempotencyKey: string,
+    reference?: string,
+  ) {
+    if (!BUCKETS.includes(bucket) || !Number.isInteger(amount) || amount <= 0)
+      throw new LedgerError('invalid_argument', `bad clawback ${bucket} ${amount}`);
+    const [row] = await this.call<{ taken: number }>('SELECT ledger_clawback($1, $2, $3, $4, $5, $6, $7) AS taken', [
+      userId,
+      bucket,
+      amount,
+      reason,
+      idempotencyKey,
+      reference ?? null,
+      this.clock.now(),
+    ]);
     return { taken: row!.taken, shortfall: amount - row!.taken };
   }
 }

@@ -6,7 +6,11 @@ import { QueryTypes, type Sequelize } from 'sequelize';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export interface TokenRef { sub: string; jti: string; issuedMs: number }
+export interface TokenRef {
+  sub: string;
+  jti: string;
+  issuedMs: number;
+}
 
 export class SqlWebSessions {
   constructor(private readonly db: Sequelize) {}
@@ -20,7 +24,8 @@ export class SqlWebSessions {
               EXISTS (SELECT 1 FROM bans b WHERE b.user_id IN (u.id, $1::uuid)
                         AND (b.lifted_at IS NULL OR b.lifted_at > to_timestamp($3 / 1000.0))) AS banned
          FROM users u WHERE u.id = COALESCE((SELECT merged_into FROM users WHERE id = $1::uuid), $1::uuid)`,
-      { bind: [t.sub, t.jti, t.issuedMs], type: QueryTypes.SELECT });
+      { bind: [t.sub, t.jti, t.issuedMs], type: QueryTypes.SELECT },
+    );
     if (!r || r.banned || r.claimed) return null;
     return r.id;
   }
@@ -29,7 +34,8 @@ export class SqlWebSessions {
   async claim(jti: string, exp: number): Promise<boolean> {
     const rows = await this.db.query(
       `INSERT INTO used_tokens (jti, expires_at) VALUES ($1, to_timestamp($2)) ON CONFLICT (jti) DO NOTHING RETURNING jti`,
-      { bind: [jti, exp], type: QueryTypes.SELECT });
+      { bind: [jti, exp], type: QueryTypes.SELECT },
+    );
     // Housekeeping: claimed ids past their expiry can no longer be replayed anyway.
     if (rows.length === 1) await this.db.query(`DELETE FROM used_tokens WHERE expires_at < now() - interval '1 day'`);
     return rows.length === 1;

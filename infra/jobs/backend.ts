@@ -44,7 +44,12 @@ export function redactUrl(url: string): string {
  * Picks the backend. On the app database the migrations made the table (ensureSchema: false); a separate
  * JOBS_URL database gets the table from the backend itself.
  */
-export function selectBackend(opts: { jobsUrl?: string; databaseUrl: string; poolMax?: number; channelRetryMs?: number }): SelectedBackend {
+export function selectBackend(opts: {
+  jobsUrl?: string;
+  databaseUrl: string;
+  poolMax?: number;
+  channelRetryMs?: number;
+}): SelectedBackend {
   const url = opts.jobsUrl ?? opts.databaseUrl;
   if (/^mongodb(\+srv)?:\/\//i.test(url)) {
     // No unique index on data.generationId here: MongoBackend's only index option (ensureIndex) creates its
@@ -62,10 +67,20 @@ export function selectBackend(opts: { jobsUrl?: string; databaseUrl: string; poo
   pool.on('error', () => {}); // a dropped idle client is replaced on next use (the LISTEN client: superviseChannel)
   const backend = new PostgresBackend({ pool, ensureSchema: url !== opts.databaseUrl, tableName: 'agenda_jobs' });
   const query: SqlQuery = async (text, params) => (await pool.query(text, params)).rows;
-  const channel = superviseChannel(backend.notificationChannel as SupervisedChannel | undefined, opts.channelRetryMs ?? 30_000);
+  const channel = superviseChannel(
+    backend.notificationChannel as SupervisedChannel | undefined,
+    opts.channelRetryMs ?? 30_000,
+  );
   const unlocks = guardUnawaitedUnlock(backend.repository);
   return {
-    kind: 'postgres', backend, where: redactUrl(url), query, setLog: (log) => { channel.setLog(log); unlocks.setLog(log); },
+    kind: 'postgres',
+    backend,
+    where: redactUrl(url),
+    query,
+    setLog: (log) => {
+      channel.setLog(log);
+      unlocks.setLog(log);
+    },
     close: async () => {
       await channel.close();
       await pool.end();
@@ -83,16 +98,18 @@ export function selectBackend(opts: { jobsUrl?: string; databaseUrl: string; poo
 function guardUnawaitedUnlock(repository: Pick<AgendaBackend['repository'], 'unlockJob'>) {
   let log: ChannelLog = { warn: () => {}, info: () => {} };
   const unlock = repository.unlockJob.bind(repository);
-  repository.unlockJob = (job) => unlock(job).catch((err: Error) => {
-    log.warn({ err: err.message, job: job._id?.toString() }, 'releasing a job lock failed: it expires by itself');
-  });
+  repository.unlockJob = (job) =>
+    unlock(job).catch((err: Error) => {
+      log.warn({ err: err.message, job: job._id?.toString() }, 'releasing a job lock failed: it expires by itself');
+    });
   return { setLog: (l: ChannelLog) => void (log = l) };
 }
 
 /** The parts of @agendajs/postgres-backend's PostgresNotificationChannel (an EventEmitter) used below. */
-type SupervisedChannel = Pick<NotificationChannel, 'state' | 'connect' | 'disconnect'> & EventEmitter & {
-  config?: { reconnect?: { enabled: boolean } };
-};
+type SupervisedChannel = Pick<NotificationChannel, 'state' | 'connect' | 'disconnect'> &
+  EventEmitter & {
+    config?: { reconnect?: { enabled: boolean } };
+  };
 
 /**
  * The LISTEN connection (node_modules/@agendajs/postgres-backend/dist/PostgresNotificationChannel.js) re-emits
@@ -111,7 +128,10 @@ function superviseChannel(channel: SupervisedChannel | undefined, retryMs: numbe
   if (channel) {
     channel.on('error', (err: Error & { code?: string }) => {
       lost = true;
-      log.warn({ err: err.message, code: err.code, state: channel.state }, 'jobs notification channel error: polling until LISTEN reconnects');
+      log.warn(
+        { err: err.message, code: err.code, state: channel.state },
+        'jobs notification channel error: polling until LISTEN reconnects',
+      );
     });
     channel.on('stateChange', (state: NotificationChannelState) => {
       if (state === 'connected' && lost) {

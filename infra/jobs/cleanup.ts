@@ -26,7 +26,10 @@ export interface CleanupOptions {
 const DAY_MS = 86_400_000;
 
 async function deleteCount(sequelize: Sequelize, sql: string, bind: unknown[]): Promise<number> {
-  const rows = await sequelize.query(`WITH d AS (${sql} RETURNING 1) SELECT count(*)::int AS n FROM d`, { bind, type: QueryTypes.SELECT });
+  const rows = await sequelize.query(`WITH d AS (${sql} RETURNING 1) SELECT count(*)::int AS n FROM d`, {
+    bind,
+    type: QueryTypes.SELECT,
+  });
   return (rows[0] as { n: number }).n;
 }
 
@@ -35,7 +38,9 @@ export async function cleanupTables(sequelize: Sequelize, now: Date, o: CleanupO
   const report: CleanupReport = {
     usedTokens: await deleteCount(sequelize, `DELETE FROM used_tokens WHERE expires_at < $1`, [now]),
     linkCodes: await deleteCount(sequelize, `DELETE FROM link_codes WHERE expires_at < $1`, [now]),
-    processedEvents: await deleteCount(sequelize, `DELETE FROM processed_events WHERE received_at < $1`, [new Date(now.getTime() - keepDays * DAY_MS)]),
+    processedEvents: await deleteCount(sequelize, `DELETE FROM processed_events WHERE received_at < $1`, [
+      new Date(now.getTime() - keepDays * DAY_MS),
+    ]),
     demoMedia: 0,
     demoMediaFailed: 0,
   };
@@ -48,7 +53,11 @@ export async function cleanupTables(sequelize: Sequelize, now: Date, o: CleanupO
  * files are deleted (MediaStore.delete), then the row's keys are cleared. A file another kept row still points
  * at is not deleted; a failed delete leaves the row for the next run.
  */
-async function cleanupDemoMedia(sequelize: Sequelize, now: Date, o: CleanupOptions): Promise<Pick<CleanupReport, 'demoMedia' | 'demoMediaFailed'>> {
+async function cleanupDemoMedia(
+  sequelize: Sequelize,
+  now: Date,
+  o: CleanupOptions,
+): Promise<Pick<CleanupReport, 'demoMedia' | 'demoMediaFailed'>> {
   const cutoff = new Date(now.getTime() - o.demoRetentionDays * DAY_MS);
   const rows = await sequelize.query<{ id: string; keys: string[] }>(
     `SELECT id, array_remove(ARRAY[media_key, preview_key, master_key], NULL) AS keys FROM generations
@@ -69,9 +78,12 @@ async function cleanupDemoMedia(sequelize: Sequelize, now: Date, o: CleanupOptio
         );
         if (shared.length === 0) await o.deleteMedia!(key);
       }
-      await sequelize.query(`UPDATE generations SET media_key = NULL, preview_key = NULL, master_key = NULL, updated_at = now() WHERE id = $1`, {
-        bind: [row.id],
-      });
+      await sequelize.query(
+        `UPDATE generations SET media_key = NULL, preview_key = NULL, master_key = NULL, updated_at = now() WHERE id = $1`,
+        {
+          bind: [row.id],
+        },
+      );
       done++;
     } catch (err) {
       failed++;

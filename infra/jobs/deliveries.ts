@@ -13,31 +13,67 @@ export const deliverJob = (platform: Platform) => `deliver-${platform}`;
 export const noticeJob = (platform: Platform) => `notify-${platform}`;
 
 /** reqId: the request the generation came from, for the delivery's log lines. */
-interface FinalData { generationId: string; enqueuedAt: string; reqId?: string }
+interface FinalData {
+  generationId: string;
+  enqueuedAt: string;
+  reqId?: string;
+}
 /** dedupe: chat and key (one notice may go to several chats of a user under one key). */
-interface NoticeData { key: string; dedupe: string; target: ReplyTarget; replies: Reply[]; enqueuedAt: string }
+interface NoticeData {
+  key: string;
+  dedupe: string;
+  target: ReplyTarget;
+  replies: Reply[];
+  enqueuedAt: string;
+}
 
 /** Retries: 5 s doubling to 10 min between attempts, for up to 7 days (then logged and left undelivered). */
 export const DELIVERY_RETRY = { baseMs: 5_000, maxMs: 10 * 60_000, giveUpAfterMs: 7 * 24 * 3600_000 };
 
-export function deliveryDelay(attempt: number, enqueuedAt: string | undefined, now = Date.now(), o = DELIVERY_RETRY): number | null {
+export function deliveryDelay(
+  attempt: number,
+  enqueuedAt: string | undefined,
+  now = Date.now(),
+  o = DELIVERY_RETRY,
+): number | null {
   if (enqueuedAt && now - Date.parse(enqueuedAt) > o.giveUpAfterMs) return null;
   return Math.min(o.maxMs, o.baseMs * 2 ** Math.max(0, Math.min(attempt - 1, 20)));
 }
 
 export class AgendaDeliveryQueue implements DeliveryQueue {
-  constructor(private readonly agenda: Agenda, private readonly now: () => Date = () => new Date()) {}
+  constructor(
+    private readonly agenda: Agenda,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
 
   async scheduleFinal(generationId: string, platform: Platform): Promise<void> {
     const reqId = logContext()?.reqId;
-    await saveOnce(this.agenda.create(deliverJob(platform), { generationId, enqueuedAt: this.now().toISOString(), ...(reqId ? { reqId } : {}) } satisfies FinalData)
-      .schedule(this.now()).unique({ 'data.generationId': generationId }, { insertOnly: true }));
+    await saveOnce(
+      this.agenda
+        .create(deliverJob(platform), {
+          generationId,
+          enqueuedAt: this.now().toISOString(),
+          ...(reqId ? { reqId } : {}),
+        } satisfies FinalData)
+        .schedule(this.now())
+        .unique({ 'data.generationId': generationId }, { insertOnly: true }),
+    );
   }
 
   async scheduleNotice(target: ReplyTarget, replies: Reply[], key: string): Promise<void> {
     const dedupe = `${target.chatId}:${key}`;
-    await saveOnce(this.agenda.create(noticeJob(target.platform), { key, dedupe, target, replies, enqueuedAt: this.now().toISOString() } satisfies NoticeData)
-      .schedule(this.now()).unique({ 'data.dedupe': dedupe }, { insertOnly: true }));
+    await saveOnce(
+      this.agenda
+        .create(noticeJob(target.platform), {
+          key,
+          dedupe,
+          target,
+          replies,
+          enqueuedAt: this.now().toISOString(),
+        } satisfies NoticeData)
+        .schedule(this.now())
+        .unique({ 'data.dedupe': dedupe }, { insertOnly: true }),
+    );
   }
 }
 
@@ -66,21 +102,35 @@ export function defineDeliveries(agenda: Agenda, h: DeliveryHandlers): string[] 
   const names: string[] = [];
   const backoff = (ctx: { attempt: number; jobData: unknown; error: Error }) => {
     const delay = deliveryDelay(ctx.attempt, (ctx.jobData as { enqueuedAt?: string } | undefined)?.enqueuedAt);
-    if (delay === null) h.log.error({ data: ctx.jobData, err: ctx.error.message }, 'delivery given up after 7 days of retries');
+    if (delay === null)
+      h.log.error({ data: ctx.jobData, err: ctx.error.message }, 'delivery given up after 7 days of retries');
     return delay;
   };
   for (const platform of h.platforms) {
-    agenda.define<FinalData>(deliverJob(platform), async (job) => {
-      const { generationId, reqId } = job.attrs.data;
-      await withLogContext({ reqId, generationId }, () => h.deliverFinal(generationId, platform).catch((err: Error) => {
-        h.log.warn({ platform, attempt: (job.attrs.failCount ?? 0) + 1, err: err.message }, 'final message not delivered; retrying');
-        throw err;
-      }));
-    }, { concurrency: 8, lockLifetime: h.lockLifetimeMs, removeOnComplete: true, backoff });
-    agenda.define<NoticeData>(noticeJob(platform), async (job) => {
-      const { target, replies, key } = job.attrs.data;
-      await h.pushNotice(target, replies, key);
-    }, { concurrency: 4, lockLifetime: h.lockLifetimeMs, removeOnComplete: true, backoff });
+    agenda.define<FinalData>(
+      deliverJob(platform),
+      async (job) => {
+        const { generationId, reqId } = job.attrs.data;
+        await withLogContext({ reqId, generationId }, () =>
+          h.deliverFinal(generationId, platform).catch((err: Error) => {
+            h.log.warn(
+              { platform, attempt: (job.attrs.failCount ?? 0) + 1, err: err.message },
+              'final message not delivered; retrying',
+            );
+            throw err;
+          }),
+        );
+      },
+      { concurrency: 8, lockLifetime: h.lockLifetimeMs, removeOnComplete: true, backoff },
+    );
+    agenda.define<NoticeData>(
+      noticeJob(platform),
+      async (job) => {
+        const { target, replies, key } = job.attrs.data;
+        await h.pushNotice(target, replies, key);
+      },
+      { concurrency: 4, lockLifetime: h.lockLifetimeMs, removeOnComplete: true, backoff },
+    );
     names.push(deliverJob(platform), noticeJob(platform));
   }
   return names;

@@ -36,7 +36,12 @@ export interface GenerateVideoOptions {
 }
 
 /** Why a running generation's signal was aborted. */
-export const ABORT = { handBack: 'hand-back', canceled: 'canceled', deadline: 'deadline', lostLock: 'lost-lock' } as const;
+export const ABORT = {
+  handBack: 'hand-back',
+  canceled: 'canceled',
+  deadline: 'deadline',
+  lostLock: 'lost-lock',
+} as const;
 
 export class RetryLater extends Error {
   constructor(readonly generationId: string) {
@@ -45,7 +50,10 @@ export class RetryLater extends Error {
   }
 }
 
-interface RunningEntry { controller: AbortController; startedAt: Date }
+interface RunningEntry {
+  controller: AbortController;
+  startedAt: Date;
+}
 
 /** In-process bookkeeping of running generations, for cancel and graceful stop. */
 export class RunningGenerations {
@@ -84,7 +92,12 @@ export class RunningGenerations {
 }
 
 /** Next delay, or null to stop: attempts exhausted or the next try would land past the deadline. */
-export function retryDelay(attempt: number, data: GenerateVideoData | undefined, o: GenerateVideoOptions['retry'], now = Date.now()): number | null {
+export function retryDelay(
+  attempt: number,
+  data: GenerateVideoData | undefined,
+  o: GenerateVideoOptions['retry'],
+  now = Date.now(),
+): number | null {
   if (attempt >= o.maxAttempts) return null;
   const delay = Math.min(o.maxMs, o.baseMs * 2 ** Math.max(0, attempt - 1));
   if (data?.deadlineAt && now + delay > Date.parse(data.deadlineAt)) return null;
@@ -141,28 +154,41 @@ export function defineGenerateVideo(agenda: Agenda, o: GenerateVideoOptions, run
       // (another worker may have taken the job over). One failed touch (a database restart, a dropped
       // connection) is neither: aborting then would throw away a paid provider job's progress for a retry.
       let touchedAt = Date.now();
-      const touch = () => job.touch().then(() => void (touchedAt = Date.now()), (err: Error) => {
-        // saveJobState's error for a missing row (postgres and mongo backends); touch()'s after Agenda gave up on the run.
-        const gone = /does not exist anymore|canceled already/.test(err.message);
-        if (gone || Date.now() - touchedAt >= o.lockLifetimeMs) return void controller.abort(ABORT.lostLock);
-        o.log.warn({ generationId, err: err.message }, 'job lock not renewed; retrying at the next beat');
-      });
+      const touch = () =>
+        job.touch().then(
+          () => void (touchedAt = Date.now()),
+          (err: Error) => {
+            // saveJobState's error for a missing row (postgres and mongo backends); touch()'s after Agenda gave up on the run.
+            const gone = /does not exist anymore|canceled already/.test(err.message);
+            if (gone || Date.now() - touchedAt >= o.lockLifetimeMs) return void controller.abort(ABORT.lostLock);
+            o.log.warn({ generationId, err: err.message }, 'job lock not renewed; retrying at the next beat');
+          },
+        );
       let beating: Promise<unknown> = Promise.resolve();
-      const beat = setInterval(() => {
-        beating = Promise.allSettled([
-          beating,
-          touch(),
-          // A lost lease is only logged: the provider job is already paid for, stopping it would waste it.
-          slot?.renew().then((ok) => ok || o.log.warn({ generationId, provider: slot.provider }, 'provider slot lease lost'), () => {}),
-        ]);
-      }, Math.max(50, Math.floor(o.lockLifetimeMs / 3)));
+      const beat = setInterval(
+        () => {
+          beating = Promise.allSettled([
+            beating,
+            touch(),
+            // A lost lease is only logged: the provider job is already paid for, stopping it would waste it.
+            slot?.renew().then(
+              (ok) => ok || o.log.warn({ generationId, provider: slot.provider }, 'provider slot lease lost'),
+              () => {},
+            ),
+          ]);
+        },
+        Math.max(50, Math.floor(o.lockLifetimeMs / 3)),
+      );
       try {
         // The runner's touches go through the same tolerant touch: one failed renewal is not a reason to stop.
         // One line per run, in the generation's log context: with the runner's own lines it tells the run's story.
         const outcome = await withLogContext({ reqId: job.attrs.data.reqId, generationId }, async () => {
           const began = Date.now();
           const out = await o.runner.run(generationId, { signal: controller.signal, touch });
-          o.log.info({ outcome: out, ms: Date.now() - began, attempt: (job.attrs.failCount ?? 0) + 1 }, 'generation run');
+          o.log.info(
+            { outcome: out, ms: Date.now() - began, attempt: (job.attrs.failCount ?? 0) + 1 },
+            'generation run',
+          );
           return out;
         });
         if (outcome === 'retry_later') {
@@ -193,7 +219,8 @@ export function defineGenerateVideo(agenda: Agenda, o: GenerateVideoOptions, run
       removeOnComplete: false, // see the 'complete' listener
       backoff: (ctx) => {
         const delay = retryDelay(ctx.attempt, ctx.jobData as GenerateVideoData, o.retry);
-        if (delay === null) o.log.warn({ data: ctx.jobData, err: ctx.error.message }, 'generation retries over: left for settleStuck');
+        if (delay === null)
+          o.log.warn({ data: ctx.jobData, err: ctx.error.message }, 'generation retries over: left for settleStuck');
         return delay;
       },
     },

@@ -25,7 +25,11 @@ export interface QueueItem {
   stage: string | null;
 }
 
-export interface GenerationInfo { provider: string | null; stage: string | null; userId: string }
+export interface GenerationInfo {
+  provider: string | null;
+  stage: string | null;
+  userId: string;
+}
 
 export interface AgendaJobQueueOptions {
   deadlineMs: number;
@@ -37,7 +41,13 @@ export interface AgendaJobQueueOptions {
   query?: SqlQuery;
 }
 
-interface Row { id: string; data: GenerateVideoData; state: QueueItem['state']; nextRunAt: number; priority: number }
+interface Row {
+  id: string;
+  data: GenerateVideoData;
+  state: QueueItem['state'];
+  nextRunAt: number;
+  priority: number;
+}
 
 export class AgendaJobQueue implements JobQueue {
   constructor(
@@ -53,12 +63,16 @@ export class AgendaJobQueue implements JobQueue {
   async enqueueGeneration(generationId: string, opts: { priority: 'normal' | 'high'; userId?: string }): Promise<void> {
     const now = this.now();
     const data: GenerateVideoData = {
-      generationId, userId: opts.userId, priority: opts.priority,
-      enqueuedAt: now.toISOString(), deadlineAt: new Date(now.getTime() + this.o.deadlineMs).toISOString(),
+      generationId,
+      userId: opts.userId,
+      priority: opts.priority,
+      enqueuedAt: now.toISOString(),
+      deadlineAt: new Date(now.getTime() + this.o.deadlineMs).toISOString(),
       ...(logContext()?.reqId ? { reqId: logContext()!.reqId } : {}),
     };
     const at = opts.priority === 'high' ? new Date(now.getTime() - HIGH_PRIORITY_HEAD_START_MS) : now;
-    const job = this.agenda.create(GENERATE_VIDEO, data)
+    const job = this.agenda
+      .create(GENERATE_VIDEO, data)
       .priority(opts.priority === 'high' ? 'high' : 'normal')
       .schedule(at)
       .unique({ 'data.generationId': generationId }, { insertOnly: true }); // enqueueing twice = one job
@@ -80,10 +94,19 @@ export class AgendaJobQueue implements JobQueue {
       const next = j.nextRunAt ? new Date(j.nextRunAt).getTime() : null;
       let state: Row['state'] | null;
       if (lockedAt && now - lockedAt < this.o.lockLifetimeMs) state = 'running';
-      else if (next !== null && next <= now) state = 'queued'; // a stale lock (dead worker) is queued again
-      else if (next !== null) state = 'waiting'; // retry later
+      else if (next !== null && next <= now)
+        state = 'queued'; // a stale lock (dead worker) is queued again
+      else if (next !== null)
+        state = 'waiting'; // retry later
       else state = null; // finished or retries over
-      if (state) rows.push({ id: String(j._id), data: j.data as GenerateVideoData, state, nextRunAt: next ?? 0, priority: j.priority });
+      if (state)
+        rows.push({
+          id: String(j._id),
+          data: j.data as GenerateVideoData,
+          state,
+          nextRunAt: next ?? 0,
+          priority: j.priority,
+        });
     }
     return rows.sort((a, b) => a.nextRunAt - b.nextRunAt || b.priority - a.priority);
   }
@@ -113,7 +136,9 @@ export class AgendaJobQueue implements JobQueue {
 
   async listQueue(): Promise<QueueItem[]> {
     const rows = await this.rows();
-    const info = this.o.lookup ? await this.o.lookup(rows.map((r) => r.data.generationId)) : new Map<string, GenerationInfo>();
+    const info = this.o.lookup
+      ? await this.o.lookup(rows.map((r) => r.data.generationId))
+      : new Map<string, GenerationInfo>();
     const now = this.now().getTime();
     return rows.map((r) => {
       const g = info.get(r.data.generationId);

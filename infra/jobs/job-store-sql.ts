@@ -8,21 +8,30 @@
 export type SqlQuery = <T>(text: string, params: unknown[]) => Promise<T[]>;
 
 /** $1 generation id, $2 lock-stale cutoff, $3 now. */
-export const POSITION_SQL =
-  `SELECT m.locked_at, m.next_run_at,
+export const POSITION_SQL = `SELECT m.locked_at, m.next_run_at,
        (SELECT count(*)::int FROM agenda_jobs r WHERE r.name = 'generate-video' AND r.locked_at > $2 AND r.disabled = false) AS running,
        (SELECT count(*)::int FROM agenda_jobs a WHERE a.name = 'generate-video' AND a.disabled = false
           AND a.next_run_at <= $3 AND (a.locked_at IS NULL OR a.locked_at <= $2) AND a.id <> m.id
           AND (a.next_run_at < coalesce(m.next_run_at, 'infinity') OR (a.next_run_at = m.next_run_at AND a.priority > m.priority))) AS ahead
      FROM agenda_jobs m WHERE m.name = 'generate-video' AND m.data->>'generationId' = $1 AND m.disabled = false`;
 
-interface PositionRow { locked_at: Date | null; next_run_at: Date | null; running: number; ahead: number }
+interface PositionRow {
+  locked_at: Date | null;
+  next_run_at: Date | null;
+  running: number;
+  ahead: number;
+}
 
 /**
  * Same answer as AgendaJobQueue's row walk: running = fresh locks; ahead = runnable, unlocked (or stale-locked)
  * jobs ordered before this one by (next_run_at, priority desc), the order the backend locks them in.
  */
-export async function positionSql(query: SqlQuery, generationId: string, now: Date, lockLifetimeMs: number): Promise<{ ahead: number; running: number } | null> {
+export async function positionSql(
+  query: SqlQuery,
+  generationId: string,
+  now: Date,
+  lockLifetimeMs: number,
+): Promise<{ ahead: number; running: number } | null> {
   const stale = new Date(now.getTime() - lockLifetimeMs);
   const [row] = await query<PositionRow>(POSITION_SQL, [generationId, stale, now]);
   if (!row) return null;

@@ -44,7 +44,9 @@ export interface JobsServiceOptions {
 }
 
 /** What the delivery jobs need, handed over with provide(); `platforms` is read at start(). */
-export type DeliveryParts = Omit<DeliveryHandlers, 'platforms' | 'lockLifetimeMs' | 'log'> & { platforms: () => DeliveryHandlers['platforms'] };
+export type DeliveryParts = Omit<DeliveryHandlers, 'platforms' | 'lockLifetimeMs' | 'log'> & {
+  platforms: () => DeliveryHandlers['platforms'];
+};
 
 export interface JobsService {
   agenda: Agenda;
@@ -54,7 +56,11 @@ export interface JobsService {
   running: RunningGenerations;
   slots: ProviderSlots | null;
   /** Late parts (GEN's runner, WEB's billing, …) wired after this service; call before start(). */
-  provide(parts: { runner?: Pick<GenerationRunner, 'run'> & Partial<Pick<GenerationRunner, 'pendingIds'>>; tasks?: MaintenanceTasks; delivery?: DeliveryParts }): void;
+  provide(parts: {
+    runner?: Pick<GenerationRunner, 'run'> & Partial<Pick<GenerationRunner, 'pendingIds'>>;
+    tasks?: MaintenanceTasks;
+    delivery?: DeliveryParts;
+  }): void;
   start(): Promise<void>;
   stop(): Promise<void>;
   health(): Promise<'ok' | 'down'>;
@@ -84,29 +90,49 @@ export function createJobsService(o: JobsServiceOptions): JobsService {
   // per spell; anything else is an error.
   const outage = outageNotice();
   agenda.on('error', (err: Error) => {
-    if (isInfrastructureError(err)) outage(() => o.log.warn({ err: err.message }, 'jobs: database unavailable; Agenda keeps retrying'));
+    if (isInfrastructureError(err))
+      outage(() => o.log.warn({ err: err.message }, 'jobs: database unavailable; Agenda keeps retrying'));
     else o.log.error({ err: err.message }, 'agenda error');
   });
-  agenda.on('fail', (err: Error, job: { attrs: { name: string } }) => o.log.warn({ job: job.attrs?.name, err: err?.message }, 'job failed'));
+  agenda.on('fail', (err: Error, job: { attrs: { name: string } }) =>
+    o.log.warn({ job: job.attrs?.name, err: err?.message }, 'job failed'),
+  );
 
   const running = new RunningGenerations();
-  const slots = o.providerConcurrency === false ? null : new ProviderSlots(o.sequelize, o.providerConcurrency, lockLifetimeMs);
+  const slots =
+    o.providerConcurrency === false ? null : new ProviderSlots(o.sequelize, o.providerConcurrency, lockLifetimeMs);
   let runner = o.runner;
   let delivery: DeliveryParts | undefined;
   const tasks: MaintenanceTasks = { ...o.tasks };
   const deps: MaintenanceDeps = {
-    sequelize: o.sequelize, tasks, timezone: o.timezone, demoRetentionDays: o.demoRetentionDays, now, log: o.log,
+    sequelize: o.sequelize,
+    tasks,
+    timezone: o.timezone,
+    demoRetentionDays: o.demoRetentionDays,
+    now,
+    log: o.log,
     pruneJobs: (cutoff) => pruneFinishedJobs(agenda, o.selected.query, cutoff),
   };
 
   const lookup = async (ids: string[]): Promise<Map<string, GenerationInfo>> => {
     if (ids.length === 0) return new Map();
-    const [rows] = await o.sequelize.query(`SELECT id, user_id, provider, stage FROM generations WHERE id = ANY($1::uuid[])`, { bind: [ids] });
-    return new Map((rows as { id: string; user_id: string; provider: string | null; stage: string | null }[])
-      .map((r) => [r.id, { userId: r.user_id, provider: r.provider, stage: r.stage }]));
+    const [rows] = await o.sequelize.query(
+      `SELECT id, user_id, provider, stage FROM generations WHERE id = ANY($1::uuid[])`,
+      { bind: [ids] },
+    );
+    return new Map(
+      (rows as { id: string; user_id: string; provider: string | null; stage: string | null }[]).map((r) => [
+        r.id,
+        { userId: r.user_id, provider: r.provider, stage: r.stage },
+      ]),
+    );
   };
   const jobQueue = new AgendaJobQueue(agenda, running, {
-    deadlineMs: o.deadlineMs ?? JOB_DEFAULTS.deadlineMs, lockLifetimeMs, lookup, now, ...(o.selected.query ? { query: o.selected.query } : {}),
+    deadlineMs: o.deadlineMs ?? JOB_DEFAULTS.deadlineMs,
+    lockLifetimeMs,
+    lookup,
+    now,
+    ...(o.selected.query ? { query: o.selected.query } : {}),
   });
 
   /**
@@ -141,24 +167,45 @@ export function createJobsService(o: JobsServiceOptions): JobsService {
     },
     async start() {
       if (runner) {
-        defineGenerateVideo(agenda, {
-          runner, concurrency, lockLifetimeMs, retry: o.retry ?? JOB_DEFAULTS.retry, log: o.log,
-          ...(slots ? { slots, slotWaitMs: o.slotWaitMs } : {}),
-        }, running);
+        defineGenerateVideo(
+          agenda,
+          {
+            runner,
+            concurrency,
+            lockLifetimeMs,
+            retry: o.retry ?? JOB_DEFAULTS.retry,
+            log: o.log,
+            ...(slots ? { slots, slotWaitMs: o.slotWaitMs } : {}),
+          },
+          running,
+        );
       } else o.log.warn({}, 'no GenerationRunner wired: generate-video jobs wait in the queue');
       const maintenance = defineMaintenance(agenda, deps, maintenanceRuns);
       // Only the platforms this process can send to: the others' deliveries wait for a process that can.
-      const deliveryJobs = delivery ? defineDeliveries(agenda, { ...delivery, platforms: delivery.platforms(), lockLifetimeMs, log: o.log }) : [];
+      const deliveryJobs = delivery
+        ? defineDeliveries(agenda, { ...delivery, platforms: delivery.platforms(), lockLifetimeMs, log: o.log })
+        : [];
       await agenda.start();
       // After a crash, and every minute: an open generation without a job gets one (see requeueOrphans).
       await requeueOrphans();
-      orphanSweep = setInterval(() => void requeueOrphans().catch((err: Error) => {
-        o.log.warn({ err: err.message }, 're-queueing generations without a job failed; next round in a minute');
-      }), o.orphanSweepMs ?? 60_000);
+      orphanSweep = setInterval(
+        () =>
+          void requeueOrphans().catch((err: Error) => {
+            o.log.warn({ err: err.message }, 're-queueing generations without a job failed; next round in a minute');
+          }),
+        o.orphanSweepMs ?? 60_000,
+      );
       orphanSweep.unref();
       if (o.schedule !== false) await scheduleMaintenance(agenda, maintenance, o.timezone);
       state = 'started';
-      o.log.info({ backend: o.selected.kind, where: o.selected.where, jobs: [...(runner ? ['generate-video'] : []), ...deliveryJobs, ...maintenance] }, 'jobs started');
+      o.log.info(
+        {
+          backend: o.selected.kind,
+          where: o.selected.where,
+          jobs: [...(runner ? ['generate-video'] : []), ...deliveryJobs, ...maintenance],
+        },
+        'jobs started',
+      );
     },
     async stop() {
       if (state !== 'started') return;
@@ -178,7 +225,8 @@ export function createJobsService(o: JobsServiceOptions): JobsService {
         running.abortAll(ABORT.handBack);
         await running.settled(10_000);
       }
-      if (!(await maintenanceDone)) o.log.warn({ running: maintenanceRuns.size }, 'stopping with maintenance jobs still running');
+      if (!(await maintenanceDone))
+        o.log.warn({ running: maintenanceRuns.size }, 'stopping with maintenance jobs still running');
       await o.selected.backend.disconnect().catch(() => {});
       await o.selected.close().catch(() => {});
     },

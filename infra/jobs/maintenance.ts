@@ -68,7 +68,11 @@ export interface CleanupRun extends CleanupReport {
 }
 
 export async function runCleanup(d: MaintenanceDeps, now = d.now()): Promise<CleanupRun> {
-  const tables = await cleanupTables(d.sequelize, now, { demoRetentionDays: d.demoRetentionDays, deleteMedia: d.tasks.deleteMedia, log: d.log });
+  const tables = await cleanupTables(d.sequelize, now, {
+    demoRetentionDays: d.demoRetentionDays,
+    deleteMedia: d.tasks.deleteMedia,
+    log: d.log,
+  });
   const run: CleanupRun = {
     ...tables,
     reservationsReleased: (await d.tasks.releaseExpiredReservations?.(now)) ?? 0,
@@ -89,7 +93,11 @@ const handlers: Record<MaintenanceJob, (d: MaintenanceDeps) => (() => Promise<un
 };
 
 /** Defines the jobs whose work was provided; returns their names. `inflight` holds the runs under way (for stop). */
-export function defineMaintenance(agenda: Agenda, d: MaintenanceDeps, inflight = new Set<Promise<unknown>>()): MaintenanceJob[] {
+export function defineMaintenance(
+  agenda: Agenda,
+  d: MaintenanceDeps,
+  inflight = new Set<Promise<unknown>>(),
+): MaintenanceJob[] {
   const defined: MaintenanceJob[] = [];
   for (const name of Object.keys(SCHEDULES) as MaintenanceJob[]) {
     const work = handlers[name](d);
@@ -97,15 +105,19 @@ export function defineMaintenance(agenda: Agenda, d: MaintenanceDeps, inflight =
       d.log.debug({ job: name }, 'no work wired for this job: not scheduled');
       continue;
     }
-    agenda.define(name, async () => {
-      const run = work();
-      inflight.add(run);
-      try {
-        await run;
-      } finally {
-        inflight.delete(run);
-      }
-    }, { concurrency: 1, lockLifetime: 10 * 60_000 });
+    agenda.define(
+      name,
+      async () => {
+        const run = work();
+        inflight.add(run);
+        try {
+          await run;
+        } finally {
+          inflight.delete(run);
+        }
+      },
+      { concurrency: 1, lockLifetime: 10 * 60_000 },
+    );
     defined.push(name);
   }
   return defined;

@@ -16,7 +16,11 @@ export type PeriodOutcome = { ran: true; result: number } | { ran: false };
  * died is taken over after `staleMs`. A failure gives the claim back so the next firing retries.
  */
 export async function oncePerPeriod(
-  sequelize: Sequelize, task: string, period: string, work: () => Promise<number>, staleMs = 60 * 60_000,
+  sequelize: Sequelize,
+  task: string,
+  period: string,
+  work: () => Promise<number>,
+  staleMs = 60 * 60_000,
 ): Promise<PeriodOutcome> {
   const claimed = await sequelize.query(
     `INSERT INTO maintenance_runs (task, period) VALUES ($1, $2)
@@ -30,11 +34,16 @@ export async function oncePerPeriod(
   try {
     result = await work();
   } catch (err) {
-    await sequelize.query(`DELETE FROM maintenance_runs WHERE task = $1 AND period = $2 AND finished_at IS NULL`, { bind: [task, period] });
+    await sequelize.query(`DELETE FROM maintenance_runs WHERE task = $1 AND period = $2 AND finished_at IS NULL`, {
+      bind: [task, period],
+    });
     throw err;
   }
-  await sequelize.query(`UPDATE maintenance_runs SET finished_at = now(), result = $3 WHERE task = $1 AND period = $2`, {
-    bind: [task, period, result],
-  });
+  await sequelize.query(
+    `UPDATE maintenance_runs SET finished_at = now(), result = $3 WHERE task = $1 AND period = $2`,
+    {
+      bind: [task, period, result],
+    },
+  );
   return { ran: true, result };
 }

@@ -7,16 +7,26 @@ import { QueryTypes, type Sequelize } from 'sequelize';
 import { PROVIDERS, type ProviderName } from '../../core/model.ts';
 
 /** Generations per provider running at once across all instances (0 = no cap). Paid APIs limit parallel jobs. */
-export const PROVIDER_CONCURRENCY_DEFAULTS: Record<ProviderName, number> = { leonardo: 4, runway: 2, pollo: 2, goenhance: 2, local: 2 };
+export const PROVIDER_CONCURRENCY_DEFAULTS: Record<ProviderName, number> = {
+  leonardo: 4,
+  runway: 2,
+  pollo: 2,
+  goenhance: 2,
+  local: 2,
+};
 
 export type ProviderCaps = Partial<Record<ProviderName, number>>;
 
 /** "leonardo=4,runway=1" → { leonardo: 4, runway: 1 }; unknown names and non-integers are errors. */
 export function parseProviderConcurrency(text: string | undefined): ProviderCaps {
   const caps: ProviderCaps = {};
-  for (const part of (text ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of (text ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = /^([a-z]+)\s*=\s*(\d+)$/.exec(part);
-    if (!m || !(PROVIDERS as readonly string[]).includes(m[1]!)) throw new Error(`provider concurrency: expected name=number, got "${part}"`);
+    if (!m || !(PROVIDERS as readonly string[]).includes(m[1]!))
+      throw new Error(`provider concurrency: expected name=number, got "${part}"`);
     caps[m[1] as ProviderName] = Number(m[2]);
   }
   return caps;
@@ -34,7 +44,11 @@ export type SlotOutcome = SlotClaim | 'full' | null;
 
 export class ProviderSlots {
   readonly caps: Record<ProviderName, number>;
-  constructor(private readonly db: Sequelize, caps: ProviderCaps = {}, private readonly leaseMs = 60_000) {
+  constructor(
+    private readonly db: Sequelize,
+    caps: ProviderCaps = {},
+    private readonly leaseMs = 60_000,
+  ) {
     this.caps = { ...PROVIDER_CONCURRENCY_DEFAULTS, ...caps };
   }
 
@@ -50,7 +64,8 @@ export class ProviderSlots {
 
   async acquire(provider: ProviderName, holder: string): Promise<boolean> {
     const [row] = await this.db.query<{ slot: number | null }>(`SELECT provider_slot_acquire($1, $2, $3, $4) AS slot`, {
-      bind: [provider, holder, this.caps[provider], this.leaseMs], type: QueryTypes.SELECT,
+      bind: [provider, holder, this.caps[provider], this.leaseMs],
+      type: QueryTypes.SELECT,
     });
     return row?.slot !== null && row?.slot !== undefined;
   }

@@ -9,7 +9,10 @@ const MAX_TEXT = 2000;
 const SCRUBS: [RegExp, string][] = [
   [/\/bot\d+:[A-Za-z0-9_-]+/g, '/bot[redacted]'], // Telegram Bot API URL
   [/\/webhooks\/(\d+)\/[A-Za-z0-9._-]+/g, '/webhooks/$1/[redacted]'], // Discord interaction webhook
-  [/([?&#](?:token|sig|signature|secret|key|access_token|X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token)=)[^&\s"'<>]+/gi, '$1[redacted]'],
+  [
+    /([?&#](?:token|sig|signature|secret|key|access_token|X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token)=)[^&\s"'<>]+/gi,
+    '$1[redacted]',
+  ],
   [/\b(Bearer|Bot)\s+[A-Za-z0-9._~+/=-]{8,}/g, '$1 [redacted]'],
   [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]+/g, '[jwt]'],
 ];
@@ -21,9 +24,26 @@ export function scrub(text: string): string {
 }
 
 /** Primitive identifying fields worth keeping (HTTP status, API error codes, the failing API method's name). */
-const KEPT = ['code', 'status', 'statusCode', 'error_code', 'errno', 'method', 'description', 'provider', 'retriable', 'exitCode'] as const;
+const KEPT = [
+  'code',
+  'status',
+  'statusCode',
+  'error_code',
+  'errno',
+  'method',
+  'description',
+  'provider',
+  'retriable',
+  'exitCode',
+] as const;
 
-export interface SafeError { type: string; message: string; stack?: string; cause?: SafeError | string; [k: string]: unknown }
+export interface SafeError {
+  type: string;
+  message: string;
+  stack?: string;
+  cause?: SafeError | string;
+  [k: string]: unknown;
+}
 
 export function safeError(err: unknown, depth = 0): SafeError | string {
   if (!(err instanceof Error)) return scrub(typeof err === 'string' ? err : String(err));

@@ -19,7 +19,8 @@ export const ffprobePath = () => ffprobe;
 
 /** Whether both binaries run (checked once). */
 export function mediaBinariesAvailable(): Promise<boolean> {
-  const works = (bin: string) => new Promise<boolean>((resolve) => execFile(bin, ['-version'], { timeout: 10_000 }, (err) => resolve(!err)));
+  const works = (bin: string) =>
+    new Promise<boolean>((resolve) => execFile(bin, ['-version'], { timeout: 10_000 }, (err) => resolve(!err)));
   available ??= Promise.all([works(ffmpeg), works(ffprobe)]).then(([a, b]) => a && b);
   return available;
 }
@@ -39,20 +40,31 @@ export function localOnly(args: string[]): string[] {
 }
 
 export class MediaCommandError extends Error {
-  constructor(readonly command: string, readonly exitCode: number | null, readonly stderrTail: string) {
+  constructor(
+    readonly command: string,
+    readonly exitCode: number | null,
+    readonly stderrTail: string,
+  ) {
     super(`${command} exited with ${exitCode}: ${stderrTail}`);
     this.name = 'MediaCommandError';
   }
 }
 
 /** Runs a binary to completion; rejects with the last lines of stderr. Aborting the signal kills the process. */
-export function run(bin: string, args: string[], opts: { signal?: AbortSignal } = {}): Promise<{ stdout: string; stderr: string }> {
+export function run(
+  bin: string,
+  args: string[],
+  opts: { signal?: AbortSignal } = {},
+): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], signal: opts.signal });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.on('data', (c: Buffer) => { err.push(c); if (err.length > 200) err.splice(0, 100); });
+    child.stderr.on('data', (c: Buffer) => {
+      err.push(c);
+      if (err.length > 200) err.splice(0, 100);
+    });
     child.on('error', reject);
     child.on('close', (code) => {
       const stderr = Buffer.concat(err).toString('utf8');
@@ -65,7 +77,8 @@ export function run(bin: string, args: string[], opts: { signal?: AbortSignal } 
 export const runFfmpeg = (args: string[], signal?: AbortSignal) =>
   run(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', ...localOnly(args)], { signal });
 
-export const runFfprobe = (args: string[]) => run(ffprobe, args.includes('-protocol_whitelist') ? args : [...LOCAL_ONLY, ...args]);
+export const runFfprobe = (args: string[]) =>
+  run(ffprobe, args.includes('-protocol_whitelist') ? args : [...LOCAL_ONLY, ...args]);
 
 /**
  * Escapes a value (a path or text) for a filter option inside -vf/-filter_complex: once for the option parser

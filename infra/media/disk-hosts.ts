@@ -10,10 +10,15 @@ import { QueryTypes, type Sequelize } from 'sequelize';
 export const HOST_FRESH_MINUTES = 10;
 
 export class MediaOnAnotherMachine extends Error {
-  constructor(readonly otherHost: string, readonly otherDir: string) {
-    super(`media is kept on disk and machine "${otherHost}" (${otherDir}) already uses this database with its own disk media: `
-      + 'files made on one machine would be missing on the other. Set S3_BUCKET (and S3_ENDPOINT, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY) '
-      + 'on every instance, or give this machine its own DATABASE_URL');
+  constructor(
+    readonly otherHost: string,
+    readonly otherDir: string,
+  ) {
+    super(
+      `media is kept on disk and machine "${otherHost}" (${otherDir}) already uses this database with its own disk media: ` +
+        'files made on one machine would be missing on the other. Set S3_BUCKET (and S3_ENDPOINT, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY) ' +
+        'on every instance, or give this machine its own DATABASE_URL',
+    );
     this.name = 'MediaOnAnotherMachine';
   }
 }
@@ -22,12 +27,15 @@ export class MediaOnAnotherMachine extends Error {
 export async function claimDiskMedia(db: Sequelize, mediaDir: string, hostname = os.hostname()): Promise<() => void> {
   const others = await db.query<{ hostname: string; media_dir: string }>(
     `SELECT hostname, media_dir FROM media_disk_hosts WHERE hostname <> :hostname AND seen_at > now() - make_interval(mins => :fresh)`,
-    { replacements: { hostname, fresh: HOST_FRESH_MINUTES }, type: QueryTypes.SELECT });
+    { replacements: { hostname, fresh: HOST_FRESH_MINUTES }, type: QueryTypes.SELECT },
+  );
   if (others[0]) throw new MediaOnAnotherMachine(others[0].hostname, others[0].media_dir);
-  const renew = () => db.query(
-    `INSERT INTO media_disk_hosts (hostname, media_dir, seen_at) VALUES (:hostname, :mediaDir, now())
+  const renew = () =>
+    db.query(
+      `INSERT INTO media_disk_hosts (hostname, media_dir, seen_at) VALUES (:hostname, :mediaDir, now())
      ON CONFLICT (hostname) DO UPDATE SET media_dir = excluded.media_dir, seen_at = now()`,
-    { replacements: { hostname, mediaDir } });
+      { replacements: { hostname, mediaDir } },
+    );
   await renew();
   const timer = setInterval(() => void renew().catch(() => {}), 60_000); // a database outage: the next minute
   timer.unref();

@@ -60,7 +60,10 @@ export function createDiskStore(opts: { root: string; publicBaseUrl: string; sig
     },
     verifySigned: (key, exp, sig) => signer.verify(key, exp, sig),
     async exists(key) {
-      return fs.stat(pathOf(key)).then((s) => s.isFile(), () => false);
+      return fs.stat(pathOf(key)).then(
+        (s) => s.isFile(),
+        () => false,
+      );
     },
   };
 }

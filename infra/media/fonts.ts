@@ -7,7 +7,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const BASE_FONT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../assets/fonts/DejaVuSans-Bold.ttf');
+export const BASE_FONT = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../assets/fonts/DejaVuSans-Bold.ttf',
+);
 export const FALLBACK_TITLE = 'VidGo local preview';
 
 let cjk: string | null | undefined;
@@ -16,10 +19,19 @@ export function cjkFont(): string | null {
   if (cjk !== undefined) return cjk;
   cjk = null;
   try {
-    const out = execFileSync('fc-list', [':lang=zh', 'file'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 3000 });
-    const file = out.split('\n').map((l) => l.replace(/:\s*$/, '').trim()).find((f) => f && fs.existsSync(f));
+    const out = execFileSync('fc-list', [':lang=zh', 'file'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 3000,
+    });
+    const file = out
+      .split('\n')
+      .map((l) => l.replace(/:\s*$/, '').trim())
+      .find((f) => f && fs.existsSync(f));
     cjk = file ?? null;
-  } catch { /* no fontconfig on this machine */ }
+  } catch {
+    /* no fontconfig on this machine */
+  }
   return cjk;
 }
 
@@ -31,10 +43,17 @@ const drawable = (ch: string) => {
 
 /** Picks the font and the text to draw for a prompt. */
 export function fontFor(prompt: string, cjkFontFile = cjkFont()): { font: string; text: string } {
-  const clean = prompt.replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/\s+/g, ' ').trim();
+  const clean = prompt
+    .replace(/[\u0000-\u001f\u007f]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   if ([...clean].every(drawable)) return { font: BASE_FONT, text: clean || FALLBACK_TITLE };
   if (cjkFontFile) return { font: cjkFontFile, text: clean };
-  const kept = [...clean].map((ch) => (drawable(ch) ? ch : ' ')).join('').replace(/\s+/g, ' ').trim();
+  const kept = [...clean]
+    .map((ch) => (drawable(ch) ? ch : ' '))
+    .join('')
+    .replace(/\s+/g, ' ')
+    .trim();
   const letters = kept.replace(/[^\p{L}\p{N}]/gu, '').length;
   return { font: BASE_FONT, text: letters >= 3 ? kept : FALLBACK_TITLE };
 }
@@ -47,7 +66,10 @@ export function wrap(text: string, width = 34, maxLines = 3): string {
   let line = '';
   for (const w of words) {
     const next = line ? line + sep + w : w;
-    if ([...next].length > width && line) { lines.push(line); line = w; } else line = next;
+    if ([...next].length > width && line) {
+      lines.push(line);
+      line = w;
+    } else line = next;
   }
   if (line) lines.push(line);
   if (lines.length > maxLines) {

@@ -6,9 +6,16 @@ import { createDiskStore } from './disk-store.ts';
 import { createS3Store } from './s3-store.ts';
 
 /** `mediaSecret` signs the disk store's /media URLs of private keys (every replica must share it). */
-export function createMediaStore(config: Pick<Config, 's3' | 'dataDir' | 'publicBaseUrl'>, mediaSecret?: string): MediaStore {
+export function createMediaStore(
+  config: Pick<Config, 's3' | 'dataDir' | 'publicBaseUrl'>,
+  mediaSecret?: string,
+): MediaStore {
   if (config.s3) return createS3Store(config.s3, { tmpDir: path.join(config.dataDir, 'tmp') });
-  return createDiskStore({ root: path.join(config.dataDir, 'media'), publicBaseUrl: config.publicBaseUrl, signingSecret: mediaSecret });
+  return createDiskStore({
+    root: path.join(config.dataDir, 'media'),
+    publicBaseUrl: config.publicBaseUrl,
+    signingSecret: mediaSecret,
+  });
 }
 
 export { createDiskStore } from './disk-store.ts';

@@ -14,5 +14,8 @@ export function assertKey(key: string): string {
 
 export function contentTypeFor(key: string): string {
   const ext = key.slice(key.lastIndexOf('.') + 1).toLowerCase();
-  return { mp4: 'video/mp4', jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', webm: 'video/webm' }[ext] ?? 'application/octet-stream';
+  return (
+    { mp4: 'video/mp4', jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', webm: 'video/webm' }[ext] ??
+    'application/octet-stream'
+  );
 }

@@ -43,13 +43,18 @@ export function createPhotoIntake(d: PhotoIntakeDeps): PhotoIntake {
       } catch {
         return { ok: false, reason: 'not_image' };
       }
-      if (meta.format !== format && !(format === 'jpeg' && meta.format === 'jpeg')) return { ok: false, reason: 'not_image' };
+      if (meta.format !== format && !(format === 'jpeg' && meta.format === 'jpeg'))
+        return { ok: false, reason: 'not_image' };
       if (!meta.width || !meta.height) return { ok: false, reason: 'not_image' };
       // Checked from the header, before any pixel is decoded.
       if (meta.width > MAX_PHOTO_SIDE || meta.height > MAX_PHOTO_SIDE) return { ok: false, reason: 'too_many_pixels' };
       let out: { data: Buffer; info: Sharp.OutputInfo };
       try {
-        out = await sharp(bytes, { failOn: 'error' }).rotate().flatten({ background: '#ffffff' }).jpeg({ quality: 90 }).toBuffer({ resolveWithObject: true });
+        out = await sharp(bytes, { failOn: 'error' })
+          .rotate()
+          .flatten({ background: '#ffffff' })
+          .jpeg({ quality: 90 })
+          .toBuffer({ resolveWithObject: true });
       } catch {
         return { ok: false, reason: 'not_image' }; // the header was fine, the pixels are not (truncated, corrupt)
       }

@@ -10,21 +10,28 @@ export const PUBLIC_PREFIXES = ['generations/', 'demo/', 'styles/'] as const;
 export function publicReadPolicy(bucket: string) {
   return {
     Version: '2012-10-17',
-    Statement: [{
-      Sid: 'PublicMediaRead',
-      Effect: 'Allow',
-      Principal: '*',
-      Action: ['s3:GetObject'],
-      Resource: PUBLIC_PREFIXES.map((p) => `arn:aws:s3:::${bucket}/${p}*`),
-    }],
+    Statement: [
+      {
+        Sid: 'PublicMediaRead',
+        Effect: 'Allow',
+        Principal: '*',
+        Action: ['s3:GetObject'],
+        Resource: PUBLIC_PREFIXES.map((p) => `arn:aws:s3:::${bucket}/${p}*`),
+      },
+    ],
   };
 }
 
 export async function prepareBucket(s3: S3Settings, opts: { log?: (msg: string) => void; waitMs?: number } = {}) {
   const log = opts.log ?? (() => {});
   const client = new S3Client({
-    region: s3.region, endpoint: s3.endpoint, forcePathStyle: s3.forcePathStyle,
-    credentials: s3.accessKeyId && s3.secretAccessKey ? { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } : undefined,
+    region: s3.region,
+    endpoint: s3.endpoint,
+    forcePathStyle: s3.forcePathStyle,
+    credentials:
+      s3.accessKeyId && s3.secretAccessKey
+        ? { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey }
+        : undefined,
   });
   const Bucket = s3.bucket;
   try {

@@ -25,19 +25,26 @@ export const PRESIGN_SECONDS = 7 * 24 * 3600;
 const s3Sdk = lazyRequire<typeof S3Sdk>('@aws-sdk/client-s3');
 const presignerSdk = lazyRequire<typeof Presigner>('@aws-sdk/s3-request-presigner');
 
-export function createS3Store(s3: S3Settings, opts: { tmpDir?: string; presignSeconds?: number } = {}): MediaStore & { client: S3Client } {
+export function createS3Store(
+  s3: S3Settings,
+  opts: { tmpDir?: string; presignSeconds?: number } = {},
+): MediaStore & { client: S3Client } {
   const { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } = s3Sdk();
   const { getSignedUrl } = presignerSdk();
-  const clientFor = (endpoint: string | undefined) => new S3Client({
-    region: s3.region,
-    endpoint,
-    forcePathStyle: s3.forcePathStyle,
-    // Checksums only when an operation requires them: streamed bodies otherwise go out aws-chunked with trailing
-    // CRC32, which S3-protocol servers other than AWS (s3rver, older MinIO) store verbatim.
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-    credentials: s3.accessKeyId && s3.secretAccessKey ? { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } : undefined,
-  });
+  const clientFor = (endpoint: string | undefined) =>
+    new S3Client({
+      region: s3.region,
+      endpoint,
+      forcePathStyle: s3.forcePathStyle,
+      // Checksums only when an operation requires them: streamed bodies otherwise go out aws-chunked with trailing
+      // CRC32, which S3-protocol servers other than AWS (s3rver, older MinIO) store verbatim.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+      credentials:
+        s3.accessKeyId && s3.secretAccessKey
+          ? { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey }
+          : undefined,
+    });
   const client = clientFor(s3.endpoint);
   // Signing needs no network: this client only presigns, for the host the outside reaches.
   const presigner = s3.publicEndpoint && s3.publicEndpoint !== s3.endpoint ? clientFor(s3.publicEndpoint) : client;
@@ -54,7 +61,9 @@ export function createS3Store(s3: S3Settings, opts: { tmpDir?: string; presignSe
       assertKey(key);
       const size = typeof file === 'string' ? (await fs.stat(file)).size : file.length;
       const Body = typeof file === 'string' ? createReadStream(file) : file;
-      await client.send(new PutObjectCommand({ Bucket, Key: key, Body, ContentType: contentType, ContentLength: size }));
+      await client.send(
+        new PutObjectCommand({ Bucket, Key: key, Body, ContentType: contentType, ContentLength: size }),
+      );
       return { key, sizeBytes: size };
     },
     async getFile(key) {
@@ -71,13 +80,24 @@ export function createS3Store(s3: S3Settings, opts: { tmpDir?: string; presignSe
     async publicUrl(key) {
       assertKey(key);
       if (key.startsWith(PRIVATE_MEDIA_PREFIX)) throw new Error('private media has no public URL: use signedUrl');
-      if (s3.publicBaseUrl) return `${s3.publicBaseUrl.replace(/\/+$/, '')}/${key.split('/').map(encodeURIComponent).join('/')}`;
-      return getSignedUrl(presigner, new GetObjectCommand({ Bucket, Key: key }), { expiresIn: opts.presignSeconds ?? PRESIGN_SECONDS });
+      if (s3.publicBaseUrl)
+        return `${s3.publicBaseUrl.replace(/\/+$/, '')}/${key.split('/').map(encodeURIComponent).join('/')}`;
+      return getSignedUrl(presigner, new GetObjectCommand({ Bucket, Key: key }), {
+        expiresIn: opts.presignSeconds ?? PRESIGN_SECONDS,
+      });
     },
     async signedUrl(key, ttlSeconds, o = {}) {
-      const disposition = o.downloadName ? `attachment; filename="${o.downloadName.replace(/[^A-Za-z0-9._-]/g, '_')}"` : undefined;
-      const command = new GetObjectCommand({ Bucket, Key: assertKey(key), ...(disposition ? { ResponseContentDisposition: disposition } : {}) });
-      return getSignedUrl(presigner, command, { expiresIn: Math.min(PRESIGN_SECONDS, Math.max(1, Math.round(ttlSeconds))) });
+      const disposition = o.downloadName
+        ? `attachment; filename="${o.downloadName.replace(/[^A-Za-z0-9._-]/g, '_')}"`
+        : undefined;
+      const command = new GetObjectCommand({
+        Bucket,
+        Key: assertKey(key),
+        ...(disposition ? { ResponseContentDisposition: disposition } : {}),
+      });
+      return getSignedUrl(presigner, command, {
+        expiresIn: Math.min(PRESIGN_SECONDS, Math.max(1, Math.round(ttlSeconds))),
+      });
     },
     async exists(key) {
       try {

@@ -35,7 +35,10 @@ const outcomeOf = async <R>(m: PromMetrics, operation: string, call: () => Promi
 };
 
 /** Reserve (refused: not enough points), commit, release and the expiry sweep's releases. */
-export function countLedger<L extends Ledger & { releaseExpired?: (now: Date) => Promise<number> }>(ledger: L, m: PromMetrics): L {
+export function countLedger<L extends Ledger & { releaseExpired?: (now: Date) => Promise<number> }>(
+  ledger: L,
+  m: PromMetrics,
+): L {
   return around(ledger, {
     reserve: (call) => outcomeOf(m, 'reserve', call),
     commit: (call) => outcomeOf(m, 'commit', call),
@@ -61,7 +64,8 @@ export function countModerator(moderator: Moderator, m: PromMetrics): Moderator 
 
 /** The inbox's accept(): a new event is 'accepted', one already stored (a platform's redelivery) 'duplicate'. */
 export function countInbox<S extends InboxStore>(store: S, m: PromMetrics): S {
-  const tally = (source: string, fresh: boolean) => m.webhookEvents.inc({ platform: source, outcome: fresh ? 'accepted' : 'duplicate' });
+  const tally = (source: string, fresh: boolean) =>
+    m.webhookEvents.inc({ platform: source, outcome: fresh ? 'accepted' : 'duplicate' });
   return around(store, {
     accept: async (call, args) => {
       const fresh = (await call()) as boolean;
@@ -90,7 +94,11 @@ export function countInbox<S extends InboxStore>(store: S, m: PromMetrics): S {
  * delivery the platform's acceptance. Every path that ends a generation (runner, cancel, stuck sweep, admin)
  * goes through these writes, so none is missed or counted twice.
  */
-export function countGenerations(store: GenerationStore, tiers: Pick<TierCatalog, 'tierOf'>, m: Metrics): GenerationStore {
+export function countGenerations(
+  store: GenerationStore,
+  tiers: Pick<TierCatalog, 'tierOf'>,
+  m: Metrics,
+): GenerationStore {
   const tierOf = (gen: GenerationRow) => tiers.tierOf(gen.userId).then(String, () => 'unknown');
   const afterWrite = async (id: string, patch: Partial<GenerationRow>) => {
     const status = patch.status;
@@ -101,8 +109,13 @@ export function countGenerations(store: GenerationStore, tiers: Pick<TierCatalog
     const tier = await tierOf(gen);
     // A run resumed after a consent answer starts again with its earlier attempts recorded: one start per generation.
     if (status === 'running' && gen.attempts.length === 0) {
-      m.count('generation_started', { provider: gen.route[gen.stepIndex]?.provider ?? gen.provider ?? 'none', tier, kind: gen.kind });
-      if (gen.startedAt) m.observe('generation_queue_wait', (gen.startedAt.getTime() - gen.createdAt.getTime()) / 1000, { tier });
+      m.count('generation_started', {
+        provider: gen.route[gen.stepIndex]?.provider ?? gen.provider ?? 'none',
+        tier,
+        kind: gen.kind,
+      });
+      if (gen.startedAt)
+        m.observe('generation_queue_wait', (gen.startedAt.getTime() - gen.createdAt.getTime()) / 1000, { tier });
     } else if (ended) {
       m.count('generation_finished', { provider: gen.provider ?? 'none', tier, kind: gen.kind, outcome: gen.status });
     }
@@ -122,11 +135,16 @@ export function countGenerations(store: GenerationStore, tiers: Pick<TierCatalog
     },
     confirmDelivery: async (call, args) => {
       await call();
-      await quietly((async () => {
-        const gen = await store.get(args[0] as string);
-        const at = (args[1] as Date).getTime();
-        if (gen?.completedAt) m.observe('generation_delivery', (at - gen.completedAt.getTime()) / 1000, { platform: gen.replyTarget.platform });
-      })());
+      await quietly(
+        (async () => {
+          const gen = await store.get(args[0] as string);
+          const at = (args[1] as Date).getTime();
+          if (gen?.completedAt)
+            m.observe('generation_delivery', (at - gen.completedAt.getTime()) / 1000, {
+              platform: gen.replyTarget.platform,
+            });
+        })(),
+      );
     },
   });
 }
@@ -135,15 +153,25 @@ export function countGenerations(store: GenerationStore, tiers: Pick<TierCatalog
  * A chat client whose push a platform can refuse with 429: LINE says "You have reached your monthly limit." when
  * the month's push quota is used up (docs/operations.md), otherwise it is a rate limit. Counted, then rethrown.
  */
-export function countPushRefusals<C extends object>(client: C, method: keyof C & string, platform: string, m: PromMetrics): C {
+export function countPushRefusals<C extends object>(
+  client: C,
+  method: keyof C & string,
+  platform: string,
+  m: PromMetrics,
+): C {
   return around(client, {
     [method]: async (call) => {
       try {
         return await call();
       } catch (err) {
         const e = err as { status?: number; body?: unknown };
-        if (e?.status === 429) m.pushFailures.inc({ platform, reason: /monthly limit/i.test(String(e.body ?? '')) ? 'quota' : 'rate_limited' });
-        else if (typeof e?.status === 'number' && e.status >= 500) m.pushFailures.inc({ platform, reason: 'server_error' });
+        if (e?.status === 429)
+          m.pushFailures.inc({
+            platform,
+            reason: /monthly limit/i.test(String(e.body ?? '')) ? 'quota' : 'rate_limited',
+          });
+        else if (typeof e?.status === 'number' && e.status >= 500)
+          m.pushFailures.inc({ platform, reason: 'server_error' });
         throw err;
       }
     },

@@ -23,7 +23,10 @@ export interface GeminiModeratorOptions {
 }
 
 export class GeminiModerationError extends Error {
-  constructor(message: string, override readonly cause?: unknown) {
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
     super(message);
     this.name = 'GeminiModerationError';
   }
@@ -39,7 +42,8 @@ export const CATEGORY_GUIDE: Record<Exclude<(typeof CATEGORIES)[number], 'none'>
   sexual: 'sexual acts, pornography, nudity or sexually explicit descriptions of adults',
   minors: 'anything sexualising a child or teenager (under 18), or showing minors naked or abused',
   violence: 'graphic violence: gore, mutilation, torture, beheading, killing or maiming people, mass shootings',
-  illegal: 'instructions for or promotion of serious crimes: making weapons or explosives, planning attacks, terrorism, producing or selling hard drugs, trafficking, counterfeiting, money laundering, fraud',
+  illegal:
+    'instructions for or promotion of serious crimes: making weapons or explosives, planning attacks, terrorism, producing or selling hard drugs, trafficking, counterfeiting, money laundering, fraud',
   hate: 'hate speech against protected groups (ethnicity, nationality, religion, sexual orientation, gender identity, disability, sex): slurs, calls to kill, expel, exterminate or "cleanse" a group, dehumanising a group as vermin or subhuman, extremist slogans and symbols',
   self_harm: 'self-harm or suicide',
   other: 'other clearly harmful content',
@@ -49,7 +53,9 @@ const SYSTEM_INSTRUCTION = `You moderate prompts for an AI video generator used 
 Japanese, Traditional Chinese, Korean or Spanish), with evasions such as spaced-out letters, leetspeak, full-width
 characters, mixed scripts and synonyms. Decide whether a video may be generated from the prompt.
 Refuse, with the first category that applies:
-${Object.entries(CATEGORY_GUIDE).map(([c, d]) => `- "${c}": ${d}`).join('\n')}
+${Object.entries(CATEGORY_GUIDE)
+  .map(([c, d]) => `- "${c}": ${d}`)
+  .join('\n')}
 Allow ordinary creative prompts, including fiction with mild action, video-game styles, sports such as
 bullfighting, samurai or knight duels, historical reenactments, and history and news topics treated non-graphically;
 look-alike words are not violations (killer whale, kitchen knives, Scunthorpe, a Bloody Mary, a bath bomb).
@@ -75,7 +81,14 @@ export const responseSchema = ({ Type } = genai()) => ({
 });
 
 /** Candidate finish reasons that mean "Gemini refused to go on for safety". */
-const SAFETY_FINISH = new Set(['SAFETY', 'BLOCKLIST', 'PROHIBITED_CONTENT', 'SPII', 'IMAGE_SAFETY', 'IMAGE_PROHIBITED_CONTENT']);
+const SAFETY_FINISH = new Set([
+  'SAFETY',
+  'BLOCKLIST',
+  'PROHIBITED_CONTENT',
+  'SPII',
+  'IMAGE_SAFETY',
+  'IMAGE_PROHIBITED_CONTENT',
+]);
 
 const HARM_TO_CATEGORY: Record<string, ModerationCategory> = {
   HARM_CATEGORY_SEXUALLY_EXPLICIT: 'sexual',
@@ -84,7 +97,9 @@ const HARM_TO_CATEGORY: Record<string, ModerationCategory> = {
   HARM_CATEGORY_DANGEROUS_CONTENT: 'illegal',
 };
 
-function blockedCategory(ratings: { category?: string; blocked?: boolean; probability?: string }[] | undefined): ModerationCategory {
+function blockedCategory(
+  ratings: { category?: string; blocked?: boolean; probability?: string }[] | undefined,
+): ModerationCategory {
   const hit = ratings?.find((r) => r.blocked) ?? ratings?.find((r) => r.probability === 'HIGH');
   return (hit?.category && HARM_TO_CATEGORY[hit.category]) || 'other';
 }
@@ -95,7 +110,10 @@ export class GeminiModerator implements Moderator {
   constructor(private readonly opts: GeminiModeratorOptions) {
     this.ai = new (genai().GoogleGenAI)({
       apiKey: opts.apiKey,
-      httpOptions: { ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}), ...(opts.timeoutMs ? { timeout: opts.timeoutMs } : {}) },
+      httpOptions: {
+        ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}),
+        ...(opts.timeoutMs ? { timeout: opts.timeoutMs } : {}),
+      },
     });
   }
 
@@ -126,14 +144,25 @@ export class GeminiModerator implements Moderator {
 export function interpret(res: GenerateContentResponse): ModerationVerdict {
   const feedback = res.promptFeedback;
   if (feedback?.blockReason) {
-    return { allowed: false, category: blockedCategory(feedback.safetyRatings), reason: `gemini blocked the prompt: ${feedback.blockReason}`, source: 'gemini' };
+    return {
+      allowed: false,
+      category: blockedCategory(feedback.safetyRatings),
+      reason: `gemini blocked the prompt: ${feedback.blockReason}`,
+      source: 'gemini',
+    };
   }
   const candidate = res.candidates?.[0];
   if (candidate?.finishReason && SAFETY_FINISH.has(candidate.finishReason)) {
-    return { allowed: false, category: blockedCategory(candidate.safetyRatings), reason: `gemini stopped: ${candidate.finishReason}`, source: 'gemini' };
+    return {
+      allowed: false,
+      category: blockedCategory(candidate.safetyRatings),
+      reason: `gemini stopped: ${candidate.finishReason}`,
+      source: 'gemini',
+    };
   }
   const raw = res.text;
-  if (!raw) throw new GeminiModerationError(`Gemini answered without text (finishReason ${candidate?.finishReason ?? 'none'})`);
+  if (!raw)
+    throw new GeminiModerationError(`Gemini answered without text (finishReason ${candidate?.finishReason ?? 'none'})`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
@@ -141,8 +170,17 @@ export function interpret(res: GenerateContentResponse): ModerationVerdict {
     throw new GeminiModerationError(`Gemini answered malformed JSON: ${raw.slice(0, 100)}`, err);
   }
   const v = parsed as { allowed?: unknown; category?: unknown; reason?: unknown };
-  if (typeof v.allowed !== 'boolean') throw new GeminiModerationError(`Gemini answered without "allowed": ${raw.slice(0, 100)}`);
+  if (typeof v.allowed !== 'boolean')
+    throw new GeminiModerationError(`Gemini answered without "allowed": ${raw.slice(0, 100)}`);
   if (v.allowed) return { allowed: true, source: 'gemini' };
-  const category = (CATEGORIES as readonly unknown[]).includes(v.category) && v.category !== 'none' ? (v.category as ModerationCategory) : 'other';
-  return { allowed: false, category, reason: typeof v.reason === 'string' ? v.reason.slice(0, 300) : undefined, source: 'gemini' };
+  const category =
+    (CATEGORIES as readonly unknown[]).includes(v.category) && v.category !== 'none'
+      ? (v.category as ModerationCategory)
+      : 'other';
+  return {
+    allowed: false,
+    category,
+    reason: typeof v.reason === 'string' ? v.reason.slice(0, 300) : undefined,
+    source: 'gemini',
+  };
 }

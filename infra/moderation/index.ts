@@ -16,7 +16,12 @@ export function createModerator(
   onFallback?: (reason: 'absent' | 'timeout' | 'error') => void,
 ): Moderator {
   const primary = gemini.apiKey
-    ? new GeminiModerator({ apiKey: gemini.apiKey, baseUrl: gemini.baseUrl, model: gemini.model, timeoutMs: gemini.timeoutMs * 2 })
+    ? new GeminiModerator({
+        apiKey: gemini.apiKey,
+        baseUrl: gemini.baseUrl,
+        model: gemini.model,
+        timeoutMs: gemini.timeoutMs * 2,
+      })
     : undefined;
   const keyword = new KeywordModerator();
   // Off the start-up path: the index is built a moment after the server is up (or by the first prompt, if sooner).
@@ -24,7 +29,11 @@ export function createModerator(
   return new CombinedModerator(primary, keyword, gemini.timeoutMs, overrides, {
     onFallback: (reason, err) => {
       onFallback?.(reason);
-      if (reason !== 'absent') log?.warn({ reason, err: err instanceof Error ? err.message : err }, 'moderation fell back to the keyword filter');
+      if (reason !== 'absent')
+        log?.warn(
+          { reason, err: err instanceof Error ? err.message : err },
+          'moderation fell back to the keyword filter',
+        );
     },
   });
 }

@@ -28,8 +28,14 @@ export function dotNetUrlEncode(s: string): string {
 }
 
 /** CheckMacValue: sort keys case-insensitively, wrap in HashKey/HashIV, .NET-urlencode, lower-case, hash, upper-case. */
-export function checkMacValue(params: Record<string, string | number>, hashKey: string, hashIv: string, algo: 'sha256' | 'md5' = 'sha256'): string {
-  const keys = Object.keys(params).filter((k) => k !== 'CheckMacValue')
+export function checkMacValue(
+  params: Record<string, string | number>,
+  hashKey: string,
+  hashIv: string,
+  algo: 'sha256' | 'md5' = 'sha256',
+): string {
+  const keys = Object.keys(params)
+    .filter((k) => k !== 'CheckMacValue')
     .sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0));
   const raw = `HashKey=${hashKey}&${keys.map((k) => `${k}=${params[k]}`).join('&')}&HashIV=${hashIv}`;
   const encoded = dotNetUrlEncode(raw).toLowerCase();
@@ -37,7 +43,10 @@ export function checkMacValue(params: Record<string, string | number>, hashKey: 
 }
 
 /** Constant-time comparison of a received CheckMacValue (case-insensitive) with the one we compute. */
-export function verifyCheckMacValue(params: Record<string, string>, cfg: Pick<EcpayConfig, 'hashKey' | 'hashIv'>): boolean {
+export function verifyCheckMacValue(
+  params: Record<string, string>,
+  cfg: Pick<EcpayConfig, 'hashKey' | 'hashIv'>,
+): boolean {
   const given = (params.CheckMacValue ?? '').toUpperCase();
   return safeEqual(given, checkMacValue(params, cfg.hashKey, cfg.hashIv));
 }
@@ -83,8 +92,12 @@ export function checkoutFields(cfg: EcpayConfig, input: CheckoutInput): Record<s
   if (input.periodReturnUrl) {
     // Periodic payments are card-only; the first authorization is TotalAmount and every later one PeriodAmount.
     Object.assign(fields, {
-      ChoosePayment: 'Credit', PeriodAmount: String(input.amountTwd), PeriodType: 'M', Frequency: '1',
-      ExecTimes: String(MONTHLY_EXEC_TIMES), PeriodReturnURL: input.periodReturnUrl,
+      ChoosePayment: 'Credit',
+      PeriodAmount: String(input.amountTwd),
+      PeriodType: 'M',
+      Frequency: '1',
+      ExecTimes: String(MONTHLY_EXEC_TIMES),
+      PeriodReturnURL: input.periodReturnUrl,
     });
   }
   fields.CheckMacValue = checkMacValue(fields, cfg.hashKey, cfg.hashIv);
@@ -102,7 +115,8 @@ export function readCallback(rawBody: string, cfg: EcpayConfig): CallbackVerdict
   if (!params.CheckMacValue || !verifyCheckMacValue(params, cfg)) return { kind: 'invalid', reason: 'signature' };
   if (params.MerchantID !== cfg.merchantId) return { kind: 'invalid', reason: 'merchant' };
   const orderNumber = params.MerchantTradeNo ?? '';
-  if (!/^[A-Za-z0-9]{1,20}$/.test(orderNumber) || !/^\d+$/.test(params.TradeAmt ?? '')) return { kind: 'invalid', reason: 'fields' };
+  if (!/^[A-Za-z0-9]{1,20}$/.test(orderNumber) || !/^\d+$/.test(params.TradeAmt ?? ''))
+    return { kind: 'invalid', reason: 'fields' };
   if (params.SimulatePaid === '1') return { kind: 'simulated', orderNumber };
   if (params.RtnCode !== '1') return { kind: 'not_paid', orderNumber };
   return { kind: 'paid', orderNumber, tradeNo: params.TradeNo ?? '', amount: Number(params.TradeAmt) };
@@ -126,14 +140,25 @@ export function readPeriodCallback(rawBody: string, cfg: EcpayConfig): PeriodVer
   const int = (v: string | undefined) => (/^\d{1,9}$/.test(v ?? '') ? Number(v) : NaN);
   const count = int(params.TotalSuccessTimes);
   const amount = int(params.Amount);
-  if (!/^[A-Za-z0-9]{1,20}$/.test(orderNumber) || Number.isNaN(count) || Number.isNaN(amount)) return { kind: 'invalid', reason: 'fields' };
+  if (!/^[A-Za-z0-9]{1,20}$/.test(orderNumber) || Number.isNaN(count) || Number.isNaN(amount))
+    return { kind: 'invalid', reason: 'fields' };
   if (params.SimulatePaid === '1') return { kind: 'simulated', orderNumber, count, rtnCode: params.RtnCode ?? '' };
   if (params.RtnCode !== '1') return { kind: 'not_paid', orderNumber, count, rtnCode: params.RtnCode ?? '' };
-  return { kind: 'paid', orderNumber, count, execTimes: int(params.ExecTimes) || MONTHLY_EXEC_TIMES, amount, gwsr: params.Gwsr ?? '' };
+  return {
+    kind: 'paid',
+    orderNumber,
+    count,
+    execTimes: int(params.ExecTimes) || MONTHLY_EXEC_TIMES,
+    amount,
+    gwsr: params.Gwsr ?? '',
+  };
 }
 
 export class EcpayActionError extends Error {
-  constructor(readonly rtnCode: string, message: string) {
+  constructor(
+    readonly rtnCode: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'EcpayActionError';
   }
@@ -143,19 +168,36 @@ export class EcpayActionError extends Error {
  * Ends a periodic order's later authorizations (CreditCardPeriodAction, Action=Cancel), server to server. Resolves
  * on RtnCode=1; throws EcpayActionError with ECPay's code otherwise, or on a network error or non-2xx answer.
  */
-export async function cancelPeriodicOrder(cfg: EcpayConfig, merchantTradeNo: string, now = new Date(), timeoutMs = 30_000): Promise<void> {
+export async function cancelPeriodicOrder(
+  cfg: EcpayConfig,
+  merchantTradeNo: string,
+  now = new Date(),
+  timeoutMs = 30_000,
+): Promise<void> {
   const fields: Record<string, string> = {
-    MerchantID: cfg.merchantId, MerchantTradeNo: merchantTradeNo, Action: 'Cancel', TimeStamp: String(Math.floor(now.getTime() / 1000)),
+    MerchantID: cfg.merchantId,
+    MerchantTradeNo: merchantTradeNo,
+    Action: 'Cancel',
+    TimeStamp: String(Math.floor(now.getTime() / 1000)),
   };
   fields.CheckMacValue = checkMacValue(fields, cfg.hashKey, cfg.hashIv);
   const res = await fetch(`${cfg.baseUrl.replace(/\/$/, '')}/Cashier/CreditCardPeriodAction`, {
-    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields), signal: AbortSignal.timeout(timeoutMs),
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields),
+    signal: AbortSignal.timeout(timeoutMs),
   });
   const text = await res.text();
   if (!res.ok) throw new EcpayActionError('', `ECPay CreditCardPeriodAction answered HTTP ${res.status}`);
   const answer = Object.fromEntries(new URLSearchParams(text.trim()));
   // Where ECPay signs the answer, the signature must hold; the order it names must be ours.
-  if (answer.CheckMacValue && !verifyCheckMacValue(answer, cfg)) throw new EcpayActionError('', 'ECPay CreditCardPeriodAction answer has a bad CheckMacValue');
-  if (answer.MerchantTradeNo && answer.MerchantTradeNo !== merchantTradeNo) throw new EcpayActionError('', 'ECPay CreditCardPeriodAction answered for another order');
-  if (answer.RtnCode !== '1') throw new EcpayActionError(answer.RtnCode ?? '', `ECPay CreditCardPeriodAction refused: ${answer.RtnCode ?? '?'} ${answer.RtnMsg ?? text.slice(0, 100)}`);
+  if (answer.CheckMacValue && !verifyCheckMacValue(answer, cfg))
+    throw new EcpayActionError('', 'ECPay CreditCardPeriodAction answer has a bad CheckMacValue');
+  if (answer.MerchantTradeNo && answer.MerchantTradeNo !== merchantTradeNo)
+    throw new EcpayActionError('', 'ECPay CreditCardPeriodAction answered for another order');
+  if (answer.RtnCode !== '1')
+    throw new EcpayActionError(
+      answer.RtnCode ?? '',
+      `ECPay CreditCardPeriodAction refused: ${answer.RtnCode ?? '?'} ${answer.RtnMsg ?? text.slice(0, 100)}`,
+    );
 }

@@ -14,7 +14,9 @@ export function ecpayGateway(cfg: EcpayConfig, publicBaseUrl: string): PaymentGa
         orderResultUrl: `${publicBaseUrl}/api/v1/payments/ecpay/result`,
         clientBackUrl: `${publicBaseUrl}/result?order=${order.orderNumber}`,
         now: ctx.now,
-        ...(order.kind === 'plan' && order.autoRenew ? { periodReturnUrl: `${publicBaseUrl}/api/v1/payments/ecpay/period` } : {}),
+        ...(order.kind === 'plan' && order.autoRenew
+          ? { periodReturnUrl: `${publicBaseUrl}/api/v1/payments/ecpay/period` }
+          : {}),
       });
       return { kind: 'form', action: `${cfg.baseUrl.replace(/\/$/, '')}/Cashier/AioCheckOut/V5`, fields };
     },
@@ -23,12 +25,19 @@ export function ecpayGateway(cfg: EcpayConfig, publicBaseUrl: string): PaymentGa
   };
 }
 
-export function paddleGateway(client: PaddleClient, setExternalId: (order: string, id: string) => Promise<void>): PaymentGateway {
+export function paddleGateway(
+  client: PaddleClient,
+  setExternalId: (order: string, id: string) => Promise<void>,
+): PaymentGateway {
   return {
     async begin(order: OrderView): Promise<CheckoutStart> {
       const { transactionId, checkoutUrl } = await client.createCheckout({
-        orderNumber: order.orderNumber, userId: order.userId, name: `VidGo ${order.itemName}`,
-        amountUsdCents: order.amountMinor, recurring: order.kind === 'plan', paddlePriceId: order.paddlePriceId,
+        orderNumber: order.orderNumber,
+        userId: order.userId,
+        name: `VidGo ${order.itemName}`,
+        amountUsdCents: order.amountMinor,
+        recurring: order.kind === 'plan',
+        paddlePriceId: order.paddlePriceId,
       });
       await setExternalId(order.orderNumber, transactionId);
       return { kind: 'redirect', url: checkoutUrl };

@@ -6,20 +6,30 @@
 // TransactionOrigin, AdjustmentAction, AdjustmentStatus, AdjustmentActionType (full | partial).
 import type { BillingEvent, PaymentRecord } from '../../core/billing/ports.ts';
 
-// biome-ignore lint/suspicious/noExplicitAny: Paddle's event data, read field by field with checks below
-export interface PaddleEnvelope { event_id: string; event_type: string; data: Record<string, any> }
+export interface PaddleEnvelope {
+  event_id: string;
+  event_type: string;
+  // biome-ignore lint/suspicious/noExplicitAny: Paddle's event data, read field by field with checks below
+  data: Record<string, any>;
+}
 
-const minor = (v: unknown): number | null => (typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : typeof v === 'number' && Number.isInteger(v) ? v : null);
+const minor = (v: unknown): number | null =>
+  typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : typeof v === 'number' && Number.isInteger(v) ? v : null;
 
 /** A completed transaction's payment: what was paid (grand total), the tax in it and any discount. */
 // biome-ignore lint/suspicious/noExplicitAny: as PaddleEnvelope.data
 function payment(data: Record<string, any>): PaymentRecord | null {
   const totals = data.details?.totals ?? {};
   const paid = minor(totals.grand_total);
-  if (paid === null || (data.currency_code !== 'USD' && data.currency_code !== 'TWD') || typeof data.id !== 'string') return null;
+  if (paid === null || (data.currency_code !== 'USD' && data.currency_code !== 'TWD') || typeof data.id !== 'string')
+    return null;
   return {
-    provider: 'paddle', externalId: data.id, amountMinor: paid, currency: data.currency_code,
-    taxMinor: minor(totals.grand_total_tax) ?? minor(totals.tax) ?? 0, discountMinor: minor(totals.discount) ?? 0,
+    provider: 'paddle',
+    externalId: data.id,
+    amountMinor: paid,
+    currency: data.currency_code,
+    taxMinor: minor(totals.grand_total_tax) ?? minor(totals.tax) ?? 0,
+    discountMinor: minor(totals.discount) ?? 0,
     ...(typeof data.subscription_id === 'string' ? { scheduleRef: data.subscription_id } : {}),
     raw: { id: data.id, origin: data.origin, totals, discount_id: data.discount_id ?? null },
   };
@@ -28,7 +38,7 @@ function payment(data: Record<string, any>): PaymentRecord | null {
 /** The billing event a Paddle event means, or null for one billing does not act on (said why). */
 export function fromPaddle(e: PaddleEnvelope): { event: BillingEvent } | { ignored: string } {
   const d = e.data;
-  const order = typeof d.custom_data?.order_number === 'string' ? d.custom_data.order_number as string : undefined;
+  const order = typeof d.custom_data?.order_number === 'string' ? (d.custom_data.order_number as string) : undefined;
   switch (e.event_type) {
     case 'transaction.completed': {
       const p = payment(d);
@@ -36,7 +46,16 @@ export function fromPaddle(e: PaddleEnvelope): { event: BillingEvent } | { ignor
       if (d.origin === 'subscription_recurring') {
         // A renewal belongs to its subscription, never to a fresh plan order (custom_data is the first order's).
         if (typeof d.subscription_id !== 'string') return { ignored: 'recurring transaction without subscription_id' };
-        return { event: { kind: 'renewal', provider: 'paddle', scheduleRef: d.subscription_id, chargeKey: d.id, ...(order ? { orderHint: order } : {}), payment: p } };
+        return {
+          event: {
+            kind: 'renewal',
+            provider: 'paddle',
+            scheduleRef: d.subscription_id,
+            chargeKey: d.id,
+            ...(order ? { orderHint: order } : {}),
+            payment: p,
+          },
+        };
       }
       if (d.origin !== 'web' && d.origin !== 'api') return { ignored: `transaction origin ${d.origin}` };
       if (!order) return { ignored: 'transaction without our order number' };
@@ -54,10 +73,21 @@ export function fromPaddle(e: PaddleEnvelope): { event: BillingEvent } | { ignor
       if (d.action !== 'refund' && d.action !== 'chargeback') return { ignored: `adjustment action ${d.action}` };
       if (d.status !== 'approved') return { ignored: `adjustment ${d.status}` };
       const amount = minor(d.totals?.total);
-      if (amount === null || typeof d.id !== 'string' || typeof d.transaction_id !== 'string') return { ignored: 'adjustment without totals' };
-      return { event: { kind: 'reversal', reversal: {
-        provider: 'paddle', reversalId: d.id, chargeId: d.transaction_id, kind: d.action, full: d.type === 'full', amountMinor: amount,
-      } } };
+      if (amount === null || typeof d.id !== 'string' || typeof d.transaction_id !== 'string')
+        return { ignored: 'adjustment without totals' };
+      return {
+        event: {
+          kind: 'reversal',
+          reversal: {
+            provider: 'paddle',
+            reversalId: d.id,
+            chargeId: d.transaction_id,
+            kind: d.action,
+            full: d.type === 'full',
+            amountMinor: amount,
+          },
+        },
+      };
     }
     default:
       return { ignored: e.event_type };

@@ -15,7 +15,12 @@ import { safeEqual } from '../crypto/safe-equal.ts';
 export const MAX_SIGNATURE_AGE_S = 5;
 
 /** Verifies `Paddle-Signature: ts=…;h1=…[;h1=…]` over `${ts}:${rawBody}`; stale or malformed → false. */
-export function verifyPaddleSignature(rawBody: string | Buffer, header: string | undefined, secret: string, nowMs = Date.now()): boolean {
+export function verifyPaddleSignature(
+  rawBody: string | Buffer,
+  header: string | undefined,
+  secret: string,
+  nowMs = Date.now(),
+): boolean {
   if (!header) return false;
   let ts = '';
   const h1: string[] = [];
@@ -81,7 +86,9 @@ export function createPaddleClient(cfg: { apiKey: string; apiBase: string }): Pa
     },
     async cancelSubscription(subscriptionId, opts) {
       try {
-        await paddle.subscriptions.cancel(subscriptionId, { effectiveFrom: opts.atPeriodEnd ? 'next_billing_period' : 'immediately' });
+        await paddle.subscriptions.cancel(subscriptionId, {
+          effectiveFrom: opts.atPeriodEnd ? 'next_billing_period' : 'immediately',
+        });
       } catch (err) {
         if (ALREADY_CANCELED.has((err as { code?: string }).code ?? '')) return;
         throw err;

@@ -15,7 +15,8 @@ export function callbackTokenKey(appSecret: string): Buffer {
   return crypto.createHmac('sha256', appSecret).update('vidgo provider callback tokens v1').digest();
 }
 
-const mac = (key: Buffer, generationId: string) => crypto.createHmac('sha256', key).update(`generation:${generationId}`).digest('base64url');
+const mac = (key: Buffer, generationId: string) =>
+  crypto.createHmac('sha256', key).update(`generation:${generationId}`).digest('base64url');
 
 /** "<generationId>.<mac>": unguessable without the key, checkable without storing anything. */
 export function callbackToken(key: Buffer, generationId: string): string {
@@ -36,8 +37,15 @@ export function generationOfToken(key: Buffer, token: string): string | null {
  * "<X-Webhook-Id>.<X-Webhook-Timestamp>.<raw body>". Whether the secret is used as text or base64-decoded first is
  * not settled by the docs we could read, so both readings of the one secret are accepted.
  */
-export function polloSignatureValid(secret: string, headers: Record<string, string | string[] | undefined>, raw: Buffer): boolean {
-  const one = (name: string) => { const v = headers[name]; return Array.isArray(v) ? v[0] : v; };
+export function polloSignatureValid(
+  secret: string,
+  headers: Record<string, string | string[] | undefined>,
+  raw: Buffer,
+): boolean {
+  const one = (name: string) => {
+    const v = headers[name];
+    return Array.isArray(v) ? v[0] : v;
+  };
   const id = one('x-webhook-id');
   const ts = one('x-webhook-timestamp');
   const sig = one('x-webhook-signature');
@@ -47,7 +55,10 @@ export function polloSignatureValid(secret: string, headers: Record<string, stri
   const decoded = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
   if (decoded.length >= 16) keys.push(decoded);
   // The header may hold several space-separated signatures (key rotation), each possibly prefixed "v1,".
-  const given = sig.split(' ').map((s) => s.replace(/^v1[,=]/, '')).filter(Boolean);
+  const given = sig
+    .split(' ')
+    .map((s) => s.replace(/^v1[,=]/, ''))
+    .filter(Boolean);
   return keys.some((k) => {
     const expected = crypto.createHmac('sha256', k).update(signed).digest('base64');
     return given.some((g) => safeEqual(g, expected));

@@ -62,7 +62,8 @@ export class CompletionHub implements CompletionSignals {
   async wake(key: string): Promise<void> {
     this.deliver(key);
     if (!this.client || !this.listening) return;
-    await this.client.query('SELECT pg_notify($1, $2)', [CALLBACK_CHANNEL, `${this.instance} ${key}`])
+    await this.client
+      .query('SELECT pg_notify($1, $2)', [CALLBACK_CHANNEL, `${this.instance} ${key}`])
       .catch((err: Error) => this.o.log.warn({ err: err.message }, 'provider callback not passed to other instances'));
   }
 

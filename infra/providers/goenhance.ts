@@ -3,7 +3,15 @@
 // tasks/detail; bearerAuth; {code,msg,data} envelope), docs.dev.goenhance.ai/doc-703751; public client code for the
 // /api/v1/video2video/generate body and GET /api/v1/user/tokens.
 import { ProviderError, type ProviderJobState, type VideoProvider } from '../../core/ports.ts';
-import { httpOptions, pick, requestJson, requireString, trimBase, type ClientOptions, type RequestSpec } from './http.ts';
+import {
+  httpOptions,
+  pick,
+  requestJson,
+  requireString,
+  trimBase,
+  type ClientOptions,
+  type RequestSpec,
+} from './http.ts';
 
 /** Style id used when a request names none (ids come from GET /api/v1/video2video/modellist). */
 export const GOENHANCE_DEFAULT_STYLE = 2;
@@ -19,8 +27,10 @@ export function createGoEnhance(o: ClientOptions): VideoProvider {
     const code = pick(res, 'code');
     if (code === 0) return pick(res, 'data');
     const msg = String(pick(res, 'msg') ?? 'error');
-    if (typeof code !== 'number') throw new ProviderError('goenhance', 'bad_response', 'goenhance: answer lacks code', true);
-    if (/token|credit|balance/i.test(msg)) throw new ProviderError('goenhance', 'insufficient_credits', `goenhance: ${msg}`, false);
+    if (typeof code !== 'number')
+      throw new ProviderError('goenhance', 'bad_response', 'goenhance: answer lacks code', true);
+    if (/token|credit|balance/i.test(msg))
+      throw new ProviderError('goenhance', 'insufficient_credits', `goenhance: ${msg}`, false);
     throw new ProviderError('goenhance', 'bad_request', `goenhance: code ${code}: ${msg}`, false);
   }
 
@@ -28,7 +38,12 @@ export function createGoEnhance(o: ClientOptions): VideoProvider {
     name: 'goenhance',
     async submit(req, signal) {
       if (req.kind !== 'style' || !req.sourceVideoUrl) {
-        throw new ProviderError('goenhance', 'bad_request', `goenhance: only style transfer of a source video is offered`, false);
+        throw new ProviderError(
+          'goenhance',
+          'bad_request',
+          `goenhance: only style transfer of a source video is offered`,
+          false,
+        );
       }
       const style = Number.parseInt(req.style ?? '', 10);
       const args = {
@@ -39,11 +54,20 @@ export function createGoEnhance(o: ClientOptions): VideoProvider {
         seed: -1,
         prompt: req.prompt || undefined,
       };
-      const data = await call({ method: 'POST', url: `${base}/api/v1/video2video/generate`, body: { type: 'mx-v2v', args }, signal });
+      const data = await call({
+        method: 'POST',
+        url: `${base}/api/v1/video2video/generate`,
+        body: { type: 'mx-v2v', args },
+        signal,
+      });
       return { provider: 'goenhance', jobId: requireString('goenhance', pick(data, 'img_uuid'), 'data.img_uuid') };
     },
     async poll(job, signal): Promise<ProviderJobState> {
-      const data = await call({ method: 'GET', url: `${base}/api/v1/jobs/detail?img_uuid=${encodeURIComponent(job.jobId)}`, signal });
+      const data = await call({
+        method: 'GET',
+        url: `${base}/api/v1/jobs/detail?img_uuid=${encodeURIComponent(job.jobId)}`,
+        signal,
+      });
       const status = pick(data, 'status');
       switch (status) {
         case 'pending':
@@ -51,15 +75,27 @@ export function createGoEnhance(o: ClientOptions): VideoProvider {
         case 'processing':
           return { state: 'running' };
         case 'success':
-        case 'completed': { // the OpenAPI says success, the prose says completed
+        case 'completed': {
+          // the OpenAPI says success, the prose says completed
           const items = pick(data, 'json');
           const video = Array.isArray(items) ? items.find((i) => pick(i, 'type') === 'video') : undefined;
-          return { state: 'succeeded', videoUrl: requireString('goenhance', pick(video, 'value'), 'data.json[type=video].value') };
+          return {
+            state: 'succeeded',
+            videoUrl: requireString('goenhance', pick(video, 'value'), 'data.json[type=video].value'),
+          };
         }
         case 'failed':
-          return { state: 'failed', error: new ProviderError('goenhance', 'job_failed', `goenhance: job ${job.jobId} failed`, true) };
+          return {
+            state: 'failed',
+            error: new ProviderError('goenhance', 'job_failed', `goenhance: job ${job.jobId} failed`, true),
+          };
         default:
-          throw new ProviderError('goenhance', 'bad_response', `goenhance: unknown status ${JSON.stringify(status)}`, true);
+          throw new ProviderError(
+            'goenhance',
+            'bad_response',
+            `goenhance: unknown status ${JSON.stringify(status)}`,
+            true,
+          );
       }
     },
     // No cancel endpoint is documented: the job runs to its end and is not collected.

@@ -8,8 +8,14 @@ export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 export const sleep: Sleep = (ms, signal) =>
   new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
-    const t = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
-    const onAbort = () => { clearTimeout(t); reject(signal!.reason); };
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal!.reason);
+    };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 
@@ -48,7 +54,12 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
-export function statusError(provider: ProviderName, status: number, text: string, retryAfterMs?: number): ProviderError {
+export function statusError(
+  provider: ProviderName,
+  status: number,
+  text: string,
+  retryAfterMs?: number,
+): ProviderError {
   const detail = `${provider} HTTP ${status}: ${text.slice(0, 200)}`;
   if (status === 401 || status === 403) return new ProviderError(provider, 'unauthorized', detail, false);
   if (status === 429) return new ProviderError(provider, 'rate_limited', detail, true, retryAfterMs);
@@ -74,7 +85,11 @@ export async function requestJson<T = unknown>(opts: HttpOptions, spec: RequestS
     try {
       res = await fetch(spec.url, {
         method: spec.method,
-        headers: { accept: 'application/json', ...(spec.body !== undefined ? { 'content-type': 'application/json' } : {}), ...spec.headers },
+        headers: {
+          accept: 'application/json',
+          ...(spec.body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...spec.headers,
+        },
         body: spec.body !== undefined ? JSON.stringify(spec.body) : undefined,
         signal,
       });
@@ -82,10 +97,13 @@ export async function requestJson<T = unknown>(opts: HttpOptions, spec: RequestS
     } catch (err) {
       let e: ProviderError;
       if (spec.signal?.aborted) e = new ProviderError(provider, 'canceled', `${provider}: canceled`, false);
-      else if (timeout.aborted) e = new ProviderError(provider, 'timeout', `${provider}: no answer within ${opts.requestTimeoutMs} ms`, true);
+      else if (timeout.aborted)
+        e = new ProviderError(provider, 'timeout', `${provider}: no answer within ${opts.requestTimeoutMs} ms`, true);
       else e = new ProviderError(provider, 'network', `${provider}: ${(err as Error).message}`, true);
       // A timed-out or reset POST may have started a job: it is re-sent only when the connection never opened.
-      const neverSent = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'].includes(String((err as { cause?: { code?: string } }).cause?.code));
+      const neverSent = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'].includes(
+        String((err as { cause?: { code?: string } }).cause?.code),
+      );
       const canRetry = e.code !== 'canceled' && (spec.method !== 'POST' || spec.idempotent || neverSent);
       if (!canRetry || attempt >= opts.retries) throw e;
       await opts.sleep(backoff(opts, attempt), spec.signal);
@@ -94,15 +112,22 @@ export async function requestJson<T = unknown>(opts: HttpOptions, spec: RequestS
     let body: unknown;
     let malformed = false;
     if (text.trim()) {
-      try { body = JSON.parse(text); } catch { malformed = true; }
+      try {
+        body = JSON.parse(text);
+      } catch {
+        malformed = true;
+      }
     }
     if (res.ok) {
-      if (malformed) throw new ProviderError(provider, 'bad_response', `${provider}: malformed JSON (HTTP ${res.status})`, true);
+      if (malformed)
+        throw new ProviderError(provider, 'bad_response', `${provider}: malformed JSON (HTTP ${res.status})`, true);
       return body as T;
     }
     const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
     const err = opts.classify?.(res.status, body, text) ?? statusError(provider, res.status, text, retryAfterMs);
-    const retriableHere = (res.status === 429 || res.status >= 500) && (spec.method !== 'POST' || spec.idempotent || mayRetryPost(res.status));
+    const retriableHere =
+      (res.status === 429 || res.status >= 500) &&
+      (spec.method !== 'POST' || spec.idempotent || mayRetryPost(res.status));
     if (!retriableHere || attempt >= opts.retries) throw err;
     if (retryAfterMs !== undefined && retryAfterMs > opts.maxRetryAfterMs) throw err;
     await opts.sleep(Math.max(retryAfterMs ?? 0, backoff(opts, attempt)), spec.signal);
@@ -120,13 +145,22 @@ export function pick(value: unknown, ...path: (string | number)[]): unknown {
 }
 
 export function requireString(provider: ProviderName, value: unknown, what: string): string {
-  if (typeof value !== 'string' || !value) throw new ProviderError(provider, 'bad_response', `${provider}: answer lacks ${what}`, true);
+  if (typeof value !== 'string' || !value)
+    throw new ProviderError(provider, 'bad_response', `${provider}: answer lacks ${what}`, true);
   return value;
 }
 
 /** A health probe: one GET, no retries; any failure (network, status, timeout, abort) reads as unreachable. */
-export function probeGet(opts: HttpOptions, url: string, headers: Record<string, string>, signal?: AbortSignal): Promise<boolean> {
-  return requestJson({ ...opts, retries: 0 }, { method: 'GET', url, headers, signal }).then(() => true, () => false);
+export function probeGet(
+  opts: HttpOptions,
+  url: string,
+  headers: Record<string, string>,
+  signal?: AbortSignal,
+): Promise<boolean> {
+  return requestJson({ ...opts, retries: 0 }, { method: 'GET', url, headers, signal }).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** What every provider client is built from; tests override the HTTP knobs (short timeouts, a recording sleep). */

@@ -38,7 +38,15 @@ export function createProviders(config: Pick<Config, 'providers' | 'dataDir'>, d
   for (const slot of PROVIDER_SLOTS) {
     const { apiKey, baseUrl, mediaHosts } = config.providers[slot];
     out[slot] = apiKey
-      ? checkedResults(CLIENTS[slot]({ apiKey, baseUrl, http: deps.http, ...(deps.callbackUrl ? { callbackUrl: (id) => deps.callbackUrl!(slot, id) } : {}) }), (url) => hostAllowed(url, mediaHosts))
+      ? checkedResults(
+          CLIENTS[slot]({
+            apiKey,
+            baseUrl,
+            http: deps.http,
+            ...(deps.callbackUrl ? { callbackUrl: (id) => deps.callbackUrl!(slot, id) } : {}),
+          }),
+          (url) => hostAllowed(url, mediaHosts),
+        )
       : checkedResults(createLocalRenderer(slot, { dir: renderDir }), (url) => fileUnder(url, renderDir));
   }
   return out;

@@ -4,20 +4,43 @@
 import { BASE_FONT, FALLBACK_TITLE } from '../media/fonts.ts';
 import { filterQuote as q } from '../media/binaries.ts';
 
-export function photoRenderArgs(photo: string, out: string, o: { seconds: number; width: number; height: number }): string[] {
+export function photoRenderArgs(
+  photo: string,
+  out: string,
+  o: { seconds: number; width: number; height: number },
+): string[] {
   const fps = 24;
   const frames = Math.max(1, Math.round(o.seconds * fps));
   // Even sizes for yuv420p; the cover scale at twice the size keeps the sub-pixel pan from stepping.
   const w = o.width - (o.width % 2);
   const h = o.height - (o.height % 2);
   const graph = [
-    `[0:v]scale=${w * 2}:${h * 2}:force_original_aspect_ratio=increase,crop=${w * 2}:${h * 2},setsar=1,`
-      + `zoompan=z='1+0.12*on/${frames}':x='(iw-iw/zoom)*on/${frames}':y='(ih-ih/zoom)/2':d=${frames}:s=${w}x${h}:fps=${fps},`
-      + `drawtext=fontfile=${q(BASE_FONT)}:text=${q(FALLBACK_TITLE)}:expansion=none:fontsize=${Math.max(10, Math.round(h / 26))}:`
-      + `fontcolor=white@0.85:box=1:boxcolor=black@0.35:boxborderw=8:x=24:y=h-th-24,format=yuv420p[v]`,
+    `[0:v]scale=${w * 2}:${h * 2}:force_original_aspect_ratio=increase,crop=${w * 2}:${h * 2},setsar=1,` +
+      `zoompan=z='1+0.12*on/${frames}':x='(iw-iw/zoom)*on/${frames}':y='(ih-ih/zoom)/2':d=${frames}:s=${w}x${h}:fps=${fps},` +
+      `drawtext=fontfile=${q(BASE_FONT)}:text=${q(FALLBACK_TITLE)}:expansion=none:fontsize=${Math.max(10, Math.round(h / 26))}:` +
+      `fontcolor=white@0.85:box=1:boxcolor=black@0.35:boxborderw=8:x=24:y=h-th-24,format=yuv420p[v]`,
   ].join(';');
   return [
-    '-i', photo, '-filter_complex', graph, '-map', '[v]', '-frames:v', String(frames), '-r', String(fps),
-    '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', out,
+    '-i',
+    photo,
+    '-filter_complex',
+    graph,
+    '-map',
+    '[v]',
+    '-frames:v',
+    String(frames),
+    '-r',
+    String(fps),
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-crf',
+    '23',
+    '-pix_fmt',
+    'yuv420p',
+    '-movflags',
+    '+faststart',
+    out,
   ];
 }

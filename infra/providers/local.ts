@@ -5,7 +5,13 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ProviderError, type ProviderJob, type ProviderJobState, type VideoProvider, type VideoRequest } from '../../core/ports.ts';
+import {
+  ProviderError,
+  type ProviderJob,
+  type ProviderJobState,
+  type VideoProvider,
+  type VideoRequest,
+} from '../../core/ports.ts';
 import type { ProviderName } from '../../core/model.ts';
 import { mediaBinariesAvailable, runFfmpeg, filterQuote as q } from '../media/binaries.ts';
 import { BASE_FONT, FALLBACK_TITLE, fontFor, wrap } from '../media/fonts.ts';
@@ -21,8 +27,12 @@ export interface LocalRendererOptions {
 
 type Entry = { state: 'running' } | { state: 'succeeded' } | { state: 'failed'; error: ProviderError };
 
-
-export function renderArgs(textFile: string, font: string, out: string, o: { seconds: number; width: number; height: number }): string[] {
+export function renderArgs(
+  textFile: string,
+  font: string,
+  out: string,
+  o: { seconds: number; width: number; height: number },
+): string[] {
   const { seconds: d, width: w, height: h } = o;
   const band = Math.round(w / 4);
   const graph = [
@@ -35,8 +45,23 @@ export function renderArgs(textFile: string, font: string, out: string, o: { sec
       `format=yuv420p[v]`,
   ].join(';');
   return [
-    '-filter_complex', graph, '-map', '[v]', '-t', String(d),
-    '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', out,
+    '-filter_complex',
+    graph,
+    '-map',
+    '[v]',
+    '-t',
+    String(d),
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-crf',
+    '23',
+    '-pix_fmt',
+    'yuv420p',
+    '-movflags',
+    '+faststart',
+    out,
   ];
 }
 
@@ -96,15 +121,24 @@ export function createLocalRenderer(slot: ProviderName, o: LocalRendererOptions)
       if (e?.state === 'running') return { state: 'running' };
       if (e?.state === 'failed') return { state: 'failed', error: e.error };
       // Also after a restart: a finished render is on disk.
-      const exists = await fs.stat(file(job.jobId)).then(() => true, () => false);
+      const exists = await fs.stat(file(job.jobId)).then(
+        () => true,
+        () => false,
+      );
       if (exists) return { state: 'succeeded', videoUrl: pathToFileURL(file(job.jobId)).href };
-      return { state: 'failed', error: new ProviderError(slot, 'job_failed', `local: unknown render ${job.jobId}`, true) };
+      return {
+        state: 'failed',
+        error: new ProviderError(slot, 'job_failed', `local: unknown render ${job.jobId}`, true),
+      };
     },
     async cancel(job) {
       const ctl = running.get(job.jobId);
       if (ctl) {
         ctl.abort();
-        jobs.set(job.jobId, { state: 'failed', error: new ProviderError(slot, 'canceled', `local: render ${job.jobId} canceled`, false) });
+        jobs.set(job.jobId, {
+          state: 'failed',
+          error: new ProviderError(slot, 'canceled', `local: render ${job.jobId} canceled`, false),
+        });
       }
     },
     async probe() {

@@ -32,12 +32,16 @@ export function createPollo(o: ClientOptions): VideoProvider {
       // Image-to-video on the same model: input.image is a URL Pollo fetches (our short-lived signed one).
       const input = {
         ...(req.kind === 'image' && req.image ? { image: req.image.url } : {}),
-        prompt: req.prompt, resolution: req.resolution === '720p' ? '720p' : '1080p', length: req.durationSeconds <= 5 ? 5 : 10,
+        prompt: req.prompt,
+        resolution: req.resolution === '720p' ? '720p' : '1080p',
+        length: req.durationSeconds <= 5 ? 5 : 10,
       };
       // webhookUrl (docs.pollo.ai/webhooks): Pollo posts the task's end there; polling stays the fallback.
       const webhookUrl = o.callbackUrl?.(req.generationId);
       const body = webhookUrl ? { input, webhookUrl } : { input };
-      const res = unwrap(await requestJson(http, { method: 'POST', url: `${base}/generation/${POLLO_MODEL}`, headers, body, signal }));
+      const res = unwrap(
+        await requestJson(http, { method: 'POST', url: `${base}/generation/${POLLO_MODEL}`, headers, body, signal }),
+      );
       return { provider: 'pollo', jobId: requireString('pollo', pick(res, 'taskId'), 'taskId') };
     },
     async poll(job, signal): Promise<ProviderJobState> {
@@ -59,7 +63,12 @@ export function createPollo(o: ClientOptions): VideoProvider {
             : { state: 'failed', error: new ProviderError('pollo', 'job_failed', `pollo: ${msg}`, true) };
         }
         default:
-          throw new ProviderError('pollo', 'bad_response', `pollo: unknown status ${JSON.stringify(pick(gen, 'status'))}`, true);
+          throw new ProviderError(
+            'pollo',
+            'bad_response',
+            `pollo: unknown status ${JSON.stringify(pick(gen, 'status'))}`,
+            true,
+          );
       }
     },
     // Pollo documents no cancel endpoint: the task runs to its end and is not collected.

@@ -50,7 +50,10 @@ export function checkedResults(p: VideoProvider, allowed: (url: string) => boole
       const s = await p.poll(job, signal);
       if (s.state !== 'succeeded' || allowed(s.videoUrl)) return s;
       const where = /^[a-z]+:/i.exec(s.videoUrl)?.[0] ?? 'unknown:';
-      return { state: 'failed', error: new ProviderError(p.name, 'bad_response', `result URL refused (${where} host not allowed)`, false) };
+      return {
+        state: 'failed',
+        error: new ProviderError(p.name, 'bad_response', `result URL refused (${where} host not allowed)`, false),
+      };
     },
     cancel: (job) => p.cancel(job),
     probe: (signal) => p.probe(signal),

@@ -2,7 +2,13 @@
 // Sources (see docs/providers.md): official SDK runwayml/sdk-node (src/client.ts: Bearer + X-Runway-Version
 // 2024-11-06; src/resources/text-to-video.ts, image-to-video.ts; tasks.ts: GET/DELETE /v1/tasks/{id}); runwayml/skills
 // skills/rw-api-reference/SKILL.md (status values, failure codes, HTTP errors), rw-check-org-details (GET /v1/organization).
-import { ProviderError, type ProviderJob, type ProviderJobState, type VideoProvider, type VideoRequest } from '../../core/ports.ts';
+import {
+  ProviderError,
+  type ProviderJob,
+  type ProviderJobState,
+  type VideoProvider,
+  type VideoRequest,
+} from '../../core/ports.ts';
 import { httpOptions, pick, probeGet, requestJson, requireString, trimBase, type ClientOptions } from './http.ts';
 
 export const RUNWAY_VERSION = '2024-11-06';
@@ -12,9 +18,17 @@ function body(req: VideoRequest) {
   const promptText = req.prompt.slice(0, 1000);
   if (req.resolution === '720p') {
     // gen4.5 takes an optional seed; veo3.1_fast documents none, so a 1080p retry differs by chance alone.
-    return { model: 'gen4.5', promptText, ratio: '1280:720', duration: Math.min(10, Math.max(2, Math.round(req.durationSeconds))), ...(req.seed !== undefined ? { seed: req.seed } : {}) };
+    return {
+      model: 'gen4.5',
+      promptText,
+      ratio: '1280:720',
+      duration: Math.min(10, Math.max(2, Math.round(req.durationSeconds))),
+      ...(req.seed !== undefined ? { seed: req.seed } : {}),
+    };
   }
-  const duration = [4, 6, 8].reduce((best, d) => (Math.abs(d - req.durationSeconds) < Math.abs(best - req.durationSeconds) ? d : best));
+  const duration = [4, 6, 8].reduce((best, d) =>
+    Math.abs(d - req.durationSeconds) < Math.abs(best - req.durationSeconds) ? d : best,
+  );
   return { model: 'veo3.1_fast', promptText, ratio: '1920:1080', duration };
 }
 
@@ -27,7 +41,10 @@ export const RUNWAY_IMAGE_RATIOS = {
 /** The model's ratio nearest the photo's aspect (compared as log ratios, so 2:1 and 1:2 are equally far from 1:1). */
 export function nearestRatio(width: number, height: number, ratios: readonly string[]): string {
   const aspect = Math.log(width / height);
-  const dist = (r: string) => { const [w, h] = r.split(':').map(Number); return Math.abs(Math.log(w! / h!) - aspect); };
+  const dist = (r: string) => {
+    const [w, h] = r.split(':').map(Number);
+    return Math.abs(Math.log(w! / h!) - aspect);
+  };
   return ratios.reduce((best, r) => (dist(r) < dist(best) ? r : best));
 }
 
@@ -40,10 +57,18 @@ async function imageBody(req: VideoRequest) {
   const promptText = req.prompt.slice(0, 1000);
   if (req.resolution === '720p') {
     const { model, ratios } = RUNWAY_IMAGE_RATIOS['720p'];
-    return { model, promptImage, promptText, ratio: nearestRatio(image.width, image.height, ratios), duration: Math.min(10, Math.max(2, Math.round(req.durationSeconds))) };
+    return {
+      model,
+      promptImage,
+      promptText,
+      ratio: nearestRatio(image.width, image.height, ratios),
+      duration: Math.min(10, Math.max(2, Math.round(req.durationSeconds))),
+    };
   }
   const { model, ratios } = RUNWAY_IMAGE_RATIOS['1080p'];
-  const duration = [4, 6, 8].reduce((best, d) => (Math.abs(d - req.durationSeconds) < Math.abs(best - req.durationSeconds) ? d : best));
+  const duration = [4, 6, 8].reduce((best, d) =>
+    Math.abs(d - req.durationSeconds) < Math.abs(best - req.durationSeconds) ? d : best,
+  );
   return { model, promptImage, promptText, ratio: nearestRatio(image.width, image.height, ratios), duration };
 }
 
@@ -66,13 +91,31 @@ export function createRunway(o: ClientOptions): VideoProvider {
       if (req.kind === 'style' || req.kind === 'upscale') {
         throw new ProviderError('runway', 'bad_request', `runway: ${req.kind} is not offered`, false);
       }
-      const res = req.kind === 'image' && req.image
-        ? await requestJson(http, { method: 'POST', url: `${base}/v1/image_to_video`, headers, body: await imageBody(req), signal })
-        : await requestJson(http, { method: 'POST', url: `${base}/v1/text_to_video`, headers, body: body(req), signal });
+      const res =
+        req.kind === 'image' && req.image
+          ? await requestJson(http, {
+              method: 'POST',
+              url: `${base}/v1/image_to_video`,
+              headers,
+              body: await imageBody(req),
+              signal,
+            })
+          : await requestJson(http, {
+              method: 'POST',
+              url: `${base}/v1/text_to_video`,
+              headers,
+              body: body(req),
+              signal,
+            });
       return { provider: 'runway', jobId: requireString('runway', pick(res, 'id'), 'id') };
     },
     async poll(job, signal): Promise<ProviderJobState> {
-      const res = await requestJson(http, { method: 'GET', url: `${base}/v1/tasks/${encodeURIComponent(job.jobId)}`, headers, signal });
+      const res = await requestJson(http, {
+        method: 'GET',
+        url: `${base}/v1/tasks/${encodeURIComponent(job.jobId)}`,
+        headers,
+        signal,
+      });
       switch (pick(res, 'status')) {
         case 'PENDING':
         case 'THROTTLED': // queued behind the tier's concurrency limit, not rejected
@@ -86,14 +129,26 @@ export function createRunway(o: ClientOptions): VideoProvider {
         case 'FAILED':
           return { state: 'failed', error: failure(job, res) };
         case 'CANCELLED':
-          return { state: 'failed', error: new ProviderError('runway', 'canceled', `runway: task ${job.jobId} cancelled`, false) };
+          return {
+            state: 'failed',
+            error: new ProviderError('runway', 'canceled', `runway: task ${job.jobId} cancelled`, false),
+          };
         default:
-          throw new ProviderError('runway', 'bad_response', `runway: unknown status ${JSON.stringify(pick(res, 'status'))}`, true);
+          throw new ProviderError(
+            'runway',
+            'bad_response',
+            `runway: unknown status ${JSON.stringify(pick(res, 'status'))}`,
+            true,
+          );
       }
     },
     async cancel(job) {
       // DELETE cancels a pending/running/throttled task (or deletes a finished one); a 404 means it is already gone.
-      await requestJson(http, { method: 'DELETE', url: `${base}/v1/tasks/${encodeURIComponent(job.jobId)}`, headers }).catch((err) => {
+      await requestJson(http, {
+        method: 'DELETE',
+        url: `${base}/v1/tasks/${encodeURIComponent(job.jobId)}`,
+        headers,
+      }).catch((err) => {
         if (!(err instanceof ProviderError && err.code === 'bad_request')) throw err;
       });
     },

@@ -28,7 +28,12 @@ export async function waitForJob(provider: VideoProvider, job: ProviderJob, opts
     const left = end - Date.now();
     if (left <= 0) {
       await provider.cancel(job).catch(() => undefined);
-      throw new ProviderError(job.provider, 'timeout', `${job.provider}: job ${job.jobId} not done within ${opts.deadlineMs} ms`, true);
+      throw new ProviderError(
+        job.provider,
+        'timeout',
+        `${job.provider}: job ${job.jobId} not done within ${opts.deadlineMs} ms`,
+        true,
+      );
     }
     await wait(Math.min(interval, left), opts.signal).catch(() => undefined);
   }

@@ -11,7 +11,12 @@ export function createLimiter(name: string, points: number, durationSeconds: num
   const opts = { keyPrefix: `rl:${name}`, points, duration: durationSeconds };
   // rejectIfRedisNotReady: while Redis is down the insurance limiter answers at once (no wait for a reconnect).
   const l = redis
-    ? new RateLimiterRedis({ ...opts, storeClient: redis, rejectIfRedisNotReady: true, insuranceLimiter: new RateLimiterMemory(opts) })
+    ? new RateLimiterRedis({
+        ...opts,
+        storeClient: redis,
+        rejectIfRedisNotReady: true,
+        insuranceLimiter: new RateLimiterMemory(opts),
+      })
     : new RateLimiterMemory(opts);
   return {
     async consume(key) {

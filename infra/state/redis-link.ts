@@ -15,7 +15,10 @@ export class RedisLink {
   private degradedSince: number | null = null;
   private quitting = false;
 
-  constructor(url: string, private readonly log: RedisLinkLog) {
+  constructor(
+    url: string,
+    private readonly log: RedisLinkLog,
+  ) {
     // No offline queue: a command while disconnected fails at once (callers fall back) instead of waiting for a
     // reconnect that may take minutes.
     this.client = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });
@@ -23,7 +26,10 @@ export class RedisLink {
     this.client.on('close', () => this.degrade('connection closed'));
     this.client.on('ready', () => {
       if (this.degradedSince === null) return;
-      this.log.info({ after_ms: Date.now() - this.degradedSince }, 'Redis is back: shared rate limits and provider health again');
+      this.log.info(
+        { after_ms: Date.now() - this.degradedSince },
+        'Redis is back: shared rate limits and provider health again',
+      );
       this.degradedSince = null;
     });
   }
@@ -45,7 +51,10 @@ export class RedisLink {
   degrade(reason: string): void {
     if (this.degradedSince !== null || this.quitting) return;
     this.degradedSince = Date.now();
-    this.log.warn({ reason }, 'Redis unavailable: degraded to in-process rate limits, provider health and dedupe until it is back');
+    this.log.warn(
+      { reason },
+      'Redis unavailable: degraded to in-process rate limits, provider health and dedupe until it is back',
+    );
   }
 
   async close(): Promise<void> {

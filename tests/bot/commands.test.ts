@@ -21,8 +21,14 @@ describe('grammar', () => {
     ['/settings autopay OFF', { name: 'settings', autoPay: false }],
     ['/consent 3f2a points', { name: 'consent', generationId: '3f2a', choice: 'points' }],
     ['/consent 3f2a maybe', { name: 'usage', command: 'consent' }],
-    ['/admin grant telegram:42 50', { name: 'admin', sub: 'grant', args: ['telegram:42', '50'], rest: 'telegram:42 50' }],
-    ['/admin broadcast ja こんにちは 皆さん', { name: 'admin', sub: 'broadcast', args: ['ja', 'こんにちは', '皆さん'], rest: 'ja こんにちは 皆さん' }],
+    [
+      '/admin grant telegram:42 50',
+      { name: 'admin', sub: 'grant', args: ['telegram:42', '50'], rest: 'telegram:42 50' },
+    ],
+    [
+      '/admin broadcast ja こんにちは 皆さん',
+      { name: 'admin', sub: 'broadcast', args: ['ja', 'こんにちは', '皆さん'], rest: 'ja こんにちは 皆さん' },
+    ],
     ['/plans', { name: 'plans' }],
     ['/plans CANCEL', { name: 'plans', cancel: true }],
     ['/plans@VidGoBot cancel', { name: 'plans', cancel: true }],
@@ -33,23 +39,35 @@ describe('grammar', () => {
 });
 
 let w: ChatWorld;
-beforeAll(async () => { w = await buildChatWorld({ env: { RATE_LIMIT_CHAT_PER_MIN: '6' } }); }, 60_000);
+beforeAll(async () => {
+  w = await buildChatWorld({ env: { RATE_LIMIT_CHAT_PER_MIN: '6' } });
+}, 60_000);
 afterAll(async () => w?.close());
 
 let n = 0;
 const ev = (platform: Platform, user: string, text: string | undefined, extra: Partial<ChatEvent> = {}): ChatEvent => ({
-  platform, kind: text === undefined ? 'unsupported' : 'message', eventId: `e${++n}`, platformUserId: user, chatId: `c${user}`, ...(text !== undefined ? { text } : {}), ...extra,
+  platform,
+  kind: text === undefined ? 'unsupported' : 'message',
+  eventId: `e${++n}`,
+  platformUserId: user,
+  chatId: `c${user}`,
+  ...(text !== undefined ? { text } : {}),
+  ...extra,
 });
 const say = async (e: ChatEvent) => w.bot.dispatcher.respond(e);
-const keys = (r: { replies: { kind: string; message?: { key: string } }[] }) => r.replies.map((x) => x.message?.key ?? x.kind);
-const text = (r: Awaited<ReturnType<typeof say>>, i = 0) => w.bot.t.t(r.locale, (r.replies[i] as { message: { key: string; params?: Record<string, string | number> } }).message);
+const keys = (r: { replies: { kind: string; message?: { key: string } }[] }) =>
+  r.replies.map((x) => x.message?.key ?? x.kind);
+const text = (r: Awaited<ReturnType<typeof say>>, i = 0) =>
+  w.bot.t.t(r.locale, (r.replies[i] as { message: { key: string; params?: Record<string, string | number> } }).message);
 
 describe('dispatcher', () => {
   it('unknown commands get help; plain text is a prompt; platform language picks the locale until /lang', async () => {
     expect(keys(await say(ev('telegram', '100', '/frobnicate')))).toEqual(['bot.unknown', 'bot.help']);
     const r = await say(ev('telegram', '101', 'hola', { platformLocale: 'es-419' }));
     expect(r.locale).toBe('es');
-    expect(await w.q(`SELECT kind FROM generations WHERE user_id = $1`, [await w.userOf('telegram', '101')])).toHaveLength(1);
+    expect(
+      await w.q(`SELECT kind FROM generations WHERE user_id = $1`, [await w.userOf('telegram', '101')]),
+    ).toHaveLength(1);
     const zh = await say(ev('telegram', '102', '/help', { platformLocale: 'zh-hant' }));
     expect(text(zh)).toContain('傳送提示詞');
     await say(ev('telegram', '102', '/lang ja'));
@@ -66,7 +84,11 @@ describe('dispatcher', () => {
 
   it('/plans and /gallery answer with magic links', async () => {
     const r = await say(ev('line', 'Uplans', '/plans'));
-    expect(r.replies[0]).toMatchObject({ kind: 'link', url: expect.stringContaining('/auth/link'), label: { key: 'bot.plans.button' } });
+    expect(r.replies[0]).toMatchObject({
+      kind: 'link',
+      url: expect.stringContaining('/auth/link'),
+      label: { key: 'bot.plans.button' },
+    });
   });
 });
 
@@ -80,7 +102,9 @@ describe('the generation a command is about (ChatResponse.generationId)', () => 
     const a = ev('telegram', '110', '/video a heron in reeds');
     const b = ev('telegram', '110', '/video a tram at dawn');
     const [ra, rb] = await Promise.all([say(a), say(b)]);
-    const idOf = async (e: ChatEvent) => (await w.q<{ id: string }>(`SELECT id FROM generations WHERE request_key = $1`, [`telegram:${e.eventId}`]))[0]!.id;
+    const idOf = async (e: ChatEvent) =>
+      (await w.q<{ id: string }>(`SELECT id FROM generations WHERE request_key = $1`, [`telegram:${e.eventId}`]))[0]!
+        .id;
     expect([ra.pending, rb.pending]).toEqual([true, true]);
     expect(ra.generationId).toBe(await idOf(a));
     expect(rb.generationId).toBe(await idOf(b));
@@ -101,7 +125,9 @@ describe('the generation a command is about (ChatResponse.generationId)', () => 
       const asked = await say(ev('telegram', '111', '/video a red fox'));
       expect(keys(asked)).toEqual(['core.consent.question']);
       expect(asked.pending).toBe(false); // a question is on screen, not a wait
-      const [{ id }] = await w.q<{ id: string }>(`SELECT id FROM generations WHERE user_id = $1`, [userId]) as [{ id: string }];
+      const [{ id }] = (await w.q<{ id: string }>(`SELECT id FROM generations WHERE user_id = $1`, [userId])) as [
+        { id: string },
+      ];
       expect(asked.generationId).toBe(id);
       const answered = await say(ev('telegram', '111', `/consent ${id} points`));
       expect(keys(answered)).toEqual(['core.queued', 'core.reserved']);
@@ -119,8 +145,9 @@ describe('admin commands', () => {
     const r = await say(ev('telegram', '200', '/admin grant telegram:200 1000'));
     expect(keys(r)).toEqual(['bot.admin.refused']);
     expect((await w.ledger.balance(await w.userOf('telegram', '200'))).total).toBe(0);
-    expect(await w.q(`SELECT actor, command, outcome FROM admin_audit_log WHERE actor = 'telegram:200'`))
-      .toEqual([{ actor: 'telegram:200', command: 'admin grant', outcome: 'refused' }]);
+    expect(await w.q(`SELECT actor, command, outcome FROM admin_audit_log WHERE actor = 'telegram:200'`)).toEqual([
+      { actor: 'telegram:200', command: 'admin grant', outcome: 'refused' },
+    ]);
   });
 
   it('grants once per admin message, bans and unbans, and audits every use', async () => {
@@ -139,10 +166,15 @@ describe('admin commands', () => {
     await say(ev('telegram', '7777', `/admin unban ${target}`));
     expect(keys(await say(ev('telegram', '201', '/help')))).toEqual(['bot.help']);
 
-    const audit = await w.q<{ command: string; outcome: string }>(`SELECT command, outcome FROM admin_audit_log WHERE actor = 'telegram:7777' ORDER BY id`);
+    const audit = await w.q<{ command: string; outcome: string }>(
+      `SELECT command, outcome FROM admin_audit_log WHERE actor = 'telegram:7777' ORDER BY id`,
+    );
     expect(audit).toEqual([
-      { command: 'admin grant', outcome: 'ok' }, { command: 'admin grant', outcome: 'ok' }, { command: 'admin grant', outcome: 'invalid' },
-      { command: 'admin ban', outcome: 'ok' }, { command: 'admin unban', outcome: 'ok' },
+      { command: 'admin grant', outcome: 'ok' },
+      { command: 'admin grant', outcome: 'ok' },
+      { command: 'admin grant', outcome: 'invalid' },
+      { command: 'admin ban', outcome: 'ok' },
+      { command: 'admin unban', outcome: 'ok' },
     ]);
   });
 
@@ -151,10 +183,16 @@ describe('admin commands', () => {
     const user = await admin('/admin user telegram:201');
     expect(text(user)).toContain('telegram:201');
     await admin('/admin provider pollo off');
-    expect((await w.health.snapshot()).find((p) => p.provider === 'pollo')).toMatchObject({ override: 'off', up: false });
+    expect((await w.health.snapshot()).find((p) => p.provider === 'pollo')).toMatchObject({
+      override: 'off',
+      up: false,
+    });
     expect(text(await admin('/admin health'))).toContain('pollo: ❌ (off)');
     await admin('/admin provider pollo auto');
-    expect((await w.health.snapshot()).find((p) => p.provider === 'pollo')).toMatchObject({ override: 'auto', up: true });
+    expect((await w.health.snapshot()).find((p) => p.provider === 'pollo')).toMatchObject({
+      override: 'auto',
+      up: true,
+    });
     expect(keys(await admin('/admin stats'))[0]).toMatch(/^core\.admin\./);
 
     await say(ev('telegram', '300', '/lang ja'));
@@ -171,19 +209,33 @@ describe('appeals', () => {
   it('/admin appeals shows prompt, category, source and explanation with Approve / Reject buttons; a press decides it once', async () => {
     await say(ev('telegram', '250', '/help'));
     const userId = await w.userOf('telegram', '250');
-    const [m] = await w.q<{ id: string }>(`INSERT INTO moderation_events (user_id, text, verdict, category, source, appeal_status, appeal_text, appealed_at)
-      VALUES ($1, 'a boxing match', 'blocked', 'violence', 'keyword', 'pending', 'it is a sport', now()) RETURNING id`, [userId]);
+    const [m] = await w.q<{ id: string }>(
+      `INSERT INTO moderation_events (user_id, text, verdict, category, source, appeal_status, appeal_text, appealed_at)
+      VALUES ($1, 'a boxing match', 'blocked', 'violence', 'keyword', 'pending', 'it is a sport', now()) RETURNING id`,
+      [userId],
+    );
     const list = await say(ev('line', 'Uadmin', '/admin appeals'));
-    const item = list.replies.find((r) => (r as { message: { params?: { id?: string } } }).message.params?.id === m!.id) as { choices?: { command: string }[] };
-    expect(w.bot.t.t('en', (item as unknown as { message: { key: string; params: Record<string, string> } }).message)).toBe(
-      `Appeal ${m!.id}\nUser: ${userId}\nPrompt: "a boxing match"\nCategory: violence (refused by keyword filter)\nExplanation: it is a sport`);
-    expect(item.choices!.map((c) => c.command)).toEqual([`/admin appeal ${m!.id} approve`, `/admin appeal ${m!.id} reject`]);
+    const item = list.replies.find(
+      (r) => (r as { message: { params?: { id?: string } } }).message.params?.id === m!.id,
+    ) as { choices?: { command: string }[] };
+    expect(
+      w.bot.t.t('en', (item as unknown as { message: { key: string; params: Record<string, string> } }).message),
+    ).toBe(
+      `Appeal ${m!.id}\nUser: ${userId}\nPrompt: "a boxing match"\nCategory: violence (refused by keyword filter)\nExplanation: it is a sport`,
+    );
+    expect(item.choices!.map((c) => c.command)).toEqual([
+      `/admin appeal ${m!.id} approve`,
+      `/admin appeal ${m!.id} reject`,
+    ]);
     expect(keys(await say(ev('line', 'Uadmin', item.choices![0]!.command)))).toEqual(['moderation.admin.approved']);
     expect(keys(await say(ev('line', 'Uadmin', item.choices![1]!.command)))).toEqual(['moderation.admin.missing']); // decided once
-    expect(keys(await say(ev('line', 'Uadmin', '/admin appeal not-an-id approve')))).toEqual(['moderation.admin.missing']);
+    expect(keys(await say(ev('line', 'Uadmin', '/admin appeal not-an-id approve')))).toEqual([
+      'moderation.admin.missing',
+    ]);
     expect(keys(await say(ev('line', 'Uadmin', `/admin appeal ${m!.id} maybe`)))).toEqual(['bot.admin.usage']);
-    expect(await w.q(`SELECT appeal_status, decided_by FROM moderation_events WHERE id = $1`, [m!.id]))
-      .toEqual([{ appeal_status: 'approved', decided_by: 'line:Uadmin' }]);
+    expect(await w.q(`SELECT appeal_status, decided_by FROM moderation_events WHERE id = $1`, [m!.id])).toEqual([
+      { appeal_status: 'approved', decided_by: 'line:Uadmin' },
+    ]);
   });
 
   it('/appeal without a refusal, and twice, says so; a non-admin cannot decide', async () => {
@@ -194,9 +246,11 @@ describe('appeals', () => {
 });
 
 describe('/link', () => {
-  const codeOf = (r: Awaited<ReturnType<typeof say>>) => String((r.replies[0] as unknown as { message: { params: { code: string } } }).message.params.code);
+  const codeOf = (r: Awaited<ReturnType<typeof say>>) =>
+    String((r.replies[0] as unknown as { message: { params: { code: string } } }).message.params.code);
   /** What the hub pushed to a chat (LINE pushes recorded by the fake LINE server, Telegram sends by the fake Bot API). */
-  const linePushes = (to: string) => w.line.sent.filter((s) => s.kind === 'push' && s.to === to).flatMap((s) => w.line.texts(s));
+  const linePushes = (to: string) =>
+    w.line.sent.filter((s) => s.kind === 'push' && s.to === to).flatMap((s) => w.line.texts(s));
   const tgSends = (chat: string) => w.telegram.of('sendMessage').filter((c) => c.params.chat_id === chat);
 
   it('asks the issuer first, naming the other account; on yes the older user survives, points move as ledger pairs, identities follow', async () => {
@@ -218,7 +272,10 @@ describe('/link', () => {
     expect(await w.userOf('line', 'U400')).toBe(newer);
     const question = w.line.sent.filter((s) => s.kind === 'push' && s.to === 'cU400').at(-1)!;
     expect(w.line.texts(question).join()).toContain('The Telegram account “Bob Tan” wants to join this VidGo account');
-    expect(question.messages.at(-1).quickReply.items.map((i: any) => i.action.data)).toEqual([`/link confirm ${code}`, `/link refuse ${code}`]);
+    expect(question.messages.at(-1).quickReply.items.map((i: any) => i.action.data)).toEqual([
+      `/link confirm ${code}`,
+      `/link refuse ${code}`,
+    ]);
     // Only the issuing account may answer.
     expect(keys(await say(ev('telegram', '400', `/link confirm ${code}`)))).toEqual(['bot.link.not_yours']);
     expect(keys(await say(ev('line', 'U400', `/link confirm ${code}`)))).toEqual(['bot.link.done']);
@@ -228,7 +285,10 @@ describe('/link', () => {
     expect(await w.ledger.balance(older)).toMatchObject({ purchased: 17, monthly_pollo: 3, total: 20 });
     expect((await w.ledger.balance(newer)).total).toBe(0);
     expect(await w.q(`SELECT merged_into FROM users WHERE id = $1`, [newer])).toEqual([{ merged_into: older }]);
-    const moves = await w.q(`SELECT user_id, bucket, amount, reason FROM point_ledger WHERE idempotency_key LIKE 'link:%' OR reference = $1 ORDER BY id`, [`link:${older}`]);
+    const moves = await w.q(
+      `SELECT user_id, bucket, amount, reason FROM point_ledger WHERE idempotency_key LIKE 'link:%' OR reference = $1 ORDER BY id`,
+      [`link:${older}`],
+    );
     expect(moves).toEqual([
       { user_id: newer, bucket: 'monthly_pollo', amount: -3, reason: 'reserve' },
       { user_id: newer, bucket: 'purchased', amount: -7, reason: 'reserve' },
@@ -275,7 +335,13 @@ describe('console adapter (npm run chat)', () => {
   it('talks to the same core: replies in the terminal language, progress lines, then the video URL and a file path', async () => {
     const { ConsoleAdapter } = await import('../../bot/console/console-adapter.ts');
     const lines: string[] = [];
-    const c = new ConsoleAdapter({ core: w.bot.dispatcher, t: w.bot.t, write: (l) => lines.push(l), userId: 'alice', locale: 'ko-KR' });
+    const c = new ConsoleAdapter({
+      core: w.bot.dispatcher,
+      t: w.bot.t,
+      write: (l) => lines.push(l),
+      userId: 'alice',
+      locale: 'ko-KR',
+    });
     w.hub.register('console', c);
     await c.send('/help');
     expect(lines[0]).toContain('프롬프트를 보내면');

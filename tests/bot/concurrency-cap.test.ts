@@ -6,13 +6,17 @@ import { buildChatWorld, type ChatWorld } from './support/world.ts';
 import { lineText, postLine } from './support/signed.ts';
 
 let w: ChatWorld;
-beforeAll(async () => { w = await buildChatWorld(); }, 60_000);
+beforeAll(async () => {
+  w = await buildChatWorld();
+}, 60_000);
 afterAll(async () => w?.close());
 
 describe('concurrency cap', () => {
   it('parallel messages cannot both pass: one generation for a cap of 1', async () => {
     await postLine(w, [lineText({ type: 'user', userId: 'Ucap1' }, '/help')]);
-    const events = ['a cat', 'a dog', 'a fox', 'an owl', 'a bee'].map((p) => lineText({ type: 'user', userId: 'Ucap1' }, p));
+    const events = ['a cat', 'a dog', 'a fox', 'an owl', 'a bee'].map((p) =>
+      lineText({ type: 'user', userId: 'Ucap1' }, p),
+    );
     expect((await postLine(w, events)).statusCode).toBe(200);
     const userId = await w.userOf('line', 'Ucap1');
     expect(await w.q(`SELECT 1 FROM generations WHERE user_id = $1`, [userId])).toHaveLength(1);
@@ -24,9 +28,17 @@ describe('concurrency cap', () => {
     await postLine(w, [lineText({ type: 'user', userId: 'Ucap2' }, '/help')]);
     const userId = await w.userOf('line', 'Ucap2');
     const row = (i: number) => ({
-      userId, replyTarget: { platform: 'line' as const, chatId: 'Ucap2', platformUserId: 'Ucap2', locale: 'en' as const }, kind: 'video' as const,
-      prompt: `p${i}`, resolution: '720p' as const, fps: 24, status: 'queued' as const, route: [], priority: 'normal' as const,
-      deadlineAt: new Date(Date.now() + 60_000), requestKey: `cap-test:${i}`,
+      userId,
+      replyTarget: { platform: 'line' as const, chatId: 'Ucap2', platformUserId: 'Ucap2', locale: 'en' as const },
+      kind: 'video' as const,
+      prompt: `p${i}`,
+      resolution: '720p' as const,
+      fps: 24,
+      status: 'queued' as const,
+      route: [],
+      priority: 'normal' as const,
+      deadlineAt: new Date(Date.now() + 60_000),
+      requestKey: `cap-test:${i}`,
     });
     const made = await Promise.all(Array.from({ length: 10 }, (_, i) => w.store.insert(row(i), { maxOpen: 2 })));
     expect(made.filter(Boolean)).toHaveLength(2);

@@ -6,13 +6,16 @@ import { buildChatWorld, type ChatWorld } from './support/world.ts';
 import { postTelegram, tgButton, tgMessage } from './support/signed.ts';
 
 let w: ChatWorld;
-beforeAll(async () => { w = await buildChatWorld(); }, 60_000);
+beforeAll(async () => {
+  w = await buildChatWorld();
+}, 60_000);
 afterAll(async () => w?.close());
 
 const dm = (id: number) => ({ id, type: 'private' as const });
 const deepLink = (prompt: string) => `/start p_${Buffer.from(prompt).toString('base64url')}`;
 const sent = (chat: number) => w.telegram.of('sendMessage').filter((c) => Number(c.params.chat_id) === chat);
-const buttons = (call: { params: Record<string, any> }) => call.params.reply_markup.inline_keyboard.flat() as { text: string; callback_data: string }[];
+const buttons = (call: { params: Record<string, any> }) =>
+  call.params.reply_markup.inline_keyboard.flat() as { text: string; callback_data: string }[];
 
 describe('Telegram deep-link prompts', () => {
   it('show the prompt with a confirm button; the press makes the video once', async () => {
@@ -26,7 +29,9 @@ describe('Telegram deep-link prompts', () => {
     expect(await w.q(`SELECT 1 FROM generations WHERE user_id = $1`, [userId])).toHaveLength(0);
 
     await postTelegram(w, tgButton(5201, dm(5201), yes!.callback_data));
-    expect(await w.q(`SELECT prompt FROM generations WHERE user_id = $1`, [userId])).toEqual([{ prompt: 'a red fox in the snow' }]);
+    expect(await w.q(`SELECT prompt FROM generations WHERE user_id = $1`, [userId])).toEqual([
+      { prompt: 'a red fox in the snow' },
+    ]);
     await postTelegram(w, tgButton(5201, dm(5201), yes!.callback_data));
     expect(sent(5201).at(-1)!.params.text).toContain('That request has expired');
     expect(await w.q(`SELECT 1 FROM generations WHERE user_id = $1`, [userId])).toHaveLength(1);
@@ -62,14 +67,23 @@ describe('Telegram deep-link prompts', () => {
   it('the same press handled again (after a crash) makes the same one video, not an "expired"', async () => {
     await postTelegram(w, tgMessage(5205, dm(5205), deepLink('a clock tower')));
     const [yes] = buttons(sent(5205).at(-1)!);
-    const press = { platform: 'telegram' as const, kind: 'message' as const, eventId: 'u-5205-press', platformUserId: '5205', chatId: '5205', text: yes!.callback_data };
+    const press = {
+      platform: 'telegram' as const,
+      kind: 'message' as const,
+      eventId: 'u-5205-press',
+      platformUserId: '5205',
+      chatId: '5205',
+      text: yes!.callback_data,
+    };
     const first = await w.bot.dispatcher.respond(press);
     const again = await w.bot.dispatcher.respond(press);
     expect(first.generationId).toBeTruthy();
     expect(again.generationId).toBe(first.generationId);
     expect(await w.q(`SELECT 1 FROM generations WHERE prompt = 'a clock tower'`)).toHaveLength(1);
     const other = await w.bot.dispatcher.respond({ ...press, eventId: 'u-5205-second-press' });
-    expect(other.replies.map((r) => (r as { message: { key: string } }).message.key)).toEqual(['bot.start.prompt_expired']);
+    expect(other.replies.map((r) => (r as { message: { key: string } }).message.key)).toEqual([
+      'bot.start.prompt_expired',
+    ]);
   });
 
   it("another user cannot confirm someone else's offer", async () => {

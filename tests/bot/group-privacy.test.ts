@@ -5,16 +5,28 @@
 // with a receipt that leaves the balance out. Signed real-format webhooks through the real routes and adapters.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildChatWorld, type ChatWorld } from './support/world.ts';
-import { allText, discordCommand, lineText, postDiscord, postLine, postTelegram, tgButton, tgMessage } from './support/signed.ts';
+import {
+  allText,
+  discordCommand,
+  lineText,
+  postDiscord,
+  postLine,
+  postTelegram,
+  tgButton,
+  tgMessage,
+} from './support/signed.ts';
 
 let w: ChatWorld;
-beforeAll(async () => { w = await buildChatWorld({ tlsMedia: true, env: { TELEGRAM_BOT_USERNAME: 'VidGoTestBot' } }); }, 60_000);
+beforeAll(async () => {
+  w = await buildChatWorld({ tlsMedia: true, env: { TELEGRAM_BOT_USERNAME: 'VidGoTestBot' } });
+}, 60_000);
 afterAll(async () => w?.close());
 
 const SIGN_IN = /\/auth\/link\?/; // the world signs links as /auth/link?u=…
 const lineTo = (to: string) => w.line.sent.filter((s) => s.kind === 'push' && s.to === to);
 const lineReply = (token: string) => w.line.sent.find((s) => s.kind === 'reply' && s.replyToken === token)!;
-const tgTo = (chat: number | string) => w.telegram.calls.filter((c) => c.method.startsWith('send') && String(c.params.chat_id) === String(chat));
+const tgTo = (chat: number | string) =>
+  w.telegram.calls.filter((c) => c.method.startsWith('send') && String(c.params.chat_id) === String(chat));
 
 describe('LINE group and room', () => {
   it('/plans in a group: no sign-in link in the group, the link pushed to the user, the group told where to look', async () => {
@@ -50,7 +62,9 @@ describe('LINE group and room', () => {
     const userId = await w.userOf('line', 'Umixed');
     const targets = await w.bot.accounts.targets(userId);
     expect(targets.map((t) => [t.chatId, t.conversation ?? 'direct'])).toEqual([['Umixed', 'direct']]);
-    const [row] = await w.q(`SELECT chat_id FROM chat_identities WHERE platform = 'line' AND platform_user_id = 'Umixed'`);
+    const [row] = await w.q(
+      `SELECT chat_id FROM chat_identities WHERE platform = 'line' AND platform_user_id = 'Umixed'`,
+    );
     expect(row!.chat_id).toBe('Umixed');
 
     // Someone seen only in groups so far: the target is still their own chat (the LINE user id), never the group.
@@ -77,15 +91,18 @@ describe('LINE group and room', () => {
     const refused = lineText({ type: 'group', groupId: 'Cgroup4', userId: 'Uappeal' }, 'porn video of my neighbour');
     await postLine(w, [refused]);
     const userId = await w.userOf('line', 'Uappeal');
-    expect(await w.q(`SELECT appeal_status FROM moderation_events WHERE user_id = $1`, [userId])).toEqual([{ appeal_status: 'none' }]);
+    expect(await w.q(`SELECT appeal_status FROM moderation_events WHERE user_id = $1`, [userId])).toEqual([
+      { appeal_status: 'none' },
+    ]);
     const press = lineText({ type: 'group', groupId: 'Cgroup4', userId: 'Uappeal' }, '/appeal');
     await postLine(w, [press]);
     expect(w.line.texts(lineReply(press.replyToken)).join(' ')).toContain("I've sent it to our one-to-one chat");
     const asked = lineTo('Uappeal').at(-1)!;
     expect(asked.messages.at(-1).quickReply.items.map((i: any) => i.action.data)).toContain('/appeal skip');
     await postLine(w, [lineText({ type: 'user', userId: 'Uappeal' }, 'it was a typo for "popcorn"')]);
-    expect(await w.q(`SELECT appeal_status, appeal_text FROM moderation_events WHERE user_id = $1`, [userId]))
-      .toEqual([{ appeal_status: 'pending', appeal_text: 'it was a typo for "popcorn"' }]);
+    expect(await w.q(`SELECT appeal_status, appeal_text FROM moderation_events WHERE user_id = $1`, [userId])).toEqual([
+      { appeal_status: 'pending', appeal_text: 'it was a typo for "popcorn"' },
+    ]);
     expect(await w.q(`SELECT 1 FROM generations WHERE user_id = $1`, [userId])).toHaveLength(0);
   });
 });
@@ -130,7 +147,9 @@ describe('Discord server channel', () => {
   });
 
   it('non-personal commands stay public; in a DM nothing needs hiding', async () => {
-    expect((await postDiscord(w, discordCommand('6102', 'help', { guildId: '5001', channelId: '5002' }))).result).toEqual({ type: 5 });
+    expect(
+      (await postDiscord(w, discordCommand('6102', 'help', { guildId: '5001', channelId: '5002' }))).result,
+    ).toEqual({ type: 5 });
     expect((await postDiscord(w, discordCommand('6102', 'plans'))).result).toEqual({ type: 5 });
   });
 
@@ -151,7 +170,12 @@ describe('Discord server channel', () => {
     await w.setDown('leonardo', 'runway');
     try {
       const i = { ...discordCommand('6104', 'video', { guildId: '5001', channelId: '5002' }) };
-      i.data = { id: '77', name: 'video', type: 1, options: [{ name: 'prompt', type: 3, value: 'a fox in the snow' }] } as never;
+      i.data = {
+        id: '77',
+        name: 'video',
+        type: 1,
+        options: [{ name: 'prompt', type: 3, value: 'a fox in the snow' }],
+      } as never;
       expect((await postDiscord(w, i)).result).toEqual({ type: 5 });
       const edit = w.discord.edits.find((e) => e.token === i.token)!;
       expect(edit.body.content).toContain('only you can see it');
@@ -168,7 +192,13 @@ describe('Discord server channel', () => {
     const userId = await w.userOf('discord', '6101');
     const [target] = await w.bot.accounts.targets(userId);
     expect(target).toMatchObject({ platform: 'discord', chatId: '6101' });
-    await w.hub.push(target!, [{ kind: 'text', message: { key: 'bot.balance', params: { total: 1, pollo: 0, goenhance: 0, purchased: 1 } }, personal: true }]);
+    await w.hub.push(target!, [
+      {
+        kind: 'text',
+        message: { key: 'bot.balance', params: { total: 1, pollo: 0, goenhance: 0, purchased: 1 } },
+        personal: true,
+      },
+    ]);
     expect(w.discord.dms).toEqual([{ recipientId: '6101', channelId: '76101' }]);
     expect(w.discord.channelMessages.map((m) => m.channelId)).toEqual(['76101']);
   });

@@ -9,7 +9,9 @@ import { buildChatWorld, LINE_SECRET, TG_SECRET, type ChatWorld } from './suppor
 import { BatchedInbox, type BatchableInboxStore } from '../../bot/inbox-batch.ts';
 
 let w: ChatWorld;
-beforeAll(async () => { w = await buildChatWorld(); }, 60_000);
+beforeAll(async () => {
+  w = await buildChatWorld();
+}, 60_000);
 afterAll(async () => w?.close());
 
 type Ev = { source: string; eventId: string; payload: unknown };
@@ -22,21 +24,33 @@ function recording(store: BatchableInboxStore) {
     calls.push(events.map((e) => e.eventId));
     const g = gate;
     gate = undefined;
-    if (g) { g.entered(); await g.open; }
+    if (g) {
+      g.entered();
+      await g.open;
+    }
     return store.acceptMany(events);
   };
   const hold = () => {
     let release!: () => void;
     let entered!: () => void;
-    const inside = new Promise<void>((r) => { entered = r; });
-    gate = { entered, open: new Promise<void>((r) => { release = r; }) };
+    const inside = new Promise<void>((r) => {
+      entered = r;
+    });
+    gate = {
+      entered,
+      open: new Promise<void>((r) => {
+        release = r;
+      }),
+    };
     return { inside, release };
   };
   return { store: wrapped, calls, hold };
 }
 const rows = (source: string, prefix: string) =>
   w.q<{ event_id: string; status: string; attempts: number }>(
-    `SELECT event_id, status, attempts FROM processed_events WHERE source = $1 AND event_id LIKE $2 ORDER BY event_id`, [source, `${prefix}%`]);
+    `SELECT event_id, status, attempts FROM processed_events WHERE source = $1 AND event_id LIKE $2 ORDER BY event_id`,
+    [source, `${prefix}%`],
+  );
 
 describe('batched inbox', () => {
   it('concurrent accepts of distinct events and of one event sent 5 times: one INSERT, one "new" per event', async () => {
@@ -69,7 +83,12 @@ describe('batched inbox', () => {
     const first = inbox.accept('line', 'B2-a', {});
     await gate.inside; // the first statement is in flight (held before it reaches PostgreSQL)
     const settled: string[] = [];
-    const later = ['B2-b', 'B2-c', 'B2-d', 'B2-e', 'B2-b'].map((id) => inbox.accept('line', id, {}).then((x) => { settled.push(id); return x; }));
+    const later = ['B2-b', 'B2-c', 'B2-d', 'B2-e', 'B2-b'].map((id) =>
+      inbox.accept('line', id, {}).then((x) => {
+        settled.push(id);
+        return x;
+      }),
+    );
     await new Promise((res) => setTimeout(res, 20));
     expect(settled).toEqual([]); // nobody answered while the first batch has not committed
     expect(await rows('line', 'B2-')).toHaveLength(0);
@@ -88,24 +107,39 @@ describe('batched inbox', () => {
       inbox.accept('line', 'B3-ok2', { text: 'fine too' }),
     ]);
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-    expect(outcomes.filter((o) => o.status === 'fulfilled').map((o) => (o as PromiseFulfilledResult<boolean>).value)).toEqual([true, true]);
+    expect(
+      outcomes.filter((o) => o.status === 'fulfilled').map((o) => (o as PromiseFulfilledResult<boolean>).value),
+    ).toEqual([true, true]);
     expect((await rows('line', 'B3-')).map((x) => x.event_id)).toEqual(['B3-ok1', 'B3-ok2']);
   });
 });
 
 describe('webhook routes under concurrent deliveries', () => {
   const lineEvent = (id: string, token: string) => ({
-    type: 'message', mode: 'active', timestamp: Date.now(), source: { type: 'user', userId: `U${id}` }, webhookEventId: id,
-    deliveryContext: { isRedelivery: false }, replyToken: token, message: { id, type: 'text', quoteToken: 'q', text: '/help' },
+    type: 'message',
+    mode: 'active',
+    timestamp: Date.now(),
+    source: { type: 'user', userId: `U${id}` },
+    webhookEventId: id,
+    deliveryContext: { isRedelivery: false },
+    replyToken: token,
+    message: { id, type: 'text', quoteToken: 'q', text: '/help' },
   });
   const postLine = (ev: unknown) => {
     const payload = JSON.stringify({ destination: 'Ubot', events: [ev] });
     const sig = crypto.createHmac('sha256', LINE_SECRET).update(payload).digest('base64');
-    return w.server.inject({ method: 'POST', url: '/webhooks/line', payload, headers: { 'content-type': 'application/json', 'x-line-signature': sig } });
+    return w.server.inject({
+      method: 'POST',
+      url: '/webhooks/line',
+      payload,
+      headers: { 'content-type': 'application/json', 'x-line-signature': sig },
+    });
   };
 
   it('LINE: 12 distinct events and one event delivered 6 times, all at once: 200 each, one row and one reply per event', async () => {
-    const distinct = Array.from({ length: 12 }, (_, i) => lineEvent(`01BATCH${String(i).padStart(19, '0')}`, `bt-${i}`));
+    const distinct = Array.from({ length: 12 }, (_, i) =>
+      lineEvent(`01BATCH${String(i).padStart(19, '0')}`, `bt-${i}`),
+    );
     const dup = lineEvent('01BATCHDUP0000000000000000', 'bt-dup');
     const replyCalls = w.line.attempts.reply;
     const res = await Promise.all([...distinct, dup, dup, dup, dup, dup, dup].map(postLine));
@@ -122,18 +156,35 @@ describe('webhook routes under concurrent deliveries', () => {
   });
 
   it('Telegram: one update delivered 4 times and 3 others, all at once: one row and one answer per update', async () => {
-    const update = (id: number) => ({ update_id: id, message: { message_id: id, date: 1, chat: { id: 777000 + id, type: 'private' },
-      from: { id: 777000 + id, is_bot: false, first_name: 'B', language_code: 'en' }, text: '/help' } });
+    const update = (id: number) => ({
+      update_id: id,
+      message: {
+        message_id: id,
+        date: 1,
+        chat: { id: 777000 + id, type: 'private' },
+        from: { id: 777000 + id, is_bot: false, first_name: 'B', language_code: 'en' },
+        text: '/help',
+      },
+    });
     const before = w.telegram.calls.length;
-    const post = (u: unknown) => w.server.inject({ method: 'POST', url: '/webhooks/telegram', payload: JSON.stringify(u),
-      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': TG_SECRET } });
+    const post = (u: unknown) =>
+      w.server.inject({
+        method: 'POST',
+        url: '/webhooks/telegram',
+        payload: JSON.stringify(u),
+        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': TG_SECRET },
+      });
     const res = await Promise.all([881, 881, 882, 881, 883, 881, 884].map((id) => post(update(id))));
     await w.bot.background.idle();
     expect(res.map((x) => x.statusCode)).toEqual(Array(7).fill(200));
     const stored = await w.q<{ event_id: string; status: string }>(
-      `SELECT event_id, status FROM processed_events WHERE source = 'telegram:4242' AND event_id IN ('881', '882', '883', '884') ORDER BY event_id`);
+      `SELECT event_id, status FROM processed_events WHERE source = 'telegram:4242' AND event_id IN ('881', '882', '883', '884') ORDER BY event_id`,
+    );
     expect(stored).toEqual(['881', '882', '883', '884'].map((event_id) => ({ event_id, status: 'done' })));
-    const chats = w.telegram.calls.slice(before).filter((c) => c.method === 'sendMessage').map((c) => Number(c.params.chat_id));
+    const chats = w.telegram.calls
+      .slice(before)
+      .filter((c) => c.method === 'sendMessage')
+      .map((c) => Number(c.params.chat_id));
     for (const id of [881, 882, 883, 884]) expect(chats.filter((c) => c === 777000 + id)).toHaveLength(1);
   });
 });

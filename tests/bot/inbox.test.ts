@@ -19,26 +19,45 @@ let seq = 0;
 function lineEvent(userId: string, text: string) {
   const n = ++seq;
   return {
-    type: 'message', mode: 'active', timestamp: Date.now(), source: { type: 'user', userId }, webhookEventId: `01INBOX${String(n).padStart(19, '0')}`,
-    deliveryContext: { isRedelivery: false }, replyToken: `ib-${n}`, message: { id: String(n), type: 'text', quoteToken: 'q', text },
+    type: 'message',
+    mode: 'active',
+    timestamp: Date.now(),
+    source: { type: 'user', userId },
+    webhookEventId: `01INBOX${String(n).padStart(19, '0')}`,
+    deliveryContext: { isRedelivery: false },
+    replyToken: `ib-${n}`,
+    message: { id: String(n), type: 'text', quoteToken: 'q', text },
   };
 }
 async function postLine(ev: unknown) {
   const payload = JSON.stringify({ destination: 'Ubot', events: [ev] });
   const sig = crypto.createHmac('sha256', LINE_SECRET).update(payload).digest('base64');
-  const res = await w.server.inject({ method: 'POST', url: '/webhooks/line', payload, headers: { 'content-type': 'application/json', 'x-line-signature': sig } });
+  const res = await w.server.inject({
+    method: 'POST',
+    url: '/webhooks/line',
+    payload,
+    headers: { 'content-type': 'application/json', 'x-line-signature': sig },
+  });
   await w.bot.background.idle();
   return res.statusCode;
 }
 async function postTelegram(update: unknown) {
-  const res = await w.server.inject({ method: 'POST', url: '/webhooks/telegram', payload: JSON.stringify(update),
-    headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': TG_SECRET } });
+  const res = await w.server.inject({
+    method: 'POST',
+    url: '/webhooks/telegram',
+    payload: JSON.stringify(update),
+    headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': TG_SECRET },
+  });
   await w.bot.background.idle();
   return res.statusCode;
 }
 const row = async (eventId: string) =>
-  (await w.q<{ status: string; attempts: number; payload: unknown; response: unknown }>(
-    `SELECT status, attempts, payload, response FROM processed_events WHERE event_id = $1`, [eventId]))[0];
+  (
+    await w.q<{ status: string; attempts: number; payload: unknown; response: unknown }>(
+      `SELECT status, attempts, payload, response FROM processed_events WHERE event_id = $1`,
+      [eventId],
+    )
+  )[0];
 const repliesTo = (token: string) => w.line.sent.filter((s) => s.kind === 'reply' && s.replyToken === token);
 
 async function payingUser(platformUserId: string, first: () => Promise<unknown>, platform: string) {
@@ -95,7 +114,13 @@ describe('webhook inbox', () => {
   it('an event accepted but never handled (the process died after the 200) is handled exactly once by resumePending', async () => {
     const update = {
       update_id: 9001,
-      message: { message_id: 1, date: Math.floor(Date.now() / 1000), chat: { id: 41, type: 'private' }, from: { id: 41, is_bot: false, first_name: 'D', language_code: 'en' }, text: '/help' },
+      message: {
+        message_id: 1,
+        date: Math.floor(Date.now() / 1000),
+        chat: { id: 41, type: 'private' },
+        from: { id: 41, is_bot: false, first_name: 'D', language_code: 'en' },
+        text: '/help',
+      },
     };
     // What the route does before answering, and nothing after: the process is gone.
     expect(await w.bot.store.accept('telegram:4242', '9001', update)).toBe(true);
@@ -103,23 +128,44 @@ describe('webhook inbox', () => {
     expect(await resume(0)).toEqual({ resumed: 1, done: 1, failed: 0 });
     expect(await resume(0)).toEqual({ resumed: 0, done: 0, failed: 0 });
     expect(await postTelegram(update)).toBe(200); // a redelivery of the done update does nothing
-    expect(w.telegram.of('sendMessage').filter((c) => Number(c.params.chat_id) === 41).map((c) => c.params.text)).toEqual([expect.stringMatching(/\/video/)]);
+    expect(
+      w.telegram
+        .of('sendMessage')
+        .filter((c) => Number(c.params.chat_id) === 41)
+        .map((c) => c.params.text),
+    ).toEqual([expect.stringMatching(/\/video/)]);
     expect((await row('9001'))!.status).toBe('done');
   });
 
   it('a Telegram /video whose answer could not be sent: resumed once, no second generation or charge', async () => {
-    const start = { update_id: 9100, message: { message_id: 2, date: 1, chat: { id: 42, type: 'private' }, from: { id: 42, is_bot: false, first_name: 'E', language_code: 'en' }, text: '/help' } };
+    const start = {
+      update_id: 9100,
+      message: {
+        message_id: 2,
+        date: 1,
+        chat: { id: 42, type: 'private' },
+        from: { id: 42, is_bot: false, first_name: 'E', language_code: 'en' },
+        text: '/help',
+      },
+    };
     const userId = await payingUser('42', () => postTelegram(start), 'telegram');
     await w.setDown('leonardo', 'runway');
     try {
-      const u = { ...start, update_id: 9101, message: { ...start.message, message_id: 3, text: '/video a paper boat' } };
+      const u = {
+        ...start,
+        update_id: 9101,
+        message: { ...start.message, message_id: 3, text: '/video a paper boat' },
+      };
       w.telegram.ctl.failSends = 1;
       expect(await postTelegram(u)).toBe(200);
       expect((await row('9101'))!.status).toBe('received');
       expect(await resume(0)).toEqual({ resumed: 1, done: 1, failed: 0 });
       expect(await w.q(`SELECT id FROM generations WHERE user_id = $1`, [userId])).toHaveLength(1);
       expect((await w.ledger.balance(userId)).purchased).toBe(25);
-      const texts = w.telegram.of('sendMessage').filter((c) => Number(c.params.chat_id) === 42).map((c) => c.params.text as string);
+      const texts = w.telegram
+        .of('sendMessage')
+        .filter((c) => Number(c.params.chat_id) === 42)
+        .map((c) => c.params.text as string);
       expect(texts.filter((t) => /queue/i.test(t))).toHaveLength(2); // the failed attempt (refused by Telegram) and the resumed one
     } finally {
       await w.setUp('leonardo', 'runway');

@@ -10,7 +10,9 @@ import { setUpLineRichMenu } from '../../app/line-richmenu.ts';
 import { loadRichMenu } from '../../bot/line/rich-menu.ts';
 
 let w: ChatWorld;
-beforeAll(async () => { w = await buildChatWorld(); }, 60_000);
+beforeAll(async () => {
+  w = await buildChatWorld();
+}, 60_000);
 afterAll(async () => w?.close());
 
 const lineUser = (n: number) => `U${crypto.createHash('md5').update(`broadcast-${n}`).digest('hex')}`;
@@ -24,7 +26,14 @@ describe('LINE /admin broadcast', () => {
       INSERT INTO chat_identities (user_id, platform, platform_user_id, chat_id, locale)
       SELECT id, 'line', 'U' || md5('broadcast-' || k), 'U' || md5('broadcast-' || k), 'ko' FROM n`);
     const before = w.line.sent.length;
-    const event = { platform: 'discord' as const, kind: 'message' as const, eventId: 'bcast-1', platformUserId: '8888', chatId: '98888', text: '/admin broadcast ko 점검 안내 @everyone' };
+    const event = {
+      platform: 'discord' as const,
+      kind: 'message' as const,
+      eventId: 'bcast-1',
+      platformUserId: '8888',
+      chatId: '98888',
+      text: '/admin broadcast ko 점검 안내 @everyone',
+    };
     const res = await w.bot.dispatcher.respond(event);
     expect(res.replies[0]).toMatchObject({ message: { key: 'bot.admin.broadcast_sent', params: { count: 1200 } } });
 
@@ -34,7 +43,8 @@ describe('LINE /admin broadcast', () => {
     expect(new Set(calls.flatMap((c) => c.toMany!)).size).toBe(1200);
     expect(calls.flatMap((c) => c.toMany!)).toContain(lineUser(1));
     expect(new Set(calls.map((c) => c.retryKey)).size).toBe(3);
-    for (const c of calls) expect(c.retryKey).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/);
+    for (const c of calls)
+      expect(c.retryKey).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(calls[0]!.messages).toEqual([{ type: 'text', text: '📢 점검 안내 @everyone' }]);
 
     // The same command delivered again: LINE answers each batch 409 (retry key already accepted).
@@ -56,7 +66,14 @@ describe('npm run line:richmenu', () => {
     expect(menu.image).toMatchObject({ type: 'image/png', width: 2500, height: 843 });
     expect(menu.image!.size).toBeLessThan(1024 * 1024);
     expect(w.line.defaultMenu.id).toBe(first.richMenuId);
-    expect(def.richMenu.areas.map((a) => (a.action as { data: string }).data)).toEqual(['/video', '/style', '/status', '/balance', '/plans', '/help']);
+    expect(def.richMenu.areas.map((a) => (a.action as { data: string }).data)).toEqual([
+      '/video',
+      '/style',
+      '/status',
+      '/balance',
+      '/plans',
+      '/help',
+    ]);
 
     const second = await setUpLineRichMenu(line);
     expect(second.deleted).toEqual([first.richMenuId]);
@@ -67,8 +84,14 @@ describe('npm run line:richmenu', () => {
   it('a tap on a menu area (postback) runs its command', async () => {
     const n = Date.now();
     const tap = {
-      type: 'postback', mode: 'active', timestamp: n, source: { type: 'user', userId: 'Umenu' }, webhookEventId: `01HMENU${String(n).padStart(19, '0')}`,
-      deliveryContext: { isRedelivery: false }, replyToken: `rt-menu-${n}`, postback: { data: '/help' },
+      type: 'postback',
+      mode: 'active',
+      timestamp: n,
+      source: { type: 'user', userId: 'Umenu' },
+      webhookEventId: `01HMENU${String(n).padStart(19, '0')}`,
+      deliveryContext: { isRedelivery: false },
+      replyToken: `rt-menu-${n}`,
+      postback: { data: '/help' },
     };
     await postLine(w, [tap]);
     const [reply] = w.line.sent.filter((s) => s.replyToken === tap.replyToken);

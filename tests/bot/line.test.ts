@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildChatWorld, LINE_SECRET, type ChatWorld } from './support/world.ts';
 
 let w: ChatWorld;
-beforeAll(async () => { w = await buildChatWorld(); }, 60_000);
+beforeAll(async () => {
+  w = await buildChatWorld();
+}, 60_000);
 afterAll(async () => w?.close());
 
 let seq = 0;
@@ -13,14 +15,25 @@ const sign = (body: string, secret = LINE_SECRET) => crypto.createHmac('sha256',
 function textEvent(userId: string, text: string, extra: Record<string, unknown> = {}) {
   const n = ++seq;
   return {
-    type: 'message', mode: 'active', timestamp: Date.now(), source: { type: 'user', userId },
-    webhookEventId: `01HLINE${String(n).padStart(19, '0')}`, deliveryContext: { isRedelivery: false }, replyToken: `rt-${n}`,
-    message: { id: String(1000 + n), type: 'text', quoteToken: `qt${n}`, text }, ...extra,
+    type: 'message',
+    mode: 'active',
+    timestamp: Date.now(),
+    source: { type: 'user', userId },
+    webhookEventId: `01HLINE${String(n).padStart(19, '0')}`,
+    deliveryContext: { isRedelivery: false },
+    replyToken: `rt-${n}`,
+    message: { id: String(1000 + n), type: 'text', quoteToken: `qt${n}`, text },
+    ...extra,
   };
 }
 async function post(events: unknown[], opts: { signature?: string; raw?: string } = {}) {
   const payload = opts.raw ?? JSON.stringify({ destination: 'Ubot', events });
-  const res = await w.server.inject({ method: 'POST', url: '/webhooks/line', payload, headers: { 'content-type': 'application/json', 'x-line-signature': opts.signature ?? sign(payload) } });
+  const res = await w.server.inject({
+    method: 'POST',
+    url: '/webhooks/line',
+    payload,
+    headers: { 'content-type': 'application/json', 'x-line-signature': opts.signature ?? sign(payload) },
+  });
   await w.bot.background.idle();
   return res;
 }
@@ -54,9 +67,14 @@ describe('LINE webhook', () => {
 
   it('answers stickers with a short help in the user language', async () => {
     w.line.profiles.set('Usticker', { displayName: 'Ana', language: 'es' });
-    const ev = { ...textEvent('Usticker', ''), message: { id: '9', type: 'sticker', packageId: '446', stickerId: '1988' } };
+    const ev = {
+      ...textEvent('Usticker', ''),
+      message: { id: '9', type: 'sticker', packageId: '446', stickerId: '1988' },
+    };
     await post([ev]);
-    expect(w.line.texts(repliesTo(ev.replyToken)[0]!)).toEqual(['Solo puedo leer texto. Envía una descripción de tu video o escribe /help.']);
+    expect(w.line.texts(repliesTo(ev.replyToken)[0]!)).toEqual([
+      'Solo puedo leer texto. Envía una descripción de tu video o escribe /help.',
+    ]);
   });
 
   it('persists /lang and answers in the new language afterwards', async () => {
@@ -99,7 +117,10 @@ describe('LINE webhook', () => {
     expect(video.previewImageUrl).toMatch(/^https:\/\/.+\.jpg$/);
     expect(pushes[0]!.retryKey).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/);
     const got = w.line.fetched.filter((f) => f.url === video.originalContentUrl || f.url === video.previewImageUrl);
-    expect(got.map((f) => [f.status, f.contentType])).toEqual([[200, 'video/mp4'], [200, 'image/jpeg']]);
+    expect(got.map((f) => [f.status, f.contentType])).toEqual([
+      [200, 'video/mp4'],
+      [200, 'image/jpeg'],
+    ]);
     expect(got[0]!.size).toBeGreaterThan(1000);
     await w.runQueued();
     expect(w.line.sent.filter((s) => s.kind === 'push' && s.to === 'Uvideo')).toHaveLength(1);
@@ -113,7 +134,9 @@ describe('LINE webhook', () => {
     const userId = await w.userOf('line', 'Uquota');
     const [target] = await w.bot.accounts.targets(userId);
     w.line.ctl.quotaExceeded = true;
-    await w.hub.push(target!, [{ kind: 'text', message: { key: 'bot.link.done' } }], { idempotencyKey: 'quota-test-1' });
+    await w.hub.push(target!, [{ kind: 'text', message: { key: 'bot.link.done' } }], {
+      idempotencyKey: 'quota-test-1',
+    });
     w.line.ctl.quotaExceeded = false;
     expect(w.line.sent.filter((s) => s.kind === 'push' && s.to === 'Uquota')).toHaveLength(0);
     const next = textEvent('Uquota', '/balance');

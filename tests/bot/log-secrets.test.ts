@@ -4,13 +4,24 @@
 // searched for the credentials, interaction tokens, sign-in tokens and message text that were used.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../app/logger.ts';
-import { buildChatWorld, DISCORD_BOT, LINE_SECRET, LINE_TOKEN, TG_SECRET, TG_TOKEN, type ChatWorld } from './support/world.ts';
+import {
+  buildChatWorld,
+  DISCORD_BOT,
+  LINE_SECRET,
+  LINE_TOKEN,
+  TG_SECRET,
+  TG_TOKEN,
+  type ChatWorld,
+} from './support/world.ts';
 import { discordCommand, lineText, postDiscord, postLine, postTelegram, tgMessage } from './support/signed.ts';
 
 const lines: string[] = [];
 let w: ChatWorld;
 beforeAll(async () => {
-  w = await buildChatWorld({ realLinks: true, log: createLogger('trace', false, { write: (l: string) => void lines.push(l) }) });
+  w = await buildChatWorld({
+    realLinks: true,
+    log: createLogger('trace', false, { write: (l: string) => void lines.push(l) }),
+  });
 }, 60_000);
 afterAll(async () => w?.close());
 
@@ -31,8 +42,16 @@ describe('log lines', () => {
     const i = discordCommand('8201', 'plans');
     await postDiscord(w, i);
     // Refused deliveries: a stale Discord signature, a wrong Telegram secret.
-    expect((await postDiscord(w, discordCommand('8202', 'plans'), { timestamp: Math.floor(Date.now() / 1000) - 3600 })).statusCode).toBe(401);
-    const wrong = await w.server.inject({ method: 'POST', url: '/webhooks/telegram', payload: '{}', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 'x'.repeat(40) } });
+    expect(
+      (await postDiscord(w, discordCommand('8202', 'plans'), { timestamp: Math.floor(Date.now() / 1000) - 3600 }))
+        .statusCode,
+    ).toBe(401);
+    const wrong = await w.server.inject({
+      method: 'POST',
+      url: '/webhooks/telegram',
+      payload: '{}',
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 'x'.repeat(40) },
+    });
     expect(wrong.statusCode).toBe(401);
 
     // The failures were logged (so there was something to leak) …
@@ -43,12 +62,22 @@ describe('log lines', () => {
     expect(failures.some((l) => l.err.type === 'HTTPFetchError')).toBe(true);
 
     // … and no line holds what must stay out of logs.
-    const signInTokens = [...JSON.stringify([w.line.sent, w.telegram.calls, w.discord.edits]).matchAll(/token=(eyJ[A-Za-z0-9._-]+)/g)].map((m) => m[1]!);
+    const signInTokens = [
+      ...JSON.stringify([w.line.sent, w.telegram.calls, w.discord.edits]).matchAll(/token=(eyJ[A-Za-z0-9._-]+)/g),
+    ].map((m) => m[1]!);
     const attempted = JSON.stringify(w.telegram.calls).match(/token=(eyJ[A-Za-z0-9._-]+)/);
     expect(attempted).not.toBeNull(); // the failed sends carried sign-in links
     const forbidden = [
-      LINE_SECRET, LINE_TOKEN, TG_SECRET, TG_TOKEN.split(':')[1]!, DISCORD_BOT, i.token, 'secret.example', 'users-own-secret',
-      ...signInTokens, 'eyJ',
+      LINE_SECRET,
+      LINE_TOKEN,
+      TG_SECRET,
+      TG_TOKEN.split(':')[1]!,
+      DISCORD_BOT,
+      i.token,
+      'secret.example',
+      'users-own-secret',
+      ...signInTokens,
+      'eyJ',
     ];
     const all = lines.join('\n');
     for (const secret of forbidden) expect(all.includes(secret), `log holds ${secret.slice(0, 24)}`).toBe(false);

@@ -22,15 +22,28 @@ beforeAll(async () => {
 afterAll(() => fs.rmSync(path.dirname(file), { recursive: true, force: true }));
 
 const video = (over: Partial<Extract<Reply, { kind: 'video' }>> = {}): Reply => ({
-  kind: 'video', generationId: '0123456789abcdef', videoUrl: 'https://cdn.test/v.mp4', previewUrl: 'https://cdn.test/v.jpg',
-  sizeBytes: 1000, caption: { key: 'bot.video.open' }, galleryUrl: 'https://vidgo.test/gallery/1', ...over,
+  kind: 'video',
+  generationId: '0123456789abcdef',
+  videoUrl: 'https://cdn.test/v.mp4',
+  previewUrl: 'https://cdn.test/v.jpg',
+  sizeBytes: 1000,
+  caption: { key: 'bot.video.open' },
+  galleryUrl: 'https://vidgo.test/gallery/1',
+  ...over,
 });
 const MB = 1024 * 1024;
 
 describe('LINE rendering', () => {
   it('sends at most five messages and puts every choice on the last one as quick replies', () => {
-    const replies: Reply[] = Array.from({ length: 7 }, (_, i) => ({ kind: 'text', message: { key: 'bot.broadcast', params: { text: `m${i}` } } }));
-    replies.push({ kind: 'text', message: { key: 'bot.help' }, choices: [{ label: { key: 'bot.choice.autopay_off' }, command: '/settings autopay off' }] });
+    const replies: Reply[] = Array.from({ length: 7 }, (_, i) => ({
+      kind: 'text',
+      message: { key: 'bot.broadcast', params: { text: `m${i}` } },
+    }));
+    replies.push({
+      kind: 'text',
+      message: { key: 'bot.help' },
+      choices: [{ label: { key: 'bot.choice.autopay_off' }, command: '/settings autopay off' }],
+    });
     const out = renderLine(t, 'es', replies);
     expect(out).toHaveLength(5);
     expect((out[4] as { text: string }).text).toContain('📢 m4');
@@ -40,7 +53,9 @@ describe('LINE rendering', () => {
   });
 
   it('an http (non-https) video becomes a link, since LINE only fetches https', () => {
-    const out = renderLine(t, 'en', [video({ videoUrl: 'http://localhost:3000/media/v.mp4', previewUrl: 'http://localhost:3000/media/v.jpg' })]);
+    const out = renderLine(t, 'en', [
+      video({ videoUrl: 'http://localhost:3000/media/v.mp4', previewUrl: 'http://localhost:3000/media/v.jpg' }),
+    ]);
     expect(out.map((m) => m.type)).toEqual(['text']);
     expect((out[0] as { text: string }).text).toContain('http://localhost:3000/media/v.mp4');
   });
@@ -48,15 +63,28 @@ describe('LINE rendering', () => {
 
 describe('Telegram rendering', () => {
   it('by URL up to 20 MB, uploaded up to 50 MB when on disk, else a link', () => {
-    expect(renderTelegram(t, 'en', [video({ sizeBytes: 19 * MB })])[0]).toMatchObject({ method: 'video', url: 'https://cdn.test/v.mp4' });
-    expect(renderTelegram(t, 'en', [video({ sizeBytes: 30 * MB, localPath: file })])[0]).toMatchObject({ method: 'video', file });
+    expect(renderTelegram(t, 'en', [video({ sizeBytes: 19 * MB })])[0]).toMatchObject({
+      method: 'video',
+      url: 'https://cdn.test/v.mp4',
+    });
+    expect(renderTelegram(t, 'en', [video({ sizeBytes: 30 * MB, localPath: file })])[0]).toMatchObject({
+      method: 'video',
+      file,
+    });
     const big = renderTelegram(t, 'en', [video({ sizeBytes: 60 * MB, localPath: file })])[0]!;
     expect(big).toMatchObject({ method: 'text' });
     expect((big as { text: string }).text).toContain('Your video is ready: https://cdn.test/v.mp4');
   });
 
   it('localhost URLs cannot be buttons on Telegram: they go in the text', () => {
-    const [m] = renderTelegram(t, 'en', [{ kind: 'link', message: { key: 'bot.plans.text' }, url: 'http://localhost:3000/auth/link?token=x', label: { key: 'bot.plans.button' } }]);
+    const [m] = renderTelegram(t, 'en', [
+      {
+        kind: 'link',
+        message: { key: 'bot.plans.text' },
+        url: 'http://localhost:3000/auth/link?token=x',
+        label: { key: 'bot.plans.button' },
+      },
+    ]);
     expect(m).toMatchObject({ method: 'text', markup: undefined });
     expect((m as { text: string }).text).toContain('http://localhost:3000/auth/link?token=x');
   });
@@ -79,7 +107,12 @@ describe('rate limits', () => {
       await r.redis.ping(); // connected: while Redis is not ready each limiter counts in its own process (degraded)
       const a = createRateLimits({ chatPerMinute: 3, ipPerMinute: 2, redis: r.redis, prefix: r.prefix });
       const b = createRateLimits({ chatPerMinute: 3, ipPerMinute: 2, redis: r.redis, prefix: r.prefix });
-      const got = [await a.chat.consume('u1'), await b.chat.consume('u1'), await a.chat.consume('u1'), await b.chat.consume('u1')];
+      const got = [
+        await a.chat.consume('u1'),
+        await b.chat.consume('u1'),
+        await a.chat.consume('u1'),
+        await b.chat.consume('u1'),
+      ];
       expect(got).toEqual([true, true, true, false]);
       expect(await a.chat.consume('u2')).toBe(true);
     } finally {

@@ -9,7 +9,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildChatWorld, LINE_SECRET, type ChatWorld } from './support/world.ts';
-import { discordCommand, lineText, postDiscord, postLine, postTelegram, tgButton, tgMessage } from './support/signed.ts';
+import {
+  discordCommand,
+  lineText,
+  postDiscord,
+  postLine,
+  postTelegram,
+  tgButton,
+  tgMessage,
+} from './support/signed.ts';
 import { EXTEND_MODIFIER, VARIATION_MODIFIERS } from '../../core/generation/actions.ts';
 import { startGeminiFake, type GeminiFake } from '../fakes/gemini.ts';
 import { runFfmpeg, runFfprobe } from '../../infra/media/binaries.ts';
@@ -22,7 +30,10 @@ let tmp = '';
 beforeAll(async () => {
   gemini = await startGeminiFake({ classify: async () => ({ allowed: true }) });
   tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'vidgo-extend-'));
-  w = await buildChatWorld({ photos: true, env: { GEMINI_API_KEY: 'gemini-test-key', GEMINI_API_BASE: gemini.url, GEMINI_TIMEOUT_MS: '3000' } });
+  w = await buildChatWorld({
+    photos: true,
+    env: { GEMINI_API_KEY: 'gemini-test-key', GEMINI_API_BASE: gemini.url, GEMINI_TIMEOUT_MS: '3000' },
+  });
 }, 90_000);
 afterAll(async () => {
   await w?.close();
@@ -32,12 +43,37 @@ afterAll(async () => {
 
 /** The last frame of a stored clip by ffmpeg's own count (frame N-1 of a full decode), as RGB pixels. */
 async function referenceLastFrame(file: string): Promise<Buffer> {
-  const { stdout } = await runFfprobe(['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', file]);
+  const { stdout } = await runFfprobe([
+    '-v',
+    'error',
+    '-count_frames',
+    '-select_streams',
+    'v:0',
+    '-show_entries',
+    'stream=nb_read_frames',
+    '-of',
+    'csv=p=0',
+    file,
+  ]);
   const out = path.join(tmp, `${crypto.randomUUID()}.png`);
-  await runFfmpeg(['-i', file, '-vf', `select=eq(n\\,${Number(stdout.trim()) - 1})`, '-fps_mode', 'passthrough', '-frames:v', '1', out]);
+  await runFfmpeg([
+    '-i',
+    file,
+    '-vf',
+    `select=eq(n\\,${Number(stdout.trim()) - 1})`,
+    '-fps_mode',
+    'passthrough',
+    '-frames:v',
+    '1',
+    out,
+  ]);
   return imagePixels(out);
 }
-const meanDiff = (a: Buffer, b: Buffer) => { let d = 0; for (let i = 0; i < a.length; i++) d += Math.abs(a[i]! - b[i]!); return d / a.length; };
+const meanDiff = (a: Buffer, b: Buffer) => {
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d += Math.abs(a[i]! - b[i]!);
+  return d / a.length;
+};
 
 type Button = { label: string; command: string };
 type Out = { text: string; video: boolean; buttons: Button[] };
@@ -56,8 +92,13 @@ let lineSeq = 0;
 function linePostback(userId: string, data: string) {
   const n = ++lineSeq;
   return {
-    type: 'postback', mode: 'active', timestamp: Date.now(), source: { type: 'user', userId },
-    webhookEventId: `01HPOSTBACK${String(n).padStart(15, '0')}`, deliveryContext: { isRedelivery: false }, replyToken: `rt-pb-act-${n}`,
+    type: 'postback',
+    mode: 'active',
+    timestamp: Date.now(),
+    source: { type: 'user', userId },
+    webhookEventId: `01HPOSTBACK${String(n).padStart(15, '0')}`,
+    deliveryContext: { isRedelivery: false },
+    replyToken: `rt-pb-act-${n}`,
     postback: { data },
   };
 }
@@ -66,7 +107,8 @@ function lineDriver(): Driver {
   const ids: [string, string] = ['Uactions0wner', 'Uactions0ther'];
   const tokens: [Set<string>, Set<string>] = [new Set(), new Set()];
   return {
-    platform: 'line', ids,
+    platform: 'line',
+    ids,
     async say(text, who = 0) {
       const ev = lineText({ type: 'user', userId: ids[who] }, text);
       tokens[who].add(ev.replyToken);
@@ -78,15 +120,24 @@ function lineDriver(): Driver {
       expect((await postLine(w, [ev])).statusCode).toBe(200);
     },
     outbox(who = 0) {
-      return w.line.sent.filter((s) => (s.kind === 'push' ? s.to === ids[who] : tokens[who].has(s.replyToken!))).map((s) => ({
-        // A finished video's caption, receipt and buttons sit in the Flex bubble beside it (bot/line/result-bubble.ts).
-        text: [...w.line.texts(s), ...s.messages.flatMap((m: any) => m.type === 'flex' ? m.contents.body.contents.map((c: any) => c.text) : [])].join('\n'),
-        video: s.messages.some((m) => m.type === 'video'),
-        buttons: [
-          ...s.messages.flatMap((m: any) => m.quickReply?.items ?? []).map((i: any) => i.action),
-          ...s.messages.flatMap((m: any) => m.type === 'flex' ? m.contents.footer?.contents ?? [] : []).map((b: any) => b.action),
-        ].map((a: any) => ({ label: a.label, command: a.data ?? a.uri })),
-      }));
+      return w.line.sent
+        .filter((s) => (s.kind === 'push' ? s.to === ids[who] : tokens[who].has(s.replyToken!)))
+        .map((s) => ({
+          // A finished video's caption, receipt and buttons sit in the Flex bubble beside it (bot/line/result-bubble.ts).
+          text: [
+            ...w.line.texts(s),
+            ...s.messages.flatMap((m: any) =>
+              m.type === 'flex' ? m.contents.body.contents.map((c: any) => c.text) : [],
+            ),
+          ].join('\n'),
+          video: s.messages.some((m) => m.type === 'video'),
+          buttons: [
+            ...s.messages.flatMap((m: any) => m.quickReply?.items ?? []).map((i: any) => i.action),
+            ...s.messages
+              .flatMap((m: any) => (m.type === 'flex' ? (m.contents.footer?.contents ?? []) : []))
+              .map((b: any) => b.action),
+          ].map((a: any) => ({ label: a.label, command: a.data ?? a.uri })),
+        }));
     },
   };
 }
@@ -95,15 +146,26 @@ function telegramDriver(): Driver {
   const ids: [string, string] = ['61001', '61002'];
   const chat = (who: 0 | 1) => ({ id: Number(ids[who]), type: 'private' as const });
   return {
-    platform: 'telegram', ids,
-    async say(text, who = 0) { expect((await postTelegram(w, tgMessage(Number(ids[who]), chat(who), text))).statusCode).toBe(200); },
-    async press(command, who = 0) { expect((await postTelegram(w, tgButton(Number(ids[who]), chat(who), command))).statusCode).toBe(200); },
+    platform: 'telegram',
+    ids,
+    async say(text, who = 0) {
+      expect((await postTelegram(w, tgMessage(Number(ids[who]), chat(who), text))).statusCode).toBe(200);
+    },
+    async press(command, who = 0) {
+      expect((await postTelegram(w, tgButton(Number(ids[who]), chat(who), command))).statusCode).toBe(200);
+    },
     outbox(who = 0) {
       return w.telegram.calls
-        .filter((c) => ['sendMessage', 'sendVideo', 'editMessageText'].includes(c.method) && String(c.params.chat_id) === ids[who])
+        .filter(
+          (c) =>
+            ['sendMessage', 'sendVideo', 'editMessageText'].includes(c.method) && String(c.params.chat_id) === ids[who],
+        )
         .map((c) => ({
-          text: String(c.params.text ?? c.params.caption ?? ''), video: c.method === 'sendVideo',
-          buttons: (c.params.reply_markup?.inline_keyboard ?? []).flat().map((b: any) => ({ label: b.text, command: b.callback_data ?? b.url })),
+          text: String(c.params.text ?? c.params.caption ?? ''),
+          video: c.method === 'sendVideo',
+          buttons: (c.params.reply_markup?.inline_keyboard ?? [])
+            .flat()
+            .map((b: any) => ({ label: b.text, command: b.callback_data ?? b.url })),
         }));
     },
   };
@@ -117,7 +179,8 @@ function discordDriver(): Driver {
     expect((await postDiscord(w, body)).statusCode).toBe(200);
   };
   return {
-    platform: 'discord', ids,
+    platform: 'discord',
+    ids,
     async say(text, who = 0) {
       const [name, ...rest] = text.replace(/^\//, '').split(' ');
       const body = discordCommand(ids[who], name!);
@@ -125,32 +188,66 @@ function discordDriver(): Driver {
       if (rest.length) (body.data as any).options = [{ name: 'prompt', type: 3, value: rest.join(' ') }];
       await post(who, body);
     },
-    async press(command, who = 0) { await post(who, discordCommand(ids[who], '', { custom: command })); },
+    async press(command, who = 0) {
+      await post(who, discordCommand(ids[who], '', { custom: command }));
+    },
     outbox(who = 0) {
-      return [...w.discord.edits, ...w.discord.followups].filter((e) => tokens[who].has(e.token)).map((e) => ({
-        text: String(e.body.content ?? ''), video: e.files.length > 0 || String(e.body.content).includes('vidgo.test/gallery/'),
-        buttons: (e.body.components ?? []).flatMap((r: any) => r.components).map((b: any) => ({ label: b.label, command: b.custom_id ?? b.url })),
-      }));
+      return [...w.discord.edits, ...w.discord.followups]
+        .filter((e) => tokens[who].has(e.token))
+        .map((e) => ({
+          text: String(e.body.content ?? ''),
+          video: e.files.length > 0 || String(e.body.content).includes('vidgo.test/gallery/'),
+          buttons: (e.body.components ?? [])
+            .flatMap((r: any) => r.components)
+            .map((b: any) => ({ label: b.label, command: b.custom_id ?? b.url })),
+        }));
     },
   };
 }
 
 const ACTION_LABELS = ['🔁 Retry', '✨ Variation', '➕ Extend', '🎨 Style', '⬆️ 4K'];
 
-describe.each([['LINE', lineDriver], ['Telegram', telegramDriver], ['Discord', discordDriver]] as const)('result actions on %s', (_name, make) => {
+describe.each([
+  ['LINE', lineDriver],
+  ['Telegram', telegramDriver],
+  ['Discord', discordDriver],
+] as const)('result actions on %s', (_name, make) => {
   const p = make();
   let userId = '';
   let parentId = '';
   let buttons: Record<string, string> = {};
   const children = (action: string) =>
-    w.q<{ id: string; kind: string; prompt: string; status: string; seed: string | null; style: string | null; source_generation_id: string | null; points_cost: number }>(
-      `SELECT id, kind, prompt, status, seed, style, source_generation_id, points_cost FROM generations WHERE parent_id = $1 AND action = $2 ORDER BY created_at`, [parentId, action]);
-  const lastVideo = (): Out => { const v = p.outbox().filter((o) => o.video).at(-1); expect(v).toBeDefined(); return v!; };
-  const actionButtons = (o: Out) => Object.fromEntries(o.buttons.filter((b) => ACTION_LABELS.includes(b.label)).map((b) => [b.label, b.command]));
+    w.q<{
+      id: string;
+      kind: string;
+      prompt: string;
+      status: string;
+      seed: string | null;
+      style: string | null;
+      source_generation_id: string | null;
+      points_cost: number;
+    }>(
+      `SELECT id, kind, prompt, status, seed, style, source_generation_id, points_cost FROM generations WHERE parent_id = $1 AND action = $2 ORDER BY created_at`,
+      [parentId, action],
+    );
+  const lastVideo = (): Out => {
+    const v = p
+      .outbox()
+      .filter((o) => o.video)
+      .at(-1);
+    expect(v).toBeDefined();
+    return v!;
+  };
+  const actionButtons = (o: Out) =>
+    Object.fromEntries(o.buttons.filter((b) => ACTION_LABELS.includes(b.label)).map((b) => [b.label, b.command]));
   /** Everything sent after `from`, as one text, with the consent button it carried (if any). */
   const after = (from: number) => {
     const outs = p.outbox().slice(from);
-    return { text: outs.map((o) => o.text).join('\n'), outs, consent: outs.flatMap((o) => o.buttons).find((b) => /^\/consent \S+ points$/.test(b.command)) };
+    return {
+      text: outs.map((o) => o.text).join('\n'),
+      outs,
+      consent: outs.flatMap((o) => o.buttons).find((b) => /^\/consent \S+ points$/.test(b.command)),
+    };
   };
 
   it('a delivered video carries the five buttons, each only an opaque id', async () => {
@@ -160,7 +257,9 @@ describe.each([['LINE', lineDriver], ['Telegram', telegramDriver], ['Discord', d
     await w.ledger.credit(userId, 'purchased', 100, 'purchase', `test:${userId}:buy`);
     await p.say('/video a lighthouse in a storm');
     await w.runQueued();
-    parentId = (await w.q<{ id: string }>(`SELECT id FROM generations WHERE user_id = $1 AND status = 'succeeded'`, [userId]))[0]!.id;
+    parentId = (
+      await w.q<{ id: string }>(`SELECT id FROM generations WHERE user_id = $1 AND status = 'succeeded'`, [userId])
+    )[0]!.id;
     const video = lastVideo();
     buttons = actionButtons(video);
     expect(Object.keys(buttons)).toEqual(ACTION_LABELS);
@@ -168,7 +267,12 @@ describe.each([['LINE', lineDriver], ['Telegram', telegramDriver], ['Discord', d
       expect(command).toMatch(/^\/act [A-Za-z0-9_-]{16}$/);
       expect(command).not.toContain(parentId.slice(0, 8));
     }
-    expect(p.outbox().map((o) => o.text).join('\n')).toContain('Not charged · balance 100 pts');
+    expect(
+      p
+        .outbox()
+        .map((o) => o.text)
+        .join('\n'),
+    ).toContain('Not charged · balance 100 pts');
   });
 
   it('🔁 Retry pressed twice makes one generation: same prompt, a new seed, linked to its parent, free on Pro at 720p', async () => {
@@ -203,40 +307,62 @@ describe.each([['LINE', lineDriver], ['Telegram', telegramDriver], ['Discord', d
     expect((await children('variation'))[0]!.status).toBe('succeeded');
   });
 
-  it('➕ Extend pressed twice makes one video from the clip\'s last frame (stored as a private photo): image moderation, its receipt', async () => {
+  it("➕ Extend pressed twice makes one video from the clip's last frame (stored as a private photo): image moderation, its receipt", async () => {
     const from = p.outbox().length;
     const submitted = w.paid.leonardo.submissions.length;
     const judged = gemini.requests.length;
     await p.press(buttons['➕ Extend']!);
     await p.press(buttons['➕ Extend']!);
-    const made = await w.q<{ id: string; kind: string; prompt: string; status: string; source_image: { key: string; width: number; height: number } }>(
-      `SELECT id, kind, prompt, status, source_image FROM generations WHERE parent_id = $1 AND action = 'extend'`, [parentId]);
+    const made = await w.q<{
+      id: string;
+      kind: string;
+      prompt: string;
+      status: string;
+      source_image: { key: string; width: number; height: number };
+    }>(`SELECT id, kind, prompt, status, source_image FROM generations WHERE parent_id = $1 AND action = 'extend'`, [
+      parentId,
+    ]);
     expect(made).toHaveLength(1);
-    expect(made[0]).toMatchObject({ kind: 'image', prompt: `a lighthouse in a storm, ${EXTEND_MODIFIER}`, status: 'queued' });
+    expect(made[0]).toMatchObject({
+      kind: 'image',
+      prompt: `a lighthouse in a storm, ${EXTEND_MODIFIER}`,
+      status: 'queued',
+    });
     // The frame is kept as the user's photo is: a private key, a chat_photos row (so the retention purge deletes it).
     const frame = made[0]!.source_image;
     expect(frame.key).toMatch(new RegExp(`^private/photos/${userId}/[0-9a-f-]{36}\\.jpg$`));
-    expect(await w.q(`SELECT user_id, width, height FROM chat_photos WHERE media_key = $1`, [frame.key]))
-      .toEqual([{ user_id: userId, width: frame.width, height: frame.height }]);
+    expect(await w.q(`SELECT user_id, width, height FROM chat_photos WHERE media_key = $1`, [frame.key])).toEqual([
+      { user_id: userId, width: frame.width, height: frame.height },
+    ]);
     // It is the parent clip's last frame.
-    const [parent] = await w.q<{ master_key: string | null; media_key: string }>(`SELECT master_key, media_key FROM generations WHERE id = $1`, [parentId]);
+    const [parent] = await w.q<{ master_key: string | null; media_key: string }>(
+      `SELECT master_key, media_key FROM generations WHERE id = $1`,
+      [parentId],
+    );
     const clip = path.join(w.mediaRoot, parent!.master_key ?? parent!.media_key);
     const [ref, got] = await Promise.all([referenceLastFrame(clip), imagePixels(path.join(w.mediaRoot, frame.key))]);
     expect(got.length).toBe(ref.length);
     expect(meanDiff(got, ref)).toBeLessThan(3);
     // Image moderation saw that frame inline with the prompt, once (the second press took no frame).
-    const images = gemini.requests.slice(judged).filter((r) => r.body?.contents?.[0]?.parts?.some((part) => part.inlineData));
-    expect(images.map((r) => r.body!.contents![0]!.parts!.map((part) => (part.inlineData ? part.inlineData.mimeType : part.text))))
-      .toEqual([['image/jpeg', `<prompt>a lighthouse in a storm, ${EXTEND_MODIFIER}</prompt>`]]);
+    const images = gemini.requests
+      .slice(judged)
+      .filter((r) => r.body?.contents?.[0]?.parts?.some((part) => part.inlineData));
+    expect(
+      images.map((r) =>
+        r.body!.contents![0]!.parts!.map((part) => (part.inlineData ? part.inlineData.mimeType : part.text)),
+      ),
+    ).toEqual([['image/jpeg', `<prompt>a lighthouse in a storm, ${EXTEND_MODIFIER}</prompt>`]]);
     expect(await w.q(`SELECT id FROM chat_photos WHERE user_id = $1`, [userId])).toHaveLength(1);
     expect(after(from).text).toMatch(/queue/i);
 
     await w.runQueued();
-    expect((await w.q(`SELECT status FROM generations WHERE id = $1`, [made[0]!.id]))).toEqual([{ status: 'succeeded' }]);
+    expect(await w.q(`SELECT status FROM generations WHERE id = $1`, [made[0]!.id])).toEqual([{ status: 'succeeded' }]);
     // The provider was asked once, for image-to-video of exactly that frame.
     const sent = w.paid.leonardo.submissions.slice(submitted);
     expect(sent.map((r) => [r.kind, r.prompt])).toEqual([['image', `a lighthouse in a storm, ${EXTEND_MODIFIER}`]]);
-    expect(Buffer.from(await sent[0]!.image!.bytes()).equals(await fs.readFile(path.join(w.mediaRoot, frame.key)))).toBe(true);
+    expect(
+      Buffer.from(await sent[0]!.image!.bytes()).equals(await fs.readFile(path.join(w.mediaRoot, frame.key))),
+    ).toBe(true);
     expect(sent[0]!.image!.url).toMatch(new RegExp(`/media/${frame.key}\\?exp=\\d+&sig=`)); // a signed, short-lived URL
     // Delivered with its own buttons and a receipt: image-to-video at 720p is free on Pro.
     expect(Object.keys(actionButtons(lastVideo()))).toEqual(ACTION_LABELS);
@@ -255,7 +381,9 @@ describe.each([['LINE', lineDriver], ['Telegram', telegramDriver], ['Discord', d
     await p.press(anime!.command);
     const asked = after(from);
     expect(asked.text).toContain('This costs 10 points (balance 100)');
-    expect(await children('style')).toMatchObject([{ kind: 'style', style: 'anime', source_generation_id: parentId, status: 'awaiting_consent' }]);
+    expect(await children('style')).toMatchObject([
+      { kind: 'style', style: 'anime', source_generation_id: parentId, status: 'awaiting_consent' },
+    ]);
     await p.press(asked.consent!.command);
     await w.runQueued();
     expect(await children('style')).toMatchObject([{ status: 'succeeded', points_cost: 10 }]);
@@ -303,43 +431,74 @@ describe('result buttons', () => {
     await w.ledger.credit(userId, 'purchased', 50, 'purchase', `test:${userId}:buy`);
     await postTelegram(w, tgMessage(user, chat, '/video a fox in the snow'));
     await w.runQueued();
-    const video = w.telegram.of('sendVideo').filter((c) => Number(c.params.chat_id) === user).at(-1)!;
-    const up = video.params.reply_markup.inline_keyboard.flat().find((b: any) => b.text === '⬆️ 4K').callback_data as string;
+    const video = w.telegram
+      .of('sendVideo')
+      .filter((c) => Number(c.params.chat_id) === user)
+      .at(-1)!;
+    const up = video.params.reply_markup.inline_keyboard.flat().find((b: any) => b.text === '⬆️ 4K')
+      .callback_data as string;
     const before = w.telegram.calls.length;
     await postTelegram(w, tgButton(user, chat, up));
-    const answer = w.telegram.calls.slice(before).filter((c) => c.method === 'sendMessage' && Number(c.params.chat_id) === user);
+    const answer = w.telegram.calls
+      .slice(before)
+      .filter((c) => c.method === 'sendMessage' && Number(c.params.chat_id) === user);
     expect(answer.map((c) => c.params.text).join('\n')).toContain("4k is above your plan's limit (1080p)");
-    expect(answer.flatMap((c) => c.params.reply_markup?.inline_keyboard?.flat() ?? []).map((b: any) => b.callback_data ?? b.url)).toEqual([expect.stringMatching(/plans/)]);
+    expect(
+      answer
+        .flatMap((c) => c.params.reply_markup?.inline_keyboard?.flat() ?? [])
+        .map((b: any) => b.callback_data ?? b.url),
+    ).toEqual([expect.stringMatching(/plans/)]);
     expect(await w.q(`SELECT id FROM generations WHERE user_id = $1 AND action IS NOT NULL`, [userId])).toHaveLength(0);
     expect((await w.ledger.balance(userId)).total).toBe(50);
   });
 
   it('two presses of one button arriving at the same time still make one generation', async () => {
     const owner = 'Uactions0wner';
-    const last = w.line.sent.filter((s) => s.kind === 'push' && s.to === owner && s.messages.some((m) => m.type === 'video')).at(-1)!;
-    const variation = last.messages.flatMap((m: any) => m.type === 'flex' ? m.contents.footer.contents : []).find((b: any) => b.action.label === '✨ Variation').action.data as string;
-    const [gen] = await w.q<{ id: string }>(`SELECT g.id FROM generations g JOIN result_actions a ON a.generation_id = g.id WHERE a.id = $1`, [variation.slice(5)]);
+    const last = w.line.sent
+      .filter((s) => s.kind === 'push' && s.to === owner && s.messages.some((m) => m.type === 'video'))
+      .at(-1)!;
+    const variation = last.messages
+      .flatMap((m: any) => (m.type === 'flex' ? m.contents.footer.contents : []))
+      .find((b: any) => b.action.label === '✨ Variation').action.data as string;
+    const [gen] = await w.q<{ id: string }>(
+      `SELECT g.id FROM generations g JOIN result_actions a ON a.generation_id = g.id WHERE a.id = $1`,
+      [variation.slice(5)],
+    );
     await Promise.all([postLine(w, [linePostback(owner, variation)]), postLine(w, [linePostback(owner, variation)])]);
-    expect(await w.q(`SELECT id FROM generations WHERE parent_id = $1 AND action = 'variation'`, [gen!.id])).toHaveLength(1);
+    expect(
+      await w.q(`SELECT id FROM generations WHERE parent_id = $1 AND action = 'variation'`, [gen!.id]),
+    ).toHaveLength(1);
   });
 
-  it('a Telegram deep link /start a_<id> (the gallery\'s Remix) presses that button: once, however often opened', async () => {
+  it("a Telegram deep link /start a_<id> (the gallery's Remix) presses that button: once, however often opened", async () => {
     const owner = 61001;
     const chat = { id: owner, type: 'private' as const };
-    const upscaled = (await w.q<{ id: string; source_generation_id: string }>(
-      `SELECT g.id, g.source_generation_id FROM generations g JOIN chat_identities c ON c.user_id = g.user_id
-       WHERE c.platform = 'telegram' AND c.platform_user_id = $1 AND g.action = 'upscale'`, [String(owner)]))[0]!;
-    const video = w.telegram.of('sendVideo').filter((c) => Number(c.params.chat_id) === owner).at(-1)!;
-    const retry = video.params.reply_markup.inline_keyboard.flat().find((b: any) => b.text === '🔁 Retry').callback_data as string;
+    const upscaled = (
+      await w.q<{ id: string; source_generation_id: string }>(
+        `SELECT g.id, g.source_generation_id FROM generations g JOIN chat_identities c ON c.user_id = g.user_id
+       WHERE c.platform = 'telegram' AND c.platform_user_id = $1 AND g.action = 'upscale'`,
+        [String(owner)],
+      )
+    )[0]!;
+    const video = w.telegram
+      .of('sendVideo')
+      .filter((c) => Number(c.params.chat_id) === owner)
+      .at(-1)!;
+    const retry = video.params.reply_markup.inline_keyboard.flat().find((b: any) => b.text === '🔁 Retry')
+      .callback_data as string;
     const id = retry.replace('/act ', '');
     await postTelegram(w, tgMessage(owner, chat, `/start a_${id}`));
     await postTelegram(w, tgMessage(owner, chat, `/start a_${id}`));
     // Retry of a 4K upscale is the same upscale of the same source again, asking consent for its points.
-    expect(await w.q(`SELECT kind, source_generation_id, status FROM generations WHERE parent_id = $1 AND action = 'retry'`, [upscaled.id]))
-      .toEqual([{ kind: 'upscale', source_generation_id: upscaled.source_generation_id, status: 'awaiting_consent' }]);
+    expect(
+      await w.q(
+        `SELECT kind, source_generation_id, status FROM generations WHERE parent_id = $1 AND action = 'retry'`,
+        [upscaled.id],
+      ),
+    ).toEqual([{ kind: 'upscale', source_generation_id: upscaled.source_generation_id, status: 'awaiting_consent' }]);
   });
 
-  it('➕ Extend without Gemini (IMAGE_MODERATION not off) is refused with the photo path\'s reason: nothing made or charged', async () => {
+  it("➕ Extend without Gemini (IMAGE_MODERATION not off) is refused with the photo path's reason: nothing made or charged", async () => {
     const plain = await buildChatWorld();
     try {
       const user = 61009;
@@ -350,13 +509,21 @@ describe('result buttons', () => {
       await plain.ledger.credit(userId, 'purchased', 40, 'purchase', `test:${userId}:buy`);
       await postTelegram(plain, tgMessage(user, chat, '/video a kite over the dunes'));
       await plain.runQueued();
-      const video = plain.telegram.of('sendVideo').filter((c) => Number(c.params.chat_id) === user).at(-1)!;
-      const extend = video.params.reply_markup.inline_keyboard.flat().find((b: any) => b.text === '➕ Extend').callback_data as string;
+      const video = plain.telegram
+        .of('sendVideo')
+        .filter((c) => Number(c.params.chat_id) === user)
+        .at(-1)!;
+      const extend = video.params.reply_markup.inline_keyboard.flat().find((b: any) => b.text === '➕ Extend')
+        .callback_data as string;
       const before = plain.telegram.calls.length;
       await postTelegram(plain, tgButton(user, chat, extend));
-      const answer = plain.telegram.calls.slice(before).filter((c) => c.method === 'sendMessage' && Number(c.params.chat_id) === user);
+      const answer = plain.telegram.calls
+        .slice(before)
+        .filter((c) => c.method === 'sendMessage' && Number(c.params.chat_id) === user);
       expect(answer.map((c) => c.params.text).join('\n')).toContain('Photos cannot be checked right now');
-      expect(await plain.q(`SELECT id FROM generations WHERE user_id = $1 AND action IS NOT NULL`, [userId])).toHaveLength(0);
+      expect(
+        await plain.q(`SELECT id FROM generations WHERE user_id = $1 AND action IS NOT NULL`, [userId]),
+      ).toHaveLength(0);
       expect((await plain.ledger.balance(userId)).total).toBe(40);
       expect(plain.paid.leonardo.submissions.filter((r) => r.kind === 'image')).toHaveLength(0);
     } finally {
@@ -365,9 +532,17 @@ describe('result buttons', () => {
   }, 60_000);
 
   it('a signed LINE postback with a wrong signature is refused before anything runs', async () => {
-    const body = JSON.stringify({ destination: 'Ubot', events: [linePostback('Uactions0wner', '/act AAAAAAAAAAAAAAAA')] });
+    const body = JSON.stringify({
+      destination: 'Ubot',
+      events: [linePostback('Uactions0wner', '/act AAAAAAAAAAAAAAAA')],
+    });
     const bad = crypto.createHmac('sha256', `${LINE_SECRET}x`).update(body).digest('base64');
-    const res = await w.server.inject({ method: 'POST', url: '/webhooks/line', payload: body, headers: { 'content-type': 'application/json', 'x-line-signature': bad } });
+    const res = await w.server.inject({
+      method: 'POST',
+      url: '/webhooks/line',
+      payload: body,
+      headers: { 'content-type': 'application/json', 'x-line-signature': bad },
+    });
     expect(res.statusCode).toBe(401);
   });
 });

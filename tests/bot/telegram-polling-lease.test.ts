@@ -6,20 +6,32 @@ import { Bot } from 'grammy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildChatWorld, TG_TOKEN, type ChatWorld } from './support/world.ts';
 import { startPolling, telegramPoller } from '../../bot/telegram/polling.ts';
-import { holdExclusive, } from '../../infra/db/exclusive-lease.ts';
+import { holdExclusive } from '../../infra/db/exclusive-lease.ts';
 
 let w: ChatWorld;
-beforeAll(async () => { w = await buildChatWorld(); w.telegram.ctl.holdMs = 200; }, 60_000);
+beforeAll(async () => {
+  w = await buildChatWorld();
+  w.telegram.ctl.holdMs = 200;
+}, 60_000);
 afterAll(async () => w?.close());
 
 const lines: string[] = [];
-const log = { info: (_o: object, m: string) => void lines.push(m), warn: (_o: object, m: string) => void lines.push(m) };
+const log = {
+  info: (_o: object, m: string) => void lines.push(m),
+  warn: (_o: object, m: string) => void lines.push(m),
+};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const newBot = () => new Bot(TG_TOKEN, { client: { apiRoot: w.telegram.url } });
 let updateId = 90_000;
 const message = (chat: number, text: string) => ({
   update_id: ++updateId,
-  message: { message_id: updateId, date: Math.floor(Date.now() / 1000), chat: { id: chat, type: 'private', first_name: 'T' }, from: { id: chat, is_bot: false, first_name: 'T', language_code: 'en' }, text },
+  message: {
+    message_id: updateId,
+    date: Math.floor(Date.now() / 1000),
+    chat: { id: chat, type: 'private', first_name: 'T' },
+    from: { id: chat, is_bot: false, first_name: 'T', language_code: 'en' },
+    text,
+  },
 });
 const sentTo = (chat: number) => w.telegram.of('sendMessage').filter((c) => Number(c.params.chat_id) === chat);
 async function until(check: () => boolean | Promise<boolean>, what: string, ms = 15_000) {
@@ -34,7 +46,13 @@ describe('Telegram long polling on two instances', () => {
   it('one lease holder polls; when it goes, or its connection is cut, the other takes over; never two at once', async () => {
     const instance = () => {
       const poller = telegramPoller(newBot(), w.bot.telegram!, w.bot.store, log, 300);
-      const lease = holdExclusive({ databaseUrl: w.db.url, name: 'telegram-polling:test', log, retryMs: 300, holder: { onHeld: () => poller.begin(), onLost: () => poller.end() } });
+      const lease = holdExclusive({
+        databaseUrl: w.db.url,
+        name: 'telegram-polling:test',
+        log,
+        retryMs: 300,
+        holder: { onHeld: () => poller.begin(), onLost: () => poller.end() },
+      });
       return { poller, lease };
     };
     const a = instance();
@@ -42,7 +60,9 @@ describe('Telegram long polling on two instances', () => {
     const both = [a, b];
     const pollingNow = () => both.filter((i) => i.poller.polling).length;
     let overlap = 0;
-    const watch = setInterval(() => { if (pollingNow() > 1) overlap++; }, 10);
+    const watch = setInterval(() => {
+      if (pollingNow() > 1) overlap++;
+    }, 10);
     try {
       await until(() => pollingNow() === 1, 'one poller');
       const conflictsBefore = w.telegram.polls.conflicts;
@@ -54,7 +74,9 @@ describe('Telegram long polling on two instances', () => {
 
       // The holder's database session is cut (a failover, pg_terminate_backend): it stops, a holder polls again.
       const holder = both.find((i) => i.lease.held)!;
-      await w.q(`SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND classid = 725002 AND granted`);
+      await w.q(
+        `SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND classid = 725002 AND granted`,
+      );
       await until(() => !holder.poller.polling || !holder.lease.held, 'the cut holder stops', 5_000);
       await until(() => pollingNow() === 1 && both.some((i) => i.lease.held), 'a new holder polls');
 

@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildChatWorld, TG_SECRET, type ChatWorld } from './support/world.ts';
 
 let w: ChatWorld;
-beforeAll(async () => { w = await buildChatWorld(); }, 60_000);
+beforeAll(async () => {
+  w = await buildChatWorld();
+}, 60_000);
 afterAll(async () => w?.close());
 
 let updateId = 5000;
@@ -13,20 +15,27 @@ function message(userId: number, text: string | undefined, lang = 'en', extra: R
   return {
     update_id: ++updateId,
     message: {
-      message_id: ++messageId, date: Math.floor(Date.now() / 1000), chat: { id: userId, type: 'private', first_name: 'T' },
-      from: { id: userId, is_bot: false, first_name: 'T', language_code: lang }, ...(text !== undefined ? { text } : {}), ...extra,
+      message_id: ++messageId,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: userId, type: 'private', first_name: 'T' },
+      from: { id: userId, is_bot: false, first_name: 'T', language_code: lang },
+      ...(text !== undefined ? { text } : {}),
+      ...extra,
     },
   };
 }
 async function post(update: unknown, secret = TG_SECRET, raw?: string) {
   const res = await w.server.inject({
-    method: 'POST', url: '/webhooks/telegram', payload: raw ?? JSON.stringify(update),
+    method: 'POST',
+    url: '/webhooks/telegram',
+    payload: raw ?? JSON.stringify(update),
     headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret },
   });
   await w.bot.background.idle();
   return res;
 }
-const sentTo = (chat: number, method = 'sendMessage') => w.telegram.of(method).filter((c) => Number(c.params.chat_id) === chat);
+const sentTo = (chat: number, method = 'sendMessage') =>
+  w.telegram.of(method).filter((c) => Number(c.params.chat_id) === chat);
 
 describe('Telegram webhook', () => {
   it('refuses a wrong secret token with 401 and changes nothing', async () => {
@@ -49,18 +58,27 @@ describe('Telegram webhook', () => {
 
   it('answers a photo with a short localized help', async () => {
     await post(message(33, undefined, 'ko', { photo: [{ file_id: 'p', file_unique_id: 'u', width: 10, height: 10 }] }));
-    expect(sentTo(33).map((c) => c.params.text)).toEqual(['텍스트만 읽을 수 있습니다. 만들고 싶은 영상을 설명하는 프롬프트를 보내거나 /help 를 입력하세요.']);
+    expect(sentTo(33).map((c) => c.params.text)).toEqual([
+      '텍스트만 읽을 수 있습니다. 만들고 싶은 영상을 설명하는 프롬프트를 보내거나 /help 를 입력하세요.',
+    ]);
   });
 
   it('a button press runs its command and answers the callback query', async () => {
     await post({
       update_id: ++updateId,
-      callback_query: { id: 'cbq-1', chat_instance: 'ci', data: '/settings autopay on', from: { id: 34, is_bot: false, first_name: 'B', language_code: 'es' },
-        message: { message_id: 9, date: 1, chat: { id: 34, type: 'private' } } },
+      callback_query: {
+        id: 'cbq-1',
+        chat_instance: 'ci',
+        data: '/settings autopay on',
+        from: { id: 34, is_bot: false, first_name: 'B', language_code: 'es' },
+        message: { message_id: 9, date: 1, chat: { id: 34, type: 'private' } },
+      },
     });
     expect(w.telegram.of('answerCallbackQuery').map((c) => c.params.callback_query_id)).toContain('cbq-1');
     expect(sentTo(34).map((c) => c.params.text)).toEqual(['Pago automático activado.']);
-    expect(await w.q(`SELECT auto_pay FROM users WHERE id = $1`, [await w.userOf('telegram', '34')])).toEqual([{ auto_pay: true }]);
+    expect(await w.q(`SELECT auto_pay FROM users WHERE id = $1`, [await w.userOf('telegram', '34')])).toEqual([
+      { auto_pay: true },
+    ]);
   });
 
   it('a repeated update makes one generation and one charge; one status message is edited with progress; the video is uploaded', async () => {
@@ -106,20 +124,28 @@ describe('Telegram webhook', () => {
     const before = sentTo(38).length;
     await post(message(38, '/video a kite over dunes'));
     await post(message(38, '/video a lantern on water'));
-    const queued = sentTo(38).slice(before).map((c) => c.messageId!);
+    const queued = sentTo(38)
+      .slice(before)
+      .map((c) => c.messageId!);
     expect(queued).toHaveLength(2);
-    const gens = await w.q<{ id: string }>(`SELECT id FROM generations WHERE user_id = $1 ORDER BY created_at`, [userId]);
+    const gens = await w.q<{ id: string }>(`SELECT id FROM generations WHERE user_id = $1 ORDER BY created_at`, [
+      userId,
+    ]);
     expect(gens).toHaveLength(2);
     const sends = sentTo(38).length;
 
     await w.runQueued();
     const edits = sentTo(38, 'editMessageText');
     expect(new Set(edits.map((e) => Number(e.params.message_id)))).toEqual(new Set(queued)); // one per video, both used
-    expect(sentTo(38).slice(sends).every((c) => !/%/.test(c.params.text))).toBe(true); // no extra progress messages
+    expect(
+      sentTo(38)
+        .slice(sends)
+        .every((c) => !/%/.test(c.params.text)),
+    ).toBe(true); // no extra progress messages
     expect(sentTo(38, 'sendVideo')).toHaveLength(2);
   });
 
-  it('two /video updates from one user at the same instant: each status message is its own video\'s, edited with its own progress', async () => {
+  it("two /video updates from one user at the same instant: each status message is its own video's, edited with its own progress", async () => {
     await post(message(39, '/help'));
     const userId = await w.userOf('telegram', '39');
     await w.subscribe(userId, 'starter'); // two at a time
@@ -132,11 +158,20 @@ describe('Telegram webhook', () => {
     const queued = sentTo(39).slice(before);
     expect(queued).toHaveLength(2);
 
-    const gens = await Promise.all(updates.map(async (u) => {
-      const [g] = await w.q<{ id: string; prompt: string }>(`SELECT id, prompt FROM generations WHERE request_key = $1`, [`telegram:${u.update_id}`]);
-      const raw = await w.redis.state.get(`tg:status:39:${g!.id}`);
-      return { ...g!, position: w.jobs.enqueued.findIndex((e) => e.id === g!.id) + 1, status: JSON.parse(raw!) as { id: number; text: string } };
-    }));
+    const gens = await Promise.all(
+      updates.map(async (u) => {
+        const [g] = await w.q<{ id: string; prompt: string }>(
+          `SELECT id, prompt FROM generations WHERE request_key = $1`,
+          [`telegram:${u.update_id}`],
+        );
+        const raw = await w.redis.state.get(`tg:status:39:${g!.id}`);
+        return {
+          ...g!,
+          position: w.jobs.enqueued.findIndex((e) => e.id === g!.id) + 1,
+          status: JSON.parse(raw!) as { id: number; text: string },
+        };
+      }),
+    );
     expect(gens.map((g) => g.prompt)).toEqual(['a heron in reeds', 'a tram at dawn']);
     expect(gens.map((g) => g.position).sort()).toEqual([1, 2]);
     // Each generation's status message is the "queued" answer to its own update (its own queue position).
@@ -150,14 +185,23 @@ describe('Telegram webhook', () => {
     for (const g of gens) {
       const edits = sentTo(39, 'editMessageText').length;
       const sends = sentTo(39).length;
-      w.jobs.enqueued.splice(w.jobs.enqueued.findIndex((e) => e.id === g.id), 1);
+      w.jobs.enqueued.splice(
+        w.jobs.enqueued.findIndex((e) => e.id === g.id),
+        1,
+      );
       await w.gen.runner.run(g.id, { signal: new AbortController().signal, touch: async () => {} });
       await w.bot.background.idle();
       const mine = sentTo(39, 'editMessageText').slice(edits);
       expect(mine.length).toBeGreaterThan(0);
       expect(new Set(mine.map((e) => Number(e.params.message_id)))).toEqual(new Set([g.status.id])); // only its own message
-      expect(mine.every((e) => String(e.params.text).startsWith(`${g.status.text}\n\n`) && /%/.test(e.params.text))).toBe(true);
-      expect(sentTo(39).slice(sends).every((c) => !/%/.test(c.params.text))).toBe(true); // no stray progress message
+      expect(
+        mine.every((e) => String(e.params.text).startsWith(`${g.status.text}\n\n`) && /%/.test(e.params.text)),
+      ).toBe(true);
+      expect(
+        sentTo(39)
+          .slice(sends)
+          .every((c) => !/%/.test(c.params.text)),
+      ).toBe(true); // no stray progress message
     }
     expect(sentTo(39, 'sendVideo')).toHaveLength(2);
   });
@@ -169,8 +213,21 @@ describe('Telegram webhook', () => {
     await post(message(36, `/start p_${Buffer.from('a lighthouse at night').toString('base64url')}`));
     expect(await w.q(`SELECT 1 FROM generations WHERE user_id = $1`, [userId])).toHaveLength(0);
     const yes = sentTo(36).at(-1)!.params.reply_markup.inline_keyboard.flat()[0].callback_data as string;
-    await post({ update_id: ++updateId, callback_query: { id: 'cb36', from: { id: 36, is_bot: false, first_name: 'T', language_code: 'en' }, chat_instance: 'c', data: yes,
-      message: { message_id: ++messageId, date: Math.floor(Date.now() / 1000), chat: { id: 36, type: 'private' }, text: 'offer' } } });
+    await post({
+      update_id: ++updateId,
+      callback_query: {
+        id: 'cb36',
+        from: { id: 36, is_bot: false, first_name: 'T', language_code: 'en' },
+        chat_instance: 'c',
+        data: yes,
+        message: {
+          message_id: ++messageId,
+          date: Math.floor(Date.now() / 1000),
+          chat: { id: 36, type: 'private' },
+          text: 'offer',
+        },
+      },
+    });
     const rows = await w.q<{ prompt: string }>(`SELECT prompt FROM generations WHERE user_id = $1`, [userId]);
     expect(rows.map((r) => r.prompt)).toEqual(['a lighthouse at night']);
   });

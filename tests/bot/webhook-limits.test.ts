@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildChatWorld, LINE_SECRET, TG_SECRET, type ChatWorld } from './support/world.ts';
 
 let w: ChatWorld;
-beforeAll(async () => { w = await buildChatWorld({ env: { RATE_LIMIT_IP_PER_MIN: '3', RATE_LIMIT_CHAT_PER_MIN: '4' } }); }, 60_000);
+beforeAll(async () => {
+  w = await buildChatWorld({ env: { RATE_LIMIT_IP_PER_MIN: '3', RATE_LIMIT_CHAT_PER_MIN: '4' } });
+}, 60_000);
 afterAll(async () => w?.close());
 
 let seq = 0;
@@ -13,18 +15,30 @@ const sign = (body: string, secret = LINE_SECRET) => crypto.createHmac('sha256',
 function lineBody(userId: string, text: string) {
   const n = ++seq;
   const ev = {
-    type: 'message', mode: 'active', timestamp: Date.now(), source: { type: 'user', userId }, webhookEventId: `01LIMIT${String(n).padStart(19, '0')}`,
-    deliveryContext: { isRedelivery: false }, replyToken: `lim-${n}`, message: { id: String(n), type: 'text', quoteToken: 'q', text },
+    type: 'message',
+    mode: 'active',
+    timestamp: Date.now(),
+    source: { type: 'user', userId },
+    webhookEventId: `01LIMIT${String(n).padStart(19, '0')}`,
+    deliveryContext: { isRedelivery: false },
+    replyToken: `lim-${n}`,
+    message: { id: String(n), type: 'text', quoteToken: 'q', text },
   };
   return { payload: JSON.stringify({ destination: 'Ubot', events: [ev] }), token: ev.replyToken };
 }
 async function line(ip: string, payload: string, signature = sign(payload)) {
-  const res = await w.server.inject({ method: 'POST', url: '/webhooks/line', payload, remoteAddress: ip,
-    headers: { 'content-type': 'application/json', 'x-line-signature': signature } });
+  const res = await w.server.inject({
+    method: 'POST',
+    url: '/webhooks/line',
+    payload,
+    remoteAddress: ip,
+    headers: { 'content-type': 'application/json', 'x-line-signature': signature },
+  });
   await w.bot.background.idle();
   return res.statusCode;
 }
-const replyText = (token: string) => w.line.texts(w.line.sent.find((s) => s.kind === 'reply' && s.replyToken === token)!)[0];
+const replyText = (token: string) =>
+  w.line.texts(w.line.sent.find((s) => s.kind === 'reply' && s.replyToken === token)!)[0];
 
 describe('webhook rate limits', () => {
   it('verified traffic from one platform IP is never throttled per IP (8 requests over a budget of 3)', async () => {
@@ -39,14 +53,32 @@ describe('webhook rate limits', () => {
     const ip = '198.51.100.7';
     const b = lineBody('Uattack', '/help');
     const codes = [await line(ip, b.payload, sign(b.payload, 'wrong')), await line(ip, b.payload, 'x')];
-    const tg = await w.server.inject({ method: 'POST', url: '/webhooks/telegram', payload: '{}', remoteAddress: ip,
-      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': `${TG_SECRET}-no` } });
+    const tg = await w.server.inject({
+      method: 'POST',
+      url: '/webhooks/telegram',
+      payload: '{}',
+      remoteAddress: ip,
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': `${TG_SECRET}-no` },
+    });
     codes.push(tg.statusCode, await line(ip, b.payload, ''));
-    const dc = await w.server.inject({ method: 'POST', url: '/webhooks/discord', payload: '{"type":1}', remoteAddress: ip,
-      headers: { 'content-type': 'application/json', 'x-signature-ed25519': '00'.repeat(64), 'x-signature-timestamp': '1' } });
+    const dc = await w.server.inject({
+      method: 'POST',
+      url: '/webhooks/discord',
+      payload: '{"type":1}',
+      remoteAddress: ip,
+      headers: {
+        'content-type': 'application/json',
+        'x-signature-ed25519': '00'.repeat(64),
+        'x-signature-timestamp': '1',
+      },
+    });
     codes.push(dc.statusCode);
     expect(codes).toEqual([401, 401, 401, 429, 429]);
-    expect(await w.q(`SELECT 1 FROM processed_events WHERE event_id LIKE '01LIMIT%' AND payload->'source'->>'userId' = 'Uattack'`)).toHaveLength(0);
+    expect(
+      await w.q(
+        `SELECT 1 FROM processed_events WHERE event_id LIKE '01LIMIT%' AND payload->'source'->>'userId' = 'Uattack'`,
+      ),
+    ).toHaveLength(0);
     // Another IP is not affected, and a verified request from the throttled IP still goes through.
     expect(await line('198.51.100.8', b.payload, 'x')).toBe(401);
     expect(await line(ip, b.payload)).toBe(200);

@@ -24,7 +24,12 @@ const SECRET = 'chaos-line-channel-secret-0123456789';
 const TOKEN = 'chaos-line-access-token';
 const LEO_KEY = 'chaos-leonardo-key';
 
-export interface ChaosOptions { users?: number; bursts?: number; log?: (line: string) => void; deadlineMs?: number }
+export interface ChaosOptions {
+  users?: number;
+  bursts?: number;
+  log?: (line: string) => void;
+  deadlineMs?: number;
+}
 
 export interface ChaosResult {
   ok: boolean;
@@ -42,7 +47,12 @@ export interface ChaosResult {
   logs: Record<string, string>;
 }
 
-interface Instance { name: string; port: number; app: RunningApp; killed: boolean }
+interface Instance {
+  name: string;
+  port: number;
+  app: RunningApp;
+  killed: boolean;
+}
 
 /** Log lines that mean something crashed or was lost, not weather. */
 const BAD = /uncaught exception|unhandled|"level":60|start-up failed|dropped|delivery given up/i;
@@ -66,7 +76,10 @@ export async function runChaos(o: ChaosOptions = {}): Promise<ChaosResult> {
   const logs: Record<string, string> = {};
   const teardown = async () => {
     for (const i of instances) if (i.app.proc.exitCode === null) await i.app.stop('SIGKILL');
-    for (const c of cleanup.splice(0).reverse()) await Promise.resolve().then(c).catch(() => {});
+    for (const c of cleanup.splice(0).reverse())
+      await Promise.resolve()
+        .then(c)
+        .catch(() => {});
   };
   active.add(teardown);
   try {
@@ -100,18 +113,33 @@ export async function runChaos(o: ChaosOptions = {}): Promise<ChaosResult> {
     cleanup.push(() => mediaFront.close());
 
     const env: Record<string, string> = {
-      NODE_ENV: 'test', LOG_LEVEL: 'info', HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: pgServer.url('vidgo'), REDIS_URL: redis.url,
-      PUBLIC_BASE_URL: mediaFront.url, JWT_SECRET: crypto.randomBytes(24).toString('hex'),
-      LINE_CHANNEL_SECRET: SECRET, LINE_CHANNEL_ACCESS_TOKEN: TOKEN, LINE_API_BASE: line.url,
-      LEONARDO_API_KEY: LEO_KEY, LEONARDO_API_BASE: leonardo.url, LEONARDO_MEDIA_HOSTS: 'http://127.0.0.1',
-      RATE_LIMIT_CHAT_PER_MIN: '1000', RATE_LIMIT_IP_PER_MIN: '100000', JOBS_PROVIDER_CONCURRENCY: 'leonardo=8',
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'info',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      DATABASE_URL: pgServer.url('vidgo'),
+      REDIS_URL: redis.url,
+      PUBLIC_BASE_URL: mediaFront.url,
+      JWT_SECRET: crypto.randomBytes(24).toString('hex'),
+      LINE_CHANNEL_SECRET: SECRET,
+      LINE_CHANNEL_ACCESS_TOKEN: TOKEN,
+      LINE_API_BASE: line.url,
+      LEONARDO_API_KEY: LEO_KEY,
+      LEONARDO_API_BASE: leonardo.url,
+      LEONARDO_MEDIA_HOSTS: 'http://127.0.0.1',
+      RATE_LIMIT_CHAT_PER_MIN: '1000',
+      RATE_LIMIT_IP_PER_MIN: '100000',
+      JOBS_PROVIDER_CONCURRENCY: 'leonardo=8',
       // Faster takeover than production's minute, so a run takes minutes, not a quarter of an hour.
-      JOBS_LOCK_LIFETIME_MS: '15000', INBOX_RETRY_MS: '10000',
+      JOBS_LOCK_LIFETIME_MS: '15000',
+      INBOX_RETRY_MS: '10000',
     };
     const launch = async (name: string, port: number): Promise<Instance> => {
       const app = runApp(env, port);
       const inst: Instance = { name, port, app, killed: false };
-      const died = app.exited.then((code) => { throw new Error(`instance ${name} exited with ${code} while starting:\n${app.output().slice(-3000)}`); });
+      const died = app.exited.then((code) => {
+        throw new Error(`instance ${name} exited with ${code} while starting:\n${app.output().slice(-3000)}`);
+      });
       await Promise.race([waitForHttp(`http://127.0.0.1:${port}/health`, 120_000), died]);
       died.catch(() => {}); // a later exit is the run's verdict (selfExits), not this start's
       return inst;
@@ -119,46 +147,66 @@ export async function runChaos(o: ChaosOptions = {}): Promise<ChaosResult> {
     instances.push(await launch('a', ports[0]!)); // migrates first
     instances.push(await launch('b', ports[1]!));
     const sender = lineWebhookSender({ secret: SECRET, url: `${webhookFront.url}/webhooks/line` });
-    const ids = Array.from({ length: users }, (_, i) => `Uchaos${String(i).padStart(3, '0')}${crypto.randomBytes(3).toString('hex')}`);
+    const ids = Array.from(
+      { length: users },
+      (_, i) => `Uchaos${String(i).padStart(3, '0')}${crypto.randomBytes(3).toString('hex')}`,
+    );
 
     // Everyone adds the bot, then becomes a Starter subscriber (the web checkout's effect, written directly).
     const follows = await Promise.all(ids.map(async (u) => answerCheck(line, await sender.follows(u))));
     await until(() => follows.every((f) => f()), 'every follow answered', 60_000);
     const db = new pg.Client({ connectionString: pgServer.url('vidgo') });
     await db.connect();
-    await db.query(`INSERT INTO subscriptions (user_id, plan_id, status, start_date, end_date)
+    await db.query(
+      `INSERT INTO subscriptions (user_id, plan_id, status, start_date, end_date)
       SELECT ci.user_id, p.id, 'active', now(), now() + interval '30 days' FROM chat_identities ci, plans p
-      WHERE ci.platform = 'line' AND ci.platform_user_id = ANY($1) AND p.slug = 'starter'`, [ids]);
+      WHERE ci.platform = 'line' AND ci.platform_user_id = ANY($1) AND p.slug = 'starter'`,
+      [ids],
+    );
     await db.end();
 
     const faultsInOrder: [string, () => Promise<void>][] = [
-      ['SIGKILL instance a mid-generation, then restart it', async () => {
-        // Mid-generation: once this burst's first videos are at the provider (within seconds of the answers).
-        const end = Date.now() + 30_000;
-        let now = '';
-        while (Date.now() < end && !(now = await statusCounts(pgServer.url('vidgo')).catch(() => '')).includes('running')) await new Promise((r) => setTimeout(r, 100));
-        say(`SIGKILL instance a now (generations: ${now})`);
-        const a = instances[0]!;
-        a.killed = true;
-        a.app.proc.kill('SIGKILL');
-        await a.app.exited;
-        logs[`${a.name} (killed)`] = a.app.output();
-        await new Promise((r) => setTimeout(r, 1_000));
-        instances[0] = await launch('a', a.port);
-      }],
+      [
+        'SIGKILL instance a mid-generation, then restart it',
+        async () => {
+          // Mid-generation: once this burst's first videos are at the provider (within seconds of the answers).
+          const end = Date.now() + 30_000;
+          let now = '';
+          while (
+            Date.now() < end &&
+            !(now = await statusCounts(pgServer.url('vidgo')).catch(() => '')).includes('running')
+          )
+            await new Promise((r) => setTimeout(r, 100));
+          say(`SIGKILL instance a now (generations: ${now})`);
+          const a = instances[0]!;
+          a.killed = true;
+          a.app.proc.kill('SIGKILL');
+          await a.app.exited;
+          logs[`${a.name} (killed)`] = a.app.output();
+          await new Promise((r) => setTimeout(r, 1_000));
+          instances[0] = await launch('a', a.port);
+        },
+      ],
       ['pg_ctl restart -m immediate', () => pgServer.restartImmediate()],
-      ['Redis killed and restarted empty', async () => {
-        await redis.kill();
-        await new Promise((r) => setTimeout(r, 5_000));
-        await redis.start();
-      }],
+      [
+        'Redis killed and restarted empty',
+        async () => {
+          await redis.kill();
+          await new Promise((r) => setTimeout(r, 5_000));
+          await redis.start();
+        },
+      ],
     ];
     // A fault strikes right after a burst was answered (every webhook got its 200, the events are being handled:
     // generations stored, jobs enqueued, replies sent), so it meets work in flight everywhere.
     const perBurst = Math.ceil(users / bursts);
     for (let b = 0; b < bursts; b++) {
       const group = ids.slice(b * perBurst, (b + 1) * perBurst);
-      const sent = await Promise.all(group.map(async (u, i) => answerCheck(line, await sender.says(u, `chaos burst ${b + 1} prompt ${i + 1}: a paper boat on a river`))));
+      const sent = await Promise.all(
+        group.map(async (u, i) =>
+          answerCheck(line, await sender.says(u, `chaos burst ${b + 1} prompt ${i + 1}: a paper boat on a river`)),
+        ),
+      );
       const fault = faultsInOrder[b];
       let faulting: Promise<void> = Promise.resolve();
       if (fault) {
@@ -180,25 +228,39 @@ export async function runChaos(o: ChaosOptions = {}): Promise<ChaosResult> {
     const counts = videos();
     const wrong = Object.fromEntries(Object.entries(counts).filter(([, n]) => n !== 1));
     const selfExits: Record<string, number | null> = {};
-    for (const i of instances) if (i.app.proc.exitCode !== null || i.app.proc.signalCode !== null) selfExits[i.name] = i.app.proc.exitCode;
+    for (const i of instances)
+      if (i.app.proc.exitCode !== null || i.app.proc.signalCode !== null) selfExits[i.name] = i.app.proc.exitCode;
     for (const i of instances) logs[i.name] = i.app.output();
-    logs.webhooks = sender.log.filter((l) => l.status !== 200).map((l) => `${l.eventId} #${l.attempt}: ${l.status}`).join('\n');
+    logs.webhooks = sender.log
+      .filter((l) => l.status !== 200)
+      .map((l) => `${l.eventId} #${l.attempt}: ${l.status}`)
+      .join('\n');
     const providers = await (async () => {
       const c = new pg.Client({ connectionString: pgServer.url('vidgo') });
       c.on('error', () => {});
       await c.connect();
       try {
-        const { rows } = await c.query(`SELECT coalesce(provider, status) AS p, count(*)::int AS n FROM generations GROUP BY 1`);
+        const { rows } = await c.query(
+          `SELECT coalesce(provider, status) AS p, count(*)::int AS n FROM generations GROUP BY 1`,
+        );
         return Object.fromEntries(rows.map((r) => [r.p, r.n]));
       } finally {
         await c.end();
       }
     })();
-    const badLines = Object.values(logs).flatMap((l) => l.split('\n')).filter((l) => BAD.test(l));
+    const badLines = Object.values(logs)
+      .flatMap((l) => l.split('\n'))
+      .filter((l) => BAD.test(l));
     const onProvider = providers.leonardo === users && Object.keys(providers).length === 1;
     return {
       ok: !Object.keys(wrong).length && !Object.keys(selfExits).length && !badLines.length && onProvider,
-      wrong, selfExits, badLines, faults, providers, durationMs: Date.now() - started, logs,
+      wrong,
+      selfExits,
+      badLines,
+      faults,
+      providers,
+      durationMs: Date.now() - started,
+      logs,
     };
   } finally {
     active.delete(teardown);
@@ -212,11 +274,17 @@ export async function runChaos(o: ChaosOptions = {}): Promise<ChaosResult> {
  */
 async function answerCheck(line: FakeLine, d: LineDelivery): Promise<() => boolean> {
   const pushKey = await uuidFromKey(`event:${d.eventId}`);
-  return () => line.sent.some((s) => (s.kind === 'reply' && s.replyToken === d.replyToken) || (s.kind === 'push' && s.retryKey === pushKey));
+  return () =>
+    line.sent.some(
+      (s) => (s.kind === 'reply' && s.replyToken === d.replyToken) || (s.kind === 'push' && s.retryKey === pushKey),
+    );
 }
 
 function videoCount(line: FakeLine, userId: string): number {
-  return line.sent.filter((s) => s.kind === 'push' && s.to === userId).flatMap((s) => s.messages).filter((m) => m.type === 'video').length;
+  return line.sent
+    .filter((s) => s.kind === 'push' && s.to === userId)
+    .flatMap((s) => s.messages)
+    .filter((m) => m.type === 'video').length;
 }
 
 async function until(check: () => boolean, what: string, ms: number): Promise<void> {
@@ -233,7 +301,9 @@ async function statusCounts(url: string): Promise<string> {
   db.on('error', () => {}); // the database may be restarting: this look is only for the log
   await db.connect();
   try {
-    const { rows } = await db.query(`SELECT status, count(*)::int AS n FROM generations GROUP BY status ORDER BY status`);
+    const { rows } = await db.query(
+      `SELECT status, count(*)::int AS n FROM generations GROUP BY status ORDER BY status`,
+    );
     return rows.map((r) => `${r.status} ${r.n}`).join(', ') || 'none';
   } finally {
     await db.end();

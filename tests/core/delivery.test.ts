@@ -9,7 +9,10 @@ import { createGeneration } from '../../core/generation/service.ts';
 import { buildWorld, keys, type World } from './support/build.ts';
 
 let w: World;
-beforeAll(async () => { w = await buildWorld(); await w.resetProviders(); }, 60_000);
+beforeAll(async () => {
+  w = await buildWorld();
+  await w.resetProviders();
+}, 60_000);
 afterAll(async () => w?.close());
 
 const scheduled: { id: string; platform: Platform }[] = [];
@@ -22,12 +25,19 @@ const notifier: Notifier = {
     void replies;
   },
 };
-const durable = () => createGeneration({ ...w.deps, notifier, deliveries: { scheduleFinal: async (id, platform) => void scheduled.push({ id, platform }) } });
+const durable = () =>
+  createGeneration({
+    ...w.deps,
+    notifier,
+    deliveries: { scheduleFinal: async (id, platform) => void scheduled.push({ id, platform }) },
+  });
 
 async function finished() {
   const g = durable();
   const a = await w.account('starter');
-  expect(keys(await g.service.request(a, { kind: 'video', prompt: 'a kite over the sea' }) as never)).toEqual(['core.queued']);
+  expect(keys((await g.service.request(a, { kind: 'video', prompt: 'a kite over the sea' })) as never)).toEqual([
+    'core.queued',
+  ]);
   const id = await w.lastId(a.userId);
   expect(await g.runner.run(id, { signal: new AbortController().signal, touch: async () => {} })).toBe('done');
   return { g, a, id };
@@ -39,15 +49,19 @@ describe('durable delivery', () => {
     expect((await w.store.get(id))!).toMatchObject({ status: 'succeeded', deliveredAt: null, deliveryClaimedAt: null });
     expect(scheduled.filter((s) => s.id === id)).toEqual([{ id, platform: 'console' }]);
     expect(pushed).not.toContain(`generation:${id}:final`);
-    expect(keys(await g.service.status(a) as never)).toEqual(['core.status.undelivered']);
-    expect(keys(await g.service.history(a) as never)).toEqual(['core.history.undelivered']);
-    expect((await g.service.list(a.userId, { limit: 5, offset: 0 })).items[0]).toMatchObject({ id, status: 'succeeded', delivered: false });
+    expect(keys((await g.service.status(a)) as never)).toEqual(['core.status.undelivered']);
+    expect(keys((await g.service.history(a)) as never)).toEqual(['core.history.undelivered']);
+    expect((await g.service.list(a.userId, { limit: 5, offset: 0 })).items[0]).toMatchObject({
+      id,
+      status: 'succeeded',
+      delivered: false,
+    });
 
     expect(await g.runner.deliver(id)).toBe('sent');
     expect(pushed.filter((k) => k === `generation:${id}:final`)).toHaveLength(1);
     expect((await w.store.get(id))!.deliveredAt).toBeInstanceOf(Date);
-    expect(keys(await g.service.status(a) as never)).toEqual(['core.status.none']);
-    expect(keys(await g.service.history(a) as never)).toEqual(['core.history.succeeded']);
+    expect(keys((await g.service.status(a)) as never)).toEqual(['core.status.none']);
+    expect(keys((await g.service.history(a)) as never)).toEqual(['core.history.succeeded']);
     expect((await g.service.get(a.userId, id))!.delivered).toBe(true);
     expect(await g.runner.deliver(id)).toBe('nothing');
     // A run resumed after the end schedules (a no-op for the unique job) but never pushes again.
@@ -66,10 +80,16 @@ describe('durable delivery', () => {
 
   it('a claim left by a sender that died mid-push: held elsewhere; taken over after resendAfterMs where the platform dedupes', async () => {
     const { g, id } = await finished();
-    await w.db.sequelize.query(`UPDATE generations SET delivery_claimed_at = now() - interval '1 minute' WHERE id = :id`, { replacements: { id } });
+    await w.db.sequelize.query(
+      `UPDATE generations SET delivery_claimed_at = now() - interval '1 minute' WHERE id = :id`,
+      { replacements: { id } },
+    );
     expect(await g.runner.deliver(id)).toBe('held');
     expect(await g.runner.deliver(id, { resendAfterMs: 120_000 })).toBe('held');
-    await w.db.sequelize.query(`UPDATE generations SET delivery_claimed_at = now() - interval '3 minutes' WHERE id = :id`, { replacements: { id } });
+    await w.db.sequelize.query(
+      `UPDATE generations SET delivery_claimed_at = now() - interval '3 minutes' WHERE id = :id`,
+      { replacements: { id } },
+    );
     expect(await g.runner.deliver(id)).toBe('held'); // at most once where the platform cannot dedupe
     expect(await g.runner.deliver(id, { resendAfterMs: 120_000 })).toBe('sent');
     expect((await w.store.get(id))!.deliveredAt).toBeInstanceOf(Date);

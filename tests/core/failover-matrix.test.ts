@@ -4,11 +4,17 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildWorld, keys, type World } from './support/build.ts';
 
 let w: World;
-beforeAll(async () => { w = await buildWorld(); }, 60_000);
+beforeAll(async () => {
+  w = await buildWorld();
+}, 60_000);
 afterAll(async () => w?.close());
 beforeEach(async () => w.resetProviders());
 
-const videoOf = (id: string) => w.notifier.finals(id).flatMap((p) => p.replies).find((r) => r.kind === 'video');
+const videoOf = (id: string) =>
+  w.notifier
+    .finals(id)
+    .flatMap((p) => p.replies)
+    .find((r) => r.kind === 'video');
 const finalKeys = (id: string) => w.notifier.finals(id).flatMap((p) => keys(p.replies as never));
 
 describe('failover matrix', () => {
@@ -21,7 +27,11 @@ describe('failover matrix', () => {
     expect(await w.run(id)).toBe('done');
     expect(w.paid.leonardo.submissions).toHaveLength(1);
     expect(w.paid.runway.submissions).toHaveLength(0);
-    expect(videoOf(id)).toMatchObject({ kind: 'video', generationId: id, videoUrl: `https://vidgo.test/media/generations/${id}/video.mp4` });
+    expect(videoOf(id)).toMatchObject({
+      kind: 'video',
+      generationId: id,
+      videoUrl: `https://vidgo.test/media/generations/${id}/video.mp4`,
+    });
     expect(finalKeys(id)).toEqual(['video', 'core.receipt.not_charged']);
     expect(await w.ledger.balance(a.userId)).toEqual(before);
     expect((await w.store.get(id))!.provider).toBe('leonardo');
@@ -47,11 +57,20 @@ describe('failover matrix', () => {
     await w.run(id);
     const g = (await w.store.get(id))!;
     expect(g).toMatchObject({ status: 'succeeded', provider: 'runway' });
-    expect(g.attempts.map((x) => [x.provider, x.outcome])).toEqual([['leonardo', 'failed'], ['runway', 'succeeded']]);
+    expect(g.attempts.map((x) => [x.provider, x.outcome])).toEqual([
+      ['leonardo', 'failed'],
+      ['runway', 'succeeded'],
+    ]);
     expect(await w.ledger.balance(a.userId)).toEqual(before);
     expect(await w.reservations(a.userId)).toBe(0);
-    expect(await w.deps.router.plan({ kind: 'video', resolution: '720p', tier: 'pro', features: await w.deps.tiers.features('pro') }))
-      .toMatchObject([{ provider: 'runway' }, { provider: 'pollo' }]);
+    expect(
+      await w.deps.router.plan({
+        kind: 'video',
+        resolution: '720p',
+        tier: 'pro',
+        features: await w.deps.tiers.features('pro'),
+      }),
+    ).toMatchObject([{ provider: 'runway' }, { provider: 'pollo' }]);
   });
 
   it('both down, points and consent → Pollo, charged once', async () => {
@@ -61,11 +80,16 @@ describe('failover matrix', () => {
     const asked = await w.gen.service.request(a, { kind: 'video', prompt: 'ocean' });
     expect(keys(asked as never)).toEqual(['core.consent.question']);
     const id = await w.lastId(a.userId);
-    expect((asked[0] as { choices: { command: string }[] }).choices.map((c) => c.command))
-      .toEqual([`/consent ${id} points`, `/consent ${id} wait`, `/consent ${id} cancel`]);
+    expect((asked[0] as { choices: { command: string }[] }).choices.map((c) => c.command)).toEqual([
+      `/consent ${id} points`,
+      `/consent ${id} wait`,
+      `/consent ${id} cancel`,
+    ]);
     const ok = await w.gen.service.consent(a, id, 'points');
     expect(keys(ok as never)).toEqual(['core.queued', 'core.reserved']);
-    expect(await w.gen.service.consent(a, id, 'points')).toMatchObject([{ message: { key: 'core.consent.not_pending' } }]);
+    expect(await w.gen.service.consent(a, id, 'points')).toMatchObject([
+      { message: { key: 'core.consent.not_pending' } },
+    ]);
     await w.run(id);
     await w.run(id); // a repeated job changes nothing
     expect(w.paid.pollo.submissions).toHaveLength(1);
@@ -85,7 +109,11 @@ describe('failover matrix', () => {
     const replies = await w.gen.service.request(a, { kind: 'video', prompt: 'space' });
     expect(keys(replies as never)).toEqual(['core.consent.question']);
     // Charged only because the unlimited providers are down: waiting for them is one of the answers.
-    expect((replies[0] as { choices: { command: string }[] }).choices.map((c) => c.command.split(' ').pop())).toEqual(['points', 'wait', 'cancel']);
+    expect((replies[0] as { choices: { command: string }[] }).choices.map((c) => c.command.split(' ').pop())).toEqual([
+      'points',
+      'wait',
+      'cancel',
+    ]);
     const id = await w.lastId(a.userId);
     // Even a job run without an answer must not spend: it stops at the question.
     expect(await w.run(id)).toBe('done');
@@ -95,7 +123,12 @@ describe('failover matrix', () => {
     expect(await w.ledgerRows(a.userId)).toBe(rowsBefore);
     expect(await w.reservations(a.userId)).toBe(0);
     // The server-side guard refuses a charged step without consent or auto-pay.
-    expect(() => w.deps.router.assertMayCharge({ provider: 'pollo', charged: true, cost: 5, pool: 'pollo' }, { consent: null, autoPay: false })).toThrow();
+    expect(() =>
+      w.deps.router.assertMayCharge(
+        { provider: 'pollo', charged: true, cost: 5, pool: 'pollo' },
+        { consent: null, autoPay: false },
+      ),
+    ).toThrow();
   });
 
   it('both down without points → "service busy, try later or top up"', async () => {
@@ -113,7 +146,13 @@ describe('failover matrix', () => {
     await w.gen.service.request(a, { kind: 'video', prompt: 'dog' });
     const src = await w.lastId(a.userId);
     await w.run(src);
-    const replies = await w.gen.service.request(a, { kind: 'style', prompt: 'as anime', style: 'anime', resolution: '1080p', sourceGenerationId: src });
+    const replies = await w.gen.service.request(a, {
+      kind: 'style',
+      prompt: 'as anime',
+      style: 'anime',
+      resolution: '1080p',
+      sourceGenerationId: src,
+    });
     expect(keys(replies as never)).toEqual(['core.queued', 'core.reserved']);
     const id = await w.lastId(a.userId);
     await w.run(id);
@@ -142,7 +181,15 @@ describe('failover matrix', () => {
     const id = await w.lastId(a.userId);
     await w.run(id);
     const g = (await w.store.get(id))!;
-    expect(g).toMatchObject({ status: 'succeeded', kind: 'demo', provider: 'local', watermarked: true, pointsCost: 0, mediaKey: 'demo/cat/video.mp4', masterKey: 'private/demo/cat/master.mp4' });
+    expect(g).toMatchObject({
+      status: 'succeeded',
+      kind: 'demo',
+      provider: 'local',
+      watermarked: true,
+      pointsCost: 0,
+      mediaKey: 'demo/cat/video.mp4',
+      masterKey: 'private/demo/cat/master.mp4',
+    });
     expect(finalKeys(id)).toEqual(['video', 'core.receipt.not_charged']);
     const view = await w.gen.service.get(a.userId, id);
     expect(view).toMatchObject({ videoUrl: 'https://vidgo.test/media/demo/cat/video.mp4', cleanUrl: null });
@@ -154,6 +201,8 @@ describe('failover matrix', () => {
     for (const p of Object.values(w.paid)) expect(p.submissions).toHaveLength(0);
     expect(await w.ledger.balance(a.userId)).toEqual(before);
     expect(await w.reservations(a.userId)).toBe(0);
-    expect(await w.gen.service.request(a, { kind: 'style', prompt: 'x', style: 'anime' })).toMatchObject([{ message: { key: 'core.tier.demo_only' } }]);
+    expect(await w.gen.service.request(a, { kind: 'style', prompt: 'x', style: 'anime' })).toMatchObject([
+      { message: { key: 'core.tier.demo_only' } },
+    ]);
   });
 });

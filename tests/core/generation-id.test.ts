@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWorld, keys, type World } from './support/build.ts';
 
 let w: World;
-beforeAll(async () => { w = await buildWorld(); }, 60_000);
+beforeAll(async () => {
+  w = await buildWorld();
+}, 60_000);
 afterAll(async () => w?.close());
 
 const idOf = async (requestKey: string) => (await w.store.byRequestKey(requestKey))!.id;
@@ -27,23 +29,43 @@ describe('the generation a request made', () => {
 
   it('a replayed request key names the first generation: in a row, after it finished, and five at once', async () => {
     const a = await w.account('demo');
-    const first = await w.gen.service.requestOutcome(a, { kind: 'video', prompt: 'a dog on a beach', requestKey: 'line:replay-1' });
+    const first = await w.gen.service.requestOutcome(a, {
+      kind: 'video',
+      prompt: 'a dog on a beach',
+      requestKey: 'line:replay-1',
+    });
     expect(first.generationId).toBe(await idOf('line:replay-1'));
-    const again = await w.gen.service.requestOutcome(a, { kind: 'video', prompt: 'a dog on a beach', requestKey: 'line:replay-1' });
+    const again = await w.gen.service.requestOutcome(a, {
+      kind: 'video',
+      prompt: 'a dog on a beach',
+      requestKey: 'line:replay-1',
+    });
     expect(again.generationId).toBe(first.generationId);
     await w.run(first.generationId!);
-    const late = await w.gen.service.requestOutcome(a, { kind: 'video', prompt: 'a dog on a beach', requestKey: 'line:replay-1' });
+    const late = await w.gen.service.requestOutcome(a, {
+      kind: 'video',
+      prompt: 'a dog on a beach',
+      requestKey: 'line:replay-1',
+    });
     expect(keys(late.replies as never)[0]).toMatch(/^core\.receipt\./);
     expect(late.generationId).toBe(first.generationId);
-    const burst = await Promise.all(Array.from({ length: 5 }, () =>
-      w.gen.service.requestOutcome(a, { kind: 'video', prompt: 'a dog on a beach', requestKey: 'line:replay-2' })));
+    const burst = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        w.gen.service.requestOutcome(a, { kind: 'video', prompt: 'a dog on a beach', requestKey: 'line:replay-2' }),
+      ),
+    );
     expect(new Set(burst.map((o) => o.generationId))).toEqual(new Set([await idOf('line:replay-2')]));
     expect((await w.store.listForUser(a.userId, 10, 0)).total).toBe(2);
   });
 
   it('a request that makes nothing names no generation; request() still returns the replies alone', async () => {
     const a = await w.account('demo');
-    const refused = await w.gen.service.requestOutcome(a, { kind: 'style', style: 'anime', prompt: 'a castle', requestKey: 'line:none-1' });
+    const refused = await w.gen.service.requestOutcome(a, {
+      kind: 'style',
+      style: 'anime',
+      prompt: 'a castle',
+      requestKey: 'line:none-1',
+    });
     expect(keys(refused.replies as never)).toEqual(['core.tier.demo_only']);
     expect(refused.generationId).toBeUndefined();
     const plain = await w.gen.service.request(a, { kind: 'video', prompt: 'a cat', requestKey: 'line:none-2' });
@@ -51,12 +73,16 @@ describe('the generation a request made', () => {
     expect(keys(plain as never)[0]).toBe('core.demo.queued');
   });
 
-  it('a consent answer names the generation it answered, also when answered again; not another user\'s', async () => {
+  it("a consent answer names the generation it answered, also when answered again; not another user's", async () => {
     await w.router.setDown('leonardo', true);
     await w.router.setDown('runway', true);
     try {
       const a = await w.account('starter', { purchased: 30 });
-      const asked = await w.gen.service.requestOutcome(a, { kind: 'video', prompt: 'a red fox', requestKey: 'line:consent-1' });
+      const asked = await w.gen.service.requestOutcome(a, {
+        kind: 'video',
+        prompt: 'a red fox',
+        requestKey: 'line:consent-1',
+      });
       expect(keys(asked.replies as never)).toEqual(['core.consent.question']);
       expect(asked.generationId).toBe(await idOf('line:consent-1'));
       const other = await w.account('starter', { purchased: 30 });

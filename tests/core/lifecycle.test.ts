@@ -4,28 +4,40 @@ import { buildWorld, keys, type World } from './support/build.ts';
 import { flakyPolls } from './support/scripted-provider.ts';
 
 let w: World;
-beforeAll(async () => { w = await buildWorld(); }, 60_000);
+beforeAll(async () => {
+  w = await buildWorld();
+}, 60_000);
 afterAll(async () => w?.close());
 beforeEach(async () => {
   await w.resetProviders();
   for (const p of Object.values(w.paid)) p.pollsToFinish = 2;
 });
 const finalKeys = (id: string) => w.notifier.finals(id).flatMap((p) => keys(p.replies as never));
-const bothDown = async () => { await w.router.setDown('leonardo', true); await w.router.setDown('runway', true); };
+const bothDown = async () => {
+  await w.router.setDown('leonardo', true);
+  await w.router.setDown('runway', true);
+};
 
 describe('resume after a crash', () => {
   it('a run abandoned after the job id is stored resumes it: one submission, one charge, one delivery', async () => {
     await bothDown();
     const a = await w.account('starter', { autoPay: true, purchased: 30 });
-    expect(keys(await w.gen.service.request(a, { kind: 'video', prompt: 'fireworks' }) as never)).toEqual(['core.queued', 'core.reserved']);
+    expect(keys((await w.gen.service.request(a, { kind: 'video', prompt: 'fireworks' })) as never)).toEqual([
+      'core.queued',
+      'core.reserved',
+    ]);
     const id = await w.lastId(a.userId);
     w.paid.pollo.script = 'hang';
     const crash = new AbortController();
     const first = w.run(id, crash.signal);
-    for (let i = 0; i < 200 && !(await w.store.get(id))!.providerJobId; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 200 && !(await w.store.get(id))!.providerJobId; i++)
+      await new Promise((r) => setTimeout(r, 10));
     crash.abort(); // the worker dies mid-poll
     expect(await first).toBe('retry_later');
-    expect((await w.store.get(id))!).toMatchObject({ status: 'running', providerJobId: expect.stringMatching(/^pollo-job-/) });
+    expect((await w.store.get(id))!).toMatchObject({
+      status: 'running',
+      providerJobId: expect.stringMatching(/^pollo-job-/),
+    });
     w.paid.pollo.script = 'ok';
     expect(await w.run(id)).toBe('done');
     expect(await w.run(id)).toBe('done'); // Agenda may run a job twice
@@ -107,7 +119,8 @@ describe('cancel', () => {
     const id = await w.lastId(a.userId);
     w.paid.pollo.script = 'hang';
     const running = w.run(id);
-    for (let i = 0; i < 200 && !(await w.store.get(id))!.providerJobId; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 200 && !(await w.store.get(id))!.providerJobId; i++)
+      await new Promise((r) => setTimeout(r, 10));
     const jobId = (await w.store.get(id))!.providerJobId!;
     const replies = await w.gen.service.cancel(a, id.slice(0, 8));
     expect(w.paid.pollo.cancels).toContain(jobId);
@@ -141,14 +154,20 @@ describe('settling and admin', () => {
     const id = await w.lastId(a.userId);
     await w.run(id);
     expect((await w.ledger.balance(a.userId)).purchased).toBe(25);
-    expect(await w.gen.admin.refund(id, 'admin:1')).toMatchObject([{ message: { key: 'core.admin.refunded', params: { points: 5 } } }]);
-    expect(await w.gen.admin.refund(id.slice(0, 8), 'admin:1')).toMatchObject([{ message: { key: 'core.admin.refund_already' } }]);
-    expect(await w.gen.admin.refund('ffffffff', 'admin:1')).toMatchObject([{ message: { key: 'core.admin.not_found' } }]);
+    expect(await w.gen.admin.refund(id, 'admin:1')).toMatchObject([
+      { message: { key: 'core.admin.refunded', params: { points: 5 } } },
+    ]);
+    expect(await w.gen.admin.refund(id.slice(0, 8), 'admin:1')).toMatchObject([
+      { message: { key: 'core.admin.refund_already' } },
+    ]);
+    expect(await w.gen.admin.refund('ffffffff', 'admin:1')).toMatchObject([
+      { message: { key: 'core.admin.not_found' } },
+    ]);
     expect((await w.ledger.balance(a.userId)).purchased).toBe(30);
     const spend = await w.gen.admin.spend(new Date());
     expect(spend[0]).toMatchObject({ message: { key: 'core.admin.spend_total' } });
     expect(JSON.stringify(spend)).toContain('"provider":"pollo"');
-    expect(keys(await w.gen.admin.stats() as never)).toEqual(['core.admin.stats']);
+    expect(keys((await w.gen.admin.stats()) as never)).toEqual(['core.admin.stats']);
   });
 
   it('status and history show position, estimate and cost', async () => {
@@ -160,10 +179,16 @@ describe('settling and admin', () => {
     expect(st).toMatchObject([{ message: { key: 'core.status.queued', params: { id: id.slice(0, 8) } } }]);
     await w.run(id);
     expect(await w.gen.service.status(a)).toMatchObject([{ message: { key: 'core.status.none' } }]);
-    expect(await w.gen.service.history(a)).toMatchObject([{ message: { key: 'core.history.succeeded', params: { cost: 0 } } }]);
+    expect(await w.gen.service.history(a)).toMatchObject([
+      { message: { key: 'core.history.succeeded', params: { cost: 0 } } },
+    ]);
     const page = await w.gen.service.list(a.userId, { limit: 10, offset: 0 });
     expect(page.total).toBe(1);
-    expect(page.items[0]).toMatchObject({ id, status: 'succeeded', previewUrl: `https://vidgo.test/media/generations/${id}/preview.jpg` });
+    expect(page.items[0]).toMatchObject({
+      id,
+      status: 'succeeded',
+      previewUrl: `https://vidgo.test/media/generations/${id}/preview.jpg`,
+    });
     expect(await w.gen.service.get('00000000-0000-0000-0000-000000000000', id)).toBeNull();
   });
 });
@@ -171,12 +196,15 @@ describe('settling and admin', () => {
 describe('moderation', () => {
   it('a refusal says why and offers an appeal; repeated violations ban', async () => {
     const a = await w.account('starter');
-    expect(await w.gen.service.request(a, { kind: 'video', prompt: 'gore everywhere' }))
-      .toMatchObject([{ message: { key: 'moderation.refused.violence' }, choices: [{ command: '/appeal' }] }]);
+    expect(await w.gen.service.request(a, { kind: 'video', prompt: 'gore everywhere' })).toMatchObject([
+      { message: { key: 'moderation.refused.violence' }, choices: [{ command: '/appeal' }] },
+    ]);
     await w.gen.service.request(a, { kind: 'video', prompt: 'nude' });
     const third = await w.gen.service.request(a, { kind: 'video', prompt: 'more gore' });
     expect(keys(third as never)).toEqual(['moderation.refused.violence', 'core.banned_now']);
-    expect(await w.gen.service.request(a, { kind: 'video', prompt: 'a calm lake' })).toMatchObject([{ message: { key: 'core.banned' } }]);
+    expect(await w.gen.service.request(a, { kind: 'video', prompt: 'a calm lake' })).toMatchObject([
+      { message: { key: 'core.banned' } },
+    ]);
     expect((await w.store.listForUser(a.userId, 10, 0)).total).toBe(0);
   });
 });

@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWorld, keys, type World } from './support/build.ts';
 
 let w: World;
-beforeAll(async () => { w = await buildWorld(); }, 60_000);
+beforeAll(async () => {
+  w = await buildWorld();
+}, 60_000);
 afterAll(async () => w?.close());
 
 describe('requestKey', () => {
@@ -23,7 +25,9 @@ describe('requestKey', () => {
     expect(w.jobs.enqueued.filter((e) => e.id === id)).toHaveLength(1);
     // After it finished, the repeat gets the receipt, not a new video.
     await w.run(id);
-    expect(keys(await w.gen.service.request(a, { kind: 'video', prompt: 'lanterns', requestKey: 'line:ev-1' }) as never)).toEqual(['core.receipt.charged_purchased']);
+    expect(
+      keys((await w.gen.service.request(a, { kind: 'video', prompt: 'lanterns', requestKey: 'line:ev-1' })) as never),
+    ).toEqual(['core.receipt.charged_purchased']);
     expect((await w.store.listForUser(a.userId, 10, 0)).total).toBe(1);
     await w.router.setDown('leonardo', false);
     await w.router.setDown('runway', false);
@@ -31,7 +35,11 @@ describe('requestKey', () => {
 
   it('ten at once with one key: one generation and one job', async () => {
     const a = await w.account('demo');
-    const all = await Promise.all(Array.from({ length: 10 }, () => w.gen.service.request(a, { kind: 'video', prompt: 'a dog on a beach', requestKey: 'telegram:77' })));
+    const all = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        w.gen.service.request(a, { kind: 'video', prompt: 'a dog on a beach', requestKey: 'telegram:77' }),
+      ),
+    );
     expect(all.filter((r) => keys(r as never)[0] === 'core.demo.queued')).toHaveLength(1);
     expect((await w.store.listForUser(a.userId, 20, 0)).total).toBe(1);
     const id = await w.lastId(a.userId);

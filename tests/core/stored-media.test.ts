@@ -7,12 +7,18 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildWorld, type World } from './support/build.ts';
 
 let w: World;
-beforeAll(async () => { w = await buildWorld(); }, 60_000);
+beforeAll(async () => {
+  w = await buildWorld();
+}, 60_000);
 afterAll(async () => w?.close());
 beforeEach(async () => w.resetProviders());
 
 const tmpFiles = () => (fs.existsSync(path.join(w.dir, 'tmp')) ? fs.readdirSync(path.join(w.dir, 'tmp')) : []);
-const videoOf = (id: string) => w.notifier.finals(id).flatMap((p) => p.replies).find((r) => r.kind === 'video') as { localPath?: string; videoUrl: string } | undefined;
+const videoOf = (id: string) =>
+  w.notifier
+    .finals(id)
+    .flatMap((p) => p.replies)
+    .find((r) => r.kind === 'video') as { localPath?: string; videoUrl: string } | undefined;
 
 describe('stored media', () => {
   it('a video within the tier is stored as it came: no watermark, local path on the reply, no temp file left', async () => {
@@ -27,7 +33,9 @@ describe('stored media', () => {
     expect((await w.mediaTools.probe(file)).height).toBe(180);
     expect(tmpFiles()).toEqual([]);
     // The updates before the final message: a start and a storing stage.
-    expect(w.notifier.pushes.filter((p) => p.replies.some((r) => r.kind === 'progress' && r.generationId === id)).length).toBeGreaterThanOrEqual(2);
+    expect(
+      w.notifier.pushes.filter((p) => p.replies.some((r) => r.kind === 'progress' && r.generationId === id)).length,
+    ).toBeGreaterThanOrEqual(2);
   });
 
   it('a video taller than the tier allows is transcoded down to the tier height', async () => {
@@ -49,10 +57,17 @@ describe('stored media', () => {
     const a = await w.account('starter');
     await w.gen.service.request(a, { kind: 'video', prompt: 'a red kite' });
     const id = await w.lastId(a.userId);
-    await w.db.sequelize.query(`UPDATE subscriptions SET status = 'expired', end_date = now() - interval '1 day' WHERE user_id = :u`, { replacements: { u: a.userId } });
+    await w.db.sequelize.query(
+      `UPDATE subscriptions SET status = 'expired', end_date = now() - interval '1 day' WHERE user_id = :u`,
+      { replacements: { u: a.userId } },
+    );
     await w.run(id);
     const g = (await w.store.get(id))!;
-    expect(g).toMatchObject({ status: 'succeeded', watermarked: true, masterKey: `private/generations/${id}/master.mp4` });
+    expect(g).toMatchObject({
+      status: 'succeeded',
+      watermarked: true,
+      masterKey: `private/generations/${id}/master.mp4`,
+    });
     const marked = fs.readFileSync(videoOf(id)!.localPath!);
     const master = fs.readFileSync(path.join(w.dir, 'media', g.masterKey!));
     expect(marked.equals(master)).toBe(false);

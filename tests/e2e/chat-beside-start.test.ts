@@ -31,7 +31,10 @@ describe('npm start beside npm run chat, one data folder', () => {
   it('the chat gets its videos, also one finished while no chat was running; npm start never delivers them', async () => {
     const pgPort = await freePort();
     const env = {
-      PATH: process.env.PATH!, HOME: process.env.HOME ?? os.tmpdir(), DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort),
+      PATH: process.env.PATH!,
+      HOME: process.env.HOME ?? os.tmpdir(),
+      DATA_DIR: dataDir,
+      EMBEDDED_PG_PORT: String(pgPort),
       RATE_LIMIT_CHAT_PER_MIN: '100',
     };
     const port = await freePort();
@@ -57,12 +60,16 @@ describe('npm start beside npm run chat, one data folder', () => {
       const end = Date.now() + 120_000;
       let row: { status: string; delivered_at: Date | null } | undefined;
       while (Date.now() < end) {
-        ({ rows: [row] } = await db.query(`SELECT status, delivered_at FROM generations WHERE prompt = 'a dog on a beach'`));
+        ({
+          rows: [row],
+        } = await db.query(`SELECT status, delivered_at FROM generations WHERE prompt = 'a dog on a beach'`));
         if (row?.status === 'succeeded') break;
         await new Promise((r) => setTimeout(r, 250));
       }
       expect(row).toMatchObject({ status: 'succeeded', delivered_at: null });
-      const { rows: waiting } = await db.query(`SELECT count(*)::int AS n FROM agenda_jobs WHERE name = 'deliver-console' AND locked_at IS NULL`);
+      const { rows: waiting } = await db.query(
+        `SELECT count(*)::int AS n FROM agenda_jobs WHERE name = 'deliver-console' AND locked_at IS NULL`,
+      );
       expect(waiting[0].n).toBe(1);
 
       // The next chat session: /history says it is ready but not delivered, then the video itself arrives.
@@ -70,7 +77,9 @@ describe('npm start beside npm run chat, one data folder', () => {
       await second.waitFor(/VidGo console/, 'greeting');
       const [, url2] = await second.waitFor(/🎬 .*\n\s+(http\S+\.mp4)/, 'the video made while no chat ran');
       expect(url2).toMatch(/\/media\/demo\/[a-z-]+\/video\.mp4$/);
-      const { rows: [after] } = await db.query(`SELECT delivered_at FROM generations WHERE prompt = 'a dog on a beach'`);
+      const {
+        rows: [after],
+      } = await db.query(`SELECT delivered_at FROM generations WHERE prompt = 'a dog on a beach'`);
       expect(after.delivered_at).not.toBeNull();
       second.proc.stdin!.write('/history\n');
       await second.waitFor(/· done ·.*a dog on a beach/, '/history with the delivered video');

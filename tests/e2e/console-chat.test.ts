@@ -13,12 +13,20 @@ afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
 describe('npm run chat', () => {
   it('answers "/video hello world" with progress, a video URL and a file path, then exits on end of input', async () => {
-    const env = { PATH: process.env.PATH!, HOME: process.env.HOME ?? os.tmpdir(), DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()) };
+    const env = {
+      PATH: process.env.PATH!,
+      HOME: process.env.HOME ?? os.tmpdir(),
+      DATA_DIR: dataDir,
+      EMBEDDED_PG_PORT: String(await freePort()),
+    };
     const { proc, exited, waitFor, output } = startConsole(env);
     try {
       await waitFor(/VidGo console/, 'greeting');
       proc.stdin.write('/video hello world\n');
-      const [, url, file] = await waitFor(/🎬 .*\n\s+(http\S+\/media\/\S+\.mp4)\n\s+file: (\S+\.mp4)/, 'finished video');
+      const [, url, file] = await waitFor(
+        /🎬 .*\n\s+(http\S+\/media\/\S+\.mp4)\n\s+file: (\S+\.mp4)/,
+        'finished video',
+      );
       const progress = output().search(/… \S.*\d+%$/m);
       expect(progress).toBeGreaterThan(-1); // a progress line came first
       expect(progress).toBeLessThan(output().indexOf('🎬'));

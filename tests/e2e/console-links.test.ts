@@ -20,15 +20,22 @@ afterAll(async () => {
 
 async function opens(url: string) {
   const res = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(20_000) });
-  return { status: res.status, type: res.headers.get('content-type') ?? '', body: Buffer.from(await res.arrayBuffer()) };
+  return {
+    status: res.status,
+    type: res.headers.get('content-type') ?? '',
+    body: Buffer.from(await res.arrayBuffer()),
+  };
 }
 
 describe('npm run chat links', () => {
   it('point at the chat’s own server, which answers them beside npm start and alone', async () => {
     const port = await freePort();
     const env = {
-      PATH: process.env.PATH!, HOME: process.env.HOME ?? os.tmpdir(), DATA_DIR: dataDir,
-      EMBEDDED_PG_PORT: String(await freePort()), PORT: String(port),
+      PATH: process.env.PATH!,
+      HOME: process.env.HOME ?? os.tmpdir(),
+      DATA_DIR: dataDir,
+      EMBEDDED_PG_PORT: String(await freePort()),
+      PORT: String(port),
     };
     app = runApp(env, port);
     await waitForHttp(`http://127.0.0.1:${port}/health`, 120_000);
@@ -56,7 +63,8 @@ describe('npm run chat links', () => {
       const before = links().length;
       chat!.stdin!.write('/gallery\n');
       const end = Date.now() + 60_000;
-      while (links().length === before && Date.now() < end && chat!.exitCode === null) await new Promise((r) => setTimeout(r, 100));
+      while (links().length === before && Date.now() < end && chat!.exitCode === null)
+        await new Promise((r) => setTimeout(r, 100));
       expect(links().length, out).toBe(before + 1);
       const link = links().at(-1)!;
       expect(link.startsWith(`${base}/`)).toBe(true);
@@ -74,22 +82,36 @@ describe('npm run chat links', () => {
       expect(res.status).toBe(200);
       const html = await res.text();
       const field = (name: string) => new RegExp(`name="${name}" value="([^"]+)"`).exec(html)![1]!;
-      const nonce = res.headers.getSetCookie().find((c) => c.startsWith('vg_link='))!.split(';')[0]!;
+      const nonce = res.headers
+        .getSetCookie()
+        .find((c) => c.startsWith('vg_link='))!
+        .split(';')[0]!;
       const signIn = await fetch(`${base}/auth/link`, {
-        method: 'POST', redirect: 'manual', signal: AbortSignal.timeout(20_000),
+        method: 'POST',
+        redirect: 'manual',
+        signal: AbortSignal.timeout(20_000),
         headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base!, cookie: nonce },
         body: new URLSearchParams({ token: field('token'), nonce: field('nonce') }),
       });
       expect(signIn.status).toBe(303);
       expect(signIn.headers.get('location')).toBe('/gallery');
-      const session = signIn.headers.getSetCookie().find((c) => c.startsWith('vg_session='))!.split(';')[0]!;
-      const landing = await fetch(`${base}/gallery`, { headers: { cookie: session }, signal: AbortSignal.timeout(20_000) });
+      const session = signIn.headers
+        .getSetCookie()
+        .find((c) => c.startsWith('vg_session='))!
+        .split(';')[0]!;
+      const landing = await fetch(`${base}/gallery`, {
+        headers: { cookie: session },
+        signal: AbortSignal.timeout(20_000),
+      });
       expect(landing.status).toBe(200);
       const app = await landing.text();
       expect(app).toContain('<div id="app"></div>');
       const script = /src="(\/assets\/index-[\w-]+\.js)"/.exec(app)![1]!;
       expect((await fetch(`${base}${script}`, { signal: AbortSignal.timeout(20_000) })).status).toBe(200);
-      const me = await fetch(`${base}/api/v1/me`, { headers: { cookie: session }, signal: AbortSignal.timeout(20_000) });
+      const me = await fetch(`${base}/api/v1/me`, {
+        headers: { cookie: session },
+        signal: AbortSignal.timeout(20_000),
+      });
       expect(me.status).toBe(200);
     };
     await check(); // beside npm start

@@ -15,7 +15,13 @@ describe('npm run chat /photo', () => {
   it('animates a photo file offline and prints the video file; a missing file is said so', async () => {
     const photo = path.join(dataDir, 'my cat.jpg');
     fs.writeFileSync(photo, await jpegWithGps(640, 480));
-    const env = { PATH: process.env.PATH!, HOME: process.env.HOME ?? os.tmpdir(), DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()), IMAGE_MODERATION: 'off' };
+    const env = {
+      PATH: process.env.PATH!,
+      HOME: process.env.HOME ?? os.tmpdir(),
+      DATA_DIR: dataDir,
+      EMBEDDED_PG_PORT: String(await freePort()),
+      IMAGE_MODERATION: 'off',
+    };
     const { proc, exited, waitFor, output } = startConsole(env);
     try {
       await waitFor(/VidGo console/, 'greeting');

@@ -11,10 +11,13 @@ import { Client } from '../web/support/browserless.ts';
 import { diffByRegion, frameAt } from '../media/frames.ts';
 
 let w: AppWorld;
-beforeAll(async () => { w = await startAppWorld({ redisDb: 13 }); }, 90_000);
+beforeAll(async () => {
+  w = await startAppWorld({ redisDb: 13 });
+}, 90_000);
 afterAll(async () => w?.close(), 30_000);
 
-const replyTo = (token: string) => w.until(() => w.line.sent.find((s) => s.kind === 'reply' && s.replyToken === token), 'the reply');
+const replyTo = (token: string) =>
+  w.until(() => w.line.sent.find((s) => s.kind === 'reply' && s.replyToken === token), 'the reply');
 
 /** Signs a LINE user into the web app through the /gallery magic link the bot replies with. */
 async function signIn(lineUser: string): Promise<Client> {
@@ -41,7 +44,11 @@ async function download(c: Client | null, url: string, name: string) {
 
 /** Every way a user could try to reach a stored file without the API's say-so. */
 async function publicStatus(key: string): Promise<number[]> {
-  const urls = [`${w.base}/media/${key}`, `${w.publicUrl}/media/${key}`.replace(w.publicUrl, w.base), `${w.base}/media/${key.split('/').map(encodeURIComponent).join('%2F')}`];
+  const urls = [
+    `${w.base}/media/${key}`,
+    `${w.publicUrl}/media/${key}`.replace(w.publicUrl, w.base),
+    `${w.base}/media/${key.split('/').map(encodeURIComponent).join('%2F')}`,
+  ];
   return Promise.all(urls.map(async (u) => (await fetch(u)).status));
 }
 
@@ -50,10 +57,18 @@ describe('gallery with real videos', () => {
   let demoGenId: string;
   let c: Client;
 
-  it('a Demo user\'s Smart Demo clip: status, 0 points, watermarked MP4 + preview, no clean download, master not public', async () => {
+  it("a Demo user's Smart Demo clip: status, 0 points, watermarked MP4 + preview, no clean download, master not public", async () => {
     w.line.profiles.set('UgalDemo', { displayName: 'Ana', language: 'en' });
     await w.lineSays('UgalDemo', 'a cat chasing yarn');
-    const video = await w.until(() => w.line.sent.filter((s) => s.kind === 'push' && s.to === 'UgalDemo').flatMap((p) => p.messages).find((m) => m.type === 'video'), 'the demo video', 120_000);
+    const video = await w.until(
+      () =>
+        w.line.sent
+          .filter((s) => s.kind === 'push' && s.to === 'UgalDemo')
+          .flatMap((p) => p.messages)
+          .find((m) => m.type === 'video'),
+      'the demo video',
+      120_000,
+    );
     demoUser = await w.userOf('UgalDemo');
     c = await signIn('UgalDemo');
     expect((await c.json('/api/v1/me')).body).toMatchObject({ tier: 'demo' });
@@ -63,7 +78,13 @@ describe('gallery with real videos', () => {
     expect(page.body).toMatchObject({ total: 1, limit: 12, offset: 0 });
     const [item] = page.body.items;
     demoGenId = item.id;
-    expect(item).toMatchObject({ kind: 'demo', status: 'succeeded', pointsCost: 0, cleanUrl: null, errorMessage: null });
+    expect(item).toMatchObject({
+      kind: 'demo',
+      status: 'succeeded',
+      pointsCost: 0,
+      cleanUrl: null,
+      errorMessage: null,
+    });
     expect(item.videoUrl).toBe(video.originalContentUrl);
     expect(item.previewUrl).toBe(video.previewImageUrl);
     expect(JSON.stringify(page.body)).not.toMatch(/master/);
@@ -78,7 +99,12 @@ describe('gallery with real videos', () => {
     const [row] = await w.q(`SELECT master_key, media_key FROM generations WHERE id = $1`, [item.id]);
     expect(row!.master_key).toBe('private/demo/cat/master.mp4');
     expect(fs.existsSync(path.join(w.dir, 'media', row!.master_key))).toBe(true);
-    for (const key of [row!.master_key, `private/generations/${item.id}/master.mp4`, `private/generations/${item.id}/base-master.mp4`, 'demo/cat/master.mp4']) {
+    for (const key of [
+      row!.master_key,
+      `private/generations/${item.id}/master.mp4`,
+      `private/generations/${item.id}/base-master.mp4`,
+      'demo/cat/master.mp4',
+    ]) {
       expect(await publicStatus(key)).toEqual([404, 404, 404]);
     }
     // Nor does the clean-download route while the user is on Demo, nor without a session.
@@ -87,12 +113,19 @@ describe('gallery with real videos', () => {
   }, 180_000);
 
   it('after an ECPay upgrade the same item offers a clean download without the watermark', async () => {
-    const checkout = await c.json('/api/v1/checkout', { method: 'POST', json: { kind: 'plan', slug: 'starter', method: 'ecpay' } });
+    const checkout = await c.json('/api/v1/checkout', {
+      method: 'POST',
+      json: { kind: 'plan', slug: 'starter', method: 'ecpay' },
+    });
     expect(checkout.status).toBe(200);
     const next = checkout.body.next as { action: string; fields: Record<string, string> };
     expect((await fetch(next.action, { method: 'POST', body: new URLSearchParams(next.fields) })).status).toBe(200);
     const form = w.ecpay.orders.get(checkout.body.orderNumber)!;
-    const cb = await fetch(`${w.base}/api/v1/payments/ecpay/callback`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: w.ecpay.callbackBody(form) });
+    const cb = await fetch(`${w.base}/api/v1/payments/ecpay/callback`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: w.ecpay.callbackBody(form),
+    });
     expect(await cb.text()).toBe('1|OK');
     expect((await c.json('/api/v1/me')).body).toMatchObject({ tier: 'starter' });
 
@@ -125,11 +158,14 @@ describe('gallery with real videos', () => {
 
   it('pages through more than one page in a stable order; failed and refused items show status and no media', async () => {
     // Seven more rows, all created in one statement (same created_at): the order must still be total.
-    await w.q(`INSERT INTO generations (user_id, kind, prompt, status, points_cost, error_message, media_key, preview_key, created_at)
+    await w.q(
+      `INSERT INTO generations (user_id, kind, prompt, status, points_cost, error_message, media_key, preview_key, created_at)
       SELECT $1, 'video', 'extra ' || n, CASE WHEN n = 1 THEN 'failed' WHEN n = 2 THEN 'refused' ELSE 'succeeded' END,
         CASE WHEN n <= 2 THEN 10 ELSE 0 END, CASE WHEN n = 1 THEN 'core.failed.generic' END,
         CASE WHEN n = 1 THEN 'generations/stray/video.mp4' END, NULL, now() + interval '1 minute'
-      FROM generate_series(1, 7) n`, [demoUser]);
+      FROM generate_series(1, 7) n`,
+      [demoUser],
+    );
     const seen: string[] = [];
     let total = 0;
     for (let offset = 0; offset < 8; offset += 3) {
@@ -147,10 +183,23 @@ describe('gallery with real videos', () => {
 
     const all = (await c.json('/api/v1/generations?limit=50')).body.items as any[];
     const failed = all.find((g) => g.prompt === 'extra 1');
-    expect(failed).toMatchObject({ status: 'failed', pointsCost: 0, videoUrl: null, previewUrl: null, cleanUrl: null, errorMessage: { key: 'core.failed.generic' } });
+    expect(failed).toMatchObject({
+      status: 'failed',
+      pointsCost: 0,
+      videoUrl: null,
+      previewUrl: null,
+      cleanUrl: null,
+      errorMessage: { key: 'core.failed.generic' },
+    });
     // The reason as text in the user's language, since the web app bundles only its own texts.
     expect(failed.error).toBe('Sorry, your video could not be made.');
-    expect(all.find((g) => g.prompt === 'extra 2')).toMatchObject({ status: 'refused', pointsCost: 0, videoUrl: null, previewUrl: null, cleanUrl: null });
+    expect(all.find((g) => g.prompt === 'extra 2')).toMatchObject({
+      status: 'refused',
+      pointsCost: 0,
+      videoUrl: null,
+      previewUrl: null,
+      cleanUrl: null,
+    });
 
     // The Demo user's ids from another user's session, a made-up id, a malformed id.
     const other = await signIn('UgalOther');

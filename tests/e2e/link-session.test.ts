@@ -6,7 +6,9 @@ import { startAppWorld, type AppWorld } from './support/app-world.ts';
 import { Client } from '../web/support/browserless.ts';
 
 let w: AppWorld;
-beforeAll(async () => { w = await startAppWorld({ redisDb: 10, telegram: true }); }, 90_000);
+beforeAll(async () => {
+  w = await startAppWorld({ redisDb: 10, telegram: true });
+}, 90_000);
 afterAll(async () => w?.close(), 30_000);
 
 const tgTexts = (chat: number) => w.telegram!.of('sendMessage').filter((c) => Number(c.params.chat_id) === chat);
@@ -20,7 +22,10 @@ describe('a session from before /link', () => {
 
     // The Telegram user signs into the web app first.
     expect(await w.telegramSays(7301, '/plans')).toBe(200);
-    const plans = await w.until(() => tgTexts(7301).find((c) => JSON.stringify(c.params).includes('/auth/link')), 'the /plans link');
+    const plans = await w.until(
+      () => tgTexts(7301).find((c) => JSON.stringify(c.params).includes('/auth/link')),
+      'the /plans link',
+    );
     const link = JSON.stringify(plans.params).match(new RegExp(`${w.publicUrl}/auth/link\\?token=[A-Za-z0-9._-]+`))![0];
     const c = new Client(w.base);
     expect((await c.signIn(link.replace(w.publicUrl, w.base), new URL(w.publicUrl).origin)).status).toBe(303);
@@ -32,17 +37,34 @@ describe('a session from before /link', () => {
     const reply = await w.until(() => w.line.sent.find((s) => s.replyToken === ask.replyToken), 'the link code');
     const code = /\b([A-Z2-9]{8})\b/.exec(w.line.texts(reply).join(' '))![1]!;
     expect(await w.telegramSays(7301, `/link ${code}`)).toBe(200);
-    const question = await w.until(() => w.line.sent.find((s) => s.kind === 'push' && s.to === 'Ue2eLinker' && JSON.stringify(s).includes('wants to join')), 'the confirmation');
+    const question = await w.until(
+      () =>
+        w.line.sent.find(
+          (s) => s.kind === 'push' && s.to === 'Ue2eLinker' && JSON.stringify(s).includes('wants to join'),
+        ),
+      'the confirmation',
+    );
     const yes = question.messages.at(-1).quickReply.items[0].action.data as string;
     expect(yes).toBe(`/link confirm ${code}`);
     expect(await w.userOf('Ue2eLinker')).toBe(survivor); // nothing merged before the answer
     await w.linePress('Ue2eLinker', yes);
-    await w.until(async () => (await w.q(`SELECT 1 FROM users WHERE id = $1 AND merged_into = $2`, [before, survivor])).length > 0, 'the merge');
+    await w.until(
+      async () => (await w.q(`SELECT 1 FROM users WHERE id = $1 AND merged_into = $2`, [before, survivor])).length > 0,
+      'the merge',
+    );
 
     // The old session acts for the survivor.
-    expect((await c.json('/api/v1/me')).body).toMatchObject({ userId: survivor, linked: expect.arrayContaining([{ platform: 'line' }, { platform: 'telegram' }]) });
-    const checkout = await c.json('/api/v1/checkout', { method: 'POST', json: { kind: 'plan', slug: 'starter', method: 'ecpay' } });
+    expect((await c.json('/api/v1/me')).body).toMatchObject({
+      userId: survivor,
+      linked: expect.arrayContaining([{ platform: 'line' }, { platform: 'telegram' }]),
+    });
+    const checkout = await c.json('/api/v1/checkout', {
+      method: 'POST',
+      json: { kind: 'plan', slug: 'starter', method: 'ecpay' },
+    });
     expect(checkout.status).toBe(200);
-    expect(await w.q(`SELECT user_id FROM orders WHERE order_number = $1`, [checkout.body.orderNumber])).toEqual([{ user_id: survivor }]);
+    expect(await w.q(`SELECT user_id FROM orders WHERE order_number = $1`, [checkout.body.orderNumber])).toEqual([
+      { user_id: survivor },
+    ]);
   }, 60_000);
 });

@@ -27,7 +27,10 @@ export interface GeminiFakeRequest {
 }
 
 /** An image sent inline (Part.inlineData {mimeType, data: base64}), decoded. */
-export interface GeminiFakeImage { mimeType: string; bytes: Buffer }
+export interface GeminiFakeImage {
+  mimeType: string;
+  bytes: Buffer;
+}
 
 export interface GeminiFake {
   /** The base URL to give the SDK (no version segment). */
@@ -46,14 +49,20 @@ const usage = { promptTokenCount: 120, candidatesTokenCount: 12, totalTokenCount
 
 function ratings(blocked: boolean) {
   return [
-    { category: 'HARM_CATEGORY_SEXUALLY_EXPLICIT', probability: blocked ? 'HIGH' : 'NEGLIGIBLE', ...(blocked ? { blocked: true } : {}) },
+    {
+      category: 'HARM_CATEGORY_SEXUALLY_EXPLICIT',
+      probability: blocked ? 'HIGH' : 'NEGLIGIBLE',
+      ...(blocked ? { blocked: true } : {}),
+    },
     { category: 'HARM_CATEGORY_HATE_SPEECH', probability: 'NEGLIGIBLE' },
     { category: 'HARM_CATEGORY_HARASSMENT', probability: 'NEGLIGIBLE' },
     { category: 'HARM_CATEGORY_DANGEROUS_CONTENT', probability: 'NEGLIGIBLE' },
   ];
 }
 
-export async function startGeminiFake(opts: { mode?: GeminiFakeMode; classify?: GeminiFake['classify'] } = {}): Promise<GeminiFake> {
+export async function startGeminiFake(
+  opts: { mode?: GeminiFakeMode; classify?: GeminiFake['classify'] } = {},
+): Promise<GeminiFake> {
   const sockets = new Set<Socket>();
   const fake: GeminiFake = {
     url: '',
@@ -85,7 +94,9 @@ export async function startGeminiFake(opts: { mode?: GeminiFakeMode; classify?: 
         return json(404, { error: { code: 404, message: `no route ${req.method} ${req.url}`, status: 'NOT_FOUND' } });
       }
       if (!req.headers['x-goog-api-key']) {
-        return json(403, { error: { code: 403, message: 'Method doesn\'t allow unregistered callers.', status: 'PERMISSION_DENIED' } });
+        return json(403, {
+          error: { code: 403, message: "Method doesn't allow unregistered callers.", status: 'PERMISSION_DENIED' },
+        });
       }
       const parts = (body?.contents ?? []).flatMap((c) => c.parts ?? []);
       const userText = parts.map((p) => p.text ?? '').join('\n');
@@ -94,8 +105,15 @@ export async function startGeminiFake(opts: { mode?: GeminiFakeMode; classify?: 
       for (const p of parts) {
         if (!p.inlineData) continue;
         const { mimeType, data } = p.inlineData;
-        if (!mimeType || !/^image\/(jpeg|png|webp|heic|heif)$/.test(mimeType) || typeof data !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(data)) {
-          return json(400, { error: { code: 400, message: 'Invalid value at inline_data', status: 'INVALID_ARGUMENT' } });
+        if (
+          !mimeType ||
+          !/^image\/(jpeg|png|webp|heic|heif)$/.test(mimeType) ||
+          typeof data !== 'string' ||
+          !/^[A-Za-z0-9+/]+={0,2}$/.test(data)
+        ) {
+          return json(400, {
+            error: { code: 400, message: 'Invalid value at inline_data', status: 'INVALID_ARGUMENT' },
+          });
         }
         images.push({ mimeType, bytes: Buffer.from(data, 'base64') });
       }
@@ -108,23 +126,50 @@ export async function startGeminiFake(opts: { mode?: GeminiFakeMode; classify?: 
           res.writeHead(200, { 'content-type': 'application/json; charset=UTF-8' });
           return res.end('{"candidates": [{"content": {"parts": [{"text": "{\\"allowed\\": tr');
         case 'block_prompt':
-          return json(200, { promptFeedback: { blockReason: 'SAFETY', safetyRatings: ratings(true) }, usageMetadata: usage, modelVersion: 'gemini-2.5-flash' });
+          return json(200, {
+            promptFeedback: { blockReason: 'SAFETY', safetyRatings: ratings(true) },
+            usageMetadata: usage,
+            modelVersion: 'gemini-2.5-flash',
+          });
         case 'finish_safety':
           return json(200, {
-            candidates: [{ content: { role: 'model', parts: [] }, finishReason: 'SAFETY', index: 0, safetyRatings: ratings(true) }],
-            usageMetadata: usage, modelVersion: 'gemini-2.5-flash',
+            candidates: [
+              { content: { role: 'model', parts: [] }, finishReason: 'SAFETY', index: 0, safetyRatings: ratings(true) },
+            ],
+            usageMetadata: usage,
+            modelVersion: 'gemini-2.5-flash',
           });
         case 'not_json':
           return json(200, {
-            candidates: [{ content: { role: 'model', parts: [{ text: 'I think this prompt is fine.' }] }, finishReason: 'STOP', index: 0 }],
-            usageMetadata: usage, modelVersion: 'gemini-2.5-flash',
+            candidates: [
+              {
+                content: { role: 'model', parts: [{ text: 'I think this prompt is fine.' }] },
+                finishReason: 'STOP',
+                index: 0,
+              },
+            ],
+            usageMetadata: usage,
+            modelVersion: 'gemini-2.5-flash',
           });
         default: {
           const v = await fake.classify(userText, images);
-          const verdict = { allowed: v.allowed, category: v.category ?? (v.allowed ? 'none' : 'other'), reason: v.reason ?? '' };
+          const verdict = {
+            allowed: v.allowed,
+            category: v.category ?? (v.allowed ? 'none' : 'other'),
+            reason: v.reason ?? '',
+          };
           return json(200, {
-            candidates: [{ content: { role: 'model', parts: [{ text: JSON.stringify(verdict) }] }, finishReason: 'STOP', index: 0, safetyRatings: ratings(false) }],
-            usageMetadata: usage, modelVersion: 'gemini-2.5-flash', responseId: `fake-${fake.requests.length}`,
+            candidates: [
+              {
+                content: { role: 'model', parts: [{ text: JSON.stringify(verdict) }] },
+                finishReason: 'STOP',
+                index: 0,
+                safetyRatings: ratings(false),
+              },
+            ],
+            usageMetadata: usage,
+            modelVersion: 'gemini-2.5-flash',
+            responseId: `fake-${fake.requests.length}`,
           });
         }
       }

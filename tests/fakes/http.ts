@@ -3,8 +3,21 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface Recorded { method: string; path: string; query: URLSearchParams; headers: http.IncomingHttpHeaders; body: unknown; raw: Buffer }
-export interface FakeReply { status?: number; body?: unknown; raw?: string; headers?: Record<string, string>; hang?: boolean }
+export interface Recorded {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: http.IncomingHttpHeaders;
+  body: unknown;
+  raw: Buffer;
+}
+export interface FakeReply {
+  status?: number;
+  body?: unknown;
+  raw?: string;
+  headers?: Record<string, string>;
+  hang?: boolean;
+}
 export type Endpoint = 'submit' | 'poll' | 'cancel' | 'probe';
 export type Phase = 'pending' | 'running' | 'succeeded' | 'failed' | 'safety' | 'canceled';
 
@@ -25,18 +38,39 @@ export interface ProviderFakeSpec {
    * The completion callback the real provider would send when a job ends (per request: from the submit body; per
    * key: a configured URL), or undefined when there is none.
    */
-  callback?(jobId: string, phase: Phase, videoUrl: string, submitted: unknown): { url: string; headers: Record<string, string>; body: string } | undefined;
+  callback?(
+    jobId: string,
+    phase: Phase,
+    videoUrl: string,
+    submitted: unknown,
+  ): { url: string; headers: Record<string, string>; body: string } | undefined;
 }
 
 /**
  * pollsBeforeDone: the job ends at that poll; doneAfterMs instead: it ends that long after submit (as a real
  * provider does, polled or not), and the provider's callback, if it has one, is sent then.
  */
-export interface JobPlan { pollsBeforeDone: number; outcome: 'succeeded' | 'failed' | 'safety'; doneAfterMs?: number }
+export interface JobPlan {
+  pollsBeforeDone: number;
+  outcome: 'succeeded' | 'failed' | 'safety';
+  doneAfterMs?: number;
+}
 
-export interface FakeJob { polls: number; plan: JobPlan; canceled: boolean; submittedAt: number; doneAt?: number; submitted?: unknown }
+export interface FakeJob {
+  polls: number;
+  plan: JobPlan;
+  canceled: boolean;
+  submittedAt: number;
+  doneAt?: number;
+  submitted?: unknown;
+}
 
-export interface SentCallback { jobId: string; url: string; status: number | string; at: number }
+export interface SentCallback {
+  jobId: string;
+  url: string;
+  status: number | string;
+  at: number;
+}
 
 export interface ProviderFake {
   url: string;
@@ -62,13 +96,31 @@ export async function startHttp(handler: (req: Recorded) => FakeReply | Promise<
       const u = new URL(req.url ?? '/', 'http://fake');
       const text = Buffer.concat(chunks).toString('utf8');
       let body: unknown = text;
-      try { body = text ? JSON.parse(text) : undefined; } catch { /* keep text */ }
-      const rec = { method: req.method ?? 'GET', path: u.pathname, query: u.searchParams, headers: req.headers, body, raw: Buffer.concat(chunks) };
+      try {
+        body = text ? JSON.parse(text) : undefined;
+      } catch {
+        /* keep text */
+      }
+      const rec = {
+        method: req.method ?? 'GET',
+        path: u.pathname,
+        query: u.searchParams,
+        headers: req.headers,
+        body,
+        raw: Buffer.concat(chunks),
+      };
       requests.push(rec);
       const reply = await handler(rec);
       if (reply.hang) return; // never answer: the client's timeout must fire
-      const payload = reply.raw ?? (Buffer.isBuffer(reply.body) ? reply.body : reply.body === undefined ? '' : JSON.stringify(reply.body));
-      const type = reply.raw !== undefined || reply.body !== undefined ? (Buffer.isBuffer(reply.body) ? 'video/mp4' : 'application/json') : undefined;
+      const payload =
+        reply.raw ??
+        (Buffer.isBuffer(reply.body) ? reply.body : reply.body === undefined ? '' : JSON.stringify(reply.body));
+      const type =
+        reply.raw !== undefined || reply.body !== undefined
+          ? Buffer.isBuffer(reply.body)
+            ? 'video/mp4'
+            : 'application/json'
+          : undefined;
       res.writeHead(reply.status ?? 200, { ...(type ? { 'content-type': type } : {}), ...reply.headers });
       res.end(payload);
     });
@@ -78,7 +130,11 @@ export async function startHttp(handler: (req: Recorded) => FakeReply | Promise<
   return {
     url,
     requests,
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -89,7 +145,11 @@ export interface ProviderFakeOptions {
   reach?: (url: string) => string;
 }
 
-export async function startProviderFake(spec: ProviderFakeSpec, prefix = '', opts: ProviderFakeOptions = {}): Promise<ProviderFake> {
+export async function startProviderFake(
+  spec: ProviderFakeSpec,
+  prefix = '',
+  opts: ProviderFakeOptions = {},
+): Promise<ProviderFake> {
   const callbacks: SentCallback[] = [];
   const timers = new Set<NodeJS.Timeout>();
   const faults: Record<Endpoint, FakeReply[]> = { submit: [], poll: [], cancel: [], probe: [] };
@@ -115,14 +175,22 @@ export async function startProviderFake(spec: ProviderFakeSpec, prefix = '', opt
       const refused = spec.check?.(path, req);
       if (refused) return refused;
       const id = `job-${++seq}`;
-      const job: FakeJob = { polls: 0, plan: { ...plan }, canceled: false, submittedAt: Date.now(), submitted: req.body };
+      const job: FakeJob = {
+        polls: 0,
+        plan: { ...plan },
+        canceled: false,
+        submittedAt: Date.now(),
+        submitted: req.body,
+      };
       jobs.set(id, job);
       if (job.plan.doneAfterMs !== undefined) {
         const submitted = req.body;
         const t = setTimeout(() => {
           timers.delete(t);
           job.doneAt = Date.now();
-          const cb = job.canceled ? undefined : spec.callback?.(id, job.plan.outcome, `${base}/files/result.mp4`, submitted);
+          const cb = job.canceled
+            ? undefined
+            : spec.callback?.(id, job.plan.outcome, `${base}/files/result.mp4`, submitted);
           if (cb) void sendCallback(id, cb);
         }, job.plan.doneAfterMs);
         timers.add(t);
@@ -136,10 +204,17 @@ export async function startProviderFake(spec: ProviderFakeSpec, prefix = '', opt
       return spec.canceled ?? { body: {} };
     }
     job.polls++;
-    const phase: Phase = job.canceled ? 'canceled'
-      : job.plan.doneAfterMs !== undefined ? (job.doneAt !== undefined ? job.plan.outcome : 'running')
-      : job.polls < job.plan.pollsBeforeDone ? (job.polls === 1 ? 'pending' : 'running')
-      : job.plan.outcome;
+    const phase: Phase = job.canceled
+      ? 'canceled'
+      : job.plan.doneAfterMs !== undefined
+        ? job.doneAt !== undefined
+          ? job.plan.outcome
+          : 'running'
+        : job.polls < job.plan.pollsBeforeDone
+          ? job.polls === 1
+            ? 'pending'
+            : 'running'
+          : job.plan.outcome;
     return { body: spec.status(r.jobId!, phase, `${base}/files/result.mp4`) };
   });
   base = srv.url;
@@ -147,7 +222,12 @@ export async function startProviderFake(spec: ProviderFakeSpec, prefix = '', opt
     const url = opts.reach ? opts.reach(cb.url) : cb.url;
     let status: number | string;
     try {
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...cb.headers }, body: cb.body, signal: AbortSignal.timeout(10_000) });
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...cb.headers },
+        body: cb.body,
+        signal: AbortSignal.timeout(10_000),
+      });
       await res.arrayBuffer().catch(() => {});
       status = res.status;
     } catch (err) {
@@ -158,11 +238,18 @@ export async function startProviderFake(spec: ProviderFakeSpec, prefix = '', opt
   return {
     url: srv.url + prefix,
     requests: srv.requests,
-    fault: (endpoint, reply, times = 1) => { for (let i = 0; i < times; i++) faults[endpoint].push(reply); },
-    plan: (p) => { plan = { ...plan, ...p }; },
+    fault: (endpoint, reply, times = 1) => {
+      for (let i = 0; i < times; i++) faults[endpoint].push(reply);
+    },
+    plan: (p) => {
+      plan = { ...plan, ...p };
+    },
     jobs,
     callbacks,
     files,
-    close: () => { for (const t of timers) clearTimeout(t); return srv.close(); },
+    close: () => {
+      for (const t of timers) clearTimeout(t);
+      return srv.close();
+    },
   };
 }

@@ -11,10 +11,16 @@ export interface InitImages {
   byId: Map<string, { key: string; fields: Record<string, string>; bytes?: Buffer; contentType?: string }>;
 }
 
-const bad = (message: string): FakeReply => ({ status: 400, body: { error: message, path: '$', code: 'validation-failed' } });
+const bad = (message: string): FakeReply => ({
+  status: 400,
+  body: { error: message, path: '$', code: 'validation-failed' },
+});
 
 /** The SDK schema accepts exactly this object: nothing unknown, nothing of a wrong type. */
-function strictly(schema: { safeParse(v: unknown): { success: boolean; data?: unknown; error?: { message: string } } }, body: unknown): string | null {
+function strictly(
+  schema: { safeParse(v: unknown): { success: boolean; data?: unknown; error?: { message: string } } },
+  body: unknown,
+): string | null {
   const r = schema.safeParse(body);
   if (!r.success) return r.error!.message.slice(0, 300);
   const unknown = Object.keys(body as object).filter((k) => !(k in (r.data as object)));
@@ -23,30 +29,53 @@ function strictly(schema: { safeParse(v: unknown): { success: boolean; data?: un
 
 let seq = 0;
 
-export function leonardoInitImages(prefix: string): { images: InitImages; extra(req: Recorded, base: string): Promise<FakeReply | undefined>; check(path: string, req: Recorded): FakeReply | undefined } {
+export function leonardoInitImages(prefix: string): {
+  images: InitImages;
+  extra(req: Recorded, base: string): Promise<FakeReply | undefined>;
+  check(path: string, req: Recorded): FakeReply | undefined;
+} {
   const images: InitImages = { byId: new Map() };
   return {
     images,
     async extra(req, base) {
       if (req.method === 'POST' && req.path === `${prefix}/init-image`) {
-        if (!String(req.headers.authorization ?? '').startsWith('Bearer ')) return { status: 401, body: { error: 'Invalid token' } };
+        if (!String(req.headers.authorization ?? '').startsWith('Bearer '))
+          return { status: 401, body: { error: 'Invalid token' } };
         const problem = strictly(UploadBody, req.body);
         if (problem) return bad(problem);
         const id = `init-${++seq}`;
-        const fields = { key: `uploads/${id}.jpg`, bucket: 'fake-leonardo', 'X-Amz-Algorithm': 'AWS4-HMAC-SHA256', Policy: 'eyJmYWtlIjp0cnVlfQ==', 'X-Amz-Signature': `sig-${id}` };
+        const fields = {
+          key: `uploads/${id}.jpg`,
+          bucket: 'fake-leonardo',
+          'X-Amz-Algorithm': 'AWS4-HMAC-SHA256',
+          Policy: 'eyJmYWtlIjp0cnVlfQ==',
+          'X-Amz-Signature': `sig-${id}`,
+        };
         images.byId.set(id, { key: fields.key, fields });
-        return { body: { uploadInitImage: { id, key: fields.key, url: `${base}/s3-upload`, fields: JSON.stringify(fields) } } };
+        return {
+          body: { uploadInitImage: { id, key: fields.key, url: `${base}/s3-upload`, fields: JSON.stringify(fields) } },
+        };
       }
       if (req.method === 'POST' && req.path === '/s3-upload') {
         // An S3 presigned POST: multipart form, the policy fields as given, the file last; no API key goes here.
-        if (req.headers.authorization) return { status: 400, raw: '<Error><Code>InvalidArgument</Code><Message>Only one auth mechanism allowed</Message></Error>' };
-        const form = await new Response(new Uint8Array(req.raw), { headers: { 'content-type': String(req.headers['content-type'] ?? '') } }).formData().catch(() => null);
+        if (req.headers.authorization)
+          return {
+            status: 400,
+            raw: '<Error><Code>InvalidArgument</Code><Message>Only one auth mechanism allowed</Message></Error>',
+          };
+        const form = await new Response(new Uint8Array(req.raw), {
+          headers: { 'content-type': String(req.headers['content-type'] ?? '') },
+        })
+          .formData()
+          .catch(() => null);
         if (!form) return { status: 400, raw: '<Error><Code>MalformedPOSTRequest</Code></Error>' };
         const entries = [...form.entries()];
         const file = form.get('file');
         const upload = [...images.byId.values()].find((u) => u.key === form.get('key'));
-        if (!upload || !(file instanceof Blob) || entries.at(-1)?.[0] !== 'file') return { status: 400, raw: '<Error><Code>InvalidArgument</Code></Error>' };
-        if (Object.entries(upload.fields).some(([k, v]) => form.get(k) !== v)) return { status: 403, raw: '<Error><Code>AccessDenied</Code></Error>' };
+        if (!upload || !(file instanceof Blob) || entries.at(-1)?.[0] !== 'file')
+          return { status: 400, raw: '<Error><Code>InvalidArgument</Code></Error>' };
+        if (Object.entries(upload.fields).some(([k, v]) => form.get(k) !== v))
+          return { status: 403, raw: '<Error><Code>AccessDenied</Code></Error>' };
         upload.bytes = Buffer.from(await file.arrayBuffer());
         upload.contentType = file.type;
         return { status: 204 };
@@ -58,7 +87,8 @@ export function leonardoInitImages(prefix: string): { images: InitImages; extra(
       const problem = strictly(ImageToVideoBody, req.body);
       if (problem) return bad(problem);
       const b = req.body as { imageId: string; imageType: string };
-      if (b.imageType !== 'UPLOADED' || !images.byId.get(b.imageId)?.bytes) return bad(`no uploaded init image ${b.imageId}`);
+      if (b.imageType !== 'UPLOADED' || !images.byId.get(b.imageId)?.bytes)
+        return bad(`no uploaded init image ${b.imageId}`);
       return undefined;
     },
   };

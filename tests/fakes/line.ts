@@ -7,17 +7,30 @@
 // Sources: api-contracts.md §6, docs/platforms.md.
 import { fetchMedia, startFakeServer, type Fetched, type Recorded } from '../bot/support/fake-http.ts';
 
-export interface LineSent { kind: 'reply' | 'push' | 'multicast'; to?: string; toMany?: string[]; replyToken?: string; retryKey?: string; messages: any[] }
-export interface FakeRichMenu { richMenuId: string; body: any; image?: { type: string; size: number; width: number; height: number } }
+export interface LineSent {
+  kind: 'reply' | 'push' | 'multicast';
+  to?: string;
+  toMany?: string[];
+  replyToken?: string;
+  retryKey?: string;
+  messages: any[];
+}
+export interface FakeRichMenu {
+  richMenuId: string;
+  body: any;
+  image?: { type: string; size: number; width: number; height: number };
+}
 
 /** A PNG's or JPEG's pixel size, read from its header. */
 function imageSize(buf: Buffer): { width: number; height: number } | null {
-  if (buf.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return { width: buf.readUInt32BE(16), height: buf.readUInt32BE(20) };
+  if (buf.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])))
+    return { width: buf.readUInt32BE(16), height: buf.readUInt32BE(20) };
   if (buf[0] === 0xff && buf[1] === 0xd8) {
-    for (let i = 2; i + 9 < buf.length;) {
+    for (let i = 2; i + 9 < buf.length; ) {
       if (buf[i] !== 0xff) return null;
       const marker = buf[i + 1]!;
-      if (marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker)) return { height: buf.readUInt16BE(i + 5), width: buf.readUInt16BE(i + 7) };
+      if (marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker))
+        return { height: buf.readUInt16BE(i + 5), width: buf.readUInt16BE(i + 7) };
       i += 2 + buf.readUInt16BE(i + 2);
     }
   }
@@ -27,16 +40,21 @@ function imageSize(buf: Buffer): { width: number; height: number } | null {
 function invalidRichMenu(m: any): string | null {
   const w = m?.size?.width;
   const h = m?.size?.height;
-  if (!Number.isInteger(w) || !Number.isInteger(h) || w < 800 || w > 2500 || h < 250 || w / h < 1.45) return 'invalid size';
-  if (typeof m.selected !== 'boolean' || typeof m.name !== 'string' || !m.name || m.name.length > 300) return 'invalid name or selected';
+  if (!Number.isInteger(w) || !Number.isInteger(h) || w < 800 || w > 2500 || h < 250 || w / h < 1.45)
+    return 'invalid size';
+  if (typeof m.selected !== 'boolean' || typeof m.name !== 'string' || !m.name || m.name.length > 300)
+    return 'invalid name or selected';
   if (typeof m.chatBarText !== 'string' || !m.chatBarText || m.chatBarText.length > 14) return 'invalid chatBarText';
   if (!Array.isArray(m.areas) || m.areas.length < 1 || m.areas.length > 20) return 'areas must have 1 to 20 items';
   for (const a of m.areas) {
     const b = a.bounds;
-    if (!b || b.x < 0 || b.y < 0 || b.width <= 0 || b.height <= 0 || b.x + b.width > w || b.y + b.height > h) return 'area outside the rich menu';
+    if (!b || b.x < 0 || b.y < 0 || b.width <= 0 || b.height <= 0 || b.x + b.width > w || b.y + b.height > h)
+      return 'area outside the rich menu';
     const act = a.action;
-    if (!act || !['postback', 'message', 'uri', 'richmenuswitch', 'datetimepicker'].includes(act.type)) return 'invalid action';
-    if (act.type === 'postback' && (typeof act.data !== 'string' || !act.data || act.data.length > 300)) return 'invalid postback data';
+    if (!act || !['postback', 'message', 'uri', 'richmenuswitch', 'datetimepicker'].includes(act.type))
+      return 'invalid action';
+    if (act.type === 'postback' && (typeof act.data !== 'string' || !act.data || act.data.length > 300))
+      return 'invalid postback data';
     if (act.label !== undefined && String(act.label).length > 20) return 'label too long';
   }
   return null;
@@ -60,7 +78,8 @@ export async function startFakeLine(opts: { accessToken: string }) {
   let n = 0;
 
   async function invalid(messages: any[]): Promise<string | null> {
-    if (!Array.isArray(messages) || messages.length < 1 || messages.length > 5) return 'messages must have 1 to 5 items';
+    if (!Array.isArray(messages) || messages.length < 1 || messages.length > 5)
+      return 'messages must have 1 to 5 items';
     for (const m of messages) {
       if (m.type === 'text' && (typeof m.text !== 'string' || !m.text || m.text.length > 5000)) return 'invalid text';
       if (m.type === 'video') {
@@ -73,11 +92,13 @@ export async function startFakeLine(opts: { accessToken: string }) {
         if (v.status !== 200 || p.status !== 200 || p.size > 1024 * 1024) return 'video or preview not retrievable';
       }
       if (m.type === 'flex') {
-        if (typeof m.altText !== 'string' || !m.altText || m.altText.length > 1500) return 'flex altText required (≤1500)';
+        if (typeof m.altText !== 'string' || !m.altText || m.altText.length > 1500)
+          return 'flex altText required (≤1500)';
         if (!['bubble', 'carousel'].includes(m.contents?.type)) return 'flex contents must be a bubble or carousel';
         if (JSON.stringify(m.contents).length > 30_000) return 'flex contents over 30 KB';
         const hero = m.contents.hero;
-        if (hero?.type === 'image' && (typeof hero.url !== 'string' || !hero.url.startsWith('https://'))) return 'flex image url must be https';
+        if (hero?.type === 'image' && (typeof hero.url !== 'string' || !hero.url.startsWith('https://')))
+          return 'flex image url must be https';
       }
       for (const item of m.quickReply?.items ?? []) {
         if (item.action?.label?.length > 20) return 'quick reply label too long';
@@ -87,12 +108,16 @@ export async function startFakeLine(opts: { accessToken: string }) {
   }
 
   const fake = await startFakeServer(async (r: Recorded) => {
-    if (r.headers.authorization !== `Bearer ${opts.accessToken}`) return { status: 401, json: { message: 'Authentication failed' } };
-    const ids = () => ({ sentMessages: (r.json?.messages ?? []).map(() => ({ id: String(++n), quoteToken: `q${n}` })) });
+    if (r.headers.authorization !== `Bearer ${opts.accessToken}`)
+      return { status: 401, json: { message: 'Authentication failed' } };
+    const ids = () => ({
+      sentMessages: (r.json?.messages ?? []).map(() => ({ id: String(++n), quoteToken: `q${n}` })),
+    });
     if (r.method === 'POST' && r.path === '/v2/bot/message/reply') {
       attempts.reply++;
       if (ctl.failReplies > 0 && ctl.failReplies--) return { status: 500, json: { message: 'Internal server error' } };
-      if (usedTokens.has(r.json.replyToken) || ctl.expireTokens) return { status: 400, json: { message: 'Invalid reply token' } };
+      if (usedTokens.has(r.json.replyToken) || ctl.expireTokens)
+        return { status: 400, json: { message: 'Invalid reply token' } };
       const bad = await invalid(r.json.messages);
       if (bad) return { status: 400, json: { message: bad } };
       usedTokens.add(r.json.replyToken);
@@ -101,7 +126,8 @@ export async function startFakeLine(opts: { accessToken: string }) {
     }
     if (r.method === 'POST' && r.path === '/v2/bot/message/push') {
       const key = r.headers['x-line-retry-key'] as string | undefined;
-      if (key && acceptedKeys.has(key)) return { status: 409, json: { message: 'The retry key is already accepted', ...ids() } };
+      if (key && acceptedKeys.has(key))
+        return { status: 409, json: { message: 'The retry key is already accepted', ...ids() } };
       if (ctl.quotaExceeded) return { status: 429, json: { message: 'You have reached your monthly limit.' } };
       if (ctl.failPushes > 0 && ctl.failPushes--) return { status: 500, json: { message: 'Internal server error' } };
       const bad = await invalid(r.json.messages);
@@ -114,8 +140,10 @@ export async function startFakeLine(opts: { accessToken: string }) {
       const key = r.headers['x-line-retry-key'] as string | undefined;
       if (key && acceptedKeys.has(key)) return { status: 409, json: { message: 'The retry key is already accepted' } };
       const to = r.json?.to;
-      if (!Array.isArray(to) || to.length < 1 || to.length > 500) return { status: 400, json: { message: 'The property, \'to\', must have 1 to 500 items' } };
-      if (!to.every((u: unknown) => typeof u === 'string' && /^U[0-9a-f]{32}$/.test(u))) return { status: 400, json: { message: 'The property, \'to\', must contain user ids only' } };
+      if (!Array.isArray(to) || to.length < 1 || to.length > 500)
+        return { status: 400, json: { message: "The property, 'to', must have 1 to 500 items" } };
+      if (!to.every((u: unknown) => typeof u === 'string' && /^U[0-9a-f]{32}$/.test(u)))
+        return { status: 400, json: { message: "The property, 'to', must contain user ids only" } };
       if (ctl.quotaExceeded) return { status: 429, json: { message: 'You have reached your monthly limit.' } };
       const bad = await invalid(r.json.messages);
       if (bad) return { status: 400, json: { message: bad } };
@@ -125,7 +153,8 @@ export async function startFakeLine(opts: { accessToken: string }) {
     }
     if (r.method === 'POST' && (r.path === '/v2/bot/richmenu' || r.path === '/v2/bot/richmenu/validate')) {
       const bad = invalidRichMenu(r.json);
-      if (bad) return { status: 400, json: { message: 'The request body has 1 error(s)', details: [{ message: bad }] } };
+      if (bad)
+        return { status: 400, json: { message: 'The request body has 1 error(s)', details: [{ message: bad }] } };
       if (r.path.endsWith('/validate')) return { json: {} };
       const richMenuId = `richmenu-${(++n).toString(16).padStart(32, '0')}`;
       richMenus.set(richMenuId, { richMenuId, body: r.json });
@@ -139,9 +168,11 @@ export async function startFakeLine(opts: { accessToken: string }) {
       const type = String(r.headers['content-type'] ?? '');
       const buf = r.raw ?? Buffer.alloc(0);
       const size = imageSize(buf);
-      if (!['image/png', 'image/jpeg'].includes(type) || !size) return { status: 415, json: { message: 'Unsupported media type' } };
+      if (!['image/png', 'image/jpeg'].includes(type) || !size)
+        return { status: 415, json: { message: 'Unsupported media type' } };
       if (buf.length > 1024 * 1024) return { status: 413, json: { message: 'Image over 1 MB' } };
-      if (size.width !== menu.body.size.width || size.height !== menu.body.size.height) return { status: 400, json: { message: 'Image size does not match the rich menu' } };
+      if (size.width !== menu.body.size.width || size.height !== menu.body.size.height)
+        return { status: 400, json: { message: 'Image size does not match the rich menu' } };
       menu.image = { type, size: buf.length, ...size };
       return { json: {} };
     }
@@ -154,7 +185,9 @@ export async function startFakeLine(opts: { accessToken: string }) {
       return { json: {} };
     }
     if (r.method === 'GET' && r.path === '/v2/bot/user/all/richmenu') {
-      return defaultMenu.id ? { json: { richMenuId: defaultMenu.id } } : { status: 404, json: { message: 'no default rich menu' } };
+      return defaultMenu.id
+        ? { json: { richMenuId: defaultMenu.id } }
+        : { status: 404, json: { message: 'no default rich menu' } };
     }
     if (r.method === 'GET' && r.path === '/v2/bot/richmenu/list') {
       return { json: { richmenus: [...richMenus.values()].map((m) => ({ richMenuId: m.richMenuId, ...m.body })) } };
@@ -167,7 +200,8 @@ export async function startFakeLine(opts: { accessToken: string }) {
     }
     if (r.method === 'POST' && r.path === '/v2/bot/chat/loading/start') {
       const s = r.json.loadingSeconds;
-      if (s !== undefined && (s < 5 || s > 60 || s % 5)) return { status: 400, json: { message: 'invalid loadingSeconds' } };
+      if (s !== undefined && (s < 5 || s > 60 || s % 5))
+        return { status: 400, json: { message: 'invalid loadingSeconds' } };
       loadings.push({ chatId: r.json.chatId, loadingSeconds: s });
       return { status: 202, json: {} };
     }
@@ -179,10 +213,24 @@ export async function startFakeLine(opts: { accessToken: string }) {
     const prof = /^\/v2\/bot\/profile\/([^/]+)$/.exec(r.path);
     if (r.method === 'GET' && prof) {
       const p = profiles.get(prof[1]!);
-      return p ? { json: { userId: prof[1], displayName: p.displayName, ...(p.language ? { language: p.language } : {}) } } : { status: 404, json: { message: 'Not found' } };
+      return p
+        ? { json: { userId: prof[1], displayName: p.displayName, ...(p.language ? { language: p.language } : {}) } }
+        : { status: 404, json: { message: 'Not found' } };
     }
     return { status: 404, json: { message: 'Not found' } };
   });
-  return { ...fake, sent, loadings, fetched, profiles, contents, ctl, attempts, richMenus, defaultMenu, texts: (m: LineSent) => m.messages.filter((x) => x.type === 'text').map((x) => x.text as string) };
+  return {
+    ...fake,
+    sent,
+    loadings,
+    fetched,
+    profiles,
+    contents,
+    ctl,
+    attempts,
+    richMenus,
+    defaultMenu,
+    texts: (m: LineSent) => m.messages.filter((x) => x.type === 'text').map((x) => x.text as string),
+  };
 }
 export type FakeLine = Awaited<ReturnType<typeof startFakeLine>>;

@@ -19,9 +19,14 @@ const KEYS: Record<string, (keyof Gen45 | keyof Veo31Fast)[]> = {
 const bad = (error: string): FakeReply => ({ status: 400, body: { error, issues: [{ message: error }] } });
 
 /** Decoded data URI images the fake received, and https ones (by URL), in order. */
-export interface RunwayImages { received: { via: 'url' | 'data'; url?: string; bytes?: Buffer; contentType?: string }[] }
+export interface RunwayImages {
+  received: { via: 'url' | 'data'; url?: string; bytes?: Buffer; contentType?: string }[];
+}
 
-export function runwayImageCheck(): { images: RunwayImages; check(path: string, req: Recorded): FakeReply | undefined } {
+export function runwayImageCheck(): {
+  images: RunwayImages;
+  check(path: string, req: Recorded): FakeReply | undefined;
+} {
   const images: RunwayImages = { received: [] };
   return {
     images,
@@ -33,13 +38,18 @@ export function runwayImageCheck(): { images: RunwayImages; check(path: string, 
       if (!allowed) return bad(`model ${String(b.model)} is not one we send`);
       const unknown = Object.keys(b).filter((k) => !(allowed as string[]).includes(k));
       if (unknown.length) return bad(`unknown field(s): ${unknown.join(', ')}`);
-      if (typeof b.promptText !== 'string' || b.promptText.length > 1000) return bad('promptText: a string of at most 1000 characters');
+      if (typeof b.promptText !== 'string' || b.promptText.length > 1000)
+        return bad('promptText: a string of at most 1000 characters');
       if (b.model === 'gen4.5') {
-        if (!GEN45_RATIOS.includes(b.ratio as Gen45['ratio'])) return bad(`ratio ${String(b.ratio)} not allowed for gen4.5`);
-        if (!Number.isInteger(b.duration) || b.duration! < 2 || b.duration! > 10) return bad('duration: integer 2-10 for gen4.5');
+        if (!GEN45_RATIOS.includes(b.ratio as Gen45['ratio']))
+          return bad(`ratio ${String(b.ratio)} not allowed for gen4.5`);
+        if (!Number.isInteger(b.duration) || b.duration! < 2 || b.duration! > 10)
+          return bad('duration: integer 2-10 for gen4.5');
       } else {
-        if (!VEO_RATIOS.includes(b.ratio as Veo31Fast['ratio'])) return bad(`ratio ${String(b.ratio)} not allowed for veo3.1_fast`);
-        if (b.duration !== undefined && !VEO_DURATIONS.includes(b.duration as 4)) return bad('duration: 4, 6 or 8 for veo3.1_fast');
+        if (!VEO_RATIOS.includes(b.ratio as Veo31Fast['ratio']))
+          return bad(`ratio ${String(b.ratio)} not allowed for veo3.1_fast`);
+        if (b.duration !== undefined && !VEO_DURATIONS.includes(b.duration as 4))
+          return bad('duration: 4, 6 or 8 for veo3.1_fast');
       }
       const img = b.promptImage;
       if (typeof img !== 'string') return bad('promptImage: an https URL or a data URI');

@@ -22,12 +22,28 @@ export async function startRunwayFake(apiKey = 'rw-key'): Promise<ProviderFake &
     status(id, phase, videoUrl) {
       const base = { id, createdAt: new Date().toISOString() };
       switch (phase) {
-        case 'pending': return { ...base, status: 'PENDING' };
-        case 'running': return { ...base, status: 'RUNNING', progress: 0.42 };
-        case 'succeeded': return { ...base, status: 'SUCCEEDED', output: [videoUrl] };
-        case 'failed': return { ...base, status: 'FAILED', failure: 'An unexpected error occurred.', failureCode: 'INTERNAL.BAD_OUTPUT.CODE01' };
-        case 'safety': return { ...base, status: 'FAILED', failure: 'Prompt flagged by moderation.', failureCode: 'SAFETY.INPUT.TEXT' };
-        case 'canceled': return { ...base, status: 'CANCELLED' };
+        case 'pending':
+          return { ...base, status: 'PENDING' };
+        case 'running':
+          return { ...base, status: 'RUNNING', progress: 0.42 };
+        case 'succeeded':
+          return { ...base, status: 'SUCCEEDED', output: [videoUrl] };
+        case 'failed':
+          return {
+            ...base,
+            status: 'FAILED',
+            failure: 'An unexpected error occurred.',
+            failureCode: 'INTERNAL.BAD_OUTPUT.CODE01',
+          };
+        case 'safety':
+          return {
+            ...base,
+            status: 'FAILED',
+            failure: 'Prompt flagged by moderation.',
+            failureCode: 'SAFETY.INPUT.TEXT',
+          };
+        case 'canceled':
+          return { ...base, status: 'CANCELLED' };
       }
     },
     probe: () => ({ tier: { maxMonthlyCreditSpend: 10000, models: {} }, creditBalance: 500, usage: { models: {} } }),

@@ -10,9 +10,25 @@ function files(dir: string): string[] {
     return e.isDirectory() ? files(p) : p.endsWith('.ts') ? [p] : [];
   });
 }
-const imports = (file: string) => [...fs.readFileSync(file, 'utf8').matchAll(/^\s*(?:import|export)[^'"]*from\s+['"]([^'"]+)['"]/gm)].map((m) => m[1]!);
+const imports = (file: string) =>
+  [...fs.readFileSync(file, 'utf8').matchAll(/^\s*(?:import|export)[^'"]*from\s+['"]([^'"]+)['"]/gm)].map((m) => m[1]!);
 
-const FORBIDDEN_IN_CORE = [/^@line\//, /^grammy/, /^discord\.js/, /^@hapi\//, /^sequelize/, /^pg$/, /^ioredis/, /^i18next/, /^agenda/, /^@agendajs\//, /^@google\/genai/, /^@aws-sdk\//, /^jose/, /^@paddle\//];
+const FORBIDDEN_IN_CORE = [
+  /^@line\//,
+  /^grammy/,
+  /^discord\.js/,
+  /^@hapi\//,
+  /^sequelize/,
+  /^pg$/,
+  /^ioredis/,
+  /^i18next/,
+  /^agenda/,
+  /^@agendajs\//,
+  /^@google\/genai/,
+  /^@aws-sdk\//,
+  /^jose/,
+  /^@paddle\//,
+];
 
 describe('architecture', () => {
   it('core imports only core and node built-ins', () => {

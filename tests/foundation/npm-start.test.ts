@@ -13,7 +13,13 @@ afterAll(() => {
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });
 
-const parentOf = (pid: number) => Number(fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[1]);
+const parentOf = (pid: number) =>
+  Number(
+    fs
+      .readFileSync(`/proc/${pid}/stat`, 'utf8')
+      .replace(/^.*\) /, '')
+      .split(' ')[1],
+  );
 
 async function npmStart() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vidgo-npm-start-'));
@@ -21,8 +27,14 @@ async function npmStart() {
   const port = await freePort();
   const npm = spawn('npm', ['start'], {
     env: {
-      ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'info', PORT: String(port), DATA_DIR: dataDir,
-      EMBEDDED_PG_PORT: String(await freePort()), DATABASE_URL: '', REDIS_URL: '',
+      ...process.env,
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'info',
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      EMBEDDED_PG_PORT: String(await freePort()),
+      DATABASE_URL: '',
+      REDIS_URL: '',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -38,7 +50,10 @@ async function npmStart() {
 
 function expectOrderlyStop(out: string) {
   const after = out.slice(out.indexOf('"msg":"stopping'));
-  const lines = after.trim().split('\n').filter((l) => l.startsWith('{'));
+  const lines = after
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('{'));
   expect(lines.at(-1)).toMatch(/"msg":"stopped cleanly"/);
   expect(lines.length).toBeLessThanOrEqual(6);
   expect(out).not.toMatch(/"level":(50|60)/);
@@ -60,7 +75,7 @@ describe('npm start', { timeout: 240_000 }, () => {
     expectOrderlyStop(app.output());
   });
 
-  it('stops everything on SIGTERM to npm\'s own pid (npm passes it on)', async () => {
+  it("stops everything on SIGTERM to npm's own pid (npm passes it on)", async () => {
     const app = await npmStart();
     app.npm.kill('SIGTERM');
     await app.exited;

@@ -10,7 +10,10 @@ describe('start-up', () => {
     const code = await app.exited;
     expect(code).toBe(1);
     const lines = app.output().trim().split('\n');
-    expect(lines).toEqual([expect.stringMatching(/^config error: PORT: must be a number/), expect.stringMatching(/^config error: REDIS_URL: /)]);
+    expect(lines).toEqual([
+      expect.stringMatching(/^config error: PORT: must be a number/),
+      expect.stringMatching(/^config error: REDIS_URL: /),
+    ]);
   });
 
   it('refuses production without its secrets, naming them', async () => {

@@ -20,12 +20,17 @@ export async function startBalancer(backends: () => number[], opts: { tls?: bool
       const ports = backends();
       const tries = req.method === 'GET' || req.method === 'HEAD' ? ports.length : 1;
       const attempt = (i: number) => {
-        const port = ports[(next++) % ports.length]!;
-        const up = http.request({ host: '127.0.0.1', port, method: req.method, path: req.url, headers: req.headers }, (r) => {
-          res.writeHead(r.statusCode ?? 502, r.headers);
-          r.pipe(res);
-        });
-        up.on('error', () => (i + 1 < tries ? attempt(i + 1) : res.headersSent ? res.destroy() : res.writeHead(502).end()));
+        const port = ports[next++ % ports.length]!;
+        const up = http.request(
+          { host: '127.0.0.1', port, method: req.method, path: req.url, headers: req.headers },
+          (r) => {
+            res.writeHead(r.statusCode ?? 502, r.headers);
+            r.pipe(res);
+          },
+        );
+        up.on('error', () =>
+          i + 1 < tries ? attempt(i + 1) : res.headersSent ? res.destroy() : res.writeHead(502).end(),
+        );
         up.end(body);
       };
       attempt(0);
@@ -34,9 +39,31 @@ export async function startBalancer(backends: () => number[], opts: { tls?: bool
   let server: http.Server | https.Server;
   if (opts.tls) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vidgo-tls-'));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'k.pem'), '-out', path.join(dir, 'c.pem'),
-      '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
-    server = https.createServer({ key: fs.readFileSync(path.join(dir, 'k.pem')), cert: fs.readFileSync(path.join(dir, 'c.pem')) }, handler);
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        path.join(dir, 'k.pem'),
+        '-out',
+        path.join(dir, 'c.pem'),
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
+      { stdio: 'ignore' },
+    );
+    server = https.createServer(
+      { key: fs.readFileSync(path.join(dir, 'k.pem')), cert: fs.readFileSync(path.join(dir, 'c.pem')) },
+      handler,
+    );
     fs.rmSync(dir, { recursive: true, force: true });
   } else server = http.createServer(handler);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

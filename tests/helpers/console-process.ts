@@ -10,7 +10,9 @@ export function startConsole(env: Record<string, string>) {
   proc.stderr!.on('data', (d) => (out += d));
   const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
   return {
-    proc, exited, output: () => out,
+    proc,
+    exited,
+    output: () => out,
     /** The first match of `re` in everything printed so far, waiting up to `ms`; throws with the output otherwise. */
     async waitFor(re: RegExp, what: string, ms = 120_000) {
       const end = Date.now() + ms;

@@ -37,18 +37,36 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
   // Socket in the cluster's own directory (no /var/run/postgresql needed); fsync off: nothing here survives a
   // machine crash anyway, and crash recovery after `-m immediate` works the same.
   const opts = `-p ${port} -c listen_addresses=127.0.0.1 -k ${dir} -c fsync=off -c max_connections=200`;
-  const ctl = (args: string[]) => run(path.join(PG_BIN, 'pg_ctl'), ['-D', data, '-o', opts, '-l', path.join(dir, 'log'), '-w', '-t', '60', ...args]);
+  const ctl = (args: string[]) =>
+    run(path.join(PG_BIN, 'pg_ctl'), ['-D', data, '-o', opts, '-l', path.join(dir, 'log'), '-w', '-t', '60', ...args]);
   ctl(['start']);
   const url = (db = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${db}`;
   return {
     port,
     url,
     async restartImmediate() {
-      const [c, a] = asPostgres(path.join(PG_BIN, 'pg_ctl'), ['-D', data, '-o', opts, '-l', path.join(dir, 'log'), '-w', '-t', '60', 'restart', '-m', 'immediate']);
+      const [c, a] = asPostgres(path.join(PG_BIN, 'pg_ctl'), [
+        '-D',
+        data,
+        '-o',
+        opts,
+        '-l',
+        path.join(dir, 'log'),
+        '-w',
+        '-t',
+        '60',
+        'restart',
+        '-m',
+        'immediate',
+      ]);
       await promisify(execFile)(c, a);
     },
     stop() {
-      try { ctl(['stop', '-m', 'immediate']); } catch { /* already down */ }
+      try {
+        ctl(['stop', '-m', 'immediate']);
+      } catch {
+        /* already down */
+      }
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -67,7 +85,9 @@ export async function startOwnRedis(): Promise<OwnRedis> {
   const port = await freePort();
   let proc: ChildProcess | undefined;
   const start = async () => {
-    proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: 'ignore',
+    });
     const end = Date.now() + 10_000;
     for (;;) {
       try {

@@ -9,11 +9,16 @@ import { RedisState } from '../../infra/state/redis-state.ts';
 import { createRateLimits } from '../../bot/rate-limit.ts';
 
 let server: OwnRedis;
-beforeAll(async () => { server = await startOwnRedis(); }, 30_000);
+beforeAll(async () => {
+  server = await startOwnRedis();
+}, 30_000);
 afterAll(async () => server?.stop());
 
 const lines: string[] = [];
-const log = { warn: (_o: object, m: string) => void lines.push(m), info: (_o: object, m: string) => void lines.push(m) };
+const log = {
+  warn: (_o: object, m: string) => void lines.push(m),
+  info: (_o: object, m: string) => void lines.push(m),
+};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('Redis killed and restarted empty', () => {

@@ -7,7 +7,10 @@ import type { SharedState } from '../../core/ports.ts';
 const r = createTestRedis();
 afterAll(() => r.close());
 
-for (const [name, state] of [['redis', r.state], ['memory', new MemoryState()]] as [string, SharedState][]) {
+for (const [name, state] of [
+  ['redis', r.state],
+  ['memory', new MemoryState()],
+] as [string, SharedState][]) {
   describe(`${name} state`, () => {
     it('sets, gets, expires and deletes', async () => {
       await state.set('a', '1');

@@ -14,13 +14,19 @@ describe('jobs backend selection', () => {
   });
 
   it('uses another PostgreSQL when JOBS_URL is a postgres URL', async () => {
-    const s = selectBackend({ jobsUrl: loadConfig({ JOBS_URL: 'postgresql://jobs@q:5432/jobs' }).jobsUrl, databaseUrl: DB });
+    const s = selectBackend({
+      jobsUrl: loadConfig({ JOBS_URL: 'postgresql://jobs@q:5432/jobs' }).jobsUrl,
+      databaseUrl: DB,
+    });
     expect([s.kind, s.where]).toEqual(['postgres', 'postgresql://jobs@q:5432/jobs']);
     await s.close();
   });
 
   it('uses MongoDB for a mongodb:// JOBS_URL, as docker-compose sets it', async () => {
-    const s = selectBackend({ jobsUrl: loadConfig({ JOBS_URL: 'mongodb://u:pw@mongo:27017/agenda' }).jobsUrl, databaseUrl: DB });
+    const s = selectBackend({
+      jobsUrl: loadConfig({ JOBS_URL: 'mongodb://u:pw@mongo:27017/agenda' }).jobsUrl,
+      databaseUrl: DB,
+    });
     expect([s.kind, s.backend.name]).toEqual(['mongo', 'MongoDB']);
     expect(s.where).toBe('mongodb://u:***@mongo:27017/agenda');
   });

@@ -47,9 +47,13 @@ it('a late heartbeat neither re-locks the finished attempt nor takes its provide
   const acquire = svc.slots!.acquire.bind(svc.slots);
   svc.slots!.acquire = (p, h) => (runnerStarted ? slow(500, () => acquire(p, h)) : acquire(p, h)); // renew()
 
-  const row = async () => (await fx.db.sequelize.query<{ locked_at: Date | null; next_run_at: Date | null; fail_count: number | null }>(
-    `SELECT locked_at, next_run_at, fail_count FROM agenda_jobs WHERE name = $1 AND data->>'generationId' = $2`,
-    { bind: [GENERATE_VIDEO, g], type: QueryTypes.SELECT }))[0];
+  const row = async () =>
+    (
+      await fx.db.sequelize.query<{ locked_at: Date | null; next_run_at: Date | null; fail_count: number | null }>(
+        `SELECT locked_at, next_run_at, fail_count FROM agenda_jobs WHERE name = $1 AND data->>'generationId' = $2`,
+        { bind: [GENERATE_VIDEO, g], type: QueryTypes.SELECT },
+      )
+    )[0];
   try {
     await svc.start();
     await svc.jobQueue.enqueueGeneration(g, { priority: 'normal' });

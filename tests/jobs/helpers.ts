@@ -25,12 +25,17 @@ export function jobsOn(dbUrl: string, sequelize: Sequelize, o: Partial<JobsServi
 
 export async function makeUser(sequelize: Sequelize, name = 'u'): Promise<string> {
   const [row] = await sequelize.query<{ id: string }>(`INSERT INTO users (display_name) VALUES ($1) RETURNING id`, {
-    bind: [name], type: QueryTypes.SELECT,
+    bind: [name],
+    type: QueryTypes.SELECT,
   });
   return row!.id;
 }
 
-export async function makeGeneration(sequelize: Sequelize, userId: string, extra: Record<string, unknown> = {}): Promise<string> {
+export async function makeGeneration(
+  sequelize: Sequelize,
+  userId: string,
+  extra: Record<string, unknown> = {},
+): Promise<string> {
   const cols = ['user_id', 'prompt', ...Object.keys(extra)];
   const vals = [userId, 'a cat surfing', ...Object.values(extra)];
   const [row] = await sequelize.query<{ id: string }>(
@@ -40,7 +45,11 @@ export async function makeGeneration(sequelize: Sequelize, userId: string, extra
   return row!.id;
 }
 
-export async function until<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 20_000, stepMs = 50): Promise<T> {
+export async function until<T>(
+  probe: () => Promise<T | undefined | null | false>,
+  timeoutMs = 20_000,
+  stepMs = 50,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
@@ -69,7 +78,11 @@ export const firstRow = async <T extends object>(sequelize: Sequelize, sql: stri
  * Starts a worker script in its own process (tsx), kept in `children` so afterAll can kill it; resolves once it
  * prints 'ready', rejects with its stderr if it exits first.
  */
-export function startWorkerProcess(script: string, env: Record<string, string>, children: ChildProcess[]): Promise<ChildProcess> {
+export function startWorkerProcess(
+  script: string,
+  env: Record<string, string>,
+  children: ChildProcess[],
+): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', script], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -88,14 +101,33 @@ export function startWorkerProcess(script: string, env: Record<string, string>, 
  * starts a new worker and waits until it has delivered `gen` (within `deliveredWithinMs`) and no
  * generate-video job is left. Returns the new worker.
  */
-export async function killAndTakeOver(sequelize: Sequelize, first: ChildProcess, startWorker: () => Promise<ChildProcess>, gen: string, deliveredWithinMs: number): Promise<ChildProcess> {
-  const deliveredAt = async () => (await firstRow<{ delivered_at: Date | null }>(sequelize, `SELECT delivered_at FROM generations WHERE id = $1`, [gen])).delivered_at;
+export async function killAndTakeOver(
+  sequelize: Sequelize,
+  first: ChildProcess,
+  startWorker: () => Promise<ChildProcess>,
+  gen: string,
+  deliveredWithinMs: number,
+): Promise<ChildProcess> {
+  const deliveredAt = async () =>
+    (
+      await firstRow<{ delivered_at: Date | null }>(sequelize, `SELECT delivered_at FROM generations WHERE id = $1`, [
+        gen,
+      ])
+    ).delivered_at;
   first.kill('SIGKILL');
   await new Promise((r) => first.once('exit', r));
   expect(await deliveredAt()).toBeNull();
 
   const second = await startWorker();
   await until(deliveredAt, deliveredWithinMs);
-  await until(async () => (await firstRow<{ n: number }>(sequelize, `SELECT count(*)::int AS n FROM agenda_jobs WHERE name = 'generate-video'`)).n === 0);
+  await until(
+    async () =>
+      (
+        await firstRow<{ n: number }>(
+          sequelize,
+          `SELECT count(*)::int AS n FROM agenda_jobs WHERE name = 'generate-video'`,
+        )
+      ).n === 0,
+  );
   return second;
 }

@@ -20,9 +20,20 @@ const MIN = 60_000;
 const DAY = 86_400_000;
 
 async function row(name: string, gen: string | null, cols: Record<string, unknown>) {
-  const all = { name, data: JSON.stringify(gen ? { generationId: gen, priority: 'normal', enqueuedAt: ago(MIN).toISOString(), deadlineAt: NOW.toISOString() } : {}), ...cols };
+  const all = {
+    name,
+    data: JSON.stringify(
+      gen
+        ? { generationId: gen, priority: 'normal', enqueuedAt: ago(MIN).toISOString(), deadlineAt: NOW.toISOString() }
+        : {},
+    ),
+    ...cols,
+  };
   const keys = Object.keys(all);
-  await db.sequelize.query(`INSERT INTO agenda_jobs (${keys.join(', ')}) VALUES (${keys.map((_, i) => `$${i + 1}`).join(', ')})`, { bind: Object.values(all) });
+  await db.sequelize.query(
+    `INSERT INTO agenda_jobs (${keys.join(', ')}) VALUES (${keys.map((_, i) => `$${i + 1}`).join(', ')})`,
+    { bind: Object.values(all) },
+  );
 }
 
 describe('position()', () => {
@@ -40,8 +51,14 @@ describe('position()', () => {
     const cases = ['q-high', 'q-old', 'q-new', 'waiting', 'run-1', 'over', 'off', 'nobody'];
     const sql = await Promise.all(cases.map((g) => q.position(g)));
     expect(sql).toEqual([
-      { ahead: 0, running: 2 }, { ahead: 1, running: 2 }, { ahead: 2, running: 2 }, { ahead: 3, running: 2 },
-      { ahead: 0, running: 2 }, null, null, null,
+      { ahead: 0, running: 2 },
+      { ahead: 1, running: 2 },
+      { ahead: 2, running: 2 },
+      { ahead: 3, running: 2 },
+      { ahead: 0, running: 2 },
+      null,
+      null,
+      null,
     ]);
     expect(await Promise.all(cases.map((g) => q.positionByRows(g)))).toEqual(sql);
 
@@ -64,7 +81,8 @@ describe('position()', () => {
       ANALYZE agenda_jobs;`);
     const selected = selectBackend({ databaseUrl: db.url });
     const plan = (await selected.query!<{ 'QUERY PLAN': string }>(`EXPLAIN ${POSITION_SQL}`, ['q7', ago(MIN), NOW]))
-      .map((r) => r['QUERY PLAN']).join('\n');
+      .map((r) => r['QUERY PLAN'])
+      .join('\n');
     await selected.close();
     await db.sequelize.query(`DELETE FROM agenda_jobs`);
     expect(plan).not.toMatch(/Seq Scan/);
@@ -83,8 +101,13 @@ describe('pruning finished jobs', () => {
     await row(GENERATE_VIDEO, 'running-old', { next_run_at: null, locked_at: ago(MIN), created_at: ago(20 * DAY) });
     await row('cleanup', null, { next_run_at: null, last_finished_at: ago(20 * DAY), repeat_interval: '20 * * * *' });
   }
-  const left = async () => (await db.sequelize.query<{ k: string }>(
-    `SELECT coalesce(data->>'generationId', name) AS k FROM agenda_jobs ORDER BY 1`, { type: QueryTypes.SELECT })).map((r) => r.k);
+  const left = async () =>
+    (
+      await db.sequelize.query<{ k: string }>(
+        `SELECT coalesce(data->>'generationId', name) AS k FROM agenda_jobs ORDER BY 1`,
+        { type: QueryTypes.SELECT },
+      )
+    ).map((r) => r.k);
   const kept = ['cleanup', 'failed-recent', 'queued-old', 'running-old'];
 
   it('cleanup deletes one-off jobs over for more than the kept days (SQL path), nothing live', async () => {
@@ -92,8 +115,14 @@ describe('pruning finished jobs', () => {
     const selected = selectBackend({ databaseUrl: db.url });
     const svc = jobsOn(db.url, db.sequelize, { selected });
     const deps = {
-      sequelize: db.sequelize, tasks: {}, timezone: 'Asia/Taipei', demoRetentionDays: 30, now: () => NOW, log: quietLog,
-      pruneJobs: (cutoff: Date) => pruneFinishedJobs(svc.agenda, selected.query, cutoff), jobsKeepDays: 14,
+      sequelize: db.sequelize,
+      tasks: {},
+      timezone: 'Asia/Taipei',
+      demoRetentionDays: 30,
+      now: () => NOW,
+      log: quietLog,
+      pruneJobs: (cutoff: Date) => pruneFinishedJobs(svc.agenda, selected.query, cutoff),
+      jobsKeepDays: 14,
     };
     expect((await runCleanup(deps)).jobsPruned).toBe(2);
     expect(await left()).toEqual(kept);

@@ -24,16 +24,30 @@ afterAll(async () => {
 let svc: JobsService | undefined;
 afterEach(async () => svc?.stop());
 
-interface Channel { state: string; config: { reconnect: { maxAttempts: number } } }
+interface Channel {
+  state: string;
+  config: { reconnect: { maxAttempts: number } };
+}
 
 function worker(processEveryMs: number, channelRetryMs: number) {
   const lines: string[] = [];
   const ran: string[] = [];
-  const log = { ...quietLog, warn: (_o: object, m: string) => void lines.push(m), info: (_o: object, m: string) => void lines.push(m) };
+  const log = {
+    ...quietLog,
+    warn: (_o: object, m: string) => void lines.push(m),
+    info: (_o: object, m: string) => void lines.push(m),
+  };
   const selected = selectBackend({ databaseUrl: db.url, channelRetryMs });
   const s = createJobsService({
-    selected, sequelize: db.sequelize, tasks: {}, timezone: 'UTC',
-    demoRetentionDays: 30, log: log as typeof quietLog, schedule: false, processEveryMs, providerConcurrency: false,
+    selected,
+    sequelize: db.sequelize,
+    tasks: {},
+    timezone: 'UTC',
+    demoRetentionDays: 30,
+    log: log as typeof quietLog,
+    schedule: false,
+    processEveryMs,
+    providerConcurrency: false,
     runner: { run: async (id: string) => (ran.push(id), 'done' as const) },
   });
   const channel = selected.backend.notificationChannel as unknown as Channel; // PostgresNotificationChannel
@@ -41,9 +55,13 @@ function worker(processEveryMs: number, channelRetryMs: number) {
 }
 
 /** The worker's LISTEN sessions on this test's database only (other test files share the server). */
-const listeners = async () => (await db.sequelize.query<{ pid: number }>(
-  `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query ILIKE 'LISTEN%' AND pid <> pg_backend_pid()`,
-  { type: QueryTypes.SELECT })).map((r) => r.pid);
+const listeners = async () =>
+  (
+    await db.sequelize.query<{ pid: number }>(
+      `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query ILIKE 'LISTEN%' AND pid <> pg_backend_pid()`,
+      { type: QueryTypes.SELECT },
+    )
+  ).map((r) => r.pid);
 const terminateListeners = async () => {
   const pids = await listeners();
   expect(pids).toHaveLength(1);

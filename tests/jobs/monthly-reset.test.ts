@@ -21,7 +21,9 @@ function deps(clock: { t: Date }, calls: string[]): MaintenanceDeps {
         calls.push(period);
         await fx.db.sequelize.query(
           `INSERT INTO point_ledger (user_id, bucket, amount, reason, idempotency_key) VALUES ($1, 'monthly_pollo', 50, 'monthly', $2)
-           ON CONFLICT (idempotency_key) DO NOTHING`, { bind: [fx.userId, `monthly:${fx.userId}:${period}:pollo`] });
+           ON CONFLICT (idempotency_key) DO NOTHING`,
+          { bind: [fx.userId, `monthly:${fx.userId}:${period}:pollo`] },
+        );
         return 1;
       },
     },
@@ -47,8 +49,10 @@ describe('monthly reset', () => {
     clock.t = new Date('2026-11-30T16:00:30Z');
     expect(await runMonthlyReset(d)).toEqual({ ran: false });
     expect(calls).toEqual(['2026-11', '2026-12']);
-    const rows = await fx.db.sequelize.query<{ n: number }>(`SELECT count(*)::int AS n FROM point_ledger WHERE user_id = $1 AND reason = 'monthly'`,
-      { bind: [fx.userId], type: QueryTypes.SELECT });
+    const rows = await fx.db.sequelize.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM point_ledger WHERE user_id = $1 AND reason = 'monthly'`,
+      { bind: [fx.userId], type: QueryTypes.SELECT },
+    );
     expect(rows[0]!.n).toBe(2);
   });
 
@@ -56,7 +60,14 @@ describe('monthly reset', () => {
     const clock = { t: new Date('2027-01-01T00:00:00+08:00') };
     const calls: string[] = [];
     const d = deps(clock, calls);
-    const failing = { ...d, tasks: { monthlyReset: async () => { throw new Error('db blip'); } } };
+    const failing = {
+      ...d,
+      tasks: {
+        monthlyReset: async () => {
+          throw new Error('db blip');
+        },
+      },
+    };
     await expect(runMonthlyReset(failing)).rejects.toThrow('db blip');
     expect(await runMonthlyReset(d)).toEqual({ ran: true, result: 1 });
     expect(calls).toEqual(['2027-01']);
@@ -65,11 +76,20 @@ describe('monthly reset', () => {
   it('fires every hour on the hour, Taipei time (00:00 on the 1st first; a failed or cut-short reset within the hour)', async () => {
     const svc = jobsOn(fx.db.url, fx.db.sequelize, { schedule: true, tasks: { monthlyReset: async () => 0 } });
     await svc.start();
-    const row = await until(async () => (await fx.db.sequelize.query<{ next_run_at: Date; repeat_timezone: string }>(
-      `SELECT next_run_at, repeat_timezone FROM agenda_jobs WHERE name = 'monthly-reset'`, { type: QueryTypes.SELECT }))[0]);
+    const row = await until(
+      async () =>
+        (
+          await fx.db.sequelize.query<{ next_run_at: Date; repeat_timezone: string }>(
+            `SELECT next_run_at, repeat_timezone FROM agenda_jobs WHERE name = 'monthly-reset'`,
+            { type: QueryTypes.SELECT },
+          )
+        )[0],
+    );
     await svc.stop();
     expect(row.repeat_timezone).toBe('Asia/Taipei');
-    const minute = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Taipei', minute: '2-digit' }).format(row.next_run_at);
+    const minute = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Taipei', minute: '2-digit' }).format(
+      row.next_run_at,
+    );
     expect(Number(minute)).toBe(0);
     expect(row.next_run_at.getTime()).toBeGreaterThan(Date.now());
     expect(row.next_run_at.getTime()).toBeLessThanOrEqual(Date.now() + 3_600_000);

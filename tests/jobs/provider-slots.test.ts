@@ -8,9 +8,13 @@ import { GENERATE_VIDEO } from '../../infra/jobs/generate-video.ts';
 
 const fx = dbWithUser();
 
-const routed = (provider: string) => makeGeneration(fx.db.sequelize, fx.userId, {
-  route: JSON.stringify([{ provider, charged: false, cost: 0, pool: 'pollo' }, { provider: 'pollo', charged: true, cost: 5, pool: 'pollo' }]),
-});
+const routed = (provider: string) =>
+  makeGeneration(fx.db.sequelize, fx.userId, {
+    route: JSON.stringify([
+      { provider, charged: false, cost: 0, pool: 'pollo' },
+      { provider: 'pollo', charged: true, cost: 5, pool: 'pollo' },
+    ]),
+  });
 
 describe('ProviderSlots', () => {
   it('parses "name=n" lists and rejects unknown providers', () => {
@@ -56,7 +60,10 @@ describe('ProviderSlots', () => {
     const acquire = slots.acquire.bind(slots);
     const del = slots.release.bind(slots);
     slots.acquire = async (p, h) => (await gate, acquire(p, h));
-    slots.release = async (p, h) => { await del(p, h); open(); };
+    slots.release = async (p, h) => {
+      await del(p, h);
+      open();
+    };
     const fallback = setTimeout(() => open(), 300); // claim() holds release back until the renewal is done
     const renewed = claim.renew();
     await claim.release();
@@ -106,7 +113,13 @@ describe('generate-video under a cap of 1', () => {
       await until(async () => finished.length === 4, 30_000);
       expect(peak).toBe(1);
       expect([...finished].sort()).toEqual([...gens, other].sort()); // each ran once
-      const open = async () => (await fx.db.sequelize.query(`SELECT 1 FROM agenda_jobs WHERE name = $1`, { bind: [GENERATE_VIDEO], type: QueryTypes.SELECT })).length;
+      const open = async () =>
+        (
+          await fx.db.sequelize.query(`SELECT 1 FROM agenda_jobs WHERE name = $1`, {
+            bind: [GENERATE_VIDEO],
+            type: QueryTypes.SELECT,
+          })
+        ).length;
       await until(async () => (await open()) === 0); // finished rows are removed just after 'complete'
       // The handler releases (after any renewal in flight) before it returns, i.e. before 'complete' removes the
       // row: one read suffices, a slot seen here would be one that outlived its job.
@@ -120,13 +133,26 @@ describe('generate-video under a cap of 1', () => {
   it('a job that waited for a slot keeps the failure count it had', async () => {
     const slots = new ProviderSlots(fx.db.sequelize, { pollo: 1 });
     await slots.acquire('pollo', 'someone-else');
-    const g = await makeGeneration(fx.db.sequelize, fx.userId, { route: JSON.stringify([{ provider: 'pollo', charged: true, cost: 5, pool: 'pollo' }]) });
-    const svc = jobsOn(fx.db.url, fx.db.sequelize, { runner: { run: async () => 'done' as const }, providerConcurrency: { pollo: 1 }, slotWaitMs: 100 });
+    const g = await makeGeneration(fx.db.sequelize, fx.userId, {
+      route: JSON.stringify([{ provider: 'pollo', charged: true, cost: 5, pool: 'pollo' }]),
+    });
+    const svc = jobsOn(fx.db.url, fx.db.sequelize, {
+      runner: { run: async () => 'done' as const },
+      providerConcurrency: { pollo: 1 },
+      slotWaitMs: 100,
+    });
     await svc.jobQueue.enqueueGeneration(g, { priority: 'normal' });
-    await fx.db.sequelize.query(`UPDATE agenda_jobs SET fail_count = 2 WHERE data->>'generationId' = $1`, { bind: [g] });
+    await fx.db.sequelize.query(`UPDATE agenda_jobs SET fail_count = 2 WHERE data->>'generationId' = $1`, {
+      bind: [g],
+    });
     await svc.start();
-    const row = async () => (await fx.db.sequelize.query<{ fail_count: number | null; last_finished_at: Date | null }>(
-      `SELECT fail_count, last_finished_at FROM agenda_jobs WHERE data->>'generationId' = $1`, { bind: [g], type: QueryTypes.SELECT }))[0];
+    const row = async () =>
+      (
+        await fx.db.sequelize.query<{ fail_count: number | null; last_finished_at: Date | null }>(
+          `SELECT fail_count, last_finished_at FROM agenda_jobs WHERE data->>'generationId' = $1`,
+          { bind: [g], type: QueryTypes.SELECT },
+        )
+      )[0];
     await until(async () => (await row())?.last_finished_at); // ran once and was deferred
     expect((await row())!.fail_count).toBe(2);
     await slots.release('pollo', 'someone-else');

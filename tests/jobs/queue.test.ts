@@ -7,9 +7,11 @@ import { GENERATE_VIDEO, retryDelay } from '../../infra/jobs/generate-video.ts';
 
 const fx = dbWithUser();
 
-const jobRows = () => fx.db.sequelize.query<{ gen: string; locked_at: Date | null; next_run_at: Date | null; fail_count: number | null }>(
-  `SELECT data->>'generationId' AS gen, locked_at, next_run_at, fail_count FROM agenda_jobs WHERE name = $1`,
-  { bind: [GENERATE_VIDEO], type: QueryTypes.SELECT });
+const jobRows = () =>
+  fx.db.sequelize.query<{ gen: string; locked_at: Date | null; next_run_at: Date | null; fail_count: number | null }>(
+    `SELECT data->>'generationId' AS gen, locked_at, next_run_at, fail_count FROM agenda_jobs WHERE name = $1`,
+    { bind: [GENERATE_VIDEO], type: QueryTypes.SELECT },
+  );
 
 describe('JobQueue (no worker running)', () => {
   it('enqueues a generation once, puts Unlimited-tier jobs first, and reports position and the queue', async () => {
@@ -30,7 +32,13 @@ describe('JobQueue (no worker running)', () => {
 
     const list = await svc.jobQueue.listQueue();
     expect(list.map((i) => i.generationId)).toEqual([c, a, b]);
-    expect(list[1]).toMatchObject({ userId: fx.userId, state: 'queued', priority: 'normal', provider: 'leonardo', stage: 'queued' });
+    expect(list[1]).toMatchObject({
+      userId: fx.userId,
+      state: 'queued',
+      priority: 'normal',
+      provider: 'leonardo',
+      stage: 'queued',
+    });
     expect(list[1]!.ageMs).toBeGreaterThanOrEqual(0);
 
     await svc.jobQueue.cancelGeneration(b);
@@ -41,7 +49,12 @@ describe('JobQueue (no worker running)', () => {
 
   it('retry delays grow, are capped, and stop at the attempt limit or the deadline', () => {
     const o = { baseMs: 1000, maxMs: 5000, maxAttempts: 5 };
-    const data = { generationId: 'g', priority: 'normal' as const, enqueuedAt: '', deadlineAt: new Date(10_000_000).toISOString() };
+    const data = {
+      generationId: 'g',
+      priority: 'normal' as const,
+      enqueuedAt: '',
+      deadlineAt: new Date(10_000_000).toISOString(),
+    };
     expect([1, 2, 3, 4].map((n) => retryDelay(n, data, o, 0))).toEqual([1000, 2000, 4000, 5000]);
     expect(retryDelay(5, data, o, 0)).toBeNull();
     expect(retryDelay(1, data, o, 10_000_000 - 500)).toBeNull();
@@ -79,7 +92,9 @@ describe('generate-video worker', () => {
     await svc.start();
     const g = await makeGeneration(fx.db.sequelize, fx.userId);
     await svc.jobQueue.enqueueGeneration(g, { priority: 'normal' });
-    const row = await until(async () => (await jobRows()).find((r) => r.gen === g && r.fail_count === 2 && !r.locked_at));
+    const row = await until(async () =>
+      (await jobRows()).find((r) => r.gen === g && r.fail_count === 2 && !r.locked_at),
+    );
     expect(row.next_run_at).toBeNull();
     expect(calls).toBe(2);
     expect(await svc.jobQueue.position(g)).toBeNull();
@@ -92,7 +107,9 @@ describe('generate-video worker', () => {
     const runner = {
       async run(_id: string, ctx: { signal: AbortSignal }) {
         started++;
-        await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => ((sawAbort = true), resolve())));
+        await new Promise<void>((resolve) =>
+          ctx.signal.addEventListener('abort', () => ((sawAbort = true), resolve())),
+        );
         return 'retry_later' as const;
       },
     };
@@ -112,7 +129,9 @@ describe('generate-video worker', () => {
     expect(row.fail_count ?? 0).toBe(0); // handed back, not counted as a failure
 
     let resumed = '';
-    const next = jobsOn(fx.db.url, fx.db.sequelize, { runner: { run: async (id) => ((resumed = id), 'done' as const) } });
+    const next = jobsOn(fx.db.url, fx.db.sequelize, {
+      runner: { run: async (id) => ((resumed = id), 'done' as const) },
+    });
     await next.start();
     await until(async () => resumed === g);
     await next.stop();

@@ -25,32 +25,53 @@ const log = createLogger('silent', false);
 const sequelize = createSequelize(env.DATABASE_URL!, { poolMax: 5 });
 const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 2 });
 const infra: Infra = {
-  databaseUrl: env.DATABASE_URL!, sequelize, redis, state: new RedisState(redis, env.REDIS_PREFIX!),
-  close: async () => { await sequelize.close(); redis.disconnect(); },
+  databaseUrl: env.DATABASE_URL!,
+  sequelize,
+  redis,
+  state: new RedisState(redis, env.REDIS_PREFIX!),
+  close: async () => {
+    await sequelize.close();
+    redis.disconnect();
+  },
 };
 const config = loadConfig({ DATABASE_URL: env.DATABASE_URL, DATA_DIR: path.join(env.DIR!, 'data') });
 
 const notifier: Notifier = {
   async push(target, replies, opts) {
     await sequelize.query(`INSERT INTO test_pushes (key, replies, pid) VALUES ($1, $2::jsonb, $3)`, {
-      bind: [opts?.idempotencyKey ?? null, JSON.stringify(replies), process.pid], type: QueryTypes.INSERT,
+      bind: [opts?.idempotencyKey ?? null, JSON.stringify(replies), process.pid],
+      type: QueryTypes.INSERT,
     });
   },
 };
 let svc: JobsService | undefined;
 const core = wireCore({
-  config, infra, log, clock: systemClock,
+  config,
+  infra,
+  log,
+  clock: systemClock,
   providers: { pollo: createPollo({ apiKey: 'pollo-key', baseUrl: env.POLLO_URL! }) },
   mediaStore: createDiskStore({ root: path.join(env.DIR!, 'media'), publicBaseUrl: 'https://vidgo.test/media' }),
   mediaTools: createMediaTools({ tmpDir: path.join(env.DIR!, 'tmp') }),
   jobQueue: () => svc!.jobQueue,
   notifier,
-  magicLinks: { linkFor: async (u, p) => `https://vidgo.test/l/${u}?to=${p}`, galleryUrl: (id) => `https://vidgo.test/g/${id}` },
+  magicLinks: {
+    linkFor: async (u, p) => `https://vidgo.test/l/${u}?to=${p}`,
+    galleryUrl: (id) => `https://vidgo.test/g/${id}`,
+  },
 });
 svc = createJobsService({
   selected: selectBackend({ databaseUrl: env.DATABASE_URL! }),
-  sequelize, runner: core.runner, tasks: {}, timezone: 'Asia/Taipei', demoRetentionDays: 30, log, schedule: false,
-  lockLifetimeMs: Number(env.LOCK_MS ?? 1500), processEveryMs: 300, graceMs: 100,
+  sequelize,
+  runner: core.runner,
+  tasks: {},
+  timezone: 'Asia/Taipei',
+  demoRetentionDays: 30,
+  log,
+  schedule: false,
+  lockLifetimeMs: Number(env.LOCK_MS ?? 1500),
+  processEveryMs: 300,
+  graceMs: 100,
 });
 await svc.start();
 process.stdout.write('ready\n');

@@ -21,16 +21,29 @@ describe('PointCharger on the SQL ledger', () => {
   it('both unlimited providers down: Pollo in points only with consent or auto-pay', async () => {
     const u = await newUser(db.sequelize);
     await ledger.allocateMonthly(u, pro, '2026-11');
-    const plan = planRoute({ kind: 'video', resolution: '1080p', features: pro, health: { leonardo: false, runway: false } });
+    const plan = planRoute({
+      kind: 'video',
+      resolution: '1080p',
+      features: pro,
+      health: { leonardo: false, runway: false },
+    });
     if (!plan.ok) throw new Error('no route');
     expect(plan).toMatchObject({ needsConsent: true, maxPoints: 5, steps: [{ provider: 'pollo', pool: 'pollo' }] });
     const charger = new PointCharger(ledger);
     const before = [await ledger.balance(u), await ledger.history(u)];
 
-    expect(await charger.hold(plan.steps[0]!, 0, { userId: u, generationId: 'g1', autoPay: false })).toMatchObject({ ok: false, reason: 'consent_required' });
+    expect(await charger.hold(plan.steps[0]!, 0, { userId: u, generationId: 'g1', autoPay: false })).toMatchObject({
+      ok: false,
+      reason: 'consent_required',
+    });
     expect([await ledger.balance(u), await ledger.history(u)]).toEqual(before);
 
-    const consented = await charger.hold(plan.steps[0]!, 0, { userId: u, generationId: 'g1', autoPay: false, consent: { userId: u, generationId: 'g1', maxPoints: 5 } });
+    const consented = await charger.hold(plan.steps[0]!, 0, {
+      userId: u,
+      generationId: 'g1',
+      autoPay: false,
+      consent: { userId: u, generationId: 'g1', maxPoints: 5 },
+    });
     expect(consented).toMatchObject({ ok: true, reservation: { amount: 5, split: { monthly_pollo: 5 } } });
     const auto = await charger.hold(plan.steps[0]!, 0, { userId: u, generationId: 'g2', autoPay: true });
     expect(auto).toMatchObject({ ok: true, reservation: { amount: 5 } });
@@ -41,8 +54,16 @@ describe('PointCharger on the SQL ledger', () => {
     const u = await newUser(db.sequelize);
     const plan = planRoute({ kind: 'style', resolution: '4k', features: pro, health: {} });
     if (!plan.ok) throw new Error('no route');
-    const res = await new PointCharger(ledger).hold(plan.steps[0]!, 0, { userId: u, generationId: 'g3', autoPay: true });
-    expect(res).toMatchObject({ ok: false, reason: 'insufficient_points', msg: { key: 'failover.insufficient_points', params: { points: 25 } } });
+    const res = await new PointCharger(ledger).hold(plan.steps[0]!, 0, {
+      userId: u,
+      generationId: 'g3',
+      autoPay: true,
+    });
+    expect(res).toMatchObject({
+      ok: false,
+      reason: 'insufficient_points',
+      msg: { key: 'failover.insufficient_points', params: { points: 25 } },
+    });
     expect(await ledger.history(u)).toEqual([]);
   });
 });

@@ -6,7 +6,15 @@ import { describe, expect, it } from 'vitest';
 import { PLANS } from '../../migrations/20261125-0002-seed-plans.ts';
 import type { Ledger, PlanFeatures, Reservation, TierSlug } from '../../core/api.ts';
 import type { ProviderName, Resolution } from '../../core/model.ts';
-import { FailoverRouter, PointCharger, ProviderHealth, planRoute, stepKey, type ChargeContext, type HealthMap } from '../../core/failover/index.ts';
+import {
+  FailoverRouter,
+  PointCharger,
+  ProviderHealth,
+  planRoute,
+  stepKey,
+  type ChargeContext,
+  type HealthMap,
+} from '../../core/failover/index.ts';
 import { MemoryState } from '../../infra/state/memory-state.ts';
 import { ProviderError, systemClock } from '../../core/ports.ts';
 
@@ -25,8 +33,11 @@ const REQUESTS: Req[] = [
 ];
 
 /** The seed's rules, written out: [provider, points][] for the request, or the refusal. */
-function expected(tier: TierSlug, req: Req, h: { leo: boolean; run: boolean; points: boolean }):
-  { refused: 'tier' | 'unavailable' } | { steps: [ProviderName, number][] } {
+function expected(
+  tier: TierSlug,
+  req: Req,
+  h: { leo: boolean; run: boolean; points: boolean },
+): { refused: 'tier' | 'unavailable' } | { steps: [ProviderName, number][] } {
   const disc = (n: number) => (tier === 'unlimited' ? (n * 8) / 10 : n); // 20 % off, exact for the seed's costs
   if (tier === 'demo') {
     if (req.kind === 'style' || req.kind === 'upscale' || req.resolution !== '720p') return { refused: 'tier' };
@@ -89,52 +100,62 @@ const cells: string[] = [];
 describe('failover matrix', () => {
   for (const tier of TIERS) {
     for (const req of REQUESTS) {
-      for (const leo of bools) for (const run of bools) for (const pointServices of bools) {
-        const health: HealthMap = { leonardo: leo, runway: run, pollo: pointServices, goenhance: pointServices };
-        const exp = expected(tier, req, { leo, run, points: pointServices });
-        const name = `${tier} · ${req.name} · leonardo ${leo ? 'up' : 'down'} · runway ${run ? 'up' : 'down'} · point services ${pointServices ? 'up' : 'down'}`;
-        it(name, async () => {
-          const plan = planRoute({ kind: req.kind, resolution: req.resolution, features: features(tier), health });
-          if ('refused' in exp) {
-            expect(plan).toMatchObject({ ok: false, reason: exp.refused });
-            if (!plan.ok) expect(plan.msg.key).toMatch(exp.refused === 'tier' ? /^tiers\./ : /^failover\.unavailable$/);
-            return;
-          }
-          if (!plan.ok) throw new Error(`expected a route, got ${JSON.stringify(plan)}`);
-          expect(plan.steps.map((s) => [s.provider, s.points])).toEqual(exp.steps);
-          expect(plan.steps.every((s) => s.charged === s.points > 0 && (s.pool !== null) === s.charged)).toBe(true);
-          expect(plan.needsConsent).toBe(exp.steps[0]![1] > 0);
-          if (tier === 'demo') expect(plan.steps.every((s) => s.demo && s.provider === 'local')).toBe(true);
-
-          // points × consent, on the first step (the one a job starts with)
-          const first = plan.steps[0]!;
-          for (const hasPoints of bools) {
-            for (const auth of ['consent', 'auto-pay', 'neither'] as const) {
-              cells.push(`${name} · ${hasPoints ? 'points' : 'no points'} · ${auth}`);
-              const ledger = new FakeLedger(hasPoints ? 1000 : 0);
-              const ctx: ChargeContext = {
-                userId: 'u1', generationId: 'g1', autoPay: auth === 'auto-pay',
-                consent: auth === 'consent' ? { userId: 'u1', generationId: 'g1', maxPoints: plan.maxPoints } : null,
-              };
-              const held = await new PointCharger(ledger).hold(first, 0, ctx);
-              if (!first.charged) {
-                expect(held).toEqual({ ok: true, reservation: null });
-                expect(ledger.calls).toBe(0);
-              } else if (auth === 'neither') {
-                expect(held).toMatchObject({ ok: false, reason: 'consent_required', msg: { key: 'failover.consent_required', params: { points: first.points } } });
-                expect(ledger.calls).toBe(0); // the ledger is not even asked
-                expect(ledger.balance).toBe(hasPoints ? 1000 : 0);
-              } else if (!hasPoints) {
-                expect(held).toMatchObject({ ok: false, reason: 'insufficient_points' });
-                expect(ledger.balance).toBe(0);
-              } else {
-                expect(held).toMatchObject({ ok: true, reservation: { amount: first.points, status: 'held' } });
-                expect(ledger.balance).toBe(1000 - first.points);
+      for (const leo of bools)
+        for (const run of bools)
+          for (const pointServices of bools) {
+            const health: HealthMap = { leonardo: leo, runway: run, pollo: pointServices, goenhance: pointServices };
+            const exp = expected(tier, req, { leo, run, points: pointServices });
+            const name = `${tier} · ${req.name} · leonardo ${leo ? 'up' : 'down'} · runway ${run ? 'up' : 'down'} · point services ${pointServices ? 'up' : 'down'}`;
+            it(name, async () => {
+              const plan = planRoute({ kind: req.kind, resolution: req.resolution, features: features(tier), health });
+              if ('refused' in exp) {
+                expect(plan).toMatchObject({ ok: false, reason: exp.refused });
+                if (!plan.ok)
+                  expect(plan.msg.key).toMatch(exp.refused === 'tier' ? /^tiers\./ : /^failover\.unavailable$/);
+                return;
               }
-            }
+              if (!plan.ok) throw new Error(`expected a route, got ${JSON.stringify(plan)}`);
+              expect(plan.steps.map((s) => [s.provider, s.points])).toEqual(exp.steps);
+              expect(plan.steps.every((s) => s.charged === s.points > 0 && (s.pool !== null) === s.charged)).toBe(true);
+              expect(plan.needsConsent).toBe(exp.steps[0]![1] > 0);
+              if (tier === 'demo') expect(plan.steps.every((s) => s.demo && s.provider === 'local')).toBe(true);
+
+              // points × consent, on the first step (the one a job starts with)
+              const first = plan.steps[0]!;
+              for (const hasPoints of bools) {
+                for (const auth of ['consent', 'auto-pay', 'neither'] as const) {
+                  cells.push(`${name} · ${hasPoints ? 'points' : 'no points'} · ${auth}`);
+                  const ledger = new FakeLedger(hasPoints ? 1000 : 0);
+                  const ctx: ChargeContext = {
+                    userId: 'u1',
+                    generationId: 'g1',
+                    autoPay: auth === 'auto-pay',
+                    consent:
+                      auth === 'consent' ? { userId: 'u1', generationId: 'g1', maxPoints: plan.maxPoints } : null,
+                  };
+                  const held = await new PointCharger(ledger).hold(first, 0, ctx);
+                  if (!first.charged) {
+                    expect(held).toEqual({ ok: true, reservation: null });
+                    expect(ledger.calls).toBe(0);
+                  } else if (auth === 'neither') {
+                    expect(held).toMatchObject({
+                      ok: false,
+                      reason: 'consent_required',
+                      msg: { key: 'failover.consent_required', params: { points: first.points } },
+                    });
+                    expect(ledger.calls).toBe(0); // the ledger is not even asked
+                    expect(ledger.balance).toBe(hasPoints ? 1000 : 0);
+                  } else if (!hasPoints) {
+                    expect(held).toMatchObject({ ok: false, reason: 'insufficient_points' });
+                    expect(ledger.balance).toBe(0);
+                  } else {
+                    expect(held).toMatchObject({ ok: true, reservation: { amount: first.points, status: 'held' } });
+                    expect(ledger.balance).toBe(1000 - first.points);
+                  }
+                }
+              }
+            });
           }
-        });
-      }
     }
   }
 
@@ -157,7 +178,9 @@ describe('charging rules', () => {
       { userId: 'u1', generationId: 'g1', maxPoints: step.points - 1 },
     ]) {
       const ledger = new FakeLedger(100);
-      expect(await new PointCharger(ledger).hold(step, 0, { userId: 'u1', generationId: 'g1', autoPay: false, consent })).toMatchObject({ ok: false, reason: 'consent_required' });
+      expect(
+        await new PointCharger(ledger).hold(step, 0, { userId: 'u1', generationId: 'g1', autoPay: false, consent }),
+      ).toMatchObject({ ok: false, reason: 'consent_required' });
       expect(ledger.calls).toBe(0);
     }
   });
@@ -168,7 +191,12 @@ describe('charging rules', () => {
     expect(plan.steps.map((s) => s.provider)).toEqual(['leonardo', 'runway', 'pollo']);
     const ledger = new FakeLedger(100);
     const charger = new PointCharger(ledger);
-    const ctx: ChargeContext = { userId: 'u1', generationId: 'g1', autoPay: false, consent: { userId: 'u1', generationId: 'g1', maxPoints: plan.maxPoints } };
+    const ctx: ChargeContext = {
+      userId: 'u1',
+      generationId: 'g1',
+      autoPay: false,
+      consent: { userId: 'u1', generationId: 'g1', maxPoints: plan.maxPoints },
+    };
     const leo = await charger.hold(plan.steps[0]!, 0, ctx);
     const again = await charger.hold(plan.steps[0]!, 0, ctx); // the job crashed and re-ran the step
     if (!leo.ok || !again.ok) throw new Error('hold failed');
@@ -183,16 +211,34 @@ describe('charging rules', () => {
   });
 
   it('a degraded route says so', () => {
-    const plan = planRoute({ kind: 'video', resolution: '720p', features: features('pro'), health: { leonardo: false } });
+    const plan = planRoute({
+      kind: 'video',
+      resolution: '720p',
+      features: features('pro'),
+      health: { leonardo: false },
+    });
     expect(plan).toMatchObject({ ok: true, degraded: true, needsConsent: false });
   });
 
   it('"wait for the unlimited providers": free steps only, whatever their health; none for point features', () => {
     const down = { leonardo: false, runway: false, pollo: false, goenhance: false };
-    const wait = planRoute({ kind: 'video', resolution: '1080p', features: features('pro'), health: down, freeOnly: true });
-    expect(wait.ok && wait.steps.map((s) => [s.provider, s.charged])).toEqual([['leonardo', false], ['runway', false]]);
-    expect(planRoute({ kind: 'video', resolution: '1080p', features: starter, health: down, freeOnly: true })).toMatchObject({ ok: false, reason: 'unavailable' });
-    expect(planRoute({ kind: 'style', resolution: '1080p', features: starter, health: {}, freeOnly: true })).toMatchObject({ ok: false, reason: 'unavailable' });
+    const wait = planRoute({
+      kind: 'video',
+      resolution: '1080p',
+      features: features('pro'),
+      health: down,
+      freeOnly: true,
+    });
+    expect(wait.ok && wait.steps.map((s) => [s.provider, s.charged])).toEqual([
+      ['leonardo', false],
+      ['runway', false],
+    ]);
+    expect(
+      planRoute({ kind: 'video', resolution: '1080p', features: starter, health: down, freeOnly: true }),
+    ).toMatchObject({ ok: false, reason: 'unavailable' });
+    expect(
+      planRoute({ kind: 'style', resolution: '1080p', features: starter, health: {}, freeOnly: true }),
+    ).toMatchObject({ ok: false, reason: 'unavailable' });
   });
 
   it('FailoverRouter plans over shared health and feeds outcomes back', async () => {

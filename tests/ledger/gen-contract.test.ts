@@ -18,18 +18,36 @@ describe("adapters to GEN's ports", () => {
       { provider: 'runway', charged: true, cost: 10, pool: 'pollo' },
       { provider: 'pollo', charged: true, cost: 5, pool: 'pollo', failover: true },
     ]);
-    expect(() => router.assertMayCharge({ provider: 'pollo', charged: true, cost: 5, pool: 'pollo' }, { consent: 'wait', autoPay: false })).toThrow();
+    expect(() =>
+      router.assertMayCharge(
+        { provider: 'pollo', charged: true, cost: 5, pool: 'pollo' },
+        { consent: 'wait', autoPay: false },
+      ),
+    ).toThrow();
   });
 
   it('ModerationPolicy: a verdict is recorded for the user, with the text and verdict it was given', async () => {
     const inserted: unknown[] = [];
     const repo = {
       insertEvent: async (e: { userId: string }) => (inserted.push(e), { id: 'event-9', ...e }),
-      lastLiftedAt: async () => null, countStrikes: async () => 1, activeBan: async () => null,
+      lastLiftedAt: async () => null,
+      countStrikes: async () => 1,
+      activeBan: async () => null,
     } as unknown as ModerationRepository;
     const policy = new ModerationPolicy(repo, systemClock, { banThreshold: 3, banWindowHours: 24 });
     const verdict = { allowed: false, category: 'violence', reason: 'keyword: gore:gore', source: 'keyword' } as const;
-    expect(await genModeration(policy).record('user-1', 'gore', verdict)).toEqual({ eventId: 'event-9', banned: false });
-    expect(inserted).toEqual([expect.objectContaining({ userId: 'user-1', text: 'gore', verdict: 'blocked', category: 'violence', source: 'keyword' })]);
+    expect(await genModeration(policy).record('user-1', 'gore', verdict)).toEqual({
+      eventId: 'event-9',
+      banned: false,
+    });
+    expect(inserted).toEqual([
+      expect.objectContaining({
+        userId: 'user-1',
+        text: 'gore',
+        verdict: 'blocked',
+        category: 'violence',
+        source: 'keyword',
+      }),
+    ]);
   });
 });

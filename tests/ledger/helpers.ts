@@ -3,7 +3,9 @@ import { QueryTypes, type Sequelize } from 'sequelize';
 import type { Clock } from '../../core/ports.ts';
 
 export async function newUser(sequelize: Sequelize): Promise<string> {
-  const [row] = await sequelize.query<{ id: string }>('INSERT INTO users DEFAULT VALUES RETURNING id', { type: QueryTypes.SELECT });
+  const [row] = await sequelize.query<{ id: string }>('INSERT INTO users DEFAULT VALUES RETURNING id', {
+    type: QueryTypes.SELECT,
+  });
   return row!.id;
 }
 
@@ -33,5 +35,6 @@ export async function invariantViolations(sequelize: Sequelize) {
      FROM point_balances b FULL JOIN sums s ON s.user_id = b.user_id
      WHERE COALESCE(b.monthly_pollo, 0) <> COALESCE(s.mp, 0) OR COALESCE(b.monthly_goenhance, 0) <> COALESCE(s.mg, 0)
         OR COALESCE(b.purchased, 0) <> COALESCE(s.pu, 0)`,
-    { type: QueryTypes.SELECT });
+    { type: QueryTypes.SELECT },
+  );
 }

@@ -76,8 +76,10 @@ describe('allocateMonthly', () => {
     expect(await ledger.balance(u)).toEqual({ monthly_pollo: 50, monthly_goenhance: 30, purchased: 20, total: 100 });
     const h = await ledger.history(u, { limit: 4 });
     expect(h.map((e) => [e.reason, e.bucket, e.amount]).sort()).toEqual([
-      ['monthly_allocation', 'monthly_goenhance', 30], ['monthly_allocation', 'monthly_pollo', 50],
-      ['monthly_expire', 'monthly_goenhance', -30], ['monthly_expire', 'monthly_pollo', -35],
+      ['monthly_allocation', 'monthly_goenhance', 30],
+      ['monthly_allocation', 'monthly_pollo', 50],
+      ['monthly_expire', 'monthly_goenhance', -30],
+      ['monthly_expire', 'monthly_pollo', -35],
     ]);
     expect(await ledger.allocateMonthly(u, starter, period)).toBe(false);
     expect(await ledger.allocateMonthly(u, starter, '2026-11')).toBe(false); // a late retry of an older period
@@ -117,7 +119,9 @@ describe('points held across a reset', () => {
     expect(await ledger.balance(u)).toEqual({ monthly_pollo: 50, monthly_goenhance: 30, purchased: 10, total: 90 });
     const h = await ledger.history(u, { limit: 3 });
     expect(h.map((e) => [e.reason, e.bucket, e.amount]).sort()).toEqual([
-      ['monthly_expire', 'monthly_pollo', -50], ['release', 'monthly_pollo', 50], ['release', 'purchased', 5],
+      ['monthly_expire', 'monthly_pollo', -50],
+      ['release', 'monthly_pollo', 50],
+      ['release', 'purchased', 5],
     ]);
   });
 

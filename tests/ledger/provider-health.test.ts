@@ -16,23 +16,33 @@ function probeOnly(name: ProviderName, probe: VideoProvider['probe']): VideoProv
 }
 
 let n = 0;
-for (const [kind, make] of [['redis', () => r.state], ['memory', () => new MemoryState()]] as [string, () => SharedState][]) {
+for (const [kind, make] of [
+  ['redis', () => r.state],
+  ['memory', () => new MemoryState()],
+] as [string, () => SharedState][]) {
   describe(`ProviderHealth on ${kind}`, () => {
     const fresh = (opts = {}) => {
       // a key space of its own per test on the shared Redis
       const state = make();
       const prefix = `t${n++}:`;
       const scoped: SharedState = {
-        get: (k) => state.get(prefix + k), set: (k, v, t) => state.set(prefix + k, v, t),
-        setIfAbsent: (k, v, t) => state.setIfAbsent(prefix + k, v, t), incr: (k, t) => state.incr(prefix + k, t), del: (k) => state.del(prefix + k),
+        get: (k) => state.get(prefix + k),
+        set: (k, v, t) => state.set(prefix + k, v, t),
+        setIfAbsent: (k, v, t) => state.setIfAbsent(prefix + k, v, t),
+        incr: (k, t) => state.incr(prefix + k, t),
+        del: (k) => state.del(prefix + k),
       };
       return { scoped, health: new ProviderHealth(scoped, systemClock, { coolDownMs: 150, ...opts }) };
     };
 
     it('marks a provider down after 3 consecutive failures, for the cool-down, then tries it again', async () => {
       const { health } = fresh();
-      expect(await health.recordFailure('leonardo', new ProviderError('leonardo', 'server_error', '502', true))).toBe(false);
-      expect(await health.recordFailure('leonardo', new ProviderError('leonardo', 'timeout', 'slow', true))).toBe(false);
+      expect(await health.recordFailure('leonardo', new ProviderError('leonardo', 'server_error', '502', true))).toBe(
+        false,
+      );
+      expect(await health.recordFailure('leonardo', new ProviderError('leonardo', 'timeout', 'slow', true))).toBe(
+        false,
+      );
       expect(await health.isUp('leonardo')).toBe(true);
       expect(await health.recordFailure('leonardo', new ProviderError('leonardo', 'timeout', 'slow', true))).toBe(true);
       expect(await health.isUp('leonardo')).toBe(false);
@@ -58,10 +68,12 @@ for (const [kind, make] of [['redis', () => r.state], ['memory', () => new Memor
       expect(await health.isUp('runway')).toBe(true);
     });
 
-    it('ignores failures that are not the provider\'s fault', async () => {
+    it("ignores failures that are not the provider's fault", async () => {
       const { health } = fresh();
-      for (let i = 0; i < 5; i++) await health.recordFailure('pollo', new ProviderError('pollo', 'rejected_content', 'nsfw', false));
-      for (let i = 0; i < 5; i++) await health.recordFailure('pollo', new ProviderError('pollo', 'bad_request', 'bad', false));
+      for (let i = 0; i < 5; i++)
+        await health.recordFailure('pollo', new ProviderError('pollo', 'rejected_content', 'nsfw', false));
+      for (let i = 0; i < 5; i++)
+        await health.recordFailure('pollo', new ProviderError('pollo', 'bad_request', 'bad', false));
       expect(await health.isUp('pollo')).toBe(true);
     });
 
@@ -72,7 +84,10 @@ for (const [kind, make] of [['redis', () => r.state], ['memory', () => new Memor
       for (let i = 0; i < 3; i++) await health.recordFailure('leonardo');
       await health.setOverride('leonardo', 'on');
       expect(await health.isUp('leonardo')).toBe(true);
-      expect((await health.snapshot()).find((s) => s.provider === 'leonardo')).toMatchObject({ up: true, override: 'on' });
+      expect((await health.snapshot()).find((s) => s.provider === 'leonardo')).toMatchObject({
+        up: true,
+        override: 'on',
+      });
       await health.setOverride('leonardo', 'auto');
       expect(await health.isUp('leonardo')).toBe(false);
       await health.setOverride('goenhance', 'auto');
@@ -82,11 +97,18 @@ for (const [kind, make] of [['redis', () => r.state], ['memory', () => new Memor
     it('probes: success brings a provider back, failure and a hang count against it', async () => {
       const { health } = fresh({ coolDownMs: 60_000, failureThreshold: 1 });
       await health.recordFailure('leonardo');
-      const result = await health.probeAll([
-        probeOnly('leonardo', async () => true),
-        probeOnly('runway', async () => false),
-        probeOnly('pollo', (signal) => new Promise((_, reject) => signal?.addEventListener('abort', () => reject(new Error('aborted'))))),
-      ], 100);
+      const result = await health.probeAll(
+        [
+          probeOnly('leonardo', async () => true),
+          probeOnly('runway', async () => false),
+          probeOnly(
+            'pollo',
+            (signal) =>
+              new Promise((_, reject) => signal?.addEventListener('abort', () => reject(new Error('aborted')))),
+          ),
+        ],
+        100,
+      );
       expect(result).toEqual({ leonardo: true, runway: false, pollo: false });
       expect(await health.healthMap()).toMatchObject({ leonardo: true, runway: false, pollo: false, goenhance: true });
       expect((await health.snapshot()).find((s) => s.provider === 'pollo')!.lastError).toMatch(/timed out/);

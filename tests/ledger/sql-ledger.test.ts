@@ -23,7 +23,11 @@ afterAll(async () => {
   }
 });
 
-const code = (p: Promise<unknown>) => p.then(() => 'ok', (e) => (e instanceof LedgerError ? e.code : `other: ${e}`));
+const code = (p: Promise<unknown>) =>
+  p.then(
+    () => 'ok',
+    (e) => (e instanceof LedgerError ? e.code : `other: ${e}`),
+  );
 
 describe('credit', () => {
   it('adds points once per key and refuses a reused key with other parameters', async () => {
@@ -45,7 +49,7 @@ describe('credit', () => {
 });
 
 describe('reserve, commit, release', () => {
-  it('spends the pool\'s monthly bucket first, then purchased, and writes one negative entry per bucket', async () => {
+  it("spends the pool's monthly bucket first, then purchased, and writes one negative entry per bucket", async () => {
     const u = await newUser(db.sequelize);
     await ledger.credit(u, 'monthly_pollo', 3, 'grant', `m:${u}`);
     await ledger.credit(u, 'monthly_goenhance', 7, 'grant', `g:${u}`);
@@ -56,7 +60,11 @@ describe('reserve, commit, release', () => {
     const g = await ledger.reserve(u, 4, 'goenhance', `gen2:${u}`);
     expect(g!.split).toEqual({ monthly_goenhance: 4 });
     const entries = (await ledger.history(u)).filter((e) => e.reason === 'reserve');
-    expect(entries.map((e) => [e.bucket, e.amount]).sort()).toEqual([['monthly_goenhance', -4], ['monthly_pollo', -3], ['purchased', -2]]);
+    expect(entries.map((e) => [e.bucket, e.amount]).sort()).toEqual([
+      ['monthly_goenhance', -4],
+      ['monthly_pollo', -3],
+      ['purchased', -2],
+    ]);
   });
 
   it('returns null and writes nothing when the balance does not cover it', async () => {
@@ -75,7 +83,10 @@ describe('reserve, commit, release', () => {
   it('replays the same reservation for the same key and refuses the key with other parameters', async () => {
     const u = await newUser(db.sequelize);
     await ledger.credit(u, 'purchased', 20, 'grant', `p:${u}`);
-    const [a, b] = await Promise.all([ledger.reserve(u, 5, 'pollo', `k:${u}`), ledger.reserve(u, 5, 'pollo', `k:${u}`)]);
+    const [a, b] = await Promise.all([
+      ledger.reserve(u, 5, 'pollo', `k:${u}`),
+      ledger.reserve(u, 5, 'pollo', `k:${u}`),
+    ]);
     expect(a!.id).toBe(b!.id);
     expect((await ledger.balance(u)).total).toBe(15);
     expect(await code(ledger.reserve(u, 6, 'pollo', `k:${u}`))).toBe('idempotency_conflict');
@@ -107,7 +118,10 @@ describe('reserve, commit, release', () => {
     expect(await code(ledger.commit(r.id))).toBe('already_released');
     expect(await ledger.balance(u)).toEqual({ monthly_pollo: 2, monthly_goenhance: 0, purchased: 10, total: 12 });
     const released = (await ledger.history(u)).filter((e) => e.reason === 'release');
-    expect(released.map((e) => [e.bucket, e.amount, e.reference]).sort()).toEqual([['monthly_pollo', 2, 'gen-r'], ['purchased', 3, 'gen-r']]);
+    expect(released.map((e) => [e.bucket, e.amount, e.reference]).sort()).toEqual([
+      ['monthly_pollo', 2, 'gen-r'],
+      ['purchased', 3, 'gen-r'],
+    ]);
   });
 
   it('races commit against release: exactly one wins, the other is refused', async () => {
@@ -125,7 +139,10 @@ describe('reserve, commit, release', () => {
     const u = await newUser(db.sequelize);
     await ledger.credit(u, 'purchased', 10, 'grant', `p:${u}`);
     const key = `k,"x"{y}\\z 點:${u}`;
-    const [a, b] = await Promise.all([ledger.reserve(u, 2, 'pollo', key, 'ref,"1"{}'), ledger.reserve(u, 3, 'pollo', `${key}:2`)]);
+    const [a, b] = await Promise.all([
+      ledger.reserve(u, 2, 'pollo', key, 'ref,"1"{}'),
+      ledger.reserve(u, 3, 'pollo', `${key}:2`),
+    ]);
     expect(a).toMatchObject({ reference: 'ref,"1"{}' });
     expect(b).toMatchObject({ reference: null });
     expect((await ledger.reserve(u, 2, 'pollo', key))!.id).toBe(a!.id);
@@ -148,7 +165,10 @@ describe('concurrency', () => {
   const setups: [string, () => SqlLedger[]][] = [
     ['coalesced', () => [ledger]],
     ['uncoalesced', () => [new SqlLedger(db.sequelize, clock, { coalesce: false })]],
-    ['two instances', () => [new SqlLedger(db.sequelize, clock, { coalesce: { maxBatch: 4 } }), new SqlLedger(db.sequelize, clock)]],
+    [
+      'two instances',
+      () => [new SqlLedger(db.sequelize, clock, { coalesce: { maxBatch: 4 } }), new SqlLedger(db.sequelize, clock)],
+    ],
   ];
   for (const [name, make] of setups) {
     it(`64 concurrent reservations against a balance covering 10: exactly 10 succeed, balance = ledger sum (${name})`, async () => {
@@ -156,15 +176,21 @@ describe('concurrency', () => {
       const u = await newUser(db.sequelize);
       await ledger.credit(u, 'monthly_pollo', 20, 'grant', `m:${u}`);
       await ledger.credit(u, 'purchased', 30, 'grant', `p:${u}`);
-      const results = await Promise.all(Array.from({ length: 64 }, (_, i) => ledgers[i % ledgers.length]!.reserve(u, 5, 'pollo', `c64:${u}:${i}`)));
+      const results = await Promise.all(
+        Array.from({ length: 64 }, (_, i) => ledgers[i % ledgers.length]!.reserve(u, 5, 'pollo', `c64:${u}:${i}`)),
+      );
       const ok = results.filter((r) => r !== null);
       expect(ok).toHaveLength(10);
       expect(await ledger.balance(u)).toEqual({ monthly_pollo: 0, monthly_goenhance: 0, purchased: 0, total: 0 });
-      const [{ sum }] = await db.sequelize.query<{ sum: number }>('SELECT SUM(amount)::int AS sum FROM point_ledger WHERE user_id = $1',
-        { bind: [u], type: QueryTypes.SELECT }) as [{ sum: number }];
+      const [{ sum }] = (await db.sequelize.query<{ sum: number }>(
+        'SELECT SUM(amount)::int AS sum FROM point_ledger WHERE user_id = $1',
+        { bind: [u], type: QueryTypes.SELECT },
+      )) as [{ sum: number }];
       expect(sum).toBe(0);
       // half commit, half release, concurrently: the released points come back exactly once
-      await Promise.all(ok.map((r, i) => (i % 2 ? ledgers[0]!.commit(r!.id) : ledgers.at(-1)!.release(r!.id, 'failed'))));
+      await Promise.all(
+        ok.map((r, i) => (i % 2 ? ledgers[0]!.commit(r!.id) : ledgers.at(-1)!.release(r!.id, 'failed'))),
+      );
       expect((await ledger.balance(u)).total).toBe(25);
       expect(await invariantViolations(db.sequelize)).toEqual([]);
     });
@@ -182,7 +208,14 @@ describe('concurrency', () => {
       code(ledger.reserve(u, -1, 'pollo', `b3:${u}`)),
       ledger.reserve(u, 2, 'goenhance', `b4:${u}`).then((r) => r!.split),
     ]);
-    expect(outcomes).toEqual(['ok', 'replayed', 'idempotency_conflict', 'insufficient', 'invalid_argument', { purchased: 2 }]);
+    expect(outcomes).toEqual([
+      'ok',
+      'replayed',
+      'idempotency_conflict',
+      'insufficient',
+      'invalid_argument',
+      { purchased: 2 },
+    ]);
     expect((await ledger.balance(u)).total).toBe(0);
   });
 });
@@ -190,8 +223,10 @@ describe('concurrency', () => {
 describe('abandoned reservations (crash between reserve and commit)', () => {
   it('are released by releaseExpired exactly once, even with two cleanups at once', async () => {
     // reservations the earlier tests left held expire too: count them in
-    const [{ before }] = await db.sequelize.query<{ before: number }>(
-      `SELECT COUNT(*)::int AS before FROM point_reservations WHERE status = 'held'`, { type: QueryTypes.SELECT }) as [{ before: number }];
+    const [{ before }] = (await db.sequelize.query<{ before: number }>(
+      `SELECT COUNT(*)::int AS before FROM point_reservations WHERE status = 'held'`,
+      { type: QueryTypes.SELECT },
+    )) as [{ before: number }];
     const users = await Promise.all(Array.from({ length: 6 }, () => newUser(db.sequelize)));
     const held: string[] = [];
     for (const u of users) {
@@ -216,9 +251,11 @@ describe('abandoned reservations (crash between reserve and commit)', () => {
     for (const u of users.slice(0, 5)) expect((await ledger.balance(u)).total).toBe(30);
     expect((await ledger.balance(users[5]!)).total).toBe(20);
     expect(await code(ledger.commit(held[0]!))).toBe('already_released');
-    const [{ n }] = await db.sequelize.query<{ n: number }>(
+    const [{ n }] = (await db.sequelize.query<{ n: number }>(
       `SELECT COUNT(*)::int AS n FROM point_ledger WHERE reason = 'release' AND idempotency_key LIKE 'release:%'
-         AND user_id = ANY($1::uuid[])`, { bind: [users], type: QueryTypes.SELECT }) as [{ n: number }];
+         AND user_id = ANY($1::uuid[])`,
+      { bind: [users], type: QueryTypes.SELECT },
+    )) as [{ n: number }];
     expect(n).toBe(held.length);
     expect(await invariantViolations(db.sequelize)).toEqual([]);
   });

@@ -3,24 +3,52 @@ import { describe, expect, it } from 'vitest';
 import { PLANS } from '../../migrations/20261125-0002-seed-plans.ts';
 import type { PlanFeatures } from '../../core/api.ts';
 import {
-  allowedFps, allowedResolutions, applyDiscount, checkRequest, hasWatermark, isUnlimitedAt, maxConcurrent, monthlyAllowance,
-  pointCost, poolOf, queuePriority, unlimitedProviders, type PointFeature,
+  allowedFps,
+  allowedResolutions,
+  applyDiscount,
+  checkRequest,
+  hasWatermark,
+  isUnlimitedAt,
+  maxConcurrent,
+  monthlyAllowance,
+  pointCost,
+  poolOf,
+  queuePriority,
+  unlimitedProviders,
+  type PointFeature,
 } from '../../core/tiers/index.ts';
 
 const tier = (slug: string) => PLANS.find((p) => p.slug === slug)!.features as PlanFeatures;
-const [demo, starter, pro, unlimited] = ['demo', 'starter', 'pro', 'unlimited'].map(tier) as [PlanFeatures, PlanFeatures, PlanFeatures, PlanFeatures];
+const [demo, starter, pro, unlimited] = ['demo', 'starter', 'pro', 'unlimited'].map(tier) as [
+  PlanFeatures,
+  PlanFeatures,
+  PlanFeatures,
+  PlanFeatures,
+];
 
 describe('plan features', () => {
   it('resolutions, fps, watermark, priority, concurrency per tier', () => {
     expect([demo, starter, pro, unlimited].map(allowedResolutions)).toEqual([
-      ['720p'], ['720p', '1080p'], ['720p', '1080p', '4k'], ['720p', '1080p', '4k']]);
-    expect([demo, starter, pro, unlimited].map(allowedFps)).toEqual([[24, 30], [24, 30], [24, 30], [24, 30, 60]]);
+      ['720p'],
+      ['720p', '1080p'],
+      ['720p', '1080p', '4k'],
+      ['720p', '1080p', '4k'],
+    ]);
+    expect([demo, starter, pro, unlimited].map(allowedFps)).toEqual([
+      [24, 30],
+      [24, 30],
+      [24, 30],
+      [24, 30, 60],
+    ]);
     expect([demo, starter, pro, unlimited].map(hasWatermark)).toEqual([true, false, false, false]);
     expect([demo, starter, pro, unlimited].map(queuePriority)).toEqual(['normal', 'normal', 'normal', 'high']);
     expect([demo, starter, pro, unlimited].map(maxConcurrent)).toEqual([1, 2, 3, 5]);
     expect([demo, starter, pro, unlimited].map(monthlyAllowance)).toEqual([
-      { monthly_pollo: 0, monthly_goenhance: 0 }, { monthly_pollo: 50, monthly_goenhance: 30 },
-      { monthly_pollo: 100, monthly_goenhance: 50 }, { monthly_pollo: 300, monthly_goenhance: 150 }]);
+      { monthly_pollo: 0, monthly_goenhance: 0 },
+      { monthly_pollo: 50, monthly_goenhance: 30 },
+      { monthly_pollo: 100, monthly_goenhance: 50 },
+      { monthly_pollo: 300, monthly_goenhance: 150 },
+    ]);
   });
 
   it('which providers are unlimited at which resolution', () => {
@@ -33,7 +61,14 @@ describe('plan features', () => {
 });
 
 describe('pointCost', () => {
-  const features: PointFeature[] = ['pollo_basic', 'pollo_4k', 'goenhance_style_1080p', 'goenhance_style_4k', 'goenhance_upscale_4k', 'leonardo_1080p'];
+  const features: PointFeature[] = [
+    'pollo_basic',
+    'pollo_4k',
+    'goenhance_style_1080p',
+    'goenhance_style_4k',
+    'goenhance_upscale_4k',
+    'leonardo_1080p',
+  ];
   it('follows the seed table, with Leonardo 1080p free where 1080p is unlimited and 20% off on Unlimited', () => {
     expect(features.map((f) => pointCost(f, starter))).toEqual([5, 15, 10, 25, 15, 10]);
     expect(features.map((f) => pointCost(f, pro))).toEqual([5, 15, 10, 25, 15, 0]);
@@ -58,14 +93,35 @@ describe('pointCost', () => {
 describe('checkRequest', () => {
   it('refuses what the plan does not include, with an upgrade hint key', () => {
     expect(checkRequest(starter, { kind: 'video', resolution: '4k' })).toEqual({
-      ok: false, reason: 'resolution_not_in_plan', msg: { key: 'tiers.resolution_not_in_plan', params: { resolution: '4k', max: '1080p' } } });
-    expect(checkRequest(demo, { kind: 'video', resolution: '1080p' })).toMatchObject({ ok: false, reason: 'resolution_not_in_plan' });
-    expect(checkRequest(demo, { kind: 'style', resolution: '720p' })).toMatchObject({ ok: false, reason: 'style_not_in_plan' });
-    expect(checkRequest(demo, { kind: 'upscale', resolution: '720p' })).toMatchObject({ ok: false, reason: 'upscale_not_in_plan' });
-    expect(checkRequest(starter, { kind: 'upscale', resolution: '1080p' })).toMatchObject({ ok: false, reason: 'upscale_not_in_plan' });
+      ok: false,
+      reason: 'resolution_not_in_plan',
+      msg: { key: 'tiers.resolution_not_in_plan', params: { resolution: '4k', max: '1080p' } },
+    });
+    expect(checkRequest(demo, { kind: 'video', resolution: '1080p' })).toMatchObject({
+      ok: false,
+      reason: 'resolution_not_in_plan',
+    });
+    expect(checkRequest(demo, { kind: 'style', resolution: '720p' })).toMatchObject({
+      ok: false,
+      reason: 'style_not_in_plan',
+    });
+    expect(checkRequest(demo, { kind: 'upscale', resolution: '720p' })).toMatchObject({
+      ok: false,
+      reason: 'upscale_not_in_plan',
+    });
+    expect(checkRequest(starter, { kind: 'upscale', resolution: '1080p' })).toMatchObject({
+      ok: false,
+      reason: 'upscale_not_in_plan',
+    });
     expect(checkRequest(pro, { kind: 'video', resolution: '1080p', fps: 60 })).toMatchObject({
-      ok: false, reason: 'fps_not_in_plan', msg: { key: 'tiers.fps_not_in_plan', params: { fps: 60, max: 30 } } });
-    expect(checkRequest(starter, { kind: 'video', resolution: '720p', running: 2 })).toMatchObject({ ok: false, reason: 'too_many_running' });
+      ok: false,
+      reason: 'fps_not_in_plan',
+      msg: { key: 'tiers.fps_not_in_plan', params: { fps: 60, max: 30 } },
+    });
+    expect(checkRequest(starter, { kind: 'video', resolution: '720p', running: 2 })).toMatchObject({
+      ok: false,
+      reason: 'too_many_running',
+    });
   });
 
   it('allows what the plan includes', () => {

@@ -10,15 +10,24 @@ import { freePort, runApp } from '../helpers/spawn-app.ts';
 import { claimDiskMedia, MediaOnAnotherMachine } from '../../infra/media/disk-hosts.ts';
 
 let db: TestDb;
-beforeAll(async () => { db = await createTestDatabase(); }, 60_000);
+beforeAll(async () => {
+  db = await createTestDatabase();
+}, 60_000);
 afterAll(async () => db?.drop());
 
 describe('disk media on one machine only', () => {
   it('one machine twice is fine; another machine is refused; a machine gone for 10 minutes is not in the way', async () => {
-    const stops = [await claimDiskMedia(db.sequelize, '/srv/a/media', 'machine-a'), await claimDiskMedia(db.sequelize, '/srv/a/media', 'machine-a')];
-    await expect(claimDiskMedia(db.sequelize, '/srv/b/media', 'machine-b')).rejects.toBeInstanceOf(MediaOnAnotherMachine);
+    const stops = [
+      await claimDiskMedia(db.sequelize, '/srv/a/media', 'machine-a'),
+      await claimDiskMedia(db.sequelize, '/srv/a/media', 'machine-a'),
+    ];
+    await expect(claimDiskMedia(db.sequelize, '/srv/b/media', 'machine-b')).rejects.toBeInstanceOf(
+      MediaOnAnotherMachine,
+    );
     await expect(claimDiskMedia(db.sequelize, '/srv/b/media', 'machine-b')).rejects.toThrow(/machine-a.*S3_BUCKET/);
-    await db.sequelize.query(`UPDATE media_disk_hosts SET seen_at = now() - interval '11 minutes' WHERE hostname = 'machine-a'`);
+    await db.sequelize.query(
+      `UPDATE media_disk_hosts SET seen_at = now() - interval '11 minutes' WHERE hostname = 'machine-a'`,
+    );
     stops.push(await claimDiskMedia(db.sequelize, '/srv/b/media', 'machine-b'));
     for (const stop of stops) stop();
   });
@@ -29,7 +38,10 @@ describe('disk media on one machine only', () => {
       ON CONFLICT (hostname) DO UPDATE SET seen_at = now()`);
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vidgo-disk-hosts-'));
     try {
-      const app = runApp({ DATABASE_URL: db.url, DATA_DIR: dataDir, JWT_SECRET: 'x'.repeat(40), REDIS_URL: '' }, await freePort());
+      const app = runApp(
+        { DATABASE_URL: db.url, DATA_DIR: dataDir, JWT_SECRET: 'x'.repeat(40), REDIS_URL: '' },
+        await freePort(),
+      );
       const code = await Promise.race([app.exited, new Promise((r) => setTimeout(() => r('still running'), 60_000))]);
       if (code === 'still running') await app.stop('SIGKILL');
       expect(code).toBe(1);

@@ -27,7 +27,10 @@ describe('disk media store and /media route', () => {
   });
 
   it('puts, reads, checks and deletes objects', async () => {
-    expect(await store.put('videos/g1/out.mp4', bytes, 'video/mp4')).toEqual({ key: 'videos/g1/out.mp4', sizeBytes: 5000 });
+    expect(await store.put('videos/g1/out.mp4', bytes, 'video/mp4')).toEqual({
+      key: 'videos/g1/out.mp4',
+      sizeBytes: 5000,
+    });
     expect(await store.exists('videos/g1/out.mp4')).toBe(true);
     expect((await fs.readFile(await store.getFile('videos/g1/out.mp4'))).equals(bytes)).toBe(true);
     const src = path.join(dir, 'src.jpg');
@@ -57,7 +60,12 @@ describe('disk media store and /media route', () => {
 
   it('refuses traversal and unknown keys with 404', async () => {
     await fs.writeFile(path.join(dir, 'secret.txt'), 'secret');
-    for (const p of ['/media/..%2Fsecret.txt', '/media/%2E%2E/secret.txt', '/media/videos/missing.mp4', '/media/.hidden']) {
+    for (const p of [
+      '/media/..%2Fsecret.txt',
+      '/media/%2E%2E/secret.txt',
+      '/media/videos/missing.mp4',
+      '/media/.hidden',
+    ]) {
       const res = await fetch(`${server.info.uri}${p}`);
       expect(res.status, p).toBe(404);
       expect(await res.text()).not.toContain('secret');
@@ -71,7 +79,9 @@ describe('disk media store and /media route', () => {
     await store.put(key, bytes, 'video/mp4');
     const local = (u: string) => u.replace('https://bot.example', server.info.uri);
     const signed = await store.signedUrl(key, 60);
-    expect(signed).toMatch(/^https:\/\/bot\.example\/media\/private\/generations\/g9\/master\.mp4\?exp=\d+&sig=[\w-]+$/);
+    expect(signed).toMatch(
+      /^https:\/\/bot\.example\/media\/private\/generations\/g9\/master\.mp4\?exp=\d+&sig=[\w-]+$/,
+    );
     const ok = await fetch(local(signed));
     expect(ok.status).toBe(200);
     expect(ok.headers.get('cache-control')).toBe('private, no-store');
@@ -85,9 +95,11 @@ describe('disk media store and /media route', () => {
     for (const bad of [
       `${path0}?exp=${exp + 1}&sig=${sig}`, // a later expiry under the same signature
       `${path0}?exp=${exp}&sig=${tamperedSig}`,
-      `${path0}?exp=${exp}`, `${path0}?sig=${sig}`,
+      `${path0}?exp=${exp}`,
+      `${path0}?sig=${sig}`,
       `${server.info.uri}/media/private/generations/g8/master.mp4?exp=${exp}&sig=${sig}`, // another key
-    ]) expect((await fetch(bad)).status, bad).toBe(403);
+    ])
+      expect((await fetch(bad)).status, bad).toBe(403);
     // Expired: signed with a TTL already over.
     const expired = await store.signedUrl(key, 1);
     await new Promise((r) => setTimeout(r, 2100));
@@ -98,7 +110,11 @@ describe('disk media store and /media route', () => {
     expect((await fetch(`${server.info.uri}/media/generations/g9/master.mp4`)).status).toBe(404);
     expect((await fetch(local(await store.signedUrl('generations/g9/master.mp4', 60)))).status).toBe(200);
     // A store with another secret does not accept this one's signatures.
-    const other = createDiskStore({ root: store.root, publicBaseUrl: 'https://bot.example', signingSecret: 'another secret' });
+    const other = createDiskStore({
+      root: store.root,
+      publicBaseUrl: 'https://bot.example',
+      signingSecret: 'another secret',
+    });
     expect(other.verifySigned(key, String(exp), sig)).toBe(false);
     expect(store.verifySigned(key, String(exp), sig)).toBe(true);
   });

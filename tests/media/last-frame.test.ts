@@ -11,14 +11,35 @@ import { imagePixels } from './frames.ts';
 
 let dir = '';
 const tools = () => createMediaTools({ tmpDir: path.join(dir, 'tmp') });
-beforeAll(async () => { dir = await fs.mkdtemp(path.join(os.tmpdir(), 'vidgo-last-frame-')); });
+beforeAll(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'vidgo-last-frame-'));
+});
 afterAll(async () => fs.rm(dir, { recursive: true, force: true }));
 
 /** An MP4 of `seconds` of one colour followed by exactly one frame of another (25 fps, H.264 with B-frames). */
 async function clip(name: string, seconds: number, body: string, last: string, size = '320x180'): Promise<string> {
   const out = path.join(dir, name);
-  await runFfmpeg(['-f', 'lavfi', '-i', `color=${body}:s=${size}:r=25:d=${seconds}`, '-f', 'lavfi', '-i', `color=${last}:s=${size}:r=25:d=0.04`,
-    '-filter_complex', '[0:v][1:v]concat=n=2:v=1[v]', '-map', '[v]', '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', out]);
+  await runFfmpeg([
+    '-f',
+    'lavfi',
+    '-i',
+    `color=${body}:s=${size}:r=25:d=${seconds}`,
+    '-f',
+    'lavfi',
+    '-i',
+    `color=${last}:s=${size}:r=25:d=0.04`,
+    '-filter_complex',
+    '[0:v][1:v]concat=n=2:v=1[v]',
+    '-map',
+    '[v]',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-pix_fmt',
+    'yuv420p',
+    out,
+  ]);
   return out;
 }
 
@@ -28,12 +49,23 @@ async function meanColour(jpeg: Buffer): Promise<[number, number, number]> {
 }
 
 async function frameCount(file: string): Promise<number> {
-  const { stdout } = await runFfprobe(['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', file]);
+  const { stdout } = await runFfprobe([
+    '-v',
+    'error',
+    '-count_frames',
+    '-select_streams',
+    'v:0',
+    '-show_entries',
+    'stream=nb_read_frames',
+    '-of',
+    'csv=p=0',
+    file,
+  ]);
   return Number(stdout.trim());
 }
 
 describe('lastFrame', () => {
-  it('is the one blue frame at the end of a red clip, as a JPEG of the clip\'s size', async () => {
+  it("is the one blue frame at the end of a red clip, as a JPEG of the clip's size", async () => {
     const file = await clip('short.mp4', 1, 'red', 'blue');
     const jpeg = await tools().lastFrame(file);
     expect([...jpeg.subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff]);
@@ -44,7 +76,7 @@ describe('lastFrame', () => {
     expect(g).toBeLessThan(40);
   });
 
-  it('is the last frame of a clip longer than the seek from the end, equal to frame N-1 by ffprobe\'s count', async () => {
+  it("is the last frame of a clip longer than the seek from the end, equal to frame N-1 by ffprobe's count", async () => {
     const file = await clip('long.mp4', 8, 'green', 'yellow');
     const n = await frameCount(file);
     expect(n).toBe(8 * 25 + 1);
@@ -55,7 +87,19 @@ describe('lastFrame', () => {
     expect(b).toBeLessThan(40);
     // The reference: decode everything and keep frame number n-1 (counted from 0).
     const ref = path.join(dir, 'ref.jpg');
-    await runFfmpeg(['-i', file, '-vf', `select=eq(n\\,${n - 1})`, '-fps_mode', 'passthrough', '-frames:v', '1', '-q:v', '2', ref]);
+    await runFfmpeg([
+      '-i',
+      file,
+      '-vf',
+      `select=eq(n\\,${n - 1})`,
+      '-fps_mode',
+      'passthrough',
+      '-frames:v',
+      '1',
+      '-q:v',
+      '2',
+      ref,
+    ]);
     const got = path.join(dir, 'got.jpg');
     await fs.writeFile(got, jpeg);
     const [a, c] = await Promise.all([imagePixels(ref), imagePixels(got)]);

@@ -11,7 +11,14 @@ import { PREVIEW_MAX_BYTES } from '../../infra/media/limits.ts';
 import { startHttp } from '../fakes/http.ts';
 import { diffByRegion, frameAt } from './frames.ts';
 
-const req = { generationId: 'gen-1', kind: 'video' as const, prompt: 'a red fox running through snow', resolution: '720p' as const, fps: 24, durationSeconds: 4 };
+const req = {
+  generationId: 'gen-1',
+  kind: 'video' as const,
+  prompt: 'a red fox running through snow',
+  resolution: '720p' as const,
+  fps: 24,
+  durationSeconds: 4,
+};
 
 describe('local renderer and media tools', () => {
   let dir: string;
@@ -27,7 +34,9 @@ describe('local renderer and media tools', () => {
     expect(url).toMatch(/^file:\/\//);
     video = await tools().download(url);
   }, 90_000);
-  afterAll(async () => { await fs.rm(dir, { recursive: true, force: true }); });
+  afterAll(async () => {
+    await fs.rm(dir, { recursive: true, force: true });
+  });
 
   it('renders an H.264 1280×720 video of about 4 s', async () => {
     const info = await tools().probe(video);

@@ -8,7 +8,8 @@ import { createMediaTools } from '../../infra/media/ffmpeg-tools.ts';
 import { PREVIEW_MAX_BYTES } from '../../infra/media/limits.ts';
 import { diffByRegion, frameAt, imagePixels, runFfmpeg } from './frames.ts';
 
-const W = 1280, H = 720;
+const W = 1280,
+  H = 720;
 const corner = { x0: W - 720, y0: H - 110, x1: W, y1: H };
 
 describe('watermark and preview in one pass', () => {
@@ -19,12 +20,30 @@ describe('watermark and preview in one pass', () => {
   beforeAll(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'vidgo-onepass-'));
     video = path.join(dir, 'in.mp4');
-    await runFfmpeg(['-f', 'lavfi', '-i', `testsrc2=size=${W}x${H}:rate=30:duration=3`, '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20', '-pix_fmt', 'yuv420p', video]);
+    await runFfmpeg([
+      '-f',
+      'lavfi',
+      '-i',
+      `testsrc2=size=${W}x${H}:rate=30:duration=3`,
+      '-c:v',
+      'libx264',
+      '-preset',
+      'veryfast',
+      '-crf',
+      '20',
+      '-pix_fmt',
+      'yuv420p',
+      video,
+    ]);
   }, 60_000);
-  afterAll(async () => { await fs.rm(dir, { recursive: true, force: true }); });
+  afterAll(async () => {
+    await fs.rm(dir, { recursive: true, force: true });
+  });
 
   it('gives the same marked video and a marked still as the two-step path', async () => {
-    const [one, oneStill, two, twoStill, plainStill] = ['one.mp4', 'one.jpg', 'two.mp4', 'two.jpg', 'plain.jpg'].map((f) => path.join(dir, f)) as [string, string, string, string, string];
+    const [one, oneStill, two, twoStill, plainStill] = ['one.mp4', 'one.jpg', 'two.mp4', 'two.jpg', 'plain.jpg'].map(
+      (f) => path.join(dir, f),
+    ) as [string, string, string, string, string];
     await tools().watermarkWithPreview(video, one, oneStill, "VidGo: Demo's 100% [free]");
     await tools().watermark(video, two, "VidGo: Demo's 100% [free]");
     await tools().preview(two, twoStill);

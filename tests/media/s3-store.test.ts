@@ -15,12 +15,25 @@ describe('S3 media store on s3rver', () => {
   let dir: string;
   let s3: { run(): Promise<AddressInfo>; close(): Promise<void> };
   let endpoint: string;
-  const settings = () => ({ bucket: 'vidgo', endpoint, region: 'us-east-1', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', forcePathStyle: true });
+  const settings = () => ({
+    bucket: 'vidgo',
+    endpoint,
+    region: 'us-east-1',
+    accessKeyId: 'S3RVER',
+    secretAccessKey: 'S3RVER',
+    forcePathStyle: true,
+  });
   const bytes = Buffer.from('0123456789'.repeat(300));
 
   beforeAll(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'vidgo-s3-'));
-    s3 = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: path.join(dir, 'data'), configureBuckets: [{ name: 'vidgo' }] });
+    s3 = new S3rver({
+      port: 0,
+      address: '127.0.0.1',
+      silent: true,
+      directory: path.join(dir, 'data'),
+      configureBuckets: [{ name: 'vidgo' }],
+    });
     const addr = await s3.run();
     endpoint = `http://127.0.0.1:${addr.port}`;
   });
@@ -33,7 +46,10 @@ describe('S3 media store on s3rver', () => {
     const store = createS3Store(settings(), { tmpDir: path.join(dir, 'tmp') });
     const src = path.join(dir, 'v.mp4');
     await fs.writeFile(src, bytes);
-    expect(await store.put('videos/g1.mp4', src, 'video/mp4')).toEqual({ key: 'videos/g1.mp4', sizeBytes: bytes.length });
+    expect(await store.put('videos/g1.mp4', src, 'video/mp4')).toEqual({
+      key: 'videos/g1.mp4',
+      sizeBytes: bytes.length,
+    });
     expect(await store.exists('videos/g1.mp4')).toBe(true);
     expect(await store.exists('videos/none.mp4')).toBe(false);
     expect((await fs.readFile(await store.getFile('videos/g1.mp4'))).equals(bytes)).toBe(true);
@@ -97,7 +113,9 @@ describe('S3 media store on s3rver', () => {
     try {
       expect((await fetch(`${server.info.uri}/media/${key}`, { redirect: 'manual' })).status).toBe(404);
       // Disk-style signatures mean nothing to an S3 store's /media.
-      expect((await fetch(`${server.info.uri}/media/${key}?exp=9999999999&sig=abc`, { redirect: 'manual' })).status).toBe(403);
+      expect(
+        (await fetch(`${server.info.uri}/media/${key}?exp=9999999999&sig=abc`, { redirect: 'manual' })).status,
+      ).toBe(403);
     } finally {
       await server.stop();
     }
@@ -110,7 +128,13 @@ describe('S3 presigned URLs for the outside', () => {
   let port: number;
   beforeAll(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'vidgo-s3-public-'));
-    s3 = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: path.join(dir, 'data'), configureBuckets: [{ name: 'vidgo' }] });
+    s3 = new S3rver({
+      port: 0,
+      address: '127.0.0.1',
+      silent: true,
+      directory: path.join(dir, 'data'),
+      configureBuckets: [{ name: 'vidgo' }],
+    });
     port = (await s3.run()).port;
   });
   afterAll(async () => {
@@ -121,8 +145,14 @@ describe('S3 presigned URLs for the outside', () => {
   it('signs clean-master downloads for the public endpoint, for minutes, as an attachment; a master has no public URL', async () => {
     // The app reaches S3 as 127.0.0.1 (docker-compose: minio:9000); browsers as localhost (compose: localhost:9000).
     const store = createS3Store({
-      bucket: 'vidgo', endpoint: `http://127.0.0.1:${port}`, publicEndpoint: `http://localhost:${port}`, region: 'us-east-1',
-      accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', forcePathStyle: true, publicBaseUrl: `http://localhost:${port}/vidgo`,
+      bucket: 'vidgo',
+      endpoint: `http://127.0.0.1:${port}`,
+      publicEndpoint: `http://localhost:${port}`,
+      region: 'us-east-1',
+      accessKeyId: 'S3RVER',
+      secretAccessKey: 'S3RVER',
+      forcePathStyle: true,
+      publicBaseUrl: `http://localhost:${port}/vidgo`,
     });
     const key = 'private/generations/g9/master.mp4';
     await store.put(key, Buffer.from('clean master'), 'video/mp4');

@@ -18,7 +18,10 @@ const DIR = path.resolve(import.meta.dirname, '../data/moderation');
 
 export function loadCorpus(): CorpusPrompt[] {
   return LOCALES.flatMap((lang) => {
-    const file = JSON.parse(fs.readFileSync(path.join(DIR, `${lang}.json`), 'utf8')) as Record<BlockCategory | 'benign', string[]>;
+    const file = JSON.parse(fs.readFileSync(path.join(DIR, `${lang}.json`), 'utf8')) as Record<
+      BlockCategory | 'benign',
+      string[]
+    >;
     return [
       ...BLOCK_CATEGORIES.flatMap((c) => file[c].map((text) => ({ lang, text, expected: c }))),
       ...file.benign.map((text) => ({ lang, text, expected: null })),

@@ -16,7 +16,9 @@ let gemini: GeminiModerator;
 /** The fake's Gemini "knows" the corpus: it answers each prompt with the corpus verdict. */
 const corpusClassifier = (userText: string) => {
   const item = corpus.find((c) => userText === `<prompt>${c.text}</prompt>`);
-  return item?.expected ? { allowed: false, category: item.expected, reason: 'corpus' } : { allowed: true, category: 'none', reason: '' };
+  return item?.expected
+    ? { allowed: false, category: item.expected, reason: 'corpus' }
+    : { allowed: true, category: 'none', reason: '' };
 };
 
 beforeAll(async () => {
@@ -39,11 +41,14 @@ describe('Gemini beside the keyword filter', () => {
       fake.mode = m.mode;
       const fallbacks: string[] = [];
       // a generous timeout except where the hang is the point (hundreds of requests at once on a busy machine)
-      const moderator = new CombinedModerator(gemini, keyword, m.mode === 'hang' ? 300 : 20_000, undefined, { onFallback: (why) => fallbacks.push(why) });
+      const moderator = new CombinedModerator(gemini, keyword, m.mode === 'hang' ? 300 : 20_000, undefined, {
+        onFallback: (why) => fallbacks.push(why),
+      });
       const started = Date.now();
       // Sixteen at a time: a busy two-core machine must not turn "Gemini answered" into "Gemini timed out".
       const verdicts: Awaited<ReturnType<typeof moderator.check>>[] = [];
-      for (let i = 0; i < corpus.length; i += 16) verdicts.push(...(await Promise.all(corpus.slice(i, i + 16).map((c) => moderator.check(c.text)))));
+      for (let i = 0; i < corpus.length; i += 16)
+        verdicts.push(...(await Promise.all(corpus.slice(i, i + 16).map((c) => moderator.check(c.text)))));
       verdicts.forEach((v, i) => {
         const c = corpus[i]!;
         expect({ text: c.text, allowed: v.allowed }).toEqual({ text: c.text, allowed: !c.expected });
@@ -57,16 +62,23 @@ describe('Gemini beside the keyword filter', () => {
 
   it('Gemini absent (no key): the keyword filter decides alone', async () => {
     const fallbacks: string[] = [];
-    const moderator = new CombinedModerator(undefined, keyword, 300, undefined, { onFallback: (why) => fallbacks.push(why) });
+    const moderator = new CombinedModerator(undefined, keyword, 300, undefined, {
+      onFallback: (why) => fallbacks.push(why),
+    });
     for (const c of corpus) expect((await moderator.check(c.text)).allowed, c.text).toBe(!c.expected);
     expect(new Set(fallbacks)).toEqual(new Set(['absent']));
   });
 
   it("a keyword refusal stands although Gemini allowed the prompt; Gemini's refusal stands although the keywords allowed it", async () => {
     fake.mode = 'ok';
-    fake.classify = (t) => (t.includes('shooting star') ? { allowed: false, category: 'violence', reason: 'x' } : { allowed: true });
+    fake.classify = (t) =>
+      t.includes('shooting star') ? { allowed: false, category: 'violence', reason: 'x' } : { allowed: true };
     const moderator = new CombinedModerator(gemini, keyword, 4_000);
-    expect(await moderator.check('a shooting star over the mountains')).toMatchObject({ allowed: false, category: 'violence', source: 'gemini' });
+    expect(await moderator.check('a shooting star over the mountains')).toMatchObject({
+      allowed: false,
+      category: 'violence',
+      source: 'gemini',
+    });
     const kept = await moderator.check('a school shooting');
     expect(kept).toMatchObject({ allowed: false, category: 'violence', source: 'keyword' });
     expect(kept.reason).toMatch(/gemini allowed it/);
@@ -95,9 +107,18 @@ describe('Gemini beside the keyword filter', () => {
   it("Gemini's own blocks are refusals, not failures", async () => {
     const moderator = new CombinedModerator(gemini, keyword, 4_000);
     fake.mode = 'block_prompt';
-    expect(await moderator.check('a cat playing piano')).toMatchObject({ allowed: false, category: 'sexual', source: 'gemini' });
+    expect(await moderator.check('a cat playing piano')).toMatchObject({
+      allowed: false,
+      category: 'sexual',
+      source: 'gemini',
+    });
     fake.mode = 'finish_safety';
-    expect(await moderator.check('a cat playing piano')).toMatchObject({ allowed: false, category: 'sexual', source: 'gemini', reason: 'gemini stopped: SAFETY' });
+    expect(await moderator.check('a cat playing piano')).toMatchObject({
+      allowed: false,
+      category: 'sexual',
+      source: 'gemini',
+      reason: 'gemini stopped: SAFETY',
+    });
     fake.mode = 'ok';
   });
 
@@ -106,18 +127,29 @@ describe('Gemini beside the keyword filter', () => {
     fake.requests.length = 0;
     await gemini.check('a cat playing piano');
     // (requests cancelled by an earlier test may still arrive: take ours)
-    const r = fake.requests.find((x) => x.body?.contents?.[0]?.parts?.[0]?.text === '<prompt>a cat playing piano</prompt>')!;
+    const r = fake.requests.find(
+      (x) => x.body?.contents?.[0]?.parts?.[0]?.text === '<prompt>a cat playing piano</prompt>',
+    )!;
     expect(r.method).toBe('POST');
     expect(r.path).toBe('/v1beta/models/gemini-2.5-flash:generateContent');
     expect(r.headers['x-goog-api-key']).toBe('test-key');
     expect(r.body!.contents).toEqual([{ role: 'user', parts: [{ text: '<prompt>a cat playing piano</prompt>' }] }]);
     const instruction = r.body!.systemInstruction!.parts![0]!.text!;
-    for (const [category, guide] of Object.entries(CATEGORY_GUIDE)) expect(instruction).toContain(`- "${category}": ${guide}`);
+    for (const [category, guide] of Object.entries(CATEGORY_GUIDE))
+      expect(instruction).toContain(`- "${category}": ${guide}`);
     expect(CATEGORY_GUIDE.hate).toMatch(/ethnicity.*religion.*sexual orientation.*gender identity.*disability/);
-    expect(r.body!.safetySettings).toContainEqual({ category: 'HARM_CATEGORY_HATE_SPEECH', threshold: 'BLOCK_MEDIUM_AND_ABOVE' });
+    expect(r.body!.safetySettings).toContainEqual({
+      category: 'HARM_CATEGORY_HATE_SPEECH',
+      threshold: 'BLOCK_MEDIUM_AND_ABOVE',
+    });
     expect(r.body!.generationConfig).toMatchObject({
-      responseMimeType: 'application/json', temperature: 0,
-      responseSchema: { type: 'OBJECT', required: ['allowed', 'category', 'reason'], properties: { category: { enum: expect.arrayContaining(['hate']) } } },
+      responseMimeType: 'application/json',
+      temperature: 0,
+      responseSchema: {
+        type: 'OBJECT',
+        required: ['allowed', 'category', 'reason'],
+        properties: { category: { enum: expect.arrayContaining(['hate']) } },
+      },
     });
   });
 
@@ -125,11 +157,19 @@ describe('Gemini beside the keyword filter', () => {
     fake.mode = 'ok';
     fake.classify = () => ({ allowed: false, category: 'hate', reason: 'x' });
     const withKey = createModerator({ apiKey: 'k', baseUrl: fake.url, model: 'gemini-2.5-flash', timeoutMs: 4_000 });
-    expect(await withKey.check('a cat playing piano')).toMatchObject({ allowed: false, category: 'hate', source: 'gemini' });
+    expect(await withKey.check('a cat playing piano')).toMatchObject({
+      allowed: false,
+      category: 'hate',
+      source: 'gemini',
+    });
     fake.classify = corpusClassifier;
     const warned: object[] = [];
     fake.mode = 'error500';
-    const logged = createModerator({ apiKey: 'k', baseUrl: fake.url, model: 'gemini-2.5-flash', timeoutMs: 4_000 }, undefined, { warn: (o) => warned.push(o) });
+    const logged = createModerator(
+      { apiKey: 'k', baseUrl: fake.url, model: 'gemini-2.5-flash', timeoutMs: 4_000 },
+      undefined,
+      { warn: (o) => warned.push(o) },
+    );
     expect(await logged.check('gore')).toMatchObject({ allowed: false, source: 'keyword' });
     expect(warned).toHaveLength(1);
     fake.mode = 'ok';

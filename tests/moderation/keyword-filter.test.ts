@@ -49,7 +49,9 @@ describe('inflection', () => {
   });
 
   it('expands Korean verbs to their conjugation stems', () => {
-    expect(koreanVerbForms('죽이다/v')).toEqual(expect.arrayContaining(['죽이', '죽여', '죽였', '죽인', '죽일', '죽임']));
+    expect(koreanVerbForms('죽이다/v')).toEqual(
+      expect.arrayContaining(['죽이', '죽여', '죽였', '죽인', '죽일', '죽임']),
+    );
     expect(koreanVerbForms('자르다/v')).toEqual(expect.arrayContaining(['자른', '잘라', '잘랐']));
     expect(koreanVerbForms('만들다/v')).toEqual(expect.arrayContaining(['만들어', '만드는', '만든']));
     expect(koreanVerbForms('벗다/v')).toEqual(expect.arrayContaining(['벗은', '벗고', '벗어']));
@@ -70,7 +72,10 @@ describe('lexicon data', () => {
     for (const f of lexiconFiles()) {
       const up = new Set(upstreamWords(f.language).map((w) => w.normalize('NFKC').toLowerCase().trim()));
       const named = [...Object.keys(f.upstream!.map ?? {}), ...(f.upstream!.ignore ?? []), ...(f.upstream!.only ?? [])];
-      expect(named.filter((w) => !up.has(w.normalize('NFKC').toLowerCase().trim())), f.language).toEqual([]);
+      expect(
+        named.filter((w) => !up.has(w.normalize('NFKC').toLowerCase().trim())),
+        f.language,
+      ).toEqual([]);
       const taken = selectUpstream(f, upstreamWords(f.language));
       expect(taken.length, f.language).toBeGreaterThan(15);
       // One CJK character is never taken as a word to match anywhere.
@@ -110,7 +115,16 @@ describe('rules', () => {
   });
 
   it('look-alike phrases are masked', () => {
-    for (const t of ['a killer whale', 'Scunthorpe United', 'a naked mole rat', 'a bath bomb', 'kitchen knives', '殺人鯨', '마약김밥', 'una orca']) {
+    for (const t of [
+      'a killer whale',
+      'Scunthorpe United',
+      'a naked mole rat',
+      'a bath bomb',
+      'kitchen knives',
+      '殺人鯨',
+      '마약김밥',
+      'una orca',
+    ]) {
       expect(category(t), t).toBeNull();
     }
   });

@@ -22,7 +22,10 @@ const HOUR = 3_600_000;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  policy = new ModerationPolicy(new SqlModerationRepository(db.sequelize), clock, { banThreshold: 3, banWindowHours: 24 });
+  policy = new ModerationPolicy(new SqlModerationRepository(db.sequelize), clock, {
+    banThreshold: 3,
+    banWindowHours: 24,
+  });
 });
 afterAll(() => db.drop());
 
@@ -32,9 +35,19 @@ describe('ModerationPolicy', () => {
     expect(await screen(u, 'a cat playing piano')).toMatchObject({ allowed: true });
     const r = await screen(u, 'school shooting');
     expect(r).toMatchObject({ allowed: false, category: 'violence', source: 'keyword', banned: false });
-    const [{ n }] = (await db.sequelize.query('SELECT COUNT(*)::int AS n FROM moderation_events WHERE user_id = ?', { replacements: [u] }))[0] as [{ n: number }];
+    const [{ n }] = (
+      await db.sequelize.query('SELECT COUNT(*)::int AS n FROM moderation_events WHERE user_id = ?', {
+        replacements: [u],
+      })
+    )[0] as [{ n: number }];
     expect(n).toBe(2);
-    expect(await policy.lastRefusal(u)).toMatchObject({ id: r.eventId, text: 'school shooting', category: 'violence', appealStatus: 'none', source: 'keyword' });
+    expect(await policy.lastRefusal(u)).toMatchObject({
+      id: r.eventId,
+      text: 'school shooting',
+      category: 'violence',
+      appealStatus: 'none',
+      source: 'keyword',
+    });
   });
 
   it('bans automatically at the threshold within the window, not outside it', async () => {
@@ -54,7 +67,9 @@ describe('ModerationPolicy', () => {
     const u = await newUser(db.sequelize);
     const results = await Promise.all(Array.from({ length: 6 }, () => screen(u, 'nude')));
     expect(results.some((r) => !r.allowed && r.banned)).toBe(true);
-    const [{ n }] = (await db.sequelize.query('SELECT COUNT(*)::int AS n FROM bans WHERE user_id = ?', { replacements: [u] }))[0] as [{ n: number }];
+    const [{ n }] = (
+      await db.sequelize.query('SELECT COUNT(*)::int AS n FROM bans WHERE user_id = ?', { replacements: [u] })
+    )[0] as [{ n: number }];
     expect(n).toBe(1);
   });
 
@@ -92,21 +107,36 @@ describe('ModerationPolicy', () => {
 
     expect(await policy.fileAppeal(c.eventId, 'it was about a chemistry class', other)).toBe(false); // not theirs
     expect(await policy.fileAppeal(allowed.eventId, 'nothing to appeal')).toBe(false);
-    const filed = await Promise.all([policy.fileAppeal(c.eventId, 'chemistry class', u), policy.fileAppeal(c.eventId, 'again', u)]);
+    const filed = await Promise.all([
+      policy.fileAppeal(c.eventId, 'chemistry class', u),
+      policy.fileAppeal(c.eventId, 'again', u),
+    ]);
     expect(filed.sort()).toEqual([false, true]);
     expect((await policy.pendingAppeals()).filter((e) => e.userId === u).map((e) => e.id)).toEqual([c.eventId]);
     expect((await policy.lastRefusal(u))!.appealStatus).toBe('pending');
 
-    expect(await policy.decideAppeal(c.eventId, 'approve', 'line:Uadmin')).toMatchObject({ decision: 'approve', unbanned: true, event: { userId: u } });
+    expect(await policy.decideAppeal(c.eventId, 'approve', 'line:Uadmin')).toMatchObject({
+      decision: 'approve',
+      unbanned: true,
+      event: { userId: u },
+    });
     expect(await policy.decideAppeal(c.eventId, 'reject', 'line:Uadmin')).toBeNull();
     expect(await policy.strikes(u)).toBeLessThan(3);
     expect(await policy.isBanned(u)).toBe(false);
 
     await policy.fileAppeal(a.eventId, 'history documentary', u);
-    expect(await policy.decideAppeal(a.eventId, 'reject', 'line:Uadmin')).toMatchObject({ decision: 'reject', unbanned: false });
+    expect(await policy.decideAppeal(a.eventId, 'reject', 'line:Uadmin')).toMatchObject({
+      decision: 'reject',
+      unbanned: false,
+    });
     expect(await policy.strikes(u)).toBe(2); // a rejected appeal still counts
-    expect((await policy.flagged(50)).map((e) => e.id)).toEqual(expect.arrayContaining([a.eventId, b.eventId, c.eventId]));
-    expect((await policy.flagged(50)).find((e) => e.id === c.eventId)).toMatchObject({ appealStatus: 'approved', decidedBy: 'line:Uadmin' });
+    expect((await policy.flagged(50)).map((e) => e.id)).toEqual(
+      expect.arrayContaining([a.eventId, b.eventId, c.eventId]),
+    );
+    expect((await policy.flagged(50)).find((e) => e.id === c.eventId)).toMatchObject({
+      appealStatus: 'approved',
+      decidedBy: 'line:Uadmin',
+    });
   });
 
   it('an admin ban is not lifted by an approved appeal', async () => {
@@ -138,7 +168,10 @@ describe('ModerationPolicy', () => {
     const res = loadResources();
     for (const cat of ['sexual', 'minors', 'violence', 'illegal', 'hate', 'self_harm', 'other'] as const) {
       for (const lng of LOCALES) {
-        const text = ['moderation', 'refused', cat].reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k], res[lng]);
+        const text = ['moderation', 'refused', cat].reduce<unknown>(
+          (o, k) => (o as Record<string, unknown>)?.[k],
+          res[lng],
+        );
         expect(typeof text, `${lng} ${cat}`).toBe('string');
       }
     }

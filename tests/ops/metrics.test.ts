@@ -27,31 +27,62 @@ beforeAll(async () => {
   expect((await w.post([w.says(USER, '/help')])).status).toBe(200);
   expect((await w.post([w.says(PLAIN_USER, '/help')])).status).toBe(200);
   const [u] = await w.until(async () => {
-    const r = await w.q<{ user_id: string }>(`SELECT user_id FROM chat_identities WHERE platform = 'line' AND platform_user_id = $1`, [USER]);
+    const r = await w.q<{ user_id: string }>(
+      `SELECT user_id FROM chat_identities WHERE platform = 'line' AND platform_user_id = $1`,
+      [USER],
+    );
     return r.length ? r : undefined;
   }, 'the LINE account');
-  await w.q(`INSERT INTO subscriptions (user_id, plan_id, status, start_date, end_date)
-    SELECT $1, id, 'active', now(), now() + interval '30 days' FROM plans WHERE slug = 'starter'`, [u!.user_id]);
-  await new SqlLedger(w.app.infra.sequelize, systemClock).credit(u!.user_id, 'purchased', 200, 'ops test', `ops-test-${USER}`);
+  await w.q(
+    `INSERT INTO subscriptions (user_id, plan_id, status, start_date, end_date)
+    SELECT $1, id, 'active', now(), now() + interval '30 days' FROM plans WHERE slug = 'starter'`,
+    [u!.user_id],
+  );
+  await new SqlLedger(w.app.infra.sequelize, systemClock).credit(
+    u!.user_id,
+    'purchased',
+    200,
+    'ops test',
+    `ops-test-${USER}`,
+  );
 
   // Leonardo and Runway refuse the job (HTTP 500): the run falls through to Pollo basic, which costs points.
   w.leonardo.fault('submit', { status: 500, body: { error: 'internal' } }, 5);
   w.runway.fault('submit', { status: 500, body: { error: 'internal' } }, 5);
-  const res = await w.post([w.says(USER, '/video a paper boat drifting on a calm river')], { 'x-request-id': PROMPT_REQUEST_ID });
+  const res = await w.post([w.says(USER, '/video a paper boat drifting on a calm river')], {
+    'x-request-id': PROMPT_REQUEST_ID,
+  });
   expect(res.status).toBe(200);
   expect(res.headers.get('x-request-id')).toBe(PROMPT_REQUEST_ID);
 
-  const asked = await w.until(async () => (await w.q<{ id: string }>(`SELECT id FROM generations WHERE status = 'awaiting_consent'`))[0], 'the consent question', 90_000);
+  const asked = await w.until(
+    async () => (await w.q<{ id: string }>(`SELECT id FROM generations WHERE status = 'awaiting_consent'`))[0],
+    'the consent question',
+    90_000,
+  );
   generationId = asked.id;
   // The question is pushed just after the status changes: the refused push below must be the final message's.
   await w.until(() => w.line.sent.some((m) => m.kind === 'push' && m.to === USER), 'the consent question pushed');
   // The final message's first push is refused (500), so the delivery job retries it.
   w.line.ctl.failPushes = 1;
   expect((await w.post([w.presses(USER, `/consent ${generationId} points`)])).status).toBe(200);
-  await w.until(async () => sample(await w.scrape(), 'vidgo_delivery_retries_total', { platform: 'line', kind: 'final' }), 'a delivery retry', 90_000);
+  await w.until(
+    async () => sample(await w.scrape(), 'vidgo_delivery_retries_total', { platform: 'line', kind: 'final' }),
+    'a delivery retry',
+    90_000,
+  );
   // The retry waits 5 s (deliveries.ts): meanwhile the final message is pending.
-  pendingWhileRetrying = await w.until(async () => sample(await w.scrape(), 'vidgo_deliveries_pending', { platform: 'line', kind: 'final' }), 'the pending delivery', 4_000);
-  await w.until(async () => (await w.q(`SELECT 1 FROM generations WHERE id = $1 AND delivered_at IS NOT NULL`, [generationId])).length > 0, 'the delivered video', 90_000);
+  pendingWhileRetrying = await w.until(
+    async () => sample(await w.scrape(), 'vidgo_deliveries_pending', { platform: 'line', kind: 'final' }),
+    'the pending delivery',
+    4_000,
+  );
+  await w.until(
+    async () =>
+      (await w.q(`SELECT 1 FROM generations WHERE id = $1 AND delivered_at IS NOT NULL`, [generationId])).length > 0,
+    'the delivered video',
+    90_000,
+  );
 
   // A redelivered event, a forged signature and a forged payment callback.
   const again = w.says(USER, '/help');
@@ -59,13 +90,17 @@ beforeAll(async () => {
   await w.post([again]);
   expect((await w.post([w.says(USER, '/help')], {}, false)).status).toBe(401);
   const ecpay = await fetch(`${w.base}/api/v1/payments/ecpay/callback`, {
-    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'MerchantTradeNo=X1&RtnCode=1&CheckMacValue=FORGED',
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'MerchantTradeNo=X1&RtnCode=1&CheckMacValue=FORGED',
   });
   expect(await ecpay.text()).toMatch(/^0\|/);
   text = await w.scrape();
   if (process.env.OPS_DUMP) (await import('node:fs')).writeFileSync(process.env.OPS_DUMP, text);
 }, 240_000);
-afterAll(async () => { await w?.close(); });
+afterAll(async () => {
+  await w?.close();
+});
 
 describe('GET /metrics', () => {
   it('refuses a scrape without the bearer token', async () => {
@@ -73,7 +108,9 @@ describe('GET /metrics', () => {
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toMatch(/^Bearer/);
     expect(await none.text()).not.toContain('vidgo_');
-    const wrong = await fetch(`${w.base}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN.slice(0, -1)}x` } });
+    const wrong = await fetch(`${w.base}/metrics`, {
+      headers: { authorization: `Bearer ${METRICS_TOKEN.slice(0, -1)}x` },
+    });
     expect(wrong.status).toBe(401);
     const right = await fetch(`${w.base}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
     expect(right.status).toBe(200);
@@ -81,26 +118,47 @@ describe('GET /metrics', () => {
   });
 
   it('counts HTTP requests by route pattern and status, and webhooks by outcome', () => {
-    expect(sample(text, 'vidgo_http_requests_total', { method: 'POST', route: '/webhooks/line', status: '200' })).toBeGreaterThanOrEqual(5);
-    expect(sample(text, 'vidgo_http_requests_total', { method: 'POST', route: '/webhooks/line', status: '401' })).toBe(1);
-    expect(sample(text, 'vidgo_http_request_duration_seconds_count', { method: 'POST', route: '/webhooks/line' })).toBeGreaterThanOrEqual(6);
-    expect(sample(text, 'vidgo_webhook_events_total', { platform: 'line', outcome: 'accepted' })).toBeGreaterThanOrEqual(5);
+    expect(
+      sample(text, 'vidgo_http_requests_total', { method: 'POST', route: '/webhooks/line', status: '200' }),
+    ).toBeGreaterThanOrEqual(5);
+    expect(sample(text, 'vidgo_http_requests_total', { method: 'POST', route: '/webhooks/line', status: '401' })).toBe(
+      1,
+    );
+    expect(
+      sample(text, 'vidgo_http_request_duration_seconds_count', { method: 'POST', route: '/webhooks/line' }),
+    ).toBeGreaterThanOrEqual(6);
+    expect(
+      sample(text, 'vidgo_webhook_events_total', { platform: 'line', outcome: 'accepted' }),
+    ).toBeGreaterThanOrEqual(5);
     expect(sample(text, 'vidgo_webhook_events_total', { platform: 'line', outcome: 'duplicate' })).toBe(1);
     expect(sample(text, 'vidgo_webhook_events_total', { platform: 'line', outcome: 'bad_signature' })).toBe(1);
     expect(sample(text, 'vidgo_payment_callbacks_total', { provider: 'ecpay', outcome: 'bad_signature' })).toBe(1);
   });
 
   it('follows the generation: start, failovers, consent, step durations, finish and delivery', () => {
-    expect(sample(text, 'vidgo_generations_started_total', { provider: 'leonardo', tier: 'starter', kind: 'video' })).toBe(1);
+    expect(
+      sample(text, 'vidgo_generations_started_total', { provider: 'leonardo', tier: 'starter', kind: 'video' }),
+    ).toBe(1);
     expect(sample(text, 'vidgo_generation_queue_wait_seconds_count', { tier: 'starter' })).toBe(1);
     expect(sample(text, 'vidgo_failovers_total', { from: 'leonardo', to: 'runway', reason: 'server_error' })).toBe(1);
     expect(sample(text, 'vidgo_failovers_total', { from: 'runway', to: 'pollo', reason: 'server_error' })).toBe(1);
     expect(sample(text, 'vidgo_consent_asked_total', { reason: 'failover' })).toBe(1);
     expect(sample(text, 'vidgo_consent_answered_total', { choice: 'points' })).toBe(1);
-    expect(sample(text, 'vidgo_generation_provider_seconds_count', { provider: 'leonardo', outcome: 'server_error' })).toBe(1);
-    expect(sample(text, 'vidgo_generation_provider_seconds_count', { provider: 'pollo', outcome: 'succeeded' })).toBe(1);
+    expect(
+      sample(text, 'vidgo_generation_provider_seconds_count', { provider: 'leonardo', outcome: 'server_error' }),
+    ).toBe(1);
+    expect(sample(text, 'vidgo_generation_provider_seconds_count', { provider: 'pollo', outcome: 'succeeded' })).toBe(
+      1,
+    );
     expect(sample(text, 'vidgo_generation_processing_seconds_count', { provider: 'pollo' })).toBe(1);
-    expect(sample(text, 'vidgo_generations_finished_total', { provider: 'pollo', tier: 'starter', kind: 'video', outcome: 'succeeded' })).toBe(1);
+    expect(
+      sample(text, 'vidgo_generations_finished_total', {
+        provider: 'pollo',
+        tier: 'starter',
+        kind: 'video',
+        outcome: 'succeeded',
+      }),
+    ).toBe(1);
     expect(sample(text, 'vidgo_generation_delivery_seconds_count', { platform: 'line' })).toBe(1);
     expect(sample(text, 'vidgo_generation_delivery_seconds_sum', { platform: 'line' })).toBeGreaterThan(1); // waited for the retry
   });
@@ -116,7 +174,13 @@ describe('GET /metrics', () => {
     expect(sample(text, 'vidgo_delivery_retries_total', { platform: 'line', kind: 'final' })).toBe(1);
     expect(pendingWhileRetrying).toBe(1);
     expect(sample(text, 'vidgo_deliveries_pending', { platform: 'line', kind: 'final' }) ?? 0).toBe(0);
-    for (const family of ['vidgo_job_queue_depth', 'vidgo_job_queue_oldest_age_seconds', 'vidgo_jobs_running', 'vidgo_jobs_failed', 'vidgo_jobs_retrying']) {
+    for (const family of [
+      'vidgo_job_queue_depth',
+      'vidgo_job_queue_oldest_age_seconds',
+      'vidgo_jobs_running',
+      'vidgo_jobs_failed',
+      'vidgo_jobs_retrying',
+    ]) {
       expect(sample(text, family, { job: 'cleanup' }), family).toBeGreaterThanOrEqual(0);
     }
     expect(sample(text, 'vidgo_provider_healthy', { provider: 'pollo' })).toBe(1);
@@ -140,7 +204,9 @@ describe('request ids', () => {
   it('makes one when none (or a malformed one) is given, and keeps probes off the info level', async () => {
     const made = await fetch(`${w.base}/health/live`, { headers: { 'x-request-id': 'has spaces\tand tabs' } });
     expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
-    const probeLines = w.lines.filter((l) => l.req?.url?.startsWith?.('/health') || l.path?.startsWith?.('/health') || l.path === '/metrics');
+    const probeLines = w.lines.filter(
+      (l) => l.req?.url?.startsWith?.('/health') || l.path?.startsWith?.('/health') || l.path === '/metrics',
+    );
     expect(probeLines.length).toBeGreaterThan(0);
     expect(probeLines.every((l) => l.level <= 20)).toBe(true);
   });
@@ -162,7 +228,10 @@ describe('health probes', () => {
 
 describe('the job dashboard', () => {
   const signedIn = async (lineUser: string) => {
-    const [u] = await w.q<{ user_id: string }>(`SELECT user_id FROM chat_identities WHERE platform = 'line' AND platform_user_id = $1`, [lineUser]);
+    const [u] = await w.q<{ user_id: string }>(
+      `SELECT user_id FROM chat_identities WHERE platform = 'line' AND platform_user_id = $1`,
+      [lineUser],
+    );
     const links = createMagicLinks(w.app.config, w.app.infra, w.app.config.jwtSecret!);
     const c = new Client(w.base);
     // The link names PUBLIC_BASE_URL (the https front); the test reaches the app on its own port.
@@ -190,7 +259,11 @@ describe('the job dashboard', () => {
     const names = api.body.overview.map((o: { displayName: string }) => o.displayName);
     expect(names).toEqual(expect.arrayContaining(['All Jobs', 'cleanup', 'provider-health']));
     // A change from another origin is refused even with the admin's cookie.
-    const forged = await admin.fetch('/admin/jobs/api/jobs/delete', { method: 'POST', json: { jobIds: [] }, headers: { origin: 'https://evil.example' } });
+    const forged = await admin.fetch('/admin/jobs/api/jobs/delete', {
+      method: 'POST',
+      json: { jobIds: [] },
+      headers: { origin: 'https://evil.example' },
+    });
     expect(forged.status).toBe(403);
   });
 });

@@ -20,10 +20,13 @@ const families = async () => {
   return new Set((await m.registry.getMetricsAsJSON()).map((f) => f.name));
 };
 /** vidgo_… names in a PromQL expression, with a histogram's _bucket/_sum/_count folded into its family. */
-const namesIn = (expr: string) => [...expr.matchAll(/\bvidgo_[a-z_]+/g)].map((m) => m[0].replace(/_(bucket|sum|count)$/, ''));
+const namesIn = (expr: string) =>
+  [...expr.matchAll(/\bvidgo_[a-z_]+/g)].map((m) => m[0].replace(/_(bucket|sum|count)$/, ''));
 
 describe('ops/alerts.yml', () => {
-  const file = parse(fs.readFileSync(new URL('ops/alerts.yml', root), 'utf8')) as { groups: { name: string; rules: Record<string, any>[] }[] };
+  const file = parse(fs.readFileSync(new URL('ops/alerts.yml', root), 'utf8')) as {
+    groups: { name: string; rules: Record<string, any>[] }[];
+  };
   const rules = file.groups.flatMap((g) => g.rules);
 
   it('has the alerts an operator asked for, each with a severity and a summary', () => {
@@ -43,7 +46,10 @@ describe('ops/alerts.yml', () => {
   it('and the dashboard query only families the app exposes', async () => {
     const known = await families();
     const dash = JSON.parse(fs.readFileSync(new URL('ops/grafana-dashboard.json', root), 'utf8'));
-    const exprs = [...rules.map((r) => r.expr as string), ...dash.panels.flatMap((p: any) => (p.targets ?? []).map((t: any) => t.expr as string))];
+    const exprs = [
+      ...rules.map((r) => r.expr as string),
+      ...dash.panels.flatMap((p: any) => (p.targets ?? []).map((t: any) => t.expr as string)),
+    ];
     const used = new Set(exprs.flatMap(namesIn));
     expect(used.size).toBeGreaterThan(15);
     expect([...used].filter((n) => !known.has(n))).toEqual([]);
@@ -57,10 +63,24 @@ describe('metrics off', () => {
   it('serves no /metrics without METRICS_TOKEN', async () => {
     const config = loadConfig({ NODE_ENV: 'test' }, '/srv');
     expect(await createMetrics(config)).toBeUndefined();
-    const server = await createServer({ port: 0, host: '127.0.0.1', log: createLogger('silent', false), corsOrigins: [] });
+    const server = await createServer({
+      port: 0,
+      host: '127.0.0.1',
+      log: createLogger('silent', false),
+      corsOrigins: [],
+    });
     close = () => server.stop();
-    await wireOps({ config, server, log: createLogger('silent', false), jobs: { agenda: undefined as never, stats: async () => [] }, providerHealth: async () => ({}) });
-    const res = await server.inject({ url: '/metrics', headers: { authorization: 'Bearer anything-at-all-0123456789' } });
+    await wireOps({
+      config,
+      server,
+      log: createLogger('silent', false),
+      jobs: { agenda: undefined as never, stats: async () => [] },
+      providerHealth: async () => ({}),
+    });
+    const res = await server.inject({
+      url: '/metrics',
+      headers: { authorization: 'Bearer anything-at-all-0123456789' },
+    });
     expect(res.statusCode).toBe(404);
   });
 });
@@ -70,12 +90,21 @@ describe('LINE push refusals', () => {
     const line = await startFakeLine({ accessToken: 'ops-token' });
     try {
       const m = new PromMetrics({ defaultMetrics: false });
-      const client = countPushRefusals(new messagingApi.MessagingApiClient({ channelAccessToken: 'ops-token', baseURL: line.url }), 'pushMessage', 'line', m);
+      const client = countPushRefusals(
+        new messagingApi.MessagingApiClient({ channelAccessToken: 'ops-token', baseURL: line.url }),
+        'pushMessage',
+        'line',
+        m,
+      );
       line.ctl.quotaExceeded = true;
-      await expect(client.pushMessage({ to: 'U1', messages: [{ type: 'text', text: 'hi' }] })).rejects.toMatchObject({ status: 429 });
+      await expect(client.pushMessage({ to: 'U1', messages: [{ type: 'text', text: 'hi' }] })).rejects.toMatchObject({
+        status: 429,
+      });
       line.ctl.quotaExceeded = false;
       line.ctl.failPushes = 1;
-      await expect(client.pushMessage({ to: 'U1', messages: [{ type: 'text', text: 'hi' }] })).rejects.toMatchObject({ status: 500 });
+      await expect(client.pushMessage({ to: 'U1', messages: [{ type: 'text', text: 'hi' }] })).rejects.toMatchObject({
+        status: 500,
+      });
       await client.pushMessage({ to: 'U1', messages: [{ type: 'text', text: 'hi' }] });
       const text = await m.text();
       expect(sample(text, 'vidgo_chat_push_failures_total', { platform: 'line', reason: 'quota' })).toBe(1);

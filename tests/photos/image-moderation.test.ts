@@ -10,7 +10,12 @@ import { jpegWithGps } from './support/images.ts';
 let gemini: GeminiFake;
 let photo: Buffer;
 beforeAll(async () => {
-  gemini = await startGeminiFake({ classify: (text, images) => (images.length === 1 && /knife/.test(text) ? { allowed: false, category: 'violence', reason: 'weapon' } : { allowed: true }) });
+  gemini = await startGeminiFake({
+    classify: (text, images) =>
+      images.length === 1 && /knife/.test(text)
+        ? { allowed: false, category: 'violence', reason: 'weapon' }
+        : { allowed: true },
+  });
   photo = await jpegWithGps(64, 48);
 });
 afterAll(async () => gemini.close());
@@ -20,8 +25,15 @@ const config = () => ({ apiKey: 'k', baseUrl: gemini.url, model: 'gemini-2.5-fla
 describe('image moderation', () => {
   it('sends the photo inline with the prompt and returns Gemini verdicts', async () => {
     const m = createImageModerator(config(), 'auto')!;
-    expect(await m.checkImage({ bytes: photo, contentType: 'image/jpeg' }, 'a cat waves')).toEqual({ allowed: true, source: 'gemini' });
-    expect(await m.checkImage({ bytes: photo, contentType: 'image/jpeg' }, 'wave the knife')).toMatchObject({ allowed: false, category: 'violence', source: 'gemini' });
+    expect(await m.checkImage({ bytes: photo, contentType: 'image/jpeg' }, 'a cat waves')).toEqual({
+      allowed: true,
+      source: 'gemini',
+    });
+    expect(await m.checkImage({ bytes: photo, contentType: 'image/jpeg' }, 'wave the knife')).toMatchObject({
+      allowed: false,
+      category: 'violence',
+      source: 'gemini',
+    });
     const parts = gemini.requests.at(-1)!.body!.contents![0]!.parts!;
     expect(Buffer.from(parts[0]!.inlineData!.data!, 'base64').equals(photo)).toBe(true);
     expect(parts[1]!.text).toBe('<prompt>wave the knife</prompt>');
@@ -30,17 +42,27 @@ describe('image moderation', () => {
   it('Gemini down or hanging: cannot decide (refused), unless IMAGE_MODERATION=off', async () => {
     for (const mode of ['error500', 'hang', 'not_json'] as const) {
       gemini.mode = mode;
-      await expect(createImageModerator(config(), 'auto')!.checkImage({ bytes: photo, contentType: 'image/jpeg' }, 'x')).rejects.toBeInstanceOf(ImageModerationUnavailable);
-      expect(await createImageModerator(config(), 'off')!.checkImage({ bytes: photo, contentType: 'image/jpeg' }, 'x')).toMatchObject({ allowed: true });
+      await expect(
+        createImageModerator(config(), 'auto')!.checkImage({ bytes: photo, contentType: 'image/jpeg' }, 'x'),
+      ).rejects.toBeInstanceOf(ImageModerationUnavailable);
+      expect(
+        await createImageModerator(config(), 'off')!.checkImage({ bytes: photo, contentType: 'image/jpeg' }, 'x'),
+      ).toMatchObject({ allowed: true });
     }
     gemini.mode = 'ok';
     // Off does not skip a Gemini that answers: its refusal stands.
-    expect(await createImageModerator(config(), 'off')!.checkImage({ bytes: photo, contentType: 'image/jpeg' }, 'the knife')).toMatchObject({ allowed: false });
+    expect(
+      await createImageModerator(config(), 'off')!.checkImage({ bytes: photo, contentType: 'image/jpeg' }, 'the knife'),
+    ).toMatchObject({ allowed: false });
   }, 20_000);
 
   it('no Gemini key: no image moderator (photos refused), or unchecked photos when the operator opted out', async () => {
     expect(createImageModerator({ model: 'm', timeoutMs: 100 }, 'auto')).toBeUndefined();
-    expect(await createImageModerator({ model: 'm', timeoutMs: 100 }, 'off')!.checkImage({ bytes: photo, contentType: 'image/jpeg' }, 'x'))
-      .toEqual({ allowed: true, source: 'keyword', reason: 'image moderation off (operator)' });
+    expect(
+      await createImageModerator({ model: 'm', timeoutMs: 100 }, 'off')!.checkImage(
+        { bytes: photo, contentType: 'image/jpeg' },
+        'x',
+      ),
+    ).toEqual({ allowed: true, source: 'keyword', reason: 'image moderation off (operator)' });
   });
 });

@@ -23,17 +23,54 @@ async function frameAt(video: string, seconds: number): Promise<{ r: number; g: 
 describe('local renderer from a photo', () => {
   it('renders a moving clip of the photo (left half red, right half blue), labelled local', async () => {
     const photo = await sharp({ create: { width: 800, height: 450, channels: 3, background: '#ff0000' } })
-      .composite([{ input: await sharp({ create: { width: 400, height: 450, channels: 3, background: '#0000ff' } }).png().toBuffer(), left: 400, top: 0 }])
-      .jpeg().toBuffer();
+      .composite([
+        {
+          input: await sharp({ create: { width: 400, height: 450, channels: 3, background: '#0000ff' } })
+            .png()
+            .toBuffer(),
+          left: 400,
+          top: 0,
+        },
+      ])
+      .jpeg()
+      .toBuffer();
     const r = createLocalRenderer('local', { dir, durationSeconds: 2, width: 320, height: 180 });
     expect(r.local).toBe(true);
-    const job = await r.submit({ generationId: 'g-photo', kind: 'image', prompt: 'drift', resolution: '720p', fps: 24, durationSeconds: 2,
-      image: { url: 'https://unused.test/p.jpg', width: 800, height: 450, contentType: 'image/jpeg', bytes: async () => photo } });
+    const job = await r.submit({
+      generationId: 'g-photo',
+      kind: 'image',
+      prompt: 'drift',
+      resolution: '720p',
+      fps: 24,
+      durationSeconds: 2,
+      image: {
+        url: 'https://unused.test/p.jpg',
+        width: 800,
+        height: 450,
+        contentType: 'image/jpeg',
+        bytes: async () => photo,
+      },
+    });
     let state = await r.poll(job);
-    for (let i = 0; state.state === 'running' && i < 400; i++) { await new Promise((res) => setTimeout(res, 25)); state = await r.poll(job); }
+    for (let i = 0; state.state === 'running' && i < 400; i++) {
+      await new Promise((res) => setTimeout(res, 25));
+      state = await r.poll(job);
+    }
     expect(state.state).toBe('succeeded');
     const file = fileURLToPath((state as { videoUrl: string }).videoUrl);
-    const probe = JSON.parse((await runFfprobe(['-v', 'error', '-show_entries', 'stream=codec_name,width,height,nb_frames', '-of', 'json', file])).stdout).streams[0];
+    const probe = JSON.parse(
+      (
+        await runFfprobe([
+          '-v',
+          'error',
+          '-show_entries',
+          'stream=codec_name,width,height,nb_frames',
+          '-of',
+          'json',
+          file,
+        ])
+      ).stdout,
+    ).streams[0];
     expect(probe).toMatchObject({ codec_name: 'h264', width: 320, height: 180, nb_frames: '48' });
     const first = await frameAt(file, 0);
     const last = await frameAt(file, 1.9);

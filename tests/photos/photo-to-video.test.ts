@@ -11,53 +11,99 @@ import type { Recorded } from '../fakes/http.ts';
 import { exifOf, jpegWithGps, notAnImage, png, png30mb } from './support/images.ts';
 
 let w: PhotoWorld;
-beforeAll(async () => { w = await buildPhotoWorld(); }, 90_000);
+beforeAll(async () => {
+  w = await buildPhotoWorld();
+}, 90_000);
 afterAll(async () => w?.closeAll());
 
 let n = 0;
 const lineEvent = (userId: string, message: Record<string, unknown>) => {
   const i = ++n;
   return {
-    type: 'message', mode: 'active', timestamp: Date.now(), source: { type: 'user', userId }, webhookEventId: `01HPHOTO${String(i).padStart(18, '0')}`,
-    deliveryContext: { isRedelivery: false }, replyToken: `rt-photo-${i}`, message: { id: `8800${i}`, quoteToken: `q${i}`, ...message },
+    type: 'message',
+    mode: 'active',
+    timestamp: Date.now(),
+    source: { type: 'user', userId },
+    webhookEventId: `01HPHOTO${String(i).padStart(18, '0')}`,
+    deliveryContext: { isRedelivery: false },
+    replyToken: `rt-photo-${i}`,
+    message: { id: `8800${i}`, quoteToken: `q${i}`, ...message },
   };
 };
-const lineImage = (userId: string, contentId: string) => lineEvent(userId, { id: contentId, type: 'image', contentProvider: { type: 'line' } });
+const lineImage = (userId: string, contentId: string) =>
+  lineEvent(userId, { id: contentId, type: 'image', contentProvider: { type: 'line' } });
 const lineText = (userId: string, text: string) => lineEvent(userId, { type: 'text', text });
-const repliesTo = (token: string) => w.line.sent.filter((s) => s.kind === 'reply' && s.replyToken === token).flatMap((s) => s.messages);
+const repliesTo = (token: string) =>
+  w.line.sent.filter((s) => s.kind === 'reply' && s.replyToken === token).flatMap((s) => s.messages);
 
-const tgPhoto = (userId: number, sizes: { id: string; w: number; h: number; size?: number }[], caption?: string, lang = 'en') => ({
+const tgPhoto = (
+  userId: number,
+  sizes: { id: string; w: number; h: number; size?: number }[],
+  caption?: string,
+  lang = 'en',
+) => ({
   update_id: 880_000 + ++n,
   message: {
-    message_id: n, date: Math.floor(Date.now() / 1000), chat: { id: userId, type: 'private', first_name: 'P' },
+    message_id: n,
+    date: Math.floor(Date.now() / 1000),
+    chat: { id: userId, type: 'private', first_name: 'P' },
     from: { id: userId, is_bot: false, first_name: 'P', language_code: lang },
-    photo: sizes.map((s) => ({ file_id: s.id, file_unique_id: `u${s.id}`, width: s.w, height: s.h, ...(s.size ? { file_size: s.size } : {}) })),
+    photo: sizes.map((s) => ({
+      file_id: s.id,
+      file_unique_id: `u${s.id}`,
+      width: s.w,
+      height: s.h,
+      ...(s.size ? { file_size: s.size } : {}),
+    })),
     ...(caption ? { caption } : {}),
   },
 });
 const tgDocument = (userId: number, fileId: string, name: string, mime: string, size: number, lang = 'en') => ({
   update_id: 880_000 + ++n,
   message: {
-    message_id: n, date: Math.floor(Date.now() / 1000), chat: { id: userId, type: 'private', first_name: 'P' },
+    message_id: n,
+    date: Math.floor(Date.now() / 1000),
+    chat: { id: userId, type: 'private', first_name: 'P' },
     from: { id: userId, is_bot: false, first_name: 'P', language_code: lang },
     document: { file_id: fileId, file_unique_id: `u${fileId}`, file_name: name, mime_type: mime, file_size: size },
   },
 });
-const tgTexts = (chat: number) => w.telegram.of('sendMessage').filter((c) => Number(c.params.chat_id) === chat).map((c) => String(c.params.text));
+const tgTexts = (chat: number) =>
+  w.telegram
+    .of('sendMessage')
+    .filter((c) => Number(c.params.chat_id) === chat)
+    .map((c) => String(c.params.text));
 
 function discordInteraction(userId: string, data: Record<string, unknown>) {
   const i = ++n;
   return {
-    id: `44${String(i).padStart(16, '0')}`, application_id: DISCORD_APP, type: 2, token: `itok-photo-${i}-${'y'.repeat(40)}`, version: 1,
-    locale: 'en-US', channel_id: `9${userId}`, app_permissions: '0', attachment_size_limit: 10 * 1024 * 1024,
-    user: { id: userId, username: `u${userId}`, global_name: null, discriminator: '0', avatar: null }, data,
+    id: `44${String(i).padStart(16, '0')}`,
+    application_id: DISCORD_APP,
+    type: 2,
+    token: `itok-photo-${i}-${'y'.repeat(40)}`,
+    version: 1,
+    locale: 'en-US',
+    channel_id: `9${userId}`,
+    app_permissions: '0',
+    attachment_size_limit: 10 * 1024 * 1024,
+    user: { id: userId, username: `u${userId}`, global_name: null, discriminator: '0', avatar: null },
+    data,
   };
 }
 function discordAttachment(id: string, bytes: Buffer, type: string, width: number, height: number) {
   const key = `9/${id}/photo.${type.split('/')[1]}`;
   w.discord.attachments.set(key, { bytes, contentType: type });
   const url = `${w.discord.url}/attachments/${key}`;
-  return { id, filename: `photo.${type.split('/')[1]}`, size: bytes.length, url, proxy_url: url, content_type: type, width, height };
+  return {
+    id,
+    filename: `photo.${type.split('/')[1]}`,
+    size: bytes.length,
+    url,
+    proxy_url: url,
+    content_type: type,
+    width,
+    height,
+  };
 }
 
 async function starter(platform: string, platformUserId: string) {
@@ -66,8 +112,12 @@ async function starter(platform: string, platformUserId: string) {
   return userId;
 }
 const generationsOf = (userId: string) =>
-  w.q(`SELECT kind, status, provider, points_cost, prompt, reservation_id, source_image FROM generations WHERE user_id = $1 ORDER BY created_at`, [userId]);
-const posts = (fake: { requests: Recorded[] }, path: string) => fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith(path));
+  w.q(
+    `SELECT kind, status, provider, points_cost, prompt, reservation_id, source_image FROM generations WHERE user_id = $1 ORDER BY created_at`,
+    [userId],
+  );
+const posts = (fake: { requests: Recorded[] }, path: string) =>
+  fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith(path));
 
 describe('a photo becomes a video', () => {
   it('LINE: an image message, then a follow-up text as its motion → one video from Leonardo, free on Starter, no EXIF/GPS sent', async () => {
@@ -84,39 +134,88 @@ describe('a photo becomes a video', () => {
 
     const motion = lineText('Uphoto1', 'waves roll in slowly');
     await postLine(w, [motion]);
-    expect(repliesTo(motion.replyToken).map((m) => m.text).join(' ')).toMatch(/Queued/);
+    expect(
+      repliesTo(motion.replyToken)
+        .map((m) => m.text)
+        .join(' '),
+    ).toMatch(/Queued/);
     await w.runQueued();
 
-    const video = w.line.sent.filter((s) => s.kind === 'push' && s.to === 'Uphoto1').flatMap((s) => s.messages).find((m) => m.type === 'video');
+    const video = w.line.sent
+      .filter((s) => s.kind === 'push' && s.to === 'Uphoto1')
+      .flatMap((s) => s.messages)
+      .find((m) => m.type === 'video');
     expect(video?.originalContentUrl).toMatch(/^https:\/\//);
     const gens = await generationsOf(userId);
     expect(gens).toHaveLength(1);
-    expect(gens[0]).toMatchObject({ kind: 'image', status: 'succeeded', provider: 'leonardo', points_cost: 0, prompt: 'waves roll in slowly', reservation_id: null });
+    expect(gens[0]).toMatchObject({
+      kind: 'image',
+      status: 'succeeded',
+      provider: 'leonardo',
+      points_cost: 0,
+      prompt: 'waves roll in slowly',
+      reservation_id: null,
+    });
     expect(gens[0]!.source_image.key).toMatch(/^private\/photos\//);
 
     // Leonardo got the init-image upload (the S3 form) and then the SDK-shaped image-to-video request.
     const leo = w.fakes.leonardo;
     const [job] = posts(leo, '/generations-image-to-video');
-    expect(job!.body).toEqual({ imageId: expect.stringMatching(/^init-/), imageType: 'UPLOADED', prompt: 'waves roll in slowly', model: 'MOTION2', resolution: 'RESOLUTION_720', isPublic: false });
+    expect(job!.body).toEqual({
+      imageId: expect.stringMatching(/^init-/),
+      imageType: 'UPLOADED',
+      prompt: 'waves roll in slowly',
+      model: 'MOTION2',
+      resolution: 'RESOLUTION_720',
+      isPublic: false,
+    });
     const uploaded = leo.initImages.byId.get((job!.body as { imageId: string }).imageId)!;
     expect(uploaded.contentType).toBe('image/jpeg');
     // Orientation applied (640×480 shown rotated → 480×640), and no EXIF at all: the GPS position is gone.
-    expect(await exifOf(uploaded.bytes!)).toEqual({ exif: false, gpsText: false, orientation: undefined, width: 480, height: 640 });
+    expect(await exifOf(uploaded.bytes!)).toEqual({
+      exif: false,
+      gpsText: false,
+      orientation: undefined,
+      width: 480,
+      height: 640,
+    });
     // Gemini saw the photo inline with the motion prompt.
     const judged = w.fakes.gemini.requests.find((r) => r.body?.contents?.[0]?.parts?.some((p) => p.inlineData));
-    expect(judged!.body!.contents![0]!.parts!.map((p) => (p.inlineData ? p.inlineData.mimeType : p.text))).toEqual(['image/jpeg', '<prompt>waves roll in slowly</prompt>']);
+    expect(judged!.body!.contents![0]!.parts!.map((p) => (p.inlineData ? p.inlineData.mimeType : p.text))).toEqual([
+      'image/jpeg',
+      '<prompt>waves roll in slowly</prompt>',
+    ]);
     expect((await w.ledger.balance(userId)).total).toBe(0);
   }, 60_000);
 
   it('Telegram: the largest size of a photo with a caption → Runway when Leonardo is down; ratio from the photo, no GPS in what Runway fetches', async () => {
-    await postTelegram(w, { update_id: 880_000 + ++n, message: { message_id: ++n, date: 1, chat: { id: 4101, type: 'private' }, from: { id: 4101, is_bot: false, first_name: 'P' }, text: '/start' } });
+    await postTelegram(w, {
+      update_id: 880_000 + ++n,
+      message: {
+        message_id: ++n,
+        date: 1,
+        chat: { id: 4101, type: 'private' },
+        from: { id: 4101, is_bot: false, first_name: 'P' },
+        text: '/start',
+      },
+    });
     const userId = await starter('telegram', '4101');
     w.telegram.files.set('small-1', await png(90, 120));
     w.telegram.files.set('big-1', await jpegWithGps(900, 1200));
     await w.setDown('leonardo');
     const leoJobs = posts(w.fakes.leonardo, '/generations-image-to-video').length;
     try {
-      await postTelegram(w, tgPhoto(4101, [{ id: 'small-1', w: 90, h: 120 }, { id: 'big-1', w: 900, h: 1200 }], 'the cat turns its head'));
+      await postTelegram(
+        w,
+        tgPhoto(
+          4101,
+          [
+            { id: 'small-1', w: 90, h: 120 },
+            { id: 'big-1', w: 900, h: 1200 },
+          ],
+          'the cat turns its head',
+        ),
+      );
       expect(tgTexts(4101).join(' ')).toMatch(/Queued/);
       await w.runQueued();
     } finally {
@@ -126,17 +225,34 @@ describe('a photo becomes a video', () => {
     expect(w.telegram.of('sendVideo').filter((c) => Number(c.params.chat_id) === 4101)).toHaveLength(1);
     const gens = await generationsOf(userId);
     expect(gens).toHaveLength(1);
-    expect(gens[0]).toMatchObject({ kind: 'image', status: 'succeeded', provider: 'runway', points_cost: 0, prompt: 'the cat turns its head' });
+    expect(gens[0]).toMatchObject({
+      kind: 'image',
+      status: 'succeeded',
+      provider: 'runway',
+      points_cost: 0,
+      prompt: 'the cat turns its head',
+    });
     expect(posts(w.fakes.leonardo, '/generations-image-to-video')).toHaveLength(leoJobs);
 
     const [job] = posts(w.fakes.runway, '/v1/image_to_video');
     // A portrait 3:4 photo: gen4.5's nearest ratio is 832:1104.
-    expect(job!.body).toEqual({ model: 'gen4.5', promptImage: expect.stringMatching(/^https:\/\//), promptText: 'the cat turns its head', ratio: '832:1104', duration: 5 });
+    expect(job!.body).toEqual({
+      model: 'gen4.5',
+      promptImage: expect.stringMatching(/^https:\/\//),
+      promptText: 'the cat turns its head',
+      ratio: '832:1104',
+      duration: 5,
+    });
     const received = w.fakes.runway.images.received.at(-1)!;
     expect(received.via).toBe('url');
     // A signed link to the private key, not a public one.
     expect(received.url).toMatch(/\/media\/private\/photos\/.+\.jpg\?/);
-    expect(await exifOf(await fetchInsecure(received.url!))).toMatchObject({ exif: false, gpsText: false, width: 900, height: 1200 });
+    expect(await exifOf(await fetchInsecure(received.url!))).toMatchObject({
+      exif: false,
+      gpsText: false,
+      width: 900,
+      height: 1200,
+    });
   }, 60_000);
 
   it('Discord: /video with an image attachment → Leonardo; the message command "Animate" uses the message text as the motion', async () => {
@@ -144,8 +260,13 @@ describe('a photo becomes a video', () => {
     await postDiscord(w, discordInteraction('6101', { id: '77', name: 'help', type: 1 }));
     const userId = await starter('discord', '6101');
     const i = discordInteraction('6101', {
-      id: '77', name: 'video', type: 1,
-      options: [{ name: 'prompt', type: 3, value: 'clouds drift by' }, { name: 'image', type: 11, value: 'a-1' }],
+      id: '77',
+      name: 'video',
+      type: 1,
+      options: [
+        { name: 'prompt', type: 3, value: 'clouds drift by' },
+        { name: 'image', type: 11, value: 'a-1' },
+      ],
       resolved: { attachments: { 'a-1': photo } },
     });
     expect((await postDiscord(w, i)).statusCode).toBe(200);
@@ -154,12 +275,30 @@ describe('a photo becomes a video', () => {
     expect(edits.some((e) => e.files.length > 0 || /\.mp4/.test(JSON.stringify(e.body)))).toBe(true);
     const gens = await generationsOf(userId);
     expect(gens).toHaveLength(1);
-    expect(gens[0]).toMatchObject({ kind: 'image', status: 'succeeded', provider: 'leonardo', points_cost: 0, prompt: 'clouds drift by' });
+    expect(gens[0]).toMatchObject({
+      kind: 'image',
+      status: 'succeeded',
+      provider: 'leonardo',
+      points_cost: 0,
+      prompt: 'clouds drift by',
+    });
     expect(gens[0]!.source_image).toMatchObject({ width: 800, height: 450 });
 
-    const message = { id: 'm-1', channel_id: '96101', content: 'make it snow', attachments: [discordAttachment('a-2', await png(600, 600), 'image/png', 600, 600)],
-      author: { id: '6101', username: 'u6101', discriminator: '0', avatar: null, global_name: null }, timestamp: new Date().toISOString() };
-    const animate = discordInteraction('6101', { id: '78', name: 'Animate', type: 3, target_id: 'm-1', resolved: { messages: { 'm-1': message } } });
+    const message = {
+      id: 'm-1',
+      channel_id: '96101',
+      content: 'make it snow',
+      attachments: [discordAttachment('a-2', await png(600, 600), 'image/png', 600, 600)],
+      author: { id: '6101', username: 'u6101', discriminator: '0', avatar: null, global_name: null },
+      timestamp: new Date().toISOString(),
+    };
+    const animate = discordInteraction('6101', {
+      id: '78',
+      name: 'Animate',
+      type: 3,
+      target_id: 'm-1',
+      resolved: { messages: { 'm-1': message } },
+    });
     await postDiscord(w, animate);
     await w.runQueued();
     const after = await generationsOf(userId);
@@ -171,7 +310,16 @@ describe('a photo becomes a video', () => {
 
 describe('the text video rules for money', () => {
   it('Leonardo and Runway down: Pollo in points only after consent, charged the plan price once (Starter, 720p)', async () => {
-    await postTelegram(w, { update_id: 880_000 + ++n, message: { message_id: ++n, date: 1, chat: { id: 4707, type: 'private' }, from: { id: 4707, is_bot: false, first_name: 'P' }, text: '/start' } });
+    await postTelegram(w, {
+      update_id: 880_000 + ++n,
+      message: {
+        message_id: ++n,
+        date: 1,
+        chat: { id: 4707, type: 'private' },
+        from: { id: 4707, is_bot: false, first_name: 'P' },
+        text: '/start',
+      },
+    });
     const userId = await starter('telegram', '4707');
     await w.ledger.credit(userId, 'purchased', 20, 'test top-up', `photo-topup-${userId}`);
     w.telegram.files.set('pollo-1', await jpegWithGps(640, 360));
@@ -182,13 +330,24 @@ describe('the text video rules for money', () => {
       await postTelegram(w, tgPhoto(4707, [{ id: 'pollo-1', w: 640, h: 360 }], 'lanterns float up'));
       const [gen] = await w.q(`SELECT id, status FROM generations WHERE user_id = $1`, [userId]);
       expect(gen!.status).toBe('awaiting_consent');
-      const question = w.telegram.of('sendMessage').filter((c) => Number(c.params.chat_id) === 4707).at(-1)!;
+      const question = w.telegram
+        .of('sendMessage')
+        .filter((c) => Number(c.params.chat_id) === 4707)
+        .at(-1)!;
       const buttons = question.params.reply_markup.inline_keyboard.flat().map((b: any) => b.callback_data);
       expect(buttons).toEqual([`/consent ${gen!.id} points`, `/consent ${gen!.id} wait`, `/consent ${gen!.id} cancel`]);
       expect(polloPosts()).toBe(before); // nothing started (nor held) before the answer
       expect((await w.ledger.balance(userId)).total).toBe(20);
-      await postTelegram(w, { update_id: 880_000 + ++n, callback_query: { id: `cb-p-${n}`, chat_instance: 'ci', data: `/consent ${gen!.id} points`,
-        from: { id: 4707, is_bot: false, first_name: 'P' }, message: { message_id: 1, date: 1, chat: { id: 4707, type: 'private' } } } });
+      await postTelegram(w, {
+        update_id: 880_000 + ++n,
+        callback_query: {
+          id: `cb-p-${n}`,
+          chat_instance: 'ci',
+          data: `/consent ${gen!.id} points`,
+          from: { id: 4707, is_bot: false, first_name: 'P' },
+          message: { message_id: 1, date: 1, chat: { id: 4707, type: 'private' } },
+        },
+      });
       await w.runQueued();
     } finally {
       await w.setUp('leonardo', 'runway');
@@ -196,20 +355,35 @@ describe('the text video rules for money', () => {
     const [done] = await generationsOf(userId);
     expect(done).toMatchObject({ kind: 'image', status: 'succeeded', provider: 'pollo', points_cost: 5 });
     const submit = w.fakes.pollo.requests.filter((r) => r.method === 'POST').at(-1)!;
-    expect((submit.body as { input: Record<string, unknown> }).input).toMatchObject({ image: expect.stringMatching(/^https:\/\/.+\/media\/private\/photos\//), prompt: 'lanterns float up' });
+    expect((submit.body as { input: Record<string, unknown> }).input).toMatchObject({
+      image: expect.stringMatching(/^https:\/\/.+\/media\/private\/photos\//),
+      prompt: 'lanterns float up',
+    });
     expect((await w.ledger.balance(userId)).total).toBe(15);
   }, 60_000);
 });
 
 describe('a Demo user', () => {
   it('gets the photo animated by the local renderer only: watermarked, labelled local, no paid provider called', async () => {
-    await postTelegram(w, { update_id: 880_000 + ++n, message: { message_id: ++n, date: 1, chat: { id: 4505, type: 'private' }, from: { id: 4505, is_bot: false, first_name: 'P' }, text: '/start' } });
+    await postTelegram(w, {
+      update_id: 880_000 + ++n,
+      message: {
+        message_id: ++n,
+        date: 1,
+        chat: { id: 4505, type: 'private' },
+        from: { id: 4505, is_bot: false, first_name: 'P' },
+        text: '/start',
+      },
+    });
     const userId = await w.userOf('telegram', '4505');
     const before = [w.fakes.leonardo, w.fakes.runway, w.fakes.pollo].map((f) => f.requests.length);
     w.telegram.files.set('demo-1', await jpegWithGps(480, 320));
     await postTelegram(w, tgPhoto(4505, [{ id: 'demo-1', w: 480, h: 320 }], 'a breeze'));
     await w.runQueued();
-    const [gen] = await w.q(`SELECT kind, status, provider, points_cost, watermarked FROM generations WHERE user_id = $1`, [userId]);
+    const [gen] = await w.q(
+      `SELECT kind, status, provider, points_cost, watermarked FROM generations WHERE user_id = $1`,
+      [userId],
+    );
     expect(gen).toEqual({ kind: 'image', status: 'succeeded', provider: 'local', points_cost: 0, watermarked: true });
     const [sent] = w.telegram.of('sendVideo').filter((c) => Number(c.params.chat_id) === 4505);
     expect(String(sent!.params.caption)).toMatch(/local preview/i);
@@ -219,7 +393,16 @@ describe('a Demo user', () => {
 
 describe('photos that are refused, and nothing is charged', () => {
   it('a non-image renamed .jpg and a 10,000 px image (Telegram, Japanese), and a 30 MB image (LINE) get localized reasons', async () => {
-    await postTelegram(w, { update_id: 880_000 + ++n, message: { message_id: ++n, date: 1, chat: { id: 4202, type: 'private' }, from: { id: 4202, is_bot: false, first_name: 'P', language_code: 'ja' }, text: '/start' } });
+    await postTelegram(w, {
+      update_id: 880_000 + ++n,
+      message: {
+        message_id: ++n,
+        date: 1,
+        chat: { id: 4202, type: 'private' },
+        from: { id: 4202, is_bot: false, first_name: 'P', language_code: 'ja' },
+        text: '/start',
+      },
+    });
     const tgUser = await starter('telegram', '4202');
     await postLine(w, [lineText('Uphoto2', '/help')]);
     const lineUser = await starter('line', 'Uphoto2');
@@ -242,7 +425,9 @@ describe('photos that are refused, and nothing is charged', () => {
     w.line.contents.set('img-huge', { bytes: huge, contentType: 'image/png' });
     const big = lineImage('Uphoto2', 'img-huge');
     await postLine(w, [big]);
-    expect(repliesTo(big.replyToken).map((m) => m.text)).toEqual(['That photo is too large. Please send one of at most 10 MB.']);
+    expect(repliesTo(big.replyToken).map((m) => m.text)).toEqual([
+      'That photo is too large. Please send one of at most 10 MB.',
+    ]);
 
     for (const u of [tgUser, lineUser]) {
       expect(await generationsOf(u)).toHaveLength(0);
@@ -254,25 +439,66 @@ describe('photos that are refused, and nothing is charged', () => {
   }, 60_000);
 
   it('a flagged photo is refused with the category reason, recorded as a strike, and can be appealed', async () => {
-    await postTelegram(w, { update_id: 880_000 + ++n, message: { message_id: ++n, date: 1, chat: { id: 4303, type: 'private' }, from: { id: 4303, is_bot: false, first_name: 'P' }, text: '/start' } });
+    await postTelegram(w, {
+      update_id: 880_000 + ++n,
+      message: {
+        message_id: ++n,
+        date: 1,
+        chat: { id: 4303, type: 'private' },
+        from: { id: 4303, is_bot: false, first_name: 'P' },
+        text: '/start',
+      },
+    });
     const userId = await starter('telegram', '4303');
-    w.telegram.files.set('red-1', await sharp({ create: { width: 400, height: 300, channels: 3, background: '#ff0000' } }).jpeg().toBuffer());
+    w.telegram.files.set(
+      'red-1',
+      await sharp({ create: { width: 400, height: 300, channels: 3, background: '#ff0000' } })
+        .jpeg()
+        .toBuffer(),
+    );
     await postTelegram(w, tgPhoto(4303, [{ id: 'red-1', w: 400, h: 300 }], 'a tomato rolls'));
-    const [refusal] = w.telegram.of('sendMessage').filter((c) => Number(c.params.chat_id) === 4303).slice(-1);
+    const [refusal] = w.telegram
+      .of('sendMessage')
+      .filter((c) => Number(c.params.chat_id) === 4303)
+      .slice(-1);
     expect(refusal!.params.reply_markup.inline_keyboard.flat().map((b: any) => b.callback_data)).toContain('/appeal');
     expect(await generationsOf(userId)).toHaveLength(0);
-    const [event] = await w.q(`SELECT verdict, category, source, text, appeal_status FROM moderation_events WHERE user_id = $1 AND verdict = 'blocked'`, [userId]);
+    const [event] = await w.q(
+      `SELECT verdict, category, source, text, appeal_status FROM moderation_events WHERE user_id = $1 AND verdict = 'blocked'`,
+      [userId],
+    );
     expect(event).toMatchObject({ verdict: 'blocked', category: 'sexual', source: 'gemini', appeal_status: 'none' });
     expect(event!.text).toMatch(/^\[photo private\/photos\/.+\.jpg\] a tomato rolls$/);
     expect(await w.policy.strikes(userId)).toBe(1);
 
-    await postTelegram(w, { update_id: 880_000 + ++n, message: { message_id: ++n, date: 1, chat: { id: 4303, type: 'private' }, from: { id: 4303, is_bot: false, first_name: 'P' }, text: '/appeal it is a tomato' } });
-    const [appealed] = await w.q(`SELECT appeal_status, appeal_text FROM moderation_events WHERE user_id = $1 AND verdict = 'blocked'`, [userId]);
+    await postTelegram(w, {
+      update_id: 880_000 + ++n,
+      message: {
+        message_id: ++n,
+        date: 1,
+        chat: { id: 4303, type: 'private' },
+        from: { id: 4303, is_bot: false, first_name: 'P' },
+        text: '/appeal it is a tomato',
+      },
+    });
+    const [appealed] = await w.q(
+      `SELECT appeal_status, appeal_text FROM moderation_events WHERE user_id = $1 AND verdict = 'blocked'`,
+      [userId],
+    );
     expect(appealed).toEqual({ appeal_status: 'pending', appeal_text: 'it is a tomato' });
   }, 60_000);
 
   it('Gemini down: the photo is refused as "cannot be checked", with no strike and nothing charged', async () => {
-    await postTelegram(w, { update_id: 880_000 + ++n, message: { message_id: ++n, date: 1, chat: { id: 4404, type: 'private' }, from: { id: 4404, is_bot: false, first_name: 'P' }, text: '/start' } });
+    await postTelegram(w, {
+      update_id: 880_000 + ++n,
+      message: {
+        message_id: ++n,
+        date: 1,
+        chat: { id: 4404, type: 'private' },
+        from: { id: 4404, is_bot: false, first_name: 'P' },
+        text: '/start',
+      },
+    });
     const userId = await starter('telegram', '4404');
     w.telegram.files.set('ok-1', await jpegWithGps(320, 240));
     w.fakes.gemini.mode = 'error500';
@@ -281,7 +507,9 @@ describe('photos that are refused, and nothing is charged', () => {
     } finally {
       w.fakes.gemini.mode = 'ok';
     }
-    expect(tgTexts(4404).at(-1)).toBe('Photos cannot be checked right now, so I cannot animate them. Please try again later, or send a text prompt instead.');
+    expect(tgTexts(4404).at(-1)).toBe(
+      'Photos cannot be checked right now, so I cannot animate them. Please try again later, or send a text prompt instead.',
+    );
     expect(await generationsOf(userId)).toHaveLength(0);
     expect(await w.policy.strikes(userId)).toBe(0);
   }, 60_000);
@@ -293,10 +521,19 @@ describe('where photos are not taken', () => {
     const plain = await buildChatWorld();
     try {
       const update = tgPhoto(4606, [{ id: 'x', w: 10, h: 10 }], 'a cat surfing');
-      await plain.server.inject({ method: 'POST', url: '/webhooks/telegram', payload: JSON.stringify(update),
-        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': plain.config.telegram!.webhookSecret! } });
+      await plain.server.inject({
+        method: 'POST',
+        url: '/webhooks/telegram',
+        payload: JSON.stringify(update),
+        headers: {
+          'content-type': 'application/json',
+          'x-telegram-bot-api-secret-token': plain.config.telegram!.webhookSecret!,
+        },
+      });
       await plain.bot.background.idle();
-      expect(plain.telegram.of('sendMessage').map((c) => c.params.text)).toEqual(['I can only read text. Send a prompt describing your video, or /help.']);
+      expect(plain.telegram.of('sendMessage').map((c) => c.params.text)).toEqual([
+        'I can only read text. Send a prompt describing your video, or /help.',
+      ]);
       expect(await plain.q(`SELECT 1 FROM generations`)).toHaveLength(0);
     } finally {
       await plain.close();

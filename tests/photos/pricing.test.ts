@@ -12,12 +12,15 @@ let db: TestDb;
 let plans: Record<string, PlanFeatures>;
 beforeAll(async () => {
   db = await createTestDatabase();
-  const rows = await db.sequelize.query<{ slug: string; features: PlanFeatures }>(`SELECT slug, features FROM plans`, { type: QueryTypes.SELECT });
+  const rows = await db.sequelize.query<{ slug: string; features: PlanFeatures }>(`SELECT slug, features FROM plans`, {
+    type: QueryTypes.SELECT,
+  });
   plans = Object.fromEntries(rows.map((r) => [r.slug, r.features]));
 }, 60_000);
 afterAll(async () => db?.drop());
 
-const brief = (steps: { provider: string; points: number; charged: boolean }[]) => steps.map((s) => `${s.provider}:${s.charged ? s.points : 'free'}`);
+const brief = (steps: { provider: string; points: number; charged: boolean }[]) =>
+  steps.map((s) => `${s.provider}:${s.charged ? s.points : 'free'}`);
 
 describe('image-to-video pricing', () => {
   it('every migrated plan lists the text video costs for photos (the seed has no image-to-video price)', () => {
@@ -40,19 +43,40 @@ describe('image-to-video pricing', () => {
     expect(route('starter', '1080p')).toEqual(['leonardo:10', 'runway:10', 'pollo:5']);
     expect(route('starter', '4k')).toBe('tier');
     expect(route('unlimited', '4k')).toEqual(['pollo:12']);
-    for (const [slug, res] of [['starter', '720p'], ['starter', '1080p'], ['pro', '1080p'], ['unlimited', '4k']] as const) {
+    for (const [slug, res] of [
+      ['starter', '720p'],
+      ['starter', '1080p'],
+      ['pro', '1080p'],
+      ['unlimited', '4k'],
+    ] as const) {
       expect(route(slug, res)).toEqual(text(slug, res));
     }
   });
 
   it('a plan that prices photos differently is charged its own price (still less the plan discount)', async () => {
-    await db.sequelize.query(`UPDATE plans SET features = jsonb_set(features, '{image_video_points,pollo_basic}', '8') WHERE slug IN ('starter', 'unlimited')`);
-    const [starter, unlimited] = await Promise.all(['starter', 'unlimited'].map(async (slug) =>
-      (await db.sequelize.query<{ features: PlanFeatures }>(`SELECT features FROM plans WHERE slug = $1`, { bind: [slug], type: QueryTypes.SELECT }))[0]!.features));
+    await db.sequelize.query(
+      `UPDATE plans SET features = jsonb_set(features, '{image_video_points,pollo_basic}', '8') WHERE slug IN ('starter', 'unlimited')`,
+    );
+    const [starter, unlimited] = await Promise.all(
+      ['starter', 'unlimited'].map(
+        async (slug) =>
+          (
+            await db.sequelize.query<{ features: PlanFeatures }>(`SELECT features FROM plans WHERE slug = $1`, {
+              bind: [slug],
+              type: QueryTypes.SELECT,
+            })
+          )[0]!.features,
+      ),
+    );
     expect(pointCost('pollo_basic', starter!, { fromImage: true })).toBe(8);
     expect(pointCost('pollo_basic', starter!)).toBe(5); // text videos keep the seed price
     expect(pointCost('pollo_basic', unlimited!, { fromImage: true })).toBe(7); // 8 less 20 %, rounded up
-    const p = planRoute({ kind: 'image', resolution: '720p', features: starter!, health: { leonardo: false, runway: false } });
+    const p = planRoute({
+      kind: 'image',
+      resolution: '720p',
+      features: starter!,
+      health: { leonardo: false, runway: false },
+    });
     expect(p.ok && brief(p.steps)).toEqual(['pollo:8']);
   });
 });

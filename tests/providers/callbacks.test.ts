@@ -38,14 +38,20 @@ beforeAll(async () => {
   callbackRoutes(server, { tokenKey, polloSecret: POLLO_SECRET, leonardoKey: LEO_KEY, signals: hub, log: quiet });
   await server.start();
   const reach = (u: string) => u.replace(PUBLIC, server.info.uri);
-  leo = await startLeonardoFake('leo-key', { webhook: { url: `${PUBLIC}/callbacks/leonardo`, apiKey: LEO_KEY }, reach });
+  leo = await startLeonardoFake('leo-key', {
+    webhook: { url: `${PUBLIC}/callbacks/leonardo`, apiKey: LEO_KEY },
+    reach,
+  });
   pollo = await startPolloFake('pollo-key', { webhookSecret: POLLO_SECRET, reach });
   const video = await readFile(fileURLToPath(await renderSampleUrl(w.deps.providers.local!)));
   leo.files.set('result.mp4', video);
   pollo.files.set('result.mp4', video);
   w.deps.providers.leonardo = createLeonardo({ apiKey: 'leo-key', baseUrl: leo.url, http: { retries: 0 } });
   w.deps.providers.pollo = createPollo({
-    apiKey: 'pollo-key', baseUrl: pollo.url, http: { retries: 0 }, callbackUrl: (id) => `${PUBLIC}/callbacks/pollo/${callbackToken(tokenKey, id)}`,
+    apiKey: 'pollo-key',
+    baseUrl: pollo.url,
+    http: { retries: 0 },
+    callbackUrl: (id) => `${PUBLIC}/callbacks/pollo/${callbackToken(tokenKey, id)}`,
   });
   w.deps.completions = hub;
   w.deps.settings.callbackPollIntervalMs = 60_000;
@@ -64,7 +70,11 @@ beforeEach(async () => {
 });
 
 const post = (path: string, body: string, headers: Record<string, string> = {}) =>
-  fetch(`${server.info.uri}${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } }).then((r) => r.status);
+  fetch(`${server.info.uri}${path}`, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', ...headers },
+  }).then((r) => r.status);
 const pollsOf = (fake: ProviderFake, jobId: string) => fake.jobs.get(jobId)!.polls;
 async function jobOf(id: string): Promise<string> {
   for (let i = 0; i < 500; i++) {
@@ -85,7 +95,9 @@ describe('provider completion callbacks', () => {
     expect(Date.now() - started).toBeLessThan(20_000);
     const row = (await w.store.get(id))!;
     expect(row).toMatchObject({ status: 'succeeded', provider: 'leonardo' });
-    expect(leo.callbacks.filter((c) => c.jobId === row.providerJobId)).toEqual([expect.objectContaining({ status: 200 })]);
+    expect(leo.callbacks.filter((c) => c.jobId === row.providerJobId)).toEqual([
+      expect.objectContaining({ status: 200 }),
+    ]);
     expect(pollsOf(leo, row.providerJobId!)).toBe(2); // the first look, then the one the callback asked for
     expect(w.notifier.finals(id)).toHaveLength(1);
   }, 30_000);
@@ -101,9 +113,13 @@ describe('provider completion callbacks', () => {
     expect(Date.now() - started).toBeLessThan(20_000);
     const row = (await w.store.get(id))!;
     expect(row).toMatchObject({ status: 'succeeded', provider: 'pollo' });
-    const submit = pollo.requests.find((r) => r.method === 'POST' && (r.body as { webhookUrl?: string }).webhookUrl?.includes(`/callbacks/pollo/${id}.`));
+    const submit = pollo.requests.find(
+      (r) => r.method === 'POST' && (r.body as { webhookUrl?: string }).webhookUrl?.includes(`/callbacks/pollo/${id}.`),
+    );
     expect(submit).toBeDefined();
-    expect(pollo.callbacks.filter((c) => c.jobId === row.providerJobId)).toEqual([expect.objectContaining({ status: 200 })]);
+    expect(pollo.callbacks.filter((c) => c.jobId === row.providerJobId)).toEqual([
+      expect.objectContaining({ status: 200 }),
+    ]);
     expect(await w.ledger.balance(a.userId)).toMatchObject({ purchased: 25 });
     expect(w.notifier.finals(id)).toHaveLength(1);
   }, 30_000);
@@ -117,7 +133,11 @@ describe('provider completion callbacks', () => {
     const jobId = await jobOf(id);
     await new Promise((r) => setTimeout(r, 100));
     const before = { row: await w.store.get(id), polls: pollsOf(leo, jobId) };
-    const leoBody = JSON.stringify({ type: 'video_generation.complete', object: 'generation', data: { object: { id: jobId, status: 'COMPLETE' } } });
+    const leoBody = JSON.stringify({
+      type: 'video_generation.complete',
+      object: 'generation',
+      data: { object: { id: jobId, status: 'COMPLETE' } },
+    });
     expect(await post('/callbacks/leonardo', leoBody)).toBe(401);
     expect(await post('/callbacks/leonardo', leoBody, { authorization: 'Bearer not-the-key' })).toBe(401);
     const polloBody = JSON.stringify({ taskId: jobId, status: 'succeed' });
@@ -125,7 +145,13 @@ describe('provider completion callbacks', () => {
     const otherKeyToken = callbackToken(callbackTokenKey('some-other-secret'), id);
     expect(await post(`/callbacks/pollo/${otherKeyToken}`, polloBody)).toBe(401);
     expect(await post(`/callbacks/pollo/${id}`, polloBody)).toBe(401);
-    expect(await post(`/callbacks/pollo/${goodToken}`, polloBody, { 'x-webhook-id': 'wh_1', 'x-webhook-timestamp': '1', 'x-webhook-signature': 'Zm9yZ2Vk' })).toBe(401);
+    expect(
+      await post(`/callbacks/pollo/${goodToken}`, polloBody, {
+        'x-webhook-id': 'wh_1',
+        'x-webhook-timestamp': '1',
+        'x-webhook-signature': 'Zm9yZ2Vk',
+      }),
+    ).toBe(401);
     await new Promise((r) => setTimeout(r, 300));
     expect(pollsOf(leo, jobId)).toBe(before.polls);
     expect(await w.store.get(id)).toEqual(before.row);
@@ -144,14 +170,22 @@ describe('provider completion callbacks', () => {
     const jobId = await jobOf(id);
     // A second run of the same generation (Agenda may run a job twice; another instance took it over) that only
     // polls, fast: it sees the job end at the moment the callback wakes the first.
-    const poller = createGeneration({ ...w.deps, completions: undefined, settings: { ...w.deps.settings, pollIntervalMs: 20 } }).runner;
+    const poller = createGeneration({
+      ...w.deps,
+      completions: undefined,
+      settings: { ...w.deps.settings, pollIntervalMs: 20 },
+    }).runner;
     const polled = poller.run(id, { signal: new AbortController().signal, touch: async () => {} });
     expect(await Promise.all([woken, polled])).toEqual(['done', 'done']);
     expect(leo.callbacks.filter((c) => c.jobId === jobId)).toEqual([expect.objectContaining({ status: 200 })]);
     expect(pollsOf(leo, jobId)).toBeGreaterThan(3);
     expect((await w.store.get(id))!).toMatchObject({ status: 'succeeded', providerJobId: jobId });
     expect(w.notifier.finals(id)).toHaveLength(1);
-    expect(leo.requests.filter((r) => r.method === 'POST' && (r.body as { prompt?: string }).prompt === 'a kite over the beach')).toHaveLength(1);
+    expect(
+      leo.requests.filter(
+        (r) => r.method === 'POST' && (r.body as { prompt?: string }).prompt === 'a kite over the beach',
+      ),
+    ).toHaveLength(1);
   }, 30_000);
 
   it('a wake reaches a wait on another instance sharing the database', async () => {

@@ -17,23 +17,44 @@ export interface Subject {
 
 export function recorder() {
   const delays: number[] = [];
-  return { delays, sleep: async (ms: number) => { delays.push(ms); } };
+  return {
+    delays,
+    sleep: async (ms: number) => {
+      delays.push(ms);
+    },
+  };
 }
 
 export async function failureOf(p: Promise<unknown>): Promise<ProviderError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(ProviderError);
   return err as ProviderError;
 }
 
-export function conformance(name: string, s: Subject, extra?: (ctx: { fake: () => ProviderFake; client: (o?: Partial<ClientOptions>) => VideoProvider }) => void) {
+export function conformance(
+  name: string,
+  s: Subject,
+  extra?: (ctx: { fake: () => ProviderFake; client: (o?: Partial<ClientOptions>) => VideoProvider }) => void,
+) {
   describe(`${name} client against its fake`, () => {
     let fake: ProviderFake;
     let rec = recorder();
     const client = (o: Partial<ClientOptions> = {}) =>
-      s.make({ apiKey: s.apiKey, baseUrl: fake.url, ...o, http: { requestTimeoutMs: 2000, backoffMs: 10, sleep: rec.sleep, ...o.http } });
-    beforeAll(async () => { fake = await s.start(); });
-    afterAll(async () => { await fake.close(); });
+      s.make({
+        apiKey: s.apiKey,
+        baseUrl: fake.url,
+        ...o,
+        http: { requestTimeoutMs: 2000, backoffMs: 10, sleep: rec.sleep, ...o.http },
+      });
+    beforeAll(async () => {
+      fake = await s.start();
+    });
+    afterAll(async () => {
+      await fake.close();
+    });
 
     it('succeeds after N polls, sending the key and the documented body', async () => {
       rec = recorder();
@@ -42,7 +63,9 @@ export function conformance(name: string, s: Subject, extra?: (ctx: { fake: () =
       const job = await p.submit(s.request);
       expect(job.provider).toBe(name);
       const states = [await p.poll(job), await p.poll(job), await p.poll(job)];
-      expect(states.map((x) => x.state)).toEqual(['pending', 'running', 'succeeded'].map((st, i) => (i === 0 && name === 'leonardo' ? 'running' : st)));
+      expect(states.map((x) => x.state)).toEqual(
+        ['pending', 'running', 'succeeded'].map((st, i) => (i === 0 && name === 'leonardo' ? 'running' : st)),
+      );
       expect(states[2]).toMatchObject({ videoUrl: expect.stringMatching(/\/files\/result\.mp4$/) });
       const sent = fake.requests.filter((r) => !r.path.startsWith('/files'));
       for (const r of sent) expect(r.headers[s.authHeader[0]]).toBe(s.authHeader[1]);
@@ -101,7 +124,11 @@ export function conformance(name: string, s: Subject, extra?: (ctx: { fake: () =
     });
 
     it('maps a refused connection to network, retriable', async () => {
-      const p = s.make({ apiKey: s.apiKey, baseUrl: 'http://127.0.0.1:9', http: { retries: 1, backoffMs: 1, sleep: async () => {} } });
+      const p = s.make({
+        apiKey: s.apiKey,
+        baseUrl: 'http://127.0.0.1:9',
+        http: { retries: 1, backoffMs: 1, sleep: async () => {} },
+      });
       expect(await failureOf(p.submit(s.request))).toMatchObject({ code: 'network', retriable: true });
     });
 

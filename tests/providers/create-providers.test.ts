@@ -24,14 +24,29 @@ describe('createProviders and wireMedia', () => {
     await fs.rm(dir, { recursive: true, force: true });
   });
 
-  const config = () => loadConfig({ NODE_ENV: 'test', DATA_DIR: dir, RUNWAY_API_KEY: 'rw-key', RUNWAY_API_BASE: fake.url, PUBLIC_BASE_URL: 'https://bot.example' });
+  const config = () =>
+    loadConfig({
+      NODE_ENV: 'test',
+      DATA_DIR: dir,
+      RUNWAY_API_KEY: 'rw-key',
+      RUNWAY_API_BASE: fake.url,
+      PUBLIC_BASE_URL: 'https://bot.example',
+    });
 
   it('uses the real client where a key is set and the local renderer elsewhere', async () => {
     const p = createProviders(config());
     expect(p.runway.local).toBeFalsy();
     expect(p.runway.name).toBe('runway');
-    for (const slot of ['leonardo', 'pollo', 'goenhance'] as const) expect(p[slot]).toMatchObject({ name: slot, local: true });
-    const job = await p.runway.submit({ generationId: 'g', kind: 'video', prompt: 'x', resolution: '720p', fps: 24, durationSeconds: 5 });
+    for (const slot of ['leonardo', 'pollo', 'goenhance'] as const)
+      expect(p[slot]).toMatchObject({ name: slot, local: true });
+    const job = await p.runway.submit({
+      generationId: 'g',
+      kind: 'video',
+      prompt: 'x',
+      resolution: '720p',
+      fps: 24,
+      durationSeconds: 5,
+    });
     expect(fake.jobs.has(job.jobId)).toBe(true);
   });
 
@@ -39,7 +54,7 @@ describe('createProviders and wireMedia', () => {
     const lines: string[] = [];
     const log = pino({ level: 'info' }, { write: (l: string) => lines.push(l) });
     const server = Hapi.server({ port: 0, host: '127.0.0.1' });
-    const media = await wireMedia(config(), log, server, "t".repeat(32));
+    const media = await wireMedia(config(), log, server, 't'.repeat(32));
     await server.start();
     try {
       const entry = JSON.parse(lines.find((l) => l.includes('"real"'))!);

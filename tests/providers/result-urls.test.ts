@@ -26,7 +26,14 @@ afterAll(async () => {
   await fs.rm(dir, { recursive: true, force: true });
 });
 
-const req = { generationId: 'g1', kind: 'video' as const, prompt: 'a kite', resolution: '720p' as const, fps: 24, durationSeconds: 1 };
+const req = {
+  generationId: 'g1',
+  kind: 'video' as const,
+  prompt: 'a kite',
+  resolution: '720p' as const,
+  fps: 24,
+  durationSeconds: 1,
+};
 async function finish(p: VideoProvider) {
   const job = await p.submit(req);
   for (let i = 0; i < 600; i++) {
@@ -41,9 +48,17 @@ describe('provider result URLs', () => {
   it('refuses a result on a host the provider is not known to serve from, and accepts a listed one', async () => {
     const env = { NODE_ENV: 'test', DATA_DIR: dir, RUNWAY_API_KEY: 'rw-key', RUNWAY_API_BASE: fake.url };
     const refused = await finish(createProviders(loadConfig(env)).runway);
-    expect(refused).toMatchObject({ state: 'failed', error: { code: 'bad_response', retriable: false, provider: 'runway' } });
-    const allowed = await finish(createProviders(loadConfig({ ...env, RUNWAY_MEDIA_HOSTS: 'http://127.0.0.1' })).runway);
-    expect(allowed).toMatchObject({ state: 'succeeded', videoUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/files\/result\.mp4$/) });
+    expect(refused).toMatchObject({
+      state: 'failed',
+      error: { code: 'bad_response', retriable: false, provider: 'runway' },
+    });
+    const allowed = await finish(
+      createProviders(loadConfig({ ...env, RUNWAY_MEDIA_HOSTS: 'http://127.0.0.1' })).runway,
+    );
+    expect(allowed).toMatchObject({
+      state: 'succeeded',
+      videoUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/files\/result\.mp4$/),
+    });
   });
 
   it('host rules: https by default, subdomains with *., plain http only when written so, no credentials', () => {
@@ -68,16 +83,22 @@ describe('provider result URLs', () => {
     const renderDir = path.join(dir, 'local-renders');
     expect(fileUnder((done as { videoUrl: string }).videoUrl, renderDir)).toBe(true);
     // A "local" provider answering with a file elsewhere (or a real one answering file:) is refused.
-    const lying: VideoProvider = { ...local, poll: async () => ({ state: 'succeeded', videoUrl: pathToFileURL('/etc/passwd').href }) };
-    expect(await checkedResults(lying, (u) => fileUnder(u, renderDir)).poll({ provider: 'leonardo', jobId: 'x' }))
-      .toMatchObject({ state: 'failed', error: { code: 'bad_response' } });
+    const lying: VideoProvider = {
+      ...local,
+      poll: async () => ({ state: 'succeeded', videoUrl: pathToFileURL('/etc/passwd').href }),
+    };
+    expect(
+      await checkedResults(lying, (u) => fileUnder(u, renderDir)).poll({ provider: 'leonardo', jobId: 'x' }),
+    ).toMatchObject({ state: 'failed', error: { code: 'bad_response' } });
     expect(fileUnder(pathToFileURL(path.join(renderDir, '..', 'secret.mp4')).href, renderDir)).toBe(false);
   });
 
   it('ffmpeg reads only the MP4 it is given: a concat list posing as a video cannot pull in other files', async () => {
     // Another user's video beside the download (a private master, say), and a "result" that is an ffconcat list
     // naming it: ffmpeg left to guess the format would copy that video into this user's output.
-    const done = (await finish(createProviders(loadConfig({ NODE_ENV: 'test', DATA_DIR: dir })).runway)) as { videoUrl: string };
+    const done = (await finish(createProviders(loadConfig({ NODE_ENV: 'test', DATA_DIR: dir })).runway)) as {
+      videoUrl: string;
+    };
     const downloads = path.join(dir, 'downloads');
     await fs.mkdir(downloads, { recursive: true });
     await fs.copyFile(new URL(done.videoUrl).pathname, path.join(downloads, 'someone-elses.mp4'));

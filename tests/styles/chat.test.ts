@@ -20,7 +20,10 @@ let seq = 0;
 beforeAll(async () => {
   w = await buildWorld();
   const catalog = new SqlStyleCatalog(w.db.sequelize);
-  gen = createGeneration({ ...w.deps, providers: { ...w.deps.providers, goenhance: withStyleModels(w.paid.goenhance, catalog) } });
+  gen = createGeneration({
+    ...w.deps,
+    providers: { ...w.deps.providers, goenhance: withStyleModels(w.paid.goenhance, catalog) },
+  });
   bot = await wireStyleBot(w, gen, catalog);
 }, 60_000);
 afterAll(async () => {
@@ -31,13 +34,25 @@ afterAll(async () => {
 /** Sends one console message as the account's chat identity. */
 async function say(a: Account, text: string, extra: Partial<ChatEvent> = {}) {
   return bot.dispatcher.respond({
-    platform: 'console', eventId: `e${++seq}`, platformUserId: a.target.platformUserId, chatId: a.target.chatId, text, kind: 'message', ...extra,
+    platform: 'console',
+    eventId: `e${++seq}`,
+    platformUserId: a.target.platformUserId,
+    chatId: a.target.chatId,
+    text,
+    kind: 'message',
+    ...extra,
   });
 }
 const keys = (rs: Reply[]) => rs.map((r) => ('message' in r ? r.message.key : r.kind));
-const runAll = async () => { for (const { id } of w.jobs.enqueued.splice(0)) await gen.runner.run(id, { signal: new AbortController().signal, touch: async () => {} }); };
-const gens = (userId: string) => w.db.sequelize.query<{ kind: string; style: string | null; prompt: string; status: string }>(
-  'SELECT kind, style, prompt, status FROM generations WHERE user_id = $1 ORDER BY created_at', { bind: [userId], type: QueryTypes.SELECT });
+const runAll = async () => {
+  for (const { id } of w.jobs.enqueued.splice(0))
+    await gen.runner.run(id, { signal: new AbortController().signal, touch: async () => {} });
+};
+const gens = (userId: string) =>
+  w.db.sequelize.query<{ kind: string; style: string | null; prompt: string; status: string }>(
+    'SELECT kind, style, prompt, status FROM generations WHERE user_id = $1 ORDER BY created_at',
+    { bind: [userId], type: QueryTypes.SELECT },
+  );
 
 /** A Pro user with auto-pay and points, who already has one finished video to restyle. */
 async function proWithVideo(): Promise<Account> {
@@ -58,7 +73,12 @@ describe('/style through the dispatcher', () => {
     const sent = w.paid.goenhance.submissions.slice(before);
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({ kind: 'style', style: '4', prompt: 'city lights' });
-    expect((await gens(a.userId)).at(-1)).toMatchObject({ kind: 'style', style: 'cyberpunk', prompt: 'city lights', status: 'succeeded' });
+    expect((await gens(a.userId)).at(-1)).toMatchObject({
+      kind: 'style',
+      style: 'cyberpunk',
+      prompt: 'city lights',
+      status: 'succeeded',
+    });
 
     await say(a, '/style アニメ 夕焼け');
     await runAll();
@@ -67,7 +87,10 @@ describe('/style through the dispatcher', () => {
 
   it('applies a style to a replied video without a prompt', async () => {
     const a = await proWithVideo();
-    const [source] = await w.db.sequelize.query<{ id: string }>('SELECT id FROM generations WHERE user_id = $1', { bind: [a.userId], type: QueryTypes.SELECT });
+    const [source] = await w.db.sequelize.query<{ id: string }>('SELECT id FROM generations WHERE user_id = $1', {
+      bind: [a.userId],
+      type: QueryTypes.SELECT,
+    });
     await say(a, '/style clay', { repliedGenerationId: source!.id });
     await runAll();
     expect(w.paid.goenhance.submissions.at(-1)).toMatchObject({ style: '5' });
@@ -80,7 +103,14 @@ describe('/style through the dispatcher', () => {
     expect(r.replies).toHaveLength(1);
     const [reply] = r.replies as [Extract<Reply, { kind: 'text' }>];
     expect(reply.message).toEqual({ key: 'styles.unknown', params: { style: 'vaporwave' } });
-    expect(reply.choices?.map((c) => c.command)).toEqual(['/style anime ', '/style ghibli ', '/style pixar ', '/style cyberpunk ', '/style clay ', '/style sketch ']);
+    expect(reply.choices?.map((c) => c.command)).toEqual([
+      '/style anime ',
+      '/style ghibli ',
+      '/style pixar ',
+      '/style cyberpunk ',
+      '/style clay ',
+      '/style sketch ',
+    ]);
     expect(reply.choices?.[1]?.label).toEqual({ key: 'styles.choice', params: { name: 'Watercolor Ghibli' } });
     expect(await gens(a.userId)).toHaveLength(1);
   });
@@ -126,7 +156,11 @@ describe('/start s_<style> (Telegram deep link from the showcase)', () => {
     await say(a, '/video a lighthouse');
     expect((await gens(a.userId)).at(-1)).toMatchObject({ kind: 'video', prompt: 'a lighthouse' });
     await say(a, 'a pencil lighthouse');
-    expect((await gens(a.userId)).at(-1)).toMatchObject({ kind: 'style', style: 'sketch', prompt: 'a pencil lighthouse' });
+    expect((await gens(a.userId)).at(-1)).toMatchObject({
+      kind: 'style',
+      style: 'sketch',
+      prompt: 'a pencil lighthouse',
+    });
   });
 
   it('lists the styles for an unknown deep-link style', async () => {

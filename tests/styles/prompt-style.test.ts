@@ -37,15 +37,27 @@ beforeAll(async () => {
   w = await buildWorld();
   ge = await startGoEnhanceFake('ge-key');
   // GoEnhance's "styled" result: a real MP4 (the scripted providers' clip).
-  const clip = await w.mediaTools.download((await finishedUrl()), new AbortController().signal);
+  const clip = await w.mediaTools.download(await finishedUrl(), new AbortController().signal);
   ge.files.set('result.mp4', await fs.readFile(clip));
   mediaServer = Hapi.server({ port: 0, host: '127.0.0.1' });
   await mediaServer.start();
-  media = createDiskStore({ root: path.join(w.dir, 'served-media'), publicBaseUrl: mediaServer.info.uri, signingSecret: 's'.repeat(32) });
+  media = createDiskStore({
+    root: path.join(w.dir, 'served-media'),
+    publicBaseUrl: mediaServer.info.uri,
+    signingSecret: 's'.repeat(32),
+  });
   await mediaRoutes(mediaServer, media);
   catalog = new SqlStyleCatalog(w.db.sequelize);
-  const goenhance = withStyleModels(createGoEnhance({ apiKey: 'ge-key', baseUrl: ge.url, http: { requestTimeoutMs: 2_000, retries: 0 } }), catalog);
-  gen = createGeneration({ ...w.deps, mediaStore: media, localFile: (k) => media.pathOf(k), providers: { ...w.deps.providers, goenhance } });
+  const goenhance = withStyleModels(
+    createGoEnhance({ apiKey: 'ge-key', baseUrl: ge.url, http: { requestTimeoutMs: 2_000, retries: 0 } }),
+    catalog,
+  );
+  gen = createGeneration({
+    ...w.deps,
+    mediaStore: media,
+    localFile: (k) => media.pathOf(k),
+    providers: { ...w.deps.providers, goenhance },
+  });
   bot = await wireStyleBot(w, gen, catalog);
 }, 60_000);
 
@@ -59,7 +71,14 @@ afterAll(async () => {
 /** The URL a scripted provider "produces" (a real local render). */
 async function finishedUrl(): Promise<string> {
   const p = w.paid.runway;
-  const job = await p.submit({ generationId: 'probe', kind: 'video', prompt: 'x', resolution: '720p', fps: 24, durationSeconds: 1 });
+  const job = await p.submit({
+    generationId: 'probe',
+    kind: 'video',
+    prompt: 'x',
+    resolution: '720p',
+    fps: 24,
+    durationSeconds: 1,
+  });
   p.submissions.length = 0;
   for (;;) {
     const s = await p.poll(job);
@@ -68,10 +87,18 @@ async function finishedUrl(): Promise<string> {
 }
 
 async function say(a: Account, text: string) {
-  return bot.dispatcher.respond({ platform: 'console', eventId: `p${++seq}`, platformUserId: a.target.platformUserId, chatId: a.target.chatId, text, kind: 'message' });
+  return bot.dispatcher.respond({
+    platform: 'console',
+    eventId: `p${++seq}`,
+    platformUserId: a.target.platformUserId,
+    chatId: a.target.chatId,
+    text,
+    kind: 'message',
+  });
 }
 const keys = (rs: Reply[]) => rs.map((r) => ('message' in r ? r.message.key : r.kind));
-const run = (id: string, signal = new AbortController().signal) => gen.runner.run(id, { signal, touch: async () => {} });
+const run = (id: string, signal = new AbortController().signal) =>
+  gen.runner.run(id, { signal, touch: async () => {} });
 const row = async (id: string) => (await w.store.get(id)) as GenerationRow;
 const submitsOf = (id: string) => ({
   leonardo: w.paid.leonardo.submissions.filter((s) => s.generationId === id),
@@ -79,10 +106,18 @@ const submitsOf = (id: string) => ({
 });
 const geSubmits = () => ge.requests.filter((r) => r.method === 'POST' && r.path === '/api/v1/video2video/generate');
 const monthlyGoEnhance = async (userId: string) => (await w.ledger.balance(userId)).monthly_goenhance;
-const charges = async (userId: string) => (await w.db.sequelize.query<{ n: number }>(
-  "SELECT count(*)::int AS n FROM point_reservations WHERE user_id = :userId AND status = 'committed'",
-  { replacements: { userId }, type: QueryTypes.SELECT }))[0]!.n;
-const progressKeys = (id: string) => w.notifier.pushes.flatMap((p) => p.replies).filter((r) => r.kind === 'progress' && r.generationId === id).map((r) => ('message' in r ? r.message.key : ''));
+const charges = async (userId: string) =>
+  (
+    await w.db.sequelize.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM point_reservations WHERE user_id = :userId AND status = 'committed'",
+      { replacements: { userId }, type: QueryTypes.SELECT },
+    )
+  )[0]!.n;
+const progressKeys = (id: string) =>
+  w.notifier.pushes
+    .flatMap((p) => p.replies)
+    .filter((r) => r.kind === 'progress' && r.generationId === id)
+    .map((r) => ('message' in r ? r.message.key : ''));
 
 async function waitFor(check: () => Promise<boolean>) {
   for (let i = 0; i < 2_000; i++) {
@@ -119,7 +154,14 @@ describe('/style <style> <prompt> without a replied video', () => {
     expect(args).toMatchObject({ model: 1, prompt: 'a cat surfing' });
 
     const g = await row(id);
-    expect(g).toMatchObject({ status: 'succeeded', kind: 'style', style: 'anime', provider: 'goenhance', pointsCost: 10, errorCode: null });
+    expect(g).toMatchObject({
+      status: 'succeeded',
+      kind: 'style',
+      style: 'anime',
+      provider: 'goenhance',
+      pointsCost: 10,
+      errorCode: null,
+    });
     expect(g.baseClip).toMatchObject({ provider: 'leonardo' });
     // The reference URL serves exactly the stored base clip.
     expect(args.reference_video_url).toMatch(/\?exp=\d+&sig=/);
@@ -195,7 +237,9 @@ describe('/style <style> <prompt> without a replied video', () => {
     // A style costs points by itself: nothing to wait for, so the question offers points or cancel only.
     expect(keys(r.replies)).toEqual(['core.consent.question_feature']);
     expect(r.replies[0]).toMatchObject({ message: { params: { cost: 10 } } });
-    expect((r.replies[0] as { choices: { command: string }[] }).choices.map((c) => c.command.split(' ').pop())).toEqual(['points', 'cancel']);
+    expect((r.replies[0] as { choices: { command: string }[] }).choices.map((c) => c.command.split(' ').pop())).toEqual(
+      ['points', 'cancel'],
+    );
     const id = await w.lastId(a.userId);
     expect(await row(id)).toMatchObject({ status: 'awaiting_consent', reservationId: null });
     expect(await w.reservations(a.userId)).toBe(0);
@@ -247,30 +291,50 @@ describe('/style <style> <prompt> without a replied video', () => {
       await w.router.setDown('goenhance', false);
     }
     const g = await row(id);
-    expect(g).toMatchObject({ status: 'succeeded', errorCode: 'style_failed', provider: 'leonardo', pointsCost: 0, reservationId: null });
+    expect(g).toMatchObject({
+      status: 'succeeded',
+      errorCode: 'style_failed',
+      provider: 'leonardo',
+      pointsCost: 0,
+      reservationId: null,
+    });
     expect(g.mediaKey).toBe(g.baseClip!.mediaKey);
     expect(await charges(a.userId)).toBe(0);
     expect(await monthlyGoEnhance(a.userId)).toBe(30);
     const finals = w.notifier.finals(id);
     expect(finals).toHaveLength(1);
     expect(keys(finals[0]!.replies)).toEqual(['core.style_failed', 'video', 'core.receipt.not_charged']);
-    expect(finals[0]!.replies[1]).toMatchObject({ kind: 'video', videoUrl: await media.publicUrl(g.baseClip!.mediaKey) });
+    expect(finals[0]!.replies[1]).toMatchObject({
+      kind: 'video',
+      videoUrl: await media.publicUrl(g.baseClip!.mediaKey),
+    });
     expect(await run(id)).toBe('done');
     expect(w.notifier.finals(id)).toHaveLength(1);
   });
 });
 
 describe('Discord /style registration', () => {
-  it('autocompletes every catalogue style, valued by id, named in the interaction\'s language', async () => {
+  it("autocompletes every catalogue style, valued by id, named in the interaction's language", async () => {
     const style = slashCommands().find((c) => c.name === 'style')!;
-    const option = style.options![0] as { name: string; required?: boolean; autocomplete?: boolean; choices?: unknown[] };
+    const option = style.options![0] as {
+      name: string;
+      required?: boolean;
+      autocomplete?: boolean;
+      choices?: unknown[];
+    };
     expect(option).toMatchObject({ name: 'style', required: true, autocomplete: true });
     expect(option.choices).toBeUndefined(); // the catalogue is read when the user types, not fixed at registration
     const styles = await catalog.list();
     const all = await styleChoices(() => catalog.list(), '', 'en-US');
     expect(all.map((c) => c.value).sort()).toEqual(styles.map((s) => s.id).sort());
     for (const s of styles) expect(all.find((c) => c.value === s.id)!.name).toBe(s.names.en);
-    for (const [discordLocale, locale] of [['ja', 'ja'], ['zh-TW', 'zh-TW'], ['ko', 'ko'], ['es-ES', 'es'], ['es-419', 'es']] as const) {
+    for (const [discordLocale, locale] of [
+      ['ja', 'ja'],
+      ['zh-TW', 'zh-TW'],
+      ['ko', 'ko'],
+      ['es-ES', 'es'],
+      ['es-419', 'es'],
+    ] as const) {
       const named = await styleChoices(() => catalog.list(), '', discordLocale);
       for (const s of styles) expect(named.find((c) => c.value === s.id)!.name).toBe(s.names[locale]);
     }
@@ -288,17 +352,31 @@ describe('restyling a past video whose source is a private clean master', () => 
     expect(source).toMatchObject({ status: 'succeeded', kind: 'demo', masterKey: 'private/demo/cat/master.mp4' });
     const masterBytes = await fs.readFile(media.pathOf(source.masterKey!));
     await expect(media.publicUrl(source.masterKey!)).rejects.toThrow(/private media/); // no public URL exists
-    expect((await fetch(`${(await media.publicUrl('videos/x.mp4')).replace(/videos\/x\.mp4$/, '')}${source.masterKey}`)).status).toBe(404);
+    expect(
+      (await fetch(`${(await media.publicUrl('videos/x.mp4')).replace(/videos\/x\.mp4$/, '')}${source.masterKey}`))
+        .status,
+    ).toBe(404);
 
     // The upgrade: the same user on Starter with its monthly GoEnhance points and auto-pay.
-    await w.db.sequelize.query(`INSERT INTO subscriptions (user_id, plan_id, status, start_date, end_date)
-      SELECT :userId, id, 'active', now(), now() + interval '30 days' FROM plans WHERE slug = 'starter'`, { replacements: { userId: a.userId } });
-    await w.db.sequelize.query('UPDATE users SET auto_pay = true WHERE id = :userId', { replacements: { userId: a.userId } });
+    await w.db.sequelize.query(
+      `INSERT INTO subscriptions (user_id, plan_id, status, start_date, end_date)
+      SELECT :userId, id, 'active', now(), now() + interval '30 days' FROM plans WHERE slug = 'starter'`,
+      { replacements: { userId: a.userId } },
+    );
+    await w.db.sequelize.query('UPDATE users SET auto_pay = true WHERE id = :userId', {
+      replacements: { userId: a.userId },
+    });
     await w.ledger.allocateMonthly(a.userId, await w.deps.tiers.features('starter'), '2026-11');
     const upgraded: Account = { ...a, tier: 'starter', autoPay: true };
 
     const before = geSubmits().length;
-    const replies = await gen.service.request(upgraded, { kind: 'style', prompt: '', style: 'anime', resolution: '720p', sourceGenerationId: src });
+    const replies = await gen.service.request(upgraded, {
+      kind: 'style',
+      prompt: '',
+      style: 'anime',
+      resolution: '720p',
+      sourceGenerationId: src,
+    });
     expect(keys(replies)).toEqual(['core.queued', 'core.reserved']);
     const id = await w.lastId(a.userId);
     expect(await run(id)).toBe('done');

@@ -38,31 +38,62 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'vidgo-styles-test-'));
   const log = createLogger('silent', false);
   const config = loadConfig({
-    NODE_ENV: 'test', PUBLIC_BASE_URL: BASE, DATABASE_URL: db.url, JWT_SECRET: 'styles-test-secret-0123456789abcdef0123',
-    TELEGRAM_BOT_TOKEN: '123:abc', TELEGRAM_BOT_USERNAME: 'VidGoBot', LINE_CHANNEL_SECRET: 'showcase-line-channel-secret-0123456789', LINE_CHANNEL_ACCESS_TOKEN: 't', LINE_BOT_BASIC_ID: '@vidgo',
+    NODE_ENV: 'test',
+    PUBLIC_BASE_URL: BASE,
+    DATABASE_URL: db.url,
+    JWT_SECRET: 'styles-test-secret-0123456789abcdef0123',
+    TELEGRAM_BOT_TOKEN: '123:abc',
+    TELEGRAM_BOT_USERNAME: 'VidGoBot',
+    LINE_CHANNEL_SECRET: 'showcase-line-channel-secret-0123456789',
+    LINE_CHANNEL_ACCESS_TOKEN: 't',
+    LINE_BOT_BASIC_ID: '@vidgo',
   });
   server = await createServer({ port: 0, host: '127.0.0.1', log, corsOrigins: [] });
   const media = createDiskStore({ root: path.join(dir, 'media'), publicBaseUrl: BASE });
   await mediaRoutes(server, media);
-  const local = createLocalRenderer('local', { dir: path.join(dir, 'renders'), durationSeconds: 1, width: 320, height: 180 });
+  const local = createLocalRenderer('local', {
+    dir: path.join(dir, 'renders'),
+    durationSeconds: 1,
+    width: 320,
+    height: 180,
+  });
   const counted: VideoProvider = { ...local, submit: (r, s) => (rendered.push(r), local.submit(r, s)) };
   const catalog = new SqlStyleCatalog(db.sequelize);
-  samples = new StyleSamples({ catalog, store: catalog, renderer: counted, media, tools: createMediaTools({ tmpDir: path.join(dir, 'tmp') }), pollMs: 20 });
+  samples = new StyleSamples({
+    catalog,
+    store: catalog,
+    renderer: counted,
+    media,
+    tools: createMediaTools({ tmpDir: path.join(dir, 'tmp') }),
+    pollMs: 20,
+  });
   const accounts = new SqlAccountService(new SqlAccountsRepo(db.sequelize), { adminIds: [], defaultLocale: 'en' });
   web = await wireWeb(server, config, { sequelize: db.sequelize }, log, 'styles-test-secret-0123456789abcdef0123', {
-    accounts, styles: new StyleShowcase(catalog, samples, media),
+    accounts,
+    styles: new StyleShowcase(catalog, samples, media),
   });
-  const a = await accounts.identify({ platform: 'telegram', eventId: 'e1', platformUserId: 'tg-1', chatId: 'tg-1', kind: 'message', text: '/gallery' });
+  const a = await accounts.identify({
+    platform: 'telegram',
+    eventId: 'e1',
+    platformUserId: 'tg-1',
+    chatId: 'tg-1',
+    kind: 'message',
+    text: '/gallery',
+  });
   const link = new URL(await web.links.linkFor(a.userId, '/showcase'));
   // Sign in as the user's browser does: the link's page, then its button (a form POST with the page's nonce cookie).
   const page = await server.inject({ url: `${link.pathname}${link.search}` });
   const nonceCookie = String(page.headers['set-cookie']).split(';')[0]!;
   const nonce = /name="nonce" value="([^"]+)"/.exec(page.payload)![1]!;
   const res = await server.inject({
-    method: 'POST', url: '/auth/link', headers: { cookie: nonceCookie, 'content-type': 'application/x-www-form-urlencoded', origin: config.publicBaseUrl },
+    method: 'POST',
+    url: '/auth/link',
+    headers: { cookie: nonceCookie, 'content-type': 'application/x-www-form-urlencoded', origin: config.publicBaseUrl },
     payload: new URLSearchParams({ token: link.searchParams.get('token')!, nonce }).toString(),
   });
-  cookie = String(([] as string[]).concat(res.headers['set-cookie'] as string[]).find((c) => c.startsWith('vg_session='))).split(';')[0]!;
+  cookie = String(
+    ([] as string[]).concat(res.headers['set-cookie'] as string[]).find((c) => c.startsWith('vg_session=')),
+  ).split(';')[0]!;
 }, 60_000);
 afterAll(async () => {
   await samples?.idle();
@@ -74,7 +105,16 @@ afterAll(async () => {
 const showcase = async () => {
   const res = await server.inject({ url: '/api/v1/showcase', headers: { cookie } });
   expect(res.statusCode).toBe(200);
-  return res.result as { styles: { id: string; name: string; names: Record<string, string>; sampleUrl: string | null; telegram: string; line: string }[] };
+  return res.result as {
+    styles: {
+      id: string;
+      name: string;
+      names: Record<string, string>;
+      sampleUrl: string | null;
+      telegram: string;
+      line: string;
+    }[];
+  };
 };
 
 describe('style showcase', () => {
@@ -96,12 +136,22 @@ describe('style showcase', () => {
     await samples.idle();
     const first = await showcase(); // the first request above (or this one) started the renders; none waited
     await samples.idle();
-    expect(rendered.map((r) => r.prompt).sort()).toEqual(['3D Cartoon', 'Anime', 'Claymation', 'Cyberpunk Neon', 'Pencil Sketch', 'Watercolor Ghibli']);
+    expect(rendered.map((r) => r.prompt).sort()).toEqual([
+      '3D Cartoon',
+      'Anime',
+      'Claymation',
+      'Cyberpunk Neon',
+      'Pencil Sketch',
+      'Watercolor Ghibli',
+    ]);
     expect(first.styles.length).toBe(6);
 
     const { styles } = await showcase();
     for (const s of styles) expect(s.sampleUrl).toBe(`${BASE}/media/${sampleKeyOf(s.id)}`);
-    const rows = await db.sequelize.query<{ sample_url: string }>('SELECT sample_url FROM showcase_styles ORDER BY sort_order', { type: QueryTypes.SELECT });
+    const rows = await db.sequelize.query<{ sample_url: string }>(
+      'SELECT sample_url FROM showcase_styles ORDER BY sort_order',
+      { type: QueryTypes.SELECT },
+    );
     expect(rows.map((r) => r.sample_url)).toEqual(styles.map((s) => s.sampleUrl));
 
     const clip = await server.inject({ url: new URL(styles[0]!.sampleUrl!).pathname });
@@ -119,15 +169,24 @@ describe('style showcase', () => {
   it('renders a missing sample on one instance only while it is claimed, and retakes a claim left by a crash', async () => {
     await db.sequelize.query(`UPDATE showcase_styles SET sample_key = NULL, sample_url = NULL WHERE id = 'clay'`);
     const catalog = new SqlStyleCatalog(db.sequelize);
-    const local = createLocalRenderer('local', { dir: path.join(dir, 'r2'), durationSeconds: 1, width: 320, height: 180 });
+    const local = createLocalRenderer('local', {
+      dir: path.join(dir, 'r2'),
+      durationSeconds: 1,
+      width: 320,
+      height: 180,
+    });
     let open!: () => void;
     const gate = new Promise<void>((r) => (open = r));
     let entered!: () => void;
     const claimed = new Promise<void>((r) => (entered = r));
     // A second app instance: it claims clay, then is held before rendering.
     const other = new StyleSamples({
-      catalog, store: catalog, renderer: { ...local, submit: async (r, sig) => (rendered.push(r), entered(), await gate, local.submit(r, sig)) },
-      media: createDiskStore({ root: path.join(dir, 'media'), publicBaseUrl: BASE }), tools: createMediaTools({ tmpDir: path.join(dir, 'tmp') }), pollMs: 20,
+      catalog,
+      store: catalog,
+      renderer: { ...local, submit: async (r, sig) => (rendered.push(r), entered(), await gate, local.submit(r, sig)) },
+      media: createDiskStore({ root: path.join(dir, 'media'), publicBaseUrl: BASE }),
+      tools: createMediaTools({ tmpDir: path.join(dir, 'tmp') }),
+      pollMs: 20,
     });
     const otherRun = other.renderMissing();
     await claimed;
@@ -135,10 +194,14 @@ describe('style showcase', () => {
     open();
     expect(await otherRun).toBe(1);
     expect(rendered.filter((r) => r.prompt === 'Claymation')).toHaveLength(2); // the first pass above, and the other instance
-    expect((await showcase()).styles.find((s) => s.id === 'clay')!.sampleUrl).toBe(`${BASE}/media/${sampleKeyOf('clay')}`);
+    expect((await showcase()).styles.find((s) => s.id === 'clay')!.sampleUrl).toBe(
+      `${BASE}/media/${sampleKeyOf('clay')}`,
+    );
 
     // An instance that crashed mid-render leaves a claim; once stale it is taken again.
-    await db.sequelize.query(`UPDATE showcase_styles SET sample_key = NULL, sample_url = NULL, sample_claimed_at = now() - interval '1 hour' WHERE id = 'sketch'`);
+    await db.sequelize.query(
+      `UPDATE showcase_styles SET sample_key = NULL, sample_url = NULL, sample_claimed_at = now() - interval '1 hour' WHERE id = 'sketch'`,
+    );
     expect(await samples.renderMissing()).toBe(1);
     expect(rendered.filter((r) => r.prompt === 'Pencil Sketch')).toHaveLength(2);
   }, 120_000);

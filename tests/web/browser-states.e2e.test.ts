@@ -12,7 +12,9 @@ import { startWorld, type World } from './support/world.ts';
 
 const ARTIFACTS = 'tests/artifacts';
 const DISCORD_APP = '112233445566778899';
-const WEB = Object.fromEntries(['ja', 'zh-TW'].map((l) => [l, JSON.parse(fs.readFileSync(`locales/${l}/web.json`, 'utf8')).web]));
+const WEB = Object.fromEntries(
+  ['ja', 'zh-TW'].map((l) => [l, JSON.parse(fs.readFileSync(`locales/${l}/web.json`, 'utf8')).web]),
+);
 let w: World;
 let browser: Browser;
 let dist: string;
@@ -20,7 +22,10 @@ let dist: string;
 beforeAll(async () => {
   dist = await buildWebApp('vidgo-web-states-');
   // Telegram (@VidGoBot) and LINE (@vidgo) come with the world; Discord is configured here too.
-  w = await startWorld({ appDist: dist, env: { RATE_LIMIT_IP_PER_MIN: '100000', DISCORD_APPLICATION_ID: DISCORD_APP, DISCORD_PUBLIC_KEY: 'ab'.repeat(32) } });
+  w = await startWorld({
+    appDist: dist,
+    env: { RATE_LIMIT_IP_PER_MIN: '100000', DISCORD_APPLICATION_ID: DISCORD_APP, DISCORD_PUBLIC_KEY: 'ab'.repeat(32) },
+  });
   browser = await launchChromium();
   fs.mkdirSync(ARTIFACTS, { recursive: true });
 }, 120_000);
@@ -30,12 +35,17 @@ afterAll(async () => {
   if (dist) fs.rmSync(dist, { recursive: true, force: true });
 });
 
-const shot = (page: Page, name: string) => page.screenshot({ path: `${ARTIFACTS}/web-state-${name}.png`, fullPage: true });
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: `${ARTIFACTS}/web-state-${name}.png`, fullPage: true });
 
 /** A chat user (their chat language is Japanese) signed in through a magic link; the page switched to English unless asked not to. */
 async function signedIn(opts: { reducedMotion?: 'reduce' | 'no-preference'; keepLanguage?: boolean } = {}) {
   const userId = await w.newUser('states');
-  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'en-US', reducedMotion: opts.reducedMotion ?? 'no-preference' });
+  const ctx = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    locale: 'en-US',
+    reducedMotion: opts.reducedMotion ?? 'no-preference',
+  });
   const page = await ctx.newPage();
   await page.goto(await w.web.links.linkFor(userId, '/plans'));
   await page.locator('button[type=submit]').click();
@@ -58,7 +68,9 @@ describe('web app states in a browser', () => {
     expect(await page.locator('.badge').count()).toBe(0);
     expect(await page.locator('body').textContent()).not.toMatch(/Current plan/);
     expect(await page.locator('#signin').textContent()).toContain('Send /plans or /gallery to VidGo in your chat app');
-    const links = await page.locator('#signin .chat-link').evaluateAll((as) => as.map((a) => [a.getAttribute('data-platform'), a.getAttribute('href'), a.textContent]));
+    const links = await page
+      .locator('#signin .chat-link')
+      .evaluateAll((as) => as.map((a) => [a.getAttribute('data-platform'), a.getAttribute('href'), a.textContent]));
     expect(links).toEqual([
       ['telegram', 'https://t.me/VidGoBot', 'Open VidGo in Telegram'],
       ['line', 'https://line.me/R/ti/p/%40vidgo', 'Open VidGo in LINE'],
@@ -77,7 +89,10 @@ describe('web app states in a browser', () => {
     const { ctx, page } = await signedIn();
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
-    await page.route('**/api/v1/generations?*', async (route) => { await held; await route.continue(); });
+    await page.route('**/api/v1/generations?*', async (route) => {
+      await held;
+      await route.continue();
+    });
     await page.locator('nav a[href="/gallery"]').click();
     await page.locator('.state-loading').waitFor();
     expect(await page.locator('.state-loading').getAttribute('role')).toBe('status');
@@ -107,7 +122,9 @@ describe('web app states in a browser', () => {
     expect(await page.locator('.state-failed').count()).toBe(0);
 
     // The server answering 503 to the balance: that part says so, the rest of the page still shows.
-    await page.route('**/api/v1/points', (route) => route.fulfill({ status: 503, contentType: 'application/json', body: '{"code":"unavailable"}' }));
+    await page.route('**/api/v1/points', (route) =>
+      route.fulfill({ status: 503, contentType: 'application/json', body: '{"code":"unavailable"}' }),
+    );
     await page.locator('nav a[href="/account"]').click();
     await page.locator('.state-failed').waitFor();
     await page.locator('#plan').waitFor();
@@ -124,7 +141,9 @@ describe('web app states in a browser', () => {
     const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'en-US' });
     const page = await ctx.newPage();
     let failing = true;
-    await page.route('**/api/v1/me', (route) => (failing ? route.fulfill({ status: 500, contentType: 'application/json', body: '{}' }) : route.continue()));
+    await page.route('**/api/v1/me', (route) =>
+      failing ? route.fulfill({ status: 500, contentType: 'application/json', body: '{}' }) : route.continue(),
+    );
     await page.goto(`${w.baseUrl}/gallery`);
     await page.locator('.state-failed').waitFor();
     await shot(page, 'session-failed');
@@ -167,7 +186,9 @@ describe('web app states in a browser', () => {
       const { ctx, page } = await signedIn({ reducedMotion: motion });
       await page.locator('nav a[href="/showcase"]').click();
       await page.locator('[data-style] video').first().waitFor({ state: 'attached' });
-      const state = await page.locator('[data-style] video').evaluateAll((vs) => (vs as HTMLVideoElement[]).map((v) => ({ autoplay: v.autoplay, controls: v.controls })));
+      const state = await page
+        .locator('[data-style] video')
+        .evaluateAll((vs) => (vs as HTMLVideoElement[]).map((v) => ({ autoplay: v.autoplay, controls: v.controls })));
       await shot(page, `showcase-${motion}`);
       await ctx.close();
       return state;

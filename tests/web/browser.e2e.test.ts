@@ -34,7 +34,9 @@ describe('web app in a browser', () => {
     await page.locator('[data-plan="demo"] .badge').waitFor();
     await page.locator('[data-plan="pro"] button').click();
     page.on('console', (m) => console.log('[browser]', m.text()));
-    page.on('response', (r) => { if (r.status() >= 400) console.log('[browser]', r.status(), r.url()); });
+    page.on('response', (r) => {
+      if (r.status() >= 400) console.log('[browser]', r.status(), r.url());
+    });
     await page.locator('#pay-ecpay').click();
 
     // The fake ECPay page (another origin), then back to our result page.
@@ -71,7 +73,9 @@ describe('web app in a browser', () => {
 
     // The one-off month: ECPay with every method, nothing periodic in the form.
     await page.locator('[data-plan="starter"] button').click();
-    expect(await page.locator('#monthly').textContent()).toContain('解約するまで毎月 NT$299(または $9.99)。カード払いのみ。');
+    expect(await page.locator('#monthly').textContent()).toContain(
+      '解約するまで毎月 NT$299(または $9.99)。カード払いのみ。',
+    );
     expect(await page.locator('#once').textContent()).toContain('1か月分 NT$299 を1回だけお支払い。');
     await page.locator('#pay-ecpay-once').click();
     await page.waitForURL(`${w.ecpay.url}/**`);
@@ -96,7 +100,9 @@ describe('web app in a browser', () => {
     await page.locator('#cancel-renewal').click();
     await page.locator('#renewal-notice').waitFor();
     // The day in the reader's locale (Intl's Japanese medium date), not ISO.
-    expect(await page.locator('#renewal-notice').textContent()).toMatch(/^自動更新を解約しました。プランは \d{4}\/\d{2}\/\d{2} まで有効です。$/);
+    expect(await page.locator('#renewal-notice').textContent()).toMatch(
+      /^自動更新を解約しました。プランは \d{4}\/\d{2}\/\d{2} まで有効です。$/,
+    );
     expect(w.ecpay.terminated.has(monthly.MerchantTradeNo!)).toBe(true);
     await page.locator('#cancel-renewal').waitFor({ state: 'detached' });
     expect(await page.locator('#renewal').textContent()).toBe('自動更新されません。');

@@ -6,8 +6,12 @@ import { startWorld, type World } from './support/world.ts';
 import { Client } from './support/browserless.ts';
 
 let w: World;
-beforeAll(async () => { w = await startWorld({ env: { RATE_LIMIT_IP_PER_MIN: '100000' } }); });
-afterAll(async () => { await w?.close(); });
+beforeAll(async () => {
+  w = await startWorld({ env: { RATE_LIMIT_IP_PER_MIN: '100000' } });
+});
+afterAll(async () => {
+  await w?.close();
+});
 
 const count = async (sql: string, bind: unknown[]) =>
   Number((await w.db.sequelize.query<{ n: number }>(sql, { bind, type: QueryTypes.SELECT }))[0]!.n);
@@ -32,7 +36,11 @@ async function startEcpay(c: Client, kind: 'plan' | 'pack', slug: string) {
 }
 
 const callback = async (body: string) => {
-  const r = await fetch(`${w.baseUrl}/api/v1/payments/ecpay/callback`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+  const r = await fetch(`${w.baseUrl}/api/v1/payments/ecpay/callback`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body,
+  });
   return r.text();
 };
 
@@ -43,7 +51,10 @@ describe('ECPay checkout', () => {
     expect(form.TotalAmount).toBe('299');
     expect(form.ReturnURL).toBe(`${w.baseUrl}/api/v1/payments/ecpay/callback`);
 
-    const pay = await fetch(`${w.ecpay.url}/fake/pay`, { method: 'POST', body: new URLSearchParams({ MerchantTradeNo: orderNumber }) });
+    const pay = await fetch(`${w.ecpay.url}/fake/pay`, {
+      method: 'POST',
+      body: new URLSearchParams({ MerchantTradeNo: orderNumber }),
+    });
     expect(await pay.text()).toContain('/api/v1/payments/ecpay/result');
     expect(w.ecpay.replies.at(-1)).toBe('1|OK');
 
@@ -57,10 +68,17 @@ describe('ECPay checkout', () => {
     const notice = w.notifier.pushed.filter((p) => p.key?.startsWith(`order-paid:${orderNumber}`));
     expect(notice).toHaveLength(1);
     // A monthly plan says so in the notice: the amount and how to stop it.
-    expect(notice[0]!.replies[0]).toMatchObject({ kind: 'text', message: { key: 'web.notice.plan_active_renews', params: { plan: 'Starter', amount: 'NT$299' } } });
+    expect(notice[0]!.replies[0]).toMatchObject({
+      kind: 'text',
+      message: { key: 'web.notice.plan_active_renews', params: { plan: 'Starter', amount: 'NT$299' } },
+    });
 
     // The browser's return (OrderResultURL) lands on the result page.
-    const back = await fetch(`${w.baseUrl}/api/v1/payments/ecpay/result`, { method: 'POST', body: new URLSearchParams({ MerchantTradeNo: orderNumber, RtnCode: '1' }), redirect: 'manual' });
+    const back = await fetch(`${w.baseUrl}/api/v1/payments/ecpay/result`, {
+      method: 'POST',
+      body: new URLSearchParams({ MerchantTradeNo: orderNumber, RtnCode: '1' }),
+      redirect: 'manual',
+    });
     expect(back.status).toBe(303);
     expect(back.headers.get('location')).toBe(`/result?order=${orderNumber}`);
     void userId;
@@ -81,7 +99,11 @@ describe('ECPay checkout', () => {
     expect(await count(`SELECT count(*) AS n FROM subscriptions WHERE user_id = $1`, [userId])).toBe(1);
     expect(await count(`SELECT count(*) AS n FROM point_ledger WHERE user_id = $1`, [userId])).toBe(3);
     expect(await count(`SELECT count(*) AS n FROM invoices WHERE user_id = $1`, [userId])).toBe(2);
-    expect((await c.json('/api/v1/points')).body.balance).toMatchObject({ monthly_pollo: 100, monthly_goenhance: 50, purchased: 120 });
+    expect((await c.json('/api/v1/points')).body.balance).toMatchObject({
+      monthly_pollo: 100,
+      monthly_goenhance: 50,
+      purchased: 120,
+    });
     expect(w.notifier.pushed.filter((p) => p.target.platformUserId.startsWith('tg-ben'))).toHaveLength(2);
   });
 

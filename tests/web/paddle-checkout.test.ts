@@ -6,11 +6,22 @@ import { PADDLE, startWorld, type World } from './support/world.ts';
 import { Client } from './support/browserless.ts';
 
 let w: World;
-beforeAll(async () => { w = await startWorld({ env: { RATE_LIMIT_IP_PER_MIN: '100000' } }); });
-afterAll(async () => { await w?.close(); });
+beforeAll(async () => {
+  w = await startWorld({ env: { RATE_LIMIT_IP_PER_MIN: '100000' } });
+});
+afterAll(async () => {
+  await w?.close();
+});
 
 const ledgerRows = async (userId: string) =>
-  Number((await w.db.sequelize.query<{ n: number }>('SELECT count(*) AS n FROM point_ledger WHERE user_id = $1', { bind: [userId], type: QueryTypes.SELECT }))[0]!.n);
+  Number(
+    (
+      await w.db.sequelize.query<{ n: number }>('SELECT count(*) AS n FROM point_ledger WHERE user_id = $1', {
+        bind: [userId],
+        type: QueryTypes.SELECT,
+      })
+    )[0]!.n,
+  );
 
 async function signedIn(name: string) {
   const userId = await w.newUser(name);
@@ -40,7 +51,11 @@ describe('Paddle checkout', () => {
     expect((await fetch(url)).status).toBe(200);
     const paid = await fetch(`${w.paddle.url}/checkout/pay?_ptxn=${txId}`, { method: 'POST', redirect: 'manual' });
     expect(paid.headers.get('location')).toBe(`${w.baseUrl}/result?order=${orderNumber}`);
-    expect((await c.json(`/api/v1/orders/${orderNumber}`)).body).toMatchObject({ status: 'paid', currency: 'USD', amountMinor: 2299 });
+    expect((await c.json(`/api/v1/orders/${orderNumber}`)).body).toMatchObject({
+      status: 'paid',
+      currency: 'USD',
+      amountMinor: 2299,
+    });
     expect((await c.json('/api/v1/points')).body.balance.purchased).toBe(300);
   });
 
@@ -50,7 +65,7 @@ describe('Paddle checkout', () => {
     const event = w.paddle.completedEvent(txId);
     expect(await w.paddle.send(event, { secret: 'pdl_ntfset_wrong' })).toBe(401);
     expect(await w.paddle.send(event, { ts: Math.floor(Date.now() / 1000) - 60 })).toBe(401);
-    expect(await w.paddle.send(event, { raw: '{not json' , secret: 'pdl_ntfset_wrong' })).toBe(401);
+    expect(await w.paddle.send(event, { raw: '{not json', secret: 'pdl_ntfset_wrong' })).toBe(401);
     expect((await c.json(`/api/v1/orders/${orderNumber}`)).body.status).toBe('pending');
 
     // Wrong amount with a valid signature: nothing changes.
@@ -76,21 +91,37 @@ describe('Paddle checkout', () => {
     const { txId } = await startPaddle(c, 'plan', 'starter');
     expect(await w.paddle.send(w.paddle.completedEvent(txId, { subscription_id: 'sub_01' }))).toBe(200);
     const before = (await c.json('/api/v1/me')).body.planEnds as string;
-    const renewal = w.paddle.completedEvent(txId, { id: 'txn_renewal_1', origin: 'subscription_recurring', subscription_id: 'sub_01' });
+    const renewal = w.paddle.completedEvent(txId, {
+      id: 'txn_renewal_1',
+      origin: 'subscription_recurring',
+      subscription_id: 'sub_01',
+    });
     expect(await w.paddle.send(renewal)).toBe(200);
     expect(await w.paddle.send({ ...renewal, event_id: 'evt_again' })).toBe(200);
     const after = (await c.json('/api/v1/me')).body.planEnds as string;
     expect(new Date(after).getTime() - new Date(before).getTime()).toBeGreaterThan(27 * 86_400_000);
-    const orders = await w.db.sequelize.query<{ n: number }>(`SELECT count(*) AS n FROM orders WHERE user_id = $1 AND status = 'paid'`, { bind: [userId], type: QueryTypes.SELECT });
+    const orders = await w.db.sequelize.query<{ n: number }>(
+      `SELECT count(*) AS n FROM orders WHERE user_id = $1 AND status = 'paid'`,
+      { bind: [userId], type: QueryTypes.SELECT },
+    );
     expect(Number(orders[0]!.n)).toBe(2);
     // Paddle charges an active subscription by itself: no reminder to pay three days before the end.
     const threeDaysBefore = new Date(new Date(after).getTime() - 2 * 86_400_000);
     const pushes = w.notifier.pushed.length;
     expect(await w.web.billing.sendRenewalReminders(threeDaysBefore)).toBe(0);
     // subscription.canceled stops renewal on our side, and the reminder comes back.
-    expect(await w.paddle.send({ event_id: 'evt_cancel', event_type: 'subscription.canceled', occurred_at: new Date().toISOString(), data: { id: 'sub_01' } })).toBe(200);
+    expect(
+      await w.paddle.send({
+        event_id: 'evt_cancel',
+        event_type: 'subscription.canceled',
+        occurred_at: new Date().toISOString(),
+        data: { id: 'sub_01' },
+      }),
+    ).toBe(200);
     expect((await c.json('/api/v1/me')).body.autoRenew).toBe(false);
     expect(await w.web.billing.sendRenewalReminders(threeDaysBefore)).toBe(1);
-    expect(w.notifier.pushed.slice(pushes).map((p) => (p.replies[0] as { message: { key: string } }).message.key)).toEqual(['web.notice.renewal_reminder']);
+    expect(
+      w.notifier.pushed.slice(pushes).map((p) => (p.replies[0] as { message: { key: string } }).message.key),
+    ).toEqual(['web.notice.renewal_reminder']);
   });
 });

@@ -11,15 +11,29 @@ import { count, ecpayBuy, ecpayCheckout, movableClock, paddleBuy, rows, signedIn
 const DAY = 86_400_000;
 const time = movableClock();
 let w: World;
-beforeAll(async () => { w = await startWorld({ env: { RATE_LIMIT_IP_PER_MIN: '100000' }, clock: time.clock }); });
-afterAll(async () => { await w?.close(); });
+beforeAll(async () => {
+  w = await startWorld({ env: { RATE_LIMIT_IP_PER_MIN: '100000' }, clock: time.clock });
+});
+afterAll(async () => {
+  await w?.close();
+});
 afterEach(() => time.later(0));
 
-const subs = (userId: string) => rows<{ plan: string; status: string; end_date: Date; auto_renew: boolean }>(w,
-  `SELECT p.slug AS plan, s.status, s.end_date, s.auto_renew FROM subscriptions s JOIN plans p ON p.id = s.plan_id WHERE s.user_id = $1 ORDER BY s.created_at`, [userId]);
+const subs = (userId: string) =>
+  rows<{ plan: string; status: string; end_date: Date; auto_renew: boolean }>(
+    w,
+    `SELECT p.slug AS plan, s.status, s.end_date, s.auto_renew FROM subscriptions s JOIN plans p ON p.id = s.plan_id WHERE s.user_id = $1 ORDER BY s.created_at`,
+    [userId],
+  );
 const ledger = (userId: string) => count(w, 'SELECT count(*) AS n FROM point_ledger WHERE user_id = $1', [userId]);
-const schedule = async (ref: string) => (await rows<{ status: string; stop_reason: string | null; attempts: number }>(w,
-  'SELECT status, stop_reason, attempts FROM payment_schedules WHERE ref = $1', [ref]))[0];
+const schedule = async (ref: string) =>
+  (
+    await rows<{ status: string; stop_reason: string | null; attempts: number }>(
+      w,
+      'SELECT status, stop_reason, attempts FROM payment_schedules WHERE ref = $1',
+      [ref],
+    )
+  )[0];
 const staleNotices = (order: string) => w.notifier.pushed.filter((p) => p.key?.startsWith(`order-stale:${order}:`));
 
 describe('ECPay plan changes', () => {
@@ -39,10 +53,22 @@ describe('ECPay plan changes', () => {
 
     const me = (await c.json('/api/v1/me')).body;
     expect(me).toMatchObject({ tier: 'pro', autoRenew: true, renewal: { method: 'ecpay', amountMinor: 599 } });
-    expect((await subs(userId)).map((s) => [s.plan, s.status])).toEqual([['starter', 'canceled'], ['pro', 'active']]);
+    expect((await subs(userId)).map((s) => [s.plan, s.status])).toEqual([
+      ['starter', 'canceled'],
+      ['pro', 'active'],
+    ]);
     // Exactly Pro's allowance: Starter's leftover monthly points expired with the change.
-    expect((await c.json('/api/v1/points')).body.balance).toEqual({ monthly_pollo: 100, monthly_goenhance: 50, purchased: 0, total: 150 });
-    const before = { subs: await subs(userId), ledger: await ledger(userId), points: (await c.json('/api/v1/points')).body.balance };
+    expect((await c.json('/api/v1/points')).body.balance).toEqual({
+      monthly_pollo: 100,
+      monthly_goenhance: 50,
+      purchased: 0,
+      total: 150,
+    });
+    const before = {
+      subs: await subs(userId),
+      ledger: await ledger(userId),
+      points: (await c.json('/api/v1/points')).body.balance,
+    };
 
     // Starter's second authorization, charged before the cancel reached ECPay, arrives afterwards (twice).
     time.later(31 * DAY);
@@ -52,16 +78,26 @@ describe('ECPay plan changes', () => {
     expect(await subs(userId)).toEqual(before.subs);
     expect(await ledger(userId)).toBe(before.ledger);
     expect((await c.json('/api/v1/points')).body.balance).toEqual(before.points);
-    expect((await c.json(`/api/v1/orders/${starter.orderNumber}R2`)).body).toMatchObject({ status: 'pending', problem: 'stale_renewal' });
+    expect((await c.json(`/api/v1/orders/${starter.orderNumber}R2`)).body).toMatchObject({
+      status: 'pending',
+      problem: 'stale_renewal',
+    });
     expect(staleNotices(`${starter.orderNumber}R2`)).toHaveLength(1);
-    expect(staleNotices(`${starter.orderNumber}R2`)[0]!.replies[0]).toMatchObject({ message: { key: 'web.notice.stale_charge', params: { plan: 'Starter', amount: 'NT$299' } } });
+    expect(staleNotices(`${starter.orderNumber}R2`)[0]!.replies[0]).toMatchObject({
+      message: { key: 'web.notice.stale_charge', params: { plan: 'Starter', amount: 'NT$299' } },
+    });
 
     // Pro's own second authorization renews Pro, with the new month's allowance once.
     expect(await w.ecpay.sendPeriod(pro.form, w.ecpay.periodBody(pro.form, 2))).toBe('1|OK');
     const after = await subs(userId);
     expect(after[1]!.end_date.getTime() - before.subs[1]!.end_date.getTime()).toBeGreaterThan(27 * DAY);
     expect((await c.json('/api/v1/me')).body.tier).toBe('pro');
-    expect((await c.json('/api/v1/points')).body.balance).toEqual({ monthly_pollo: 100, monthly_goenhance: 50, purchased: 0, total: 150 });
+    expect((await c.json('/api/v1/points')).body.balance).toEqual({
+      monthly_pollo: 100,
+      monthly_goenhance: 50,
+      purchased: 0,
+      total: 150,
+    });
     expect(await count(w, `SELECT count(*) AS n FROM orders WHERE user_id = $1 AND status = 'paid'`, [userId])).toBe(3);
   });
 
@@ -73,7 +109,12 @@ describe('ECPay plan changes', () => {
     expect(starter.form.PeriodType).toBeUndefined();
     expect(w.ecpay.terminated.has(pro.orderNumber)).toBe(true);
     expect((await c.json('/api/v1/me')).body).toMatchObject({ tier: 'starter', autoRenew: false, renewal: null });
-    expect((await c.json('/api/v1/points')).body.balance).toEqual({ monthly_pollo: 50, monthly_goenhance: 30, purchased: 0, total: 80 });
+    expect((await c.json('/api/v1/points')).body.balance).toEqual({
+      monthly_pollo: 50,
+      monthly_goenhance: 30,
+      purchased: 0,
+      total: 80,
+    });
     const points = await ledger(userId);
 
     time.later(31 * DAY);
@@ -84,7 +125,8 @@ describe('ECPay plan changes', () => {
 
     // Nothing renews the one-off Starter by itself: its owner is reminded before it ends.
     const end = (await subs(userId)).find((s) => s.status === 'active')!.end_date;
-    const reminders = () => w.notifier.pushed.filter((p) => p.key?.startsWith('renewal:') && p.target.platformUserId.startsWith('tg-down'));
+    const reminders = () =>
+      w.notifier.pushed.filter((p) => p.key?.startsWith('renewal:') && p.target.platformUserId.startsWith('tg-down'));
     await w.web.billing.sendRenewalReminders(new Date(end.getTime() - DAY));
     expect(reminders()).toHaveLength(1);
   });
@@ -114,14 +156,28 @@ describe('Paddle plan changes', () => {
     const { userId, c } = await signedIn(w, 'pup');
     const starter = await paddleBuy(w, c, 'plan', 'starter');
     expect(starter.subscriptionId).toMatch(/^sub_/);
-    expect((await c.json('/api/v1/me')).body).toMatchObject({ tier: 'starter', renewal: { method: 'paddle', amountMinor: 999, currency: 'USD' } });
+    expect((await c.json('/api/v1/me')).body).toMatchObject({
+      tier: 'starter',
+      renewal: { method: 'paddle', amountMinor: 999, currency: 'USD' },
+    });
     const pro = await paddleBuy(w, c, 'plan', 'pro');
 
     expect(cancels(starter.subscriptionId!).map((r) => r.body)).toEqual([{ effective_from: 'immediately' }]);
     expect(w.paddle.subscriptions.get(starter.subscriptionId!).status).toBe('canceled');
-    await until(async () => (await schedule(starter.subscriptionId!))?.status === 'ended', 'subscription.canceled from Paddle');
-    expect((await c.json('/api/v1/me')).body).toMatchObject({ tier: 'pro', renewal: { method: 'paddle', amountMinor: 1999 } });
-    expect((await c.json('/api/v1/points')).body.balance).toEqual({ monthly_pollo: 100, monthly_goenhance: 50, purchased: 0, total: 150 });
+    await until(
+      async () => (await schedule(starter.subscriptionId!))?.status === 'ended',
+      'subscription.canceled from Paddle',
+    );
+    expect((await c.json('/api/v1/me')).body).toMatchObject({
+      tier: 'pro',
+      renewal: { method: 'paddle', amountMinor: 1999 },
+    });
+    expect((await c.json('/api/v1/points')).body.balance).toEqual({
+      monthly_pollo: 100,
+      monthly_goenhance: 50,
+      purchased: 0,
+      total: 150,
+    });
     const before = { subs: await subs(userId), ledger: await ledger(userId) };
 
     // Paddle bills the old subscription once more (it had started before the cancel): nothing changes.
@@ -132,16 +188,25 @@ describe('Paddle plan changes', () => {
     expect(await ledger(userId)).toBe(before.ledger);
     expect((await c.json('/api/v1/me')).body.tier).toBe('pro');
     expect(await count(w, `SELECT count(*) AS n FROM orders WHERE user_id = $1 AND status = 'paid'`, [userId])).toBe(2);
-    expect(await count(w, `SELECT count(*) AS n FROM orders WHERE user_id = $1 AND renews_order IS NULL`, [userId])).toBe(2);
+    expect(
+      await count(w, `SELECT count(*) AS n FROM orders WHERE user_id = $1 AND renews_order IS NULL`, [userId]),
+    ).toBe(2);
 
     // Pro's renewal extends Pro by a month, as a renewal of the Pro order, with no extra allowance this month.
     const renewal = w.paddle.renewalEvent(pro.subscriptionId!);
     expect(await w.paddle.send(renewal.event)).toBe(200);
     const after = await subs(userId);
     expect(after[1]!.end_date.getTime() - before.subs[1]!.end_date.getTime()).toBeGreaterThan(27 * DAY);
-    expect(await rows(w, `SELECT renews_order, status FROM orders WHERE external_id = $1`, [renewal.txId])).toEqual([{ renews_order: pro.orderNumber, status: 'paid' }]);
+    expect(await rows(w, `SELECT renews_order, status FROM orders WHERE external_id = $1`, [renewal.txId])).toEqual([
+      { renews_order: pro.orderNumber, status: 'paid' },
+    ]);
     expect(await ledger(userId)).toBe(before.ledger);
-    expect((await c.json('/api/v1/points')).body.balance).toEqual({ monthly_pollo: 100, monthly_goenhance: 50, purchased: 0, total: 150 });
+    expect((await c.json('/api/v1/points')).body.balance).toEqual({
+      monthly_pollo: 100,
+      monthly_goenhance: 50,
+      purchased: 0,
+      total: 150,
+    });
   });
 
   it('downgrade from Paddle Pro to an ECPay Starter: Paddle stops billing Pro', async () => {
@@ -150,10 +215,18 @@ describe('Paddle plan changes', () => {
     await ecpayBuy(w, c, 'plan', 'starter');
     expect(cancels(pro.subscriptionId!)).toHaveLength(1);
     expect(w.paddle.subscriptions.get(pro.subscriptionId!).status).toBe('canceled');
-    expect((await c.json('/api/v1/me')).body).toMatchObject({ tier: 'starter', renewal: { method: 'ecpay', amountMinor: 299 } });
+    expect((await c.json('/api/v1/me')).body).toMatchObject({
+      tier: 'starter',
+      renewal: { method: 'ecpay', amountMinor: 299 },
+    });
     expect(await w.paddle.send(w.paddle.renewalEvent(pro.subscriptionId!).event)).toBe(200);
     expect((await c.json('/api/v1/me')).body.tier).toBe('starter');
-    expect((await c.json('/api/v1/points')).body.balance).toEqual({ monthly_pollo: 50, monthly_goenhance: 30, purchased: 0, total: 80 });
+    expect((await c.json('/api/v1/points')).body.balance).toEqual({
+      monthly_pollo: 50,
+      monthly_goenhance: 30,
+      purchased: 0,
+      total: 80,
+    });
   });
 });
 
@@ -162,10 +235,22 @@ describe('two plans paid at the same moment', () => {
     const { userId, c } = await signedIn(w, 'race');
     const a = await ecpayCheckout(w, c, 'plan', 'pro');
     const b = await ecpayCheckout(w, c, 'plan', 'unlimited');
-    const post = (body: string) => fetch(`${w.baseUrl}/api/v1/payments/ecpay/callback`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body }).then((r) => r.text());
-    expect(await Promise.all([post(w.ecpay.callbackBody(a.form)), post(w.ecpay.callbackBody(b.form))])).toEqual(['1|OK', '1|OK']);
-    expect(await count(w, `SELECT count(*) AS n FROM subscriptions WHERE user_id = $1 AND status = 'active'`, [userId])).toBe(1);
-    expect(await count(w, `SELECT count(*) AS n FROM payment_schedules WHERE user_id = $1 AND status = 'active'`, [userId])).toBe(1);
+    const post = (body: string) =>
+      fetch(`${w.baseUrl}/api/v1/payments/ecpay/callback`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+      }).then((r) => r.text());
+    expect(await Promise.all([post(w.ecpay.callbackBody(a.form)), post(w.ecpay.callbackBody(b.form))])).toEqual([
+      '1|OK',
+      '1|OK',
+    ]);
+    expect(
+      await count(w, `SELECT count(*) AS n FROM subscriptions WHERE user_id = $1 AND status = 'active'`, [userId]),
+    ).toBe(1);
+    expect(
+      await count(w, `SELECT count(*) AS n FROM payment_schedules WHERE user_id = $1 AND status = 'active'`, [userId]),
+    ).toBe(1);
     expect(w.ecpay.terminated.has(a.orderNumber) !== w.ecpay.terminated.has(b.orderNumber)).toBe(true);
   });
 });

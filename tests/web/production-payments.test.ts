@@ -12,8 +12,15 @@ const OWN = { merchantId: '3219876', hashKey: 'Qx8vR2mK7pL4nT9w', hashIv: 'Hb3Zc
 describe('production start-up', () => {
   it('exits naming each ECPay variable left at the stage default, as docker-compose starts it', async () => {
     const app = runApp({
-      NODE_ENV: 'production', JWT_SECRET: 'j'.repeat(40), DATABASE_URL: 'postgres://127.0.0.1:1/none', PUBLIC_BASE_URL: 'https://vidgo.example',
-      ECPAY_MERCHANT_ID: '', ECPAY_HASH_KEY: '', ECPAY_HASH_IV: '', PADDLE_API_KEY: 'pdl_live_apikey_01abc', PADDLE_WEBHOOK_SECRET: 'pdl_ntfset_x',
+      NODE_ENV: 'production',
+      JWT_SECRET: 'j'.repeat(40),
+      DATABASE_URL: 'postgres://127.0.0.1:1/none',
+      PUBLIC_BASE_URL: 'https://vidgo.example',
+      ECPAY_MERCHANT_ID: '',
+      ECPAY_HASH_KEY: '',
+      ECPAY_HASH_IV: '',
+      PADDLE_API_KEY: 'pdl_live_apikey_01abc',
+      PADDLE_WEBHOOK_SECRET: 'pdl_ntfset_x',
     });
     expect(await app.exited).toBe(1);
     const lines = app.output().trim().split('\n');
@@ -30,16 +37,42 @@ describe('production start-up', () => {
 describe('a production app with its own ECPay merchant', () => {
   let w: World;
   beforeAll(async () => {
-    w = await startWorld({ ecpay: OWN, env: { NODE_ENV: 'production', PADDLE_ENV: 'sandbox', RATE_LIMIT_IP_PER_MIN: '100000' } });
+    w = await startWorld({
+      ecpay: OWN,
+      env: { NODE_ENV: 'production', PADDLE_ENV: 'sandbox', RATE_LIMIT_IP_PER_MIN: '100000' },
+    });
   });
-  afterAll(async () => { await w?.close(); });
+  afterAll(async () => {
+    await w?.close();
+  });
 
-  const callback = async (body: string) => (await fetch(`${w.baseUrl}/api/v1/payments/ecpay/callback`, {
-    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body })).text();
+  const callback = async (body: string) =>
+    (
+      await fetch(`${w.baseUrl}/api/v1/payments/ecpay/callback`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+      })
+    ).text();
   const forged = (form: Record<string, string>, merchantId: string) => {
-    const p: Record<string, string> = { MerchantID: merchantId, MerchantTradeNo: form.MerchantTradeNo!, StoreID: '', RtnCode: '1', RtnMsg: '交易成功',
-      TradeNo: '2511000000000999', TradeAmt: form.TotalAmount!, PaymentDate: form.MerchantTradeDate!, PaymentType: 'Credit_CreditCard',
-      PaymentTypeChargeFee: '5', TradeDate: form.MerchantTradeDate!, SimulatePaid: '0', CustomField1: '', CustomField2: '', CustomField3: '', CustomField4: '' };
+    const p: Record<string, string> = {
+      MerchantID: merchantId,
+      MerchantTradeNo: form.MerchantTradeNo!,
+      StoreID: '',
+      RtnCode: '1',
+      RtnMsg: '交易成功',
+      TradeNo: '2511000000000999',
+      TradeAmt: form.TotalAmount!,
+      PaymentDate: form.MerchantTradeDate!,
+      PaymentType: 'Credit_CreditCard',
+      PaymentTypeChargeFee: '5',
+      TradeDate: form.MerchantTradeDate!,
+      SimulatePaid: '0',
+      CustomField1: '',
+      CustomField2: '',
+      CustomField3: '',
+      CustomField4: '',
+    };
     p.CheckMacValue = checkMacValue(p, STAGE_ECPAY.hashKey, STAGE_ECPAY.hashIv);
     return new URLSearchParams(p).toString();
   };
@@ -49,10 +82,15 @@ describe('a production app with its own ECPay merchant', () => {
     const c = new Client(w.baseUrl);
     await c.signIn(await w.web.links.linkFor(userId, '/plans'));
     await c.json('/api/v1/me');
-    const r = await c.json('/api/v1/checkout', { method: 'POST', json: { kind: 'plan', slug: 'unlimited', method: 'ecpay' } });
+    const r = await c.json('/api/v1/checkout', {
+      method: 'POST',
+      json: { kind: 'plan', slug: 'unlimited', method: 'ecpay' },
+    });
     expect(r.status).toBe(200);
     expect(r.body.next.fields.MerchantID).toBe(OWN.merchantId);
-    expect(await (await fetch(r.body.next.action, { method: 'POST', body: new URLSearchParams(r.body.next.fields) })).status).toBe(200);
+    expect(
+      await (await fetch(r.body.next.action, { method: 'POST', body: new URLSearchParams(r.body.next.fields) })).status,
+    ).toBe(200);
     const form = w.ecpay.orders.get(r.body.orderNumber)!;
 
     expect(await callback(forged(form, STAGE_ECPAY.merchantId))).toBe('0|CheckMacValue error');

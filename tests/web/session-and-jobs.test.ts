@@ -6,8 +6,12 @@ import { startWorld, type World } from './support/world.ts';
 import { Client } from './support/browserless.ts';
 
 let w: World;
-beforeAll(async () => { w = await startWorld({ env: { RATE_LIMIT_IP_PER_MIN: '40' } }); });
-afterAll(async () => { await w?.close(); });
+beforeAll(async () => {
+  w = await startWorld({ env: { RATE_LIMIT_IP_PER_MIN: '40' } });
+});
+afterAll(async () => {
+  await w?.close();
+});
 
 describe('magic links and sessions', () => {
   it('signs in once with a link, with a safe session cookie', async () => {
@@ -38,9 +42,23 @@ describe('magic links and sessions', () => {
     const c = new Client(w.baseUrl);
     await c.signIn(await w.web.links.linkFor(userId, '/plans'));
     await c.json('/api/v1/me');
-    expect((await c.json('/api/v1/checkout', { method: 'POST', json: { kind: 'plan', slug: 'pro', method: 'ecpay' }, headers: { 'x-csrf-token': 'nope' } })).status).toBe(403);
-    expect((await c.json('/api/v1/checkout', { method: 'POST', json: { kind: 'plan', slug: 'pro', method: 'bitcoin' } })).status).toBe(400);
-    expect((await c.json('/api/v1/checkout', { method: 'POST', json: { kind: 'plan', slug: 'demo', method: 'ecpay' } })).status).toBe(404);
+    expect(
+      (
+        await c.json('/api/v1/checkout', {
+          method: 'POST',
+          json: { kind: 'plan', slug: 'pro', method: 'ecpay' },
+          headers: { 'x-csrf-token': 'nope' },
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (await c.json('/api/v1/checkout', { method: 'POST', json: { kind: 'plan', slug: 'pro', method: 'bitcoin' } }))
+        .status,
+    ).toBe(400);
+    expect(
+      (await c.json('/api/v1/checkout', { method: 'POST', json: { kind: 'plan', slug: 'demo', method: 'ecpay' } }))
+        .status,
+    ).toBe(404);
     expect((await c.json('/api/v1/generations?limit=1000')).status).toBe(400);
     const ok = await c.fetch('/api/v1/plans', { headers: { origin: 'https://app.example' } });
     expect(ok.headers.get('access-control-allow-origin')).toBe('https://app.example');
@@ -55,7 +73,9 @@ describe('magic links and sessions', () => {
     const r = await c.json('/api/v1/showcase');
     expect(r.body.styleAccess).toBe(false);
     expect(r.body.styles[0]).toMatchObject({
-      id: 'anime', telegram: 'https://t.me/VidGoBot?start=s_anime', line: 'https://line.me/R/oaMessage/%40vidgo/?%2Fstyle%20anime%20',
+      id: 'anime',
+      telegram: 'https://t.me/VidGoBot?start=s_anime',
+      line: 'https://line.me/R/oaMessage/%40vidgo/?%2Fstyle%20anime%20',
     });
   });
 });
@@ -66,17 +86,33 @@ describe('billing schedule', () => {
   it('resets allowances once a month, reminds 3 days before the end once, and expires', async () => {
     const userId = await w.newUser('jay');
     // A one-off payment: auto-renewing ECPay plans get no reminder (tests/web/ecpay-period.test.ts).
-    const order = await w.web.billing.checkout(userId, { kind: 'plan', slug: 'starter' }, 'ecpay', { autoRenew: false });
-    expect(await w.web.billing.fulfilPaidOrder(order.order.orderNumber, { provider: 'ecpay', externalId: 'T1', amountMinor: 299, currency: 'TWD', raw: {} })).toBe('fulfilled');
+    const order = await w.web.billing.checkout(userId, { kind: 'plan', slug: 'starter' }, 'ecpay', {
+      autoRenew: false,
+    });
+    expect(
+      await w.web.billing.fulfilPaidOrder(order.order.orderNumber, {
+        provider: 'ecpay',
+        externalId: 'T1',
+        amountMinor: 299,
+        currency: 'TWD',
+        raw: {},
+      }),
+    ).toBe('fulfilled');
     const now = new Date();
     // The purchase already gave this month's allowance.
     expect(await w.web.billing.monthlyReset(now)).toBe(0);
     const next = new Date(now.getTime() + 32 * 86_400_000);
-    await sql(`UPDATE subscriptions SET end_date = $2 WHERE user_id = $1 RETURNING id`, [userId, new Date(next.getTime() + 20 * 86_400_000)]);
+    await sql(`UPDATE subscriptions SET end_date = $2 WHERE user_id = $1 RETURNING id`, [
+      userId,
+      new Date(next.getTime() + 20 * 86_400_000),
+    ]);
     expect(await w.web.billing.monthlyReset(next)).toBe(1);
     expect(await w.web.billing.monthlyReset(next)).toBe(0);
 
-    await sql(`UPDATE subscriptions SET end_date = $2 WHERE user_id = $1 RETURNING id`, [userId, new Date(now.getTime() + 2 * 86_400_000)]);
+    await sql(`UPDATE subscriptions SET end_date = $2 WHERE user_id = $1 RETURNING id`, [
+      userId,
+      new Date(now.getTime() + 2 * 86_400_000),
+    ]);
     const before = w.notifier.pushed.length;
     expect(await w.web.billing.sendRenewalReminders(now)).toBe(1);
     expect(await w.web.billing.sendRenewalReminders(now)).toBe(0);

@@ -7,10 +7,18 @@ import { startWorld, type World } from './support/world.ts';
 import { Client } from './support/browserless.ts';
 
 let w: World;
-beforeAll(async () => { w = await startWorld({ env: { RATE_LIMIT_IP_PER_MIN: '100000' } }); });
-afterAll(async () => { await w?.close(); });
+beforeAll(async () => {
+  w = await startWorld({ env: { RATE_LIMIT_IP_PER_MIN: '100000' } });
+});
+afterAll(async () => {
+  await w?.close();
+});
 
-const PREVIEW_AGENTS = ['facebookexternalhit/1.1;line-poker/1.0', 'TelegramBot (like TwitterBot)', 'Mozilla/5.0 (compatible; Discordbot/2.0)'];
+const PREVIEW_AGENTS = [
+  'facebookexternalhit/1.1;line-poker/1.0',
+  'TelegramBot (like TwitterBot)',
+  'Mozilla/5.0 (compatible; Discordbot/2.0)',
+];
 const form = (html: string, name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? '';
 
 describe('sign-in links', () => {
@@ -45,9 +53,12 @@ describe('sign-in links', () => {
     const attackerPage = await (await fetch(link)).text();
     const nonce = form(attackerPage, 'nonce');
     const victim = new Client(w.baseUrl);
-    const post = (origin: string) => victim.fetch('/auth/link', {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin }, body: new URLSearchParams({ token, nonce }).toString(),
-    });
+    const post = (origin: string) =>
+      victim.fetch('/auth/link', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
+        body: new URLSearchParams({ token, nonce }).toString(),
+      });
     const crossSite = await post('https://evil.example');
     expect(crossSite.status).toBe(403);
     expect(crossSite.headers.getSetCookie().some((c) => c.startsWith('vg_session='))).toBe(false);
@@ -86,7 +97,10 @@ describe('sessions end', () => {
     await c.signIn(await w.web.links.linkFor(userId, '/plans'));
     const pending = await w.web.links.linkFor(userId, '/gallery');
     expect((await c.json('/api/v1/me')).status).toBe(200);
-    await w.db.sequelize.query(`INSERT INTO bans (user_id, reason, source, created_by) VALUES ($1, 'test', 'admin', 'telegram:1')`, { bind: [userId] });
+    await w.db.sequelize.query(
+      `INSERT INTO bans (user_id, reason, source, created_by) VALUES ($1, 'test', 'admin', 'telegram:1')`,
+      { bind: [userId] },
+    );
     expect((await c.json('/api/v1/me')).status).toBe(401);
     expect((await new Client(w.baseUrl).fetch(pending)).headers.get('location')).toBe('/expired');
     await w.db.sequelize.query(`UPDATE bans SET lifted_at = now() WHERE user_id = $1`, { bind: [userId] });

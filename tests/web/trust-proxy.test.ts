@@ -13,9 +13,13 @@ beforeAll(async () => {
   behindProxy = await startWorld({ env: { TRUST_PROXY: 'loopback', RATE_LIMIT_IP_PER_MIN: '3' } });
   direct = await startWorld({ env: { RATE_LIMIT_IP_PER_MIN: '3' } });
 });
-afterAll(async () => { await behindProxy?.close(); await direct?.close(); });
+afterAll(async () => {
+  await behindProxy?.close();
+  await direct?.close();
+});
 
-const hit = (w: World, forwardedFor: string) => fetch(`${w.baseUrl}/api/v1/plans`, { headers: { 'x-forwarded-for': forwardedFor } }).then((r) => r.status);
+const hit = (w: World, forwardedFor: string) =>
+  fetch(`${w.baseUrl}/api/v1/plans`, { headers: { 'x-forwarded-for': forwardedFor } }).then((r) => r.status);
 
 describe('TRUST_PROXY', () => {
   it('behind a trusted proxy each forwarded client has its own budget', async () => {
@@ -35,7 +39,8 @@ describe('TRUST_PROXY', () => {
     const server = Hapi.server();
     installClientIp(server, 1);
     server.route({ method: 'GET', path: '/ip', options: { auth: false }, handler: (r) => clientIp(r) });
-    const ip = async (xff: string) => (await server.inject({ url: '/ip', headers: { 'x-forwarded-for': xff }, remoteAddress: '10.0.0.5' })).payload;
+    const ip = async (xff: string) =>
+      (await server.inject({ url: '/ip', headers: { 'x-forwarded-for': xff }, remoteAddress: '10.0.0.5' })).payload;
     expect(await ip('6.6.6.6, 203.0.113.7')).toBe('203.0.113.7'); // the client as our one proxy saw it; the spoofed first entry is not believed
     expect(await ip('203.0.113.8')).toBe('203.0.113.8');
   });

@@ -8,12 +8,27 @@ import { SESSION_TTL_S, type TokenSigner } from './tokens.ts';
 
 export const SESSION_COOKIE = 'vg_session';
 
-export interface SessionCredentials { userId: string; jti: string; exp: number }
+export interface SessionCredentials {
+  userId: string;
+  jti: string;
+  exp: number;
+}
 
-export function registerSession(server: Server, signer: TokenSigner, sessions: SqlWebSessions, opts: { secure: boolean }) {
+export function registerSession(
+  server: Server,
+  signer: TokenSigner,
+  sessions: SqlWebSessions,
+  opts: { secure: boolean },
+) {
   server.state(SESSION_COOKIE, {
-    ttl: SESSION_TTL_S * 1000, isSecure: opts.secure, isHttpOnly: true, isSameSite: 'Lax', path: '/',
-    encoding: 'none', strictHeader: true, clearInvalid: true,
+    ttl: SESSION_TTL_S * 1000,
+    isSecure: opts.secure,
+    isHttpOnly: true,
+    isSameSite: 'Lax',
+    path: '/',
+    encoding: 'none',
+    strictHeader: true,
+    clearInvalid: true,
   });
   server.auth.scheme('vidgo-session', () => ({
     async authenticate(request, h) {

@@ -17,7 +17,9 @@ export const ADMIN_JOBS_PATH = '/admin/jobs';
 // (optional peers we do not install); its package exports only that entry, so the hapi adapter is loaded by path.
 const ENTRY = import.meta.resolve('agendash');
 const INDEX = path.join(path.dirname(fileURLToPath(ENTRY)), '../public/index.html');
-const loadHapiPlugin = async () => (await import(new URL('./middlewares/hapi.js', ENTRY).href) as { createHapiPlugin: typeof createHapiPlugin }).createHapiPlugin;
+const loadHapiPlugin = async () =>
+  ((await import(new URL('./middlewares/hapi.js', ENTRY).href)) as { createHapiPlugin: typeof createHapiPlugin })
+    .createHapiPlugin;
 
 export interface AdminJobsDeps {
   agenda: Agenda;
@@ -35,10 +37,13 @@ export async function adminJobsRoutes(server: Server, d: AdminJobsDeps): Promise
       srv.ext('onPostAuth', (request, h) => onlyAdmins(d, request, h), { sandbox: 'plugin' });
       // The page's relative URLs (./assets, api) need the trailing slash the router strips before matching.
       srv.route({
-        method: 'GET', path: '/', options: { auth: 'session' },
-        handler: (request, h) => (request.raw.req.url ?? '').split('?')[0]!.endsWith('/')
-          ? h.file(INDEX, { confine: false }).header('cache-control', 'no-store')
-          : h.redirect(`${ADMIN_JOBS_PATH}/`),
+        method: 'GET',
+        path: '/',
+        options: { auth: 'session' },
+        handler: (request, h) =>
+          (request.raw.req.url ?? '').split('?')[0]!.endsWith('/')
+            ? h.file(INDEX, { confine: false }).header('cache-control', 'no-store')
+            : h.redirect(`${ADMIN_JOBS_PATH}/`),
       });
       const ownExtensions = new Proxy(srv, {
         get(target, key, receiver) {

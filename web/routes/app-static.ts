@@ -6,7 +6,18 @@ import Inert from '@hapi/inert';
 import type { Server } from '@hapi/hapi';
 
 export const APP_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../app/dist');
-const APP_PAGES = ['/', '/plans', '/packs', '/checkout', '/result', '/gallery', '/gallery/{id}', '/showcase', '/account', '/expired'];
+const APP_PAGES = [
+  '/',
+  '/plans',
+  '/packs',
+  '/checkout',
+  '/result',
+  '/gallery',
+  '/gallery/{id}',
+  '/showcase',
+  '/account',
+  '/expired',
+];
 
 export async function appRoutes(server: Server, dist = APP_DIST) {
   await server.register(Inert);

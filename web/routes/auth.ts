@@ -13,11 +13,20 @@ import { PLATFORM_NAMES } from '../../core/model.ts';
 import type { WebDeps } from './web-deps.ts';
 
 const NONCE_COOKIE = 'vg_link';
-const token = Joi.string().max(2000).pattern(/^[A-Za-z0-9._-]+$/).required();
+const token = Joi.string()
+  .max(2000)
+  .pattern(/^[A-Za-z0-9._-]+$/)
+  .required();
 
 export function authRoutes(server: Server, d: WebDeps) {
   server.state(NONCE_COOKIE, {
-    ttl: 15 * 60_000, isSecure: d.secureCookies, isHttpOnly: true, isSameSite: 'Strict', path: '/auth', encoding: 'none', clearInvalid: true,
+    ttl: 15 * 60_000,
+    isSecure: d.secureCookies,
+    isHttpOnly: true,
+    isSameSite: 'Strict',
+    path: '/auth',
+    encoding: 'none',
+    clearInvalid: true,
   });
 
   const page = (h: ResponseToolkit, texts: PageTexts, code: number, form?: { token: string; nonce: string }) => {
@@ -28,11 +37,16 @@ export function authRoutes(server: Server, d: WebDeps) {
   /** The page in the account's language, naming the chat apps the account is used on. */
   const texts = async (userId: string): Promise<PageTexts> => {
     const account = await d.accounts.byUserId(userId);
-    const tr = (key: string, params?: Record<string, string>) => d.translate?.(userId, { key, ...(params ? { params } : {}) }) ?? Promise.resolve(key);
-    const platforms = [...new Set((await d.accounts.targets(userId)).map((t) => PLATFORM_NAMES[t.platform]))].join(', ');
+    const tr = (key: string, params?: Record<string, string>) =>
+      d.translate?.(userId, { key, ...(params ? { params } : {}) }) ?? Promise.resolve(key);
+    const platforms = [...new Set((await d.accounts.targets(userId)).map((t) => PLATFORM_NAMES[t.platform]))].join(
+      ', ',
+    );
     return {
-      lang: account?.locale ?? 'en', title: await tr('web.auth.confirm_title'),
-      text: await tr('web.auth.confirm_text', { platforms }), button: await tr('web.auth.confirm_button'),
+      lang: account?.locale ?? 'en',
+      title: await tr('web.auth.confirm_title'),
+      text: await tr('web.auth.confirm_text', { platforms }),
+      button: await tr('web.auth.confirm_button'),
     };
   };
 
@@ -44,7 +58,10 @@ export function authRoutes(server: Server, d: WebDeps) {
       const link = await d.links.peek(request.query.token as string);
       if (!link) return h.redirect('/expired').code(303);
       const nonce = crypto.randomBytes(24).toString('base64url');
-      return page(h, await texts(link.userId), 200, { token: request.query.token as string, nonce }).state(NONCE_COOKIE, nonce);
+      return page(h, await texts(link.userId), 200, { token: request.query.token as string, nonce }).state(
+        NONCE_COOKIE,
+        nonce,
+      );
     },
   });
 

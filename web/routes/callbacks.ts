@@ -4,7 +4,12 @@
 // through the same idempotent path as any poll. So a replayed callback is one extra poll, and a refused one
 // (401) changes nothing at all.
 import type { Server } from '@hapi/hapi';
-import { CALLBACK_PATHS, generationOfToken, leonardoBearerValid, polloSignatureValid } from '../../infra/providers/callbacks.ts';
+import {
+  CALLBACK_PATHS,
+  generationOfToken,
+  leonardoBearerValid,
+  polloSignatureValid,
+} from '../../infra/providers/callbacks.ts';
 import { generationKey, jobKey } from '../../infra/providers/completion-signals.ts';
 import { parseJson, rawBodyRoute } from './webhooks/common.ts';
 
@@ -30,7 +35,12 @@ export function callbackRoutes(server: Server, d: CallbackRouteDeps): void {
     handler: async (request, h) => {
       const raw = request.payload as Buffer;
       const generationId = generationOfToken(d.tokenKey, String(request.params.token ?? ''));
-      if (!generationId || !Buffer.isBuffer(raw) || (d.polloSecret && !polloSignatureValid(d.polloSecret, request.headers as Record<string, string | undefined>, raw))) {
+      if (
+        !generationId ||
+        !Buffer.isBuffer(raw) ||
+        (d.polloSecret &&
+          !polloSignatureValid(d.polloSecret, request.headers as Record<string, string | undefined>, raw))
+      ) {
         d.log.warn({ provider: 'pollo' }, 'provider callback refused');
         return h.response({ error: 'not verified' }).code(401);
       }
@@ -47,7 +57,7 @@ export function callbackRoutes(server: Server, d: CallbackRouteDeps): void {
     options,
     handler: async (request, h) => {
       const raw = request.payload as Buffer;
-      if (!Buffer.isBuffer(raw) || !leonardoBearerValid(leonardoKey, String(request.headers.authorization ?? ""))) {
+      if (!Buffer.isBuffer(raw) || !leonardoBearerValid(leonardoKey, String(request.headers.authorization ?? ''))) {
         d.log.warn({ provider: 'leonardo' }, 'provider callback refused');
         return h.response({ error: 'not verified' }).code(401);
       }

@@ -16,7 +16,9 @@ export function checkoutRoutes(server: Server, d: WebDeps) {
       validate: {
         payload: Joi.object({
           kind: Joi.string().valid('plan', 'pack').required(),
-          slug: Joi.string().pattern(/^[a-z0-9-]{1,50}$/).required(),
+          slug: Joi.string()
+            .pattern(/^[a-z0-9-]{1,50}$/)
+            .required(),
           method: Joi.string().valid('ecpay', 'paddle').required(),
           // Plans renew every month by card unless false: one month paid once (ECPay: card, ATM, convenience store).
           autoRenew: Joi.boolean(),
@@ -24,16 +26,32 @@ export function checkoutRoutes(server: Server, d: WebDeps) {
       },
     },
     handler: async (request) => {
-      const { kind, slug, method, autoRenew } = request.payload as { kind: 'plan' | 'pack'; slug: string; method: 'ecpay' | 'paddle'; autoRenew?: boolean };
+      const { kind, slug, method, autoRenew } = request.payload as {
+        kind: 'plan' | 'pack';
+        slug: string;
+        method: 'ecpay' | 'paddle';
+        autoRenew?: boolean;
+      };
       const { order, start } = await d.billing.checkout(userOf(request), { kind, slug }, method, { autoRenew });
-      return { orderNumber: order.orderNumber, amountMinor: order.amountMinor, currency: order.currency, autoRenew: order.autoRenew, next: start };
+      return {
+        orderNumber: order.orderNumber,
+        amountMinor: order.amountMinor,
+        currency: order.currency,
+        autoRenew: order.autoRenew,
+        next: start,
+      };
     },
   });
 
   server.route({
     method: 'POST',
     path: '/api/v1/renewal/cancel',
-    options: { auth: 'session', cors: d.writeCors, plugins: { crumb: { restful: true } }, validate: { payload: Joi.object({}).allow(null) } },
+    options: {
+      auth: 'session',
+      cors: d.writeCors,
+      plugins: { crumb: { restful: true } },
+      validate: { payload: Joi.object({}).allow(null) },
+    },
     handler: async (request) => {
       const r = await d.billing.cancelRenewal(userOf(request));
       return { outcome: r.outcome, planName: r.planName, planEnds: r.endDate };

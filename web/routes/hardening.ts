@@ -25,7 +25,14 @@ export async function harden(server: Server, opts: { secure: boolean; perMinute:
 
   const memory = new RateLimiterMemory({ keyPrefix: 'web-ip', points: opts.perMinute, duration: 60 });
   const limiter = opts.redis
-    ? new RateLimiterRedis({ storeClient: opts.redis, keyPrefix: 'vidgo:web-ip', points: opts.perMinute, duration: 60, rejectIfRedisNotReady: true, insuranceLimiter: memory })
+    ? new RateLimiterRedis({
+        storeClient: opts.redis,
+        keyPrefix: 'vidgo:web-ip',
+        points: opts.perMinute,
+        duration: 60,
+        rejectIfRedisNotReady: true,
+        insuranceLimiter: memory,
+      })
     : memory;
   server.ext('onRequest', async (request, h) => {
     if (!isOurs(request.path)) return h.continue;
@@ -34,7 +41,11 @@ export async function harden(server: Server, opts: { secure: boolean; perMinute:
       return h.continue;
     } catch (res) {
       if (!(res instanceof RateLimiterRes)) throw res;
-      return h.response({ error: 'too many requests' }).code(429).header('retry-after', String(Math.ceil(res.msBeforeNext / 1000))).takeover();
+      return h
+        .response({ error: 'too many requests' })
+        .code(429)
+        .header('retry-after', String(Math.ceil(res.msBeforeNext / 1000)))
+        .takeover();
     }
   });
 }

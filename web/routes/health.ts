@@ -12,17 +12,19 @@ export interface HealthSources {
   providers(): Promise<Record<string, boolean>>;
 }
 
-const safely = <T,>(p: () => Promise<T>, fallback: T) => p().catch(() => fallback);
+const safely = <T>(p: () => Promise<T>, fallback: T) => p().catch(() => fallback);
 
 /** Probes answer within this, whatever hangs behind them (a probe that times out counts as down anyway). */
 const PROBE_TIMEOUT_MS = 2_000;
-const within = <T,>(p: () => Promise<T>, fallback: T) => () => {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    safely(p, fallback),
-    new Promise<T>((resolve) => (timer = setTimeout(() => resolve(fallback), PROBE_TIMEOUT_MS))),
-  ]).finally(() => clearTimeout(timer));
-};
+const within =
+  <T>(p: () => Promise<T>, fallback: T) =>
+  () => {
+    let timer: NodeJS.Timeout | undefined;
+    return Promise.race([
+      safely(p, fallback),
+      new Promise<T>((resolve) => (timer = setTimeout(() => resolve(fallback), PROBE_TIMEOUT_MS))),
+    ]).finally(() => clearTimeout(timer));
+  };
 
 export function healthRoutes(server: Server, sources: HealthSources) {
   server.route({
@@ -58,7 +60,10 @@ export function healthRoutes(server: Server, sources: HealthSources) {
       ]);
       const checks = { db: db ? 'ok' : 'down', jobs, redis };
       const ready = db && jobs !== 'down' && (redis === 'ok' || redis === 'memory');
-      return h.response({ status: ready ? 'ready' : 'not_ready', ...checks }).code(ready ? 200 : 503).header('cache-control', 'no-store');
+      return h
+        .response({ status: ready ? 'ready' : 'not_ready', ...checks })
+        .code(ready ? 200 : 503)
+        .header('cache-control', 'no-store');
     },
   });
 }

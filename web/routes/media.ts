@@ -29,7 +29,8 @@ export async function mediaRoutes(server: Server, store: MediaStore): Promise<vo
       if (!isValidKey(key)) throw Boom.notFound();
       const { exp, sig } = req.query as { exp?: string; sig?: string };
       const signed = exp !== undefined || sig !== undefined;
-      if (signed && !(isDisk(store) && store.verifySigned(key, String(exp ?? ''), String(sig ?? '')))) throw Boom.forbidden();
+      if (signed && !(isDisk(store) && store.verifySigned(key, String(exp ?? ''), String(sig ?? ''))))
+        throw Boom.forbidden();
       if (!signed && isPrivateKey(key)) throw Boom.notFound();
       if (!(await store.exists(key))) throw Boom.notFound();
       if (!isDisk(store)) return h.redirect(await store.publicUrl(key)).temporary();

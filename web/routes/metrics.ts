@@ -7,9 +7,15 @@ import type { Request, Server } from '@hapi/hapi';
 import { safeEqual } from '../../infra/crypto/safe-equal.ts';
 import type { PromMetrics } from '../../infra/metrics/registry.ts';
 
-const WEBHOOKS: Record<string, string> = { '/webhooks/line': 'line', '/webhooks/telegram': 'telegram', '/webhooks/discord': 'discord' };
+const WEBHOOKS: Record<string, string> = {
+  '/webhooks/line': 'line',
+  '/webhooks/telegram': 'telegram',
+  '/webhooks/discord': 'discord',
+};
 const PAYMENTS: Record<string, string> = {
-  '/api/v1/payments/ecpay/callback': 'ecpay', '/api/v1/payments/ecpay/period': 'ecpay', '/api/v1/payments/paddle/webhook': 'paddle',
+  '/api/v1/payments/ecpay/callback': 'ecpay',
+  '/api/v1/payments/ecpay/period': 'ecpay',
+  '/api/v1/payments/paddle/webhook': 'paddle',
 };
 
 export function metricsRoutes(server: Server, o: { metrics: PromMetrics; token: string }) {
@@ -21,9 +27,15 @@ export function metricsRoutes(server: Server, o: { metrics: PromMetrics; token: 
     handler: async (request, h) => {
       const given = request.headers.authorization;
       if (typeof given !== 'string' || !safeEqual(given, expected)) {
-        return h.response({ error: 'metrics need the bearer token' }).code(401).header('www-authenticate', 'Bearer realm="metrics"');
+        return h
+          .response({ error: 'metrics need the bearer token' })
+          .code(401)
+          .header('www-authenticate', 'Bearer realm="metrics"');
       }
-      return h.response(await o.metrics.text()).type(o.metrics.contentType).header('cache-control', 'no-store');
+      return h
+        .response(await o.metrics.text())
+        .type(o.metrics.contentType)
+        .header('cache-control', 'no-store');
     },
   });
   server.events.on('response', (request) => observe(o.metrics, request));
@@ -49,6 +61,7 @@ function paymentOutcome(status: number, source: unknown): string {
   if (status >= 500) return 'error';
   if (status === 401 || (typeof source === 'string' && source.startsWith('0|CheckMacValue'))) return 'bad_signature';
   if (status >= 400 || (typeof source === 'string' && source.startsWith('0|'))) return 'rejected';
-  if (source && typeof source === 'object' && (source as { duplicate?: unknown }).duplicate === true) return 'duplicate';
+  if (source && typeof source === 'object' && (source as { duplicate?: unknown }).duplicate === true)
+    return 'duplicate';
   return 'accepted';
 }

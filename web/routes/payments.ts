@@ -30,13 +30,24 @@ export function paymentRoutes(server: Server, d: WebDeps) {
         return text('0|CheckMacValue error');
       }
       if (verdict.kind !== 'paid') {
-        d.log.info({ order: verdict.orderNumber, kind: verdict.kind }, 'ecpay callback without payment; nothing changed');
+        d.log.info(
+          { order: verdict.orderNumber, kind: verdict.kind },
+          'ecpay callback without payment; nothing changed',
+        );
         return text('1|OK');
       }
       try {
-        const r = await d.billing.handle({ kind: 'paid', orderNumber: verdict.orderNumber, payment: {
-          provider: 'ecpay', externalId: verdict.tradeNo, amountMinor: verdict.amount, currency: 'TWD', raw: Object.fromEntries(new URLSearchParams(body)),
-        } });
+        const r = await d.billing.handle({
+          kind: 'paid',
+          orderNumber: verdict.orderNumber,
+          payment: {
+            provider: 'ecpay',
+            externalId: verdict.tradeNo,
+            amountMinor: verdict.amount,
+            currency: 'TWD',
+            raw: Object.fromEntries(new URLSearchParams(body)),
+          },
+        });
         return text(ecpayAnswer(r));
       } catch (err) {
         d.log.error({ err, order: verdict.orderNumber }, 'ecpay fulfilment failed; ECPay will retry');
@@ -59,23 +70,42 @@ export function paymentRoutes(server: Server, d: WebDeps) {
       }
       if (verdict.kind !== 'paid') {
         // A failed authorization changes nothing: the subscription runs to its end date.
-        d.log.warn({ order: verdict.orderNumber, count: verdict.count, kind: verdict.kind, rtnCode: verdict.rtnCode }, 'ecpay periodic authorization without payment; nothing changed');
+        d.log.warn(
+          { order: verdict.orderNumber, count: verdict.count, kind: verdict.kind, rtnCode: verdict.rtnCode },
+          'ecpay periodic authorization without payment; nothing changed',
+        );
         return text('1|OK');
       }
       if (verdict.count < 2) {
         // The first authorization is the checkout itself, fulfilled from ReturnURL.
-        d.log.info({ order: verdict.orderNumber, count: verdict.count }, 'ecpay period callback for the first authorization; nothing to do');
+        d.log.info(
+          { order: verdict.orderNumber, count: verdict.count },
+          'ecpay period callback for the first authorization; nothing to do',
+        );
         return text('1|OK');
       }
       try {
         const r = await d.billing.handle({
-          kind: 'renewal', provider: 'ecpay', scheduleRef: verdict.orderNumber, orderHint: verdict.orderNumber, chargeKey: String(verdict.count),
+          kind: 'renewal',
+          provider: 'ecpay',
+          scheduleRef: verdict.orderNumber,
+          orderHint: verdict.orderNumber,
+          chargeKey: String(verdict.count),
           last: verdict.count >= verdict.execTimes,
-          payment: { provider: 'ecpay', externalId: verdict.gwsr, amountMinor: verdict.amount, currency: 'TWD', raw: Object.fromEntries(new URLSearchParams(body)) },
+          payment: {
+            provider: 'ecpay',
+            externalId: verdict.gwsr,
+            amountMinor: verdict.amount,
+            currency: 'TWD',
+            raw: Object.fromEntries(new URLSearchParams(body)),
+          },
         });
         return text(ecpayAnswer(r));
       } catch (err) {
-        d.log.error({ err, order: verdict.orderNumber, count: verdict.count }, 'ecpay renewal failed; ECPay will retry');
+        d.log.error(
+          { err, order: verdict.orderNumber, count: verdict.count },
+          'ecpay renewal failed; ECPay will retry',
+        );
         return text('0|error').code(500);
       }
     },
@@ -86,10 +116,18 @@ export function paymentRoutes(server: Server, d: WebDeps) {
     method: 'POST',
     path: '/api/v1/payments/ecpay/result',
     options: {
-      auth: false, plugins: { crumb: false },
-      validate: { payload: Joi.object({ MerchantTradeNo: Joi.string().pattern(/^[A-Za-z0-9]{1,20}$/).required() }).unknown(true) },
+      auth: false,
+      plugins: { crumb: false },
+      validate: {
+        payload: Joi.object({
+          MerchantTradeNo: Joi.string()
+            .pattern(/^[A-Za-z0-9]{1,20}$/)
+            .required(),
+        }).unknown(true),
+      },
     },
-    handler: (request, h) => h.redirect(`/result?order=${(request.payload as { MerchantTradeNo: string }).MerchantTradeNo}`).code(303),
+    handler: (request, h) =>
+      h.redirect(`/result?order=${(request.payload as { MerchantTradeNo: string }).MerchantTradeNo}`).code(303),
   });
 
   server.route({
@@ -98,17 +136,30 @@ export function paymentRoutes(server: Server, d: WebDeps) {
     options: { auth: false, payload: raw, plugins: { crumb: false } },
     handler: async (request, h) => {
       const body = request.payload as Buffer;
-      if (!d.paddleWebhookSecret || !verifyPaddleSignature(body, request.headers['paddle-signature'] as string | undefined, d.paddleWebhookSecret)) {
+      if (
+        !d.paddleWebhookSecret ||
+        !verifyPaddleSignature(body, request.headers['paddle-signature'] as string | undefined, d.paddleWebhookSecret)
+      ) {
         d.log.warn({ ip: request.info.remoteAddress }, 'paddle webhook refused: bad or stale signature');
         return h.response({ error: 'invalid signature' }).code(401);
       }
       let event: Partial<PaddleEnvelope>;
-      try { event = JSON.parse(body.toString('utf8')); } catch { return h.response({ error: 'bad json' }).code(400); }
-      if (typeof event.event_id !== 'string' || typeof event.event_type !== 'string' || !event.data || typeof event.data !== 'object') {
+      try {
+        event = JSON.parse(body.toString('utf8'));
+      } catch {
+        return h.response({ error: 'bad json' }).code(400);
+      }
+      if (
+        typeof event.event_id !== 'string' ||
+        typeof event.event_type !== 'string' ||
+        !event.data ||
+        typeof event.data !== 'object'
+      ) {
         return h.response({ error: 'bad event' }).code(400);
       }
       const mapped = fromPaddle(event as PaddleEnvelope);
-      if ('ignored' in mapped) d.log.info({ event: event.event_id, type: event.event_type, why: mapped.ignored }, 'paddle event not acted on');
+      if ('ignored' in mapped)
+        d.log.info({ event: event.event_id, type: event.event_type, why: mapped.ignored }, 'paddle event not acted on');
       const outcome = await d.billing.handleOnce('paddle', event.event_id, 'event' in mapped ? mapped.event : null);
       return { ok: true, ...(outcome === 'already' ? { duplicate: true } : {}) };
     },

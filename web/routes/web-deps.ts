@@ -46,4 +46,5 @@ export interface WebDeps {
   log: { info(o: object, m: string): void; warn(o: object, m: string): void; error(o: object, m: string): void };
 }
 
-export const userOf = (request: { auth: { credentials: unknown } }) => (request.auth.credentials as { userId: string }).userId;
+export const userOf = (request: { auth: { credentials: unknown } }) =>
+  (request.auth.credentials as { userId: string }).userId;

@@ -92,13 +92,16 @@ function infinitive(stem: string): string | null {
 /** "죽이다/v" → conjugation stems that cover its present, past, modifier and nominal forms. */
 export function koreanVerbForms(entry: string): string[] {
   const verb = entry.replace(/\/v$/, '');
-  if (!verb.endsWith('다') || verb.length < 2 || !isSyllable(verb.slice(-2, -1))) throw new Error(`bad Korean verb entry "${entry}"`);
+  if (!verb.endsWith('다') || verb.length < 2 || !isSyllable(verb.slice(-2, -1)))
+    throw new Error(`bad Korean verb entry "${entry}"`);
   const stem = verb.slice(0, -1);
   const head = stem.slice(0, -1);
   const { l, v, t } = split(stem.slice(-1));
   const bright = v === V.a || v === V.o;
   const forms = new Set<string>();
-  const endings = (base: string, list: string[]) => { for (const e of list) forms.add(base + e); };
+  const endings = (base: string, list: string[]) => {
+    for (const e of list) forms.add(base + e);
+  };
   if (t === 0) {
     forms.add(stem);
     for (const f of [T.n, T.l, T.m]) forms.add(head + join(l, v, f)); // 죽인 죽일 죽임
@@ -129,4 +132,28 @@ export function koreanVerbForms(entry: string): string[] {
 }
 
 /** Particles (and common particle pairs) a Korean noun takes; a one-syllable noun matches only with these. */
-export const KOREAN_PARTICLES = ['', '이', '가', '을', '를', '은', '는', '의', '에', '로', '으로', '과', '와', '도', '만', '이나', '으로도', '에서', '까지', '들', '들을', '들이', '들은'];
+export const KOREAN_PARTICLES = [
+  '',
+  '이',
+  '가',
+  '을',
+  '를',
+  '은',
+  '는',
+  '의',
+  '에',
+  '로',
+  '으로',
+  '과',
+  '와',
+  '도',
+  '만',
+  '이나',
+  '으로도',
+  '에서',
+  '까지',
+  '들',
+  '들을',
+  '들이',
+  '들은',
+];

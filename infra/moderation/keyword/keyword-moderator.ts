@@ -8,12 +8,14 @@ import { decide, type Decision } from './rules.ts';
 import { loadLexicon } from './load.ts';
 
 /** "12 year old", "12yo", "a 9-year-old", 12歳, 12살, 12岁, 13 años: an age under 18 is a minor. */
-const MINOR_AGE = /(?:^|[^0-9])(?:1[0-7]|[1-9])\s*(?:yo|y\/o|yrs? old|years? old|-year-old|year-old|歳|岁|歲|살|anos|años|ano)(?![a-z])/;
+const MINOR_AGE =
+  /(?:^|[^0-9])(?:1[0-7]|[1-9])\s*(?:yo|y\/o|yrs? old|years? old|-year-old|year-old|歳|岁|歲|살|anos|años|ano)(?![a-z])/;
 /** The same with the age in words: "a ten-year-old", "aged twelve", "a girl of ten", "de doce años". */
 const MINOR_AGE_WORDS = new RegExp(
-  `(?:\\b(?:${['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen'].join('|')})[ -]?(?:years?|yrs?)[ -]?old`
-  + `|\\b(?:aged|(?:girl|boy|child|kid|daughter|son) of) (?:about |around )?(?:five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen)\\b`
-  + `|\\b(?:${['un', 'dos', 'tres', 'cuatro', 'cinco', 'seis', 'siete', 'ocho', 'nueve', 'diez', 'once', 'doce', 'trece', 'catorce', 'quince', 'dieciseis', 'diecisiete'].join('|')}) anos\\b)`);
+  `(?:\\b(?:${['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen'].join('|')})[ -]?(?:years?|yrs?)[ -]?old` +
+    `|\\b(?:aged|(?:girl|boy|child|kid|daughter|son) of) (?:about |around )?(?:five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen)\\b` +
+    `|\\b(?:${['un', 'dos', 'tres', 'cuatro', 'cinco', 'seis', 'siete', 'ocho', 'nueve', 'diez', 'once', 'doce', 'trece', 'catorce', 'quince', 'dieciseis', 'diecisiete'].join('|')}) anos\\b)`,
+);
 
 export class KeywordModerator implements Moderator {
   /** Built on first use or by warm(): building the five languages' index takes about half a second of CPU. */
@@ -33,7 +35,10 @@ export class KeywordModerator implements Moderator {
   /** The decision and its evidence; null when the prompt passes. */
   classify(text: string): Decision | null {
     const norm = normalizeText(text);
-    const age: Hit[] = MINOR_AGE.test(norm.plain) || MINOR_AGE_WORDS.test(norm.plain) ? [{ concept: 'minor', term: 'age', start: 0, end: 0, token: -1, words: false }] : [];
+    const age: Hit[] =
+      MINOR_AGE.test(norm.plain) || MINOR_AGE_WORDS.test(norm.plain)
+        ? [{ concept: 'minor', term: 'age', start: 0, end: 0, token: -1, words: false }]
+        : [];
     let best: Decision | null = null;
     for (const reading of norm.readings) {
       const d = decide([...this.lexicon.match(norm, reading), ...age]);
@@ -44,7 +49,9 @@ export class KeywordModerator implements Moderator {
 
   async check(text: string): Promise<ModerationVerdict> {
     const d = this.classify(text);
-    return d ? { allowed: false, category: d.category, reason: `keyword: ${d.evidence}`, source: 'keyword' } : { allowed: true, source: 'keyword' };
+    return d
+      ? { allowed: false, category: d.category, reason: `keyword: ${d.evidence}`, source: 'keyword' }
+      : { allowed: true, source: 'keyword' };
   }
 }
 

@@ -18,10 +18,33 @@ export const LANGUAGES = ['en', 'ja', 'zh-TW', 'ko', 'es'] as const;
 export type LexiconLanguage = (typeof LANGUAGES)[number];
 
 export const CONCEPTS = [
-  'sexual', 'nudity', 'suggestive', 'sexual_violence', 'csam', 'minor',
-  'hate', 'group', 'eliminate', 'harm', 'dehumanize', 'advocacy',
-  'gore', 'graphic', 'corpse', 'kill', 'victim', 'attack', 'target',
-  'weapon', 'weapon_strong', 'make', 'howto', 'drug', 'drug_generic', 'trade', 'crime',
+  'sexual',
+  'nudity',
+  'suggestive',
+  'sexual_violence',
+  'csam',
+  'minor',
+  'hate',
+  'group',
+  'eliminate',
+  'harm',
+  'dehumanize',
+  'advocacy',
+  'gore',
+  'graphic',
+  'corpse',
+  'kill',
+  'victim',
+  'attack',
+  'target',
+  'weapon',
+  'weapon_strong',
+  'make',
+  'howto',
+  'drug',
+  'drug_generic',
+  'trade',
+  'crime',
   'context',
 ] as const;
 export type Concept = (typeof CONCEPTS)[number];
@@ -90,11 +113,13 @@ export class Lexicon {
   constructor(files: LexiconFile[], upstream: Partial<Record<LexiconLanguage, string[]>> = {}) {
     for (const f of files) {
       for (const [concept, entries] of Object.entries(f.concepts) as [Concept, string[]][]) {
-        if (!(CONCEPTS as readonly string[]).includes(concept)) throw new Error(`${f.language}: unknown concept "${concept}"`);
+        if (!(CONCEPTS as readonly string[]).includes(concept))
+          throw new Error(`${f.language}: unknown concept "${concept}"`);
         for (const e of entries) this.add(f.language, concept, e);
       }
       for (const e of f.allow ?? []) this.add(f.language, 'allow', e);
-      if (f.upstream) for (const [concept, e] of selectUpstream(f, upstream[f.language] ?? [])) this.add(f.language, concept, e);
+      if (f.upstream)
+        for (const [concept, e] of selectUpstream(f, upstream[f.language] ?? [])) this.add(f.language, concept, e);
     }
   }
 
@@ -138,7 +163,14 @@ export class Lexicon {
       return;
     }
     const slang: StemLanguage = lang === 'es' ? 'es' : 'en';
-    const parts = words.flatMap((w) => (w === '...' ? [null] : letters(w).split(/\s+/).filter(Boolean).map((x) => stem(slang, normalizeToken(x)))));
+    const parts = words.flatMap((w) =>
+      w === '...'
+        ? [null]
+        : letters(w)
+            .split(/\s+/)
+            .filter(Boolean)
+            .map((x) => stem(slang, normalizeToken(x))),
+    );
     if (!parts[0]) throw new Error(`${lang}: entry "${entry}" must start with a word`);
     push(this.phrases[slang], parts[0], { concept, term, lang: slang, parts });
     for (const p of parts) if (p) this.stemHeads[slang].add(p.slice(0, 3));
@@ -163,7 +195,8 @@ export class Lexicon {
       if (!bucket) continue;
       for (const n of bucket) {
         if ((n.zhOnly && text.kana) || (n.wordStart && !starts[i])) continue;
-        if (squeezed.startsWith(n.needle, i)) found.push({ concept: n.concept, term: n.term, start: i, end: i + n.needle.length, token: -1, words: false });
+        if (squeezed.startsWith(n.needle, i))
+          found.push({ concept: n.concept, term: n.term, start: i, end: i + n.needle.length, token: -1, words: false });
       }
     }
     const en: string[] = [];
@@ -178,13 +211,15 @@ export class Lexicon {
       if (t.hangul) {
         for (const p of KOREAN_PARTICLES) {
           if (p && !t.text.endsWith(p)) continue;
-          for (const c of this.koreanWords.get(t.text.slice(0, t.text.length - p.length)) ?? []) wordHit(found, c, tokens, ti, ti);
+          for (const c of this.koreanWords.get(t.text.slice(0, t.text.length - p.length)) ?? [])
+            wordHit(found, c, tokens, ti, ti);
         }
         continue;
       }
       if (!t.latin) continue;
       for (const c of this.exact.get(t.text) ?? []) wordHit(found, c, tokens, ti, ti);
-      for (const p of this.prefixes.get(t.text[0]!) ?? []) if (t.text.startsWith(p.prefix)) wordHit(found, p, tokens, ti, ti);
+      for (const p of this.prefixes.get(t.text[0]!) ?? [])
+        if (t.text.startsWith(p.prefix)) wordHit(found, p, tokens, ti, ti);
       for (const ph of this.phrases.en.get(en[ti]!) ?? []) {
         const last = matchPhrase(ph.parts, en, 0, ti);
         if (last >= 0) wordHit(found, ph, tokens, ti, last);
@@ -209,7 +244,14 @@ export class Lexicon {
 type Found = Omit<Hit, 'concept'> & { concept: Concept | 'allow' };
 
 function wordHit(found: Found[], c: Compiled, tokens: Reading['tokens'], first: number, last: number): void {
-  found.push({ concept: c.concept, term: c.term, start: tokens[first]!.start, end: tokens[last]!.end, token: first, words: true });
+  found.push({
+    concept: c.concept,
+    term: c.term,
+    start: tokens[first]!.start,
+    end: tokens[last]!.end,
+    token: first,
+    words: true,
+  });
 }
 
 /** Index of the phrase's last word when its part `pi` matches at word `si`, else -1. */
@@ -233,7 +275,10 @@ function push<T>(m: Map<string, T[]>, k: string, v: T) {
 }
 
 /** Letters and digits only (a word's own punctuation and the =/* markers dropped), spaces kept between words. */
-const letters = (s: string) => fold(s).replace(/[^\p{L}\p{M}\p{N}@$\s]/gu, ' ').trim();
+const letters = (s: string) =>
+  fold(s)
+    .replace(/[^\p{L}\p{M}\p{N}@$\s]/gu, ' ')
+    .trim();
 const squeeze = (s: string) => fold(s).replace(/[^\p{L}\p{M}\p{N}]/gu, '');
 
 /** The upstream words a language file takes, each with its concept. */

@@ -10,8 +10,35 @@ import * as OpenCC from 'opencc-js/t2cn';
 
 const LEET: Record<string, string> = { '0': 'o', '3': 'e', '4': 'a', '5': 's', '7': 't', '8': 'b', '@': 'a', $: 's' };
 const HOMOGLYPH: Record<string, string> = {
-  а: 'a', в: 'b', е: 'e', ё: 'e', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p', с: 'c', т: 't', у: 'y', х: 'x', ѕ: 's', і: 'i', ј: 'j',
-  ԁ: 'd', ɡ: 'g', α: 'a', β: 'b', ε: 'e', ι: 'i', κ: 'k', ν: 'v', ο: 'o', ρ: 'p', τ: 't', υ: 'u', χ: 'x',
+  а: 'a',
+  в: 'b',
+  е: 'e',
+  ё: 'e',
+  к: 'k',
+  м: 'm',
+  н: 'h',
+  о: 'o',
+  р: 'p',
+  с: 'c',
+  т: 't',
+  у: 'y',
+  х: 'x',
+  ѕ: 's',
+  і: 'i',
+  ј: 'j',
+  ԁ: 'd',
+  ɡ: 'g',
+  α: 'a',
+  β: 'b',
+  ε: 'e',
+  ι: 'i',
+  κ: 'k',
+  ν: 'v',
+  ο: 'o',
+  ρ: 'p',
+  τ: 't',
+  υ: 'u',
+  χ: 'x',
 };
 const TOKEN = /[\p{L}\p{M}\p{N}@$]+/gu;
 const LATIN = /[a-z]/;
@@ -25,7 +52,12 @@ const toSimplified = OpenCC.Converter({ from: 'tw', to: 'cn' });
 
 /** NFKC, lower case, accents off Latin letters (ñ → n, á → a); kana voicing marks and Hangul are kept. */
 export function fold(text: string): string {
-  return text.normalize('NFKC').toLowerCase().normalize('NFD').replace(/([a-z])[\u0300-\u036f]+/g, '$1').normalize('NFC');
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/([a-z])[\u0300-\u036f]+/g, '$1')
+    .normalize('NFC');
 }
 
 /** Hiragana as katakana, Traditional Han as Simplified: one spelling per CJK word. */
@@ -42,7 +74,7 @@ function unHomoglyph(token: string): string {
 
 function deLeet(token: string, one: 'i' | 'l'): string {
   if (!LATIN.test(token)) return token; // "2026", "18禁": numbers stay numbers
-  return token.replace(/[0134578@$]/g, (c) => (c === '1' ? one : LEET[c] ?? c));
+  return token.replace(/[0134578@$]/g, (c) => (c === '1' ? one : (LEET[c] ?? c)));
 }
 
 /** Runs of one-character Latin/digit tokens are joined: "p o r n" → "porn", "s.3.x" → "s3x" (CJK goes by `squeezed`). */
@@ -104,7 +136,13 @@ export function normalizeText(text: string): NormalizedText {
     let squeezed = '';
     for (const r of raw) {
       const t = CJK.test(r) ? foldCjk(r) : deLeet(r, one);
-      tokens.push({ text: t, start: squeezed.length, end: squeezed.length + t.length, latin: LATIN.test(t) && !CJK.test(t), hangul: HANGUL.test(t) });
+      tokens.push({
+        text: t,
+        start: squeezed.length,
+        end: squeezed.length + t.length,
+        latin: LATIN.test(t) && !CJK.test(t),
+        hangul: HANGUL.test(t),
+      });
       squeezed += t;
     }
     readings.push({ tokens, squeezed });

@@ -68,12 +68,17 @@ export function decide(hits: Hit[]): Decision | null {
   const framed = by.has('context') && !by.has('advocacy');
   for (const r of RULES) {
     if (r.contextual && framed) continue;
-    const groups = r.all.map((c) => (Array.isArray(c) ? c.flatMap((x) => by.get(x) ?? []) : by.get(c) ?? []));
+    const groups = r.all.map((c) => (Array.isArray(c) ? c.flatMap((x) => by.get(x) ?? []) : (by.get(c) ?? [])));
     if (groups.some((g) => g.length === 0)) continue;
     if (r.near) {
-      const pair = groups[0]!.flatMap((a) => groups[1]!.filter((b) => distance(a, b, r.near!)).map((b) => [a, b] as const))[0];
+      const pair = groups[0]!.flatMap((a) =>
+        groups[1]!.filter((b) => distance(a, b, r.near!)).map((b) => [a, b] as const),
+      )[0];
       if (!pair) continue;
-      return { category: r.category, evidence: [...pair, ...groups.slice(2).map((g) => g[0]!)].map((h) => `${h.concept}:${h.term}`).join(' + ') };
+      return {
+        category: r.category,
+        evidence: [...pair, ...groups.slice(2).map((g) => g[0]!)].map((h) => `${h.concept}:${h.term}`).join(' + '),
+      };
     }
     return { category: r.category, evidence: groups.map((g) => `${g[0]!.concept}:${g[0]!.term}`).join(' + ') };
   }

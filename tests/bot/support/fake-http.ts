@@ -3,7 +3,11 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 
-export interface FormFile { name: string; size: number; type: string }
+export interface FormFile {
+  name: string;
+  size: number;
+  type: string;
+}
 export interface Recorded {
   method: string;
   path: string;
@@ -13,7 +17,13 @@ export interface Recorded {
   /** The body's bytes when it is neither JSON nor a form (an uploaded image). */
   raw?: Buffer;
 }
-export interface FakeAnswer { status?: number; json?: unknown; headers?: Record<string, string>; /** Binary content instead of JSON (downloads). */ bytes?: Buffer; contentType?: string }
+export interface FakeAnswer {
+  status?: number;
+  json?: unknown;
+  headers?: Record<string, string> /** Binary content instead of JSON (downloads). */;
+  bytes?: Buffer;
+  contentType?: string;
+}
 
 async function readBody(req: http.IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -37,9 +47,14 @@ function multipart(raw: Buffer, boundary: string): Record<string, string | FormF
     const name = /name="?([^";\r\n]+)"?/i.exec(head.replace(/filename="?[^";\r\n]*"?/i, ''))?.[1];
     const filename = /filename="?([^";\r\n]*)"?/i.exec(head)?.[1];
     if (!name) continue;
-    form[name] = filename !== undefined
-      ? { name: filename, size: Buffer.byteLength(body, 'latin1'), type: /content-type:\s*([^\r\n]+)/i.exec(head)?.[1]?.trim() ?? '' }
-      : Buffer.from(body, 'latin1').toString('utf8');
+    form[name] =
+      filename !== undefined
+        ? {
+            name: filename,
+            size: Buffer.byteLength(body, 'latin1'),
+            type: /content-type:\s*([^\r\n]+)/i.exec(head)?.[1]?.trim() ?? '',
+          }
+        : Buffer.from(body, 'latin1').toString('utf8');
   }
   return form;
 }
@@ -48,9 +63,14 @@ async function parse(req: http.IncomingMessage, raw: Buffer): Promise<Pick<Recor
   const ct = req.headers['content-type'] ?? '';
   if (!raw.length) return {};
   if (ct.includes('application/json')) return { json: JSON.parse(raw.toString('utf8')) };
-  if (ct.includes('multipart/form-data')) return { form: multipart(raw, /boundary=("?)([^";]+)\1/.exec(ct)?.[2] ?? '') };
+  if (ct.includes('multipart/form-data'))
+    return { form: multipart(raw, /boundary=("?)([^";]+)\1/.exec(ct)?.[2] ?? '') };
   if (ct.includes('application/x-www-form-urlencoded')) {
-    const fd = await new Request('http://fake/', { method: 'POST', headers: { 'content-type': ct }, body: new Uint8Array(raw) }).formData();
+    const fd = await new Request('http://fake/', {
+      method: 'POST',
+      headers: { 'content-type': ct },
+      body: new Uint8Array(raw),
+    }).formData();
     const form: Record<string, string | FormFile> = {};
     for (const [k, v] of fd.entries()) {
       form[k] = typeof v === 'string' ? v : { name: (v as File).name, size: (v as File).size, type: (v as File).type };
@@ -69,7 +89,11 @@ export async function startFakeServer(handle: (r: Recorded) => Promise<FakeAnswe
       requests.push(rec);
       const a = await handle(rec);
       if (a.bytes) {
-        res.writeHead(a.status ?? 200, { 'content-type': a.contentType ?? 'application/octet-stream', 'content-length': a.bytes.length, ...(a.headers ?? {}) });
+        res.writeHead(a.status ?? 200, {
+          'content-type': a.contentType ?? 'application/octet-stream',
+          'content-length': a.bytes.length,
+          ...(a.headers ?? {}),
+        });
         return void res.end(a.bytes);
       }
       res.writeHead(a.status ?? 200, { 'content-type': 'application/json', ...(a.headers ?? {}) });
@@ -91,7 +115,12 @@ export async function startFakeServer(handle: (r: Recorded) => Promise<FakeAnswe
   };
 }
 
-export interface Fetched { url: string; status: number; contentType: string; size: number }
+export interface Fetched {
+  url: string;
+  status: number;
+  contentType: string;
+  size: number;
+}
 
 /** Fetches a media URL the way a platform would (tests' https uses a self-signed certificate). */
 export function fetchMedia(url: string): Promise<Fetched> {
@@ -100,7 +129,9 @@ export function fetchMedia(url: string): Promise<Fetched> {
     const req = lib.get(url, { rejectUnauthorized: false }, (res) => {
       let size = 0;
       res.on('data', (c: Buffer) => (size += c.length));
-      res.on('end', () => resolve({ url, status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), size }));
+      res.on('end', () =>
+        resolve({ url, status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), size }),
+      );
     });
     req.on('error', () => resolve({ url, status: 0, contentType: '', size: 0 }));
   });

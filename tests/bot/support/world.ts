@@ -65,14 +65,40 @@ function mediaServer(root: string, tls: boolean) {
     const key = decodeURIComponent((req.url ?? '').replace(/^\/media\//, '').split('?')[0]!);
     const file = path.resolve(root, key);
     if (!file.startsWith(root) || !fs.existsSync(file)) return void res.writeHead(404).end();
-    const type = file.endsWith('.mp4') ? 'video/mp4' : file.endsWith('.jpg') || file.endsWith('.jpeg') ? 'image/jpeg' : 'application/octet-stream';
+    const type = file.endsWith('.mp4')
+      ? 'video/mp4'
+      : file.endsWith('.jpg') || file.endsWith('.jpeg')
+        ? 'image/jpeg'
+        : 'application/octet-stream';
     res.writeHead(200, { 'content-type': type, 'content-length': fs.statSync(file).size });
     fs.createReadStream(file).pipe(res);
   };
   if (!tls) return http.createServer(handler);
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'k.pem'), '-out', path.join(dir, 'c.pem'),
-    '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
-  return https.createServer({ key: fs.readFileSync(path.join(dir, 'k.pem')), cert: fs.readFileSync(path.join(dir, 'c.pem')) }, handler);
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      path.join(dir, 'k.pem'),
+      '-out',
+      path.join(dir, 'c.pem'),
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
+  return https.createServer(
+    { key: fs.readFileSync(path.join(dir, 'k.pem')), cert: fs.readFileSync(path.join(dir, 'c.pem')) },
+    handler,
+  );
 }
 
 /**
@@ -80,16 +106,28 @@ function mediaServer(root: string, tls: boolean) {
  * instead of the recorder's readable fake links.
  */
 /** Telegram's flood limits loose enough for tests that send dozens of messages into one chat in a second. */
-export const TEST_TG_LIMITS: FloodLimits = { ...TELEGRAM_LIMITS, globalPerSecond: 10_000, groupPerMinute: 10_000, privateBurst: 10_000 };
+export const TEST_TG_LIMITS: FloodLimits = {
+  ...TELEGRAM_LIMITS,
+  globalPerSecond: 10_000,
+  groupPerMinute: 10_000,
+  privateBurst: 10_000,
+};
 
 /**
  * `providers`: real clients (pointed at provider fakes) in place of the scripted ones; `photos`: photos are taken
  * (validated, stored, moderated with the image moderator app/wire-core.ts builds from GEMINI_* and IMAGE_MODERATION).
  */
-export async function buildChatWorld(opts: {
-  env?: Record<string, string>; tlsMedia?: boolean; log?: Logger; realLinks?: boolean; telegramLimits?: FloodLimits;
-  providers?: Partial<Record<'leonardo' | 'runway' | 'pollo' | 'goenhance', VideoProvider>>; photos?: boolean;
-} = {}) {
+export async function buildChatWorld(
+  opts: {
+    env?: Record<string, string>;
+    tlsMedia?: boolean;
+    log?: Logger;
+    realLinks?: boolean;
+    telegramLimits?: FloodLimits;
+    providers?: Partial<Record<'leonardo' | 'runway' | 'pollo' | 'goenhance', VideoProvider>>;
+    photos?: boolean;
+  } = {},
+) {
   const db = await createTestDatabase({ poolMax: 5 });
   const redis = createTestRedis();
   const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'vidgo-bot-test-'));
@@ -97,7 +135,7 @@ export async function buildChatWorld(opts: {
   fs.mkdirSync(mediaRoot, { recursive: true });
   const media = mediaServer(mediaRoot, opts.tlsMedia ?? true);
   await new Promise<void>((r) => media.listen(0, '127.0.0.1', r));
-  const mediaBase = `${opts.tlsMedia ?? true ? 'https' : 'http'}://127.0.0.1:${(media.address() as AddressInfo).port}`;
+  const mediaBase = `${(opts.tlsMedia ?? true) ? 'https' : 'http'}://127.0.0.1:${(media.address() as AddressInfo).port}`;
 
   const line = await startFakeLine({ accessToken: LINE_TOKEN });
   const telegram = await startFakeTelegram({ token: TG_TOKEN });
@@ -106,11 +144,23 @@ export async function buildChatWorld(opts: {
   const discordPublicHex = discordKeys.publicKey.export({ format: 'der', type: 'spki' }).subarray(12).toString('hex');
 
   const config = loadConfig({
-    NODE_ENV: 'test', DATABASE_URL: db.url, PUBLIC_BASE_URL: 'https://vidgo.test',
-    LINE_CHANNEL_SECRET: LINE_SECRET, LINE_CHANNEL_ACCESS_TOKEN: LINE_TOKEN, LINE_API_BASE: line.url, LINE_DATA_API_BASE: line.url,
-    TELEGRAM_BOT_TOKEN: TG_TOKEN, TELEGRAM_WEBHOOK_SECRET: TG_SECRET, TELEGRAM_API_ROOT: telegram.url,
-    DISCORD_APPLICATION_ID: DISCORD_APP, DISCORD_PUBLIC_KEY: discordPublicHex, DISCORD_BOT_TOKEN: DISCORD_BOT, DISCORD_API_BASE: discord.apiBase,
-    ADMIN_IDS: 'line:Uadmin,telegram:7777,discord:8888', RATE_LIMIT_CHAT_PER_MIN: '1000', RATE_LIMIT_IP_PER_MIN: '10000',
+    NODE_ENV: 'test',
+    DATABASE_URL: db.url,
+    PUBLIC_BASE_URL: 'https://vidgo.test',
+    LINE_CHANNEL_SECRET: LINE_SECRET,
+    LINE_CHANNEL_ACCESS_TOKEN: LINE_TOKEN,
+    LINE_API_BASE: line.url,
+    LINE_DATA_API_BASE: line.url,
+    TELEGRAM_BOT_TOKEN: TG_TOKEN,
+    TELEGRAM_WEBHOOK_SECRET: TG_SECRET,
+    TELEGRAM_API_ROOT: telegram.url,
+    DISCORD_APPLICATION_ID: DISCORD_APP,
+    DISCORD_PUBLIC_KEY: discordPublicHex,
+    DISCORD_BOT_TOKEN: DISCORD_BOT,
+    DISCORD_API_BASE: discord.apiBase,
+    ADMIN_IDS: 'line:Uadmin,telegram:7777,discord:8888',
+    RATE_LIMIT_CHAT_PER_MIN: '1000',
+    RATE_LIMIT_IP_PER_MIN: '10000',
     ...(opts.env ?? {}),
   });
   const log = opts.log ?? createLogger('silent', false);
@@ -120,10 +170,16 @@ export async function buildChatWorld(opts: {
   const hub = createNotifierHub(redis.state, log);
   const ledger = new SqlLedger(db.sequelize, systemClock);
   const store = new SqlGenerationStore(db.sequelize);
-  const local = createLocalRenderer('local', { dir: path.join(dir, 'renders'), durationSeconds: 1, width: 320, height: 180 });
+  const local = createLocalRenderer('local', {
+    dir: path.join(dir, 'renders'),
+    durationSeconds: 1,
+    width: 320,
+    height: 180,
+  });
   const sampleUrl = await renderSampleUrl(local);
-  const paid = Object.fromEntries((['leonardo', 'runway', 'pollo', 'goenhance'] as const).map((p) => [p, new ScriptedProvider(p, () => sampleUrl)])) as
-    Record<'leonardo' | 'runway' | 'pollo' | 'goenhance', ScriptedProvider>;
+  const paid = Object.fromEntries(
+    (['leonardo', 'runway', 'pollo', 'goenhance'] as const).map((p) => [p, new ScriptedProvider(p, () => sampleUrl)]),
+  ) as Record<'leonardo' | 'runway' | 'pollo' | 'goenhance', ScriptedProvider>;
   const health = new ProviderHealth(redis.state, systemClock); // LEDGER's shared provider health
   const policy = new ModerationPolicy(new SqlModerationRepository(db.sequelize), systemClock, config.moderation);
   // The moderator app/wire-core.ts builds: Gemini beside the keyword filter when GEMINI_API_KEY is set (pointed at
@@ -135,40 +191,88 @@ export async function buildChatWorld(opts: {
   const mediaStore = createDiskStore({ root: mediaRoot, publicBaseUrl: mediaBase });
   const imageModerator = opts.photos ? createImageModerator(config.gemini, config.photos.imageModeration) : undefined;
   const deps: GenerationDeps = {
-    store, tiers: new SqlTierCatalog(db.sequelize), router, moderator, moderation, ...ledgerPorts(ledger), jobs, notifier: hub,
+    store,
+    tiers: new SqlTierCatalog(db.sequelize),
+    router,
+    moderator,
+    moderation,
+    ...ledgerPorts(ledger),
+    jobs,
+    notifier: hub,
     ...(imageModerator ? { imageModerator } : {}),
-    providers: { ...paid, ...opts.providers, local: { ...local, local: true } }, mediaStore,
-    mediaTools: createMediaTools({ tmpDir: path.join(dir, 'tmp') }), links: magic, clock: systemClock,
-    settings: { ...DEFAULT_SETTINGS, pollIntervalMs: 5, stepTimeoutMs: 5_000, progressEveryMs: 0 }, log: { info() {}, warn() {} },
+    providers: { ...paid, ...opts.providers, local: { ...local, local: true } },
+    mediaStore,
+    mediaTools: createMediaTools({ tmpDir: path.join(dir, 'tmp') }),
+    links: magic,
+    clock: systemClock,
+    settings: { ...DEFAULT_SETTINGS, pollIntervalMs: 5, stepTimeoutMs: 5_000, progressEveryMs: 0 },
+    log: { info() {}, warn() {} },
     actionTokens: new SqlActionTokens(db.sequelize),
   };
   const gen = createGeneration({ ...deps, localFile: (key) => mediaStore.pathOf(key) });
   // The result buttons as app/wire-core.ts builds them, on the seeded style catalogue.
   const photoIntake = createPhotoIntake({ store: mediaStore, records: new SqlPhotoRecords(db.sequelize) });
   const actions = new ResultActions({
-    tokens: deps.actionTokens!, store, generation: gen.service, styles: new SqlStyleCatalog(db.sequelize),
+    tokens: deps.actionTokens!,
+    store,
+    generation: gen.service,
+    styles: new SqlStyleCatalog(db.sequelize),
     frames: { media: mediaStore, tools: deps.mediaTools, photos: photoIntake },
   });
   const bot = await wireBot({
-    config, server, sequelize: db.sequelize, state: redis.state, redis: redis.redis, log, hub, polling: false,
+    config,
+    server,
+    sequelize: db.sequelize,
+    state: redis.state,
+    redis: redis.redis,
+    log,
+    hub,
+    polling: false,
     telegramLimits: opts.telegramLimits ?? TEST_TG_LIMITS,
     rateLimitPrefix: redis.prefix,
     services: {
-      generation: gen.service, generationAdmin: gen.admin, ledger, links: magic,
+      generation: gen.service,
+      generationAdmin: gen.admin,
+      ledger,
+      links: magic,
       // LEDGER's real moderation policy on its SQL repository.
-      bans: banControl(policy), appeals: policy,
-      providers: providerControl(health), actions,
+      bans: banControl(policy),
+      appeals: policy,
+      providers: providerControl(health),
+      actions,
       ...(opts.photos ? { photos: photoIntake } : {}),
     },
   });
 
-  const q = <T = Record<string, any>>(sql: string, bind: unknown[] = []) => db.sequelize.query(sql, { bind, type: QueryTypes.SELECT }) as Promise<T[]>;
+  const q = <T = Record<string, any>>(sql: string, bind: unknown[] = []) =>
+    db.sequelize.query(sql, { bind, type: QueryTypes.SELECT }) as Promise<T[]>;
   return {
-    db, redis, config, server, bot, hub, gen, ledger, store, jobs, actions, paid, router, line, telegram, discord, discordKeys, mediaBase, q, health, policy,
+    db,
+    redis,
+    config,
+    server,
+    bot,
+    hub,
+    gen,
+    ledger,
+    store,
+    jobs,
+    actions,
+    paid,
+    router,
+    line,
+    telegram,
+    discord,
+    discordKeys,
+    mediaBase,
+    q,
+    health,
+    policy,
     mediaRoot,
     /** Runs every enqueued generation to its end, as the job runner would. */
     async runQueued() {
-      for (const { id } of jobs.enqueued.splice(0)) await gen.runner.run(id, { signal: new AbortController().signal, touch: async () => {} });
+      for (const { id } of jobs.enqueued.splice(0))
+        await gen.runner.run(id, { signal: new AbortController().signal, touch: async () => {} });
       await bot.background.idle();
     },
     async setDown(...ps: ProviderName[]) {
@@ -178,12 +282,18 @@ export async function buildChatWorld(opts: {
       for (const p of ps) await health.setOverride(p, 'auto');
     },
     async userOf(platform: string, platformUserId: string): Promise<string> {
-      const [r] = await q<{ user_id: string }>(`SELECT user_id FROM chat_identities WHERE platform = $1 AND platform_user_id = $2`, [platform, platformUserId]);
+      const [r] = await q<{ user_id: string }>(
+        `SELECT user_id FROM chat_identities WHERE platform = $1 AND platform_user_id = $2`,
+        [platform, platformUserId],
+      );
       return r!.user_id;
     },
     async subscribe(userId: string, tier: string) {
-      await db.sequelize.query(`INSERT INTO subscriptions (user_id, plan_id, status, start_date, end_date)
-        SELECT $1, id, 'active', now(), now() + interval '30 days' FROM plans WHERE slug = $2`, { bind: [userId, tier] });
+      await db.sequelize.query(
+        `INSERT INTO subscriptions (user_id, plan_id, status, start_date, end_date)
+        SELECT $1, id, 'active', now(), now() + interval '30 days' FROM plans WHERE slug = $2`,
+        { bind: [userId, tier] },
+      );
     },
     async close() {
       await bot.stop();

@@ -36,9 +36,19 @@ export async function buildWorld() {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'vidgo-core-test-'));
   const ledger = new SqlLedger(db.sequelize, systemClock);
   const store = new SqlGenerationStore(db.sequelize);
-  const local = createLocalRenderer('local', { dir: path.join(dir, 'renders'), durationSeconds: 1, width: 320, height: 180 });
+  const local = createLocalRenderer('local', {
+    dir: path.join(dir, 'renders'),
+    durationSeconds: 1,
+    width: 320,
+    height: 180,
+  });
   const localSubmits = { n: 0 };
-  const countedLocal: VideoProvider = { ...local, name: 'local', local: true, submit: (r, s) => (localSubmits.n++, local.submit(r, s)) };
+  const countedLocal: VideoProvider = {
+    ...local,
+    name: 'local',
+    local: true,
+    submit: (r, s) => (localSubmits.n++, local.submit(r, s)),
+  };
   const mediaStore = createDiskStore({ root: path.join(dir, 'media'), publicBaseUrl: 'https://vidgo.test' });
   const mediaTools = createMediaTools({ tmpDir: path.join(dir, 'tmp') });
 
@@ -60,48 +70,112 @@ export async function buildWorld() {
       else await Promise.all([health.setOverride(p, 'auto'), health.recordSuccess(p)]);
     },
   };
-  const policy = new ModerationPolicy(new SqlModerationRepository(db.sequelize), systemClock, { banThreshold: 3, banWindowHours: 24 });
+  const policy = new ModerationPolicy(new SqlModerationRepository(db.sequelize), systemClock, {
+    banThreshold: 3,
+    banWindowHours: 24,
+  });
   // The production moderator without a Gemini key: the keyword filter, with the admins' overrides.
   const moderator = createModerator({ model: 'gemini-2.5-flash', timeoutMs: 1_000 }, policy.keywordOverrides());
   const notifier = new RecordingNotifier();
   const jobs = new RecordingQueue();
   const deps: GenerationDeps = {
-    store, tiers: new SqlTierCatalog(db.sequelize), router: genRouter(new FailoverRouter(health)), moderator, moderation: genModeration(policy),
-    ...ledgerPorts(ledger), jobs, notifier, providers: { ...paid, local: countedLocal }, mediaStore, mediaTools, links, clock: systemClock, localFile: (key) => mediaStore.pathOf(key),
-    settings: { ...DEFAULT_SETTINGS, pollIntervalMs: 5, stepTimeoutMs: 5_000, progressEveryMs: 0 }, log: { info() {}, warn() {} },
+    store,
+    tiers: new SqlTierCatalog(db.sequelize),
+    router: genRouter(new FailoverRouter(health)),
+    moderator,
+    moderation: genModeration(policy),
+    ...ledgerPorts(ledger),
+    jobs,
+    notifier,
+    providers: { ...paid, local: countedLocal },
+    mediaStore,
+    mediaTools,
+    links,
+    clock: systemClock,
+    localFile: (key) => mediaStore.pathOf(key),
+    settings: { ...DEFAULT_SETTINGS, pollIntervalMs: 5, stepTimeoutMs: 5_000, progressEveryMs: 0 },
+    log: { info() {}, warn() {} },
   };
   const gen = createGeneration(deps);
 
   let n = 0;
-  async function account(tier: TierSlug, opts: { autoPay?: boolean; purchased?: number; monthly?: boolean } = {}): Promise<Account> {
-    const [u] = await db.sequelize.query<{ id: string }>(`INSERT INTO users (display_name, auto_pay) VALUES (:name, :autoPay) RETURNING id`,
-      { replacements: { name: `u${++n}`, autoPay: Boolean(opts.autoPay) }, type: QueryTypes.SELECT });
+  async function account(
+    tier: TierSlug,
+    opts: { autoPay?: boolean; purchased?: number; monthly?: boolean } = {},
+  ): Promise<Account> {
+    const [u] = await db.sequelize.query<{ id: string }>(
+      `INSERT INTO users (display_name, auto_pay) VALUES (:name, :autoPay) RETURNING id`,
+      { replacements: { name: `u${++n}`, autoPay: Boolean(opts.autoPay) }, type: QueryTypes.SELECT },
+    );
     const userId = u!.id;
-    const [ident] = await db.sequelize.query<{ id: string }>(`INSERT INTO chat_identities (user_id, platform, platform_user_id, chat_id)
-      VALUES (:userId, 'console', :pid, :chat) RETURNING id`, { replacements: { userId, pid: `p-${n}`, chat: `chat-${n}` }, type: QueryTypes.SELECT });
+    const [ident] = await db.sequelize.query<{ id: string }>(
+      `INSERT INTO chat_identities (user_id, platform, platform_user_id, chat_id)
+      VALUES (:userId, 'console', :pid, :chat) RETURNING id`,
+      { replacements: { userId, pid: `p-${n}`, chat: `chat-${n}` }, type: QueryTypes.SELECT },
+    );
     if (tier !== 'demo') {
-      await db.sequelize.query(`INSERT INTO subscriptions (user_id, plan_id, status, start_date, end_date)
-        SELECT :userId, id, 'active', now(), now() + interval '30 days' FROM plans WHERE slug = :tier`, { replacements: { userId, tier } });
+      await db.sequelize.query(
+        `INSERT INTO subscriptions (user_id, plan_id, status, start_date, end_date)
+        SELECT :userId, id, 'active', now(), now() + interval '30 days' FROM plans WHERE slug = :tier`,
+        { replacements: { userId, tier } },
+      );
       if (opts.monthly) await ledger.allocateMonthly(userId, await deps.tiers.features(tier), '2026-11');
     }
     if (opts.purchased) await ledger.credit(userId, 'purchased', opts.purchased, 'purchase', `test:${userId}:buy`);
     return {
-      userId, identityId: ident!.id, locale: 'en', isAdmin: false, autoPay: Boolean(opts.autoPay), tier, banned: false,
+      userId,
+      identityId: ident!.id,
+      locale: 'en',
+      isAdmin: false,
+      autoPay: Boolean(opts.autoPay),
+      tier,
+      banned: false,
       target: { platform: 'console', chatId: `chat-${n}`, platformUserId: `p-${n}`, locale: 'en' },
     };
   }
 
-  const run = (id: string, signal = new AbortController().signal) => gen.runner.run(id, { signal, touch: async () => {} });
+  const run = (id: string, signal = new AbortController().signal) =>
+    gen.runner.run(id, { signal, touch: async () => {} });
   const ledgerRows = async (userId: string) =>
-    (await db.sequelize.query<{ n: number }>('SELECT count(*)::int AS n FROM point_ledger WHERE user_id = :userId', { replacements: { userId }, type: QueryTypes.SELECT }))[0]!.n;
+    (
+      await db.sequelize.query<{ n: number }>('SELECT count(*)::int AS n FROM point_ledger WHERE user_id = :userId', {
+        replacements: { userId },
+        type: QueryTypes.SELECT,
+      })
+    )[0]!.n;
   const reservations = async (userId: string) =>
-    (await db.sequelize.query<{ n: number }>('SELECT count(*)::int AS n FROM point_reservations WHERE user_id = :userId', { replacements: { userId }, type: QueryTypes.SELECT }))[0]!.n;
+    (
+      await db.sequelize.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM point_reservations WHERE user_id = :userId',
+        { replacements: { userId }, type: QueryTypes.SELECT },
+      )
+    )[0]!.n;
 
   return {
-    db, redis, deps, gen, paid, router, notifier, jobs, ledger, store, account, run, ledgerRows, reservations, localSubmits, dir, mediaStore, mediaTools,
+    db,
+    redis,
+    deps,
+    gen,
+    paid,
+    router,
+    notifier,
+    jobs,
+    ledger,
+    store,
+    account,
+    run,
+    ledgerRows,
+    reservations,
+    localSubmits,
+    dir,
+    mediaStore,
+    mediaTools,
     /** Every scripted provider back to 'ok' with no submissions recorded, and none forced down. */
     async resetProviders() {
-      for (const p of Object.values(paid)) { p.script = 'ok'; p.submissions.length = 0; }
+      for (const p of Object.values(paid)) {
+        p.script = 'ok';
+        p.submissions.length = 0;
+      }
       for (const p of ['leonardo', 'runway', 'pollo', 'goenhance'] as const) await router.setDown(p, false);
     },
     /** The id of the last generation this user created. */
@@ -118,4 +192,5 @@ export async function buildWorld() {
 }
 
 export type World = Awaited<ReturnType<typeof buildWorld>>;
-export const keys = (replies: { kind: string; message?: { key: string } }[]) => replies.map((r) => (r.message ? r.message.key : r.kind));
+export const keys = (replies: { kind: string; message?: { key: string } }[]) =>
+  replies.map((r) => (r.message ? r.message.key : r.kind));

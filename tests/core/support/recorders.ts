@@ -21,7 +21,9 @@ export class RecordingNotifier implements Notifier {
     return this.pushes.filter((p) => p.key === `generation:${generationId}:final`);
   }
   keysOf(generationId: string) {
-    return this.pushes.filter((p) => JSON.stringify(p.replies).includes(generationId) || p.key?.includes(generationId)).flatMap((p) => p.replies.map((r) => ('message' in r ? r.message.key : r.kind)));
+    return this.pushes
+      .filter((p) => JSON.stringify(p.replies).includes(generationId) || p.key?.includes(generationId))
+      .flatMap((p) => p.replies.map((r) => ('message' in r ? r.message.key : r.kind)));
   }
 }
 

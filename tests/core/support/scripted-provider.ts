@@ -1,6 +1,12 @@
 // A VideoProvider double whose behaviour each test scripts: succeed, fail at submit, fail mid-job, or hang.
 // Real HTTP clients are MEDIA's (tested against fake servers in tests/providers); this only drives core.
-import { ProviderError, type ProviderJob, type ProviderJobState, type VideoProvider, type VideoRequest } from '../../../core/ports.ts';
+import {
+  ProviderError,
+  type ProviderJob,
+  type ProviderJobState,
+  type VideoProvider,
+  type VideoRequest,
+} from '../../../core/ports.ts';
 import type { ProviderName } from '../../../core/model.ts';
 
 export type Script = 'ok' | 'submit_fails' | 'job_fails' | 'hang';
@@ -14,7 +20,10 @@ export class ScriptedProvider implements VideoProvider {
   private readonly polls = new Map<string, number>();
   private seq = 0;
 
-  constructor(readonly name: ProviderName, private readonly videoUrl: () => string) {}
+  constructor(
+    readonly name: ProviderName,
+    private readonly videoUrl: () => string,
+  ) {}
 
   async submit(req: VideoRequest): Promise<ProviderJob> {
     if (this.script === 'submit_fails') throw new ProviderError(this.name, 'server_error', `${this.name}: 503`, true);
@@ -23,10 +32,12 @@ export class ScriptedProvider implements VideoProvider {
   }
 
   async poll(job: ProviderJob): Promise<ProviderJobState> {
-    if (this.cancels.includes(job.jobId)) return { state: 'failed', error: new ProviderError(this.name, 'canceled', 'canceled', false) };
+    if (this.cancels.includes(job.jobId))
+      return { state: 'failed', error: new ProviderError(this.name, 'canceled', 'canceled', false) };
     const n = (this.polls.get(job.jobId) ?? 0) + 1;
     this.polls.set(job.jobId, n);
-    if (this.script === 'job_fails') return { state: 'failed', error: new ProviderError(this.name, 'job_failed', `${this.name}: job failed`, true) };
+    if (this.script === 'job_fails')
+      return { state: 'failed', error: new ProviderError(this.name, 'job_failed', `${this.name}: job failed`, true) };
     if (this.script === 'hang' || n < this.pollsToFinish) return { state: 'running', progress: Math.min(90, n * 30) };
     return { state: 'succeeded', videoUrl: this.videoUrl() };
   }

@@ -30,16 +30,41 @@ export const TG_SECRET = 'e2e-telegram-webhook-secret-0123456789';
 
 /** A TLS front for the app (self-signed for 127.0.0.1), forwarding method, path, headers and body. */
 export async function httpsFront(dir: string, target: number) {
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'k.pem'), '-out', path.join(dir, 'c.pem'),
-    '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
-  const server = https.createServer({ key: fs.readFileSync(path.join(dir, 'k.pem')), cert: fs.readFileSync(path.join(dir, 'c.pem')) }, (req, res) => {
-    const up = http.request({ host: '127.0.0.1', port: target, method: req.method, path: req.url, headers: req.headers }, (r) => {
-      res.writeHead(r.statusCode ?? 502, r.headers);
-      r.pipe(res);
-    });
-    up.on('error', () => res.writeHead(502).end());
-    req.pipe(up);
-  });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      path.join(dir, 'k.pem'),
+      '-out',
+      path.join(dir, 'c.pem'),
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
+  const server = https.createServer(
+    { key: fs.readFileSync(path.join(dir, 'k.pem')), cert: fs.readFileSync(path.join(dir, 'c.pem')) },
+    (req, res) => {
+      const up = http.request(
+        { host: '127.0.0.1', port: target, method: req.method, path: req.url, headers: req.headers },
+        (r) => {
+          res.writeHead(r.statusCode ?? 502, r.headers);
+          r.pipe(res);
+        },
+      );
+      up.on('error', () => res.writeHead(502).end());
+      req.pipe(up);
+    },
+  );
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return { server, url: `https://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
@@ -60,11 +85,24 @@ export async function startAppWorld(opts: { redisDb: number; telegram?: boolean;
   await flush.flushdb();
   await flush.quit();
   const config = loadConfig({
-    NODE_ENV: 'test', PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: db.url, REDIS_URL: redisUrl.toString(), DATA_DIR: dir,
-    PUBLIC_BASE_URL: front.url, JWT_SECRET: crypto.randomBytes(24).toString('hex'), LOG_LEVEL: 'silent',
-    LINE_CHANNEL_SECRET: LINE_SECRET, LINE_CHANNEL_ACCESS_TOKEN: LINE_TOKEN, LINE_API_BASE: line.url,
-    ECPAY_BASE_URL: ecpay.url, RATE_LIMIT_CHAT_PER_MIN: '1000', RATE_LIMIT_IP_PER_MIN: '100000',
-    ...(telegram ? { TELEGRAM_BOT_TOKEN: TG_TOKEN, TELEGRAM_WEBHOOK_SECRET: TG_SECRET, TELEGRAM_API_ROOT: telegram.url } : {}),
+    NODE_ENV: 'test',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATABASE_URL: db.url,
+    REDIS_URL: redisUrl.toString(),
+    DATA_DIR: dir,
+    PUBLIC_BASE_URL: front.url,
+    JWT_SECRET: crypto.randomBytes(24).toString('hex'),
+    LOG_LEVEL: 'silent',
+    LINE_CHANNEL_SECRET: LINE_SECRET,
+    LINE_CHANNEL_ACCESS_TOKEN: LINE_TOKEN,
+    LINE_API_BASE: line.url,
+    ECPAY_BASE_URL: ecpay.url,
+    RATE_LIMIT_CHAT_PER_MIN: '1000',
+    RATE_LIMIT_IP_PER_MIN: '100000',
+    ...(telegram
+      ? { TELEGRAM_BOT_TOKEN: TG_TOKEN, TELEGRAM_WEBHOOK_SECRET: TG_SECRET, TELEGRAM_API_ROOT: telegram.url }
+      : {}),
     ...opts.env,
   });
   const app = await composeApp(config, createLogger('silent', false));
@@ -79,14 +117,23 @@ export async function startAppWorld(opts: { redisDb: number; telegram?: boolean;
     const n = ++seq;
     const replyToken = `rt-${crypto.randomBytes(4).toString('hex')}-${n}`;
     const event = {
-      type: 'message', mode: 'active', timestamp: Date.now(), source: { type: 'user', userId },
+      type: 'message',
+      mode: 'active',
+      timestamp: Date.now(),
+      source: { type: 'user', userId },
       webhookEventId: `01E2E${crypto.randomBytes(6).toString('hex').toUpperCase()}${String(n).padStart(9, '0')}`,
-      deliveryContext: { isRedelivery: false }, replyToken, message: { id: String(5000 + n), type: 'text', quoteToken: `q${n}`, text },
+      deliveryContext: { isRedelivery: false },
+      replyToken,
+      message: { id: String(5000 + n), type: 'text', quoteToken: `q${n}`, text },
     };
     const body = JSON.stringify({ destination: 'Ubot', events: [event] });
     const signature = crypto.createHmac('sha256', LINE_SECRET).update(body).digest('base64');
     // Signed like LINE signs; posted to the app's own port (the signature does not depend on TLS).
-    const res = await fetch(`${base}/webhooks/line`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-line-signature': signature } });
+    const res = await fetch(`${base}/webhooks/line`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', 'x-line-signature': signature },
+    });
     return { status: res.status, replyToken };
   }
 
@@ -95,13 +142,22 @@ export async function startAppWorld(opts: { redisDb: number; telegram?: boolean;
     const n = ++seq;
     const replyToken = `rt-pb-${crypto.randomBytes(4).toString('hex')}-${n}`;
     const event = {
-      type: 'postback', mode: 'active', timestamp: Date.now(), source: { type: 'user', userId },
+      type: 'postback',
+      mode: 'active',
+      timestamp: Date.now(),
+      source: { type: 'user', userId },
       webhookEventId: `01E2EPB${crypto.randomBytes(6).toString('hex').toUpperCase()}${String(n).padStart(7, '0')}`,
-      deliveryContext: { isRedelivery: false }, replyToken, postback: { data },
+      deliveryContext: { isRedelivery: false },
+      replyToken,
+      postback: { data },
     };
     const body = JSON.stringify({ destination: 'Ubot', events: [event] });
     const signature = crypto.createHmac('sha256', LINE_SECRET).update(body).digest('base64');
-    const res = await fetch(`${base}/webhooks/line`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-line-signature': signature } });
+    const res = await fetch(`${base}/webhooks/line`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', 'x-line-signature': signature },
+    });
     return { status: res.status, replyToken };
   }
 
@@ -110,16 +166,36 @@ export async function startAppWorld(opts: { redisDb: number; telegram?: boolean;
     const n = ++seq;
     const update = {
       update_id: 900_000 + n,
-      message: { message_id: n, date: Math.floor(Date.now() / 1000), chat: { id: userId, type: 'private' }, from: { id: userId, is_bot: false, first_name: name, language_code: 'en' }, text },
+      message: {
+        message_id: n,
+        date: Math.floor(Date.now() / 1000),
+        chat: { id: userId, type: 'private' },
+        from: { id: userId, is_bot: false, first_name: name, language_code: 'en' },
+        text,
+      },
     };
     const res = await fetch(`${base}/webhooks/telegram`, {
-      method: 'POST', body: JSON.stringify(update), headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': TG_SECRET },
+      method: 'POST',
+      body: JSON.stringify(update),
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': TG_SECRET },
     });
     return res.status;
   }
 
   return {
-    app, config, db, line, telegram, ecpay, base, publicUrl: front.url, dir, q, lineSays, linePress, telegramSays,
+    app,
+    config,
+    db,
+    line,
+    telegram,
+    ecpay,
+    base,
+    publicUrl: front.url,
+    dir,
+    q,
+    lineSays,
+    linePress,
+    telegramSays,
     /** Waits until `check` returns a value (the app works in the background: jobs, pushes). */
     async until<T>(check: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 60_000): Promise<T> {
       const end = Date.now() + timeoutMs;
@@ -131,7 +207,10 @@ export async function startAppWorld(opts: { redisDb: number; telegram?: boolean;
       }
     },
     async userOf(lineUserId: string): Promise<string> {
-      const [r] = await q<{ user_id: string }>(`SELECT user_id FROM chat_identities WHERE platform = 'line' AND platform_user_id = $1`, [lineUserId]);
+      const [r] = await q<{ user_id: string }>(
+        `SELECT user_id FROM chat_identities WHERE platform = 'line' AND platform_user_id = $1`,
+        [lineUserId],
+      );
       return r!.user_id;
     },
     async close() {

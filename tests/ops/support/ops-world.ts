@@ -46,40 +46,90 @@ export async function startOpsWorld(opts: { redisDb: number; adminLineUser: stri
   await flush.flushdb();
   await flush.quit();
   const config = loadConfig({
-    NODE_ENV: 'test', PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: db.url, REDIS_URL: redisUrl.toString(), DATA_DIR: dir,
-    PUBLIC_BASE_URL: front.url, JWT_SECRET: crypto.randomBytes(24).toString('hex'), LOG_LEVEL: 'debug', METRICS_TOKEN,
-    LINE_CHANNEL_SECRET: LINE_SECRET, LINE_CHANNEL_ACCESS_TOKEN: LINE_TOKEN, LINE_API_BASE: line.url,
-    GEMINI_API_KEY: 'gemini-key', GEMINI_API_BASE: gemini.url,
-    LEONARDO_API_KEY: 'leo-key', LEONARDO_API_BASE: leonardo.url, LEONARDO_MEDIA_HOSTS: 'http://127.0.0.1',
-    RUNWAY_API_KEY: 'rw-key', RUNWAY_API_BASE: runway.url, RUNWAY_MEDIA_HOSTS: 'http://127.0.0.1',
-    POLLO_API_KEY: 'pollo-key', POLLO_API_BASE: pollo.url, POLLO_MEDIA_HOSTS: 'http://127.0.0.1',
-    ADMIN_IDS: `line:${opts.adminLineUser}`, RATE_LIMIT_CHAT_PER_MIN: '1000', RATE_LIMIT_IP_PER_MIN: '100000',
+    NODE_ENV: 'test',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATABASE_URL: db.url,
+    REDIS_URL: redisUrl.toString(),
+    DATA_DIR: dir,
+    PUBLIC_BASE_URL: front.url,
+    JWT_SECRET: crypto.randomBytes(24).toString('hex'),
+    LOG_LEVEL: 'debug',
+    METRICS_TOKEN,
+    LINE_CHANNEL_SECRET: LINE_SECRET,
+    LINE_CHANNEL_ACCESS_TOKEN: LINE_TOKEN,
+    LINE_API_BASE: line.url,
+    GEMINI_API_KEY: 'gemini-key',
+    GEMINI_API_BASE: gemini.url,
+    LEONARDO_API_KEY: 'leo-key',
+    LEONARDO_API_BASE: leonardo.url,
+    LEONARDO_MEDIA_HOSTS: 'http://127.0.0.1',
+    RUNWAY_API_KEY: 'rw-key',
+    RUNWAY_API_BASE: runway.url,
+    RUNWAY_MEDIA_HOSTS: 'http://127.0.0.1',
+    POLLO_API_KEY: 'pollo-key',
+    POLLO_API_BASE: pollo.url,
+    POLLO_MEDIA_HOSTS: 'http://127.0.0.1',
+    ADMIN_IDS: `line:${opts.adminLineUser}`,
+    RATE_LIMIT_CHAT_PER_MIN: '1000',
+    RATE_LIMIT_IP_PER_MIN: '100000',
   });
   const lines: Record<string, any>[] = [];
   const log = createLogger('debug', false, { write: (s: string) => void lines.push(JSON.parse(s)) });
   const app = await composeApp(config, log);
   await app.start();
   const base = `http://127.0.0.1:${port}`;
-  const q = <T = Record<string, any>>(sql: string, bind: unknown[] = []) => app.infra.sequelize.query(sql, { bind, type: QueryTypes.SELECT }) as Promise<T[]>;
+  const q = <T = Record<string, any>>(sql: string, bind: unknown[] = []) =>
+    app.infra.sequelize.query(sql, { bind, type: QueryTypes.SELECT }) as Promise<T[]>;
 
   let seq = 0;
   const eventOf = (userId: string, body: Record<string, unknown>) => ({
-    mode: 'active', timestamp: Date.now(), source: { type: 'user', userId }, deliveryContext: { isRedelivery: false },
+    mode: 'active',
+    timestamp: Date.now(),
+    source: { type: 'user', userId },
+    deliveryContext: { isRedelivery: false },
     webhookEventId: `01OPS${crypto.randomBytes(6).toString('hex').toUpperCase()}${String(++seq).padStart(9, '0')}`,
-    replyToken: `rt-ops-${crypto.randomBytes(4).toString('hex')}-${seq}`, ...body,
+    replyToken: `rt-ops-${crypto.randomBytes(4).toString('hex')}-${seq}`,
+    ...body,
   });
   /** Posts LINE events signed as LINE signs them (or with a wrong signature); answers the response. */
   async function post(events: unknown[], headers: Record<string, string> = {}, sign = true): Promise<Response> {
     const body = JSON.stringify({ destination: 'Ubot', events });
-    const signature = sign ? crypto.createHmac('sha256', LINE_SECRET).update(body).digest('base64') : 'bm90IGEgc2lnbmF0dXJl';
-    return fetch(`${base}/webhooks/line`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-line-signature': signature, ...headers } });
+    const signature = sign
+      ? crypto.createHmac('sha256', LINE_SECRET).update(body).digest('base64')
+      : 'bm90IGEgc2lnbmF0dXJl';
+    return fetch(`${base}/webhooks/line`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', 'x-line-signature': signature, ...headers },
+    });
   }
-  const says = (userId: string, text: string) => eventOf(userId, { type: 'message', message: { id: String(7000 + seq), type: 'text', quoteToken: `q${seq}`, text } });
+  const says = (userId: string, text: string) =>
+    eventOf(userId, {
+      type: 'message',
+      message: { id: String(7000 + seq), type: 'text', quoteToken: `q${seq}`, text },
+    });
   const presses = (userId: string, data: string) => eventOf(userId, { type: 'postback', postback: { data } });
 
   return {
-    app, config, line, gemini, leonardo, runway, pollo, base, lines, q, post, says, presses,
-    async until<T>(check: () => T | undefined | null | false | Promise<T | undefined | null | false>, what: string, timeoutMs = 60_000): Promise<T> {
+    app,
+    config,
+    line,
+    gemini,
+    leonardo,
+    runway,
+    pollo,
+    base,
+    lines,
+    q,
+    post,
+    says,
+    presses,
+    async until<T>(
+      check: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+      what: string,
+      timeoutMs = 60_000,
+    ): Promise<T> {
       const end = Date.now() + timeoutMs;
       for (;;) {
         const v = await check();

@@ -29,13 +29,23 @@ export async function looksFlagged(images: GeminiFakeImage[]): Promise<boolean> 
 
 export async function buildPhotoWorld(env: Record<string, string> = {}) {
   const [leonardo, runway, pollo, gemini] = await Promise.all([
-    startLeonardoFake('leo-key'), startRunwayFake('rw-key'), startPolloFake('pollo-key'),
-    startGeminiFake({ classify: async (_text, images) => (await looksFlagged(images)
-      ? { allowed: false, category: 'sexual', reason: 'explicit photo' } : { allowed: true }) }),
+    startLeonardoFake('leo-key'),
+    startRunwayFake('rw-key'),
+    startPolloFake('pollo-key'),
+    startGeminiFake({
+      classify: async (_text, images) =>
+        (await looksFlagged(images))
+          ? { allowed: false, category: 'sexual', reason: 'explicit photo' }
+          : { allowed: true },
+    }),
   ]);
   // The providers' result is a real MP4 (the media pipeline probes and transcodes it).
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'vidgo-photo-sample-'));
-  const sample = await fs.readFile(fileURLToPath(await renderSampleUrl(createLocalRenderer('local', { dir, durationSeconds: 1, width: 320, height: 180 }))));
+  const sample = await fs.readFile(
+    fileURLToPath(
+      await renderSampleUrl(createLocalRenderer('local', { dir, durationSeconds: 1, width: 320, height: 180 })),
+    ),
+  );
   for (const f of [leonardo, runway, pollo]) f.files.set('result.mp4', sample);
   const http = { requestTimeoutMs: 3_000, backoffMs: 5, retries: 1 };
   const w = await buildChatWorld({
@@ -61,10 +71,14 @@ export type PhotoWorld = Awaited<ReturnType<typeof buildPhotoWorld>>;
 /** GETs a URL of the world's self-signed https media server. */
 export function fetchInsecure(url: string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    https.get(url, { rejectUnauthorized: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks)) : reject(new Error(`HTTP ${res.statusCode}`))));
-    }).on('error', reject);
+    https
+      .get(url, { rejectUnauthorized: false }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          res.statusCode === 200 ? resolve(Buffer.concat(chunks)) : reject(new Error(`HTTP ${res.statusCode}`)),
+        );
+      })
+      .on('error', reject);
   });
 }

@@ -16,10 +16,14 @@ export class Client {
     if (this.cookies.size) headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
     if (init.json !== undefined) {
       headers.set('content-type', 'application/json');
-      if (this.cookies.has('crumb') && !headers.has('x-csrf-token')) headers.set('x-csrf-token', this.cookies.get('crumb')!);
+      if (this.cookies.has('crumb') && !headers.has('x-csrf-token'))
+        headers.set('x-csrf-token', this.cookies.get('crumb')!);
     }
     const res = await fetch(path.startsWith('http') ? path : `${this.base}${path}`, {
-      ...init, headers, redirect: 'manual', body: init.json !== undefined ? JSON.stringify(init.json) : init.body,
+      ...init,
+      headers,
+      redirect: 'manual',
+      body: init.json !== undefined ? JSON.stringify(init.json) : init.body,
     });
     this.absorb(res);
     return res;
@@ -37,7 +41,8 @@ export class Client {
     const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? '';
     const origin = pageOrigin ?? new URL(link.startsWith('http') ? link : this.base).origin;
     return this.fetch(new URL('/auth/link', link.startsWith('http') ? link : this.base).toString(), {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
       body: new URLSearchParams({ token: field('token'), nonce: field('nonce') }).toString(),
     });
   }

@@ -14,7 +14,13 @@ export async function signedIn(w: World, name: string) {
 }
 
 /** Starts an ECPay checkout and posts its form to the fake (which checks the CheckMacValue like ECPay). */
-export async function ecpayCheckout(w: World, c: Client, kind: 'plan' | 'pack', slug: string, extra: Record<string, unknown> = {}) {
+export async function ecpayCheckout(
+  w: World,
+  c: Client,
+  kind: 'plan' | 'pack',
+  slug: string,
+  extra: Record<string, unknown> = {},
+) {
   const r = await c.json('/api/v1/checkout', { method: 'POST', json: { kind, slug, method: 'ecpay', ...extra } });
   expect(r.status).toBe(200);
   const page = await fetch(r.body.next.action, { method: 'POST', body: new URLSearchParams(r.body.next.fields) });
@@ -23,9 +29,18 @@ export async function ecpayCheckout(w: World, c: Client, kind: 'plan' | 'pack', 
 }
 
 /** ECPay checkout paid at the fake's pay page (the signed ReturnURL callback, retried until `1|OK`). */
-export async function ecpayBuy(w: World, c: Client, kind: 'plan' | 'pack', slug: string, extra: Record<string, unknown> = {}) {
+export async function ecpayBuy(
+  w: World,
+  c: Client,
+  kind: 'plan' | 'pack',
+  slug: string,
+  extra: Record<string, unknown> = {},
+) {
   const o = await ecpayCheckout(w, c, kind, slug, extra);
-  await fetch(`${w.ecpay.url}/fake/pay`, { method: 'POST', body: new URLSearchParams({ MerchantTradeNo: o.orderNumber }) });
+  await fetch(`${w.ecpay.url}/fake/pay`, {
+    method: 'POST',
+    body: new URLSearchParams({ MerchantTradeNo: o.orderNumber }),
+  });
   expect(w.ecpay.replies.at(-1)).toBe('1|OK');
   return o;
 }
@@ -41,10 +56,15 @@ export async function paddleBuy(w: World, c: Client, kind: 'plan' | 'pack', slug
 
 export const rows = <T = Record<string, any>>(w: World, sql: string, bind: unknown[] = []) =>
   w.db.sequelize.query(sql, { bind, type: QueryTypes.SELECT }) as Promise<T[]>;
-export const count = async (w: World, sql: string, bind: unknown[] = []) => Number((await rows<{ n: number }>(w, sql, bind))[0]!.n);
+export const count = async (w: World, sql: string, bind: unknown[] = []) =>
+  Number((await rows<{ n: number }>(w, sql, bind))[0]!.n);
 
 /** Waits for something the app does after answering (a webhook the fake sends back, a push). */
-export async function until<T>(check: () => Promise<T | undefined | null | false> | T | undefined | null | false, what: string, timeoutMs = 10_000): Promise<T> {
+export async function until<T>(
+  check: () => Promise<T | undefined | null | false> | T | undefined | null | false,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();
@@ -57,5 +77,10 @@ export async function until<T>(check: () => Promise<T | undefined | null | false
 /** A clock the test moves forward (a renewal a month later); back to now with later(0). */
 export function movableClock() {
   let offset = 0;
-  return { clock: { now: () => new Date(Date.now() + offset) }, later: (ms: number) => { offset = ms; } };
+  return {
+    clock: { now: () => new Date(Date.now() + offset) },
+    later: (ms: number) => {
+      offset = ms;
+    },
+  };
 }

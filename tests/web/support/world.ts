@@ -42,34 +42,81 @@ export interface World {
 /** The merchant the fake ECPay and the app share; ECPay's published stage merchant unless a test gives its own. */
 export const STAGE_ECPAY = { merchantId: '3002607', hashKey: 'pwFHCqoQZGmho4w6', hashIv: 'EkRm7iFT261dpevs' };
 
-export async function startWorld(opts: { listen?: boolean; appDist?: string; env?: Record<string, string>; clock?: Clock; ecpay?: typeof STAGE_ECPAY } = {}): Promise<World> {
+export async function startWorld(
+  opts: {
+    listen?: boolean;
+    appDist?: string;
+    env?: Record<string, string>;
+    clock?: Clock;
+    ecpay?: typeof STAGE_ECPAY;
+  } = {},
+): Promise<World> {
   const db = await createTestDatabase();
   const keys = opts.ecpay ?? STAGE_ECPAY;
   const ecpay = await startFakeEcpay(keys);
   let baseUrl = 'http://127.0.0.1:0';
   const paddle = await startFakePaddle({
-    ...PADDLE, webhookUrl: () => `${baseUrl}/api/v1/payments/paddle/webhook`, returnUrl: (n) => `${baseUrl}/result?order=${n}`,
+    ...PADDLE,
+    webhookUrl: () => `${baseUrl}/api/v1/payments/paddle/webhook`,
+    returnUrl: (n) => `${baseUrl}/result?order=${n}`,
   });
   const log = createLogger('silent', false);
   const server = await createServer({ port: 0, host: '127.0.0.1', log, corsOrigins: ['https://app.example'] });
   await server.start(); // binds the port so the fakes can call back
   baseUrl = `http://127.0.0.1:${server.info.port}`;
   const config = loadConfig({
-    NODE_ENV: 'test', PUBLIC_BASE_URL: baseUrl, DATABASE_URL: db.url, JWT_SECRET,
-    ECPAY_BASE_URL: ecpay.url, ECPAY_MERCHANT_ID: keys.merchantId, ECPAY_HASH_KEY: keys.hashKey, ECPAY_HASH_IV: keys.hashIv, PADDLE_API_BASE: paddle.url, PADDLE_API_KEY: PADDLE.apiKey, PADDLE_WEBHOOK_SECRET: PADDLE.webhookSecret,
-    TELEGRAM_BOT_TOKEN: '123:abc', TELEGRAM_BOT_USERNAME: 'VidGoBot', LINE_CHANNEL_SECRET: 'web-test-line-channel-secret-0123456789', LINE_CHANNEL_ACCESS_TOKEN: 't', LINE_BOT_BASIC_ID: '@vidgo',
-    CORS_ORIGINS: 'https://app.example', ...opts.env,
+    NODE_ENV: 'test',
+    PUBLIC_BASE_URL: baseUrl,
+    DATABASE_URL: db.url,
+    JWT_SECRET,
+    ECPAY_BASE_URL: ecpay.url,
+    ECPAY_MERCHANT_ID: keys.merchantId,
+    ECPAY_HASH_KEY: keys.hashKey,
+    ECPAY_HASH_IV: keys.hashIv,
+    PADDLE_API_BASE: paddle.url,
+    PADDLE_API_KEY: PADDLE.apiKey,
+    PADDLE_WEBHOOK_SECRET: PADDLE.webhookSecret,
+    TELEGRAM_BOT_TOKEN: '123:abc',
+    TELEGRAM_BOT_USERNAME: 'VidGoBot',
+    LINE_CHANNEL_SECRET: 'web-test-line-channel-secret-0123456789',
+    LINE_CHANNEL_ACCESS_TOKEN: 't',
+    LINE_BOT_BASIC_ID: '@vidgo',
+    CORS_ORIGINS: 'https://app.example',
+    ...opts.env,
   });
   const ledger = new SqlLedger(db.sequelize, opts.clock ?? systemClock);
   const accounts = new SqlAccountService(new SqlAccountsRepo(db.sequelize), { adminIds: [], defaultLocale: 'en' });
   const notifier = new RecordingNotifier();
-  const web = await wireWeb(server, config, { sequelize: db.sequelize }, log, JWT_SECRET, { ledger, accounts, notifier, appDist: opts.appDist, clock: opts.clock });
+  const web = await wireWeb(server, config, { sequelize: db.sequelize }, log, JWT_SECRET, {
+    ledger,
+    accounts,
+    notifier,
+    appDist: opts.appDist,
+    clock: opts.clock,
+  });
   let n = 0;
   return {
-    db, server, web, ledger, accounts, notifier, ecpay, paddle, baseUrl,
+    db,
+    server,
+    web,
+    ledger,
+    accounts,
+    notifier,
+    ecpay,
+    paddle,
+    baseUrl,
     async newUser(name) {
       const id = `${name}-${++n}`;
-      const a = await accounts.identify({ platform: 'telegram', eventId: `e-${id}`, platformUserId: `tg-${id}`, chatId: `tg-${id}`, displayName: name, platformLocale: 'ja', kind: 'message', text: '/plans' });
+      const a = await accounts.identify({
+        platform: 'telegram',
+        eventId: `e-${id}`,
+        platformUserId: `tg-${id}`,
+        chatId: `tg-${id}`,
+        displayName: name,
+        platformLocale: 'ja',
+        kind: 'message',
+        text: '/plans',
+      });
       return a.userId;
     },
     async close() {

@@ -1,10 +1,19 @@
 // Calls to /api/v1 with the session cookie; state changes carry the CSRF header from crumb's cookie.
 export class ApiError extends Error {
   /** The server's reason: a code (too_many_checkouts, …) and, for a signed-in user, a text in their language. */
-  constructor(readonly status: number, readonly body: { code?: string; message?: string } = {}) { super(`HTTP ${status}`); }
+  constructor(
+    readonly status: number,
+    readonly body: { code?: string; message?: string } = {},
+  ) {
+    super(`HTTP ${status}`);
+  }
 }
 
-const crumb = () => document.cookie.split('; ').find((c) => c.startsWith('crumb='))?.slice(6) ?? '';
+const crumb = () =>
+  document.cookie
+    .split('; ')
+    .find((c) => c.startsWith('crumb='))
+    ?.slice(6) ?? '';
 
 export async function api<T = any>(path: string, body?: unknown): Promise<T> {
   const res = await fetch(`/api/v1${path}`, {

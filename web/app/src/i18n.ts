@@ -18,8 +18,11 @@ const all: Record<Lang, Record<string, any>> = { en: en.web, ja: ja.web, 'zh-TW'
 export const LANGS = Object.keys(all) as Lang[];
 /** Each language in its own words, for the switcher. */
 export const LANG_NAMES: Record<Lang, string> = {
-  en: enName.common.language_name, ja: jaName.common.language_name, 'zh-TW': zhTWName.common.language_name,
-  ko: koName.common.language_name, es: esName.common.language_name,
+  en: enName.common.language_name,
+  ja: jaName.common.language_name,
+  'zh-TW': zhTWName.common.language_name,
+  ko: koName.common.language_name,
+  es: esName.common.language_name,
 };
 
 export function guessLang(tag = navigator.language): Lang {
@@ -34,7 +37,10 @@ export const isLang = (v: unknown): v is Lang => typeof v === 'string' && v in a
 const instance = i18next.createInstance();
 instance.init({
   resources: Object.fromEntries(LANGS.map((l) => [l, { translation: all[l] }])),
-  fallbackLng: 'en', interpolation: { escapeValue: false }, returnNull: false, initAsync: false,
+  fallbackLng: 'en',
+  interpolation: { escapeValue: false },
+  returnNull: false,
+  initAsync: false,
 });
 
 /** Which keys count, and the English text that names the parameter they count. */
@@ -51,4 +57,8 @@ export function translator(lang: Lang): T {
 export const day = (value: string | null | undefined, lang: Lang) => (value ? formatDate(lang, value) : '');
 
 export const money = (minor: number, currency: 'TWD' | 'USD', lang: Lang) =>
-  new Intl.NumberFormat(lang, { style: 'currency', currency, minimumFractionDigits: currency === 'USD' ? 2 : 0 }).format(currency === 'USD' ? minor / 100 : minor);
+  new Intl.NumberFormat(lang, {
+    style: 'currency',
+    currency,
+    minimumFractionDigits: currency === 'USD' ? 2 : 0,
+  }).format(currency === 'USD' ? minor / 100 : minor);

@@ -15,7 +15,10 @@ export interface WebhookDeps {
 }
 
 /** No hapi auth (each route verifies its sender) and the body as raw bytes, which the signatures cover; 1 MiB at most. */
-export const rawBodyRoute: RouteOptions = { auth: false, payload: { parse: false, output: 'data', maxBytes: 1024 * 1024 } };
+export const rawBodyRoute: RouteOptions = {
+  auth: false,
+  payload: { parse: false, output: 'data', maxBytes: 1024 * 1024 },
+};
 
 /** The raw body parsed as JSON, or undefined when it is not JSON (the route answers 400 'malformed JSON'). */
 export function parseJson<T>(raw: Buffer): T | undefined {
@@ -25,7 +28,6 @@ export function parseJson<T>(raw: Buffer): T | undefined {
     return undefined;
   }
 }
-
 
 /**
  * A request that failed verification: counted against its IP (RATE_LIMIT_IP_PER_MIN), 429 past the budget, else
@@ -41,4 +43,7 @@ export async function refuse(d: Pick<WebhookDeps, 'ipLimiter'>, request: Request
  * What a route hands acceptAndHandle, made once per route: the inbox with accepts (and 'done' marks) of
  * concurrent requests coalesced into one statement and one WAL flush (bot/inbox-batch.ts).
  */
-export const routeInbox = (d: Pick<WebhookDeps, 'dedupe' | 'background'>) => ({ dedupe: batchedInbox(d.dedupe), background: d.background });
+export const routeInbox = (d: Pick<WebhookDeps, 'dedupe' | 'background'>) => ({
+  dedupe: batchedInbox(d.dedupe),
+  background: d.background,
+});

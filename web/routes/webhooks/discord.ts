@@ -16,7 +16,10 @@ import { parseJson, rawBodyRoute, refuse, routeInbox, type WebhookDeps } from '.
 import { acceptAndHandle } from '../../../bot/inbox.ts';
 import { discordHandler } from '../../../bot/inbox-resume.ts';
 
-export function discordWebhookRoute(server: Server, d: WebhookDeps & { publicKey: KeyObject; adapter: DiscordAdapter; styles: StyleSource }) {
+export function discordWebhookRoute(
+  server: Server,
+  d: WebhookDeps & { publicKey: KeyObject; adapter: DiscordAdapter; styles: StyleSource },
+) {
   const inbox = routeInbox(d);
   const handle = discordHandler(d.adapter);
   server.route({
@@ -27,7 +30,10 @@ export function discordWebhookRoute(server: Server, d: WebhookDeps & { publicKey
       const raw = request.payload as Buffer;
       const sig = request.headers['x-signature-ed25519'];
       const ts = request.headers['x-signature-timestamp'];
-      if (!Buffer.isBuffer(raw) || !verifyDiscord(d.publicKey, raw, sig as string | undefined, ts as string | undefined)) {
+      if (
+        !Buffer.isBuffer(raw) ||
+        !verifyDiscord(d.publicKey, raw, sig as string | undefined, ts as string | undefined)
+      ) {
         return refuse(d, request, h, 'invalid request signature');
       }
       const i = parseJson<APIInteraction>(raw);
@@ -36,7 +42,8 @@ export function discordWebhookRoute(server: Server, d: WebhookDeps & { publicKey
       if (i.type === InteractionType.Ping) return { type: InteractionResponseType.Pong };
       if (i.type === InteractionType.ApplicationCommandAutocomplete) {
         // Only /style has an autocompleted option; it changes nothing, so it needs no inbox.
-        const choices = i.data.name === 'style' ? await styleChoices(d.styles, focusedValue(i.data.options), i.locale) : [];
+        const choices =
+          i.data.name === 'style' ? await styleChoices(d.styles, focusedValue(i.data.options), i.locale) : [];
         return { type: InteractionResponseType.ApplicationCommandAutocompleteResult, data: { choices } };
       }
       await acceptAndHandle(inbox, 'discord', String(i.id), i, handle);
@@ -44,7 +51,10 @@ export function discordWebhookRoute(server: Server, d: WebhookDeps & { publicKey
         // The answer goes into the pressed message; an answer for the user alone follows as an ephemeral message,
         // so the shared message only has its buttons disabled.
         return answersEphemerally(i)
-          ? { type: InteractionResponseType.UpdateMessage, data: { components: disabledRows(pressedRows(i), pressedId(i)), allowed_mentions: { parse: [] } } }
+          ? {
+              type: InteractionResponseType.UpdateMessage,
+              data: { components: disabledRows(pressedRows(i), pressedId(i)), allowed_mentions: { parse: [] } },
+            }
           : { type: InteractionResponseType.DeferredMessageUpdate };
       }
       // An account command in a server channel (sign-in link, link code, points): only the user sees the answer.

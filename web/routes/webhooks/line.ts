@@ -19,13 +19,19 @@ export function lineWebhookRoute(server: Server, d: WebhookDeps & { channelSecre
     handler: async (request, h) => {
       const raw = request.payload as Buffer;
       const signature = request.headers['x-line-signature'];
-      if (typeof signature !== 'string' || !Buffer.isBuffer(raw) || !validateSignature(raw, d.channelSecret, signature)) {
+      if (
+        typeof signature !== 'string' ||
+        !Buffer.isBuffer(raw) ||
+        !validateSignature(raw, d.channelSecret, signature)
+      ) {
         return refuse(d, request, h, 'bad signature');
       }
       const body = parseJson<webhook.CallbackRequest>(raw);
       if (body === undefined) return h.response({ error: 'malformed JSON' }).code(400);
       if (!body || !Array.isArray(body.events)) return h.response({ error: 'no events' }).code(400);
-      await Promise.all(body.events.map((ev) => ev.webhookEventId && acceptAndHandle(inbox, 'line', ev.webhookEventId, ev, handle)));
+      await Promise.all(
+        body.events.map((ev) => ev.webhookEventId && acceptAndHandle(inbox, 'line', ev.webhookEventId, ev, handle)),
+      );
       return h.response({}).code(200);
     },
   });

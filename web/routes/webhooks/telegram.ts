@@ -10,7 +10,10 @@ import { acceptAndHandle } from '../../../bot/inbox.ts';
 import { telegramHandler, telegramSource } from '../../../bot/inbox-resume.ts';
 import { safeEqual } from '../../../infra/crypto/safe-equal.ts';
 
-export function telegramWebhookRoute(server: Server, d: WebhookDeps & { secretToken: string; botId: string; adapter: TelegramAdapter }) {
+export function telegramWebhookRoute(
+  server: Server,
+  d: WebhookDeps & { secretToken: string; botId: string; adapter: TelegramAdapter },
+) {
   const inbox = routeInbox(d);
   const source = telegramSource(d.botId);
   const handle = telegramHandler(d.adapter);
@@ -20,7 +23,8 @@ export function telegramWebhookRoute(server: Server, d: WebhookDeps & { secretTo
     options: rawBodyRoute,
     handler: async (request, h) => {
       const header = request.headers['x-telegram-bot-api-secret-token'];
-      if (typeof header !== 'string' || !safeEqual(header, d.secretToken)) return refuse(d, request, h, 'secret token is wrong');
+      if (typeof header !== 'string' || !safeEqual(header, d.secretToken))
+        return refuse(d, request, h, 'secret token is wrong');
       const update = parseJson<Update>(request.payload as Buffer);
       if (update === undefined) return h.response({ error: 'malformed JSON' }).code(400);
       if (!update || typeof update.update_id !== 'number') return h.response({ error: 'no update_id' }).code(400);
