@@ -5,7 +5,7 @@
 import type { Transaction } from 'sequelize';
 import type { Grants, Reversal, Revocation, RevokeOutcome, StopReason } from '../../core/billing/ports.ts';
 import { share } from '../../core/billing/settlement.ts';
-import { ORDER_SELECT, toView, type OrderRow, type Query } from './billing-repo.ts';
+import { ORDER_SELECT, toView, type OrderRow, type Query } from './order-rows.ts';
 
 interface RevocationRow {
   id: string;

@@ -49,4 +49,32 @@ describe('architecture', () => {
       .filter((f) => !f.startsWith(path.join('web', 'app')) && /process\.env\b/.test(fs.readFileSync(f, 'utf8')));
     expect(readers).toEqual([path.join('app', 'config.ts')]);
   });
+
+  it('has no import cycles (type-only imports aside): each module can be read and loaded on its own', () => {
+    const sources = ['app', 'core', 'bot', 'web', 'infra']
+      .flatMap((d) => files(d))
+      .filter((f) => !f.startsWith(path.join('web', 'app')));
+    const valueImports = (f: string) =>
+      [
+        ...fs
+          .readFileSync(f, 'utf8')
+          .matchAll(/^\s*(?:import|export)(?!\s+type\b)[^'"]*from\s+['"](\.[^'"]+\.ts)['"]/gm),
+      ].map((m) => path.relative('.', path.resolve(path.dirname(f), m[1]!)));
+    const graph = new Map(sources.map((f) => [f, valueImports(f)]));
+    const state = new Map<string, 'open' | 'done'>();
+    const cycles: string[] = [];
+    const trail: string[] = [];
+    const visit = (f: string) => {
+      state.set(f, 'open');
+      trail.push(f);
+      for (const next of graph.get(f) ?? []) {
+        if (state.get(next) === 'open') cycles.push([...trail.slice(trail.indexOf(next)), next].join(' → '));
+        else if (!state.has(next)) visit(next);
+      }
+      trail.pop();
+      state.set(f, 'done');
+    };
+    for (const f of sources) if (!state.has(f)) visit(f);
+    expect(cycles).toEqual([]);
+  });
 });
