@@ -12,10 +12,9 @@ import {
   type RESTPostAPIContextMenuApplicationCommandsJSONBody,
 } from 'discord.js';
 import { ANIMATE_MESSAGE_COMMAND } from './photo.ts';
-import type { Locale } from '../../core/model.ts';
+import { LOCALES, type Locale } from '../../core/model.ts';
 import { loadResources } from '../../infra/i18n.ts';
 
-const LOCALES = ['en', 'ja', 'zh-TW', 'ko', 'es'] as const;
 /** Our languages under Discord's locale codes (Spanish: Spain and Latin America). */
 const DISCORD_LOCALES: [string, Locale][] = [
   ['ja', 'ja'],

@@ -3,6 +3,7 @@
 // reminders and the monthly reset. The paying transaction (repo.payOrder) decides everything once under a row lock;
 // the ledger moves that follow are keyed by the order (or the reversal), so a repeat callback after a crash
 // finishes the job and never doubles it. Rules and sources: docs/payments.md.
+import { periodOf } from '../ledger/period.ts';
 import crypto from 'node:crypto';
 import type { AccountService, Billing, Ledger, MagicLinks, Plan, PointPack } from '../api.ts';
 import type { Clock, Notifier } from '../ports.ts';
@@ -46,16 +47,6 @@ export interface BillingDeps {
   /** Per-user budget for starting checkouts (unlimited without). */
   limiter?: CheckoutLimiter;
   log?: { info(o: object, m: string): void; warn(o: object, m: string): void; error?(o: object, m: string): void };
-}
-
-/** "2026-11": the month `now` falls in, in the configured timezone. */
-export function periodOf(now: Date, timezone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone: timezone,
-    year: 'numeric',
-    month: '2-digit',
-  }).formatToParts(now);
-  return `${parts.find((p) => p.type === 'year')!.value}-${parts.find((p) => p.type === 'month')!.value}`;
 }
 
 /**
