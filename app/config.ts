@@ -102,9 +102,9 @@ const schema = Joi.object({
   // Generations run at once per instance: most of a generation's time is waiting on its provider (callbacks wake it).
   JOBS_CONCURRENCY: Joi.number().integer().min(1).max(1000).default(4),
   INBOX_RETRY_MS: Joi.number().integer().min(1000).default(60_000),
-  JOBS_PROVIDER_CONCURRENCY: Joi.string().pattern(
-    /^\s*(leonardo|runway|pollo|goenhance|local)\s*=\s*\d+\s*(,\s*(leonardo|runway|pollo|goenhance|local)\s*=\s*\d+\s*)*$/,
-  ),
+  // Chat events handled at once per instance after their webhook answer; the rest wait in arrival order (in the inbox).
+  INBOX_CONCURRENCY: Joi.number().integer().min(1).max(1000).default(8),
+  JOBS_PROVIDER_CONCURRENCY: Joi.string().pattern(/^\s*(leonardo|runway|pollo|goenhance|local)\s*=\s*\d+\s*(,\s*(leonardo|runway|pollo|goenhance|local)\s*=\s*\d+\s*)*$/),
 
   S3_BUCKET: Joi.string(),
   S3_ENDPOINT: url,
@@ -245,6 +245,8 @@ export interface Config {
   jobsConcurrency: number;
   /** A chat event not finished this long after its last attempt (a crash, a database outage) is handled again. */
   inboxRetryMs: number;
+  /** Chat events handled at once per instance; the others wait their turn, first come first served (INBOX_CONCURRENCY). */
+  inboxConcurrency: number;
   redisUrl?: string;
   s3?: {
     bucket: string;
@@ -346,6 +348,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     jobsLockLifetimeMs: v.JOBS_LOCK_LIFETIME_MS,
     jobsConcurrency: v.JOBS_CONCURRENCY,
     inboxRetryMs: v.INBOX_RETRY_MS,
+    inboxConcurrency: v.INBOX_CONCURRENCY,
     redisUrl: v.REDIS_URL,
     s3: v.S3_BUCKET
       ? {

@@ -120,7 +120,8 @@ export async function wireBot(o: BotWiringOptions) {
   const accounts = new SqlAccountService(repo, { adminIds: config.adminIds, defaultLocale: config.defaultLocale });
   const store = new SqlChatStore(o.sequelize);
   const limits = createRateLimits({ ...config.rateLimits, redis: o.redis, prefix: o.rateLimitPrefix });
-  const background = new Background(log, isInfrastructureError);
+  // Queued events are re-checked before they start once a resume sweep could have taken them (INBOX_RETRY_MS).
+  const background = new Background(log, isInfrastructureError, { concurrency: config.inboxConcurrency, recheckAfterMs: config.inboxRetryMs / 2 });
   const appeals = o.services.appeals
     ? new AppealDesk({
         policy: o.services.appeals,

@@ -18,6 +18,11 @@ export interface InboxStore {
   claimStale(sources: string[], olderThanMs: number, maxAttempts: number, limit?: number): Promise<PendingEvent[]>;
   savedResponse(source: string, eventId: string): Promise<ChatResponse | null>;
   saveResponse(source: string, eventId: string, response: ChatResponse): Promise<void>;
+  /**
+   * For an event accepted here and still waiting to be handled: renews its lease (updated_at) if no resume sweep
+   * has claimed it since and it is unfinished; false otherwise (then it is someone else's to handle).
+   */
+  renewFresh?(source: string, eventId: string): Promise<boolean>;
 }
 
 /** Core's answer to one inbox event, computed at most once per event. */
@@ -82,11 +87,10 @@ export async function acceptAndHandle(
   handle: InboxHandler,
 ): Promise<boolean> {
   if (!(await d.dedupe.accept(source, eventId, payload))) return false;
-  d.background.run(`${source} event`, () =>
-    afterAnswer()
-      .then(() => attempt(d.dedupe, source, eventId, payload, handle, true))
-      .then(() => {}),
-  );
+  // Handling may wait behind a burst (Background is bounded); if it waited long enough for a resume sweep to take
+  // the event as abandoned, it goes ahead only when the row is still this process's fresh one.
+  const stillOurs = d.dedupe.renewFresh ? () => d.dedupe.renewFresh!(source, eventId) : undefined;
+  d.background.run(`${source} event`, () => afterAnswer().then(() => attempt(d.dedupe, source, eventId, payload, handle, true)).then(() => {}), stillOurs);
   return true;
 }
 

@@ -30,6 +30,8 @@ export interface LineAdapterDeps {
 
 const CHECK_VIDEO = { label: { key: 'bot.choice.check_video' }, command: '/status' };
 const LANG_TTL_MS = 24 * 3600_000;
+/** Loading animation while an answer is prepared (LINE: 5–60 s, a multiple of 5; ends early when we send a message). */
+const EARLY_LOADING_S = 20;
 
 export class LineAdapter implements PlatformSender {
   /** LINE sends a push whose X-Line-Retry-Key it accepted before once (409 here). */
@@ -42,6 +44,9 @@ export class LineAdapter implements PlatformSender {
     if (!inbound) return;
     const { event, replyToken, oneOnOneUserId } = inbound;
     if (inbound.imageMessageId && this.d.blob) event.photo = linePhoto(this.d.blob, inbound.imageMessageId);
+    // The animation is the first thing the user sees while the answer is worked out; a message from us ends it, so
+    // it is requested (and answered) before the reply goes out, never after (it would then linger on a finished answer).
+    const shown = oneOnOneUserId && event.kind === 'message' ? this.loading(oneOnOneUserId, EARLY_LOADING_S) : undefined;
     if (oneOnOneUserId) {
       const profile = await this.profile(oneOnOneUserId, event.kind === 'follow');
       event.platformLocale = profile.language;
@@ -52,6 +57,7 @@ export class LineAdapter implements PlatformSender {
       ? await this.sendPrivately(event.platformUserId, res.locale, res.direct, event.eventId)
       : [];
     const messages = renderLine(this.d.t, res.locale, [...res.replies, ...notice], res.pending ? [CHECK_VIDEO] : []);
+    await shown;
     if (replyToken) {
       // Messages a push could not deliver (quota) ride along with this free reply, oldest first.
       const kept = await this.d.store.pending('line', event.chatId);
@@ -152,9 +158,8 @@ export class LineAdapter implements PlatformSender {
     }
   }
 
-  private async loading(userId: string): Promise<void> {
-    await this.d.client
-      .showLoadingAnimation({ chatId: userId, loadingSeconds: 60 })
+  private async loading(userId: string, seconds = 60): Promise<void> {
+    await this.d.client.showLoadingAnimation({ chatId: userId, loadingSeconds: seconds })
       .catch((err) => this.d.log.warn({ err: String(err) }, 'LINE loading animation failed'));
   }
 

@@ -122,6 +122,19 @@ export class SqlChatStore {
     return rows.sort((a, b) => a.received_at.getTime() - b.received_at.getTime()).map(({ received_at: _, ...r }) => r);
   }
 
+  /**
+   * Renews the lease of an event accept() inserted (attempts 1) that no claimStale has taken since (it would have
+   * raised attempts) and is still 'received'; false when it was claimed, finished or failed meanwhile.
+   */
+  async renewFresh(source: string, eventId: string): Promise<boolean> {
+    const rows = await this.db.query(
+      `UPDATE processed_events SET updated_at = now() WHERE source = $1 AND event_id = $2 AND status = 'received' AND attempts = 1
+       RETURNING 1 AS ours`,
+      { bind: [source, eventId], type: QueryTypes.SELECT },
+    );
+    return rows.length === 1;
+  }
+
   /** The answer core gave for an event still in the inbox (null when none was saved yet). */
   async savedResponse(source: string, eventId: string): Promise<ChatResponse | null> {
     const [row] = (await this.db.query(`SELECT response FROM processed_events WHERE source = $1 AND event_id = $2`, {

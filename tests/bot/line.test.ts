@@ -108,6 +108,11 @@ describe('LINE webhook', () => {
     expect(more).toHaveLength(0);
     expect(reply!.messages.at(-1).quickReply.items.some((i: any) => i.action.label === 'Check my video')).toBe(true);
     expect(w.line.loadings).toContainEqual({ chatId: 'Uvideo', loadingSeconds: 60 });
+    // The first thing the user sees is the loading animation, requested before the reply went out.
+    const replyAt = w.line.sent.findIndex((s) => s.kind === 'reply' && s.replyToken === ev.replyToken);
+    const early = w.line.loadings.findIndex((l) => l.chatId === 'Uvideo' && l.loadingSeconds === 20);
+    expect(early).toBeGreaterThanOrEqual(0);
+    expect(w.line.loadingsAt[early]).toBeLessThanOrEqual(replyAt);
 
     await w.runQueued();
     const pushes = w.line.sent.filter((s) => s.kind === 'push' && s.to === 'Uvideo');

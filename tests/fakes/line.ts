@@ -63,6 +63,8 @@ function invalidRichMenu(m: any): string | null {
 export async function startFakeLine(opts: { accessToken: string }) {
   const sent: LineSent[] = [];
   const loadings: { chatId: string; loadingSeconds: number }[] = [];
+  /** For loadings[i]: how many messages (replies, pushes) had been sent when it was requested. */
+  const loadingsAt: number[] = [];
   const fetched: Fetched[] = [];
   const profiles = new Map<string, { displayName: string; language?: string }>();
   /** Content of messages users sent (images), served at GET /v2/bot/message/{id}/content (api-data.line.me). */
@@ -203,6 +205,7 @@ export async function startFakeLine(opts: { accessToken: string }) {
       if (s !== undefined && (s < 5 || s > 60 || s % 5))
         return { status: 400, json: { message: 'invalid loadingSeconds' } };
       loadings.push({ chatId: r.json.chatId, loadingSeconds: s });
+      loadingsAt.push(sent.length);
       return { status: 202, json: {} };
     }
     const messageContent = /^\/v2\/bot\/message\/([^/]+)\/content$/.exec(r.path);
@@ -219,18 +222,6 @@ export async function startFakeLine(opts: { accessToken: string }) {
     }
     return { status: 404, json: { message: 'Not found' } };
   });
-  return {
-    ...fake,
-    sent,
-    loadings,
-    fetched,
-    profiles,
-    contents,
-    ctl,
-    attempts,
-    richMenus,
-    defaultMenu,
-    texts: (m: LineSent) => m.messages.filter((x) => x.type === 'text').map((x) => x.text as string),
-  };
+  return { ...fake, sent, loadings, loadingsAt, fetched, profiles, contents, ctl, attempts, richMenus, defaultMenu, texts: (m: LineSent) => m.messages.filter((x) => x.type === 'text').map((x) => x.text as string) };
 }
 export type FakeLine = Awaited<ReturnType<typeof startFakeLine>>;
