@@ -104,7 +104,9 @@ const schema = Joi.object({
   INBOX_RETRY_MS: Joi.number().integer().min(1000).default(60_000),
   // Chat events handled at once per instance after their webhook answer; the rest wait in arrival order (in the inbox).
   INBOX_CONCURRENCY: Joi.number().integer().min(1).max(1000).default(8),
-  JOBS_PROVIDER_CONCURRENCY: Joi.string().pattern(/^\s*(leonardo|runway|pollo|goenhance|local)\s*=\s*\d+\s*(,\s*(leonardo|runway|pollo|goenhance|local)\s*=\s*\d+\s*)*$/),
+  JOBS_PROVIDER_CONCURRENCY: Joi.string().pattern(
+    /^\s*(leonardo|runway|pollo|goenhance|local)\s*=\s*\d+\s*(,\s*(leonardo|runway|pollo|goenhance|local)\s*=\s*\d+\s*)*$/,
+  ),
 
   S3_BUCKET: Joi.string(),
   S3_ENDPOINT: url,

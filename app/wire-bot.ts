@@ -121,7 +121,10 @@ export async function wireBot(o: BotWiringOptions) {
   const store = new SqlChatStore(o.sequelize);
   const limits = createRateLimits({ ...config.rateLimits, redis: o.redis, prefix: o.rateLimitPrefix });
   // Queued events are re-checked before they start once a resume sweep could have taken them (INBOX_RETRY_MS).
-  const background = new Background(log, isInfrastructureError, { concurrency: config.inboxConcurrency, recheckAfterMs: config.inboxRetryMs / 2 });
+  const background = new Background(log, isInfrastructureError, {
+    concurrency: config.inboxConcurrency,
+    recheckAfterMs: config.inboxRetryMs / 2,
+  });
   const appeals = o.services.appeals
     ? new AppealDesk({
         policy: o.services.appeals,

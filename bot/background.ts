@@ -28,8 +28,12 @@ export class Background {
   }
 
   /** Waiting to start / started and not yet settled. */
-  get waiting(): number { return this.limit?.pendingCount ?? 0; }
-  get active(): number { return this.limit ? this.limit.activeCount : this.running.size; }
+  get waiting(): number {
+    return this.limit?.pendingCount ?? 0;
+  }
+  get active(): number {
+    return this.limit ? this.limit.activeCount : this.running.size;
+  }
 
   /**
    * stillOurs: asked before starting work that waited longer than recheckAfterMs; false skips the work (it was

@@ -99,11 +99,21 @@ export class BatchedInbox implements InboxStore {
     return this.finishes.submit({ source, eventId });
   }
 
-  attemptFailed(...a: Parameters<InboxStore['attemptFailed']>) { return this.store.attemptFailed(...a); }
-  claimStale(...a: Parameters<InboxStore['claimStale']>) { return this.store.claimStale(...a); }
-  savedResponse(...a: Parameters<InboxStore['savedResponse']>) { return this.store.savedResponse(...a); }
-  saveResponse(...a: Parameters<InboxStore['saveResponse']>) { return this.store.saveResponse(...a); }
-  renewFresh(source: string, eventId: string) { return this.store.renewFresh ? this.store.renewFresh(source, eventId) : Promise.resolve(true); }
+  attemptFailed(...a: Parameters<InboxStore['attemptFailed']>) {
+    return this.store.attemptFailed(...a);
+  }
+  claimStale(...a: Parameters<InboxStore['claimStale']>) {
+    return this.store.claimStale(...a);
+  }
+  savedResponse(...a: Parameters<InboxStore['savedResponse']>) {
+    return this.store.savedResponse(...a);
+  }
+  saveResponse(...a: Parameters<InboxStore['saveResponse']>) {
+    return this.store.saveResponse(...a);
+  }
+  renewFresh(source: string, eventId: string) {
+    return this.store.renewFresh ? this.store.renewFresh(source, eventId) : Promise.resolve(true);
+  }
 
   /**
    * One INSERT for the batch. Of several requests carrying the same event, only the first can be told "new"

@@ -90,7 +90,14 @@ export async function acceptAndHandle(
   // Handling may wait behind a burst (Background is bounded); if it waited long enough for a resume sweep to take
   // the event as abandoned, it goes ahead only when the row is still this process's fresh one.
   const stillOurs = d.dedupe.renewFresh ? () => d.dedupe.renewFresh!(source, eventId) : undefined;
-  d.background.run(`${source} event`, () => afterAnswer().then(() => attempt(d.dedupe, source, eventId, payload, handle, true)).then(() => {}), stillOurs);
+  d.background.run(
+    `${source} event`,
+    () =>
+      afterAnswer()
+        .then(() => attempt(d.dedupe, source, eventId, payload, handle, true))
+        .then(() => {}),
+    stillOurs,
+  );
   return true;
 }
 

@@ -46,7 +46,8 @@ export class LineAdapter implements PlatformSender {
     if (inbound.imageMessageId && this.d.blob) event.photo = linePhoto(this.d.blob, inbound.imageMessageId);
     // The animation is the first thing the user sees while the answer is worked out; a message from us ends it, so
     // it is requested (and answered) before the reply goes out, never after (it would then linger on a finished answer).
-    const shown = oneOnOneUserId && event.kind === 'message' ? this.loading(oneOnOneUserId, EARLY_LOADING_S) : undefined;
+    const shown =
+      oneOnOneUserId && event.kind === 'message' ? this.loading(oneOnOneUserId, EARLY_LOADING_S) : undefined;
     if (oneOnOneUserId) {
       const profile = await this.profile(oneOnOneUserId, event.kind === 'follow');
       event.platformLocale = profile.language;
@@ -159,7 +160,8 @@ export class LineAdapter implements PlatformSender {
   }
 
   private async loading(userId: string, seconds = 60): Promise<void> {
-    await this.d.client.showLoadingAnimation({ chatId: userId, loadingSeconds: seconds })
+    await this.d.client
+      .showLoadingAnimation({ chatId: userId, loadingSeconds: seconds })
       .catch((err) => this.d.log.warn({ err: String(err) }, 'LINE loading animation failed'));
   }
 

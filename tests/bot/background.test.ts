@@ -12,7 +12,9 @@ function gate() {
   const p = new Promise<void>((r) => (open = r));
   return { p, open };
 }
-const turns = async (n = 5) => { for (let i = 0; i < n; i++) await new Promise<void>((r) => setImmediate(r)); };
+const turns = async (n = 5) => {
+  for (let i = 0; i < n; i++) await new Promise<void>((r) => setImmediate(r));
+};
 
 describe('Background', () => {
   it('runs at most N at once, starts them first come first served, and idle() waits for the queued ones', async () => {
@@ -22,15 +24,19 @@ describe('Background', () => {
     const finished: number[] = [];
     let now = 0;
     let most = 0;
-    gates.forEach((g, i) => bg.run(`t${i}`, async () => {
-      started.push(i);
-      most = Math.max(most, ++now);
-      await g.p;
-      now--;
-      finished.push(i);
-    }));
+    gates.forEach((g, i) =>
+      bg.run(`t${i}`, async () => {
+        started.push(i);
+        most = Math.max(most, ++now);
+        await g.p;
+        now--;
+        finished.push(i);
+      }),
+    );
     let idle = false;
-    const waiting = bg.idle().then(() => { idle = true; });
+    const waiting = bg.idle().then(() => {
+      idle = true;
+    });
 
     await turns();
     expect(started).toEqual([0, 1]);
@@ -59,8 +65,13 @@ describe('Background', () => {
     const errors: string[] = [];
     const bg = new Background({ error: (_o, m) => errors.push(m) }, undefined, { concurrency: 1 });
     const ran: string[] = [];
-    bg.run('bad', async () => { ran.push('bad'); throw new Error('boom'); });
-    bg.run('good', async () => { ran.push('good'); });
+    bg.run('bad', async () => {
+      ran.push('bad');
+      throw new Error('boom');
+    });
+    bg.run('good', async () => {
+      ran.push('good');
+    });
     await bg.idle();
     expect(ran).toEqual(['bad', 'good']);
     expect(errors).toEqual(['background work failed']);
@@ -70,14 +81,41 @@ describe('Background', () => {
     const bg = new Background(undefined, undefined, { concurrency: 1, recheckAfterMs: 0 });
     const ran: string[] = [];
     const asked: string[] = [];
-    bg.run('mine', async () => { ran.push('mine'); }, async () => { asked.push('mine'); return true; });
-    bg.run('taken', async () => { ran.push('taken'); }, async () => { asked.push('taken'); return false; });
+    bg.run(
+      'mine',
+      async () => {
+        ran.push('mine');
+      },
+      async () => {
+        asked.push('mine');
+        return true;
+      },
+    );
+    bg.run(
+      'taken',
+      async () => {
+        ran.push('taken');
+      },
+      async () => {
+        asked.push('taken');
+        return false;
+      },
+    );
     await bg.idle();
     expect(asked).toEqual(['mine', 'taken']);
     expect(ran).toEqual(['mine']);
 
     const patient = new Background(undefined, undefined, { concurrency: 1, recheckAfterMs: 60_000 });
-    patient.run('fresh', async () => { ran.push('fresh'); }, async () => { asked.push('fresh'); return false; });
+    patient.run(
+      'fresh',
+      async () => {
+        ran.push('fresh');
+      },
+      async () => {
+        asked.push('fresh');
+        return false;
+      },
+    );
     await patient.idle();
     expect(asked).not.toContain('fresh'); // not asked before the lease could have lapsed: no extra round trip
     expect(ran).toEqual(['mine', 'fresh']);
@@ -93,9 +131,13 @@ describe('SqlChatStore.renewFresh', () => {
   }, 60_000);
   afterAll(async () => db?.drop());
 
-  const row = async (id: string) => (await db.sequelize.query<{ status: string; attempts: number }>(
-    `SELECT status, attempts FROM processed_events WHERE source = 'line' AND event_id = $1`, { bind: [id], type: QueryTypes.SELECT },
-  ))[0]!;
+  const row = async (id: string) =>
+    (
+      await db.sequelize.query<{ status: string; attempts: number }>(
+        `SELECT status, attempts FROM processed_events WHERE source = 'line' AND event_id = $1`,
+        { bind: [id], type: QueryTypes.SELECT },
+      )
+    )[0]!;
 
   it('renews an event accepted here and not claimed since, and refuses one a resume sweep claimed or one finished', async () => {
     expect(await store.accept('line', 'ev-queued', { n: 1 })).toBe(true);
@@ -104,7 +146,9 @@ describe('SqlChatStore.renewFresh', () => {
     expect(await store.claimStale(['line'], 60_000, 5)).toEqual([]);
 
     expect(await store.accept('line', 'ev-abandoned', { n: 2 })).toBe(true);
-    await db.sequelize.query(`UPDATE processed_events SET updated_at = now() - interval '2 minutes' WHERE event_id = 'ev-abandoned'`);
+    await db.sequelize.query(
+      `UPDATE processed_events SET updated_at = now() - interval '2 minutes' WHERE event_id = 'ev-abandoned'`,
+    );
     const claimed = await store.claimStale(['line'], 60_000, 5);
     expect(claimed.map((c) => c.eventId)).toEqual(['ev-abandoned']);
     expect(await store.renewFresh('line', 'ev-abandoned')).toBe(false); // the sweep handles it, the queue skips it

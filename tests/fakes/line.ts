@@ -222,6 +222,19 @@ export async function startFakeLine(opts: { accessToken: string }) {
     }
     return { status: 404, json: { message: 'Not found' } };
   });
-  return { ...fake, sent, loadings, loadingsAt, fetched, profiles, contents, ctl, attempts, richMenus, defaultMenu, texts: (m: LineSent) => m.messages.filter((x) => x.type === 'text').map((x) => x.text as string) };
+  return {
+    ...fake,
+    sent,
+    loadings,
+    loadingsAt,
+    fetched,
+    profiles,
+    contents,
+    ctl,
+    attempts,
+    richMenus,
+    defaultMenu,
+    texts: (m: LineSent) => m.messages.filter((x) => x.type === 'text').map((x) => x.text as string),
+  };
 }
 export type FakeLine = Awaited<ReturnType<typeof startFakeLine>>;
