@@ -86,3 +86,16 @@ export const runFfprobe = (args: string[]) =>
  * filtergraph escaping") describes.
  */
 export const filterQuote = (v: string) => v.replace(/[\\':]/g, '\\$&').replace(/[\\'[\],;]/g, '\\$&');
+/** H.264 in yuv420p with the index up front: what every chat platform and browser plays, encoded quickly. */
+export const H264_WEB = [
+  '-c:v',
+  'libx264',
+  '-preset',
+  'veryfast',
+  '-crf',
+  '23',
+  '-pix_fmt',
+  'yuv420p',
+  '-movflags',
+  '+faststart',
+];

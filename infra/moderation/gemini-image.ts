@@ -3,13 +3,16 @@
 // Anything but a verdict or a safety block (network, HTTP error, timeout, a reply that is not our JSON) means
 // "cannot decide": ImageModerationUnavailable, and the photo path refuses (no keyword filter can judge pixels).
 // Source: ai.google.dev/api/caching#Part (inlineData { mimeType, data }), ai.google.dev/gemini-api/docs/image-understanding.
-import type * as GenAI from '@google/genai';
 import type { GoogleGenAI } from '@google/genai';
 import { ImageModerationUnavailable, type ImageModerator, type ModerationVerdict } from '../../core/ports.ts';
-import { lazyRequire } from '../lazy-require.ts';
-import { CATEGORY_GUIDE, interpret, responseSchema, safetySettings, type GeminiModeratorOptions } from './gemini.ts';
-
-const genai = lazyRequire<typeof GenAI>('@google/genai');
+import {
+  CATEGORY_GUIDE,
+  geminiClient,
+  interpret,
+  responseSchema,
+  safetySettings,
+  type GeminiModeratorOptions,
+} from './gemini.ts';
 
 const SYSTEM_INSTRUCTION = `You moderate photos that users of a public AI video generator send to be animated, each with a
 motion prompt in any language. Decide whether a video may be made from this photo with this prompt.
@@ -26,13 +29,7 @@ export class GeminiImageModerator implements ImageModerator {
   private readonly ai: GoogleGenAI;
 
   constructor(private readonly opts: GeminiModeratorOptions) {
-    this.ai = new (genai().GoogleGenAI)({
-      apiKey: opts.apiKey,
-      httpOptions: {
-        ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}),
-        ...(opts.timeoutMs ? { timeout: opts.timeoutMs } : {}),
-      },
-    });
+    this.ai = geminiClient(opts);
   }
 
   async checkImage(

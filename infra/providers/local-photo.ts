@@ -2,7 +2,7 @@
 // photo scaled to cover the frame, with the "VidGo local preview" label, as H.264 yuv420p +faststart. The photo is
 // the one input frame: zoompan turns it into the whole clip (d = every output frame).
 import { BASE_FONT, FALLBACK_TITLE } from '../media/fonts.ts';
-import { filterQuote as q } from '../media/binaries.ts';
+import { H264_WEB, filterQuote as q } from '../media/binaries.ts';
 
 export function photoRenderArgs(
   photo: string,
@@ -31,16 +31,7 @@ export function photoRenderArgs(
     String(frames),
     '-r',
     String(fps),
-    '-c:v',
-    'libx264',
-    '-preset',
-    'veryfast',
-    '-crf',
-    '23',
-    '-pix_fmt',
-    'yuv420p',
-    '-movflags',
-    '+faststart',
+    ...H264_WEB,
     out,
   ];
 }

@@ -13,7 +13,7 @@ import {
   type VideoRequest,
 } from '../../core/ports.ts';
 import type { ProviderName } from '../../core/model.ts';
-import { mediaBinariesAvailable, runFfmpeg, filterQuote as q } from '../media/binaries.ts';
+import { H264_WEB, mediaBinariesAvailable, runFfmpeg, filterQuote as q } from '../media/binaries.ts';
 import { BASE_FONT, FALLBACK_TITLE, fontFor, wrap } from '../media/fonts.ts';
 import { photoRenderArgs } from './local-photo.ts';
 
@@ -44,25 +44,7 @@ export function renderArgs(
       `drawtext=fontfile=${q(BASE_FONT)}:text=${q(FALLBACK_TITLE)}:expansion=none:fontsize=${Math.round(h / 26)}:fontcolor=white@0.85:x=40:y=h-th-36,` +
       `format=yuv420p[v]`,
   ].join(';');
-  return [
-    '-filter_complex',
-    graph,
-    '-map',
-    '[v]',
-    '-t',
-    String(d),
-    '-c:v',
-    'libx264',
-    '-preset',
-    'veryfast',
-    '-crf',
-    '23',
-    '-pix_fmt',
-    'yuv420p',
-    '-movflags',
-    '+faststart',
-    out,
-  ];
+  return ['-filter_complex', graph, '-map', '[v]', '-t', String(d), ...H264_WEB, out];
 }
 
 export function createLocalRenderer(slot: ProviderName, o: LocalRendererOptions): VideoProvider {
