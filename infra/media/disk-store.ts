@@ -36,7 +36,8 @@ export function createDiskStore(opts: { root: string; publicBaseUrl: string; sig
       const dest = pathOf(key);
       await fs.mkdir(path.dirname(dest), { recursive: true });
       // Write beside the target and rename, so a reader never sees half a file.
-      const part = `${dest}.${process.pid}.part`;
+      // Unique per write: two runs of one generation in one process may store the same key at once; the last rename wins.
+      const part = `${dest}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.part`;
       if (typeof file === 'string') await fs.copyFile(file, part);
       else await fs.writeFile(part, file);
       await fs.rename(part, dest);
