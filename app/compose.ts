@@ -58,7 +58,7 @@ async function composeOn(infra: Infra, stoppers: (() => Promise<void>)[], config
   const metrics = await createMetrics(config);
 
   // Each area wires itself in its own app/wire-<area>.ts and is called here, in dependency order.
-  // ── providers and media (issue 4)
+  // ── providers and media
   const callbacks = wireCallbacks(config, log, jwtSecret, infra.databaseUrl);
   const media = await wireMedia(config, log, server, jwtSecret, { callbackUrl: callbacks.callbackUrl });
   callbacks.routes(server);
@@ -69,7 +69,7 @@ async function composeOn(infra: Infra, stoppers: (() => Promise<void>)[], config
     throw err;
   });
   stoppers.push(async () => releaseDisk());
-  // ── core (issue 3): LEDGER's parts and GEN's use cases (app/wire-core.ts); the queue is bound late (jobs slot)
+  // ── core: the ledger, failover and moderation parts and the generation use cases (app/wire-core.ts); the queue is bound late (after the jobs are wired)
   const chatHub = createNotifierHub(infra.state, log);
   const links = createMagicLinks(config, infra, jwtSecret);
   let jobQueue: JobsWiring['jobQueue'] | undefined;
@@ -85,7 +85,7 @@ async function composeOn(infra: Infra, stoppers: (() => Promise<void>)[], config
     jobQueue: () =>
       jobQueue ??
       (() => {
-        throw new Error('job queue used before the jobs slot');
+        throw new Error('job queue used before the jobs were wired');
       })(),
     notifier: chatHub,
     magicLinks: links,
@@ -93,13 +93,13 @@ async function composeOn(infra: Infra, stoppers: (() => Promise<void>)[], config
     deliveries: () =>
       deliveries ??
       (() => {
-        throw new Error('deliveries used before the jobs slot');
+        throw new Error('deliveries used before the jobs were wired');
       })(),
     ...(metrics ? { metrics } : {}),
   });
   // Shared across instances through Redis; the probe job below keeps it current.
   const providerHealth = async (): Promise<Record<string, boolean>> => ({ ...(await core.providerHealth.healthMap()) });
-  // ── jobs (issue 7): generate-video on core's runner; the recurring jobs on core, ledger, media and billing
+  // ── jobs: generate-video on core's runner; the recurring jobs on core, ledger, media and billing
   const jobs = wireJobs({
     config,
     infra,
@@ -134,7 +134,7 @@ async function composeOn(infra: Infra, stoppers: (() => Promise<void>)[], config
     links,
     accounts: { targets: (userId) => (chat ? chat.accounts.targets(userId) : Promise.resolve([])) },
   });
-  // ── chat adapters (issue 5): chatHub is core's Notifier; /admin health|provider|ban on LEDGER's parts
+  // ── chat adapters: chatHub is core's Notifier; /admin health|provider|ban on the failover and moderation parts
   chat = await wireChat({
     config,
     infra,
@@ -150,7 +150,7 @@ async function composeOn(infra: Infra, stoppers: (() => Promise<void>)[], config
     ...(metrics ? { metrics } : {}),
   });
   if (chat) stoppers.push(() => chat.stop());
-  // ── web app and payments (issue 6)
+  // ── web app and payments
   const web = await wireWeb(server, config, infra, log, jwtSecret, {
     ledger: core.ledger,
     accounts: chat?.accounts,

@@ -1,5 +1,5 @@
 // `npm run discord:register`: bulk-overwrites the slash commands (PUT /applications/{app}/commands, or the
-// guild's when DISCORD_GUILD_ID is set: instant, for development). api-contracts.md §8.
+// guild's when DISCORD_GUILD_ID is set: instant, for development). docs/outside-contracts.md §8.
 import { Routes } from 'discord.js';
 import { loadConfig } from './config.ts';
 import { createDiscordRest } from '../bot/discord/discord-adapter.ts';

@@ -48,11 +48,11 @@ export interface BotServices {
   generationAdmin: GenerationAdmin;
   ledger: Ledger;
   links: MagicLinks;
-  /** LEDGER's moderation policy (ban/unban); /admin ban says "unavailable" without it. */
+  /** the moderation policy (ban/unban); /admin ban says "unavailable" without it. */
   bans?: BanControl;
   /** The moderation policy's appeals: /appeal and /admin appeals say "unavailable" without it. */
   appeals?: AppealPolicy;
-  /** LEDGER's ProviderHealth, adapted with providerControl(); /admin health|provider need it. */
+  /** the shared ProviderHealth, adapted with providerControl(); /admin health|provider need it. */
   providers?: ProviderControl;
   /** STYLES' catalogue: /style and /start s_<style> check names against it (old behaviour without it). */
   styles?: StyleCatalog;
@@ -64,7 +64,7 @@ export interface BotServices {
   photos?: PhotoIntake;
 }
 
-/** /admin ban|unban on LEDGER's moderation policy (core/moderation/policy.ts). */
+/** /admin ban|unban on the moderation policy (core/moderation/policy.ts). */
 export function banControl(policy: Pick<ModerationPolicy, 'ban' | 'unban'>): BanControl {
   return {
     ban: async (userId, reason, actor) => void (await policy.ban(userId, reason ?? 'admin', actor)),
@@ -72,7 +72,7 @@ export function banControl(policy: Pick<ModerationPolicy, 'ban' | 'unban'>): Ban
   };
 }
 
-/** /admin health and /admin provider on LEDGER's ProviderHealth (core/failover/health.ts). */
+/** /admin health and /admin provider on the shared ProviderHealth (core/failover/health.ts). */
 export function providerControl(health: ProviderHealth): ProviderControl {
   return {
     setOverride: (name, state) => health.setOverride(name, state),
@@ -351,7 +351,7 @@ export async function wireBot(o: BotWiringOptions) {
 export type BotWiring = Awaited<ReturnType<typeof wireBot>>;
 
 /**
- * The compose slot's call. `core` is wire-core's result; until the core slot is wired it is undefined and the
+ * Called from app/compose.ts. `core` is wire-core's result; without it the
  * chat adapters stay off (said once in the log). The hub is created earlier so core can push through it.
  */
 export async function wireChat(p: {

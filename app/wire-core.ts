@@ -1,7 +1,7 @@
-// Wires the generation use case: SQL store and tier catalog, LEDGER's real parts (SqlLedger behind the
-// PointCharger, FailoverRouter on the shared ProviderHealth, the moderator and its ModerationPolicy) glued to GEN's
-// ports by core/generation/ledger-glue.ts, providers and media, and the ports that are built in later slots (job
-// queue, notifier, magic links), which may be handed in as getters so the core slot can run before them.
+// Wires the generation use case: SQL store and tier catalog, the ledger, failover and moderation parts (SqlLedger behind the
+// PointCharger, FailoverRouter on the shared ProviderHealth, the moderator and its ModerationPolicy) glued to the generation's
+// ports by core/generation/ledger-glue.ts, providers and media, and the ports that are built later (job
+// queue, notifier, magic links), handed in as getters.
 import path from 'node:path';
 import type { Config } from './config.ts';
 import type { Infra } from './infra-setup.ts';
@@ -72,9 +72,9 @@ export interface CoreWiring {
   ledger: SqlLedger;
   store: GenerationStore;
   tiers: TierCatalog;
-  /** LEDGER's shared provider health (Redis when configured): /health, /admin health|provider, the probe job. */
+  /** the shared provider health (Redis when configured): /health, /admin health|provider, the probe job. */
   providerHealth: ProviderHealth;
-  /** LEDGER's moderation policy: /admin ban|unban, /appeal and /admin appeals. */
+  /** the moderation policy: /admin ban|unban, /appeal and /admin appeals. */
   moderation: ModerationPolicy;
   /** STYLES: the style catalogue (showcase_styles) for chat, and the web showcase with its lazily rendered samples. */
   styles: SqlStyleCatalog;

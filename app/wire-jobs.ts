@@ -1,6 +1,6 @@
-// Wires the jobs (issue 7): Agenda on the app's PostgreSQL (or JOBS_URL: postgres or MongoDB), the JobQueue core
-// enqueues into, generate-video on GEN's runner and the recurring jobs on other areas' work. Called from the
-// jobs slot of app/compose.ts; parts wired later (core's runner, billing) are handed in with provide().
+// Wires the jobs: Agenda on the app's PostgreSQL (or JOBS_URL: postgres or MongoDB), the JobQueue core
+// enqueues into, generate-video on the generation runner and the recurring jobs on other areas' work. Called from
+// app/compose.ts; parts wired later (core's runner, billing) are handed in with provide().
 import type { Config } from './config.ts';
 import type { Infra } from './infra-setup.ts';
 import type { Logger } from './logger.ts';
@@ -22,7 +22,7 @@ export interface JobsWiring {
   deliveries: AgendaDeliveryQueue;
   /** For /admin queue: queued and running generation jobs (id, user, provider/stage, age). */
   listQueue(): Promise<QueueItem[]>;
-  /** Hand over parts wired after the jobs slot; call before start(). */
+  /** Hand over parts wired after the job service; call before start(). */
   provide(parts: {
     runner?: Pick<GenerationRunner, 'run'> & Partial<Pick<GenerationRunner, 'pendingIds'>>;
     tasks?: MaintenanceTasks;

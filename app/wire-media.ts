@@ -1,4 +1,4 @@
-// Providers and media (issue 4): the four provider slots (real or local), the media store and tools, and /media.
+// Providers and media: the four provider slots (real or local), the media store and tools, and /media.
 import path from 'node:path';
 import type { Server } from '@hapi/hapi';
 import type { MediaStore, MediaTools } from '../core/ports.ts';

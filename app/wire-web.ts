@@ -37,7 +37,7 @@ export interface WebParts {
   links?: JwtMagicLinks;
   /** STYLES' showcase with its sample clips (wire-core's styleShowcase). */
   styles?: Pick<StyleShowcase, 'list'>;
-  /** MEDIA's store: serves an upgraded owner's clean master (GET /api/v1/generations/{id}/clean). */
+  /** The media store: serves an upgraded owner's clean master (GET /api/v1/generations/{id}/clean). */
   mediaStore?: MediaStore;
   /** Where the built app lives (tests may point elsewhere). */
   appDist?: string;

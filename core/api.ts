@@ -251,7 +251,7 @@ export interface GenerationOutcome {
 }
 
 /**
- * Generation use cases (GEN owns core/generation/**). The chat dispatcher (core/commands) calls these with the
+ * Generation use cases. The chat dispatcher (core/commands) calls these with the
  * account it identified; every method returns the replies to show now.
  */
 export interface GenerationService {
@@ -282,7 +282,7 @@ export interface GenerationAdmin {
   spend(day: Date): Promise<Reply[]>;
 }
 
-/** Accounts (CHAT owns core/accounts/**): who is behind a chat identity. */
+/** Accounts: who is behind a chat identity. */
 export interface AccountService {
   /** Finds or creates the user behind the event's identity and refreshes its chat id, name and platform locale. */
   identify(event: ChatEvent): Promise<Account>;
@@ -291,7 +291,7 @@ export interface AccountService {
   targets(userId: string): Promise<ReplyTarget[]>;
 }
 
-/** Magic links from chat to the web app (WEB implements; chat replies carry the URL). */
+/** Magic links from chat to the web app (implemented in web/auth; chat replies carry the URL). */
 export interface MagicLinks {
   /** A short-lived single-use link that signs the user in and opens `path` ("/plans", "/gallery", "/account"). */
   linkFor(userId: string, path: string): Promise<string>;

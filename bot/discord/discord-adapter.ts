@@ -3,7 +3,7 @@
 // finished video. Interaction tokens die after 15 minutes: later pushes go to the channel with the bot token.
 // Personal answers in a server channel are ephemeral (flag 64): the whole answer when the route deferred it so
 // (account commands), else an ephemeral follow-up message under the public one. Account notices pushed later go to
-// the user's DM channel (POST /users/@me/channels opens it). Source: api-contracts.md §8 (receiving-and-responding.mdx),
+// the user's DM channel (POST /users/@me/channels opens it). Source: docs/outside-contracts.md §8 (receiving-and-responding.mdx),
 // docs/security.md.
 import { REST, Routes, type APIInteraction } from 'discord.js';
 import type { Reply, ReplyTarget } from '../../core/model.ts';

@@ -1,5 +1,5 @@
 // Reply[] → one Discord message body (content + button rows) and at most one file. Files go as multipart
-// (files[n] + payload_json) up to the 10 MiB default upload limit, else the video is a link (api-contracts.md §8).
+// (files[n] + payload_json) up to the 10 MiB default upload limit, else the video is a link (docs/outside-contracts.md §8).
 import fs from 'node:fs/promises';
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent } from 'discord.js';
 import type { Choice, Locale, Reply } from '../../core/model.ts';

@@ -1,5 +1,5 @@
 // Discord signs every interaction: Ed25519 over timestamp + raw body, hex signature in X-Signature-Ed25519,
-// hex public key from the developer portal (api-contracts.md §8, discord-interactions verifyKey). node:crypto
+// hex public key from the developer portal (docs/outside-contracts.md §8, discord-interactions verifyKey). node:crypto
 // takes the raw 32-byte key wrapped in its SPKI DER header. X-Signature-Timestamp is Unix seconds: a signed body
 // older (or further ahead) than 5 minutes is refused, so a captured interaction cannot be replayed later.
 import crypto, { type KeyObject } from 'node:crypto';

@@ -1,4 +1,4 @@
-// LINE webhook event → ChatEvent. Event shapes: @line/bot-sdk lib/webhook/model (see api-contracts.md §6).
+// LINE webhook event → ChatEvent. Event shapes: @line/bot-sdk lib/webhook/model (see docs/outside-contracts.md §6).
 import type { webhook } from '@line/bot-sdk';
 import type { ChatEvent } from '../../core/model.ts';
 import { lineImageId } from './photo.ts';

@@ -3,7 +3,7 @@
 // A push refused with 429 (monthly quota or rate) is kept in chat_outbox and goes out with the user's next reply.
 // Personal answers to a group or room message (sign-in links, codes, points) are pushed to the user's one-to-one
 // chat (the push `to` is their user id), and the group is told where to look.
-// Sources: api-contracts.md §6; developers.line.biz reference (push, reply, loading animation, retry key).
+// Sources: docs/outside-contracts.md §6; developers.line.biz reference (push, reply, loading animation, retry key).
 import { HTTPFetchError, type messagingApi, type webhook } from '@line/bot-sdk';
 import type { Reply, ReplyTarget } from '../../core/model.ts';
 import type { SharedState } from '../../core/ports.ts';

@@ -1,7 +1,7 @@
 // Reply[] → LINE messages. Video needs https originalContentUrl (mp4) + previewImageUrl (JPEG ≤1 MB); a reply
 // carries at most 5 messages; choices become quick-reply buttons (postback data = the command, label ≤20 chars).
 // A finished video is the video message plus one Flex bubble (result-bubble.ts) with the caption, the receipt that
-// follows it (core sends the receipt right after the video) and its buttons. Source: api-contracts.md §6 (LINE
+// follows it (core sends the receipt right after the video) and its buttons. Source: docs/outside-contracts.md §6 (LINE
 // Messaging API reference), docs/platforms.md.
 import type { messagingApi } from '@line/bot-sdk';
 import type { Choice, Locale, Reply } from '../../core/model.ts';

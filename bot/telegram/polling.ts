@@ -1,7 +1,7 @@
 // Long polling when no webhook is configured (no secret or no public https URL): grammY runner, one update
 // at a time per chat (sequentialize), through the same inbox as the webhook (deduplicated, kept until handled,
 // so resumePending picks up what a crash interrupted). Webhook and polling exclude each other, so the webhook
-// is deleted first (api-contracts.md §7).
+// is deleted first (docs/outside-contracts.md §7).
 // Telegram lets one getUpdates consumer poll a bot at a time and answers the other 409 Conflict; the runner treats
 // 409 (and 401) as unrecoverable and rejects its task (node_modules/@grammyjs/runner/out/runner.js,
 // throwIfUnrecoverable), which, unobserved, ends the process. Here that rejection is caught, said once, and the
@@ -41,7 +41,8 @@ export function telegramPoller(
     if (await inbox.accept(source, id, ctx.update))
       await attempt(inbox, source, id, ctx.update, telegramHandler(adapter));
   });
-  bot.catch(() => {}); // a failed update stays in the inbox for resumePending
+  // A failed update stays in the inbox for resumePending, which retries it.
+  bot.catch((err) => log.warn({ err: String(err.error ?? err) }, 'telegram update failed; the inbox retries it'));
   let handle: RunnerHandle | undefined;
   let timer: NodeJS.Timeout | undefined;
   let active = false;

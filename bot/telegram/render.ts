@@ -1,6 +1,6 @@
 // Reply[] → Telegram sends. Videos go by URL up to 20 MB when Telegram can fetch the URL (public https), else
 // uploaded up to 50 MB (from this machine's disk, or read from our own URL first), else as a link (Bot API
-// "Sending files"; api-contracts.md §7, docs/platforms.md). Choices are inline keyboards (callback_data ≤ 64
+// "Sending files"; docs/outside-contracts.md §7, docs/platforms.md). Choices are inline keyboards (callback_data ≤ 64
 // bytes = the command); a button URL Telegram could not open (localhost, private address, http) goes in text.
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
 import type { Choice, Locale, Reply } from '../../core/model.ts';

@@ -11,7 +11,7 @@
 //    - Refused, nothing changes: same user on both sides ("self"), either user banned ("banned"), or the merged user
 //      has a generation still running ("busy": its points are held; try again when it is done).
 //    - Points: the ledger is append-only, so points move as entries, never as edits. For every bucket where the
-//      merged user holds a positive balance, LEDGER's own SQL functions are used in the merge transaction: a
+//      merged user holds a positive balance, the ledger's own SQL functions are used in the merge transaction: a
 //      reserve + commit on the merged user (key link:<merged>:<bucket>:out) and a credit on the survivor
 //      (reason link_merge_in, key link:<merged>:<bucket>:in). Buckets keep their kind (monthly stays monthly).
 //    - Everything else moves to the survivor: chat identities, generations (gallery), subscriptions, orders,

@@ -1,5 +1,5 @@
 // /admin …: only for ADMIN_IDS or admin users. Every use, allowed or refused, goes to admin_audit_log.
-// The work itself is delegated: generation admin (GEN), ledger, bans and provider overrides (LEDGER).
+// The work itself is delegated: generation admin, ledger, bans and provider overrides.
 import type { Account, AccountService, GenerationAdmin, Ledger } from '../api.ts';
 import { PROVIDERS, type ChatEvent, type Locale, type ProviderName, type Reply, type ReplyTarget } from '../model.ts';
 import type { Clock, Notifier } from '../ports.ts';
@@ -13,7 +13,7 @@ export interface AdminDeps {
   directory: UserDirectory;
   ledger: Pick<Ledger, 'balance' | 'credit'>;
   generation: GenerationAdmin;
-  /** Absent until LEDGER's moderation / failover are wired: the command then says it is unavailable. */
+  /** Absent without the moderation policy and failover health: the command then says it is unavailable. */
   bans?: BanControl;
   providers?: ProviderControl;
   /** Appeals (core/moderation/appeals.ts): /admin appeals and /admin appeal <id> approve|reject. */

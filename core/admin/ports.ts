@@ -1,4 +1,4 @@
-// What /admin needs from other areas, as narrow ports; app/wire-bot.ts adapts LEDGER's moderation and failover.
+// What /admin needs from other areas, as narrow ports; app/wire-bot.ts adapts the moderation policy and failover health.
 import type { Locale, ProviderName } from '../model.ts';
 
 export type AuditOutcome = 'ok' | 'refused' | 'invalid' | 'error';
@@ -13,13 +13,13 @@ export interface AuditLog {
   }): Promise<void>;
 }
 
-/** Bans (LEDGER's moderation policy). */
+/** Bans (the moderation policy). */
 export interface BanControl {
   ban(userId: string, reason: string | undefined, actor: string): Promise<void>;
   unban(userId: string, actor: string): Promise<void>;
 }
 
-/** Provider health (LEDGER's failover): admin override and a snapshot for /admin health. */
+/** Provider health (failover): admin override and a snapshot for /admin health. */
 export interface ProviderControl {
   /** 'on' forces the provider up, 'off' takes it out of rotation, 'auto' returns it to measured health. */
   setOverride(name: ProviderName, state: 'on' | 'off' | 'auto', actor: string): Promise<void>;

@@ -1,5 +1,5 @@
 // Provider health and routing: which provider serves a request, and the one gate between a charged step and
-// the ledger. GEN's runner imports from here.
+// the ledger. the generation runner imports from here.
 export { planRoute, type RoutePlan, type RouteRequest, type RouteStep, type HealthMap } from './route.ts';
 export {
   PointCharger,

@@ -7,7 +7,7 @@ import { deliverFinal, settleMoney } from './finish.ts';
 
 /**
  * What one provider job costs us, in US cents, for the daily spend report. Estimates from the vendors' public
- * price pages (docs/api-contracts.md): Leonardo ≈ $0.20 per 5 s Motion clip on the API plan, Runway gen4_turbo
+ * price pages (docs/outside-contracts.md): Leonardo ≈ $0.20 per 5 s Motion clip on the API plan, Runway gen4_turbo
  * 5 credits/s × 5 s at $0.01 = $0.25, Pollo ≈ $0.40, GoEnhance ≈ $0.30; the local renderer costs nothing.
  */
 export const PROVIDER_UNIT_COST_CENTS: Record<string, number> = {
@@ -36,8 +36,13 @@ export function createGenerationAdmin(d: GenerationDeps): GenerationAdmin {
         ) {
           const fresh = (await d.store.get(gen.id))!;
           await settleMoney(d, fresh);
-          await d.jobs.cancelGeneration(gen.id).catch(() => {});
-          await deliverFinal(d, fresh).catch(() => {});
+          await d.jobs
+            .cancelGeneration(gen.id)
+            .catch((err) => d.log.warn({ err: String(err), id: gen.id }, 'dequeue after a refund failed'));
+          // The refund stands either way; the admin's reply says so and the user can ask /status.
+          await deliverFinal(d, fresh).catch((err) =>
+            d.log.warn({ err: String(err), id: gen.id }, 'refund notice to the user failed'),
+          );
           await d.store.claimRefund(gen.id, d.clock.now());
           return [
             text('core.admin.refunded', { id: gen.id.slice(0, 8), points: fresh.reservationId ? fresh.pointsCost : 0 }),

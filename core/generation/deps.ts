@@ -43,7 +43,7 @@ export interface GenerationDeps {
   moderation: ModerationPolicy;
   /** Read side of the points (balance, refund credits); never `reserve`. */
   ledger: LedgerView;
-  /** LEDGER's PointCharger: the only way points are held, committed or released (see ledgerPorts()). */
+  /** The PointCharger: the only way points are held, committed or released (see ledgerPorts()). */
   charger: Charger;
   jobs: JobQueue;
   notifier: Notifier;

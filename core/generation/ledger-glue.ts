@@ -1,4 +1,4 @@
-// LEDGER's parts behind GEN's ports, in one place: FailoverRouter → Router, its ModerationPolicy → ModerationPolicy,
+// The ledger, failover and moderation parts behind the generation's ports, in one place: FailoverRouter → Router, its ModerationPolicy → ModerationPolicy,
 // and the ledger split into what the use cases may read (balance, refund credit) and the PointCharger, the only
 // way to reserve points (core/failover/charge.ts: no consent and no auto-pay → the ledger is never called).
 // Used by app/wire-core.ts and by the test worlds, so there is one copy of this glue.
@@ -39,7 +39,7 @@ export function genModeration(policy: LedgerModerationPolicy): ModerationPolicy 
   };
 }
 
-/** GEN's stored route step as the charger's step (same provider, points and pool). */
+/** The generation's stored route step as the charger's step (same provider, points and pool). */
 export function chargeStep(step: RouteStep): FailoverStep {
   return {
     provider: step.provider,
@@ -55,7 +55,7 @@ export function chargeStep(step: RouteStep): FailoverStep {
 export type LedgerView = Pick<Ledger, 'balance' | 'credit'>;
 export type Charger = Pick<PointCharger, 'hold' | 'commit' | 'release'>;
 
-/** Splits a Ledger into GEN's two deps; the view is a fresh object, so the runner never holds `reserve`. */
+/** Splits a Ledger into the generation's two deps; the view is a fresh object, so the runner never holds `reserve`. */
 export function ledgerPorts(ledger: Ledger): { ledger: LedgerView; charger: Charger } {
   return {
     ledger: { balance: (u) => ledger.balance(u), credit: (...a) => ledger.credit(...a) },

@@ -1,5 +1,5 @@
 // What the generation use cases keep and whom they talk to. The store is implemented in infra/db/repos; the
-// route planner, health and moderation policy come from LEDGER's core/failover and core/moderation (adapted in
+// route planner, health and moderation policy come from core/failover and core/moderation (adapted in
 // app/wire-core.ts), so this file names only the little the use cases need from each.
 import type { Msg, PointBucket, ProviderName, ReplyTarget, Resolution } from '../model.ts';
 import type { GenerationKind, PlanFeatures, SourceImage, TierSlug } from '../api.ts';
@@ -197,7 +197,7 @@ export interface RouteInput {
   freeOnly?: boolean;
 }
 
-/** Failover planning over live health (LEDGER's core/failover). */
+/** Failover planning over live health (core/failover). */
 export interface Router {
   /** Ordered candidates; empty when nothing can serve the request now. */
   plan(input: RouteInput): Promise<RouteStep[]>;

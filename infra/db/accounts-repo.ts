@@ -256,7 +256,7 @@ export class SqlAccountsRepo implements AccountsRepo {
   }
 
   /**
-   * Moves the merged user's points through LEDGER's own SQL functions (so point_balances stays equal to the
+   * Moves the merged user's points through the ledger's own SQL functions (so point_balances stays equal to the
    * ledger's sums): per bucket a reserve + commit on the merged user, then a credit on the survivor.
    * ledger_reserve_batch applies items in order and spends the pool's monthly bucket before purchased, so moving monthly_pollo, then
    * monthly_goenhance, then purchased (with both monthly buckets already empty) keeps each bucket's kind.
@@ -279,7 +279,7 @@ export class SqlAccountsRepo implements AccountsRepo {
       .map(([bucket, pool]) => ({ bucket, pool, amount: Number(b[bucket]), key: `link:${mid}:${bucket}` }))
       .filter((x) => x.amount > 0);
     if (!steps.length) return moved;
-    // One batch, items applied in order (LEDGER's ledger_reserve_batch).
+    // One batch, items applied in order (the ledger's ledger_reserve_batch).
     const held = await this.q<{ ord: number; outcome: string; id: string }>(
       `SELECT ord, outcome, id FROM ledger_reserve_batch($1::uuid, $2::int[], $3::text[], $4::text[], $5::text[], $6::timestamptz, $6::timestamptz)`,
       [

@@ -2,7 +2,7 @@
 // twice): deletes by age, and media keys are cleared only after their files are gone.
 import { QueryTypes, type Sequelize } from 'sequelize';
 
-/** Dedupe keys outlive the longest webhook retry window (Paddle live: 3 days); reliability-notes.md says ≥ 3 days. */
+/** Dedupe keys outlive the longest webhook retry window (Paddle live: 3 days); docs/reliability.md says ≥ 3 days. */
 export const PROCESSED_EVENTS_KEEP_DAYS = 7;
 
 export interface CleanupReport {

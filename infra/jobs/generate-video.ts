@@ -1,5 +1,5 @@
 // The generate-video job: hands one generation to core's GenerationRunner and keeps Agenda's lock alive while
-// the runner waits on a provider. Agenda 6 facts this relies on (docs/reliability-notes.md, node_modules/agenda
+// the runner waits on a provider. Agenda 6 facts this relies on (docs/reliability.md, node_modules/agenda
 // dist/Job.js + JobProcessor.js): a lock older than lockLifetime is taken over by another worker, so a dead
 // process's job resumes after at most lockLifetime; touch() renews the lock; a thrown error plus a `backoff`
 // strategy reschedules the job; a job can run more than once, so the runner itself must be idempotent.

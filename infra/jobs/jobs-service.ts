@@ -55,7 +55,7 @@ export interface JobsService {
   deliveries: AgendaDeliveryQueue;
   running: RunningGenerations;
   slots: ProviderSlots | null;
-  /** Late parts (GEN's runner, WEB's billing, …) wired after this service; call before start(). */
+  /** Late parts (the generation runner, the billing service, …) wired after this service; call before start(). */
   provide(parts: {
     runner?: Pick<GenerationRunner, 'run'> & Partial<Pick<GenerationRunner, 'pendingIds'>>;
     tasks?: MaintenanceTasks;

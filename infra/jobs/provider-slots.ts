@@ -1,4 +1,4 @@
-// Per-provider concurrency across every worker instance (issue 7), on the app's PostgreSQL (whichever backend
+// Per-provider concurrency across every worker instance, on the app's PostgreSQL (whichever backend
 // holds the Agenda jobs): numbered slots with expiring leases, taken and renewed in one statement each
 // (provider_slot_acquire, migrations/20261125-0402). Core decides a generation's provider when the run starts
 // (generations.route[step_index], core/generation/runner.ts); that provider's cap applies to the whole run, a

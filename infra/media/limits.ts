@@ -1,5 +1,5 @@
 // Size limits of the chat platforms and the height each resolution tier allows.
-// Sources: api-contracts.md §6 (LINE mp4 ≤ 200 MB, preview JPEG ≤ 1 MB), §7 (Telegram: 50 MB multipart upload,
+// Sources: docs/outside-contracts.md §6 (LINE mp4 ≤ 200 MB, preview JPEG ≤ 1 MB), §7 (Telegram: 50 MB multipart upload,
 // 20 MB by URL), §8 (Discord: 10 MiB per attachment since 2025-01-16).
 import type { Resolution } from '../../core/model.ts';
 

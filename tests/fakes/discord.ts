@@ -4,7 +4,7 @@
 // limit. Every message records whom it would ping: without allowed_mentions Discord parses @everyone, @here, user
 // and role mentions out of the content; `allowed_mentions: {parse: []}` pings nobody. Command registration is
 // refused (50035) for an option with both choices and autocomplete, or a non-numeric default_member_permissions.
-// Sources: api-contracts.md §8, docs/platforms.md.
+// Sources: docs/outside-contracts.md §8, docs/platforms.md.
 import { startFakeServer, type FormFile, type Recorded } from '../bot/support/fake-http.ts';
 
 export interface DiscordEdit {

@@ -1,6 +1,6 @@
 // A local fake of ECPay AIO (stage): accepts the AioCheckOut V5 form (checking its CheckMacValue), shows a pay
 // page, and on "pay" POSTs the signed ReturnURL callback server-to-server (retrying like ECPay until `1|OK`),
-// then sends the browser to OrderResultURL with an auto-posting form. Formats: api-contracts.md §9. Periodic card
+// then sends the browser to OrderResultURL with an auto-posting form. Formats: docs/outside-contracts.md §9. Periodic card
 // payments (定期定額): the form's period fields are checked (sources in infra/payments/ecpay.ts) and a test sends each
 // later authorization to PeriodReturnURL with periodBody()/sendPeriod(), signed like ECPay does.
 // CreditCardPeriodAction (developers.ecpay.com.tw ?p=2900): a signed form POST with MerchantID, MerchantTradeNo,

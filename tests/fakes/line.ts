@@ -4,7 +4,7 @@
 // fetching both URLs. Multicast takes 1 to 500 user ids (U + 32 hex) with the same retry-key rules as push. Rich
 // menus: validate, create (size, areas inside the menu, chatBarText ≤ 14), the image (PNG or JPEG, ≤ 1 MB, the
 // menu's exact size, once), default, list and delete. Flex messages need altText and a bubble or carousel.
-// Sources: api-contracts.md §6, docs/platforms.md.
+// Sources: docs/outside-contracts.md §6, docs/platforms.md.
 import { fetchMedia, startFakeServer, type Fetched, type Recorded } from '../bot/support/fake-http.ts';
 
 export interface LineSent {

@@ -26,7 +26,7 @@ export async function api<T = any>(path: string, body?: unknown): Promise<T> {
   return res.json() as Promise<T>;
 }
 
-/** ECPay wants a real browser form post (api-contracts.md §9). */
+/** ECPay wants a real browser form post (docs/outside-contracts.md §9). */
 export function postForm(action: string, fields: Record<string, string>) {
   const form = document.createElement('form');
   form.method = 'post';

@@ -3,7 +3,7 @@
 // edits it afterwards. Interactions go into the inbox (deduplicated by id, durable). A button press answers in its
 // own message (deferred update, type 6; or type 7 disabling its buttons when the answer is ephemeral, see
 // bot/discord/answered-buttons.ts); /style's autocomplete (type 4) is answered at once with type 8.
-// Source: api-contracts.md §8, docs/platforms.md.
+// Source: docs/outside-contracts.md §8, docs/platforms.md.
 import type { Server } from '@hapi/hapi';
 import { InteractionResponseType, InteractionType, type APIInteraction } from 'discord.js';
 import type { KeyObject } from 'node:crypto';

@@ -1,7 +1,7 @@
 // POST /webhooks/line: signature over the raw bytes first (x-line-signature, HMAC-SHA256 with the channel
 // secret, SDK validateSignature; a failure counts against the IP), then JSON, then each event into the inbox
 // (deduplicated by webhookEventId, durable), then answer; the work runs after. LINE counts an answer slower than
-// 2 s as failed (reliability-notes.md), so nothing slow happens here.
+// 2 s as failed (docs/reliability.md), so nothing slow happens here.
 import type { Server } from '@hapi/hapi';
 import { validateSignature, type webhook } from '@line/bot-sdk';
 import { parseJson, rawBodyRoute, refuse, routeInbox, type WebhookDeps } from './common.ts';

@@ -1,7 +1,7 @@
 // POST /webhooks/telegram: the X-Telegram-Bot-Api-Secret-Token header (set with setWebhook secret_token) is
 // compared in constant time before the body is parsed (a mismatch counts against the IP); updates go into the
 // inbox (deduplicated by update_id, durable) and are handled after the answer (Telegram holds a chat's next update until we answer). Our equivalent of grammY's webhookCallback,
-// which would wait for the handler. Source: api-contracts.md §7.
+// which would wait for the handler. Source: docs/outside-contracts.md §7.
 import type { Server } from '@hapi/hapi';
 import type { Update } from 'grammy/types';
 import type { TelegramAdapter } from '../../../bot/telegram/telegram-adapter.ts';
