@@ -77,10 +77,16 @@ describe('npm start beside npm run chat, one data folder', () => {
       await second.waitFor(/VidGo console/, 'greeting');
       const [, url2] = await second.waitFor(/🎬 .*\n\s+(http\S+\.mp4)/, 'the video made while no chat ran');
       expect(url2).toMatch(/\/media\/demo\/[a-z-]+\/video\.mp4$/);
-      const {
-        rows: [after],
-      } = await db.query(`SELECT delivered_at FROM generations WHERE prompt = 'a dog on a beach'`);
-      expect(after.delivered_at).not.toBeNull();
+      // The delivery is confirmed once the push returned, a moment after the console printed it.
+      let after: { delivered_at: Date | null } | undefined;
+      for (let i = 0; i < 100; i++) {
+        ({
+          rows: [after],
+        } = await db.query(`SELECT delivered_at FROM generations WHERE prompt = 'a dog on a beach'`));
+        if (after?.delivered_at) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(after?.delivered_at).not.toBeNull();
       second.proc.stdin!.write('/history\n');
       await second.waitFor(/· done ·.*a dog on a beach/, '/history with the delivered video');
       expect(second.output()).not.toMatch(/not yet delivered/);
