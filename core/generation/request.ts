@@ -3,7 +3,7 @@
 import type { Reply, Resolution } from '../model.ts';
 import type { Account, GenerationOutcome, GenerationRequest, PlanFeatures } from '../api.ts';
 import { matchDemo } from '../demo/library.ts';
-import { msg, type GenerationRow, type RouteStep } from './types.ts';
+import { msg, type GenerationRow, type NewGeneration, type RouteStep } from './types.ts';
 import {
   consentQuestion,
   countConsentAsked,
@@ -200,27 +200,29 @@ async function notInserted(d: GenerationDeps, requestKey: string | undefined, ma
   return earlier ? answerAgain(d, earlier) : only(text('core.tier.concurrency', { max }));
 }
 
-async function queueDemo(
+/**
+ * A free clip from the local renderer (a Demo user's prompt or photo): queued at normal priority within the open
+ * cap; `answer` says what was queued.
+ */
+async function queueLocal(
   d: GenerationDeps,
   account: Account,
-  prompt: string,
+  fields: Pick<NewGeneration, 'kind' | 'prompt'> & Partial<Pick<NewGeneration, 'demoSlug' | 'sourceImage'>>,
   maxOpen: number,
-  requestKey?: string,
+  requestKey: string | undefined,
+  answer: (gen: GenerationRow) => Promise<Reply[]>,
 ): Promise<GenerationOutcome> {
-  const entry = matchDemo(prompt, account.locale);
   const gen = await d.store.insert(
     {
       userId: account.userId,
       chatIdentityId: account.identityId,
       replyTarget: account.target,
-      kind: 'demo',
-      prompt,
+      ...fields,
       resolution: '720p',
       fps: 30,
       status: 'queued',
       route: [{ provider: 'local', charged: false, cost: 0, pool: 'pollo' }],
       priority: 'normal',
-      demoSlug: entry.slug,
       deadlineAt: new Date(d.clock.now().getTime() + d.settings.stuckAfterMs),
       ...(requestKey ? { requestKey } : {}),
     },
@@ -228,38 +230,41 @@ async function queueDemo(
   );
   if (!gen) return notInserted(d, requestKey, maxOpen);
   await d.jobs.enqueueGeneration(gen.id, { priority: 'normal' });
-  return about(gen, [text('core.demo.queued'), text(`core.demo.topic.${entry.slug}`)]);
+  return about(gen, await answer(gen));
 }
 
-async function queueLocalPhoto(
+function queueDemo(
+  d: GenerationDeps,
+  account: Account,
+  prompt: string,
+  maxOpen: number,
+  requestKey?: string,
+): Promise<GenerationOutcome> {
+  const entry = matchDemo(prompt, account.locale);
+  return queueLocal(d, account, { kind: 'demo', prompt, demoSlug: entry.slug }, maxOpen, requestKey, async () => [
+    text('core.demo.queued'),
+    text(`core.demo.topic.${entry.slug}`),
+  ]);
+}
+
+function queueLocalPhoto(
   d: GenerationDeps,
   account: Account,
   prompt: string,
   req: GenerationRequest,
   maxOpen: number,
 ): Promise<GenerationOutcome> {
-  const gen = await d.store.insert(
-    {
-      userId: account.userId,
-      chatIdentityId: account.identityId,
-      replyTarget: account.target,
-      kind: 'image',
-      prompt,
-      resolution: '720p',
-      fps: 30,
-      status: 'queued',
-      route: [{ provider: 'local', charged: false, cost: 0, pool: 'pollo' }],
-      priority: 'normal',
-      deadlineAt: new Date(d.clock.now().getTime() + d.settings.stuckAfterMs),
-      sourceImage: req.sourceImage!,
-      ...(req.requestKey ? { requestKey: req.requestKey } : {}),
+  return queueLocal(
+    d,
+    account,
+    { kind: 'image', prompt, sourceImage: req.sourceImage! },
+    maxOpen,
+    req.requestKey,
+    async (gen) => {
+      const ahead = (await d.jobs.position(gen.id))?.ahead ?? 0;
+      return [text('core.queued', { position: ahead + 1, minutes: await estimateMinutes(d, ahead, 'local') })];
     },
-    { maxOpen },
   );
-  if (!gen) return notInserted(d, req.requestKey, maxOpen);
-  await d.jobs.enqueueGeneration(gen.id, { priority: 'normal' });
-  const ahead = (await d.jobs.position(gen.id))?.ahead ?? 0;
-  return about(gen, [text('core.queued', { position: ahead + 1, minutes: await estimateMinutes(d, ahead, 'local') })]);
 }
 
 export async function answerConsent(
