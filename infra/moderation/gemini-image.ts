@@ -5,14 +5,7 @@
 // Source: ai.google.dev/api/caching#Part (inlineData { mimeType, data }), ai.google.dev/gemini-api/docs/image-understanding.
 import type { GoogleGenAI } from '@google/genai';
 import { ImageModerationUnavailable, type ImageModerator, type ModerationVerdict } from '../../core/ports.ts';
-import {
-  CATEGORY_GUIDE,
-  geminiClient,
-  interpret,
-  responseSchema,
-  safetySettings,
-  type GeminiModeratorOptions,
-} from './gemini.ts';
+import { CATEGORY_GUIDE, geminiClient, interpret, type GeminiModeratorOptions, verdictConfig } from './gemini.ts';
 
 const SYSTEM_INSTRUCTION = `You moderate photos that users of a public AI video generator send to be animated, each with a
 motion prompt in any language. Decide whether a video may be made from this photo with this prompt.
@@ -51,15 +44,7 @@ export class GeminiImageModerator implements ImageModerator {
             ],
           },
         ],
-        config: {
-          systemInstruction: SYSTEM_INSTRUCTION,
-          safetySettings: safetySettings(),
-          responseMimeType: 'application/json',
-          responseSchema: responseSchema(),
-          temperature: 0,
-          maxOutputTokens: 256,
-          ...(abortSignal ? { abortSignal } : {}),
-        },
+        config: verdictConfig(SYSTEM_INSTRUCTION, abortSignal),
       });
       return interpret(res);
     } catch (err) {

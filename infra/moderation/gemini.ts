@@ -73,6 +73,17 @@ export function geminiClient(opts: GeminiModeratorOptions): GoogleGenAI {
   });
 }
 
+/** One JSON verdict, deterministic and short, with the safety filters on: the text and the photo checks ask alike. */
+export const verdictConfig = (systemInstruction: string, abortSignal?: AbortSignal) => ({
+  systemInstruction,
+  safetySettings: safetySettings(),
+  responseMimeType: 'application/json',
+  responseSchema: responseSchema(),
+  temperature: 0,
+  maxOutputTokens: 256,
+  ...(abortSignal ? { abortSignal } : {}),
+});
+
 export const safetySettings = ({ HarmCategory, HarmBlockThreshold } = genai()) => [
   { category: HarmCategory.HARM_CATEGORY_SEXUALLY_EXPLICIT, threshold: HarmBlockThreshold.BLOCK_LOW_AND_ABOVE },
   { category: HarmCategory.HARM_CATEGORY_HATE_SPEECH, threshold: HarmBlockThreshold.BLOCK_MEDIUM_AND_ABOVE },
@@ -128,15 +139,7 @@ export class GeminiModerator implements Moderator {
       res = await this.ai.models.generateContent({
         model: this.opts.model,
         contents: [{ role: 'user', parts: [{ text: `<prompt>${text}</prompt>` }] }],
-        config: {
-          systemInstruction: SYSTEM_INSTRUCTION,
-          safetySettings: safetySettings(),
-          responseMimeType: 'application/json',
-          responseSchema: responseSchema(),
-          temperature: 0,
-          maxOutputTokens: 256,
-          abortSignal: signal,
-        },
+        config: verdictConfig(SYSTEM_INSTRUCTION, signal),
       });
     } catch (err) {
       throw new GeminiModerationError(`Gemini request failed: ${(err as Error).message}`, err);
