@@ -8,9 +8,9 @@ import { resolveJwtSecret } from './secrets.ts';
 import { createServer } from '../web/server.ts';
 import { isInfrastructureError } from '../infra/infrastructure-errors.ts';
 import { healthRoutes } from '../web/routes/health.ts';
-import { wireJobs, type JobsWiring } from './wire-jobs.ts';
+import { wireJobStore, wireJobWorkers } from './wire-jobs.ts';
 import { wireMedia } from './wire-media.ts';
-import { wireDelivery } from './wire-delivery.ts';
+import { deliveryWork, parkNotices } from './wire-delivery.ts';
 import { createMagicLinks, wireWeb } from './wire-web.ts';
 import { wireCore } from './wire-core.ts';
 import { systemClock } from '../core/ports.ts';
@@ -69,11 +69,12 @@ async function composeOn(infra: Infra, stoppers: (() => Promise<void>)[], config
     throw err;
   });
   stoppers.push(async () => releaseDisk());
-  // ── core: the ledger, failover and moderation parts and the generation use cases (app/wire-core.ts); the queue is bound late (after the jobs are wired)
+  // ── the job store: the queues core enqueues into (the workers come last, once every part they run exists)
+  const jobs = wireJobStore(config, infra, log);
+  // ── core: the ledger, failover and moderation parts and the generation use cases (app/wire-core.ts)
   const chatHub = createNotifierHub(infra.state, log);
+  parkNotices(chatHub, jobs);
   const links = createMagicLinks(config, infra, jwtSecret);
-  let jobQueue: JobsWiring['jobQueue'] | undefined;
-  let deliveries: JobsWiring['deliveries'] | undefined;
   const core = wireCore({
     config,
     infra,
@@ -82,50 +83,15 @@ async function composeOn(infra: Infra, stoppers: (() => Promise<void>)[], config
     providers: media.providers,
     mediaStore: media.mediaStore,
     mediaTools: media.mediaTools,
-    jobQueue: () =>
-      jobQueue ??
-      (() => {
-        throw new Error('job queue used before the jobs were wired');
-      })(),
+    jobQueue: jobs.jobQueue,
     notifier: chatHub,
     magicLinks: links,
     completions: callbacks.hub,
-    deliveries: () =>
-      deliveries ??
-      (() => {
-        throw new Error('deliveries used before the jobs were wired');
-      })(),
+    deliveries: jobs.deliveries,
     ...(metrics ? { metrics } : {}),
   });
   // Shared across instances through Redis; the probe job below keeps it current.
   const providerHealth = async (): Promise<Record<string, boolean>> => ({ ...(await core.providerHealth.healthMap()) });
-  // ── jobs: generate-video on core's runner; the recurring jobs on core, ledger, media and billing
-  const jobs = wireJobs({
-    config,
-    infra,
-    log,
-    runner: core.runner,
-    providerConcurrency: config.jobsProviderConcurrency,
-    tasks: {
-      deleteMedia: (key) => media.mediaStore.delete(key),
-      checkProviders: () => core.providerHealth.probeAll(Object.values(media.providers), 10_000),
-      settleStuck: (now) => core.runner.settleStuck(now),
-      releaseExpiredReservations: (now) => core.ledger.releaseExpired(now),
-      purgePhotos: async (now) =>
-        (
-          await core.photoRecords.purge(
-            new Date(now.getTime() - config.photos.retentionHours * 3600_000),
-            (key) => media.mediaStore.delete(key),
-            500,
-            log,
-          )
-        ).deleted,
-    },
-  });
-  jobQueue = jobs.jobQueue;
-  deliveries = jobs.deliveries;
-  wireDelivery({ config, jobs, hub: chatHub, runner: core.runner, ...(metrics ? { metrics } : {}) });
-  stoppers.push(() => jobs.stop());
   // ── billing: shared by chat (/plans cancel) and the web routes; it tells users through the chat hub
   let chat: BotWiring | undefined;
   const billing = wireBilling(config, infra, log, {
@@ -163,20 +129,37 @@ async function composeOn(infra: Infra, stoppers: (() => Promise<void>)[], config
     billing,
     actions: core.actions, // the gallery's family of a video and its Remix links
   });
-  jobs.provide({
+  // ── job workers: generate-video on core's runner, deliveries through the hub, the recurring jobs on every area
+  const workers = wireJobWorkers(config, jobs, {
+    runner: core.runner,
+    delivery: deliveryWork({ config, hub: chatHub, runner: core.runner, ...(metrics ? { metrics } : {}) }),
     tasks: {
+      deleteMedia: (key) => media.mediaStore.delete(key),
+      checkProviders: () => core.providerHealth.probeAll(Object.values(media.providers), 10_000),
+      settleStuck: (now) => core.runner.settleStuck(now),
+      releaseExpiredReservations: (now) => core.ledger.releaseExpired(now),
+      purgePhotos: async (now) =>
+        (
+          await core.photoRecords.purge(
+            new Date(now.getTime() - config.photos.retentionHours * 3600_000),
+            (key) => media.mediaStore.delete(key),
+            500,
+            log,
+          )
+        ).deleted,
       monthlyReset: (now) => web.billing.monthlyReset(now),
       expireSubscriptions: (now) => web.billing.expireSubscriptions(now),
       sendRenewalReminders: (now) => web.billing.sendRenewalReminders(now),
     },
   });
+  stoppers.push(() => workers.stop());
 
   healthRoutes(server, {
     db: async () => {
       await infra.sequelize.query('SELECT 1');
       return true;
     },
-    jobs: () => jobs.health(),
+    jobs: () => workers.health(),
     // Degraded, not down: the instance serves with in-process limits until Redis is back.
     redis: async () =>
       !infra.redisLink
@@ -202,7 +185,7 @@ async function composeOn(infra: Infra, stoppers: (() => Promise<void>)[], config
     server,
     chat,
     async start() {
-      await jobs.start();
+      await workers.start();
       await server.start();
       log.info({ url: config.publicBaseUrl, port: server.info.port }, 'VidGo is serving');
     },

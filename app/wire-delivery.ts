@@ -4,7 +4,8 @@
 // LINE deduplicates a resent push by its retry key, so a claim whose sender died mid-push is taken over after a
 // while and resent; elsewhere a claim is final (at most once).
 import type { Config } from './config.ts';
-import type { JobsWiring } from './wire-jobs.ts';
+import type { JobStoreWiring } from './wire-jobs.ts';
+import type { DeliveryParts } from '../infra/jobs/jobs-service.ts';
 import type { GenerationRunner } from '../core/api.ts';
 import type { NotifierHub } from '../bot/notifier-hub.ts';
 import type { PromMetrics } from '../infra/metrics/registry.ts';
@@ -28,37 +29,39 @@ const counted = <A extends unknown[]>(
         }
       };
 
-export function wireDelivery(p: {
+/** Notices for platforms this process cannot reach park in the job store. */
+export function parkNotices(hub: NotifierHub, jobs: JobStoreWiring): void {
+  hub.parkWith((target, replies, key) => jobs.deliveries.scheduleNotice(target, replies, key));
+}
+
+/** The delivery jobs' work: the final message through the runner, a parked notice through the hub. */
+export function deliveryWork(p: {
   config: Config;
-  jobs: JobsWiring;
   hub: NotifierHub;
   runner: Pick<GenerationRunner, 'deliver'>;
   metrics?: PromMetrics;
-}): void {
-  const { jobs, hub } = p;
+}): DeliveryParts {
+  const { hub } = p;
   const resendAfterMs = Math.max(2 * p.config.jobsLockLifetimeMs, 120_000);
-  jobs.provide({
-    delivery: {
-      platforms: () => hub.platforms(),
-      deliverFinal: counted(
-        p.metrics,
-        'final',
-        (_id: string, platform: Platform) => platform,
-        async (id: string, platform: Platform) => {
-          const resendable = hub.dedupesByKey(platform);
-          const outcome = await p.runner.deliver(id, resendable ? { resendAfterMs } : {});
-          // Another sender's claim, not confirmed: it may have died mid-push. Retried until the claim is old enough.
-          if (outcome === 'held' && resendable)
-            throw new Error(`delivery of ${id} held by a sender that has not confirmed yet`);
-        },
-      ),
-      pushNotice: counted(
-        p.metrics,
-        'notice',
-        (target: ReplyTarget) => target.platform,
-        (target: ReplyTarget, replies: Reply[], key: string) => hub.push(target, replies, { idempotencyKey: key }),
-      ),
-    },
-  });
-  hub.parkWith((target, replies, key) => jobs.deliveries.scheduleNotice(target, replies, key));
+  return {
+    platforms: () => hub.platforms(),
+    deliverFinal: counted(
+      p.metrics,
+      'final',
+      (_id: string, platform: Platform) => platform,
+      async (id: string, platform: Platform) => {
+        const resendable = hub.dedupesByKey(platform);
+        const outcome = await p.runner.deliver(id, resendable ? { resendAfterMs } : {});
+        // Another sender's claim, not confirmed: it may have died mid-push. Retried until the claim is old enough.
+        if (outcome === 'held' && resendable)
+          throw new Error(`delivery of ${id} held by a sender that has not confirmed yet`);
+      },
+    ),
+    pushNotice: counted(
+      p.metrics,
+      'notice',
+      (target: ReplyTarget) => target.platform,
+      (target: ReplyTarget, replies: Reply[], key: string) => hub.push(target, replies, { idempotencyKey: key }),
+    ),
+  };
 }

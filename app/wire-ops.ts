@@ -4,7 +4,7 @@
 import type { Server } from '@hapi/hapi';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
-import type { JobsWiring } from './wire-jobs.ts';
+import type { JobStoreWiring } from './wire-jobs.ts';
 import type { PromMetrics } from '../infra/metrics/registry.ts';
 import { metricsRoutes } from '../web/routes/metrics.ts';
 import { adminJobsRoutes } from '../web/routes/admin-jobs.ts';
@@ -21,7 +21,7 @@ export async function wireOps(p: {
   server: Server;
   log: Logger;
   metrics?: PromMetrics;
-  jobs: Pick<JobsWiring, 'agenda' | 'stats'>;
+  jobs: Pick<JobStoreWiring, 'agenda' | 'stats'>;
   providerHealth: () => Promise<Record<string, boolean>>;
   /** Whether a web session's user is an admin; without it the job dashboard is not mounted. */
   isAdmin?: (userId: string) => Promise<boolean>;

@@ -1,4 +1,6 @@
 // One Agenda per process: generate-video plus the maintenance jobs, on the backend selectBackend chose.
+// Two halves, made in dependency order: the job store (Agenda and the queues core enqueues into) first, the workers
+// (the handlers, each given the part it runs) last, once core, billing and the chat senders exist.
 // Tuning (measured by bench/jobs.ts): the PostgreSQL backend wakes workers through LISTEN/NOTIFY as soon as a
 // job is saved, so processEvery is only the fallback poll; MongoDB has no notifications here, so it polls faster.
 import { Agenda } from 'agenda';
@@ -14,53 +16,60 @@ import { AgendaDeliveryQueue, defineDeliveries, type DeliveryHandlers } from './
 import { ProviderSlots, type ProviderCaps } from './provider-slots.ts';
 import { defineMaintenance, scheduleMaintenance, type MaintenanceDeps, type MaintenanceTasks } from './maintenance.ts';
 
-export interface JobsServiceOptions {
+export interface JobStoreOptions {
   selected: SelectedBackend;
   sequelize: Sequelize;
-  /** GenerationRunner; without it generate-video is not processed here (jobs stay queued). */
-  runner?: Pick<GenerationRunner, 'run'> & Partial<Pick<GenerationRunner, 'pendingIds'>>;
-  tasks: MaintenanceTasks;
-  timezone: string;
-  demoRetentionDays: number;
   log: MaintenanceDeps['log'] & { error(o: object, m: string): void };
   /** Instance name stored on locks (lastModifiedBy). */
   name?: string;
   concurrency?: number;
   lockLifetimeMs?: number;
   deadlineMs?: number;
-  retry?: GenerateVideoOptions['retry'];
   /** Per-provider caps over PROVIDER_CONCURRENCY_DEFAULTS (shared by all instances); false turns the caps off. */
   providerConcurrency?: ProviderCaps | false;
-  /** How long a job over its provider's cap waits before it looks again. */
-  slotWaitMs?: number;
   processEveryMs?: number;
-  /** How often open generations without a job are looked for (default a minute). */
-  orphanSweepMs?: number;
-  /** How long stop() lets running generations finish before handing them back. */
-  graceMs?: number;
   now?: () => Date;
-  /** Schedule the recurring jobs at start (off in tests that fire jobs by hand). */
-  schedule?: boolean;
 }
 
-/** What the delivery jobs need, handed over with provide(); `platforms` is read at start(). */
-export type DeliveryParts = Omit<DeliveryHandlers, 'platforms' | 'lockLifetimeMs' | 'log'> & {
-  platforms: () => DeliveryHandlers['platforms'];
-};
-
-export interface JobsService {
+/** The enqueue side: what core and the chat side are handed before any worker exists. */
+export interface JobStore {
   agenda: Agenda;
   jobQueue: AgendaJobQueue;
   /** Durable final messages and parked notices (deliveries.ts). */
   deliveries: AgendaDeliveryQueue;
   running: RunningGenerations;
   slots: ProviderSlots | null;
-  /** Late parts (the generation runner, the billing service, …) wired after this service; call before start(). */
-  provide(parts: {
-    runner?: Pick<GenerationRunner, 'run'> & Partial<Pick<GenerationRunner, 'pendingIds'>>;
-    tasks?: MaintenanceTasks;
-    delivery?: DeliveryParts;
-  }): void;
+  options: JobStoreOptions;
+}
+
+/** What the workers run, each part made before them. */
+export interface JobWorkerOptions {
+  /** GenerationRunner; without it generate-video is not processed here (jobs stay queued). */
+  runner?: Pick<GenerationRunner, 'run'> & Partial<Pick<GenerationRunner, 'pendingIds'>>;
+  tasks: MaintenanceTasks;
+  /** The delivery jobs' senders; without them no deliver-/notify- job is processed here. */
+  delivery?: DeliveryParts;
+  timezone: string;
+  demoRetentionDays: number;
+  retry?: GenerateVideoOptions['retry'];
+  /** How long a job over its provider's cap waits before it looks again. */
+  slotWaitMs?: number;
+  /** How often open generations without a job are looked for (default a minute). */
+  orphanSweepMs?: number;
+  /** How long stop() lets running generations finish before handing them back. */
+  graceMs?: number;
+  /** Schedule the recurring jobs at start (off in tests that fire jobs by hand). */
+  schedule?: boolean;
+}
+
+export type JobsServiceOptions = JobStoreOptions & JobWorkerOptions;
+
+/** What the delivery jobs need; `platforms` is read at start() (`npm run chat` registers its console first). */
+export type DeliveryParts = Omit<DeliveryHandlers, 'platforms' | 'lockLifetimeMs' | 'log'> & {
+  platforms: () => DeliveryHandlers['platforms'];
+};
+
+export interface JobsService extends Omit<JobStore, 'options'> {
   start(): Promise<void>;
   stop(): Promise<void>;
   health(): Promise<'ok' | 'down'>;
@@ -74,7 +83,7 @@ export const JOB_DEFAULTS = {
   graceMs: 8_000,
 };
 
-export function createJobsService(o: JobsServiceOptions): JobsService {
+export function openJobStore(o: JobStoreOptions): JobStore {
   const concurrency = o.concurrency ?? JOB_DEFAULTS.concurrency;
   const lockLifetimeMs = o.lockLifetimeMs ?? JOB_DEFAULTS.lockLifetimeMs;
   const now = o.now ?? (() => new Date());
@@ -101,19 +110,6 @@ export function createJobsService(o: JobsServiceOptions): JobsService {
   const running = new RunningGenerations();
   const slots =
     o.providerConcurrency === false ? null : new ProviderSlots(o.sequelize, o.providerConcurrency, lockLifetimeMs);
-  let runner = o.runner;
-  let delivery: DeliveryParts | undefined;
-  const tasks: MaintenanceTasks = { ...o.tasks };
-  const deps: MaintenanceDeps = {
-    sequelize: o.sequelize,
-    tasks,
-    timezone: o.timezone,
-    demoRetentionDays: o.demoRetentionDays,
-    now,
-    log: o.log,
-    pruneJobs: (cutoff) => pruneFinishedJobs(agenda, o.selected.query, cutoff),
-  };
-
   const lookup = async (ids: string[]): Promise<Map<string, GenerationInfo>> => {
     if (ids.length === 0) return new Map();
     const [rows] = await o.sequelize.query(
@@ -134,6 +130,28 @@ export function createJobsService(o: JobsServiceOptions): JobsService {
     now,
     ...(o.selected.query ? { query: o.selected.query } : {}),
   });
+  return { agenda, jobQueue, deliveries: new AgendaDeliveryQueue(agenda, now), running, slots, options: o };
+}
+
+/** Store and workers at once (the tests' and benches' one-part services). */
+export const createJobsService = (o: JobsServiceOptions): JobsService => createJobWorkers(openJobStore(o), o);
+
+export function createJobWorkers(store: JobStore, w: JobWorkerOptions): JobsService {
+  const { agenda, jobQueue, running, slots } = store;
+  const o = { ...store.options, ...w };
+  const concurrency = o.concurrency ?? JOB_DEFAULTS.concurrency;
+  const lockLifetimeMs = o.lockLifetimeMs ?? JOB_DEFAULTS.lockLifetimeMs;
+  const now = o.now ?? (() => new Date());
+  const { runner, delivery } = o;
+  const deps: MaintenanceDeps = {
+    sequelize: o.sequelize,
+    tasks: o.tasks,
+    timezone: o.timezone,
+    demoRetentionDays: o.demoRetentionDays,
+    now,
+    log: o.log,
+    pruneJobs: (cutoff) => pruneFinishedJobs(agenda, o.selected.query, cutoff),
+  };
 
   /**
    * A generation row and its job are written by two statements (the job may live in another database, JOBS_URL),
@@ -152,20 +170,14 @@ export function createJobsService(o: JobsServiceOptions): JobsService {
 
   const maintenanceRuns = new Set<Promise<unknown>>();
   let state: 'idle' | 'started' | 'stopped' = 'idle';
-  const deliveries = new AgendaDeliveryQueue(agenda, now);
   return {
     agenda,
     jobQueue,
-    deliveries,
+    deliveries: store.deliveries,
     running,
     slots,
-    provide(parts) {
-      if (state !== 'idle') throw new Error('jobs: provide() after start()');
-      if (parts.runner) runner = parts.runner;
-      if (parts.delivery) delivery = parts.delivery;
-      Object.assign(tasks, parts.tasks);
-    },
     async start() {
+      if (state !== 'idle') return;
       if (runner) {
         defineGenerateVideo(
           agenda,

@@ -140,9 +140,10 @@ describe('generate-video worker', () => {
   it('re-queues what the runner reports pending at start (after a crash), once per generation', async () => {
     const g = await makeGeneration(fx.db.sequelize, fx.userId);
     const ran: string[] = [];
-    const svc = jobsOn(fx.db.url, fx.db.sequelize);
+    const svc = jobsOn(fx.db.url, fx.db.sequelize, {
+      runner: { pendingIds: async () => [g, g], run: async (id) => (ran.push(id), 'done' as const) },
+    });
     await svc.jobQueue.enqueueGeneration(g, { priority: 'normal' }); // already queued before the crash
-    svc.provide({ runner: { pendingIds: async () => [g, g], run: async (id) => (ran.push(id), 'done' as const) } });
     await svc.start();
     await until(async () => (await jobRows()).every((r) => r.gen !== g));
     await new Promise((r) => setTimeout(r, 300));
