@@ -124,8 +124,8 @@ async function composeOn(infra: Infra, stoppers: (() => Promise<void>)[], config
     generations: core.generation,
     links,
     providersHealth: providerHealth,
-    styles: core.styleShowcase, // STYLES: showcase with sample clips rendered on first request
-    mediaStore: media.mediaStore, // GALLERY: clean downloads after an upgrade
+    styles: core.styleShowcase, // the showcase, its sample clips rendered on first request
+    mediaStore: media.mediaStore, // the gallery's clean downloads after an upgrade
     billing,
     actions: core.actions, // the gallery's family of a video and its Remix links
   });
