@@ -3,6 +3,8 @@
 import Joi from 'joi';
 import path from 'node:path';
 import proxyaddr from 'proxy-addr';
+import type { S3Settings } from '../infra/media/s3-store.ts';
+import type { ProviderSettings } from '../infra/providers/index.ts';
 
 export const LOCALES = ['en', 'ja', 'zh-TW', 'ko', 'es'] as const;
 
@@ -250,29 +252,11 @@ export interface Config {
   /** Chat events handled at once per instance; the others wait their turn, first come first served (INBOX_CONCURRENCY). */
   inboxConcurrency: number;
   redisUrl?: string;
-  s3?: {
-    bucket: string;
-    endpoint?: string;
-    region: string;
-    accessKeyId?: string;
-    secretAccessKey?: string;
-    publicBaseUrl?: string;
-    forcePathStyle: boolean;
-    /** The S3 endpoint as browsers and providers reach it (presigned URLs are signed for this host). */
-    publicEndpoint?: string;
-  };
+  s3?: S3Settings;
   /** ffmpeg/ffprobe executables; unset = looked up on PATH. */
   ffmpeg: { ffmpegPath?: string; ffprobePath?: string };
   /** mediaHosts: where that provider's result videos may be downloaded from (infra/providers/result-urls.ts). */
-  providers: {
-    leonardo: { apiKey?: string; baseUrl: string; mediaHosts: string[] };
-    runway: { apiKey?: string; baseUrl: string; mediaHosts: string[] };
-    pollo: { apiKey?: string; baseUrl: string; mediaHosts: string[] };
-    goenhance: { apiKey?: string; baseUrl: string; mediaHosts: string[] };
-    timeoutMs: number;
-    /** Completion callbacks: Leonardo's bearer key, Pollo's signing secret, the fallback poll interval. */
-    callbacks: { leonardoKey?: string; polloSecret?: string; pollMs: number };
-  };
+  providers: ProviderSettings;
   gemini: { apiKey?: string; baseUrl?: string; model: string; timeoutMs: number };
   line?: { channelSecret: string; channelAccessToken: string; apiBase: string; dataApiBase: string; basicId?: string };
   telegram?: { botToken: string; webhookSecret?: string; apiRoot: string; username?: string };

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { userInfo } from 'node:os';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import type { Logger } from '../../app/logger.ts';
+import type { Logger } from 'pino';
 
 const execFile = promisify(execFileCb);
 

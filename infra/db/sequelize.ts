@@ -1,7 +1,7 @@
 // One Sequelize instance per process; everything that talks SQL gets it from the composition root.
 import { Sequelize } from 'sequelize';
 import pg from 'pg';
-import type { Logger } from '../../app/logger.ts';
+import type { Logger } from 'pino';
 
 // BIGINT (ledger ids, sums) arrives as a string by default; our amounts fit comfortably in a JS integer.
 pg.types.setTypeParser(20, (v: string) => Number.parseInt(v, 10));

@@ -15,10 +15,19 @@ import type * as Presigner from '@aws-sdk/s3-request-presigner';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { lazyRequire } from '../lazy-require.ts';
 import { PRIVATE_MEDIA_PREFIX, type MediaStore } from '../../core/ports.ts';
-import type { Config } from '../../app/config.ts';
 import { assertKey } from './keys.ts';
 
-export type S3Settings = NonNullable<Config['s3']>;
+export interface S3Settings {
+  bucket: string;
+  endpoint?: string;
+  region: string;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  publicBaseUrl?: string;
+  forcePathStyle: boolean;
+  /** The S3 endpoint as browsers and providers reach it (presigned URLs are signed for this host). */
+  publicEndpoint?: string;
+}
 
 export const PRESIGN_SECONDS = 7 * 24 * 3600;
 

@@ -2,7 +2,6 @@
 // slot's name (local = true), so the whole flow works offline.
 import path from 'node:path';
 import type { VideoProvider } from '../../core/ports.ts';
-import type { Config } from '../../app/config.ts';
 import type { ClientOptions } from './http.ts';
 import { createLeonardo } from './leonardo.ts';
 import { createRunway } from './runway.ts';
@@ -22,6 +21,18 @@ const CLIENTS: Record<ProviderSlot, (o: ClientOptions) => VideoProvider> = {
   goenhance: createGoEnhance,
 };
 
+/** One slot's client settings; mediaHosts: where its result videos may be downloaded from (result-urls.ts). */
+export interface ProviderSlotSettings {
+  apiKey?: string;
+  baseUrl: string;
+  mediaHosts: string[];
+}
+export type ProviderSettings = Record<ProviderSlot, ProviderSlotSettings> & {
+  timeoutMs: number;
+  /** Completion callbacks: Leonardo's bearer key, Pollo's signing secret, the fallback poll interval. */
+  callbacks: { leonardoKey?: string; polloSecret?: string; pollMs: number };
+};
+
 export interface ProviderDeps {
   /** Where local renders are kept; default DATA_DIR/local-renders. */
   renderDir?: string;
@@ -32,7 +43,10 @@ export interface ProviderDeps {
 }
 
 /** Each slot's client, or the local renderer; either way its result URLs are checked (result-urls.ts). */
-export function createProviders(config: Pick<Config, 'providers' | 'dataDir'>, deps: ProviderDeps = {}): Providers {
+export function createProviders(
+  config: { providers: ProviderSettings; dataDir: string },
+  deps: ProviderDeps = {},
+): Providers {
   const renderDir = deps.renderDir ?? path.join(config.dataDir, 'local-renders');
   const out = {} as Providers;
   for (const slot of PROVIDER_SLOTS) {

@@ -1,5 +1,6 @@
 // Holds the ports-and-adapters fence: core knows no platform, no HTTP framework, no SQL, no i18n library and
-// reads no environment; only app/config.ts reads process.env.
+// reads no environment; only app/config.ts reads process.env; only app/ wires infra/ (bot/ and web/ see ports);
+// web routes run no SQL; no import cycles.
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,6 +13,14 @@ function files(dir: string): string[] {
 }
 const imports = (file: string) =>
   [...fs.readFileSync(file, 'utf8').matchAll(/^\s*(?:import|export)[^'"]*from\s+['"]([^'"]+)['"]/gm)].map((m) => m[1]!);
+/** Static and dynamic imports, as paths from the repository root (packages as they are). */
+const importedPaths = (file: string) =>
+  [
+    ...imports(file),
+    ...[...fs.readFileSync(file, 'utf8').matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1]!),
+  ].map((spec) => (spec.startsWith('.') ? path.relative('.', path.resolve(path.dirname(file), spec)) : spec));
+const serverFiles = (dir: string) => files(dir).filter((f) => !f.startsWith(path.join('web', 'app')));
+const into = (dir: string) => (p: string) => p === dir || p.startsWith(dir + path.sep);
 
 const FORBIDDEN_IN_CORE = [
   /^@line\//,
@@ -48,6 +57,31 @@ describe('architecture', () => {
       .flatMap((d) => files(d))
       .filter((f) => !f.startsWith(path.join('web', 'app')) && /process\.env\b/.test(fs.readFileSync(f, 'utf8')));
     expect(readers).toEqual([path.join('app', 'config.ts')]);
+  });
+
+  it('bot/ and web/ import no infra/: only app/ wires the implementations', () => {
+    const bad = ['bot', 'web'].flatMap(serverFiles).flatMap((f) =>
+      importedPaths(f)
+        .filter(into('infra'))
+        .map((p) => `${f} → ${p}`),
+    );
+    expect(bad).toEqual([]);
+  });
+
+  it('infra/ imports no bot/, web/ or app/: implementations know only the ports they implement', () => {
+    const bad = files('infra').flatMap((f) =>
+      importedPaths(f)
+        .filter((p) => ['bot', 'web', 'app'].some((d) => into(d)(p)))
+        .map((p) => `${f} → ${p}`),
+    );
+    expect(bad).toEqual([]);
+  });
+
+  it('web routes are thin: no SQL and no repository built in a route', () => {
+    const bad = files(path.join('web', 'routes')).filter((f) =>
+      /\bnew Sql[A-Z]|\.query\(|\b(SELECT|INSERT|UPDATE|DELETE)\s/.test(fs.readFileSync(f, 'utf8')),
+    );
+    expect(bad).toEqual([]);
   });
 
   it('has no import cycles (type-only imports aside): each module can be read and loaded on its own', () => {
