@@ -1,5 +1,6 @@
 // Migrations live in /migrations as TypeScript modules with up and down; umzug runs them in name order. The built
 // artifact (dist/migrations) holds them as .js: they keep their .ts names in schema_migrations either way.
+// SQL with a living source (the ledger's functions, infra/db/sql/) is applied from that file by migrations.
 import { Umzug, SequelizeStorage } from 'umzug';
 import type { QueryInterface, Sequelize } from 'sequelize';
 import path from 'node:path';

@@ -1,5 +1,5 @@
 // The Ledger port over PostgreSQL. Every write is one call of a PL/pgSQL function (one round trip), defined in
-// migrations/20261125-0100-point-balances-and-reservations.ts, which holds the rules and the invariants:
+// infra/db/sql/ledger.sql, which holds the rules and the invariants (docs/ledger.md):
 // balance == sum of ledger entries per bucket, never negative, each reservation settled exactly once.
 //
 // Hot users: concurrent reserves of one user in this process are coalesced into one ledger_reserve_batch call

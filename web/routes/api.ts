@@ -6,7 +6,7 @@ import type { Request, Server } from '@hapi/hapi';
 import { userOf, type WebDeps } from './web-deps.ts';
 import { SqlStyleCatalog } from '../../infra/db/styles-repo.ts';
 import { StyleShowcase } from '../../core/styles/showcase.ts';
-import { SqlGenerationStore } from '../../infra/db/repos/generation-repo.ts';
+import { SqlGenerationStore } from '../../infra/db/generation-repo.ts';
 import { isDisk } from './media.ts';
 import type { Msg } from '../../core/model.ts';
 

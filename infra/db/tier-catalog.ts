@@ -1,7 +1,7 @@
 // Plans are data (seeded in migrations): a tier's features, and the tier a user's active subscription gives.
 import { QueryTypes, type Sequelize } from 'sequelize';
-import type { PlanFeatures, TierSlug } from '../../../core/api.ts';
-import type { TierCatalog } from '../../../core/generation/types.ts';
+import type { PlanFeatures, TierSlug } from '../../core/api.ts';
+import type { TierCatalog } from '../../core/generation/types.ts';
 
 export class SqlTierCatalog implements TierCatalog {
   private cache = new Map<TierSlug, { at: number; features: PlanFeatures }>();

@@ -1,7 +1,7 @@
 // SQL behind core's GenerationStore. Every state change that decides money or delivery is one conditional
 // statement, so two workers (or a retried job) can never both win it.
 import { QueryTypes, type Sequelize } from 'sequelize';
-import type { ProviderName } from '../../../core/model.ts';
+import type { ProviderName } from '../../core/model.ts';
 import {
   TERMINAL,
   type Attempt,
@@ -10,7 +10,7 @@ import {
   type GenerationStatus,
   type GenerationStore,
   type NewGeneration,
-} from '../../../core/generation/types.ts';
+} from '../../core/generation/types.ts';
 
 const COLUMNS: Record<string, string> = {
   chatIdentityId: 'chat_identity_id',
