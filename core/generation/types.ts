@@ -128,7 +128,7 @@ export type NewGeneration = Pick<
 
 export type GenerationPatch = Partial<Omit<GenerationRow, 'id' | 'userId' | 'createdAt'>>;
 
-/** Persistence of generations (infra/db/repos/generation-repo.ts). Conditional writes return whether they applied. */
+/** Persistence of generations (infra/db/generation-repo.ts). Conditional writes return whether they applied. */
 export interface GenerationStore {
   /**
    * Null when nothing was written: a generation with the same requestKey exists already, or (with `maxOpen`) the
