@@ -31,7 +31,7 @@ import { SqlChatStore } from '../infra/db/chat-store.ts';
 import { createTranslator, type Translator } from '../infra/i18n.ts';
 import { Background } from '../bot/background.ts';
 import { NotifierHub } from '../bot/notifier-hub.ts';
-import { createRateLimits } from '../bot/rate-limit.ts';
+import { createRateLimits } from '../infra/state/rate-limiter.ts';
 // Each platform's adapter and SDK load only when that platform is configured (discord.js alone is ~40 MB resident).
 import type { LineAdapter } from '../bot/line/line-adapter.ts';
 import type { TelegramAdapter } from '../bot/telegram/telegram-adapter.ts';

@@ -22,7 +22,7 @@ import { SqlChatStore } from '../infra/db/chat-store.ts';
 import { createServer } from '../web/server.ts';
 import { createLogger } from '../app/logger.ts';
 import { Background } from '../bot/background.ts';
-import { createRateLimits } from '../bot/rate-limit.ts';
+import { createRateLimits } from '../infra/state/rate-limiter.ts';
 import { lineWebhookRoute } from '../web/routes/webhooks/line.ts';
 import type { LineAdapter } from '../bot/line/line-adapter.ts';
 import type { InboxStore } from '../bot/inbox.ts';

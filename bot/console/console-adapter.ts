@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Reply, ReplyTarget } from '../../core/model.ts';
-import type { Translator } from '../../infra/i18n.ts';
+import type { Translator } from '../../core/translator.ts';
 import type { BotCore } from '../bot-core.ts';
 import type { PlatformSender } from '../notifier-hub.ts';
 import { filePhoto, parsePhotoCommand } from './photo.ts';
