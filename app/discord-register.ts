@@ -17,7 +17,9 @@ export async function registerDiscordCommands(d: {
   const route = d.guildId
     ? Routes.applicationGuildCommands(d.applicationId, d.guildId)
     : Routes.applicationCommands(d.applicationId);
-  return (await rest.put(route, { body: [...slashCommands(loadResources() as Texts), ...messageCommands()] })) as { name: string }[];
+  return (await rest.put(route, { body: [...slashCommands(loadResources() as Texts), ...messageCommands()] })) as {
+    name: string;
+  }[];
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -10,16 +10,16 @@ import type { BotCore } from '../bot-core.ts';
 import type { PlatformSender } from '../notifier-hub.ts';
 import { filePhoto, parsePhotoCommand } from './photo.ts';
 
+export interface ConsoleAdapterDeps {
+  core: BotCore;
+  t: Translator;
+  write: (line: string) => void;
+  userId: string;
+  locale?: string;
+}
+
 export class ConsoleAdapter implements PlatformSender {
-  constructor(
-    private readonly d: {
-      core: BotCore;
-      t: Translator;
-      write: (line: string) => void;
-      userId: string;
-      locale?: string;
-    },
-  ) {}
+  constructor(private readonly d: ConsoleAdapterDeps) {}
 
   async send(line: string): Promise<void> {
     // "/photo <path> [prompt]": the file is the photo, the prompt its caption.
