@@ -34,7 +34,7 @@ import { Background } from '../bot/background.ts';
 import { NotifierHub } from '../bot/notifier-hub.ts';
 import { createRateLimits } from '../infra/state/rate-limiter.ts';
 import type { PlatformAdapter, PlatformDeps, PlatformDescriptor, StyleEntry, StyleSource } from '../bot/platform.ts';
-import { PLATFORMS } from '../bot/platforms.ts';
+import { PLATFORM_REGISTRY } from '../bot/platforms.ts';
 import { createResumePending } from '../bot/inbox-resume.ts';
 import { holdExclusive } from '../infra/db/exclusive-lease.ts';
 import { loadStyleWords } from '../infra/db/styles-repo.ts';
@@ -200,7 +200,7 @@ export async function wireBot(o: BotWiringOptions) {
       metrics ? countPushRefusals(client, method, platform, metrics) : client,
   };
   const platforms: Partial<Record<Platform, PlatformAdapter>> = {};
-  for (const descriptor of o.platforms ?? PLATFORMS) {
+  for (const descriptor of o.platforms ?? PLATFORM_REGISTRY) {
     if (!descriptor.configured(config)) continue;
     const platform = await descriptor.create(deps);
     platforms[platform.name] = platform;

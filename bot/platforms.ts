@@ -4,4 +4,4 @@ import { discordPlatform } from './discord/descriptor.ts';
 import { linePlatform } from './line/descriptor.ts';
 import { telegramPlatform } from './telegram/descriptor.ts';
 
-export const PLATFORMS = [linePlatform, telegramPlatform, discordPlatform];
+export const PLATFORM_REGISTRY = [linePlatform, telegramPlatform, discordPlatform];

@@ -44,7 +44,7 @@ import { startFakeLine } from '../../fakes/line.ts';
 import { startFakeTelegram } from '../../fakes/telegram.ts';
 import { startFakeDiscord } from '../../fakes/discord.ts';
 import { TELEGRAM_LIMITS, type FloodLimits } from '../../../bot/telegram/flood-control.ts';
-import { PLATFORMS } from '../../../bot/platforms.ts';
+import { PLATFORM_REGISTRY } from '../../../bot/platforms.ts';
 import { telegramPlatform, telegramPlatformWith } from '../../../bot/telegram/descriptor.ts';
 import { SqlActionTokens } from '../../../infra/db/action-tokens-repo.ts';
 import { SqlStyleCatalog } from '../../../infra/db/styles-repo.ts';
@@ -230,7 +230,7 @@ export async function buildChatWorld(
     log,
     hub,
     polling: false,
-    platforms: PLATFORMS.map((p) =>
+    platforms: PLATFORM_REGISTRY.map((p) =>
       p === telegramPlatform ? telegramPlatformWith({ limits: opts.telegramLimits ?? TEST_TG_LIMITS }) : p,
     ),
     rateLimitPrefix: redis.prefix,
