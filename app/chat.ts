@@ -8,7 +8,7 @@ import readline from 'node:readline/promises';
 import { loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { composeApp } from './compose.ts';
-import { ConsoleAdapter } from '../bot/console/console-adapter.ts';
+import { createConsolePlatform } from '../bot/console/console-platform.ts';
 import { resolveLocale } from '../infra/i18n.ts';
 
 /** PORT when nothing holds it on this host, else a free one the system picks. */
@@ -42,14 +42,14 @@ async function startOn(port: number) {
     process.exit(1);
   }
   const chat = app.chat;
-  const adapter = new ConsoleAdapter({
+  const adapter = createConsolePlatform({
     core: chat.dispatcher,
     t: chat.t,
     write,
     userId: os.userInfo().username,
     locale: Intl.DateTimeFormat().resolvedOptions().locale,
   });
-  chat.hub.register('console', adapter);
+  chat.hub.register(adapter.name, adapter.sender);
   try {
     await app.start();
   } catch (err) {

@@ -3,7 +3,8 @@
 import { Routes } from 'discord.js';
 import { loadConfig } from './config.ts';
 import { createDiscordRest } from '../bot/discord/discord-adapter.ts';
-import { messageCommands, slashCommands } from '../bot/discord/commands.ts';
+import { messageCommands, slashCommands, type Texts } from '../bot/discord/commands.ts';
+import { loadResources } from '../infra/i18n.ts';
 
 export async function registerDiscordCommands(d: {
   applicationId: string;
@@ -16,7 +17,9 @@ export async function registerDiscordCommands(d: {
   const route = d.guildId
     ? Routes.applicationGuildCommands(d.applicationId, d.guildId)
     : Routes.applicationCommands(d.applicationId);
-  return (await rest.put(route, { body: [...slashCommands(), ...messageCommands()] })) as { name: string }[];
+  return (await rest.put(route, { body: [...slashCommands(loadResources() as Texts), ...messageCommands()] })) as {
+    name: string;
+  }[];
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

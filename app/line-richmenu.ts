@@ -3,6 +3,7 @@
 import { messagingApi } from '@line/bot-sdk';
 import { loadConfig } from './config.ts';
 import { drawRichMenu, installRichMenu, loadRichMenu } from '../bot/line/rich-menu.ts';
+import { runFfmpeg } from '../infra/media/binaries.ts';
 
 export async function setUpLineRichMenu(
   line: { channelAccessToken: string; apiBase: string; dataApiBase: string },
@@ -17,7 +18,7 @@ export async function setUpLineRichMenu(
     channelAccessToken: line.channelAccessToken,
     baseURL: line.dataApiBase,
   });
-  return installRichMenu({ client, blob }, def, await drawRichMenu(def));
+  return installRichMenu({ client, blob }, def, await drawRichMenu(def, (args) => runFfmpeg(args)));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -1,16 +1,16 @@
-// Chat wiring: accounts, the dispatcher, admin commands, rate limits, the three platform adapters with their
-// webhook routes, the console adapter and the Notifier hub they register into.
+// Chat wiring: accounts, the dispatcher, admin commands, rate limits, and the platforms of bot/platforms.ts that
+// the config turns on (each with its sender registered into the Notifier hub, its webhook routes and its polling).
 // Order: createNotifierHub() first (core needs a Notifier), then the other areas' services, then wireBot().
 import type { Server } from '@hapi/hapi';
 import type { Redis } from 'ioredis';
 import type { Sequelize } from 'sequelize';
-import type { Bot } from 'grammy';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import type { Infra } from './infra-setup.ts';
 import type { CoreWiring } from './wire-core.ts';
 import { createMagicLinks } from './wire-web.ts';
 import type { GenerationAdmin, GenerationService, Ledger, MagicLinks } from '../core/api.ts';
+import type { Platform } from '../core/model.ts';
 import type { Clock, SharedState } from '../core/ports.ts';
 import { systemClock } from '../core/ports.ts';
 import type { ProviderHealth } from '../core/failover/health.ts';
@@ -28,20 +28,33 @@ import { PhotoChat } from '../core/photos/photo-chat.ts';
 import type { PhotoIntake } from '../core/photos/ports.ts';
 import { SqlAccountsRepo } from '../infra/db/accounts-repo.ts';
 import { SqlChatStore } from '../infra/db/chat-store.ts';
-import { createTranslator, type Translator } from '../infra/i18n.ts';
+import { createTranslator } from '../infra/i18n.ts';
+import type { Translator } from '../core/translator.ts';
 import { Background } from '../bot/background.ts';
 import { NotifierHub } from '../bot/notifier-hub.ts';
-import { createRateLimits } from '../bot/rate-limit.ts';
-// Each platform's adapter and SDK load only when that platform is configured (discord.js alone is ~40 MB resident).
-import type { LineAdapter } from '../bot/line/line-adapter.ts';
-import type { TelegramAdapter } from '../bot/telegram/telegram-adapter.ts';
-import type { DiscordAdapter } from '../bot/discord/discord-adapter.ts';
-import type { FloodLimits } from '../bot/telegram/flood-control.ts';
+import { createRateLimits } from '../infra/state/rate-limiter.ts';
+import type { PlatformAdapter, PlatformDeps, PlatformDescriptor, StyleEntry, StyleSource } from '../bot/platform.ts';
+import { PLATFORM_REGISTRY } from '../bot/platforms.ts';
 import { createResumePending } from '../bot/inbox-resume.ts';
+import { holdExclusive } from '../infra/db/exclusive-lease.ts';
+import { loadStyleWords } from '../infra/db/styles-repo.ts';
 import { isInfrastructureError } from '../infra/infrastructure-errors.ts';
 import { installClientIp } from '../web/client-ip.ts';
 import type { PromMetrics } from '../infra/metrics/registry.ts';
 import { countInbox, countPushRefusals } from '../infra/metrics/decorators.ts';
+
+// /style autocomplete's source: the catalogue when STYLES is wired, else the styles named in locales/*/styles.json.
+function styleSource(catalog?: StyleCatalog): StyleSource {
+  if (catalog) return () => catalog.list();
+  let named: StyleEntry[] | undefined;
+  return async () =>
+    (named ??= Object.entries(loadStyleWords()).map(([id, w]) => ({
+      id,
+      name: w.names.en ?? id,
+      names: w.names,
+      aliases: w.aliases,
+    })));
+}
 
 export interface BotServices {
   generation: GenerationService;
@@ -98,12 +111,12 @@ export interface BotWiringOptions {
   translator?: Translator;
   /** Key prefix for the rate limiters (tests share one Redis). */
   rateLimitPrefix?: string;
-  /** Start Telegram long polling when no webhook is configured (default true; tests say false). */
+  /** Poll (Telegram) when no webhook is configured (default true; tests say false). */
   polling?: boolean;
   /** The database the polling lease lives in (one poller across instances); without it this process polls alone. */
   databaseUrl?: string;
-  /** Telegram flood limits (default: Telegram's own, bot/telegram/flood-control.ts). */
-  telegramLimits?: FloodLimits;
+  /** The platforms to serve when configured (default: bot/platforms.ts). */
+  platforms?: readonly PlatformDescriptor<Config>[];
   /** Prometheus metrics (METRICS_TOKEN set): webhook events accepted/duplicate, LINE push refusals. */
   metrics?: PromMetrics;
 }
@@ -169,8 +182,35 @@ export async function wireBot(o: BotWiringOptions) {
       : {}),
   });
   installClientIp(server, config.trustProxy); // per-IP limits of the webhook routes
-  const web = { dedupe: o.metrics ? countInbox(store, o.metrics) : store, ipLimiter: limits.ip, background };
   const stops: (() => Promise<void> | void)[] = [];
+  const metrics = o.metrics;
+  const databaseUrl = o.databaseUrl;
+  const deps: PlatformDeps<Config> = {
+    config,
+    core: dispatcher,
+    t,
+    state: o.state,
+    store,
+    webhook: { dedupe: metrics ? countInbox(store, metrics) : store, ipLimiter: limits.ip, background },
+    log,
+    styles: styleSource(o.services.styles),
+    polling: o.polling !== false,
+    ...(databaseUrl ? { holdExclusive: (name, holder) => holdExclusive({ databaseUrl, name, log, holder }) } : {}),
+    countPushRefusals: (client, method, platform) =>
+      metrics ? countPushRefusals(client, method, platform, metrics) : client,
+  };
+  const platforms: Partial<Record<Platform, PlatformAdapter>> = {};
+  for (const descriptor of o.platforms ?? PLATFORM_REGISTRY) {
+    if (!descriptor.configured(config)) continue;
+    const platform = await descriptor.create(deps);
+    platforms[platform.name] = platform;
+    hub.register(platform.name, platform.sender);
+    platform.routes?.(server);
+  }
+  for (const platform of Object.values(platforms)) {
+    await platform.start?.();
+    if (platform.stop) stops.push(() => platform.stop?.());
+  }
   const out = {
     t,
     repo,
@@ -180,145 +220,15 @@ export async function wireBot(o: BotWiringOptions) {
     admin,
     background,
     hub,
-    line: undefined as LineAdapter | undefined,
-    telegram: undefined as TelegramAdapter | undefined,
-    discord: undefined as DiscordAdapter | undefined,
-    telegramBot: undefined as Bot | undefined,
-    /** Settles once Telegram's webhook and command menus are set (failures are logged, never thrown). */
-    telegramReady: Promise.resolve() as Promise<void>,
+    /** The platforms this process serves, by name. */
+    platforms,
+    /** Settles once the platforms' start-up calls are done (Telegram's webhook and menus; failures are logged). */
+    ready: Promise.all(Object.values(platforms).map((p) => p.ready)).then(() => {}),
   };
-
-  if (config.line) {
-    const [{ messagingApi }, { LineAdapter }, { lineWebhookRoute }] = await Promise.all([
-      import('@line/bot-sdk'),
-      import('../bot/line/line-adapter.ts'),
-      import('../web/routes/webhooks/line.ts'),
-    ]);
-    const sdkClient = new messagingApi.MessagingApiClient({
-      channelAccessToken: config.line.channelAccessToken,
-      baseURL: config.line.apiBase,
-    });
-    const client = o.metrics ? countPushRefusals(sdkClient, 'pushMessage', 'line', o.metrics) : sdkClient;
-    // Message content (photos) comes from api-data.line.me, not api.line.me.
-    const blob = new messagingApi.MessagingApiBlobClient({
-      channelAccessToken: config.line.channelAccessToken,
-      baseURL: config.line.dataApiBase,
-    });
-    out.line = new LineAdapter({ client, blob, core: dispatcher, t, store, state: o.state, log });
-    hub.register('line', out.line);
-    lineWebhookRoute(server, { ...web, channelSecret: config.line.channelSecret, adapter: out.line });
-  }
-  if (config.telegram) {
-    const [
-      { Bot },
-      { TelegramAdapter },
-      { telegramPoller },
-      { telegramWebhookRoute },
-      { holdExclusive },
-      { installFloodControl },
-      menus,
-      hook,
-    ] = await Promise.all([
-      import('grammy'),
-      import('../bot/telegram/telegram-adapter.ts'),
-      import('../bot/telegram/polling.ts'),
-      import('../web/routes/webhooks/telegram.ts'),
-      import('../infra/db/exclusive-lease.ts'),
-      import('../bot/telegram/flood-control.ts'),
-      import('../bot/telegram/commands-menu.ts'),
-      import('../bot/telegram/webhook-setup.ts'),
-    ]);
-    const bot = new Bot(config.telegram.botToken, { client: { apiRoot: config.telegram.apiRoot } });
-    installFloodControl(bot.api, o.telegramLimits);
-    out.telegramBot = bot;
-    out.telegram = new TelegramAdapter({
-      api: bot.api,
-      core: dispatcher,
-      t,
-      state: o.state,
-      log,
-      username: config.telegram.username,
-      fileBase: `${config.telegram.apiRoot.replace(/\/+$/, '')}/file/bot${config.telegram.botToken}`,
-    });
-    hub.register('telegram', out.telegram);
-    const botId = config.telegram.botToken.split(':')[0]!;
-    const webhook = hook.telegramWebhookUrl(config.publicBaseUrl, config.telegram.webhookSecret);
-    const tgApi = bot.api;
-    const secret = config.telegram.webhookSecret;
-    out.telegramReady = (async () => {
-      if (webhook)
-        await hook
-          .setTelegramWebhook(tgApi, webhook, secret!)
-          .catch((err) => log.warn({ err: String(err) }, 'telegram setWebhook failed'));
-      await menus
-        .setCommandMenus(tgApi, t, config.defaultLocale, menus.telegramAdmins(config.adminIds))
-        .catch((err) => log.warn({ err: String(err) }, 'telegram command menus not set'));
-    })(); // not awaited, not even by stop(): an unreachable Telegram must not hold up start-up or shutdown
-    if (config.telegram.webhookSecret) {
-      telegramWebhookRoute(server, {
-        ...web,
-        secretToken: config.telegram.webhookSecret,
-        botId,
-        adapter: out.telegram,
-      });
-    }
-    if (!webhook && o.polling !== false) {
-      const poller = telegramPoller(bot, out.telegram, store, log);
-      if (o.databaseUrl) {
-        // Several instances: only the holder of the lease polls; another takes over when it dies (webhook mode
-        // needs none of this: every instance serves the route).
-        const lease = holdExclusive({
-          databaseUrl: o.databaseUrl,
-          name: `telegram-polling:${botId}`,
-          log,
-          holder: { onHeld: () => poller.begin(), onLost: () => poller.end() },
-        });
-        stops.push(() => lease.stop());
-      } else {
-        await poller.begin().catch((err) => log.warn({ err: String(err) }, 'telegram long polling could not start'));
-        stops.push(() => poller.end());
-      }
-    }
-  }
-  if (config.discord) {
-    const [{ DiscordAdapter, createDiscordRest }, { ed25519Key }, { discordWebhookRoute }] = await Promise.all([
-      import('../bot/discord/discord-adapter.ts'),
-      import('../bot/discord/verify.ts'),
-      import('../web/routes/webhooks/discord.ts'),
-    ]);
-    out.discord = new DiscordAdapter({
-      rest: createDiscordRest(config.discord.apiBase, config.discord.botToken),
-      core: dispatcher,
-      t,
-      hasBotToken: Boolean(config.discord.botToken),
-      log,
-      state: o.state,
-    });
-    hub.register('discord', out.discord);
-    // /style autocomplete: the catalogue when STYLES is wired, else the styles named in locales/*/styles.json.
-    const catalog = o.services.styles;
-    const styles = catalog
-      ? () => catalog.list()
-      : await import('../infra/db/styles-repo.ts').then(({ loadStyleWords }) => {
-          const all = Object.entries(loadStyleWords()).map(([id, w]) => ({
-            id,
-            name: w.names.en ?? id,
-            names: w.names,
-            aliases: w.aliases,
-          }));
-          return async () => all;
-        });
-    discordWebhookRoute(server, {
-      ...web,
-      publicKey: ed25519Key(config.discord.publicKey),
-      adapter: out.discord,
-      styles,
-    });
-  }
 
   // Events answered 200 but never finished (a crash after the acknowledgement) are handled again, once, by
   // whichever instance claims them first: shortly after start-up, then every minute.
-  const resumePending = createResumePending(out, { telegramBotId: config.telegram?.botToken.split(':')[0], log });
+  const resumePending = createResumePending(out, { log });
   // An event still unfinished inboxRetryMs after its last attempt was abandoned by a crashed handler or failed on
   // our infrastructure. A sweep that fails (the database is away) is simply the next sweep's work.
   const retryMs = config.inboxRetryMs;

@@ -22,9 +22,8 @@ import { SqlChatStore } from '../infra/db/chat-store.ts';
 import { createServer } from '../web/server.ts';
 import { createLogger } from '../app/logger.ts';
 import { Background } from '../bot/background.ts';
-import { createRateLimits } from '../bot/rate-limit.ts';
-import { lineWebhookRoute } from '../web/routes/webhooks/line.ts';
-import type { LineAdapter } from '../bot/line/line-adapter.ts';
+import { createRateLimits } from '../infra/state/rate-limiter.ts';
+import { lineWebhookRoute } from '../bot/line/webhook-route.ts';
 import type { InboxStore } from '../bot/inbox.ts';
 import { ADMIN_URL, admin } from './support.ts';
 
@@ -114,7 +113,7 @@ try {
   server.events.removeAllListeners?.('response'); // request logging is off in this bench (level silent anyway)
   const background = new Background(log);
   const limits = createRateLimits({ chatPerMinute: 1e9, ipPerMinute: 1e9 });
-  const adapter = { handleEvent: async () => {} } as unknown as LineAdapter;
+  const handle = async () => {};
   const store = new SqlChatStore(sequelize);
   // BENCH_INBOX_BATCH=off: a store without acceptMany/finishMany, so the route keeps one statement per event.
   const dedupe: InboxStore = BATCH
@@ -127,7 +126,7 @@ try {
         savedResponse: (...a) => store.savedResponse(...a),
         saveResponse: (...a) => store.saveResponse(...a),
       };
-  lineWebhookRoute(server, { dedupe, ipLimiter: limits.ip, background, channelSecret: SECRET, adapter });
+  lineWebhookRoute(server, { dedupe, ipLimiter: limits.ip, background, channelSecret: SECRET, handle });
   server.route({ method: 'POST', path: '/bench/bare', options: { auth: false }, handler: () => ({}) });
   await server.start();
   const base = `http://127.0.0.1:${server.info.port}`;

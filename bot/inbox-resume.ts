@@ -1,40 +1,16 @@
-// Which adapter handles which inbox source, shared by the webhook routes, Telegram polling and resumePending;
-// and the resumePending the bot wiring exposes (call it at start-up and periodically).
-import type { DiscordAdapter } from './discord/discord-adapter.ts';
-import type { LineAdapter } from './line/line-adapter.ts';
-import type { TelegramAdapter } from './telegram/telegram-adapter.ts';
+// The resumePending the bot wiring exposes (call it at start-up and periodically): the inbox sources of the
+// platforms this process runs, each with its platform's handler.
 import { resumePending, type InboxHandler, type InboxStore, type ResumeResult } from './inbox.ts';
-
-export const telegramSource = (botId: string) => `telegram:${botId}`;
-
-export const lineHandler =
-  (a: LineAdapter): InboxHandler =>
-  (ev, memo) =>
-    a.handleEvent(ev, memo);
-export const telegramHandler =
-  (a: TelegramAdapter): InboxHandler =>
-  (update, memo) =>
-    a.handleUpdate(update, memo);
-export const discordHandler =
-  (a: DiscordAdapter): InboxHandler =>
-  (i, memo) =>
-    a.handleInteraction(i, memo);
+import type { PlatformAdapter } from './platform.ts';
 
 export interface ResumableBot {
   store: InboxStore;
-  line?: LineAdapter;
-  telegram?: TelegramAdapter;
-  discord?: DiscordAdapter;
+  platforms: Partial<Record<string, PlatformAdapter>>;
 }
 
-/** resumePending(olderThanMs) over the adapters that are configured. telegramBotId: the part of the token before ':'. */
-export function createResumePending(
-  bot: ResumableBot,
-  opts: { telegramBotId?: string; log?: { error(o: object, m: string): void } } = {},
-) {
+/** resumePending(olderThanMs) over the platforms that are configured and keep an inbox. */
+export function createResumePending(bot: ResumableBot, opts: { log?: { error(o: object, m: string): void } } = {}) {
   const handlers: Record<string, InboxHandler> = {};
-  if (bot.line) handlers.line = lineHandler(bot.line);
-  if (bot.telegram && opts.telegramBotId) handlers[telegramSource(opts.telegramBotId)] = telegramHandler(bot.telegram);
-  if (bot.discord) handlers.discord = discordHandler(bot.discord);
+  for (const p of Object.values(bot.platforms)) if (p?.inbox) handlers[p.inbox.source] = p.inbox.handle;
   return (olderThanMs: number): Promise<ResumeResult> => resumePending(bot.store, handlers, olderThanMs, opts.log);
 }

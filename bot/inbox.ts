@@ -5,11 +5,18 @@
 // running the command (a second /video) again.
 import type { ChatEvent } from '../core/model.ts';
 import type { ChatResponse } from '../core/commands/ports.ts';
-import type { PendingEvent } from '../infra/db/chat-store.ts';
 import type { Background } from './background.ts';
 import type { BotCore } from './bot-core.ts';
 
 export const MAX_ATTEMPTS = 5;
+
+/** A stored event claimed for another attempt. */
+export interface PendingEvent {
+  source: string;
+  eventId: string;
+  payload: unknown;
+  attempts: number;
+}
 
 export interface InboxStore {
   accept(source: string, eventId: string, payload: unknown): Promise<boolean>;

@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import i18next, { type i18n } from 'i18next';
-import { LOCALES, type Locale, type Msg } from '../core/model.ts';
+import { LOCALES, type Locale } from '../core/model.ts';
+import type { Translator } from '../core/translator.ts';
 import { countedKeys, i18nextOptions } from './i18n-format.ts';
 
 export const LOCALES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../locales');
@@ -24,11 +25,7 @@ export function loadResources(dir = LOCALES_DIR): Record<string, Record<string, 
   return out;
 }
 
-export interface Translator {
-  t(locale: Locale, msg: Msg): string;
-  /** Maps a platform's language tag (ja-JP, zh-Hant, zh_TW, es-419 …) to one of ours. */
-  resolveLocale(tag: string | undefined, fallback: Locale): Locale;
-}
+export type { Translator };
 
 /** `timeZone` writes instants (not calendar days) in that zone. */
 export async function createTranslator(fallback: Locale = 'en', timeZone?: string): Promise<Translator> {

@@ -5,21 +5,21 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Reply, ReplyTarget } from '../../core/model.ts';
-import type { Translator } from '../../infra/i18n.ts';
+import type { Translator } from '../../core/translator.ts';
 import type { BotCore } from '../bot-core.ts';
 import type { PlatformSender } from '../notifier-hub.ts';
 import { filePhoto, parsePhotoCommand } from './photo.ts';
 
+export interface ConsoleAdapterDeps {
+  core: BotCore;
+  t: Translator;
+  write: (line: string) => void;
+  userId: string;
+  locale?: string;
+}
+
 export class ConsoleAdapter implements PlatformSender {
-  constructor(
-    private readonly d: {
-      core: BotCore;
-      t: Translator;
-      write: (line: string) => void;
-      userId: string;
-      locale?: string;
-    },
-  ) {}
+  constructor(private readonly d: ConsoleAdapterDeps) {}
 
   async send(line: string): Promise<void> {
     // "/photo <path> [prompt]": the file is the photo, the prompt its caption.

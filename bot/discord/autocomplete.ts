@@ -3,16 +3,8 @@
 // every language and its aliases; names are shown in the interaction's language. The route answers at once
 // (Discord waits 3 s). Source: discord.com/developers/docs/interactions/application-commands#autocomplete
 // (docs/platforms.md).
-import type { Locale } from '../../core/model.ts';
 import { mapPlatformLocale } from '../../core/accounts/locale.ts';
-
-export interface StyleEntry {
-  id: string;
-  name: string;
-  names: Partial<Record<Locale, string>>;
-  aliases: string[];
-}
-export type StyleSource = () => Promise<StyleEntry[]>;
+import type { StyleSource } from '../platform.ts';
 
 export const AUTOCOMPLETE_MAX = 25;
 const fold = (s: string) => s.normalize('NFKC').toLowerCase().replace(/\s+/g, '');

@@ -13,7 +13,6 @@ import {
 } from 'discord.js';
 import { ANIMATE_MESSAGE_COMMAND } from './photo.ts';
 import { LOCALES, type Locale } from '../../core/model.ts';
-import { loadResources } from '../../infra/i18n.ts';
 
 /** Our languages under Discord's locale codes (Spanish: Spain and Latin America). */
 const DISCORD_LOCALES: [string, Locale][] = [
@@ -24,11 +23,10 @@ const DISCORD_LOCALES: [string, Locale][] = [
   ['es-419', 'es'],
 ];
 
-type Texts = Record<string, { bot?: { discord?: Record<string, string> } }>;
+/** The locale files' texts per language (infra/i18n.ts loadResources). */
+export type Texts = Record<string, { bot?: { discord?: Record<string, string> } }>;
 
-export function slashCommands(
-  resources: Texts = loadResources() as Texts,
-): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
+export function slashCommands(resources: Texts): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
   const text = (key: string, locale: Locale) =>
     (resources[locale]?.bot?.discord?.[key] ?? resources.en!.bot!.discord![key]!).slice(0, 100);
   const localized = (key: string) =>

@@ -13,6 +13,9 @@ import { isPersonalCommand, parse } from '../../core/commands/grammar.ts';
 import { ANIMATE_COMMAND } from '../../core/photos/photo-chat.ts';
 import { discordImage, discordPhoto } from './photo.ts';
 
+/** The inbox source of Discord's interactions; the interaction id is their idempotency key. */
+export const DISCORD_SOURCE = 'discord';
+
 /** Discord's EPHEMERAL message flag: only the user who acted sees the message. */
 export const EPHEMERAL = 1 << 6;
 

@@ -3,7 +3,7 @@
 import fs from 'node:fs/promises';
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent } from 'discord.js';
 import type { Choice, Locale, Reply } from '../../core/model.ts';
-import type { Translator } from '../../infra/i18n.ts';
+import type { Translator } from '../../core/translator.ts';
 
 export const DISCORD_UPLOAD_LIMIT = 10 * 1024 * 1024;
 const CONTENT_MAX = 2000;

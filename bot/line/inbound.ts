@@ -3,6 +3,9 @@ import type { webhook } from '@line/bot-sdk';
 import type { ChatEvent } from '../../core/model.ts';
 import { lineImageId } from './photo.ts';
 
+/** The inbox source of LINE's events; webhookEventId is their idempotency key. */
+export const LINE_SOURCE = 'line';
+
 export interface LineInbound {
   event: ChatEvent;
   replyToken?: string;

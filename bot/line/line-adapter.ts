@@ -7,10 +7,11 @@
 import { HTTPFetchError, type messagingApi, type webhook } from '@line/bot-sdk';
 import type { Reply, ReplyTarget } from '../../core/model.ts';
 import type { SharedState } from '../../core/ports.ts';
-import type { SqlChatStore } from '../../infra/db/chat-store.ts';
-import type { Translator } from '../../infra/i18n.ts';
-import { uuidFromKey, type BotCore } from '../bot-core.ts';
+import type { Translator } from '../../core/translator.ts';
+import type { BotCore } from '../bot-core.ts';
+import { uuidFromKey } from './retry-key.ts';
 import { respondOnce, type ResponseMemo } from '../inbox.ts';
+import type { ChatOutbox } from '../outbox.ts';
 import type { PlatformSender } from '../notifier-hub.ts';
 import { fromLineEvent } from './inbound.ts';
 import { linePhoto } from './photo.ts';
@@ -23,7 +24,7 @@ export interface LineAdapterDeps {
   blob?: Pick<messagingApi.MessagingApiBlobClient, 'getMessageContent'>;
   core: BotCore;
   t: Translator;
-  store: SqlChatStore;
+  store: ChatOutbox;
   state: SharedState;
   log: { warn(o: object, m: string): void; error(o: object, m: string): void };
 }

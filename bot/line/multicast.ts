@@ -4,7 +4,7 @@
 // same each time. A batch refused with 429 (monthly quota or rate) is kept per user for their next reply.
 // Source: developers.line.biz/en/reference/messaging-api/#send-multicast-message (docs/platforms.md).
 import { HTTPFetchError, type messagingApi } from '@line/bot-sdk';
-import { uuidFromKey } from '../bot-core.ts';
+import { uuidFromKey } from './retry-key.ts';
 
 export const MULTICAST_MAX = 500;
 

@@ -5,8 +5,8 @@
 // Messaging API reference), docs/platforms.md.
 import type { messagingApi } from '@line/bot-sdk';
 import type { Choice, Locale, Reply } from '../../core/model.ts';
-import type { Translator } from '../../infra/i18n.ts';
-import { isPublicHttps } from '../bot-core.ts';
+import type { Translator } from '../../core/translator.ts';
+import { isPublicHttps } from './public-https.ts';
 import { resultBubble } from './result-bubble.ts';
 
 type Message = messagingApi.Message;

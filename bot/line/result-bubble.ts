@@ -5,8 +5,8 @@
 // messaging-api/#flex-message, /docs/messaging-api/flex-message-elements/ (docs/platforms.md).
 import type { messagingApi } from '@line/bot-sdk';
 import type { Choice, Locale } from '../../core/model.ts';
-import type { Translator } from '../../infra/i18n.ts';
-import { isPublicHttps } from '../bot-core.ts';
+import type { Translator } from '../../core/translator.ts';
+import { isPublicHttps } from './public-https.ts';
 
 const label20 = (s: string) => (s.length > 20 ? `${s.slice(0, 19)}…` : s);
 // The gallery and the five result actions (retry, variation, extend, style, 4K), with room for one more.

@@ -10,7 +10,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { messagingApi } from '@line/bot-sdk';
-import { ffmpegPath, localOnly, run } from '../../infra/media/binaries.ts';
 
 interface Bounds {
   x: number;
@@ -38,8 +37,11 @@ export async function loadRichMenu(file = RICH_MENU_FILE): Promise<RichMenuDefin
 /** drawtext's text with the characters its filter syntax reserves escaped. */
 const escapeText = (s: string) => s.replace(/[\\:',%[\]]/g, (c) => `\\${c}`);
 
+/** Runs ffmpeg with these arguments to completion (infra/media/binaries.ts runFfmpeg: local files only, overwrite). */
+export type FfmpegRunner = (args: string[]) => Promise<unknown>;
+
 /** The menu's picture as PNG: one cell per area with its label and command. */
-export async function drawRichMenu(def: RichMenuDefinition): Promise<Buffer> {
+export async function drawRichMenu(def: RichMenuDefinition, ffmpeg: FfmpegRunner): Promise<Buffer> {
   const { width, height } = def.richMenu.size;
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'vidgo-richmenu-'));
   const out = path.join(dir, 'menu.png');
@@ -58,24 +60,17 @@ export async function drawRichMenu(def: RichMenuDefinition): Promise<Buffer> {
     );
   }
   try {
-    await run(
-      ffmpegPath(),
-      localOnly([
-        '-hide_banner',
-        '-loglevel',
-        'error',
-        '-f',
-        'lavfi',
-        '-i',
-        `color=c=${def.image.background}:s=${width}x${height},format=rgb24`,
-        '-vf',
-        filters.join(','),
-        '-frames:v',
-        '1',
-        '-y',
-        out,
-      ]),
-    );
+    await ffmpeg([
+      '-f',
+      'lavfi',
+      '-i',
+      `color=c=${def.image.background}:s=${width}x${height},format=rgb24`,
+      '-vf',
+      filters.join(','),
+      '-frames:v',
+      '1',
+      out,
+    ]);
     return await fs.readFile(out);
   } finally {
     await fs.rm(dir, { recursive: true, force: true });

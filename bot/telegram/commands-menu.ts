@@ -6,7 +6,7 @@
 import type { Api } from 'grammy';
 import type { BotCommand } from 'grammy/types';
 import type { Locale } from '../../core/model.ts';
-import type { Translator } from '../../infra/i18n.ts';
+import type { Translator } from '../../core/translator.ts';
 
 const USER_COMMANDS = [
   'video',

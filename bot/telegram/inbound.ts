@@ -4,6 +4,9 @@ import type { InlineKeyboardMarkup, Update } from 'grammy/types';
 import type { ChatEvent, Conversation } from '../../core/model.ts';
 import { telegramImage } from './photo.ts';
 
+/** The inbox source of one bot's updates; update_id (unique per bot) is their idempotency key. */
+export const telegramSource = (botId: string) => `telegram:${botId}`;
+
 /** Only a private chat is one-to-one; groups, supergroups and channels are read by others. */
 const conversationOf = (chat: { type: string } | undefined): Conversation =>
   !chat || chat.type === 'private' ? 'direct' : 'group';

@@ -6,12 +6,11 @@
 // 409 (and 401) as unrecoverable and rejects its task (node_modules/@grammyjs/runner/out/runner.js,
 // throwIfUnrecoverable), which, unobserved, ends the process. Here that rejection is caught, said once, and the
 // runner is started again after a pause. With several instances only the holder of the polling lease polls
-// (app/wire-bot.ts), so a conflict is a short overlap during a takeover, not a fight.
+// (bot/telegram/telegram-platform.ts), so a conflict is a short overlap during a takeover, not a fight.
 import type { Bot } from 'grammy';
 import { run, sequentialize, type RunnerHandle } from '@grammyjs/runner';
-import type { TelegramAdapter } from './telegram-adapter.ts';
-import { attempt, type InboxStore } from '../inbox.ts';
-import { telegramHandler, telegramSource } from '../inbox-resume.ts';
+import { attempt, type InboxHandler, type InboxStore } from '../inbox.ts';
+import { telegramSource } from './inbound.ts';
 
 export interface PollingLog {
   info(o: object, m: string): void;
@@ -29,7 +28,7 @@ export interface TelegramPoller {
 
 export function telegramPoller(
   bot: Bot,
-  adapter: TelegramAdapter,
+  handleUpdate: InboxHandler,
   inbox: InboxStore,
   log: PollingLog = quiet,
   retryMs = 5_000,
@@ -38,8 +37,7 @@ export function telegramPoller(
   bot.use(async (ctx) => {
     const source = telegramSource(String(ctx.me.id));
     const id = String(ctx.update.update_id);
-    if (await inbox.accept(source, id, ctx.update))
-      await attempt(inbox, source, id, ctx.update, telegramHandler(adapter));
+    if (await inbox.accept(source, id, ctx.update)) await attempt(inbox, source, id, ctx.update, handleUpdate);
   });
   // A failed update stays in the inbox for resumePending, which retries it.
   bot.catch((err) => log.warn({ err: String(err.error ?? err) }, 'telegram update failed; the inbox retries it'));
@@ -97,8 +95,8 @@ export function telegramPoller(
 }
 
 /** Polls on this instance alone (a single instance, or tests). */
-export async function startPolling(bot: Bot, adapter: TelegramAdapter, inbox: InboxStore, log?: PollingLog) {
-  const poller = telegramPoller(bot, adapter, inbox, log);
+export async function startPolling(bot: Bot, handleUpdate: InboxHandler, inbox: InboxStore, log?: PollingLog) {
+  const poller = telegramPoller(bot, handleUpdate, inbox, log);
   await poller.begin();
   return { stop: () => poller.end() };
 }

@@ -4,7 +4,7 @@
 // bytes = the command); a button URL Telegram could not open (localhost, private address, http) goes in text.
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
 import type { Choice, Locale, Reply } from '../../core/model.ts';
-import type { Translator } from '../../infra/i18n.ts';
+import type { Translator } from '../../core/translator.ts';
 
 export const TG_URL_LIMIT = 20 * 1024 * 1024;
 export const TG_UPLOAD_LIMIT = 50 * 1024 * 1024;

@@ -9,7 +9,7 @@ import { GrammyError, InputFile, type Api } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { Reply, ReplyTarget } from '../../core/model.ts';
 import type { SharedState } from '../../core/ports.ts';
-import type { Translator } from '../../infra/i18n.ts';
+import type { Translator } from '../../core/translator.ts';
 import type { BotCore } from '../bot-core.ts';
 import { respondOnce, type ResponseMemo } from '../inbox.ts';
 import type { PlatformSender } from '../notifier-hub.ts';

@@ -3,20 +3,15 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
 import type { AuditLog } from '../../core/admin/ports.ts';
 import type { ChatResponse } from '../../core/commands/ports.ts';
+import type { InboxStore, PendingEvent } from '../../bot/inbox.ts';
+import type { ChatOutbox } from '../../bot/outbox.ts';
 
 /** Ids that may be inlined in SQL (ULIDs, numeric ids, snowflakes, "telegram:<bot id>"). */
 const SAFE_ID = /^[A-Za-z0-9:_-]{1,200}$/;
 
 const FINISH_SET = `UPDATE processed_events SET status = 'done', payload = NULL, response = NULL, last_error = NULL, updated_at = now()`;
 
-export interface PendingEvent {
-  source: string;
-  eventId: string;
-  payload: unknown;
-  attempts: number;
-}
-
-export class SqlChatStore {
+export class SqlChatStore implements InboxStore, ChatOutbox {
   constructor(private readonly db: Sequelize) {}
 
   /**

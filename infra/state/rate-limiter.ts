@@ -2,6 +2,7 @@
 // insurance limiter for Redis outages), else in process. consume() is false once `points` are used in the window.
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import type { ChatRateLimiter } from '../../core/commands/ports.ts';
 
 export interface Limiter {
   consume(key: string): Promise<boolean>;
@@ -28,5 +29,24 @@ export function createLimiter(name: string, points: number, durationSeconds: num
         throw err;
       }
     },
+  };
+}
+
+/** The chat's limits: per chat user (commands) and per IP (webhook requests that fail verification). */
+export interface RateLimits {
+  chat: ChatRateLimiter;
+  ip: ChatRateLimiter;
+}
+
+export function createRateLimits(opts: {
+  chatPerMinute: number;
+  ipPerMinute: number;
+  redis?: Redis;
+  prefix?: string;
+}): RateLimits {
+  const p = opts.prefix ?? '';
+  return {
+    chat: createLimiter(`${p}chat`, opts.chatPerMinute, 60, opts.redis),
+    ip: createLimiter(`${p}ip`, opts.ipPerMinute, 60, opts.redis),
   };
 }

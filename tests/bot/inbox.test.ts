@@ -11,7 +11,7 @@ let w: ChatWorld;
 let resume: ReturnType<typeof createResumePending>;
 beforeAll(async () => {
   w = await buildChatWorld();
-  resume = createResumePending(w.bot, { telegramBotId: '4242' });
+  resume = createResumePending(w.bot);
 }, 60_000);
 afterAll(async () => w?.close());
 

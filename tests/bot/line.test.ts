@@ -156,8 +156,12 @@ describe('LINE webhook', () => {
 
   it('a retried push with the same key is sent once (X-Line-Retry-Key, 409 counts as sent)', async () => {
     const target = { platform: 'line' as const, chatId: 'Uretry', platformUserId: 'Uretry', locale: 'en' as const };
-    await w.bot.line!.push(target, [{ kind: 'text', message: { key: 'bot.help' } }], { idempotencyKey: 'same-key' });
-    await w.bot.line!.push(target, [{ kind: 'text', message: { key: 'bot.help' } }], { idempotencyKey: 'same-key' });
+    await w.bot.platforms.line!.sender.push(target, [{ kind: 'text', message: { key: 'bot.help' } }], {
+      idempotencyKey: 'same-key',
+    });
+    await w.bot.platforms.line!.sender.push(target, [{ kind: 'text', message: { key: 'bot.help' } }], {
+      idempotencyKey: 'same-key',
+    });
     expect(w.line.sent.filter((s) => s.to === 'Uretry')).toHaveLength(1);
   });
 });

@@ -9,7 +9,7 @@ import type { Reply } from '../../core/model.ts';
 import { renderLine } from '../../bot/line/render.ts';
 import { renderTelegram } from '../../bot/telegram/render.ts';
 import { renderDiscord } from '../../bot/discord/render.ts';
-import { createRateLimits } from '../../bot/rate-limit.ts';
+import { createRateLimits } from '../../infra/state/rate-limiter.ts';
 import { createTestRedis } from '../helpers/redis.ts';
 
 let t: Translator;

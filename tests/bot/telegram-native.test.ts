@@ -10,7 +10,7 @@ import { renderTelegram } from '../../bot/telegram/render.ts';
 let w: ChatWorld;
 beforeAll(async () => {
   w = await buildChatWorld();
-  await w.bot.telegramReady;
+  await w.bot.ready;
 }, 60_000);
 afterAll(async () => w?.close());
 

@@ -45,7 +45,7 @@ async function until(check: () => boolean | Promise<boolean>, what: string, ms =
 describe('Telegram long polling on two instances', () => {
   it('one lease holder polls; when it goes, or its connection is cut, the other takes over; never two at once', async () => {
     const instance = () => {
-      const poller = telegramPoller(newBot(), w.bot.telegram!, w.bot.store, log, 300);
+      const poller = telegramPoller(newBot(), w.bot.platforms.telegram!.inbox!.handle, w.bot.store, log, 300);
       const lease = holdExclusive({
         databaseUrl: w.db.url,
         name: 'telegram-polling:test',
@@ -98,8 +98,8 @@ describe('Telegram long polling on two instances', () => {
     lines.length = 0;
     const conflictsBefore = w.telegram.polls.conflicts;
     // Two consumers without a lease (a misconfigured deploy): Telegram ends one's long poll with 409 each time.
-    const one = await startPolling(newBot(), w.bot.telegram!, w.bot.store, log);
-    const two = await startPolling(newBot(), w.bot.telegram!, w.bot.store, log);
+    const one = await startPolling(newBot(), w.bot.platforms.telegram!.inbox!.handle, w.bot.store, log);
+    const two = await startPolling(newBot(), w.bot.platforms.telegram!.inbox!.handle, w.bot.store, log);
     try {
       await until(() => w.telegram.polls.conflicts > conflictsBefore, 'a 409 Conflict');
       w.telegram.updates.push(message(73, '/help'));

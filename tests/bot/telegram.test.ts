@@ -238,7 +238,7 @@ describe('Telegram webhook', () => {
     const bot = new Bot('4242:test-telegram-token', { client: { apiRoot: w.telegram.url } });
     const u = message(37, '/help', 'zh-TW');
     w.telegram.updates.push(u, u);
-    const polling = await startPolling(bot, w.bot.telegram!, w.bot.store);
+    const polling = await startPolling(bot, w.bot.platforms.telegram!.inbox!.handle, w.bot.store);
     for (let i = 0; i < 200 && !sentTo(37).length; i++) await new Promise((r) => setTimeout(r, 25));
     await polling.stop();
     expect(w.telegram.of('deleteWebhook')).toHaveLength(1);

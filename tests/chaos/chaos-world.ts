@@ -18,7 +18,7 @@ import { lineWebhookSender, type LineDelivery } from '../fakes/line-webhooks.ts'
 import { startLeonardoFake } from '../fakes/leonardo.ts';
 import { createLocalRenderer } from '../../infra/providers/local.ts';
 import { renderSampleUrl } from '../core/support/sample-video.ts';
-import { uuidFromKey } from '../../bot/bot-core.ts';
+import { uuidFromKey } from '../../bot/line/retry-key.ts';
 
 const SECRET = 'chaos-line-channel-secret-0123456789';
 const TOKEN = 'chaos-line-access-token';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOwnRedis, type OwnRedis } from '../helpers/own-services.ts';
 import { RedisLink } from '../../infra/state/redis-link.ts';
 import { RedisState } from '../../infra/state/redis-state.ts';
-import { createRateLimits } from '../../bot/rate-limit.ts';
+import { createRateLimits } from '../../infra/state/rate-limiter.ts';
 
 let server: OwnRedis;
 beforeAll(async () => {

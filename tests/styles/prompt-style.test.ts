@@ -19,7 +19,8 @@ import { mediaRoutes } from '../../web/routes/media.ts';
 import { SqlStyleCatalog } from '../../infra/db/styles-repo.ts';
 import { withStyleModels } from '../../core/styles/provider.ts';
 import { styleChoices } from '../../bot/discord/autocomplete.ts';
-import { slashCommands } from '../../bot/discord/commands.ts';
+import { slashCommands, type Texts } from '../../bot/discord/commands.ts';
+import { loadResources } from '../../infra/i18n.ts';
 import type { GenerationRow } from '../../core/generation/types.ts';
 import type { Reply } from '../../core/model.ts';
 import type { Account } from '../../core/api.ts';
@@ -315,7 +316,7 @@ describe('/style <style> <prompt> without a replied video', () => {
 
 describe('Discord /style registration', () => {
   it("autocompletes every catalogue style, valued by id, named in the interaction's language", async () => {
-    const style = slashCommands().find((c) => c.name === 'style')!;
+    const style = slashCommands(loadResources() as Texts).find((c) => c.name === 'style')!;
     const option = style.options![0] as {
       name: string;
       required?: boolean;

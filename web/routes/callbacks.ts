@@ -11,7 +11,7 @@ import {
   polloSignatureValid,
 } from '../../infra/providers/callbacks.ts';
 import { generationKey, jobKey } from '../../infra/providers/completion-signals.ts';
-import { parseJson, rawBodyRoute } from './webhooks/common.ts';
+import { parseJson, rawBodyRoute } from '../../bot/webhook.ts';
 
 export interface CallbackRouteDeps {
   /** Key of the per-generation tokens in Pollo's webhookUrl (callbackTokenKey). */

@@ -44,6 +44,8 @@ import { startFakeLine } from '../../fakes/line.ts';
 import { startFakeTelegram } from '../../fakes/telegram.ts';
 import { startFakeDiscord } from '../../fakes/discord.ts';
 import { TELEGRAM_LIMITS, type FloodLimits } from '../../../bot/telegram/flood-control.ts';
+import { PLATFORM_REGISTRY } from '../../../bot/platforms.ts';
+import { telegramPlatform, telegramPlatformWith } from '../../../bot/telegram/descriptor.ts';
 import { SqlActionTokens } from '../../../infra/db/action-tokens-repo.ts';
 import { SqlStyleCatalog } from '../../../infra/db/styles-repo.ts';
 import { ResultActions } from '../../../core/generation/actions.ts';
@@ -228,7 +230,9 @@ export async function buildChatWorld(
     log,
     hub,
     polling: false,
-    telegramLimits: opts.telegramLimits ?? TEST_TG_LIMITS,
+    platforms: PLATFORM_REGISTRY.map((p) =>
+      p === telegramPlatform ? telegramPlatformWith({ limits: opts.telegramLimits ?? TEST_TG_LIMITS }) : p,
+    ),
     rateLimitPrefix: redis.prefix,
     services: {
       generation: gen.service,

@@ -4,26 +4,32 @@
 // which would wait for the handler. Source: docs/outside-contracts.md §7.
 import type { Server } from '@hapi/hapi';
 import type { Update } from 'grammy/types';
-import type { TelegramAdapter } from '../../../bot/telegram/telegram-adapter.ts';
-import { parseJson, rawBodyRoute, refuse, routeInbox, type WebhookDeps } from './common.ts';
-import { acceptAndHandle } from '../../../bot/inbox.ts';
-import { telegramHandler, telegramSource } from '../../../bot/inbox-resume.ts';
-import { safeEqual } from '../../../infra/crypto/safe-equal.ts';
+import crypto from 'node:crypto';
+import { parseJson, rawBodyRoute, refuse, routeInbox, type WebhookDeps } from '../webhook.ts';
+import { acceptAndHandle, type InboxHandler } from '../inbox.ts';
+import { telegramSource } from './inbound.ts';
+
+/** Constant time over digests of equal length, so neither the secret's length nor where it differs leaks. */
+const sameSecret = (given: string, secret: string) =>
+  crypto.timingSafeEqual(
+    crypto.createHash('sha256').update(given).digest(),
+    crypto.createHash('sha256').update(secret).digest(),
+  );
 
 export function telegramWebhookRoute(
   server: Server,
-  d: WebhookDeps & { secretToken: string; botId: string; adapter: TelegramAdapter },
+  d: WebhookDeps & { secretToken: string; botId: string; handle: InboxHandler },
 ) {
   const inbox = routeInbox(d);
   const source = telegramSource(d.botId);
-  const handle = telegramHandler(d.adapter);
+  const handle = d.handle;
   server.route({
     method: 'POST',
     path: '/webhooks/telegram',
     options: rawBodyRoute,
     handler: async (request, h) => {
       const header = request.headers['x-telegram-bot-api-secret-token'];
-      if (typeof header !== 'string' || !safeEqual(header, d.secretToken))
+      if (typeof header !== 'string' || !sameSecret(header, d.secretToken))
         return refuse(d, request, h, 'secret token is wrong');
       const update = parseJson<Update>(request.payload as Buffer);
       if (update === undefined) return h.response({ error: 'malformed JSON' }).code(400);

@@ -4,14 +4,13 @@
 // 2 s as failed (docs/reliability.md), so nothing slow happens here.
 import type { Server } from '@hapi/hapi';
 import { validateSignature, type webhook } from '@line/bot-sdk';
-import { parseJson, rawBodyRoute, refuse, routeInbox, type WebhookDeps } from './common.ts';
-import type { LineAdapter } from '../../../bot/line/line-adapter.ts';
-import { acceptAndHandle } from '../../../bot/inbox.ts';
-import { lineHandler } from '../../../bot/inbox-resume.ts';
+import { parseJson, rawBodyRoute, refuse, routeInbox, type WebhookDeps } from '../webhook.ts';
+import { acceptAndHandle, type InboxHandler } from '../inbox.ts';
+import { LINE_SOURCE } from './inbound.ts';
 
-export function lineWebhookRoute(server: Server, d: WebhookDeps & { channelSecret: string; adapter: LineAdapter }) {
+export function lineWebhookRoute(server: Server, d: WebhookDeps & { channelSecret: string; handle: InboxHandler }) {
   const inbox = routeInbox(d);
-  const handle = lineHandler(d.adapter);
+  const handle = d.handle;
   server.route({
     method: 'POST',
     path: '/webhooks/line',
@@ -30,7 +29,9 @@ export function lineWebhookRoute(server: Server, d: WebhookDeps & { channelSecre
       if (body === undefined) return h.response({ error: 'malformed JSON' }).code(400);
       if (!body || !Array.isArray(body.events)) return h.response({ error: 'no events' }).code(400);
       await Promise.all(
-        body.events.map((ev) => ev.webhookEventId && acceptAndHandle(inbox, 'line', ev.webhookEventId, ev, handle)),
+        body.events.map(
+          (ev) => ev.webhookEventId && acceptAndHandle(inbox, LINE_SOURCE, ev.webhookEventId, ev, handle),
+        ),
       );
       return h.response({}).code(200);
     },

@@ -1,11 +1,11 @@
 // What every webhook route shares: raw-body route options and JSON parsing, the inbox (dedupe + durable event),
 // the per-IP limit on requests that fail verification, and the after-answer work queue.
 import type { Request, ResponseToolkit, RouteOptions } from '@hapi/hapi';
-import type { Background } from '../../../bot/background.ts';
-import type { InboxStore } from '../../../bot/inbox.ts';
-import { batchedInbox } from '../../../bot/inbox-batch.ts';
-import type { ChatRateLimiter } from '../../../core/commands/ports.ts';
-import { clientIp } from '../../client-ip.ts';
+import type { Background } from './background.ts';
+import type { InboxStore } from './inbox.ts';
+import { batchedInbox } from './inbox-batch.ts';
+import type { ChatRateLimiter } from '../core/commands/ports.ts';
+import { clientIp } from '../web/client-ip.ts';
 
 export interface WebhookDeps {
   /** The inbox store (SqlChatStore): accept() is the one INSERT … ON CONFLICT that dedupes and keeps the event. */

@@ -7,21 +7,20 @@
 import type { Server } from '@hapi/hapi';
 import { InteractionResponseType, InteractionType, type APIInteraction } from 'discord.js';
 import type { KeyObject } from 'node:crypto';
-import type { DiscordAdapter } from '../../../bot/discord/discord-adapter.ts';
-import { verifyDiscord } from '../../../bot/discord/verify.ts';
-import { answersEphemerally, EPHEMERAL } from '../../../bot/discord/inbound.ts';
-import { disabledRows, pressedId, pressedRows } from '../../../bot/discord/answered-buttons.ts';
-import { focusedValue, styleChoices, type StyleSource } from '../../../bot/discord/autocomplete.ts';
-import { parseJson, rawBodyRoute, refuse, routeInbox, type WebhookDeps } from './common.ts';
-import { acceptAndHandle } from '../../../bot/inbox.ts';
-import { discordHandler } from '../../../bot/inbox-resume.ts';
+import { verifyDiscord } from './verify.ts';
+import { answersEphemerally, DISCORD_SOURCE, EPHEMERAL } from './inbound.ts';
+import { disabledRows, pressedId, pressedRows } from './answered-buttons.ts';
+import { focusedValue, styleChoices } from './autocomplete.ts';
+import { parseJson, rawBodyRoute, refuse, routeInbox, type WebhookDeps } from '../webhook.ts';
+import { acceptAndHandle, type InboxHandler } from '../inbox.ts';
+import type { StyleSource } from '../platform.ts';
 
 export function discordWebhookRoute(
   server: Server,
-  d: WebhookDeps & { publicKey: KeyObject; adapter: DiscordAdapter; styles: StyleSource },
+  d: WebhookDeps & { publicKey: KeyObject; handle: InboxHandler; styles: StyleSource },
 ) {
   const inbox = routeInbox(d);
-  const handle = discordHandler(d.adapter);
+  const handle = d.handle;
   server.route({
     method: 'POST',
     path: '/webhooks/discord',
@@ -46,7 +45,7 @@ export function discordWebhookRoute(
           i.data.name === 'style' ? await styleChoices(d.styles, focusedValue(i.data.options), i.locale) : [];
         return { type: InteractionResponseType.ApplicationCommandAutocompleteResult, data: { choices } };
       }
-      await acceptAndHandle(inbox, 'discord', String(i.id), i, handle);
+      await acceptAndHandle(inbox, DISCORD_SOURCE, String(i.id), i, handle);
       if (i.type === InteractionType.MessageComponent) {
         // The answer goes into the pressed message; an answer for the user alone follows as an ephemeral message,
         // so the shared message only has its buttons disabled.
