@@ -51,5 +51,3 @@ export function createProviders(config: Pick<Config, 'providers' | 'dataDir'>, d
   }
   return out;
 }
-
-export { waitForJob } from './wait.ts';
