@@ -5,8 +5,7 @@ import path from 'node:path';
 import proxyaddr from 'proxy-addr';
 import type { S3Settings } from '../infra/media/s3-store.ts';
 import type { ProviderSettings } from '../infra/providers/index.ts';
-
-export const LOCALES = ['en', 'ja', 'zh-TW', 'ko', 'es'] as const;
+import { LOCALES, type Locale } from '../core/model.ts';
 
 const url = Joi.string().uri({ scheme: ['http', 'https'] });
 const optionalSecret = Joi.string().min(1);
@@ -237,7 +236,7 @@ export interface Config {
   logLevel: string;
   dataDir: string;
   timezone: string;
-  defaultLocale: (typeof LOCALES)[number];
+  defaultLocale: Locale;
   /** embeddedPort unset: 54329, or a free port when another program holds it (remembered under DATA_DIR). */
   database: { url?: string; embeddedPort?: number; poolMax: number };
   jobsUrl?: string;

@@ -16,7 +16,7 @@ import { systemClock } from '../core/ports.ts';
 import type { ProviderHealth } from '../core/failover/health.ts';
 import type { ModerationPolicy } from '../core/moderation/policy.ts';
 import { AppealDesk, type AppealPolicy } from '../core/moderation/appeals.ts';
-import { SqlAccountService } from '../core/accounts/account-service.ts';
+import { AccountService } from '../core/accounts/account-service.ts';
 import { AccountLinking } from '../core/accounts/linking.ts';
 import { AdminCommands } from '../core/admin/admin-commands.ts';
 import type { BanControl, ProviderControl } from '../core/admin/ports.ts';
@@ -130,7 +130,7 @@ export async function wireBot(o: BotWiringOptions) {
   const clock = o.clock ?? systemClock;
   const t = o.translator ?? (await createTranslator(config.defaultLocale));
   const repo = new SqlAccountsRepo(o.sequelize);
-  const accounts = new SqlAccountService(repo, { adminIds: config.adminIds, defaultLocale: config.defaultLocale });
+  const accounts = new AccountService(repo, { adminIds: config.adminIds, defaultLocale: config.defaultLocale });
   const store = new SqlChatStore(o.sequelize);
   const limits = createRateLimits({ ...config.rateLimits, redis: o.redis, prefix: o.rateLimitPrefix });
   // Queued events are re-checked before they start once a resume sweep could have taken them (INBOX_RETRY_MS).

@@ -1,7 +1,6 @@
-// Wires the generation use case: SQL store and tier catalog, the ledger, failover and moderation parts (SqlLedger behind the
-// PointCharger, FailoverRouter on the shared ProviderHealth, the moderator and its ModerationPolicy) glued to the generation's
-// ports by core/generation/ledger-glue.ts, providers and media, and the ports that are built later (job
-// queue, notifier, magic links), handed in as getters.
+// Wires the generation use case: SQL store and tier catalog, the ledger (SqlLedger behind the PointCharger), the
+// FailoverRouter on the shared ProviderHealth, the moderator and its ModerationPolicy, providers and media, and the
+// ports that are built later (job queue, notifier, magic links), handed in as getters.
 import path from 'node:path';
 import type { Config } from './config.ts';
 import type { Infra } from './infra-setup.ts';
@@ -22,8 +21,8 @@ import { DEFAULT_SETTINGS, type GenerationStore, type TierCatalog } from '../cor
 import { createGeneration } from '../core/generation/service.ts';
 import { ResultActions } from '../core/generation/actions.ts';
 import { SqlActionTokens } from '../infra/db/action-tokens-repo.ts';
-import { genModeration, genRouter, ledgerPorts } from '../core/generation/ledger-glue.ts';
 import { FailoverRouter, ProviderHealth } from '../core/failover/index.ts';
+import { chargingPorts } from '../core/ledger/index.ts';
 import { ModerationPolicy } from '../core/moderation/index.ts';
 import { SqlGenerationStore } from '../infra/db/generation-repo.ts';
 import { SqlTierCatalog } from '../infra/db/tier-catalog.ts';
@@ -152,12 +151,12 @@ export function wireCore(p: CoreParts): CoreWiring {
   const { service, admin, runner } = createGeneration({
     store,
     tiers,
-    router: genRouter(new FailoverRouter(providerHealth)),
+    router: new FailoverRouter(providerHealth),
     moderator,
-    moderation: genModeration(moderation),
+    moderation,
     ...(imageModerator ? { imageModerator } : {}),
     // The runner gets the PointCharger, never the raw ledger: no consent and no auto-pay → not one point moves.
-    ...ledgerPorts(ledger),
+    ...chargingPorts(ledger),
     jobs,
     notifier,
     ...(deliveries ? { deliveries } : {}),

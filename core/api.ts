@@ -1,6 +1,7 @@
 // The contract between core and everything around it: what adapters (bot/, web/) and jobs (infra/jobs) may call.
 // Core implements these interfaces (core/**); the composition root hands the implementations out.
 // Changes here are additive: a new method or optional field, never a changed meaning.
+import type { PointPool } from './ledger/rules.ts';
 import type { ChatEvent, Locale, Msg, PointBucket, ProviderName, Reply, ReplyTarget, Resolution } from './model.ts';
 
 export type TierSlug = 'demo' | 'starter' | 'pro' | 'unlimited';
@@ -104,7 +105,7 @@ export interface Ledger {
   reserve(
     userId: string,
     amount: number,
-    pool: 'pollo' | 'goenhance',
+    pool: PointPool,
     idempotencyKey: string,
     reference?: string,
   ): Promise<Reservation | null>;

@@ -1,5 +1,6 @@
-// AccountService: who is behind a chat identity (find-or-create, language, admin, tier, ban).
-import type { Account, AccountService } from '../api.ts';
+// AccountService: who is behind a chat identity (find-or-create, language, admin, tier, ban), over the accounts
+// repository port (infra/db/accounts-repo.ts implements it).
+import type { Account, AccountService as AccountServicePort } from '../api.ts';
 import type { ChatEvent, Locale, ReplyTarget } from '../model.ts';
 import { effectiveLocale, mapPlatformLocale } from './locale.ts';
 import type { AccountsRepo, IdentityRow, UserRow } from './repo.ts';
@@ -10,7 +11,7 @@ export interface AccountOptions {
   defaultLocale: Locale;
 }
 
-export class SqlAccountService implements AccountService {
+export class AccountService implements AccountServicePort {
   private readonly admins: Set<string>;
   constructor(
     readonly repo: AccountsRepo,

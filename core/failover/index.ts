@@ -1,16 +1,13 @@
-// Provider health and routing: which provider serves a request, and the one gate between a charged step and
-// the ledger. the generation runner imports from here.
-export { planRoute, type RoutePlan, type RouteRequest, type RouteStep, type HealthMap } from './route.ts';
+// Provider health and routing: which provider serves a request, over the providers' shared health. The points a
+// charged step spends go through core/ledger's PointCharger.
 export {
-  PointCharger,
-  authorizeCharge,
-  stepKey,
-  type ChargeAuthorization,
-  type ChargeContext,
-  type ConsentGrant,
-  type HoldResult,
-} from './charge.ts';
-export { FailoverRouter } from './router.ts';
+  planRoute,
+  type RoutePlan,
+  type RouteRequest,
+  type RouteStep,
+  type HealthMap,
+} from './route.ts';
+export { FailoverRouter, type RouteInput, type Router } from './router.ts';
 export {
   ProviderHealth,
   countsAgainstProvider,

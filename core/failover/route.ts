@@ -1,6 +1,7 @@
 // The failover matrix as a pure function: which providers to try, in order, for a request, a tier and the
 // providers' health. The runner walks the steps and falls through mid-job (Leonardo failing → Runway → points)
-// without charging twice: one reservation per charged step (see charge.ts), released when that step fails.
+// without charging twice: one reservation per charged step (core/ledger/point-charger.ts), released when that step
+// fails.
 //
 //   Demo tier (or a demo request)  → smart demo only ('local'), never a paid provider, whatever the health
 //   video (or image) ≤ 1080p       → Leonardo (if up), Runway (if up), then Pollo basic in points (if up);
@@ -9,8 +10,9 @@
 //   video 4K                       → Pollo 4K in points
 //   style                          → GoEnhance style (1080p price up to 1080p, 4K price at 4K) in points
 //   upscale                        → GoEnhance 4K upscale in points
-// Every charged step needs the user's consent or auto-pay before points move (charge.ts enforces it).
+// Every charged step needs the user's consent or auto-pay before points move (core/ledger/point-charger.ts).
 import type { GenerationKind, PlanFeatures } from '../api.ts';
+import type { PointPool } from '../ledger/rules.ts';
 import type { Msg, ProviderName, Resolution } from '../model.ts';
 import { checkRequest, isUnlimitedAt, type TierRefusal } from '../tiers/features.ts';
 import { pointCost, poolOf, type PointFeature } from '../tiers/costs.ts';
@@ -18,17 +20,22 @@ import { pointCost, poolOf, type PointFeature } from '../tiers/costs.ts';
 /** Health per provider; a provider missing from the map counts as up. */
 export type HealthMap = Partial<Record<ProviderName, boolean>>;
 
+/**
+ * One candidate of a route: who renders it and what it costs. Stored as is in a generation's `route` (JSON), so
+ * these field names are the persisted ones.
+ */
 export interface RouteStep {
   provider: ProviderName;
   /** True when this step spends points (needs consent or auto-pay). */
   charged: boolean;
   /** Points this step costs the user (0 when free). */
-  points: number;
-  feature: PointFeature | null;
-  /** The monthly bucket that pays first; null for a free step. */
-  pool: 'pollo' | 'goenhance' | null;
-  /** True for the smart demo: never a paid provider, watermark applies. */
-  demo: boolean;
+  cost: number;
+  /** The monthly bucket that pays first (for a free step, the bucket of its kind; nothing is taken from it). */
+  pool: PointPool;
+  /** 'base': stage 1 of a style from a prompt (a free video step making the clip the style is applied to). */
+  stage?: 'base';
+  /** True for the point-charged stand-in used only because the unlimited providers are down (Pollo basic). */
+  failover?: boolean;
 }
 
 export type RoutePlan =
@@ -60,15 +67,17 @@ export interface RouteRequest {
 
 const up = (h: HealthMap, p: ProviderName) => h[p] !== false;
 
-function step(provider: ProviderName, feature: PointFeature | null, f: PlanFeatures, fromImage = false): RouteStep {
-  const points = feature ? pointCost(feature, f, { fromImage }) : 0;
+/** The bucket a free step would be paid from: GoEnhance's for style and upscale, Pollo's for video. */
+const kindPool = (kind: GenerationKind): PointPool => (kind === 'style' || kind === 'upscale' ? 'goenhance' : 'pollo');
+
+function step(provider: ProviderName, feature: PointFeature | null, req: RouteRequest, fromImage = false): RouteStep {
+  const cost = feature ? pointCost(feature, req.features, { fromImage }) : 0;
   return {
     provider,
-    charged: points > 0,
-    points,
-    feature: points > 0 ? feature : null,
-    pool: points > 0 ? poolOf(feature!) : null,
-    demo: false,
+    charged: cost > 0,
+    cost,
+    pool: cost > 0 ? poolOf(feature!) : kindPool(req.kind),
+    ...(cost > 0 && feature === 'pollo_basic' ? { failover: true } : {}),
   };
 }
 
@@ -78,7 +87,7 @@ export function planRoute(req: RouteRequest): RoutePlan {
   if (!tier.ok) return { ok: false, reason: 'tier', tier: tier.reason, msg: tier.msg };
 
   if (f.smart_demo_only || req.kind === 'demo') {
-    return finish([{ provider: 'local', charged: false, points: 0, feature: null, pool: null, demo: true }], false);
+    return finish([{ provider: 'local', charged: false, cost: 0, pool: 'pollo' }], false);
   }
 
   const h: HealthMap = req.freeOnly ? {} : req.health;
@@ -89,17 +98,17 @@ export function planRoute(req: RouteRequest): RoutePlan {
   if ((req.kind === 'video' || fromImage) && req.resolution !== '4k') {
     const unlimitedFeature = isUnlimitedAt(f, req.resolution) ? null : 'leonardo_1080p';
     for (const p of ['leonardo', 'runway'] as const) {
-      if (up(h, p)) steps.push(step(p, unlimitedFeature, f, fromImage));
+      if (up(h, p)) steps.push(step(p, unlimitedFeature, req, fromImage));
       else degraded = true;
     }
-    if (up(h, 'pollo')) steps.push(step('pollo', 'pollo_basic', f, fromImage));
+    if (up(h, 'pollo')) steps.push(step('pollo', 'pollo_basic', req, fromImage));
   } else if (req.kind === 'video' || fromImage) {
-    if (up(h, 'pollo')) steps.push(step('pollo', 'pollo_4k', f, fromImage));
+    if (up(h, 'pollo')) steps.push(step('pollo', 'pollo_4k', req, fromImage));
   } else if (req.kind === 'style') {
     if (up(h, 'goenhance'))
-      steps.push(step('goenhance', req.resolution === '4k' ? 'goenhance_style_4k' : 'goenhance_style_1080p', f));
+      steps.push(step('goenhance', req.resolution === '4k' ? 'goenhance_style_4k' : 'goenhance_style_1080p', req));
   } else if (up(h, 'goenhance')) {
-    steps.push(step('goenhance', 'goenhance_upscale_4k', f));
+    steps.push(step('goenhance', 'goenhance_upscale_4k', req));
   }
   const usable = req.freeOnly ? steps.filter((s) => !s.charged) : steps;
   if (!usable.length) return { ok: false, reason: 'unavailable', msg: { key: 'failover.unavailable' } };
@@ -112,6 +121,6 @@ function finish(steps: RouteStep[], degraded: boolean): RoutePlan {
     steps,
     degraded,
     needsConsent: steps[0]!.charged,
-    maxPoints: Math.max(0, ...steps.map((s) => s.points)),
+    maxPoints: Math.max(0, ...steps.map((s) => s.cost)),
   };
 }

@@ -16,15 +16,15 @@ import type {
   VideoProvider,
 } from '../ports.ts';
 import type { ActionTokenStore } from './action-tokens.ts';
-import { chargeStep, type Charger, type LedgerView } from './ledger-glue.ts';
+import type { Router } from '../failover/router.ts';
+import type { Charger, LedgerView } from '../ledger/point-charger.ts';
+import type { ModerationPolicy } from '../moderation/policy.ts';
 import {
   msg,
   type GenerationRow,
   type GenerationSettings,
   type GenerationStore,
-  type ModerationPolicy,
   type RouteStep,
-  type Router,
   type TierCatalog,
 } from './types.ts';
 
@@ -40,10 +40,11 @@ export interface GenerationDeps {
   moderator: Moderator;
   /** Classifies photos (with their prompt) for videos made from them; without it photos are refused. */
   imageModerator?: ImageModerator;
-  moderation: ModerationPolicy;
+  /** The ban check and the record of each verdict (appeals are the moderation area's own). */
+  moderation: Pick<ModerationPolicy, 'isBanned' | 'record'>;
   /** Read side of the points (balance, refund credits); never `reserve`. */
   ledger: LedgerView;
-  /** The PointCharger: the only way points are held, committed or released (see ledgerPorts()). */
+  /** The PointCharger: the only way points are held, committed or released (see chargingPorts()). */
   charger: Charger;
   jobs: JobQueue;
   notifier: Notifier;
@@ -87,7 +88,7 @@ export async function ensureReservation(
   const autoPay = await d.store.autoPay(gen.userId);
   // The consent question quoted this step's cost; later failover steps never cost more (core/failover/route.ts).
   const consent = gen.consent === 'points' ? { userId: gen.userId, generationId: gen.id, maxPoints: step.cost } : null;
-  const held = await d.charger.hold(chargeStep(step), index, {
+  const held = await d.charger.hold(step, index, {
     userId: gen.userId,
     generationId: gen.id,
     autoPay,

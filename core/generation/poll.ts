@@ -1,18 +1,6 @@
 // Waits for a provider job to end, with a deadline, keeping the job lock alive and reporting progress.
 import { ProviderError, type ProviderJob, type ProviderJobState, type VideoProvider } from '../ports.ts';
-
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
+import { sleep } from '../sleep.ts';
 
 export class Aborted extends Error {
   constructor() {

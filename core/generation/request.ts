@@ -17,8 +17,8 @@ import { cancelGeneration, receipt } from './finish.ts';
 import { payingStep, planTwoStage, styleIndex } from './two-stage.ts';
 import { moderatePhoto } from '../photos/moderate-photo.ts';
 import { DEFAULT_MOTION_PROMPT } from '../photos/motion-prompt.ts';
+import { checkRequest, isDemoOnly, maxConcurrent, queuePriority } from '../tiers/features.ts';
 
-const RANK: Record<Resolution, number> = { '720p': 0, '1080p': 1, '4k': 2 };
 /** An answer about no generation (refused, over a limit, nothing to act on). */
 const only = (...replies: Reply[]): GenerationOutcome => ({ replies });
 const about = (gen: GenerationRow, replies: Reply[]): GenerationOutcome => ({ replies, generationId: gen.id });
@@ -55,28 +55,29 @@ export async function requestGeneration(
   }
 
   const features = await d.tiers.features(account.tier);
-  if ((await d.store.countOpen(account.userId)) >= features.max_concurrent) {
+  const maxOpen = maxConcurrent(features);
+  if ((await d.store.countOpen(account.userId)) >= maxOpen) {
     // The open one may be this very request, made by a copy of it running at the same time: answer about that.
     const raced = req.requestKey ? await d.store.byRequestKey(req.requestKey) : null;
     if (raced) return answerAgain(d, raced);
-    return only(text('core.tier.concurrency', { max: features.max_concurrent }));
+    return only(text('core.tier.concurrency', { max: maxOpen }));
   }
-  if (features.smart_demo_only) {
+  if (isDemoOnly(features)) {
     // A Demo user's photo is animated by the local renderer only (never a paid provider), watermarked like a demo.
-    if (req.kind === 'image' && req.sourceImage)
-      return queueLocalPhoto(d, account, prompt, req, features.max_concurrent);
+    if (req.kind === 'image' && req.sourceImage) return queueLocalPhoto(d, account, prompt, req, maxOpen);
     if (req.kind !== 'video') return only(text('core.tier.demo_only', undefined, [await plansChoice(d, account)]));
-    return queueDemo(d, account, prompt, features.max_concurrent, req.requestKey);
+    return queueDemo(d, account, prompt, maxOpen, req.requestKey);
   }
 
   const resolution: Resolution = req.resolution ?? (req.kind === 'upscale' ? '4k' : '720p');
-  if (RANK[resolution] > RANK[features.max_resolution]) {
-    return only(
-      text('core.tier.resolution', { resolution, max: features.max_resolution }, [await plansChoice(d, account)]),
-    );
+  const tier = checkRequest(features, { kind: req.kind, resolution });
+  if (!tier.ok) {
+    const plans = [await plansChoice(d, account)];
+    if (tier.reason === 'style_not_in_plan') return only(text('core.tier.style', undefined, plans));
+    // An upscale is always to 4K, whatever resolution was asked for.
+    const asked = req.kind === 'upscale' ? '4k' : resolution;
+    return only(text('core.tier.resolution', { resolution: asked, max: features.max_resolution }, plans));
   }
-  if (req.kind === 'style' && !features.style_access)
-    return only(text('core.tier.style', undefined, [await plansChoice(d, account)]));
 
   // "/style anime a cat surfing" with no replied video: the clip is made from the prompt first (two-stage.ts).
   const twoStage = req.kind === 'style' && !req.sourceGenerationId && Boolean(prompt);
@@ -90,8 +91,8 @@ export async function requestGeneration(
   }
 
   const route = twoStage
-    ? await planTwoStage(d, account, features, resolution)
-    : await d.router.plan({ kind: req.kind, resolution, tier: account.tier, features });
+    ? await planTwoStage(d, features, resolution)
+    : await d.router.plan({ kind: req.kind, resolution, features });
   const first = route[0];
   if (!first) return only(await busy(d, account, twoStage ? 'video' : req.kind, null));
   // The step that carries the request's one charge (a two-stage style's style step): asked and held up front.
@@ -114,16 +115,16 @@ export async function requestGeneration(
       fps: Math.min(30, features.max_fps),
       status: pay.charged && !account.autoPay ? 'awaiting_consent' : 'queued',
       route,
-      priority: features.priority_queue ? 'high' : 'normal',
+      priority: queuePriority(features),
       deadlineAt: new Date(d.clock.now().getTime() + d.settings.stuckAfterMs),
       ...(req.requestKey ? { requestKey: req.requestKey } : {}),
       ...(req.sourceImage ? { sourceImage: req.sourceImage } : {}),
       ...(req.parent ? { parentId: req.parent.id, action: req.parent.action } : {}),
       ...(req.seed !== undefined ? { seed: req.seed } : {}),
     },
-    { maxOpen: features.max_concurrent },
+    { maxOpen },
   );
-  if (!gen) return notInserted(d, req.requestKey, features.max_concurrent);
+  if (!gen) return notInserted(d, req.requestKey, maxOpen);
   if (gen.status === 'awaiting_consent') {
     countConsentAsked(d, pay);
     return about(gen, [await consentQuestion(d, gen, pay)]);
@@ -149,7 +150,7 @@ async function reserveAndEnqueue(
     await cancelGeneration(d, gen, ['queued', 'awaiting_consent'], false);
     return [await busy(d, account, gen.kind, step)];
   }
-  await d.jobs.enqueueGeneration(gen.id, { priority: features.priority_queue ? 'high' : 'normal' });
+  await d.jobs.enqueueGeneration(gen.id, { priority: queuePriority(features) });
   const pos = await d.jobs.position(gen.id);
   const ahead = pos?.ahead ?? 0;
   const replies: Reply[] = [
@@ -293,13 +294,7 @@ async function consentReplies(
   }
   if (choice === 'wait') {
     // Only the unlimited providers, whatever their health now: the run retries them until the deadline.
-    const route = await d.router.plan({
-      kind: gen.kind,
-      resolution: gen.resolution,
-      tier: account.tier,
-      features,
-      freeOnly: true,
-    });
+    const route = await d.router.plan({ kind: gen.kind, resolution: gen.resolution, features, freeOnly: true });
     if (!route.length)
       return [text('core.consent.wait_unavailable'), await consentQuestion(d, gen, payingStep(gen).step!)];
     if (
@@ -311,7 +306,7 @@ async function consentReplies(
       }))
     )
       return [text('core.consent.not_pending')];
-    await d.jobs.enqueueGeneration(gen.id, { priority: features.priority_queue ? 'high' : 'normal' });
+    await d.jobs.enqueueGeneration(gen.id, { priority: queuePriority(features) });
     return [text('core.consent.waiting')];
   }
   if (!(await d.store.transition(gen.id, ['awaiting_consent'], { status: 'queued', consent: 'points' })))

@@ -7,7 +7,7 @@
 // - The base clip is rendered at 720p, GoEnhance's largest output (higher tiers' style output is scaled as before).
 // - Stage 2 failing (every style step, or GoEnhance refusing it): the style points are released and the user
 //   gets the unstyled base clip with an explanation (status succeeded, error_code 'style_failed', not charged).
-import type { Account, PlanFeatures } from '../api.ts';
+import type { PlanFeatures } from '../api.ts';
 import type { Resolution } from '../model.ts';
 import { msg, type GenerationRow, type RouteStep } from './types.ts';
 import type { GenerationDeps } from './deps.ts';
@@ -33,14 +33,13 @@ export function payingStep(gen: Pick<GenerationRow, 'route' | 'stepIndex'>): {
 /** Free video steps, then the style steps; empty when either stage has nothing to run on now. */
 export async function planTwoStage(
   d: GenerationDeps,
-  account: Account,
   features: PlanFeatures,
   resolution: Resolution,
 ): Promise<RouteStep[]> {
-  const base = (
-    await d.router.plan({ kind: 'video', resolution: BASE_RESOLUTION, tier: account.tier, features })
-  ).filter((s) => !s.charged);
-  const style = await d.router.plan({ kind: 'style', resolution, tier: account.tier, features });
+  const base = (await d.router.plan({ kind: 'video', resolution: BASE_RESOLUTION, features })).filter(
+    (s) => !s.charged,
+  );
+  const style = await d.router.plan({ kind: 'style', resolution, features });
   return base.length && style.length ? [...base.map((s) => ({ ...s, stage: 'base' as const })), ...style] : [];
 }
 

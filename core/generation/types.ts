@@ -1,25 +1,14 @@
-// What the generation use cases keep and whom they talk to. The store is implemented in infra/db/repos; the
-// route planner, health and moderation policy come from core/failover and core/moderation (adapted in
-// app/wire-core.ts), so this file names only the little the use cases need from each.
+// What the generation use cases keep. The store is implemented in infra/db/repos; the route steps a generation
+// stores are core/failover's (the planner makes them, the row keeps them as they are).
 import type { Msg, PointBucket, ProviderName, ReplyTarget, Resolution } from '../model.ts';
 import type { GenerationKind, PlanFeatures, SourceImage, TierSlug } from '../api.ts';
-import type { ModerationVerdict } from '../ports.ts';
+import type { RouteStep } from '../failover/route.ts';
+
+export type { RouteStep };
 
 export const TERMINAL = ['succeeded', 'failed', 'canceled', 'refused'] as const;
 export type GenerationStatus = 'awaiting_consent' | 'queued' | 'running' | (typeof TERMINAL)[number];
 export const OPEN: GenerationStatus[] = ['awaiting_consent', 'queued', 'running'];
-
-/** One candidate of a route: who renders it and what it costs. */
-export interface RouteStep {
-  provider: ProviderName;
-  charged: boolean;
-  cost: number;
-  pool: 'pollo' | 'goenhance';
-  /** 'base': stage 1 of a style from a prompt (a free video step making the clip the style is applied to). */
-  stage?: 'base';
-  /** True for the point-charged stand-in used only because the unlimited providers are down (Pollo basic). */
-  failover?: boolean;
-}
 
 /** A provider's video as kept in the media store (store-media.ts). */
 export interface StoredMedia {
@@ -186,33 +175,6 @@ export interface GenerationStore {
 export interface TierCatalog {
   features(tier: TierSlug): Promise<PlanFeatures>;
   tierOf(userId: string): Promise<TierSlug>;
-}
-
-export interface RouteInput {
-  kind: GenerationKind;
-  resolution: Resolution;
-  tier: TierSlug;
-  features: PlanFeatures;
-  /** Only the unlimited (uncharged) providers, whatever their health: the user chose to wait for them. */
-  freeOnly?: boolean;
-}
-
-/** Failover planning over live health (core/failover). */
-export interface Router {
-  /** Ordered candidates; empty when nothing can serve the request now. */
-  plan(input: RouteInput): Promise<RouteStep[]>;
-  /** Real outcomes feed the shared health. */
-  report(provider: ProviderName, ok: boolean): Promise<void>;
-  /** Server-side guard: throws unless a charged step has the user's consent or auto-pay. */
-  assertMayCharge(step: RouteStep, consent: { consent: 'points' | 'wait' | null; autoPay: boolean }): void;
-}
-
-/** Moderation bookkeeping (core/moderation policy): the ban check and the record of each verdict. Appeals are
- * the moderation area's own (core/moderation/appeals.ts). */
-export interface ModerationPolicy {
-  isBanned(userId: string): Promise<boolean>;
-  /** Records the verdict; a refusal counts a strike and may ban. */
-  record(userId: string, text: string, verdict: ModerationVerdict): Promise<{ eventId: string; banned: boolean }>;
 }
 
 export interface GenerationSettings {

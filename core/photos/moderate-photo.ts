@@ -5,12 +5,12 @@ import fs from 'node:fs/promises';
 import type { SourceImage } from '../api.ts';
 import type { Choice, Reply } from '../model.ts';
 import { ImageModerationUnavailable, type ImageModerator, type MediaStore } from '../ports.ts';
-import type { ModerationPolicy } from '../generation/types.ts';
+import type { ModerationPolicy } from '../moderation/policy.ts';
 
 export interface PhotoModerationDeps {
   imageModerator?: ImageModerator;
   mediaStore: MediaStore;
-  moderation: ModerationPolicy;
+  moderation: Pick<ModerationPolicy, 'record'>;
 }
 
 const reply = (key: string, choices?: Choice[]): Reply => ({

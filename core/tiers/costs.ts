@@ -1,5 +1,6 @@
 // Point costs (the seed's table) and the plan discount. Integers only.
 import type { PlanFeatures } from '../api.ts';
+import type { PointPool } from '../ledger/rules.ts';
 
 export type PointFeature =
   | 'pollo_basic' // Pollo video up to 1080p (the point-charged failover for video)
@@ -19,7 +20,7 @@ export const BASE_POINT_COSTS: Readonly<Record<PointFeature, number>> = {
 };
 
 /** Which monthly bucket pays first: Pollo's for video, GoEnhance's for style and upscale. */
-export function poolOf(feature: PointFeature): 'pollo' | 'goenhance' {
+export function poolOf(feature: PointFeature): PointPool {
   return feature.startsWith('goenhance') ? 'goenhance' : 'pollo';
 }
 

@@ -68,18 +68,19 @@ const refuse = (reason: TierRefusal, params?: Msg['params']): TierCheck => ({
 });
 
 /**
- * May this tier make this request? `running` is how many of the user's generations are in progress. Demo users
- * asking for video get the smart demo (planRoute decides that); style and upscale need a paid plan.
+ * May this tier make this request? The one tier check: the generation request and planRoute both ask it.
+ * `running` is how many of the user's generations are in progress. Demo users asking for video get the smart demo
+ * (planRoute decides that); style and upscale need a paid plan.
  */
 export function checkRequest(
   f: PlanFeatures,
   req: { kind: GenerationKind; resolution: Resolution; fps?: number; running?: number },
 ): TierCheck {
-  if (req.kind === 'style' && !f.style_access) return refuse('style_not_in_plan');
-  if (req.kind === 'upscale' && (f.smart_demo_only || f.max_resolution !== '4k')) return refuse('upscale_not_in_plan');
   if (req.kind !== 'upscale' && rank(req.resolution) > rank(f.max_resolution)) {
     return refuse('resolution_not_in_plan', { resolution: req.resolution, max: f.max_resolution });
   }
+  if (req.kind === 'style' && !f.style_access) return refuse('style_not_in_plan');
+  if (req.kind === 'upscale' && (f.smart_demo_only || f.max_resolution !== '4k')) return refuse('upscale_not_in_plan');
   if (req.fps !== undefined && req.fps > f.max_fps) return refuse('fps_not_in_plan', { fps: req.fps, max: f.max_fps });
   if (req.running !== undefined && req.running >= maxConcurrent(f))
     return refuse('too_many_running', { max: maxConcurrent(f) });

@@ -2,22 +2,12 @@
 // 429/5xx (honouring Retry-After), JSON parsing, and mapping of every failure to a typed ProviderError.
 import { ProviderError } from '../../core/ports.ts';
 import type { ProviderName } from '../../core/model.ts';
+import { sleep } from '../../core/sleep.ts';
 
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
-export const sleep: Sleep = (ms, signal) =>
-  new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+/** A backoff an abort cuts short with the abort's reason, so no further attempt is made. */
+const backoffSleep: Sleep = (ms, signal) => sleep(ms, signal, 'reject');
 
 export interface HttpOptions {
   provider: ProviderName;
@@ -34,7 +24,13 @@ export interface HttpOptions {
   classify?: (status: number, body: unknown, text: string) => ProviderError | undefined;
 }
 
-export const HTTP_DEFAULTS = { requestTimeoutMs: 30_000, retries: 3, backoffMs: 500, maxRetryAfterMs: 60_000, sleep };
+export const HTTP_DEFAULTS = {
+  requestTimeoutMs: 30_000,
+  retries: 3,
+  backoffMs: 500,
+  maxRetryAfterMs: 60_000,
+  sleep: backoffSleep,
+};
 
 export interface RequestSpec {
   method: 'GET' | 'POST' | 'DELETE';

@@ -65,5 +65,3 @@ export function createProviders(
   }
   return out;
 }
-
-export { waitForJob } from './wait.ts';

@@ -64,12 +64,7 @@ describe('failover matrix', () => {
     expect(await w.ledger.balance(a.userId)).toEqual(before);
     expect(await w.reservations(a.userId)).toBe(0);
     expect(
-      await w.deps.router.plan({
-        kind: 'video',
-        resolution: '720p',
-        tier: 'pro',
-        features: await w.deps.tiers.features('pro'),
-      }),
+      await w.deps.router.plan({ kind: 'video', resolution: '720p', features: await w.deps.tiers.features('pro') }),
     ).toMatchObject([{ provider: 'runway' }, { provider: 'pollo' }]);
   });
 
@@ -123,12 +118,15 @@ describe('failover matrix', () => {
     expect(await w.ledgerRows(a.userId)).toBe(rowsBefore);
     expect(await w.reservations(a.userId)).toBe(0);
     // The server-side guard refuses a charged step without consent or auto-pay.
-    expect(() =>
-      w.deps.router.assertMayCharge(
-        { provider: 'pollo', charged: true, cost: 5, pool: 'pollo' },
-        { consent: null, autoPay: false },
-      ),
-    ).toThrow();
+    expect(
+      await w.deps.charger.hold({ provider: 'pollo', charged: true, cost: 5, pool: 'pollo' }, 0, {
+        userId: a.userId,
+        generationId: id,
+        autoPay: false,
+        consent: null,
+      }),
+    ).toMatchObject({ ok: false, reason: 'consent_required' });
+    expect(await w.reservations(a.userId)).toBe(0);
   });
 
   it('both down without points → "service busy, try later or top up"', async () => {

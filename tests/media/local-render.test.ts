@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalRenderer } from '../../infra/providers/local.ts';
-import { waitForJob } from '../../infra/providers/wait.ts';
+import { waitForJob } from '../../core/generation/poll.ts';
 import { createMediaTools, MediaTooLargeError } from '../../infra/media/ffmpeg-tools.ts';
 import { fontFor, FALLBACK_TITLE, BASE_FONT } from '../../infra/media/fonts.ts';
 import { PREVIEW_MAX_BYTES } from '../../infra/media/limits.ts';
@@ -30,7 +30,8 @@ describe('local renderer and media tools', () => {
     const r = createLocalRenderer('leonardo', { dir: path.join(dir, 'renders') });
     const job = await r.submit(req);
     expect((await r.poll(job)).state).toBe('running'); // submit returns before the render is done
-    const url = await waitForJob(r, job, { deadlineMs: 60_000, intervalMs: 100 });
+    const end = await waitForJob(r, job, { intervalMs: 100, deadline: Date.now() + 60_000, now: Date.now });
+    const url = end.state === 'succeeded' ? end.videoUrl : String(end.error);
     expect(url).toMatch(/^file:\/\//);
     video = await tools().download(url);
   }, 90_000);

@@ -2,11 +2,12 @@
 // admin ban/unban, flagged items, appeals once per refusal, and the keyword overrides an approval records.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDb } from '../helpers/db.ts';
-import { ModerationPolicy, overrideKey } from '../../core/moderation/index.ts';
+import { ModerationPolicy, overrideKey, type ModerationRepository } from '../../core/moderation/index.ts';
 import { KeywordModerator } from '../../infra/moderation/index.ts';
 import { SqlModerationRepository } from '../../infra/db/moderation-repo.ts';
 import { loadResources } from '../../infra/i18n.ts';
 import { LOCALES } from '../../core/model.ts';
+import { systemClock } from '../../core/ports.ts';
 import { newUser, TestClock } from '../ledger/helpers.ts';
 
 let db: TestDb;
@@ -175,5 +176,32 @@ describe('ModerationPolicy', () => {
         expect(typeof text, `${lng} ${cat}`).toBe('string');
       }
     }
+  });
+});
+
+describe('ModerationPolicy.record', () => {
+  it('a verdict is recorded for the user, with the text and verdict it was given', async () => {
+    const inserted: unknown[] = [];
+    const repo = {
+      insertEvent: async (e: { userId: string }) => (inserted.push(e), { id: 'event-9', ...e }),
+      lastLiftedAt: async () => null,
+      countStrikes: async () => 1,
+      activeBan: async () => null,
+    } as unknown as ModerationRepository;
+    const policy = new ModerationPolicy(repo, systemClock, { banThreshold: 3, banWindowHours: 24 });
+    const verdict = { allowed: false, category: 'violence', reason: 'keyword: gore:gore', source: 'keyword' } as const;
+    expect(await policy.record('user-1', 'gore', verdict)).toEqual({
+      eventId: 'event-9',
+      banned: false,
+    });
+    expect(inserted).toEqual([
+      expect.objectContaining({
+        userId: 'user-1',
+        text: 'gore',
+        verdict: 'blocked',
+        category: 'violence',
+        source: 'keyword',
+      }),
+    ]);
   });
 });

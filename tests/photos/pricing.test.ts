@@ -19,8 +19,8 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => db?.drop());
 
-const brief = (steps: { provider: string; points: number; charged: boolean }[]) =>
-  steps.map((s) => `${s.provider}:${s.charged ? s.points : 'free'}`);
+const brief = (steps: { provider: string; cost: number; charged: boolean }[]) =>
+  steps.map((s) => `${s.provider}:${s.charged ? s.cost : 'free'}`);
 
 describe('image-to-video pricing', () => {
   it('every migrated plan lists the text video costs for photos (the seed has no image-to-video price)', () => {

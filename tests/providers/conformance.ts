@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderError, type VideoProvider, type VideoRequest } from '../../core/ports.ts';
 import type { ClientOptions } from '../../infra/providers/http.ts';
-import { waitForJob } from '../../infra/providers/wait.ts';
+import { waitForJob } from '../../core/generation/poll.ts';
 import type { ProviderFake } from '../fakes/http.ts';
 
 export interface Subject {
@@ -75,7 +75,13 @@ export function conformance(
       fake.plan({ pollsBeforeDone: 4, outcome: 'succeeded' });
       const p = client();
       const job = await p.submit(s.request);
-      const url = await waitForJob(p, job, { deadlineMs: 10_000, intervalMs: 1, sleep: async () => {} });
+      const end = await waitForJob(p, job, {
+        intervalMs: 1,
+        deadline: Date.now() + 10_000,
+        now: Date.now,
+        pause: async () => {},
+      });
+      const url = end.state === 'succeeded' ? end.videoUrl : String(end.error);
       expect(url).toMatch(/result\.mp4$/);
       expect(fake.jobs.get(job.jobId)!.polls).toBe(4);
     });
@@ -159,7 +165,7 @@ export function conformance(
       fake.plan({ pollsBeforeDone: 1_000_000 });
       const p = client();
       const job = await p.submit(s.request);
-      const err = await failureOf(waitForJob(p, job, { deadlineMs: 30, intervalMs: 5 }));
+      const err = await failureOf(waitForJob(p, job, { intervalMs: 5, deadline: Date.now() + 30, now: Date.now }));
       expect(err).toMatchObject({ code: 'timeout', retriable: true });
     });
 

@@ -17,7 +17,7 @@ import { createDiskStore } from '../../infra/media/disk-store.ts';
 import { createMediaTools } from '../../infra/media/ffmpeg-tools.ts';
 import { createLocalRenderer } from '../../infra/providers/local.ts';
 import { SqlStyleCatalog } from '../../infra/db/styles-repo.ts';
-import { SqlAccountService } from '../../core/accounts/account-service.ts';
+import { AccountService } from '../../core/accounts/account-service.ts';
 import { SqlAccountsRepo } from '../../infra/db/accounts-repo.ts';
 import { StyleSamples, sampleKeyOf } from '../../core/styles/samples.ts';
 import { StyleShowcase } from '../../core/styles/showcase.ts';
@@ -67,7 +67,7 @@ beforeAll(async () => {
     tools: createMediaTools({ tmpDir: path.join(dir, 'tmp') }),
     pollMs: 20,
   });
-  const accounts = new SqlAccountService(new SqlAccountsRepo(db.sequelize), { adminIds: [], defaultLocale: 'en' });
+  const accounts = new AccountService(new SqlAccountsRepo(db.sequelize), { adminIds: [], defaultLocale: 'en' });
   web = await wireWeb(server, config, { sequelize: db.sequelize }, log, 'styles-test-secret-0123456789abcdef0123', {
     accounts,
     styles: new StyleShowcase(catalog, samples, media),

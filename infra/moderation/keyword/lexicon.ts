@@ -13,8 +13,9 @@
 //     the verb's conjugation stems.
 import { isCjk, isHangul, normalizeToken, fold, type NormalizedText, type Reading } from './normalize.ts';
 import { japaneseVerbForms, koreanVerbForms, KOREAN_PARTICLES, stem, type StemLanguage } from './inflect.ts';
+import { LOCALES } from '../../../core/model.ts';
 
-export const LANGUAGES = ['en', 'ja', 'zh-TW', 'ko', 'es'] as const;
+export const LANGUAGES = LOCALES;
 export type LexiconLanguage = (typeof LANGUAGES)[number];
 
 export const CONCEPTS = [

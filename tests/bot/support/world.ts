@@ -3,7 +3,7 @@
 // (app/wire-bot.ts) on a hapi server driven with server.inject, and fake LINE / Telegram / Discord servers the
 // real SDK clients talk to. Media is served over https (self-signed) so LINE's https rule is exercised.
 // Routing and moderation are LEDGER's (FailoverRouter on ProviderHealth, ModerationPolicy with the keyword
-// moderator), glued to GEN's ports by core/generation/ledger-glue.ts as app/wire-core.ts does.
+// moderator), wired to GEN's ports as app/wire-core.ts does.
 import crypto from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -39,7 +39,7 @@ import { renderSampleUrl } from '../../core/support/sample-video.ts';
 import { RecordingQueue, links } from '../../core/support/recorders.ts';
 import { FailoverRouter } from '../../../core/failover/index.ts';
 import { createModerator } from '../../../infra/moderation/index.ts';
-import { genModeration, genRouter, ledgerPorts } from '../../../core/generation/ledger-glue.ts';
+import { chargingPorts } from '../../../core/ledger/index.ts';
 import { startFakeLine } from '../../fakes/line.ts';
 import { startFakeTelegram } from '../../fakes/telegram.ts';
 import { startFakeDiscord } from '../../fakes/discord.ts';
@@ -187,8 +187,8 @@ export async function buildChatWorld(
   // The moderator app/wire-core.ts builds: Gemini beside the keyword filter when GEMINI_API_KEY is set (pointed at
   // the fake Gemini through GEMINI_API_BASE), the keyword filter alone otherwise.
   const moderator = createModerator(config.gemini, policy.keywordOverrides());
-  const router = genRouter(new FailoverRouter(health));
-  const moderation = genModeration(policy);
+  const router = new FailoverRouter(health);
+  const moderation = policy;
   const jobs = new RecordingQueue();
   const mediaStore = createDiskStore({ root: mediaRoot, publicBaseUrl: mediaBase });
   const imageModerator = opts.photos ? createImageModerator(config.gemini, config.photos.imageModeration) : undefined;
@@ -198,7 +198,7 @@ export async function buildChatWorld(
     router,
     moderator,
     moderation,
-    ...ledgerPorts(ledger),
+    ...chargingPorts(ledger),
     jobs,
     notifier: hub,
     ...(imageModerator ? { imageModerator } : {}),

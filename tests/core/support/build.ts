@@ -1,6 +1,6 @@
 // One test world for the generation use case: a fresh migrated PostgreSQL database, real Redis, the real
 // SqlLedger behind LEDGER's PointCharger, LEDGER's FailoverRouter on ProviderHealth (Redis) and ModerationPolicy
-// (keyword filter, SQL repository) through core/generation/ledger-glue.ts, MEDIA's local renderer, disk store and
+// (keyword filter, SQL repository) as app/wire-core.ts wires them, MEDIA's local renderer, disk store and
 // ffmpeg tools, scripted paid providers and recorders.
 import os from 'node:os';
 import path from 'node:path';
@@ -23,7 +23,7 @@ import { systemClock } from '../../../core/ports.ts';
 import { ScriptedProvider } from './scripted-provider.ts';
 import { renderSampleUrl } from './sample-video.ts';
 import { RecordingNotifier, RecordingQueue, links } from './recorders.ts';
-import { genModeration, genRouter, ledgerPorts } from '../../../core/generation/ledger-glue.ts';
+import { chargingPorts } from '../../../core/ledger/index.ts';
 import { FailoverRouter, ProviderHealth } from '../../../core/failover/index.ts';
 import { ModerationPolicy } from '../../../core/moderation/index.ts';
 import { createModerator } from '../../../infra/moderation/index.ts';
@@ -81,10 +81,10 @@ export async function buildWorld() {
   const deps: GenerationDeps = {
     store,
     tiers: new SqlTierCatalog(db.sequelize),
-    router: genRouter(new FailoverRouter(health)),
+    router: new FailoverRouter(health),
     moderator,
-    moderation: genModeration(policy),
-    ...ledgerPorts(ledger),
+    moderation: policy,
+    ...chargingPorts(ledger),
     jobs,
     notifier,
     providers: { ...paid, local: countedLocal },

@@ -6,7 +6,7 @@ import { createLogger } from '../../../app/logger.ts';
 import { wireWeb, type WebWiring } from '../../../app/wire-web.ts';
 import type { Reply, ReplyTarget } from '../../../core/model.ts';
 import { systemClock, type Clock, type Notifier } from '../../../core/ports.ts';
-import { SqlAccountService } from '../../../core/accounts/account-service.ts';
+import { AccountService } from '../../../core/accounts/account-service.ts';
 import { SqlAccountsRepo } from '../../../infra/db/accounts-repo.ts';
 import { SqlLedger } from '../../../infra/db/sql-ledger.ts';
 import { createServer } from '../../../web/server.ts';
@@ -29,7 +29,7 @@ export interface World {
   server: Server;
   web: WebWiring;
   ledger: SqlLedger;
-  accounts: SqlAccountService;
+  accounts: AccountService;
   notifier: RecordingNotifier;
   ecpay: FakeEcpay;
   paddle: FakePaddle;
@@ -85,7 +85,7 @@ export async function startWorld(
     ...opts.env,
   });
   const ledger = new SqlLedger(db.sequelize, opts.clock ?? systemClock);
-  const accounts = new SqlAccountService(new SqlAccountsRepo(db.sequelize), { adminIds: [], defaultLocale: 'en' });
+  const accounts = new AccountService(new SqlAccountsRepo(db.sequelize), { adminIds: [], defaultLocale: 'en' });
   const notifier = new RecordingNotifier();
   const web = await wireWeb(server, config, { sequelize: db.sequelize }, log, JWT_SECRET, {
     ledger,

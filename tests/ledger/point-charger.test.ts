@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDb } from '../helpers/db.ts';
 import { SqlLedger } from '../../infra/db/sql-ledger.ts';
-import { PointCharger, planRoute } from '../../core/failover/index.ts';
+import { planRoute } from '../../core/failover/index.ts';
+import { PointCharger } from '../../core/ledger/index.ts';
 import { PLANS } from '../../migrations/20261125-0002-seed-plans.ts';
 import type { PlanFeatures } from '../../core/api.ts';
 import { newUser, TestClock } from './helpers.ts';

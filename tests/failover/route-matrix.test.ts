@@ -1,20 +1,14 @@
 // The failover matrix, every cell: Leonardo/Runway up or down × point services up or down × request × tier ×
 // points or none × consent / auto-pay / neither. The expectations below are written out from the seed's rules,
 // independently of core/failover/route.ts, and each cell also runs the first step through the PointCharger
-// against an in-memory ledger to check that without consent or auto-pay not one point moves.
+// (core/ledger/point-charger.ts) against an in-memory ledger to check that without consent or auto-pay not one
+// point moves.
 import { describe, expect, it } from 'vitest';
 import { PLANS } from '../../migrations/20261125-0002-seed-plans.ts';
 import type { Ledger, PlanFeatures, Reservation, TierSlug } from '../../core/api.ts';
 import type { ProviderName, Resolution } from '../../core/model.ts';
-import {
-  FailoverRouter,
-  PointCharger,
-  ProviderHealth,
-  planRoute,
-  stepKey,
-  type ChargeContext,
-  type HealthMap,
-} from '../../core/failover/index.ts';
+import { FailoverRouter, ProviderHealth, planRoute, type HealthMap } from '../../core/failover/index.ts';
+import { PointCharger, stepKey, type ChargeContext } from '../../core/ledger/index.ts';
 import { MemoryState } from '../../infra/state/memory-state.ts';
 import { ProviderError, systemClock } from '../../core/ports.ts';
 
@@ -60,6 +54,9 @@ function expected(
   }
   return steps.length ? { steps } : { refused: 'unavailable' };
 }
+
+/** The monthly bucket a request's steps are paid from (free steps name it too): GoEnhance's for style and upscale. */
+const poolOfKind = (kind: Req['kind']) => (kind === 'style' || kind === 'upscale' ? 'goenhance' : 'pollo');
 
 /** An in-memory ledger that counts every call, for the charge gate. */
 class FakeLedger implements Pick<Ledger, 'reserve' | 'commit' | 'release'> {
@@ -115,10 +112,10 @@ describe('failover matrix', () => {
                 return;
               }
               if (!plan.ok) throw new Error(`expected a route, got ${JSON.stringify(plan)}`);
-              expect(plan.steps.map((s) => [s.provider, s.points])).toEqual(exp.steps);
-              expect(plan.steps.every((s) => s.charged === s.points > 0 && (s.pool !== null) === s.charged)).toBe(true);
+              expect(plan.steps.map((s) => [s.provider, s.cost])).toEqual(exp.steps);
+              expect(plan.steps.every((s) => s.charged === s.cost > 0 && s.pool === poolOfKind(req.kind))).toBe(true);
               expect(plan.needsConsent).toBe(exp.steps[0]![1] > 0);
-              if (tier === 'demo') expect(plan.steps.every((s) => s.demo && s.provider === 'local')).toBe(true);
+              if (tier === 'demo') expect(plan.steps.every((s) => s.provider === 'local' && !s.charged)).toBe(true);
 
               // points × consent, on the first step (the one a job starts with)
               const first = plan.steps[0]!;
@@ -141,7 +138,7 @@ describe('failover matrix', () => {
                     expect(held).toMatchObject({
                       ok: false,
                       reason: 'consent_required',
-                      msg: { key: 'failover.consent_required', params: { points: first.points } },
+                      msg: { key: 'failover.consent_required', params: { points: first.cost } },
                     });
                     expect(ledger.calls).toBe(0); // the ledger is not even asked
                     expect(ledger.balance).toBe(hasPoints ? 1000 : 0);
@@ -149,8 +146,8 @@ describe('failover matrix', () => {
                     expect(held).toMatchObject({ ok: false, reason: 'insufficient_points' });
                     expect(ledger.balance).toBe(0);
                   } else {
-                    expect(held).toMatchObject({ ok: true, reservation: { amount: first.points, status: 'held' } });
-                    expect(ledger.balance).toBe(1000 - first.points);
+                    expect(held).toMatchObject({ ok: true, reservation: { amount: first.cost, status: 'held' } });
+                    expect(ledger.balance).toBe(1000 - first.cost);
                   }
                 }
               }
@@ -175,7 +172,7 @@ describe('charging rules', () => {
     for (const consent of [
       { userId: 'u2', generationId: 'g1', maxPoints: 100 },
       { userId: 'u1', generationId: 'g2', maxPoints: 100 },
-      { userId: 'u1', generationId: 'g1', maxPoints: step.points - 1 },
+      { userId: 'u1', generationId: 'g1', maxPoints: step.cost - 1 },
     ]) {
       const ledger = new FakeLedger(100);
       expect(
@@ -247,9 +244,18 @@ describe('charging rules', () => {
     await router.report('leonardo', new ProviderError('leonardo', 'server_error', '503', true));
     await router.report('runway', new ProviderError('runway', 'rejected_content', 'nsfw', false)); // not runway's fault
     const plan = await router.plan({ kind: 'video', resolution: '720p', features: features('pro') });
-    expect(plan.ok && plan.steps.map((s) => s.provider)).toEqual(['runway', 'pollo']);
+    expect(plan.map((s) => s.provider)).toEqual(['runway', 'pollo']);
     await router.report('leonardo', true);
     const again = await router.plan({ kind: 'video', resolution: '720p', features: features('pro') });
-    expect(again.ok && again.steps.map((s) => s.provider)).toEqual(['leonardo', 'runway', 'pollo']);
+    expect(again.map((s) => s.provider)).toEqual(['leonardo', 'runway', 'pollo']);
+  });
+
+  it('FailoverRouter: Starter 1080p charges Leonardo/Runway as Leonardo 1080p, Pollo basic last', async () => {
+    const router = new FailoverRouter(new ProviderHealth(new MemoryState(), systemClock));
+    expect(await router.plan({ kind: 'video', resolution: '1080p', features: features('starter') })).toEqual([
+      { provider: 'leonardo', charged: true, cost: 10, pool: 'pollo' },
+      { provider: 'runway', charged: true, cost: 10, pool: 'pollo' },
+      { provider: 'pollo', charged: true, cost: 5, pool: 'pollo', failover: true },
+    ]);
   });
 });

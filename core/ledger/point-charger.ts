@@ -1,10 +1,10 @@
 // The one path from a route step to the ledger. A charged step reaches Ledger.reserve only with the user's
 // consent for this generation (covering the step's points) or auto-pay on; otherwise nothing is called and not
-// one point moves. The generation runner is given a PointCharger, never the Ledger itself (app/wire-core.ts), so
-// this check cannot be skipped.
+// one point moves. The generation use cases are given a PointCharger and a read-only view of the ledger, never
+// the Ledger itself (chargingPorts below), so this check cannot be skipped.
 import type { Ledger, Reservation } from '../api.ts';
+import type { RouteStep } from '../failover/route.ts';
 import type { Msg } from '../model.ts';
-import type { RouteStep } from './route.ts';
 
 /** The user's answer "yes, use points" to the consent question for one generation, up to `maxPoints`. */
 export interface ConsentGrant {
@@ -30,13 +30,13 @@ export function authorizeCharge(step: RouteStep, ctx: ChargeContext): ChargeAuth
   if (!step.charged) return { ok: true, via: 'free' };
   if (ctx.autoPay) return { ok: true, via: 'auto_pay' };
   const c = ctx.consent;
-  if (c && c.userId === ctx.userId && c.generationId === ctx.generationId && step.points <= c.maxPoints) {
+  if (c && c.userId === ctx.userId && c.generationId === ctx.generationId && step.cost <= c.maxPoints) {
     return { ok: true, via: 'consent' };
   }
   return {
     ok: false,
     reason: 'consent_required',
-    msg: { key: 'failover.consent_required', params: { points: step.points } },
+    msg: { key: 'failover.consent_required', params: { points: step.cost } },
   };
 }
 
@@ -62,8 +62,8 @@ export class PointCharger {
     if (auth.via === 'free') return { ok: true, reservation: null };
     const r = await this.ledger.reserve(
       ctx.userId,
-      step.points,
-      step.pool!,
+      step.cost,
+      step.pool,
       stepKey(ctx.generationId, stepIndex, step),
       ctx.generationId,
     );
@@ -71,7 +71,7 @@ export class PointCharger {
       return {
         ok: false,
         reason: 'insufficient_points',
-        msg: { key: 'failover.insufficient_points', params: { points: step.points } },
+        msg: { key: 'failover.insufficient_points', params: { points: step.cost } },
       };
     return { ok: true, reservation: r };
   }
@@ -85,4 +85,16 @@ export class PointCharger {
   release(reservationId: string, reason: string): Promise<Reservation> {
     return this.ledger.release(reservationId, reason);
   }
+}
+
+/** What the use cases read from the ledger; reserve, commit and release go through the charger only. */
+export type LedgerView = Pick<Ledger, 'balance' | 'credit'>;
+export type Charger = Pick<PointCharger, 'hold' | 'commit' | 'release'>;
+
+/** Splits a Ledger into the use cases' two ports; the view is a fresh object, so they never hold `reserve`. */
+export function chargingPorts(ledger: Ledger): { ledger: LedgerView; charger: Charger } {
+  return {
+    ledger: { balance: (u) => ledger.balance(u), credit: (...a) => ledger.credit(...a) },
+    charger: new PointCharger(ledger),
+  };
 }
