@@ -15,6 +15,7 @@ import { createMagicLinks, wireWeb } from './wire-web.ts';
 import { wireCore } from './wire-core.ts';
 import { systemClock } from '../core/ports.ts';
 import { createNotifierHub, wireChat, type BotWiring } from './wire-bot.ts';
+import { wireAccounts } from './wire-accounts.ts';
 import { wireBilling } from './wire-billing.ts';
 import { createMetrics, wireOps } from './wire-ops.ts';
 import { wireCallbacks } from './wire-callbacks.ts';
@@ -23,8 +24,8 @@ export interface App {
   config: Config;
   infra: Infra;
   server: Server;
-  /** The chat side (dispatcher, hub, adapters), when core is wired; `npm run chat` talks to it. */
-  chat?: BotWiring;
+  /** The chat side (dispatcher, hub, platforms); `npm run chat` talks to it. */
+  chat: BotWiring;
   start(): Promise<void>;
   /** Stops accepting, hands back running work, closes pools and the embedded database. */
   stop(): Promise<void>;
@@ -92,16 +93,16 @@ async function composeOn(infra: Infra, stoppers: (() => Promise<void>)[], config
   });
   // Shared across instances through Redis; the probe job below keeps it current.
   const providerHealth = async (): Promise<Record<string, boolean>> => ({ ...(await core.providerHealth.healthMap()) });
-  // ── billing: shared by chat (/plans cancel) and the web routes; it tells users through the chat hub
-  let chat: BotWiring | undefined;
+  // ── accounts, then billing: shared by chat (/plans cancel) and the web routes; it tells users through the chat hub
+  const accounts = wireAccounts(config, infra.sequelize);
   const billing = wireBilling(config, infra, log, {
     ledger: core.ledger,
     notifier: chatHub,
     links,
-    accounts: { targets: (userId) => (chat ? chat.accounts.targets(userId) : Promise.resolve([])) },
+    accounts: accounts.service,
   });
   // ── chat adapters: chatHub is core's Notifier; /admin health|provider|ban on the failover and moderation parts
-  chat = await wireChat({
+  const chat = await wireChat({
     config,
     infra,
     server,
@@ -109,17 +110,18 @@ async function composeOn(infra: Infra, stoppers: (() => Promise<void>)[], config
     hub: chatHub,
     jwtSecret,
     core,
+    accounts,
     links,
     providerHealth: core.providerHealth,
     moderation: core.moderation,
     billing: billing.billing,
     ...(metrics ? { metrics } : {}),
   });
-  if (chat) stoppers.push(() => chat.stop());
+  stoppers.push(() => chat.stop());
   // ── web app and payments
   const web = await wireWeb(server, config, infra, log, jwtSecret, {
     ledger: core.ledger,
-    accounts: chat?.accounts,
+    accounts: accounts.service,
     notifier: chatHub,
     generations: core.generation,
     links,
@@ -169,7 +171,6 @@ async function composeOn(infra: Infra, stoppers: (() => Promise<void>)[], config
           : 'degraded',
     providers: providerHealth,
   });
-  const accounts = chat?.accounts;
   await wireOps({
     config,
     server,
@@ -177,7 +178,7 @@ async function composeOn(infra: Infra, stoppers: (() => Promise<void>)[], config
     jobs,
     providerHealth,
     ...(metrics ? { metrics } : {}),
-    ...(accounts ? { isAdmin: async (userId: string) => Boolean((await accounts.byUserId(userId))?.isAdmin) } : {}),
+    isAdmin: async (userId: string) => Boolean((await accounts.service.byUserId(userId))?.isAdmin),
   });
   return {
     config,

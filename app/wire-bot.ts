@@ -16,7 +16,6 @@ import { systemClock } from '../core/ports.ts';
 import type { ProviderHealth } from '../core/failover/health.ts';
 import type { ModerationPolicy } from '../core/moderation/policy.ts';
 import { AppealDesk, type AppealPolicy } from '../core/moderation/appeals.ts';
-import { AccountService } from '../core/accounts/account-service.ts';
 import { AccountLinking } from '../core/accounts/linking.ts';
 import { AdminCommands } from '../core/admin/admin-commands.ts';
 import type { BanControl, ProviderControl } from '../core/admin/ports.ts';
@@ -26,7 +25,7 @@ import type { ResultActions } from '../core/generation/actions.ts';
 import type { BillingService } from '../core/billing/billing-service.ts';
 import { PhotoChat } from '../core/photos/photo-chat.ts';
 import type { PhotoIntake } from '../core/photos/ports.ts';
-import { SqlAccountsRepo } from '../infra/db/accounts-repo.ts';
+import { wireAccounts, type AccountsWiring } from './wire-accounts.ts';
 import { SqlChatStore } from '../infra/db/chat-store.ts';
 import { createTranslator } from '../infra/i18n.ts';
 import type { Translator } from '../core/translator.ts';
@@ -107,6 +106,8 @@ export interface BotWiringOptions {
   log: Logger;
   hub: NotifierHub;
   services: BotServices;
+  /** The accounts billing and the web share (made here when absent: the chat tests' worlds). */
+  accounts?: AccountsWiring;
   clock?: Clock;
   translator?: Translator;
   /** Key prefix for the rate limiters (tests share one Redis). */
@@ -129,8 +130,7 @@ export async function wireBot(o: BotWiringOptions) {
   const { config, server, log, hub } = o;
   const clock = o.clock ?? systemClock;
   const t = o.translator ?? (await createTranslator(config.defaultLocale));
-  const repo = new SqlAccountsRepo(o.sequelize);
-  const accounts = new AccountService(repo, { adminIds: config.adminIds, defaultLocale: config.defaultLocale });
+  const { repo, service: accounts } = o.accounts ?? wireAccounts(config, o.sequelize);
   const store = new SqlChatStore(o.sequelize);
   const limits = createRateLimits({ ...config.rateLimits, redis: o.redis, prefix: o.rateLimitPrefix });
   // Queued events are re-checked before they start once a resume sweep could have taken them (INBOX_RETRY_MS).
@@ -260,10 +260,7 @@ export async function wireBot(o: BotWiringOptions) {
 
 export type BotWiring = Awaited<ReturnType<typeof wireBot>>;
 
-/**
- * Called from app/compose.ts. `core` is wire-core's result; without it the
- * chat adapters stay off (said once in the log). The hub is created earlier so core can push through it.
- */
+/** Called from app/compose.ts with core's services; the hub was created earlier so core can push through it. */
 export async function wireChat(p: {
   config: Config;
   infra: Infra;
@@ -271,19 +268,16 @@ export async function wireChat(p: {
   log: Logger;
   hub: NotifierHub;
   jwtSecret: string;
-  core?: Pick<CoreWiring, 'generation' | 'generationAdmin' | 'ledger'> &
+  core: Pick<CoreWiring, 'generation' | 'generationAdmin' | 'ledger'> &
     Partial<Pick<CoreWiring, 'styles' | 'actions' | 'photoIntake'>>;
-  /** The MagicLinks core uses (one instance for core, chat and web); made here when absent. */
-  links?: MagicLinks;
+  accounts: AccountsWiring;
+  /** The MagicLinks core uses (one instance for core, chat and web). */
+  links: MagicLinks;
   providerHealth?: ProviderHealth;
   moderation?: Pick<ModerationPolicy, 'ban' | 'unban'> & AppealPolicy;
   billing?: Pick<BillingService, 'cancelRenewal' | 'revokeByOperator'>;
   metrics?: PromMetrics;
-}): Promise<BotWiring | undefined> {
-  if (!p.core) {
-    p.log.warn('chat adapters are off: core services are not wired in app/compose.ts yet');
-    return undefined;
-  }
+}): Promise<BotWiring> {
   return wireBot({
     config: p.config,
     server: p.server,
@@ -292,13 +286,14 @@ export async function wireChat(p: {
     redis: p.infra.redis,
     log: p.log,
     hub: p.hub,
+    accounts: p.accounts,
     databaseUrl: p.infra.databaseUrl,
     ...(p.metrics ? { metrics: p.metrics } : {}),
     services: {
       generation: p.core.generation,
       generationAdmin: p.core.generationAdmin,
       ledger: p.core.ledger,
-      links: p.links ?? createMagicLinks(p.config, p.infra, p.jwtSecret),
+      links: p.links,
       ...(p.providerHealth ? { providers: providerControl(p.providerHealth) } : {}),
       ...(p.moderation ? { bans: banControl(p.moderation), appeals: p.moderation } : {}),
       ...(p.core.styles ? { styles: p.core.styles } : {}),

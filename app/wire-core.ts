@@ -42,9 +42,6 @@ import { StyleShowcase } from '../core/styles/showcase.ts';
 import type { PromMetrics } from '../infra/metrics/registry.ts';
 import { countGenerations, countLedger, countModerator } from '../infra/metrics/decorators.ts';
 
-type Late<T> = T | (() => T);
-const now = <T>(v: Late<T>): T => (typeof v === 'function' ? (v as () => T)() : v);
-
 export interface CoreParts {
   config: Config;
   infra: Infra;
@@ -53,11 +50,11 @@ export interface CoreParts {
   providers: Partial<Record<ProviderName, VideoProvider>>;
   mediaStore: MediaStore;
   mediaTools: MediaTools;
-  jobQueue: Late<JobQueue>;
+  jobQueue: JobQueue;
   /** Durable delivery of final messages (the jobs' deliver-<platform>); pushed at once without it. */
-  deliveries?: Late<DeliveryQueue>;
-  notifier: Late<Notifier>;
-  magicLinks: Late<MagicLinks>;
+  deliveries?: DeliveryQueue;
+  notifier: Notifier;
+  magicLinks: MagicLinks;
   /** Prometheus metrics (METRICS_TOKEN set): the ledger, moderator and generation store are counted through. */
   metrics?: PromMetrics;
   /** Provider completion callbacks (app/wire-callbacks.ts); without it providers are only polled. */
@@ -75,7 +72,7 @@ export interface CoreWiring {
   providerHealth: ProviderHealth;
   /** the moderation policy: /admin ban|unban, /appeal and /admin appeals. */
   moderation: ModerationPolicy;
-  /** STYLES: the style catalogue (showcase_styles) for chat, and the web showcase with its lazily rendered samples. */
+  /** the style catalogue (showcase_styles) for chat, and the web showcase with its lazily rendered samples. */
   styles: SqlStyleCatalog;
   styleShowcase: StyleShowcase;
   /** The buttons under delivered videos (retry, variation, extend, style, 4K) and the gallery's family and Remix. */
@@ -117,20 +114,7 @@ export function wireCore(p: CoreParts): CoreWiring {
   const local = p.providers.local?.local
     ? p.providers.local
     : createLocalRenderer('local', { dir: path.join(config.dataDir, 'local-renders') });
-  const jobs: JobQueue = {
-    enqueueGeneration: (id, o) => now(p.jobQueue).enqueueGeneration(id, o),
-    position: (id) => now(p.jobQueue).position(id),
-    cancelGeneration: (id) => now(p.jobQueue).cancelGeneration(id),
-  };
-  const notifier: Notifier = { push: (t, r, o) => now(p.notifier).push(t, r, o) };
-  const lateDeliveries = p.deliveries;
-  const deliveries: DeliveryQueue | undefined = lateDeliveries && {
-    scheduleFinal: (id, platform) => now(lateDeliveries).scheduleFinal(id, platform),
-  };
-  const links: MagicLinks = {
-    linkFor: (u, path_) => now(p.magicLinks).linkFor(u, path_),
-    galleryUrl: (id) => now(p.magicLinks).galleryUrl(id),
-  };
+  const { jobQueue: jobs, notifier, deliveries, magicLinks: links } = p;
   const localFile = localFileOf(p.mediaStore);
   // Styles: GoEnhance is sent the catalogue's model id for the style id a generation records.
   const styles = new SqlStyleCatalog(infra.sequelize);

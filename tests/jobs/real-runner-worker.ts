@@ -17,7 +17,7 @@ import { createPollo } from '../../infra/providers/pollo.ts';
 import { createDiskStore } from '../../infra/media/disk-store.ts';
 import { createMediaTools } from '../../infra/media/ffmpeg-tools.ts';
 import { selectBackend } from '../../infra/jobs/backend.ts';
-import { createJobsService, type JobsService } from '../../infra/jobs/jobs-service.ts';
+import { createJobWorkers, openJobStore } from '../../infra/jobs/jobs-service.ts';
 import { TEST_REDIS_URL } from '../helpers/redis.ts';
 
 const env = process.env as Record<string, string>;
@@ -44,7 +44,13 @@ const notifier: Notifier = {
     });
   },
 };
-let svc: JobsService | undefined;
+const store = openJobStore({
+  selected: selectBackend({ databaseUrl: env.DATABASE_URL! }),
+  sequelize,
+  log,
+  lockLifetimeMs: Number(env.LOCK_MS ?? 1500),
+  processEveryMs: 300,
+});
 const core = wireCore({
   config,
   infra,
@@ -53,30 +59,25 @@ const core = wireCore({
   providers: { pollo: createPollo({ apiKey: 'pollo-key', baseUrl: env.POLLO_URL! }) },
   mediaStore: createDiskStore({ root: path.join(env.DIR!, 'media'), publicBaseUrl: 'https://vidgo.test/media' }),
   mediaTools: createMediaTools({ tmpDir: path.join(env.DIR!, 'tmp') }),
-  jobQueue: () => svc!.jobQueue,
+  jobQueue: store.jobQueue,
   notifier,
   magicLinks: {
     linkFor: async (u, p) => `https://vidgo.test/l/${u}?to=${p}`,
     galleryUrl: (id) => `https://vidgo.test/g/${id}`,
   },
 });
-svc = createJobsService({
-  selected: selectBackend({ databaseUrl: env.DATABASE_URL! }),
-  sequelize,
+const svc = createJobWorkers(store, {
   runner: core.runner,
   tasks: {},
   timezone: 'Asia/Taipei',
   demoRetentionDays: 30,
-  log,
   schedule: false,
-  lockLifetimeMs: Number(env.LOCK_MS ?? 1500),
-  processEveryMs: 300,
   graceMs: 100,
 });
 await svc.start();
 process.stdout.write('ready\n');
 process.on('SIGTERM', async () => {
-  await svc!.stop();
+  await svc.stop();
   await infra.close();
   process.exit(0);
 });
