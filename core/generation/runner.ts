@@ -8,8 +8,8 @@ import { ensureDemoClip } from '../demo/clips.ts';
 import { TERMINAL, msg, type GenerationRow, type RouteStep } from './types.ts';
 import { consentQuestion, countConsentAsked, ensureReservation, type GenerationDeps } from './deps.ts';
 import { cancelGeneration, deliverFinal, deliverNow, failGeneration, settleMoney } from './finish.ts';
-import { Aborted, waitForJob } from './poll.ts';
-import { storeResult } from './store-media.ts';
+import { Aborted, waitForJob } from './run/wait-for-job.ts';
+import { storeResult } from './run/store-media.ts';
 import { deliverBaseClip, isTwoStage, payingStep, stageOf, styleIndex, BASE_RESOLUTION } from './two-stage.ts';
 
 /** How long a provider may fetch a source video by its signed URL (queueing included). */

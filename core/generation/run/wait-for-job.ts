@@ -1,5 +1,5 @@
 // Waits for a provider job to end, with a deadline, keeping the job lock alive and reporting progress.
-import { ProviderError, type ProviderJob, type ProviderJobState, type VideoProvider } from '../ports.ts';
+import { ProviderError, type ProviderJob, type ProviderJobState, type VideoProvider } from '../../ports.ts';
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
