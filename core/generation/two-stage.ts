@@ -7,6 +7,7 @@
 // - The base clip is rendered at 720p, GoEnhance's largest output (higher tiers' style output is scaled as before).
 // - Stage 2 failing (every style step, or GoEnhance refusing it): the style points are released and the user
 //   gets the unstyled base clip with an explanation (status succeeded, error_code 'style_failed', not charged).
+//   The run steps are in run/ (base-clip.ts stores stage 1's clip, unstyled.ts delivers it when stage 2 fails).
 import type { Account, PlanFeatures } from '../api.ts';
 import type { Resolution } from '../model.ts';
 import { msg, type GenerationRow, type RouteStep } from './types.ts';
