@@ -5,7 +5,7 @@ import path from 'node:path';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { PRIVATE_MEDIA_PREFIX, type MediaStore, type MediaTools, type VideoProvider } from '../ports.ts';
 import type { DemoEntry } from './library.ts';
-import { waitForJob } from '../generation/poll.ts';
+import { waitForJob } from '../generation/run/wait-for-job.ts';
 
 export interface DemoClip {
   mediaKey: string;

@@ -124,13 +124,19 @@ export async function deliverNow(d: GenerationDeps, gen: GenerationRow, resendAf
   return true;
 }
 
-/** Fails an open generation once (whoever wins the status change releases the points and tells the user). */
-export async function failGeneration(
+/** Settles the money of a finished row and hands its final message to delivery (both safe to repeat). */
+export async function settleAndDeliver(d: GenerationDeps, gen: GenerationRow): Promise<void> {
+  await settleMoney(d, gen);
+  await deliverFinal(d, gen);
+}
+
+/** Moves an open generation to failed once: the fresh row when this call won, else null (someone else ended it). */
+export async function markFailed(
   d: GenerationDeps,
   gen: GenerationRow,
   code: string,
   messageKey: string,
-): Promise<boolean> {
+): Promise<GenerationRow | null> {
   const won = await d.store.transition(gen.id, ['awaiting_consent', 'queued', 'running'], {
     status: 'failed',
     errorCode: code,
@@ -138,10 +144,33 @@ export async function failGeneration(
     completedAt: d.clock.now(),
     stage: 'failed',
   });
-  if (!won) return false;
-  const fresh = (await d.store.get(gen.id))!;
-  await settleMoney(d, fresh);
-  await deliverFinal(d, fresh);
+  return won ? (await d.store.get(gen.id))! : null;
+}
+
+/** Moves a generation from one of `from` to canceled once: the fresh row when this call won, else null. */
+export async function markCanceled(
+  d: GenerationDeps,
+  gen: GenerationRow,
+  from: GenerationRow['status'][],
+): Promise<GenerationRow | null> {
+  const won = await d.store.transition(gen.id, from, {
+    status: 'canceled',
+    completedAt: d.clock.now(),
+    stage: 'canceled',
+  });
+  return won ? (await d.store.get(gen.id))! : null;
+}
+
+/** Fails an open generation once (whoever wins the status change releases the points and tells the user). */
+export async function failGeneration(
+  d: GenerationDeps,
+  gen: GenerationRow,
+  code: string,
+  messageKey: string,
+): Promise<boolean> {
+  const fresh = await markFailed(d, gen, code, messageKey);
+  if (!fresh) return false;
+  await settleAndDeliver(d, fresh);
   return true;
 }
 
@@ -151,13 +180,8 @@ export async function cancelGeneration(
   from: GenerationRow['status'][],
   deliver: boolean,
 ): Promise<GenerationRow | null> {
-  const won = await d.store.transition(gen.id, from, {
-    status: 'canceled',
-    completedAt: d.clock.now(),
-    stage: 'canceled',
-  });
-  if (!won) return null;
-  const fresh = (await d.store.get(gen.id))!;
+  const fresh = await markCanceled(d, gen, from);
+  if (!fresh) return null;
   await settleMoney(d, fresh);
   // The user who canceled gets the answer in the reply; the claim keeps the runner from sending another.
   if (deliver) await deliverFinal(d, fresh);

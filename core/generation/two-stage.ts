@@ -7,11 +7,11 @@
 // - The base clip is rendered at 720p, GoEnhance's largest output (higher tiers' style output is scaled as before).
 // - Stage 2 failing (every style step, or GoEnhance refusing it): the style points are released and the user
 //   gets the unstyled base clip with an explanation (status succeeded, error_code 'style_failed', not charged).
+//   The run steps are in run/ (base-clip.ts stores stage 1's clip, unstyled.ts delivers it when stage 2 fails).
 import type { PlanFeatures } from '../api.ts';
 import type { Resolution } from '../model.ts';
 import { msg, type GenerationRow, type RouteStep } from './types.ts';
 import type { GenerationDeps } from './deps.ts';
-import { deliverFinal, settleMoney } from './finish.ts';
 
 export const BASE_RESOLUTION: Resolution = '720p';
 export const STYLE_FAILED = 'style_failed';
@@ -49,33 +49,4 @@ export function stageOf(gen: Pick<GenerationRow, 'route' | 'stepIndex'>, percent
   return gen.route[gen.stepIndex]?.stage === 'base'
     ? { stage: 'base', message: msg('core.stage.base', { percent }) }
     : { stage: 'styling', message: msg('core.stage.style', { percent }) };
-}
-
-/** Stage 2 failed with a base clip stored: points back, the base clip delivered as the result with an explanation. */
-export async function deliverBaseClip(d: GenerationDeps, gen: GenerationRow): Promise<boolean> {
-  const base = gen.baseClip!;
-  if (gen.reservationId) await d.charger.release(gen.reservationId, 'style_failed');
-  const won = await d.store.transition(gen.id, ['queued', 'running'], {
-    status: 'succeeded',
-    stage: 'done',
-    progress: 100,
-    completedAt: d.clock.now(),
-    provider: base.provider,
-    mediaKey: base.mediaKey,
-    previewKey: base.previewKey,
-    masterKey: base.masterKey,
-    watermarked: base.watermarked,
-    sizeBytes: base.sizeBytes,
-    durationMs: base.durationMs,
-    pointsCost: 0,
-    reservationId: null,
-    chargeSplit: {},
-    errorCode: STYLE_FAILED,
-    errorMessage: 'core.style_failed',
-  });
-  const fresh = (await d.store.get(gen.id))!;
-  if (!won && fresh.status !== 'succeeded') return false;
-  await settleMoney(d, fresh);
-  await deliverFinal(d, fresh);
-  return true;
 }

@@ -10,7 +10,7 @@ export const TERMINAL = ['succeeded', 'failed', 'canceled', 'refused'] as const;
 export type GenerationStatus = 'awaiting_consent' | 'queued' | 'running' | (typeof TERMINAL)[number];
 export const OPEN: GenerationStatus[] = ['awaiting_consent', 'queued', 'running'];
 
-/** A provider's video as kept in the media store (store-media.ts). */
+/** A provider's video as kept in the media store (run/store-media.ts). */
 export interface StoredMedia {
   mediaKey: string;
   previewKey: string;

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalRenderer } from '../../infra/providers/local.ts';
-import { waitForJob } from '../../core/generation/poll.ts';
+import { waitForJob } from '../../core/generation/run/wait-for-job.ts';
 import { createMediaTools, MediaTooLargeError } from '../../infra/media/ffmpeg-tools.ts';
 import { fontFor, FALLBACK_TITLE, BASE_FONT } from '../../infra/media/fonts.ts';
 import { PREVIEW_MAX_BYTES } from '../../infra/media/limits.ts';

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderError, type VideoProvider, type VideoRequest } from '../../core/ports.ts';
 import type { ClientOptions } from '../../infra/providers/http.ts';
-import { waitForJob } from '../../core/generation/poll.ts';
+import { waitForJob } from '../../core/generation/run/wait-for-job.ts';
 import type { ProviderFake } from '../fakes/http.ts';
 
 export interface Subject {

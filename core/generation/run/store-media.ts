@@ -4,10 +4,10 @@
 import os from 'node:os';
 import path from 'node:path';
 import { mkdtemp, rm } from 'node:fs/promises';
-import type { PlanFeatures } from '../api.ts';
-import { PRIVATE_MEDIA_PREFIX } from '../ports.ts';
-import type { GenerationRow, StoredMedia } from './types.ts';
-import type { GenerationDeps } from './deps.ts';
+import type { PlanFeatures } from '../../api.ts';
+import { PRIVATE_MEDIA_PREFIX } from '../../ports.ts';
+import type { GenerationRow, StoredMedia } from '../types.ts';
+import type { GenerationDeps } from '../deps.ts';
 
 /** `name` keeps stage 1's clip of a two-stage style ('base') apart from the final video ('video'). */
 export async function storeResult(

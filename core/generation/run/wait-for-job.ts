@@ -1,6 +1,6 @@
 // Waits for a provider job to end, with a deadline, keeping the job lock alive and reporting progress.
-import { ProviderError, type ProviderJob, type ProviderJobState, type VideoProvider } from '../ports.ts';
-import { sleep } from '../sleep.ts';
+import { ProviderError, type ProviderJob, type ProviderJobState, type VideoProvider } from '../../ports.ts';
+import { sleep } from '../../sleep.ts';
 
 export class Aborted extends Error {
   constructor() {
