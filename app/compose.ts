@@ -108,7 +108,6 @@ async function composeOn(infra: Infra, stoppers: (() => Promise<void>)[], config
     server,
     log,
     hub: chatHub,
-    jwtSecret,
     core,
     accounts,
     links,

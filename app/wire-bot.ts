@@ -8,7 +8,6 @@ import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import type { Infra } from './infra-setup.ts';
 import type { CoreWiring } from './wire-core.ts';
-import { createMagicLinks } from './wire-web.ts';
 import type { GenerationAdmin, GenerationService, Ledger, MagicLinks } from '../core/api.ts';
 import type { Platform } from '../core/model.ts';
 import type { Clock, SharedState } from '../core/ports.ts';
@@ -267,7 +266,6 @@ export async function wireChat(p: {
   server: Server;
   log: Logger;
   hub: NotifierHub;
-  jwtSecret: string;
   core: Pick<CoreWiring, 'generation' | 'generationAdmin' | 'ledger'> &
     Partial<Pick<CoreWiring, 'styles' | 'actions' | 'photoIntake'>>;
   accounts: AccountsWiring;
