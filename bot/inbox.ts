@@ -4,9 +4,8 @@
 // event once: its response is saved before delivery, so a re-handled event re-delivers that answer instead of
 // running the command (a second /video) again.
 import type { ChatEvent } from '../core/model.ts';
-import type { ChatResponse } from '../core/commands/ports.ts';
+import type { ChatCore, ChatResponse } from '../core/api.ts';
 import type { Background } from './background.ts';
-import type { BotCore } from './bot-core.ts';
 
 export const MAX_ATTEMPTS = 5;
 
@@ -47,7 +46,7 @@ export function memoFor(store: InboxStore, source: string, eventId: string, fres
 }
 
 /** What adapters call instead of core.respond: the saved answer when there is one, else core's (then saved). */
-export async function respondOnce(core: BotCore, event: ChatEvent, memo?: ResponseMemo): Promise<ChatResponse> {
+export async function respondOnce(core: ChatCore, event: ChatEvent, memo?: ResponseMemo): Promise<ChatResponse> {
   const saved = memo ? await memo.saved() : null;
   if (saved) return saved;
   const res = await core.respond(event);

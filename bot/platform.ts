@@ -6,7 +6,7 @@ import type { Server } from '@hapi/hapi';
 import type { Locale, Platform } from '../core/model.ts';
 import type { SharedState } from '../core/ports.ts';
 import type { Translator } from '../core/translator.ts';
-import type { BotCore } from './bot-core.ts';
+import type { ChatCore } from '../core/api.ts';
 import type { InboxHandler, InboxStore } from './inbox.ts';
 import type { PlatformSender } from './notifier-hub.ts';
 import type { ChatOutbox } from './outbox.ts';
@@ -57,7 +57,7 @@ export type StyleSource = () => Promise<StyleEntry[]>;
 export interface PlatformDeps<C = unknown> {
   config: C;
   /** The command dispatcher. */
-  core: BotCore;
+  core: ChatCore;
   t: Translator;
   state: SharedState;
   /** The inbox as is (polling accepts its own updates) and the quota outbox (LINE). */

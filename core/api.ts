@@ -166,7 +166,22 @@ export interface GenerationView {
 /** Everything a chat adapter needs: one call per inbound event, replies out. */
 export interface ChatCore {
   /** Verified, deduplicated event in → replies to show now. Later replies arrive through the Notifier. */
-  handle(event: ChatEvent): Promise<Reply[]>;
+  respond(event: ChatEvent): Promise<ChatResponse>;
+}
+
+/** What an adapter gets back: the replies and the language to render them in (it may just have changed). */
+export interface ChatResponse {
+  replies: Reply[];
+  locale: Locale;
+  /** A generation is under way for this user and nothing final was shown: adapters show their waiting UI. */
+  pending?: boolean;
+  /** The generation this command started or answered (when known): adapters tie its waiting UI to it. */
+  generationId?: string;
+  /**
+   * Personal replies to an event from a group (core/privacy.ts), kept out of `replies`: the adapter delivers them
+   * where the user alone reads them (one-to-one chat, Discord ephemeral message) and tells the group where to look.
+   */
+  direct?: Reply[];
 }
 
 /** The generation pipeline as seen by the job runner. */

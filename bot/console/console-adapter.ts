@@ -6,12 +6,12 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Reply, ReplyTarget } from '../../core/model.ts';
 import type { Translator } from '../../core/translator.ts';
-import type { BotCore } from '../bot-core.ts';
+import type { ChatCore } from '../../core/api.ts';
 import type { PlatformSender } from '../notifier-hub.ts';
 import { filePhoto, parsePhotoCommand } from './photo.ts';
 
 export interface ConsoleAdapterDeps {
-  core: BotCore;
+  core: ChatCore;
   t: Translator;
   write: (line: string) => void;
   userId: string;

@@ -9,7 +9,7 @@ import { REST, Routes, type APIInteraction } from 'discord.js';
 import type { Reply, ReplyTarget } from '../../core/model.ts';
 import type { SharedState } from '../../core/ports.ts';
 import type { Translator } from '../../core/translator.ts';
-import type { BotCore } from '../bot-core.ts';
+import type { ChatCore } from '../../core/api.ts';
 import { respondOnce, type ResponseMemo } from '../inbox.ts';
 import type { PlatformSender } from '../notifier-hub.ts';
 import { EPHEMERAL, fromInteraction } from './inbound.ts';
@@ -20,7 +20,7 @@ const TOKEN_LIFE_MS = 14 * 60_000; // a minute short of Discord's 15, so a slow 
 
 export interface DiscordAdapterDeps {
   rest: REST;
-  core: BotCore;
+  core: ChatCore;
   t: Translator;
   hasBotToken: boolean;
   log: { warn(o: object, m: string): void };

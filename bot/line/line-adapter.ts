@@ -8,7 +8,7 @@ import { HTTPFetchError, type messagingApi, type webhook } from '@line/bot-sdk';
 import type { Reply, ReplyTarget } from '../../core/model.ts';
 import type { SharedState } from '../../core/ports.ts';
 import type { Translator } from '../../core/translator.ts';
-import type { BotCore } from '../bot-core.ts';
+import type { ChatCore } from '../../core/api.ts';
 import { uuidFromKey } from './retry-key.ts';
 import { respondOnce, type ResponseMemo } from '../inbox.ts';
 import type { ChatOutbox } from '../outbox.ts';
@@ -22,7 +22,7 @@ export interface LineAdapterDeps {
   client: messagingApi.MessagingApiClient;
   /** Message content (photos) from LINE_DATA_API_BASE; without it a photo is an unsupported message. */
   blob?: Pick<messagingApi.MessagingApiBlobClient, 'getMessageContent'>;
-  core: BotCore;
+  core: ChatCore;
   t: Translator;
   store: ChatOutbox;
   state: SharedState;

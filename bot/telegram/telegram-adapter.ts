@@ -10,7 +10,7 @@ import type { Update } from 'grammy/types';
 import type { Reply, ReplyTarget } from '../../core/model.ts';
 import type { SharedState } from '../../core/ports.ts';
 import type { Translator } from '../../core/translator.ts';
-import type { BotCore } from '../bot-core.ts';
+import type { ChatCore } from '../../core/api.ts';
 import { respondOnce, type ResponseMemo } from '../inbox.ts';
 import type { PlatformSender } from '../notifier-hub.ts';
 import { fromTelegramUpdate } from './inbound.ts';
@@ -21,7 +21,7 @@ import { telegramPhoto } from './photo.ts';
 
 export interface TelegramAdapterDeps {
   api: Api;
-  core: BotCore;
+  core: ChatCore;
   t: Translator;
   state: SharedState;
   log: { warn(o: object, m: string): void };

@@ -3,6 +3,7 @@ import type {
   Account,
   AccountService,
   ChatCore,
+  ChatResponse,
   GenerationOutcome,
   GenerationService,
   Ledger,
@@ -17,7 +18,7 @@ import type { AdminCommands } from '../admin/admin-commands.ts';
 import type { AppealDesk } from '../moderation/appeals.ts';
 import { isPersonalCommand, parse, parseStartPayload, type Command } from './grammar.ts';
 import { markPersonal, splitForGroup } from '../privacy.ts';
-import type { AccountSettings, ChatRateLimiter, ChatResponse } from './ports.ts';
+import type { AccountSettings, ChatRateLimiter } from './ports.ts';
 import type { StyleCatalog } from '../styles/catalog.ts';
 import { StyleChat } from '../styles/chat.ts';
 import { PendingStyles } from '../styles/pending.ts';
@@ -85,10 +86,6 @@ export class Dispatcher implements ChatCore {
       this.pendingStyles = new PendingStyles(d.state);
       this.styles = new StyleChat({ catalog: d.styles, pending: this.pendingStyles, generation: d.generation });
     }
-  }
-
-  async handle(event: ChatEvent): Promise<Reply[]> {
-    return (await this.respond(event)).replies;
   }
 
   async respond(event: ChatEvent): Promise<ChatResponse> {

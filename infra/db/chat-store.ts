@@ -2,7 +2,7 @@
 // audit log, and the quota outbox.
 import { QueryTypes, type Sequelize } from 'sequelize';
 import type { AuditLog } from '../../core/admin/ports.ts';
-import type { ChatResponse } from '../../core/commands/ports.ts';
+import type { ChatResponse } from '../../core/api.ts';
 import type { InboxStore, PendingEvent } from '../../bot/inbox.ts';
 import type { ChatOutbox } from '../../bot/outbox.ts';
 
