@@ -4,6 +4,7 @@
 // the ledger moves that follow are keyed by the order (or the reversal), so a repeat callback after a crash
 // finishes the job and never doubles it. Rules and sources: docs/payments.md.
 import { periodOf } from '../ledger/period.ts';
+import { DomainError, type DomainErrorKind } from '../domain-error.ts';
 import crypto from 'node:crypto';
 import type { AccountService, Billing, Ledger, MagicLinks, Plan, PointPack } from '../api.ts';
 import type { Clock, Notifier } from '../ports.ts';
@@ -25,13 +26,25 @@ import { Notices } from './notices.ts';
 import { ScheduleStops } from './schedule-stops.ts';
 import { Revocations } from './revocations.ts';
 
-export class BillingError extends Error {
-  constructor(
-    readonly code: 'unknown_item' | 'method_unavailable' | 'not_found' | 'gateway_failed' | 'too_many_checkouts',
-    message: string = code,
-  ) {
-    super(message);
-    this.name = 'BillingError';
+export type BillingErrorCode =
+  | 'unknown_item'
+  | 'method_unavailable'
+  | 'not_found'
+  | 'gateway_failed'
+  | 'too_many_checkouts';
+
+const BILLING_KIND: Record<BillingErrorCode, DomainErrorKind> = {
+  unknown_item: 'not_found',
+  not_found: 'not_found',
+  method_unavailable: 'conflict',
+  gateway_failed: 'upstream',
+  too_many_checkouts: 'rate_limited',
+};
+
+export class BillingError extends DomainError<BillingErrorCode> {
+  readonly kind: DomainErrorKind = BILLING_KIND[this.code];
+  constructor(code: BillingErrorCode, message: string = code) {
+    super(code, message);
   }
 }
 
