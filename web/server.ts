@@ -14,7 +14,7 @@ export interface ServerOptions {
    * (webhook senders redeliver; the event was not stored), logged once per outage instead of once per request.
    */
   isInfrastructureError?: (err: unknown) => boolean;
-  /** Puts the request id into the log context of everything the request runs (infra/log/context.ts). */
+  /** Puts the request id into the log context of everything the request runs (app/ hands in the logger's). */
   enterLogContext?: EnterLogContext;
 }
 

@@ -56,7 +56,10 @@ export class ProviderEvents {
   }
 
   /** ECPay PeriodReturnURL: a later authorization of a periodic order renews the plan. */
-  async ecpayPeriod(n: Exclude<EcpayPeriodNotice, { kind: 'invalid' }>, raw: Record<string, string>): Promise<EcpayAnswer> {
+  async ecpayPeriod(
+    n: Exclude<EcpayPeriodNotice, { kind: 'invalid' }>,
+    raw: Record<string, string>,
+  ): Promise<EcpayAnswer> {
     if (n.kind !== 'paid') {
       // A failed authorization changes nothing: the subscription runs to its end date.
       this.d.log.warn(

@@ -14,12 +14,7 @@ export interface SessionCredentials {
   exp: number;
 }
 
-export function registerSession(
-  server: Server,
-  signer: TokenSigner,
-  sessions: WebSessions,
-  opts: { secure: boolean },
-) {
+export function registerSession(server: Server, signer: TokenSigner, sessions: WebSessions, opts: { secure: boolean }) {
   server.state(SESSION_COOKIE, {
     ttl: SESSION_TTL_S * 1000,
     isSecure: opts.secure,

@@ -44,7 +44,9 @@ export function apiRoutes(server: Server, d: WebDeps) {
         d.telegramUsername
           ? { platform: 'telegram' as const, url: `https://t.me/${encodeURIComponent(d.telegramUsername)}` }
           : null,
-        d.lineBasicId ? { platform: 'line' as const, url: `https://line.me/R/ti/p/${encodeURIComponent(d.lineBasicId)}` } : null,
+        d.lineBasicId
+          ? { platform: 'line' as const, url: `https://line.me/R/ti/p/${encodeURIComponent(d.lineBasicId)}` }
+          : null,
         d.discordApplicationId
           ? {
               platform: 'discord' as const,
@@ -56,7 +58,12 @@ export function apiRoutes(server: Server, d: WebDeps) {
     noQuery,
     false,
   );
-  get('/api/v1/status', async (): Promise<StatusDto> => ({ providers: await d.providersHealth().catch(() => ({})) }), noQuery, false);
+  get(
+    '/api/v1/status',
+    async (): Promise<StatusDto> => ({ providers: await d.providersHealth().catch(() => ({})) }),
+    noQuery,
+    false,
+  );
 
   get('/api/v1/me', async (request): Promise<MeDto> => {
     const userId = userOf(request);

@@ -6,7 +6,7 @@
 import type { Server } from '@hapi/hapi';
 import { parseJson, rawBodyRoute } from './webhooks/common.ts';
 
-/** The providers' callback checks and the wake-ups they lead to (infra/providers, wired in app/wire-callbacks.ts). */
+/** The providers' callback checks and the wake-ups they lead to (wired in app/wire-callbacks.ts). */
 export interface CallbackRouteDeps {
   paths: { pollo: string; leonardo: string };
   /**
@@ -33,7 +33,11 @@ export function callbackRoutes(server: Server, d: CallbackRouteDeps): void {
     handler: async (request, h) => {
       const raw = request.payload as Buffer;
       const generationId = Buffer.isBuffer(raw)
-        ? d.polloGeneration(String(request.params.token ?? ''), request.headers as Record<string, string | undefined>, raw)
+        ? d.polloGeneration(
+            String(request.params.token ?? ''),
+            request.headers as Record<string, string | undefined>,
+            raw,
+          )
         : null;
       if (!generationId) {
         d.log.warn({ provider: 'pollo' }, 'provider callback refused');

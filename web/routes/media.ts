@@ -18,7 +18,7 @@ export interface DiskFiles {
   verifySigned(key: string, exp: string | undefined, sig: string | undefined): boolean;
 }
 
-/** The stores' key rules (infra/media/keys.ts): which keys exist at all, and what each one holds. */
+/** The media stores' key rules: which keys exist at all, and what each one holds. */
 export interface MediaKeys {
   isValidKey(key: string): boolean;
   contentTypeFor(key: string): string;

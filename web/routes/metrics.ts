@@ -6,7 +6,7 @@
 import type { Request, Server } from '@hapi/hapi';
 
 type Labels<K extends string> = Partial<Record<K, string>>;
-/** What this route counts into and serves (the Prometheus registry, infra/metrics/registry.ts). */
+/** What this route counts into and serves (the Prometheus registry). */
 export interface HttpMetrics {
   readonly contentType: string;
   text(): Promise<string>;

@@ -1,5 +1,5 @@
 // Payment provider callbacks (signed, so exempt from CSRF and session). Each reads the exact bytes through the
-// provider's verifier first (app/ wires infra/payments), then hands the notice to core/billing's ProviderEvents and
+// provider's verifier first (wired in app/), then hands the notice to core/billing's ProviderEvents and
 // presents its answer. ECPay ReturnURL and PeriodReturnURL: `1|OK` only once the payment is durably recorded,
 // `0|…` otherwise. Paddle: Paddle-Signature over `ts:rawBody`, 5 s window, answer within 5 s. Sources:
 // docs/payments.md.

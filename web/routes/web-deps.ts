@@ -11,7 +11,7 @@ import type { MediaStore } from '../../core/ports.ts';
 import type { Msg } from '../../core/model.ts';
 import type { ResultActions } from '../../core/generation/actions.ts';
 
-/** Each payment provider's check of a callback's exact bytes (infra/payments, wired in app/). */
+/** Each payment provider's check of a callback's exact bytes (wired in app/). */
 export interface PaymentReaders {
   ecpayPayment(body: string): EcpayPaymentNotice;
   ecpayPeriod(body: string): EcpayPeriodNotice;
