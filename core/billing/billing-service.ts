@@ -5,7 +5,6 @@
 // finishes the job and never doubles it. Rules and sources: docs/payments.md.
 import { periodOf } from '../ledger/period.ts';
 import { DomainError, type DomainErrorKind } from '../domain-error.ts';
-import crypto from 'node:crypto';
 import type { AccountService, Billing, Ledger, MagicLinks, Plan, PointPack } from '../api.ts';
 import type { Clock, Notifier } from '../ports.ts';
 import type {
@@ -25,6 +24,7 @@ import { settles } from './settlement.ts';
 import { Notices } from './notices.ts';
 import { ScheduleStops } from './schedule-stops.ts';
 import { Revocations } from './revocations.ts';
+import { renewalOrderNumber } from './order-numbers.ts';
 
 export type BillingErrorCode =
   | 'unknown_item'
@@ -60,16 +60,6 @@ export interface BillingDeps {
   /** Per-user budget for starting checkouts (unlimited without). */
   limiter?: CheckoutLimiter;
   log?: { info(o: object, m: string): void; warn(o: object, m: string): void; error?(o: object, m: string): void };
-}
-
-/**
- * ≤ 20 alphanumerics (ECPay MerchantTradeNo) for the charge `key` of a schedule: ECPay's n-th authorization is the
- * first order's number + `R` + n; anything longer, and Paddle's transaction ids, become a digest.
- */
-export function renewalOrderNumber(firstOrder: string, key: string | number): string {
-  const plain = `${firstOrder}R${key}`;
-  if (/^\d+$/.test(String(key)) && plain.length <= 20) return plain;
-  return `RN${crypto.createHash('sha256').update(plain).digest('hex').slice(0, 18).toUpperCase()}`;
 }
 
 export type RenewalCancel =
