@@ -47,7 +47,6 @@ const toSchedule = (r: ScheduleRow): Schedule => ({
 /** A stop the provider keeps refusing is given up after this many tries (about two days of hourly retries). */
 const MAX_STOP_ATTEMPTS = 48;
 
-
 export class SqlBillingRepo implements BillingRepo {
   constructor(private readonly db: Sequelize) {}
 
