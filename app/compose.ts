@@ -7,6 +7,7 @@ import { openInfra, type Infra } from './infra-setup.ts';
 import { resolveJwtSecret } from './secrets.ts';
 import { createServer } from '../web/server.ts';
 import { isInfrastructureError } from '../infra/infrastructure-errors.ts';
+import { enterLogContext } from '../infra/log/context.ts';
 import { healthRoutes } from '../web/routes/health.ts';
 import { wireJobStore, wireJobWorkers } from './wire-jobs.ts';
 import { wireMedia } from './wire-media.ts';
@@ -54,6 +55,7 @@ async function composeOn(infra: Infra, stoppers: (() => Promise<void>)[], config
     log,
     corsOrigins: config.corsOrigins,
     isInfrastructureError,
+    enterLogContext,
   });
   // ── operations: the metrics registry first, so every area below can count through it (none when METRICS_TOKEN is unset)
   const metrics = await createMetrics(config);

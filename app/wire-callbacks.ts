@@ -4,10 +4,42 @@ import type { Server } from '@hapi/hapi';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import type { ProviderName } from '../core/model.ts';
-import { CALLBACK_PATHS, callbackToken, callbackTokenKey } from '../infra/providers/callbacks.ts';
-import { CompletionHub } from '../infra/providers/completion-signals.ts';
+import {
+  CALLBACK_PATHS,
+  callbackToken,
+  callbackTokenKey,
+  generationOfToken,
+  leonardoBearerValid,
+  polloSignatureValid,
+} from '../infra/providers/callbacks.ts';
+import { CompletionHub, generationKey, jobKey } from '../infra/providers/completion-signals.ts';
 import type { ProviderSlot } from '../infra/providers/index.ts';
-import { callbackRoutes } from '../web/routes/callbacks.ts';
+import { callbackRoutes, type CallbackRouteDeps } from '../web/routes/callbacks.ts';
+
+/**
+ * The callback routes' checks: `tokenKey` keys the per-generation tokens in Pollo's webhookUrl; with `polloSecret`
+ * Pollo's signature is required as well; without `leonardoKey` the Leonardo route is not offered.
+ */
+export function callbackRouteDeps(o: {
+  tokenKey: Buffer;
+  polloSecret?: string;
+  leonardoKey?: string;
+  signals: { wake(key: string): Promise<void> };
+  log: CallbackRouteDeps['log'];
+}): CallbackRouteDeps {
+  const { leonardoKey, polloSecret } = o;
+  return {
+    paths: CALLBACK_PATHS,
+    polloGeneration: (token, headers, raw) => {
+      const id = generationOfToken(o.tokenKey, token);
+      return id && (!polloSecret || polloSignatureValid(polloSecret, headers, raw)) ? id : null;
+    },
+    ...(leonardoKey ? { leonardoBearerValid: (auth: string) => leonardoBearerValid(leonardoKey, auth) } : {}),
+    wakeGeneration: (id) => o.signals.wake(generationKey(id)),
+    wakeJob: (provider, id) => o.signals.wake(jobKey(provider, id)),
+    log: o.log,
+  };
+}
 
 export interface CallbackWiring {
   hub: CompletionHub;
@@ -40,12 +72,15 @@ export function wireCallbacks(config: Config, log: Logger, jwtSecret: string, da
         ? `${config.publicBaseUrl}${CALLBACK_PATHS.pollo}/${callbackToken(tokenKey, generationId)}`
         : undefined,
     routes: (server) =>
-      callbackRoutes(server, {
-        tokenKey,
-        polloSecret: providers.callbacks.polloSecret,
-        leonardoKey: calling.has('leonardo') ? providers.callbacks.leonardoKey : undefined,
-        signals: hub,
-        log,
-      }),
+      callbackRoutes(
+        server,
+        callbackRouteDeps({
+          tokenKey,
+          polloSecret: providers.callbacks.polloSecret,
+          leonardoKey: calling.has('leonardo') ? providers.callbacks.leonardoKey : undefined,
+          signals: hub,
+          log,
+        }),
+      ),
   };
 }

@@ -8,6 +8,7 @@ import { createProviders, PROVIDER_SLOTS, type ProviderDeps, type Providers } fr
 import { createMediaStore, createMediaTools } from '../infra/media/index.ts';
 import { mediaBinariesAvailable, useMediaBinaries } from '../infra/media/binaries.ts';
 import { mediaRoutes } from '../web/routes/media.ts';
+import { contentTypeFor, isValidKey } from '../infra/media/keys.ts';
 import { claimDiskMedia } from '../infra/media/disk-hosts.ts';
 import type { Sequelize } from 'sequelize';
 
@@ -43,7 +44,7 @@ export async function wireMedia(
   const providers = createProviders(config, deps);
   const mediaStore = createMediaStore(config, jwtSecret);
   const mediaTools = createMediaTools({ tmpDir: path.join(config.dataDir, 'tmp') });
-  await mediaRoutes(server, mediaStore);
+  await mediaRoutes(server, mediaStore, { isValidKey, contentTypeFor });
 
   const real = PROVIDER_SLOTS.filter((s) => !providers[s].local);
   const local = PROVIDER_SLOTS.filter((s) => providers[s].local);

@@ -7,6 +7,7 @@ import type { Logger } from './logger.ts';
 import type { JobStoreWiring } from './wire-jobs.ts';
 import type { PromMetrics } from '../infra/metrics/registry.ts';
 import { metricsRoutes } from '../web/routes/metrics.ts';
+import { safeEqual } from '../infra/crypto/safe-equal.ts';
 import { adminJobsRoutes } from '../web/routes/admin-jobs.ts';
 
 /** prom-client loads only when metrics are on (CONTRIBUTING: SDKs some instances use load when configured). */
@@ -29,7 +30,7 @@ export async function wireOps(p: {
   const { config, server, metrics } = p;
   if (metrics && config.metricsToken) {
     metrics.watch({ jobs: () => p.jobs.stats(), providers: p.providerHealth });
-    metricsRoutes(server, { metrics, token: config.metricsToken });
+    metricsRoutes(server, { metrics, token: config.metricsToken, safeEqual });
   }
   if (p.isAdmin) {
     await adminJobsRoutes(server, {

@@ -13,7 +13,7 @@ import { apiRoutes } from '../web/routes/api.ts';
 import { appRoutes } from '../web/routes/app-static.ts';
 import { authRoutes } from '../web/routes/auth.ts';
 import { checkoutRoutes } from '../web/routes/checkout.ts';
-import { mapErrors } from '../web/routes/errors.ts';
+import { mapErrors } from '../web/errors.ts';
 import { harden } from '../web/routes/hardening.ts';
 import { installClientIp } from '../web/client-ip.ts';
 import { paymentRoutes } from '../web/routes/payments.ts';
@@ -25,6 +25,15 @@ import type { MediaStore } from '../core/ports.ts';
 import { createTranslator } from '../infra/i18n.ts';
 import type { Msg } from '../core/model.ts';
 import type { WebDeps } from '../web/routes/web-deps.ts';
+import { ProviderEvents } from '../core/billing/provider-events.ts';
+import type { PaddleNotification } from '../core/billing/ports.ts';
+import { StyleShowcase as Showcase } from '../core/styles/showcase.ts';
+import { SqlStyleCatalog } from '../infra/db/styles-repo.ts';
+import { SqlGenerationStore } from '../infra/db/generation-repo.ts';
+import { safeEqual } from '../infra/crypto/safe-equal.ts';
+import { readCallback, readPeriodCallback } from '../infra/payments/ecpay.ts';
+import { verifyPaddleSignature } from '../infra/payments/paddle.ts';
+import { fromPaddle, type PaddleEnvelope } from '../infra/payments/paddle-events.ts';
 
 export interface WebParts {
   ledger?: Ledger;
@@ -101,8 +110,10 @@ export async function wireWeb(
   await harden(server, { secure, perMinute: config.rateLimits.ipPerMinute, redis: infra.redis });
   registerSession(server, signer, sessions, { secure });
   mapErrors(server, translate);
-  const deps = {
-    db: infra.sequelize,
+  const paddleSecret = config.paddle.webhookSecret;
+  const masters = new SqlGenerationStore(infra.sequelize);
+  const generations = parts.generations;
+  const deps: WebDeps = {
     billing,
     repo,
     ledger,
@@ -112,8 +123,21 @@ export async function wireWeb(
     signer,
     sessions,
     origin: new URL(config.publicBaseUrl).origin,
-    ecpay: config.ecpay,
-    paddleWebhookSecret: config.paddle.webhookSecret,
+    safeEqual,
+    payments: {
+      readers: {
+        ecpayPayment: (body) => readCallback(body, config.ecpay),
+        ecpayPeriod: (body) => readPeriodCallback(body, config.ecpay),
+        paddleSignatureValid: (body, header) =>
+          Boolean(paddleSecret) && verifyPaddleSignature(body, header, paddleSecret!),
+      },
+      events: new ProviderEvents({
+        billing,
+        // The envelope's data is read field by field there.
+        paddle: (n: PaddleNotification) => fromPaddle(n as PaddleEnvelope),
+        log,
+      }),
+    },
     providersHealth: parts.providersHealth ?? (async () => ({})),
     secureCookies: secure,
     writeCors: {
@@ -124,8 +148,18 @@ export async function wireWeb(
     lineBasicId: config.line?.basicId,
     discordApplicationId: config.discord?.applicationId,
     log,
-    ...(parts.styles ? { styles: parts.styles } : {}),
+    // Without the core's showcase (sample clips), the catalogue alone.
+    styles: parts.styles ?? new Showcase(new SqlStyleCatalog(infra.sequelize)),
     ...(parts.mediaStore ? { media: parts.mediaStore } : {}),
+    ...(generations
+      ? {
+          cleanMasters: {
+            // Core says whether the tier may have it (cleanUrl); the store says where the master is.
+            keyOf: async (userId: string, id: string) =>
+              (await generations.get(userId, id))?.cleanUrl ? ((await masters.get(id))?.masterKey ?? null) : null,
+          },
+        }
+      : {}),
     ...(parts.actions ? { actions: parts.actions } : {}),
     translate,
   };

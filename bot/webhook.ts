@@ -1,6 +1,6 @@
 // What every webhook route shares: raw-body route options and JSON parsing, the inbox (dedupe + durable event),
 // the per-IP limit on requests that fail verification, and the after-answer work queue.
-import type { Request, ResponseToolkit, RouteOptions } from '@hapi/hapi';
+import type { Request, ResponseToolkit } from '@hapi/hapi';
 import type { Background } from './background.ts';
 import type { InboxStore } from './inbox.ts';
 import { batchedInbox } from './inbox-batch.ts';
@@ -12,21 +12,6 @@ export interface WebhookDeps {
   dedupe: InboxStore;
   ipLimiter: ChatRateLimiter;
   background: Background;
-}
-
-/** No hapi auth (each route verifies its sender) and the body as raw bytes, which the signatures cover; 1 MiB at most. */
-export const rawBodyRoute: RouteOptions = {
-  auth: false,
-  payload: { parse: false, output: 'data', maxBytes: 1024 * 1024 },
-};
-
-/** The raw body parsed as JSON, or undefined when it is not JSON (the route answers 400 'malformed JSON'). */
-export function parseJson<T>(raw: Buffer): T | undefined {
-  try {
-    return JSON.parse(raw.toString('utf8')) as T;
-  } catch {
-    return undefined;
-  }
 }
 
 /**

@@ -83,7 +83,7 @@ function buildServer() {
   // Into a fresh folder, then swapped in, so that an interrupted build never leaves a half-written dist/.
   const tmp = path.join(root, `dist.tmp-${process.pid}`);
   fs.rmSync(tmp, { recursive: true, force: true });
-  const tsc = path.join(path.dirname(require.resolve('typescript/package.json')), 'bin', 'tsc');
+  const tsc = path.join(path.dirname(require.resolve('@typescript/native/package.json')), 'bin', 'tsc');
   execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json'), '--outDir', tmp], {
     stdio: 'inherit',
     cwd: root,

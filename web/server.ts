@@ -2,7 +2,7 @@
 import Hapi from '@hapi/hapi';
 import HapiPino from 'hapi-pino';
 import type { Logger } from '../app/logger.ts';
-import { installRequestIds } from './request-id.ts';
+import { installRequestIds, type EnterLogContext } from './request-id.ts';
 
 export interface ServerOptions {
   port: number;
@@ -14,6 +14,8 @@ export interface ServerOptions {
    * (webhook senders redeliver; the event was not stored), logged once per outage instead of once per request.
    */
   isInfrastructureError?: (err: unknown) => boolean;
+  /** Puts the request id into the log context of everything the request runs (app/ hands in the logger's). */
+  enterLogContext?: EnterLogContext;
 }
 
 /** Liveness/readiness probes and Prometheus scrapes. */
@@ -43,7 +45,7 @@ export async function createServer(opts: ServerOptions): Promise<Hapi.Server> {
     router: { stripTrailingSlash: true },
   });
 
-  installRequestIds(server);
+  installRequestIds(server, opts.enterLogContext);
   // Access lines through hapi-pino on the app's logger (its redaction and the request id's log context).
   // Probes and scrapes every few seconds, and the 503s of an outage (said once below), are written at debug only.
   const quiet = (request: Hapi.Request) =>

@@ -11,7 +11,8 @@ import { verifyDiscord } from './verify.ts';
 import { answersEphemerally, DISCORD_SOURCE, EPHEMERAL } from './inbound.ts';
 import { disabledRows, pressedId, pressedRows } from './answered-buttons.ts';
 import { focusedValue, styleChoices } from './autocomplete.ts';
-import { parseJson, rawBodyRoute, refuse, routeInbox, type WebhookDeps } from '../webhook.ts';
+import { parseJson, rawBodyRoute } from '../../web/raw-body.ts';
+import { refuse, routeInbox, type WebhookDeps } from '../webhook.ts';
 import { acceptAndHandle, type InboxHandler } from '../inbox.ts';
 import type { StyleSource } from '../platform.ts';
 

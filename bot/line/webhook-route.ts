@@ -4,7 +4,8 @@
 // 2 s as failed (docs/reliability.md), so nothing slow happens here.
 import type { Server } from '@hapi/hapi';
 import { validateSignature, type webhook } from '@line/bot-sdk';
-import { parseJson, rawBodyRoute, refuse, routeInbox, type WebhookDeps } from '../webhook.ts';
+import { parseJson, rawBodyRoute } from '../../web/raw-body.ts';
+import { refuse, routeInbox, type WebhookDeps } from '../webhook.ts';
 import { acceptAndHandle, type InboxHandler } from '../inbox.ts';
 import { LINE_SOURCE } from './inbound.ts';
 

@@ -5,7 +5,8 @@
 import type { Server } from '@hapi/hapi';
 import type { Update } from 'grammy/types';
 import crypto from 'node:crypto';
-import { parseJson, rawBodyRoute, refuse, routeInbox, type WebhookDeps } from '../webhook.ts';
+import { parseJson, rawBodyRoute } from '../../web/raw-body.ts';
+import { refuse, routeInbox, type WebhookDeps } from '../webhook.ts';
 import { acceptAndHandle, type InboxHandler } from '../inbox.ts';
 import { telegramSource } from './inbound.ts';
 

@@ -4,7 +4,7 @@
 // the ledger moves that follow are keyed by the order (or the reversal), so a repeat callback after a crash
 // finishes the job and never doubles it. Rules and sources: docs/payments.md.
 import { periodOf } from '../ledger/period.ts';
-import crypto from 'node:crypto';
+import { DomainError, type DomainErrorKind } from '../domain-error.ts';
 import type { AccountService, Billing, Ledger, MagicLinks, Plan, PointPack } from '../api.ts';
 import type { Clock, Notifier } from '../ports.ts';
 import type {
@@ -24,14 +24,27 @@ import { settles } from './settlement.ts';
 import { Notices } from './notices.ts';
 import { ScheduleStops } from './schedule-stops.ts';
 import { Revocations } from './revocations.ts';
+import { renewalOrderNumber } from './order-numbers.ts';
 
-export class BillingError extends Error {
-  constructor(
-    readonly code: 'unknown_item' | 'method_unavailable' | 'not_found' | 'gateway_failed' | 'too_many_checkouts',
-    message: string = code,
-  ) {
-    super(message);
-    this.name = 'BillingError';
+export type BillingErrorCode =
+  | 'unknown_item'
+  | 'method_unavailable'
+  | 'not_found'
+  | 'gateway_failed'
+  | 'too_many_checkouts';
+
+const BILLING_KIND: Record<BillingErrorCode, DomainErrorKind> = {
+  unknown_item: 'not_found',
+  not_found: 'not_found',
+  method_unavailable: 'conflict',
+  gateway_failed: 'upstream',
+  too_many_checkouts: 'rate_limited',
+};
+
+export class BillingError extends DomainError<BillingErrorCode> {
+  readonly kind: DomainErrorKind = BILLING_KIND[this.code];
+  constructor(code: BillingErrorCode, message: string = code) {
+    super(code, message);
   }
 }
 
@@ -47,16 +60,6 @@ export interface BillingDeps {
   /** Per-user budget for starting checkouts (unlimited without). */
   limiter?: CheckoutLimiter;
   log?: { info(o: object, m: string): void; warn(o: object, m: string): void; error?(o: object, m: string): void };
-}
-
-/**
- * ≤ 20 alphanumerics (ECPay MerchantTradeNo) for the charge `key` of a schedule: ECPay's n-th authorization is the
- * first order's number + `R` + n; anything longer, and Paddle's transaction ids, become a digest.
- */
-export function renewalOrderNumber(firstOrder: string, key: string | number): string {
-  const plain = `${firstOrder}R${key}`;
-  if (/^\d+$/.test(String(key)) && plain.length <= 20) return plain;
-  return `RN${crypto.createHash('sha256').update(plain).digest('hex').slice(0, 18).toUpperCase()}`;
 }
 
 export type RenewalCancel =

@@ -225,3 +225,25 @@ export type BillingEvent =
   | { kind: 'reversal'; reversal: Reversal };
 
 export type EventOutcome = 'fulfilled' | 'already' | 'rejected' | 'stale' | 'done' | 'unknown';
+
+/** An ECPay ReturnURL callback, its CheckMacValue verified (infra/payments/ecpay.ts reads it). */
+export type EcpayPaymentNotice =
+  | { kind: 'paid'; orderNumber: string; tradeNo: string; amount: number }
+  | { kind: 'not_paid' | 'simulated'; orderNumber: string }
+  | { kind: 'invalid'; reason: 'signature' | 'merchant' | 'fields' };
+
+/** An ECPay PeriodReturnURL callback: one authorization (`count`, the first included) of a periodic order. */
+export type EcpayPeriodNotice =
+  | { kind: 'paid'; orderNumber: string; count: number; execTimes: number; amount: number; gwsr: string }
+  | { kind: 'not_paid' | 'simulated'; orderNumber: string; count: number; rtnCode: string }
+  | { kind: 'invalid'; reason: 'signature' | 'merchant' | 'fields' };
+
+/** A Paddle notification whose signature was verified: the envelope every event type shares. */
+export interface PaddleNotification {
+  event_id: string;
+  event_type: string;
+  data: object;
+}
+
+/** Reads a verified Paddle notification into a billing event, or says why billing does not act on it. */
+export type PaddleTranslator = (n: PaddleNotification) => { event: BillingEvent } | { ignored: string };

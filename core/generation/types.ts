@@ -1,4 +1,4 @@
-// What the generation use cases keep. The store is implemented in infra/db/repos; the route steps a generation
+// What the generation use cases keep. The store is implemented in infra/db/generation-repo.ts; the route steps a generation
 // stores are core/failover's (the planner makes them, the row keeps them as they are).
 import type { Msg, PointBucket, ProviderName, ReplyTarget, Resolution } from '../model.ts';
 import type { GenerationKind, PlanFeatures, SourceImage, TierSlug } from '../api.ts';

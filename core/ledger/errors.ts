@@ -1,4 +1,6 @@
 // The ledger's typed refusals. Callers branch on `code`, never on the message.
+import { DomainError, type DomainErrorKind } from '../domain-error.ts';
+
 export type LedgerErrorCode =
   | 'reservation_not_found'
   /** release refused: the reservation was already committed */
@@ -9,12 +11,14 @@ export type LedgerErrorCode =
   /** the idempotency key was used before with another user, amount, pool or bucket */
   | 'idempotency_conflict';
 
-export class LedgerError extends Error {
-  constructor(
-    readonly code: LedgerErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'LedgerError';
-  }
+const LEDGER_KIND: Record<LedgerErrorCode, DomainErrorKind> = {
+  reservation_not_found: 'not_found',
+  already_committed: 'conflict',
+  already_released: 'conflict',
+  invalid_argument: 'invalid',
+  idempotency_conflict: 'conflict',
+};
+
+export class LedgerError extends DomainError<LedgerErrorCode> {
+  readonly kind: DomainErrorKind = LEDGER_KIND[this.code];
 }

@@ -2,7 +2,7 @@
 // payOrder is the one place an order becomes paid: a single transaction holding the order row lock, so any
 // number of concurrent or repeated callbacks see either "pending → paid" once or "already". The same transaction
 // records the schedule a payment starts and marks every schedule it replaces for stopping at the provider.
-import crypto from 'node:crypto';
+import { newOrderNumber } from '../../core/billing/order-numbers.ts';
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import type { Plan, PlanFeatures, PointPack, TierSlug } from '../../core/api.ts';
 import type {
@@ -46,10 +46,6 @@ const toSchedule = (r: ScheduleRow): Schedule => ({
 
 /** A stop the provider keeps refusing is given up after this many tries (about two days of hourly retries). */
 const MAX_STOP_ATTEMPTS = 48;
-
-/** Alphanumeric, at most 20 characters (ECPay MerchantTradeNo). */
-export const newOrderNumber = () =>
-  `VG${Date.now().toString(36).toUpperCase()}${crypto.randomBytes(3).toString('hex').toUpperCase()}`;
 
 export class SqlBillingRepo implements BillingRepo {
   constructor(private readonly db: Sequelize) {}

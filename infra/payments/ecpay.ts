@@ -14,6 +14,7 @@
 // (PostWithCmvEncodedStrResponseService: the answer is a urlencoded k=v string).
 import crypto from 'node:crypto';
 import { safeEqual } from '../crypto/safe-equal.ts';
+import type { EcpayPaymentNotice, EcpayPeriodNotice } from '../../core/billing/ports.ts';
 
 export interface EcpayConfig {
   merchantId: string;
@@ -104,10 +105,7 @@ export function checkoutFields(cfg: EcpayConfig, input: CheckoutInput): Record<s
   return fields;
 }
 
-export type CallbackVerdict =
-  | { kind: 'paid'; orderNumber: string; tradeNo: string; amount: number }
-  | { kind: 'not_paid' | 'simulated'; orderNumber: string }
-  | { kind: 'invalid'; reason: 'signature' | 'merchant' | 'fields' };
+export type CallbackVerdict = EcpayPaymentNotice;
 
 /** Checks a ReturnURL callback body (urlencoded, UTF-8). Never branches on RtnMsg. */
 export function readCallback(rawBody: string, cfg: EcpayConfig): CallbackVerdict {
@@ -122,10 +120,7 @@ export function readCallback(rawBody: string, cfg: EcpayConfig): CallbackVerdict
   return { kind: 'paid', orderNumber, tradeNo: params.TradeNo ?? '', amount: Number(params.TradeAmt) };
 }
 
-export type PeriodVerdict =
-  | { kind: 'paid'; orderNumber: string; count: number; execTimes: number; amount: number; gwsr: string }
-  | { kind: 'not_paid' | 'simulated'; orderNumber: string; count: number; rtnCode: string }
-  | { kind: 'invalid'; reason: 'signature' | 'merchant' | 'fields' };
+export type PeriodVerdict = EcpayPeriodNotice;
 
 /**
  * Checks a PeriodReturnURL callback (one later authorization of a periodic order). MerchantTradeNo is the first

@@ -68,12 +68,20 @@ describe('architecture', () => {
     expect(bad).toEqual([]);
   });
 
-  it('infra/ imports no bot/, web/ or app/: implementations know only the ports they implement', () => {
-    const bad = files('infra').flatMap((f) =>
-      importedPaths(f)
-        .filter((p) => ['bot', 'web', 'app'].some((d) => into(d)(p)))
+  it('infra/ imports no app/, and from bot/ and web/ only the port types it implements', () => {
+    const valueSpecs = (f: string) =>
+      [
+        ...fs.readFileSync(f, 'utf8').matchAll(/^\s*(?:import|export)(?!\s+type\b)[^'"]*from\s+['"](\.[^'"]+)['"]/gm),
+        ...fs.readFileSync(f, 'utf8').matchAll(/\bimport\(\s*['"](\.[^'"]+)['"]\s*\)/g),
+      ].map((m) => path.relative('.', path.resolve(path.dirname(f), m[1]!)));
+    const bad = files('infra').flatMap((f) => [
+      ...importedPaths(f)
+        .filter(into('app'))
         .map((p) => `${f} → ${p}`),
-    );
+      ...valueSpecs(f)
+        .filter((p) => into('bot')(p) || into('web')(p))
+        .map((p) => `${f} → ${p} (a value, not a port type)`),
+    ]);
     expect(bad).toEqual([]);
   });
 

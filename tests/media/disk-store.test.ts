@@ -5,8 +5,8 @@ import path from 'node:path';
 import Hapi from '@hapi/hapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiskStore, type DiskMediaStore } from '../../infra/media/disk-store.ts';
-import { isValidKey } from '../../infra/media/keys.ts';
 import { mediaRoutes } from '../../web/routes/media.ts';
+import { contentTypeFor, isValidKey } from '../../infra/media/keys.ts';
 
 describe('disk media store and /media route', () => {
   let dir: string;
@@ -18,7 +18,7 @@ describe('disk media store and /media route', () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'vidgo-disk-'));
     store = createDiskStore({ root: path.join(dir, 'media'), publicBaseUrl: 'https://bot.example/' });
     server = Hapi.server({ port: 0, host: '127.0.0.1' });
-    await mediaRoutes(server, store);
+    await mediaRoutes(server, store, { isValidKey, contentTypeFor });
     await server.start();
   });
   afterAll(async () => {

@@ -10,6 +10,7 @@ import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Store } from '../../infra/media/s3-store.ts';
 import { mediaRoutes } from '../../web/routes/media.ts';
+import { contentTypeFor, isValidKey } from '../../infra/media/keys.ts';
 
 describe('S3 media store on s3rver', () => {
   let dir: string;
@@ -81,7 +82,7 @@ describe('S3 media store on s3rver', () => {
     const store = createS3Store(settings());
     await store.put('videos/g4.mp4', bytes, 'video/mp4');
     const server = Hapi.server({ port: 0, host: '127.0.0.1' });
-    await mediaRoutes(server, store);
+    await mediaRoutes(server, store, { isValidKey, contentTypeFor });
     await server.start();
     try {
       const res = await fetch(`${server.info.uri}/media/videos/g4.mp4`, { redirect: 'manual' });
@@ -108,7 +109,7 @@ describe('S3 media store on s3rver', () => {
     // MinIO's part: docker-compose.yml grants anonymous download on the public prefixes only.)
 
     const server = Hapi.server({ port: 0, host: '127.0.0.1' });
-    await mediaRoutes(server, store);
+    await mediaRoutes(server, store, { isValidKey, contentTypeFor });
     await server.start();
     try {
       expect((await fetch(`${server.info.uri}/media/${key}`, { redirect: 'manual' })).status).toBe(404);

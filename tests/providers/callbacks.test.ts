@@ -16,6 +16,7 @@ import { createPollo } from '../../infra/providers/pollo.ts';
 import { callbackToken, callbackTokenKey } from '../../infra/providers/callbacks.ts';
 import { CompletionHub } from '../../infra/providers/completion-signals.ts';
 import { callbackRoutes } from '../../web/routes/callbacks.ts';
+import { callbackRouteDeps } from '../../app/wire-callbacks.ts';
 import { createGeneration } from '../../core/generation/service.ts';
 
 const PUBLIC = 'https://vidgo.test';
@@ -35,7 +36,10 @@ beforeAll(async () => {
   server = Hapi.server({ host: '127.0.0.1', port: 0 });
   hub = new CompletionHub({ callsBack: (p) => p === 'leonardo' || p === 'pollo', databaseUrl: w.db.url, log: quiet });
   await hub.start();
-  callbackRoutes(server, { tokenKey, polloSecret: POLLO_SECRET, leonardoKey: LEO_KEY, signals: hub, log: quiet });
+  callbackRoutes(
+    server,
+    callbackRouteDeps({ tokenKey, polloSecret: POLLO_SECRET, leonardoKey: LEO_KEY, signals: hub, log: quiet }),
+  );
   await server.start();
   const reach = (u: string) => u.replace(PUBLIC, server.info.uri);
   leo = await startLeonardoFake('leo-key', {

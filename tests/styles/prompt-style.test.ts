@@ -16,6 +16,7 @@ import { createGeneration } from '../../core/generation/service.ts';
 import { createGoEnhance } from '../../infra/providers/goenhance.ts';
 import { createDiskStore, type DiskMediaStore } from '../../infra/media/disk-store.ts';
 import { mediaRoutes } from '../../web/routes/media.ts';
+import { contentTypeFor, isValidKey } from '../../infra/media/keys.ts';
 import { SqlStyleCatalog } from '../../infra/db/styles-repo.ts';
 import { withStyleModels } from '../../core/styles/provider.ts';
 import { styleChoices } from '../../bot/discord/autocomplete.ts';
@@ -47,7 +48,7 @@ beforeAll(async () => {
     publicBaseUrl: mediaServer.info.uri,
     signingSecret: 's'.repeat(32),
   });
-  await mediaRoutes(mediaServer, media);
+  await mediaRoutes(mediaServer, media, { isValidKey, contentTypeFor });
   catalog = new SqlStyleCatalog(w.db.sequelize);
   const goenhance = withStyleModels(
     createGoEnhance({ apiKey: 'ge-key', baseUrl: ge.url, http: { requestTimeoutMs: 2_000, retries: 0 } }),

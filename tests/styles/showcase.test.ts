@@ -13,6 +13,7 @@ import { createLogger } from '../../app/logger.ts';
 import { createServer } from '../../web/server.ts';
 import { wireWeb, type WebWiring } from '../../app/wire-web.ts';
 import { mediaRoutes } from '../../web/routes/media.ts';
+import { contentTypeFor, isValidKey } from '../../infra/media/keys.ts';
 import { createDiskStore } from '../../infra/media/disk-store.ts';
 import { createMediaTools } from '../../infra/media/ffmpeg-tools.ts';
 import { createLocalRenderer } from '../../infra/providers/local.ts';
@@ -50,7 +51,7 @@ beforeAll(async () => {
   });
   server = await createServer({ port: 0, host: '127.0.0.1', log, corsOrigins: [] });
   const media = createDiskStore({ root: path.join(dir, 'media'), publicBaseUrl: BASE });
-  await mediaRoutes(server, media);
+  await mediaRoutes(server, media, { isValidKey, contentTypeFor });
   const local = createLocalRenderer('local', {
     dir: path.join(dir, 'renders'),
     durationSeconds: 1,

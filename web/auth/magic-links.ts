@@ -2,7 +2,7 @@
 // fetchers and scanners GET every URL in a message); the user's click on that page posts the token back, which
 // claims its jti once and starts a web session for the surviving user behind it.
 import type { MagicLinks } from '../../core/api.ts';
-import type { SqlWebSessions } from '../../infra/db/web-sessions.ts';
+import type { WebSessions } from './web-sessions.ts';
 import { LINK_TTL_S, type TokenSigner } from './tokens.ts';
 
 /** Only our own app paths may be a link's target (no open redirect). */
@@ -13,7 +13,7 @@ export function safeAppPath(path: string | undefined): string {
 export class JwtMagicLinks implements MagicLinks {
   constructor(
     private readonly signer: TokenSigner,
-    private readonly sessions: SqlWebSessions,
+    private readonly sessions: WebSessions,
     private readonly baseUrl: string,
   ) {}
 

@@ -1,9 +1,9 @@
 // The web session: a signed jose JWT in an httpOnly cookie, checked by the 'session' auth strategy on every request
 // against the database: it acts for the surviving user after a /link merge, and it ends at sign-out (its jti is
-// revoked) or when the user is banned (infra/db/web-sessions.ts).
+// revoked) or when the user is banned (the WebSessions port, web-sessions.ts).
 import Boom from '@hapi/boom';
 import type { Server } from '@hapi/hapi';
-import type { SqlWebSessions } from '../../infra/db/web-sessions.ts';
+import type { WebSessions } from './web-sessions.ts';
 import { SESSION_TTL_S, type TokenSigner } from './tokens.ts';
 
 export const SESSION_COOKIE = 'vg_session';
@@ -14,12 +14,7 @@ export interface SessionCredentials {
   exp: number;
 }
 
-export function registerSession(
-  server: Server,
-  signer: TokenSigner,
-  sessions: SqlWebSessions,
-  opts: { secure: boolean },
-) {
+export function registerSession(server: Server, signer: TokenSigner, sessions: WebSessions, opts: { secure: boolean }) {
   server.state(SESSION_COOKIE, {
     ttl: SESSION_TTL_S * 1000,
     isSecure: opts.secure,

@@ -4,11 +4,23 @@ import Boom from '@hapi/boom';
 import Joi from 'joi';
 import type { Request, Server } from '@hapi/hapi';
 import { userOf, type WebDeps } from './web-deps.ts';
-import { SqlStyleCatalog } from '../../infra/db/styles-repo.ts';
-import { StyleShowcase } from '../../core/styles/showcase.ts';
-import { SqlGenerationStore } from '../../infra/db/generation-repo.ts';
 import { isDisk } from './media.ts';
-import type { Msg } from '../../core/model.ts';
+import type { GenerationView } from '../../core/api.ts';
+import type {
+  ChatLinksDto,
+  GenerationDetailDto,
+  GenerationDto,
+  GenerationPageDto,
+  MeDto,
+  OrderDto,
+  PacksDto,
+  PlansDto,
+  PointsDto,
+  PointsHistoryDto,
+  ShowcaseDto,
+  StatusDto,
+} from '../dto.ts';
+import { presentBalance, presentEntry, presentGeneration, presentOrder } from '../presenters.ts';
 
 const noQuery = { query: Joi.object({}) };
 /** How long a clean-master download link lasts: long enough to start the download, too short to share. */
@@ -22,31 +34,38 @@ export function apiRoutes(server: Server, d: WebDeps) {
     auth: string | false = 'session',
   ) => server.route({ method: 'GET', path, options: { auth, validate }, handler: (request) => handler(request) });
 
-  get('/api/v1/plans', async () => ({ plans: await d.billing.plans() }), noQuery, false);
-  get('/api/v1/packs', async () => ({ packs: await d.billing.packs() }), noQuery, false);
+  get('/api/v1/plans', async (): Promise<PlansDto> => ({ plans: await d.billing.plans() }), noQuery, false);
+  get('/api/v1/packs', async (): Promise<PacksDto> => ({ packs: await d.billing.packs() }), noQuery, false);
   // Where an anonymous visitor can open the chat to get a sign-in link: each configured platform's deep link.
   get(
     '/api/v1/chat-links',
-    async () => ({
+    async (): Promise<ChatLinksDto> => ({
       platforms: [
         d.telegramUsername
-          ? { platform: 'telegram', url: `https://t.me/${encodeURIComponent(d.telegramUsername)}` }
+          ? { platform: 'telegram' as const, url: `https://t.me/${encodeURIComponent(d.telegramUsername)}` }
           : null,
-        d.lineBasicId ? { platform: 'line', url: `https://line.me/R/ti/p/${encodeURIComponent(d.lineBasicId)}` } : null,
+        d.lineBasicId
+          ? { platform: 'line' as const, url: `https://line.me/R/ti/p/${encodeURIComponent(d.lineBasicId)}` }
+          : null,
         d.discordApplicationId
           ? {
-              platform: 'discord',
+              platform: 'discord' as const,
               url: `https://discord.com/oauth2/authorize?client_id=${encodeURIComponent(d.discordApplicationId)}`,
             }
           : null,
-      ].filter(Boolean),
+      ].filter((p) => p !== null),
     }),
     noQuery,
     false,
   );
-  get('/api/v1/status', async () => ({ providers: await d.providersHealth().catch(() => ({})) }), noQuery, false);
+  get(
+    '/api/v1/status',
+    async (): Promise<StatusDto> => ({ providers: await d.providersHealth().catch(() => ({})) }),
+    noQuery,
+    false,
+  );
 
-  get('/api/v1/me', async (request) => {
+  get('/api/v1/me', async (request): Promise<MeDto> => {
     const userId = userOf(request);
     const [account, targets, plan, renewal] = await Promise.all([
       d.accounts.byUserId(userId),
@@ -60,7 +79,7 @@ export function apiRoutes(server: Server, d: WebDeps) {
       locale: account.locale,
       tier: plan.slug,
       planName: plan.name,
-      planEnds: plan.endDate,
+      planEnds: plan.endDate ? plan.endDate.toISOString() : null,
       autoRenew: plan.autoRenew,
       // What renews by itself: "NT$299 every month until you cancel" and the cancel button.
       renewal: renewal
@@ -70,14 +89,19 @@ export function apiRoutes(server: Server, d: WebDeps) {
     };
   });
 
-  get('/api/v1/points', async (request) => ({ balance: await d.ledger.balance(userOf(request)) }));
+  get(
+    '/api/v1/points',
+    async (request): Promise<PointsDto> => ({ balance: presentBalance(await d.ledger.balance(userOf(request))) }),
+  );
   get(
     '/api/v1/points/history',
-    async (request) => ({
-      entries: await d.ledger.history(userOf(request), {
-        limit: request.query.limit as number,
-        before: request.query.before as number | undefined,
-      }),
+    async (request): Promise<PointsHistoryDto> => ({
+      entries: (
+        await d.ledger.history(userOf(request), {
+          limit: request.query.limit as number,
+          before: request.query.before as number | undefined,
+        })
+      ).map(presentEntry),
     }),
     {
       query: Joi.object({
@@ -87,24 +111,13 @@ export function apiRoutes(server: Server, d: WebDeps) {
     },
   );
 
-  // Core's cleanUrl is the store's own URL of the master; /media refuses masters, so the app links the route below.
-  const cleanRoute = (id: string) => `/api/v1/generations/${id}/clean`;
-  const withCleanRoute = <T extends { id: string; cleanUrl: string | null }>(g: T): T => ({
-    ...g,
-    cleanUrl: g.cleanUrl ? cleanRoute(g.id) : null,
-  });
   // The failure reason as text in the user's language (the app bundles only its own texts).
-  const forUser = async <T extends { id: string; cleanUrl: string | null; errorMessage: Msg | null }>(
-    userId: string,
-    g: T,
-  ) => ({
-    ...withCleanRoute(g),
-    error: g.errorMessage && d.translate ? await d.translate(userId, g.errorMessage) : null,
-  });
+  const forUser = async (userId: string, g: GenerationView): Promise<GenerationDto> =>
+    presentGeneration(g, g.errorMessage && d.translate ? await d.translate(userId, g.errorMessage) : null);
 
   get(
     '/api/v1/generations',
-    async (request) => {
+    async (request): Promise<GenerationPageDto> => {
       const { limit, offset } = request.query as { limit: number; offset: number };
       if (!d.generations) return { items: [], total: 0, limit, offset };
       const page = await d.generations.list(userOf(request), { limit, offset });
@@ -126,7 +139,7 @@ export function apiRoutes(server: Server, d: WebDeps) {
   const byId = { params: Joi.object({ id: Joi.string().guid().required() }), query: Joi.object({}) };
   get(
     '/api/v1/generations/{id}',
-    async (request) => {
+    async (request): Promise<GenerationDetailDto> => {
       const userId = userOf(request);
       const item = d.generations ? await d.generations.get(userId, request.params.id as string) : null;
       if (!item) throw Boom.notFound();
@@ -148,7 +161,7 @@ export function apiRoutes(server: Server, d: WebDeps) {
    * user has; elsewhere (Discord, the console) the command to send. The ids are the chat buttons' own, so a link
    * and a button of one action make one generation.
    */
-  async function remixOf(userId: string, id: string) {
+  async function remixOf(userId: string, id: string): Promise<GenerationDetailDto['remix']> {
     if (!d.actions) return { platforms: [], actions: [] };
     const platforms = [...new Set((await d.accounts.targets(userId)).map((t) => t.platform))];
     const ids = await d.actions.remix(userId, id);
@@ -170,15 +183,13 @@ export function apiRoutes(server: Server, d: WebDeps) {
   }
 
   // The clean master of the caller's own generation, only when core says their tier may have it (not Demo).
-  const store = new SqlGenerationStore(d.db);
   server.route({
     method: 'GET',
     path: '/api/v1/generations/{id}/clean',
     options: { auth: 'session', validate: byId },
     handler: async (request, h) => {
       const id = request.params.id as string;
-      const item = d.generations && d.media ? await d.generations.get(userOf(request), id) : null;
-      const key = item?.cleanUrl ? (await store.get(id))?.masterKey : null;
+      const key = d.media && d.cleanMasters ? await d.cleanMasters.keyOf(userOf(request), id) : null;
       if (!key || !d.media) throw Boom.notFound();
       // S3: a presigned GET valid for minutes, signed for the endpoint the browser reaches (the bucket keeps private/ private).
       if (!isDisk(d.media)) {
@@ -202,10 +213,9 @@ export function apiRoutes(server: Server, d: WebDeps) {
     },
   });
 
-  const showcase = d.styles ?? new StyleShowcase(new SqlStyleCatalog(d.db));
-  get('/api/v1/showcase', async (request) => {
+  get('/api/v1/showcase', async (request): Promise<ShowcaseDto> => {
     const userId = userOf(request);
-    const [plan, plans, styles] = await Promise.all([d.repo.currentPlan(userId), d.billing.plans(), showcase.list()]);
+    const [plan, plans, styles] = await Promise.all([d.repo.currentPlan(userId), d.billing.plans(), d.styles.list()]);
     const access = plans.find((p) => p.slug === plan.slug)?.features.style_access ?? false;
     return {
       styleAccess: access,
@@ -225,22 +235,8 @@ export function apiRoutes(server: Server, d: WebDeps) {
 
   get(
     '/api/v1/orders/{number}',
-    async (request) => {
-      const o = await d.billing.order(userOf(request), request.params.number as string);
-      return {
-        orderNumber: o.orderNumber,
-        status: o.status,
-        kind: o.kind,
-        itemName: o.itemName,
-        amountMinor: o.amountMinor,
-        currency: o.currency,
-        invoiceNumber: o.invoiceNumber,
-        subscriptionEnd: o.subscriptionEnd,
-        points: o.packPoints,
-        autoRenew: o.autoRenew,
-        problem: o.problem,
-      };
-    },
+    async (request): Promise<OrderDto> =>
+      presentOrder(await d.billing.order(userOf(request), request.params.number as string)),
     {
       params: Joi.object({
         number: Joi.string()

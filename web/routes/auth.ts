@@ -8,7 +8,6 @@ import Joi from 'joi';
 import type { Request, ResponseToolkit, Server } from '@hapi/hapi';
 import { newSessionToken, SESSION_COOKIE, type SessionCredentials } from '../auth/session.ts';
 import { PAGE_HEADERS, signInPage, type PageTexts } from '../auth/confirm-page.ts';
-import { safeEqual } from '../../infra/crypto/safe-equal.ts';
 import { PLATFORM_NAMES } from '../../core/model.ts';
 import type { WebDeps } from './web-deps.ts';
 
@@ -76,7 +75,7 @@ export function authRoutes(server: Server, d: WebDeps) {
     handler: async (request, h) => {
       const { token: value, nonce } = request.payload as { token: string; nonce: string };
       const cookie = request.state[NONCE_COOKIE] as string | undefined;
-      if (!sameOrigin(request, d.origin) || !cookie || !safeEqual(cookie, nonce)) {
+      if (!sameOrigin(request, d.origin) || !cookie || !d.safeEqual(cookie, nonce)) {
         const link = await d.links.peek(value);
         if (!link) return h.redirect('/expired').code(303);
         // Not this browser's page (another site's form, a stale tab): show the page again instead of signing in.

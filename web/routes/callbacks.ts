@@ -4,23 +4,21 @@
 // through the same idempotent path as any poll. So a replayed callback is one extra poll, and a refused one
 // (401) changes nothing at all.
 import type { Server } from '@hapi/hapi';
-import {
-  CALLBACK_PATHS,
-  generationOfToken,
-  leonardoBearerValid,
-  polloSignatureValid,
-} from '../../infra/providers/callbacks.ts';
-import { generationKey, jobKey } from '../../infra/providers/completion-signals.ts';
-import { parseJson, rawBodyRoute } from '../../bot/webhook.ts';
+import { parseJson, rawBodyRoute } from '../raw-body.ts';
 
+/** The providers' callback checks and the wake-ups they lead to (wired in app/wire-callbacks.ts). */
 export interface CallbackRouteDeps {
-  /** Key of the per-generation tokens in Pollo's webhookUrl (callbackTokenKey). */
-  tokenKey: Buffer;
-  /** POLLO_WEBHOOK_SECRET: when set, Pollo's signature is required as well as our token. */
-  polloSecret?: string;
-  /** LEONARDO_WEBHOOK_KEY: without it the Leonardo route is not offered. */
-  leonardoKey?: string;
-  signals: { wake(key: string): Promise<void> };
+  paths: { pollo: string; leonardo: string };
+  /**
+   * The generation a Pollo callback is for: its URL token names it, and (with POLLO_WEBHOOK_SECRET) its signature
+   * holds; null otherwise.
+   */
+  polloGeneration(token: string, headers: Record<string, string | undefined>, raw: Buffer): string | null;
+  /** Whether Leonardo's bearer key is ours; without it (no LEONARDO_WEBHOOK_KEY) the route is not offered. */
+  leonardoBearerValid?: (authorization: string) => boolean;
+  /** Wakes the run waiting on a generation, or on a provider's job. */
+  wakeGeneration(generationId: string): Promise<void>;
+  wakeJob(provider: 'leonardo', jobId: string): Promise<void>;
   log: { info(o: object, m: string): void; warn(o: object, m: string): void };
 }
 
@@ -30,34 +28,35 @@ const options = { ...rawBodyRoute, payload: { ...rawBodyRoute.payload, maxBytes:
 export function callbackRoutes(server: Server, d: CallbackRouteDeps): void {
   server.route({
     method: 'POST',
-    path: `${CALLBACK_PATHS.pollo}/{token}`,
+    path: `${d.paths.pollo}/{token}`,
     options,
     handler: async (request, h) => {
       const raw = request.payload as Buffer;
-      const generationId = generationOfToken(d.tokenKey, String(request.params.token ?? ''));
-      if (
-        !generationId ||
-        !Buffer.isBuffer(raw) ||
-        (d.polloSecret &&
-          !polloSignatureValid(d.polloSecret, request.headers as Record<string, string | undefined>, raw))
-      ) {
+      const generationId = Buffer.isBuffer(raw)
+        ? d.polloGeneration(
+            String(request.params.token ?? ''),
+            request.headers as Record<string, string | undefined>,
+            raw,
+          )
+        : null;
+      if (!generationId) {
         d.log.warn({ provider: 'pollo' }, 'provider callback refused');
         return h.response({ error: 'not verified' }).code(401);
       }
       if (parseJson(raw) === undefined) return h.response({ error: 'malformed JSON' }).code(400);
-      await d.signals.wake(generationKey(generationId));
+      await d.wakeGeneration(generationId);
       return h.response({}).code(200);
     },
   });
-  if (!d.leonardoKey) return;
-  const leonardoKey = d.leonardoKey;
+  const leonardoValid = d.leonardoBearerValid;
+  if (!leonardoValid) return;
   server.route({
     method: 'POST',
-    path: CALLBACK_PATHS.leonardo,
+    path: d.paths.leonardo,
     options,
     handler: async (request, h) => {
       const raw = request.payload as Buffer;
-      if (!Buffer.isBuffer(raw) || !leonardoBearerValid(leonardoKey, String(request.headers.authorization ?? ''))) {
+      if (!Buffer.isBuffer(raw) || !leonardoValid(String(request.headers.authorization ?? ''))) {
         d.log.warn({ provider: 'leonardo' }, 'provider callback refused');
         return h.response({ error: 'not verified' }).code(401);
       }
@@ -66,7 +65,7 @@ export function callbackRoutes(server: Server, d: CallbackRouteDeps): void {
       // The documented envelope is { type, object, data: { object: { id, status, … } } }; id = the generationId.
       const id = body?.data?.object?.id;
       if (typeof id !== 'string' || !JOB_ID.test(id)) return h.response({ error: 'no generation id' }).code(400);
-      await d.signals.wake(jobKey('leonardo', id));
+      await d.wakeJob('leonardo', id);
       return h.response({}).code(200);
     },
   });

@@ -4,6 +4,8 @@
 import Joi from 'joi';
 import type { Server } from '@hapi/hapi';
 import { userOf, type WebDeps } from './web-deps.ts';
+import type { CheckoutDto, RenewalCancelDto } from '../dto.ts';
+import { presentRenewalCancel } from '../presenters.ts';
 
 export function checkoutRoutes(server: Server, d: WebDeps) {
   server.route({
@@ -25,7 +27,7 @@ export function checkoutRoutes(server: Server, d: WebDeps) {
         }),
       },
     },
-    handler: async (request) => {
+    handler: async (request): Promise<CheckoutDto> => {
       const { kind, slug, method, autoRenew } = request.payload as {
         kind: 'plan' | 'pack';
         slug: string;
@@ -52,9 +54,7 @@ export function checkoutRoutes(server: Server, d: WebDeps) {
       plugins: { crumb: { restful: true } },
       validate: { payload: Joi.object({}).allow(null) },
     },
-    handler: async (request) => {
-      const r = await d.billing.cancelRenewal(userOf(request));
-      return { outcome: r.outcome, planName: r.planName, planEnds: r.endDate };
-    },
+    handler: async (request): Promise<RenewalCancelDto> =>
+      presentRenewalCancel(await d.billing.cancelRenewal(userOf(request))),
   });
 }

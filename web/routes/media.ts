@@ -10,15 +10,27 @@ import Inert from '@hapi/inert';
 import Boom from '@hapi/boom';
 import type { Server } from '@hapi/hapi';
 import { PRIVATE_MEDIA_PREFIX, type MediaStore } from '../../core/ports.ts';
-import type { DiskMediaStore } from '../../infra/media/disk-store.ts';
-import { contentTypeFor, isValidKey } from '../../infra/media/keys.ts';
 
-export const isDisk = (s: MediaStore): s is DiskMediaStore => typeof (s as DiskMediaStore).pathOf === 'function';
+/** A store on this machine's disk: its files are served from here, its signed URLs checked here. */
+export interface DiskFiles {
+  readonly root: string;
+  pathOf(key: string): string;
+  verifySigned(key: string, exp: string | undefined, sig: string | undefined): boolean;
+}
+
+/** The media stores' key rules: which keys exist at all, and what each one holds. */
+export interface MediaKeys {
+  isValidKey(key: string): boolean;
+  contentTypeFor(key: string): string;
+}
+
+export const isDisk = <S extends MediaStore>(s: S): s is S & DiskFiles =>
+  typeof (s as Partial<DiskFiles>).pathOf === 'function';
 export const isMasterKey = (key: string) => /(^|[/-])master\.mp4$/i.test(key);
 /** Keys /media serves only with a valid signature. */
 export const isPrivateKey = (key: string) => key.startsWith(PRIVATE_MEDIA_PREFIX) || isMasterKey(key);
 
-export async function mediaRoutes(server: Server, store: MediaStore): Promise<void> {
+export async function mediaRoutes(server: Server, store: MediaStore, keys: MediaKeys): Promise<void> {
   if (!(server.registrations as Record<string, unknown>)['@hapi/inert']) await server.register(Inert);
   server.route({
     method: 'GET',
@@ -26,7 +38,7 @@ export async function mediaRoutes(server: Server, store: MediaStore): Promise<vo
     options: { auth: false, cache: { expiresIn: 24 * 3600 * 1000, privacy: 'public' } },
     handler: async (req, h) => {
       const key = String(req.params.key ?? '');
-      if (!isValidKey(key)) throw Boom.notFound();
+      if (!keys.isValidKey(key)) throw Boom.notFound();
       const { exp, sig } = req.query as { exp?: string; sig?: string };
       const signed = exp !== undefined || sig !== undefined;
       if (signed && !(isDisk(store) && store.verifySigned(key, String(exp ?? ''), String(sig ?? ''))))
@@ -36,7 +48,7 @@ export async function mediaRoutes(server: Server, store: MediaStore): Promise<vo
       if (!isDisk(store)) return h.redirect(await store.publicUrl(key)).temporary();
       const res = h
         .file(store.pathOf(key), { confine: store.root, etagMethod: 'simple' })
-        .type(contentTypeFor(key))
+        .type(keys.contentTypeFor(key))
         .header('x-content-type-options', 'nosniff');
       // A signed answer is for its one fetcher, not for shared caches (the URL stops working at `exp`).
       return signed ? res.header('cache-control', 'private, no-store') : res;

@@ -4,8 +4,17 @@
 // reads from the webhook and payment-callback answers what they did with a request: a refused signature is
 // answered 401 (or 429 once the IP's budget of refusals is spent), ECPay says `0|CheckMacValue error`.
 import type { Request, Server } from '@hapi/hapi';
-import { safeEqual } from '../../infra/crypto/safe-equal.ts';
-import type { PromMetrics } from '../../infra/metrics/registry.ts';
+
+type Labels<K extends string> = Partial<Record<K, string>>;
+/** What this route counts into and serves (the Prometheus registry). */
+export interface HttpMetrics {
+  readonly contentType: string;
+  text(): Promise<string>;
+  httpRequests: { inc(labels: Labels<'method' | 'route' | 'status'>): void };
+  httpDuration: { observe(labels: Labels<'method' | 'route'>, seconds: number): void };
+  webhookEvents: { inc(labels: Labels<'platform' | 'outcome'>): void };
+  paymentCallbacks: { inc(labels: Labels<'provider' | 'outcome'>): void };
+}
 
 const WEBHOOKS: Record<string, string> = {
   '/webhooks/line': 'line',
@@ -18,7 +27,10 @@ const PAYMENTS: Record<string, string> = {
   '/api/v1/payments/paddle/webhook': 'paddle',
 };
 
-export function metricsRoutes(server: Server, o: { metrics: PromMetrics; token: string }) {
+export function metricsRoutes(
+  server: Server,
+  o: { metrics: HttpMetrics; token: string; safeEqual(a: string, b: string): boolean },
+) {
   const expected = `Bearer ${o.token}`;
   server.route({
     method: 'GET',
@@ -26,7 +38,7 @@ export function metricsRoutes(server: Server, o: { metrics: PromMetrics; token: 
     options: { auth: false },
     handler: async (request, h) => {
       const given = request.headers.authorization;
-      if (typeof given !== 'string' || !safeEqual(given, expected)) {
+      if (typeof given !== 'string' || !o.safeEqual(given, expected)) {
         return h
           .response({ error: 'metrics need the bearer token' })
           .code(401)
@@ -41,7 +53,7 @@ export function metricsRoutes(server: Server, o: { metrics: PromMetrics; token: 
   server.events.on('response', (request) => observe(o.metrics, request));
 }
 
-function observe(m: PromMetrics, request: Request): void {
+function observe(m: HttpMetrics, request: Request): void {
   const res = request.response as { statusCode?: number; source?: unknown } | null;
   const status = res?.statusCode ?? 0;
   // Unmatched paths (hapi's not-found route) share one label, so a scanner cannot grow the series without bound.

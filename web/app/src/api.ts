@@ -1,9 +1,12 @@
-// Calls to /api/v1 with the session cookie; state changes carry the CSRF header from crumb's cookie.
+// Calls to /api/v1 with the session cookie; state changes carry the CSRF header from crumb's cookie. The answers'
+// shapes are the server's own (web/dto.ts).
+import type { ErrorDto } from '../../dto.ts';
+
 export class ApiError extends Error {
   /** The server's reason: a code (too_many_checkouts, …) and, for a signed-in user, a text in their language. */
   constructor(
     readonly status: number,
-    readonly body: { code?: string; message?: string } = {},
+    readonly body: ErrorDto = {},
   ) {
     super(`HTTP ${status}`);
   }
@@ -15,7 +18,7 @@ const crumb = () =>
     .find((c) => c.startsWith('crumb='))
     ?.slice(6) ?? '';
 
-export async function api<T = any>(path: string, body?: unknown): Promise<T> {
+export async function api<T>(path: string, body?: unknown): Promise<T> {
   const res = await fetch(`/api/v1${path}`, {
     method: body === undefined ? 'GET' : 'POST',
     credentials: 'same-origin',

@@ -14,7 +14,9 @@ import koName from '../../../locales/ko/common.json' with { type: 'json' };
 import esName from '../../../locales/es/common.json' with { type: 'json' };
 
 export type Lang = 'en' | 'ja' | 'zh-TW' | 'ko' | 'es';
-const all: Record<Lang, Record<string, any>> = { en: en.web, ja: ja.web, 'zh-TW': zhTW.web, ko: ko.web, es: es.web };
+/** A locale file's tree of texts. */
+type Texts = { [key: string]: string | Texts };
+const all: Record<Lang, Texts> = { en: en.web, ja: ja.web, 'zh-TW': zhTW.web, ko: ko.web, es: es.web };
 export const LANGS = Object.keys(all) as Lang[];
 /** Each language in its own words, for the switcher. */
 export const LANG_NAMES: Record<Lang, string> = {
