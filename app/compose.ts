@@ -123,7 +123,6 @@ async function composeOn(infra: Infra, stoppers: (() => Promise<void>)[], config
   const web = await wireWeb(server, config, infra, log, jwtSecret, {
     ledger: core.ledger,
     accounts: accounts.service,
-    notifier: chatHub,
     generations: core.generation,
     links,
     providersHealth: providerHealth,

@@ -3,8 +3,7 @@
 import type { Server } from '@hapi/hapi';
 import type { AccountService, GenerationService, Ledger } from '../core/api.ts';
 import type { BillingService } from '../core/billing/billing-service.ts';
-import type { Clock, Notifier } from '../core/ports.ts';
-import { wireBilling, type BillingWiring } from './wire-billing.ts';
+import type { BillingWiring } from './wire-billing.ts';
 import { JwtMagicLinks } from '../web/auth/magic-links.ts';
 import { registerSession } from '../web/auth/session.ts';
 import { TokenSigner } from '../web/auth/tokens.ts';
@@ -27,8 +26,6 @@ import type { Msg } from '../core/model.ts';
 import type { WebDeps } from '../web/routes/web-deps.ts';
 import { ProviderEvents } from '../core/billing/provider-events.ts';
 import type { PaddleNotification } from '../core/billing/ports.ts';
-import { StyleShowcase as Showcase } from '../core/styles/showcase.ts';
-import { SqlStyleCatalog } from '../infra/db/styles-repo.ts';
 import { SqlGenerationStore } from '../infra/db/generation-repo.ts';
 import { safeEqual } from '../infra/crypto/safe-equal.ts';
 import { readCallback, readPeriodCallback } from '../infra/payments/ecpay.ts';
@@ -36,26 +33,22 @@ import { verifyPaddleSignature } from '../infra/payments/paddle.ts';
 import { fromPaddle, type PaddleEnvelope } from '../infra/payments/paddle-events.ts';
 
 export interface WebParts {
-  ledger?: Ledger;
-  accounts?: Pick<AccountService, 'byUserId' | 'targets'>;
-  notifier?: Notifier;
+  ledger: Ledger;
+  accounts: Pick<AccountService, 'byUserId' | 'targets'>;
   generations?: Pick<GenerationService, 'list' | 'get'>;
   providersHealth?: () => Promise<Record<string, boolean>>;
-  clock?: Clock;
-  /** The MagicLinks handed to core/chat earlier (createMagicLinks), so both use one instance. */
-  links?: JwtMagicLinks;
-  /** STYLES' showcase with its sample clips (wire-core's styleShowcase). */
-  styles?: Pick<StyleShowcase, 'list'>;
+  /** The MagicLinks handed to core/chat earlier (createMagicLinks), so all use one instance. */
+  links: JwtMagicLinks;
+  /** The showcase with its sample clips (wire-core's styleShowcase). */
+  styles: Pick<StyleShowcase, 'list'>;
   /** The media store: serves an upgraded owner's clean master (GET /api/v1/generations/{id}/clean). */
   mediaStore?: MediaStore;
   /** Where the built app lives (tests may point elsewhere). */
   appDist?: string;
   /** Result actions: a video's family and its Remix ids (core/generation/actions.ts). */
   actions?: WebDeps['actions'];
-  /** Billing made earlier for the chat side (app/wire-billing.ts); made here when absent. */
-  billing?: BillingWiring;
-  /** Key prefix for the checkout limiter when billing is made here (tests share one Redis). */
-  limiterPrefix?: string;
+  /** Billing made earlier for the chat side (app/wire-billing.ts). */
+  billing: BillingWiring;
 }
 
 /** MagicLinks for core and chat (/plans, /gallery replies), usable before the web routes are wired. */
@@ -74,34 +67,14 @@ export async function wireWeb(
   infra: Pick<Infra, 'sequelize' | 'redis'>,
   log: Logger,
   jwtSecret: string,
-  parts: WebParts = {},
+  parts: WebParts,
 ): Promise<WebWiring> {
-  const missing = (what: string) => () => {
-    throw new Error(`${what} is not wired yet`);
-  };
-  const ledger = parts.ledger ?? (new Proxy({}, { get: (_t, name) => missing(`Ledger.${String(name)}`) }) as Ledger);
-  const accounts = parts.accounts ?? { byUserId: async () => null, targets: async () => [] };
-  const notifier = parts.notifier ?? {
-    push: async (target, replies) =>
-      log.info({ platform: target.platform, replies: replies.length }, 'notice (no notifier wired)'),
-  };
-  if (!parts.ledger || !parts.accounts || !parts.notifier)
-    log.warn('web: ledger, accounts or notifier not wired; payments cannot be fulfilled yet');
+  const { ledger, accounts, links } = parts;
 
   const secure = config.env === 'production' || config.publicBaseUrl.startsWith('https://');
   const signer = new TokenSigner(jwtSecret);
   const sessions = new SqlWebSessions(infra.sequelize);
-  const links = parts.links ?? new JwtMagicLinks(signer, sessions, config.publicBaseUrl);
-  const { billing, repo } =
-    parts.billing ??
-    wireBilling(config, infra, log, {
-      ledger,
-      notifier,
-      accounts,
-      links,
-      clock: parts.clock,
-      limiterPrefix: parts.limiterPrefix,
-    });
+  const { billing, repo } = parts.billing;
 
   const translator = await createTranslator(config.defaultLocale);
   const translate = async (userId: string, msg: Msg) =>
@@ -148,8 +121,7 @@ export async function wireWeb(
     lineBasicId: config.line?.basicId,
     discordApplicationId: config.discord?.applicationId,
     log,
-    // Without the core's showcase (sample clips), the catalogue alone.
-    styles: parts.styles ?? new Showcase(new SqlStyleCatalog(infra.sequelize)),
+    styles: parts.styles,
     ...(parts.mediaStore ? { media: parts.mediaStore } : {}),
     ...(generations
       ? {

@@ -11,7 +11,10 @@ import { createTestDatabase, type TestDb } from '../helpers/db.ts';
 import { loadConfig } from '../../app/config.ts';
 import { createLogger } from '../../app/logger.ts';
 import { createServer } from '../../web/server.ts';
-import { wireWeb, type WebWiring } from '../../app/wire-web.ts';
+import { createMagicLinks, wireWeb, type WebWiring } from '../../app/wire-web.ts';
+import { wireBilling } from '../../app/wire-billing.ts';
+import { SqlLedger } from '../../infra/db/sql-ledger.ts';
+import { systemClock } from '../../core/ports.ts';
 import { mediaRoutes } from '../../web/routes/media.ts';
 import { contentTypeFor, isValidKey } from '../../infra/media/keys.ts';
 import { createDiskStore } from '../../infra/media/disk-store.ts';
@@ -69,8 +72,16 @@ beforeAll(async () => {
     pollMs: 20,
   });
   const accounts = new AccountService(new SqlAccountsRepo(db.sequelize), { adminIds: [], defaultLocale: 'en' });
-  web = await wireWeb(server, config, { sequelize: db.sequelize }, log, 'styles-test-secret-0123456789abcdef0123', {
+  const secret = 'styles-test-secret-0123456789abcdef0123';
+  const ledger = new SqlLedger(db.sequelize, systemClock);
+  const links = createMagicLinks(config, { sequelize: db.sequelize }, secret);
+  const notifier = { push: async () => {} };
+  const billing = wireBilling(config, { sequelize: db.sequelize }, log, { ledger, notifier, accounts, links });
+  web = await wireWeb(server, config, { sequelize: db.sequelize }, log, secret, {
+    ledger,
     accounts,
+    links,
+    billing,
     styles: new StyleShowcase(catalog, samples, media),
   });
   const a = await accounts.identify({

@@ -3,7 +3,10 @@
 import type { Server } from '@hapi/hapi';
 import { loadConfig } from '../../../app/config.ts';
 import { createLogger } from '../../../app/logger.ts';
-import { wireWeb, type WebWiring } from '../../../app/wire-web.ts';
+import { createMagicLinks, wireWeb, type WebWiring } from '../../../app/wire-web.ts';
+import { wireBilling } from '../../../app/wire-billing.ts';
+import { StyleShowcase } from '../../../core/styles/showcase.ts';
+import { SqlStyleCatalog } from '../../../infra/db/styles-repo.ts';
 import type { Reply, ReplyTarget } from '../../../core/model.ts';
 import { systemClock, type Clock, type Notifier } from '../../../core/ports.ts';
 import { AccountService } from '../../../core/accounts/account-service.ts';
@@ -87,12 +90,21 @@ export async function startWorld(
   const ledger = new SqlLedger(db.sequelize, opts.clock ?? systemClock);
   const accounts = new AccountService(new SqlAccountsRepo(db.sequelize), { adminIds: [], defaultLocale: 'en' });
   const notifier = new RecordingNotifier();
+  const links = createMagicLinks(config, { sequelize: db.sequelize }, JWT_SECRET);
+  const billing = wireBilling(config, { sequelize: db.sequelize }, log, {
+    ledger,
+    notifier,
+    accounts,
+    links,
+    clock: opts.clock,
+  });
   const web = await wireWeb(server, config, { sequelize: db.sequelize }, log, JWT_SECRET, {
     ledger,
     accounts,
-    notifier,
+    links,
+    billing,
+    styles: new StyleShowcase(new SqlStyleCatalog(db.sequelize)),
     appDist: opts.appDist,
-    clock: opts.clock,
   });
   let n = 0;
   return {
