@@ -49,8 +49,8 @@ export type RoutePlan =
       /** Some unlimited provider was skipped because it is down (the reply may say "busy, using points"). */
       degraded: boolean;
     }
-  | { ok: false; reason: 'tier'; tier: TierRefusal; msg: Msg }
-  | { ok: false; reason: 'unavailable'; msg: Msg };
+  | { ok: false; reason: 'tier'; tier: TierRefusal }
+  | { ok: false; reason: 'unavailable' };
 
 export interface RouteRequest {
   kind: GenerationKind;
@@ -84,7 +84,7 @@ function step(provider: ProviderName, feature: PointFeature | null, req: RouteRe
 export function planRoute(req: RouteRequest): RoutePlan {
   const f = req.features;
   const tier = checkRequest(f, { kind: req.kind, resolution: req.resolution, fps: req.fps });
-  if (!tier.ok) return { ok: false, reason: 'tier', tier: tier.reason, msg: tier.msg };
+  if (!tier.ok) return { ok: false, reason: 'tier', tier: tier.reason };
 
   if (f.smart_demo_only || req.kind === 'demo') {
     return finish([{ provider: 'local', charged: false, cost: 0, pool: 'pollo' }], false);
@@ -111,7 +111,7 @@ export function planRoute(req: RouteRequest): RoutePlan {
     steps.push(step('goenhance', 'goenhance_upscale_4k', req));
   }
   const usable = req.freeOnly ? steps.filter((s) => !s.charged) : steps;
-  if (!usable.length) return { ok: false, reason: 'unavailable', msg: { key: 'failover.unavailable' } };
+  if (!usable.length) return { ok: false, reason: 'unavailable' };
   return finish(usable, degraded);
 }
 

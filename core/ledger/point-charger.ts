@@ -23,7 +23,7 @@ export interface ChargeContext {
 
 export type ChargeAuthorization =
   | { ok: true; via: 'free' | 'auto_pay' | 'consent' }
-  | { ok: false; reason: 'consent_required'; msg: Msg };
+  | { ok: false; reason: 'consent_required' };
 
 /** Pure: may this step spend points for this user and generation? */
 export function authorizeCharge(step: RouteStep, ctx: ChargeContext): ChargeAuthorization {
@@ -36,13 +36,12 @@ export function authorizeCharge(step: RouteStep, ctx: ChargeContext): ChargeAuth
   return {
     ok: false,
     reason: 'consent_required',
-    msg: { key: 'failover.consent_required', params: { points: step.cost } },
   };
 }
 
 export type HoldResult =
   | { ok: true; reservation: Reservation | null }
-  | { ok: false; reason: 'consent_required' | 'insufficient_points'; msg: Msg };
+  | { ok: false; reason: 'consent_required' | 'insufficient_points' };
 
 /** Idempotency key of a step's reservation: a retry of the same step replays it; another step is another key. */
 export function stepKey(generationId: string, stepIndex: number, step: RouteStep): string {
@@ -71,7 +70,6 @@ export class PointCharger {
       return {
         ok: false,
         reason: 'insufficient_points',
-        msg: { key: 'failover.insufficient_points', params: { points: step.cost } },
       };
     return { ok: true, reservation: r };
   }

@@ -1,26 +1,11 @@
-// What a plan allows, read from its features JSON (seeded data). Pure functions; refusals carry Msg keys with an
-// upgrade hint (locales/<lang>/tiers.json).
+// What a plan allows, read from its features JSON (seeded data). Pure functions; a refusal names its reason, and
+// the generation request answers it in the user's words (core.tier.*).
 import type { GenerationKind, PlanFeatures } from '../api.ts';
 import type { Msg, ProviderName, Resolution } from '../model.ts';
 
 export const RESOLUTIONS: readonly Resolution[] = ['720p', '1080p', '4k'];
-export const FPS_STEPS: readonly number[] = [24, 30, 60];
-/** The providers a subscription covers without points (at the resolutions the tier has unlimited). */
-export const UNLIMITED_PROVIDERS: readonly ProviderName[] = ['leonardo', 'runway'];
 
 const rank = (r: Resolution) => RESOLUTIONS.indexOf(r);
-
-export function allowedResolutions(f: PlanFeatures): Resolution[] {
-  return RESOLUTIONS.filter((r) => rank(r) <= rank(f.max_resolution));
-}
-
-export function allowedFps(f: PlanFeatures): number[] {
-  return FPS_STEPS.filter((n) => n <= f.max_fps);
-}
-
-export function hasWatermark(f: PlanFeatures): boolean {
-  return f.watermark;
-}
 
 export function isDemoOnly(f: PlanFeatures): boolean {
   return f.smart_demo_only;
@@ -32,15 +17,6 @@ export function isUnlimitedAt(f: PlanFeatures, resolution: Resolution): boolean 
   if (resolution === '720p') return f.unlimited_720p;
   if (resolution === '1080p') return f.unlimited_1080p;
   return false; // 4K is a point feature on every tier
-}
-
-/** The providers that cost this tier nothing at this resolution. */
-export function unlimitedProviders(f: PlanFeatures, resolution: Resolution): ProviderName[] {
-  return isUnlimitedAt(f, resolution) ? [...UNLIMITED_PROVIDERS] : [];
-}
-
-export function monthlyAllowance(f: PlanFeatures): { monthly_pollo: number; monthly_goenhance: number } {
-  return { monthly_pollo: f.monthly_pollo_points, monthly_goenhance: f.monthly_goenhance_points };
 }
 
 /** The job queue priority (JobQueue.enqueueGeneration). */
@@ -59,13 +35,9 @@ export type TierRefusal =
   | 'upscale_not_in_plan'
   | 'too_many_running';
 
-export type TierCheck = { ok: true } | { ok: false; reason: TierRefusal; msg: Msg };
+export type TierCheck = { ok: true } | { ok: false; reason: TierRefusal };
 
-const refuse = (reason: TierRefusal, params?: Msg['params']): TierCheck => ({
-  ok: false,
-  reason,
-  msg: { key: `tiers.${reason}`, params },
-});
+const refuse = (reason: TierRefusal): TierCheck => ({ ok: false, reason });
 
 /**
  * May this tier make this request? The one tier check: the generation request and planRoute both ask it.
@@ -77,12 +49,11 @@ export function checkRequest(
   req: { kind: GenerationKind; resolution: Resolution; fps?: number; running?: number },
 ): TierCheck {
   if (req.kind !== 'upscale' && rank(req.resolution) > rank(f.max_resolution)) {
-    return refuse('resolution_not_in_plan', { resolution: req.resolution, max: f.max_resolution });
+    return refuse('resolution_not_in_plan');
   }
   if (req.kind === 'style' && !f.style_access) return refuse('style_not_in_plan');
   if (req.kind === 'upscale' && (f.smart_demo_only || f.max_resolution !== '4k')) return refuse('upscale_not_in_plan');
-  if (req.fps !== undefined && req.fps > f.max_fps) return refuse('fps_not_in_plan', { fps: req.fps, max: f.max_fps });
-  if (req.running !== undefined && req.running >= maxConcurrent(f))
-    return refuse('too_many_running', { max: maxConcurrent(f) });
+  if (req.fps !== undefined && req.fps > f.max_fps) return refuse('fps_not_in_plan');
+  if (req.running !== undefined && req.running >= maxConcurrent(f)) return refuse('too_many_running');
   return { ok: true };
 }

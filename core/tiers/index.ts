@@ -1,15 +1,8 @@
 // Tiers: pure functions over a plan's features (core/api.ts PlanFeatures, seeded in migrations/*-seed-plans.ts).
 export {
   RESOLUTIONS,
-  FPS_STEPS,
-  UNLIMITED_PROVIDERS,
-  allowedResolutions,
-  allowedFps,
-  hasWatermark,
   isDemoOnly,
   isUnlimitedAt,
-  unlimitedProviders,
-  monthlyAllowance,
   queuePriority,
   maxConcurrent,
   checkRequest,

@@ -5,7 +5,8 @@ import type { Agenda } from 'agenda';
 import type { Sequelize } from 'sequelize';
 import { cleanupTables, type CleanupReport } from './cleanup.ts';
 import { JOBS_KEEP_DAYS } from './prune-jobs.ts';
-import { monthIn, oncePerPeriod, type PeriodOutcome } from './once-per-period.ts';
+import { oncePerPeriod, type PeriodOutcome } from './once-per-period.ts';
+import { periodOf } from '../../core/ledger/period.ts';
 
 export interface MaintenanceTasks {
   /** Billing.monthlyReset; `period` is the month in the configured timezone ("2026-12"). */
@@ -52,7 +53,7 @@ export const SCHEDULES = {
 export type MaintenanceJob = keyof typeof SCHEDULES;
 
 export async function runMonthlyReset(d: MaintenanceDeps, now = d.now()): Promise<PeriodOutcome> {
-  const period = monthIn(now, d.timezone);
+  const period = periodOf(now, d.timezone);
   const out = await oncePerPeriod(d.sequelize, 'monthly-reset', period, () => d.tasks.monthlyReset!(now, period));
   if (out.ran) d.log.info({ period, ...out }, 'monthly reset done');
   else d.log.debug({ period }, 'monthly reset already done (or running) for this month');

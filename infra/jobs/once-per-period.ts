@@ -2,13 +2,6 @@
 // lock takeover, a restart): a row per task and period in maintenance_runs, claimed in one statement.
 import { QueryTypes, type Sequelize } from 'sequelize';
 
-/** "2026-12" for the month `now` falls in, in `timeZone` (2026-11-30T16:00Z is December in Asia/Taipei). */
-export function monthIn(now: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit' }).formatToParts(now);
-  const get = (t: string) => parts.find((p) => p.type === t)!.value;
-  return `${get('year')}-${get('month')}`;
-}
-
 export type PeriodOutcome = { ran: true; result: number } | { ran: false };
 
 /**

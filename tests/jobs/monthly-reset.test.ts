@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { QueryTypes } from 'sequelize';
 import { dbWithUser, jobsOn, quietLog, until } from './helpers.ts';
-import { monthIn } from '../../infra/jobs/once-per-period.ts';
+import { periodOf } from '../../core/ledger/period.ts';
 import { runMonthlyReset, type MaintenanceDeps } from '../../infra/jobs/maintenance.ts';
 
 const fx = dbWithUser();
@@ -32,9 +32,9 @@ function deps(clock: { t: Date }, calls: string[]): MaintenanceDeps {
 
 describe('monthly reset', () => {
   it('computes the month in the configured timezone', () => {
-    expect(monthIn(new Date('2026-11-30T15:59:59Z'), 'Asia/Taipei')).toBe('2026-11');
-    expect(monthIn(new Date('2026-11-30T16:00:00Z'), 'Asia/Taipei')).toBe('2026-12');
-    expect(monthIn(new Date('2026-11-30T16:00:00Z'), 'UTC')).toBe('2026-11');
+    expect(periodOf(new Date('2026-11-30T15:59:59Z'), 'Asia/Taipei')).toBe('2026-11');
+    expect(periodOf(new Date('2026-11-30T16:00:00Z'), 'Asia/Taipei')).toBe('2026-12');
+    expect(periodOf(new Date('2026-11-30T16:00:00Z'), 'UTC')).toBe('2026-11');
   });
 
   it('resets once when the month turns in Taipei, however often it fires', async () => {

@@ -101,7 +101,7 @@ describe('allocateMonthly', () => {
   });
 });
 
-// The rule (see ledger_return_held in migrations/20261125-0100-…): monthly points belong to the period they were
+// The rule (see ledger_return_held in infra/db/sql/ledger.sql): monthly points belong to the period they were
 // held in. Released after a reset, they come back and expire at once; purchased points always come back.
 // Committed after a reset, they stay spent.
 describe('points held across a reset', () => {

@@ -60,11 +60,7 @@ describe('PointCharger on the SQL ledger', () => {
       generationId: 'g3',
       autoPay: true,
     });
-    expect(res).toMatchObject({
-      ok: false,
-      reason: 'insufficient_points',
-      msg: { key: 'failover.insufficient_points', params: { points: 25 } },
-    });
+    expect(res).toEqual({ ok: false, reason: 'insufficient_points' });
     expect(await ledger.history(u)).toEqual([]);
   });
 });
