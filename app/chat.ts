@@ -36,11 +36,6 @@ async function startOn(port: number) {
   // another program can listen).
   const config = { ...loaded, port, host, publicBaseUrl: `http://${host}:${port}` };
   const app = await composeApp(config, log);
-  if (!app.chat) {
-    console.error('The chat core is not wired in app/compose.ts yet.');
-    await app.stop();
-    process.exit(1);
-  }
   const chat = app.chat;
   const adapter = createConsolePlatform({
     core: chat.dispatcher,

@@ -11,7 +11,7 @@ import { enterLogContext } from '../infra/log/context.ts';
 import { healthRoutes } from '../web/routes/health.ts';
 import { wireJobStore, wireJobWorkers } from './wire-jobs.ts';
 import { wireMedia } from './wire-media.ts';
-import { deliveryWork, parkNotices } from './wire-delivery.ts';
+import { deliveryWork, parkedNotices } from './wire-delivery.ts';
 import { createMagicLinks, wireWeb } from './wire-web.ts';
 import { wireCore } from './wire-core.ts';
 import { systemClock } from '../core/ports.ts';
@@ -75,8 +75,7 @@ async function composeOn(infra: Infra, stoppers: (() => Promise<void>)[], config
   // ── the job store: the queues core enqueues into (the workers come last, once every part they run exists)
   const jobs = wireJobStore(config, infra, log);
   // ── core: the ledger, failover and moderation parts and the generation use cases (app/wire-core.ts)
-  const chatHub = createNotifierHub(infra.state, log);
-  parkNotices(chatHub, jobs);
+  const chatHub = createNotifierHub(infra.state, log, parkedNotices(jobs));
   const links = createMagicLinks(config, infra, jwtSecret);
   const core = wireCore({
     config,

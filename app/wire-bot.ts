@@ -29,7 +29,7 @@ import { SqlChatStore } from '../infra/db/chat-store.ts';
 import { createTranslator } from '../infra/i18n.ts';
 import type { Translator } from '../core/translator.ts';
 import { Background } from '../bot/background.ts';
-import { NotifierHub } from '../bot/notifier-hub.ts';
+import { NotifierHub, type Parker } from '../bot/notifier-hub.ts';
 import { createRateLimits } from '../infra/state/rate-limiter.ts';
 import type { PlatformAdapter, PlatformDeps, PlatformDescriptor, StyleEntry, StyleSource } from '../bot/platform.ts';
 import { PLATFORM_REGISTRY } from '../bot/platforms.ts';
@@ -105,7 +105,7 @@ export interface BotWiringOptions {
   log: Logger;
   hub: NotifierHub;
   services: BotServices;
-  /** The accounts billing and the web share (made here when absent: the chat tests' worlds). */
+  /** The accounts billing and the web share (the chat tests' worlds let wireBot make its own). */
   accounts?: AccountsWiring;
   clock?: Clock;
   translator?: Translator;
@@ -121,8 +121,8 @@ export interface BotWiringOptions {
   metrics?: PromMetrics;
 }
 
-export function createNotifierHub(state: SharedState, log: Logger): NotifierHub {
-  return new NotifierHub(state, log);
+export function createNotifierHub(state: SharedState, log: Logger, parker?: Parker): NotifierHub {
+  return new NotifierHub(state, log, parker);
 }
 
 export async function wireBot(o: BotWiringOptions) {

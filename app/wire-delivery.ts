@@ -7,7 +7,7 @@ import type { Config } from './config.ts';
 import type { JobStoreWiring } from './wire-jobs.ts';
 import type { DeliveryParts } from '../infra/jobs/jobs-service.ts';
 import type { GenerationRunner } from '../core/api.ts';
-import type { NotifierHub } from '../bot/notifier-hub.ts';
+import type { NotifierHub, Parker } from '../bot/notifier-hub.ts';
 import type { PromMetrics } from '../infra/metrics/registry.ts';
 import type { Platform, Reply, ReplyTarget } from '../core/model.ts';
 
@@ -30,9 +30,10 @@ const counted = <A extends unknown[]>(
       };
 
 /** Notices for platforms this process cannot reach park in the job store. */
-export function parkNotices(hub: NotifierHub, jobs: JobStoreWiring): void {
-  hub.parkWith((target, replies, key) => jobs.deliveries.scheduleNotice(target, replies, key));
-}
+export const parkedNotices =
+  (jobs: JobStoreWiring): Parker =>
+  (target, replies, key) =>
+    jobs.deliveries.scheduleNotice(target, replies, key);
 
 /** The delivery jobs' work: the final message through the runner, a parked notice through the hub. */
 export function deliveryWork(p: {

@@ -35,19 +35,15 @@ export class NoSenderHere extends Error {
 
 export class NotifierHub implements Notifier {
   private readonly senders = new Map<Platform, PlatformSender>();
-  private parker?: Parker;
+  /** parker: where keyed pushes for absent platforms wait (the job store's notices); none: they are dropped. */
   constructor(
     private readonly state: SharedState,
     private readonly log?: { warn(o: object, m: string): void },
+    private readonly parker?: Parker,
   ) {}
 
   register(platform: Platform, sender: PlatformSender): void {
     this.senders.set(platform, sender);
-  }
-
-  /** Where keyed pushes for absent platforms go (the jobs wiring sets it). */
-  parkWith(parker: Parker): void {
-    this.parker = parker;
   }
 
   has(platform: Platform): boolean {
