@@ -16,11 +16,8 @@ export interface HttpMetrics {
   paymentCallbacks: { inc(labels: Labels<'provider' | 'outcome'>): void };
 }
 
-const WEBHOOKS: Record<string, string> = {
-  '/webhooks/line': 'line',
-  '/webhooks/telegram': 'telegram',
-  '/webhooks/discord': 'discord',
-};
+/** A chat platform's webhook is POST /webhooks/<platform> (bot/<platform>/webhook-route.ts): its label is the name. */
+const webhookPlatform = (route: string) => /^\/webhooks\/([a-z]+)$/.exec(route)?.[1];
 const PAYMENTS: Record<string, string> = {
   '/api/v1/payments/ecpay/callback': 'ecpay',
   '/api/v1/payments/ecpay/period': 'ecpay',
@@ -63,7 +60,7 @@ function observe(m: HttpMetrics, request: Request): void {
   const end = request.info.completed || request.info.responded || Date.now();
   m.httpDuration.observe({ method, route }, Math.max(0, end - request.info.received) / 1000);
 
-  const platform = WEBHOOKS[route];
+  const platform = webhookPlatform(route);
   if (platform && (status === 401 || status === 429)) m.webhookEvents.inc({ platform, outcome: 'bad_signature' });
   const provider = PAYMENTS[route];
   if (provider) m.paymentCallbacks.inc({ provider, outcome: paymentOutcome(status, res?.source) });
