@@ -1,6 +1,5 @@
-// LINE as one PlatformAdapter: the SDK's clients (messages at LINE_API_BASE, message content such as photos at
-// LINE_DATA_API_BASE, which is api-data.line.me, not api.line.me), the adapter, and POST /webhooks/line.
-import { messagingApi } from '@line/bot-sdk';
+// LINE as one PlatformAdapter: the SDK's clients (sdk-clients.ts), the adapter, and POST /webhooks/line.
+import { lineClients } from './sdk-clients.ts';
 import type { InboxHandler } from '../inbox.ts';
 import type { PlatformAdapter, PlatformDeps } from '../platform.ts';
 import type { LineConfig } from './descriptor.ts';
@@ -10,14 +9,7 @@ import { lineWebhookRoute } from './webhook-route.ts';
 
 export function createLinePlatform(deps: PlatformDeps<LineConfig>): PlatformAdapter {
   const line = deps.config.line!;
-  const sdk = new messagingApi.MessagingApiClient({
-    channelAccessToken: line.channelAccessToken,
-    baseURL: line.apiBase,
-  });
-  const blob = new messagingApi.MessagingApiBlobClient({
-    channelAccessToken: line.channelAccessToken,
-    baseURL: line.dataApiBase,
-  });
+  const { client: sdk, blob } = lineClients(line);
   const adapter = new LineAdapter({
     client: deps.countPushRefusals(sdk, 'pushMessage', 'line'),
     blob,
