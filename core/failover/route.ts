@@ -13,7 +13,7 @@
 // Every charged step needs the user's consent or auto-pay before points move (core/ledger/point-charger.ts).
 import type { GenerationKind, PlanFeatures } from '../api.ts';
 import type { PointPool } from '../ledger/rules.ts';
-import type { Msg, ProviderName, Resolution } from '../model.ts';
+import type { ProviderName, Resolution } from '../model.ts';
 import { checkRequest, isUnlimitedAt, type TierRefusal } from '../tiers/features.ts';
 import { pointCost, poolOf, type PointFeature } from '../tiers/costs.ts';
 

@@ -4,7 +4,6 @@
 // the Ledger itself (chargingPorts below), so this check cannot be skipped.
 import type { Ledger, Reservation } from '../api.ts';
 import type { RouteStep } from '../failover/route.ts';
-import type { Msg } from '../model.ts';
 
 /** The user's answer "yes, use points" to the consent question for one generation, up to `maxPoints`. */
 export interface ConsentGrant {

@@ -1,7 +1,7 @@
 // What a plan allows, read from its features JSON (seeded data). Pure functions; a refusal names its reason, and
 // the generation request answers it in the user's words (core.tier.*).
 import type { GenerationKind, PlanFeatures } from '../api.ts';
-import type { Msg, ProviderName, Resolution } from '../model.ts';
+import type { Resolution } from '../model.ts';
 
 export const RESOLUTIONS: readonly Resolution[] = ['720p', '1080p', '4k'];
 
