@@ -41,7 +41,7 @@ import { installClientIp } from '../web/client-ip.ts';
 import type { PromMetrics } from '../infra/metrics/registry.ts';
 import { countInbox, countPushRefusals } from '../infra/metrics/decorators.ts';
 
-// /style autocomplete's source: the catalogue when STYLES is wired, else the styles named in locales/*/styles.json.
+// /style autocomplete's source: the catalogue when it is wired, else the styles named in locales/*/styles.json.
 function styleSource(catalog?: StyleCatalog): StyleSource {
   if (catalog) return () => catalog.list();
   let named: StyleEntry[] | undefined;
@@ -65,7 +65,7 @@ export interface BotServices {
   appeals?: AppealPolicy;
   /** the shared ProviderHealth, adapted with providerControl(); /admin health|provider need it. */
   providers?: ProviderControl;
-  /** STYLES' catalogue: /style and /start s_<style> check names against it (old behaviour without it). */
+  /** The style catalogue: /style and /start s_<style> check names against it (locales' style names without it). */
   styles?: StyleCatalog;
   /** Billing: `/plans cancel` stops the renewal (the command says it is unavailable without). */
   billing?: Pick<BillingService, 'cancelRenewal' | 'revokeByOperator'>;

@@ -1,4 +1,4 @@
-// Per-provider concurrency shared by every worker instance (issue 7): a provider has `cap` numbered slots; a
+// Per-provider concurrency shared by every worker instance: a provider has `cap` numbered slots; a
 // running generation holds one under a lease that its job's heartbeat renews. A worker that dies stops renewing,
 // so its slot frees itself when the lease runs out (the same time its Agenda lock goes stale).
 import type { MigrationFn } from '../infra/db/migrator.ts';

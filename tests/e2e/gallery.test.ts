@@ -1,4 +1,4 @@
-// The gallery with real data, in the running app (issue 6): a Demo user on LINE gets a Smart Demo clip
+// The gallery with real data, in the running app: a Demo user on LINE gets a Smart Demo clip
 // (watermarked), signs in from the /gallery magic link and sees it with status, 0 points, a playable watermarked
 // MP4, a preview and no clean download; the clean master is reachable by no public URL. After an ECPay upgrade the
 // same item offers a clean download that really has no watermark (frames compared in the watermark's corner).

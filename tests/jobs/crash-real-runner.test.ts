@@ -1,4 +1,4 @@
-// Issue 7 acceptance on the real pipeline: a worker process running GEN's GenerationRunner (as app/wire-core.ts
+// Crash acceptance on the real pipeline: a worker process running the GenerationRunner (as app/wire-core.ts
 // wires it) is SIGKILLed while the Pollo job it submitted is still rendering. A new worker takes the job over
 // once the Agenda lock goes stale and finishes it: one submission to Pollo, one final message, one charge, and
 // the balance still equals the sum of the ledger.

@@ -1,4 +1,4 @@
-// Issue 7 acceptance: the worker PROCESS is killed (SIGKILL) in the middle of a generation; a new worker takes
+// Crash acceptance: the worker PROCESS is killed (SIGKILL) in the middle of a generation; a new worker takes
 // the job over once its lock expires and finishes it once: one notification, one submit, one reservation.
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';

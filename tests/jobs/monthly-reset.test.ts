@@ -1,6 +1,6 @@
 // Monthly reset across a month boundary in Asia/Taipei with a fake clock: 2026-11-30T16:00Z is Dec 1 00:00 local.
 // Fired twice (two instances, or a re-run after a lock takeover) it allocates once; the allocation writes real
-// ledger rows with LEDGER-style per-user-and-period idempotency keys.
+// ledger rows with the ledger's per-user-and-period idempotency keys.
 import { describe, expect, it } from 'vitest';
 import { QueryTypes } from 'sequelize';
 import { dbWithUser, jobsOn, quietLog, until } from './helpers.ts';

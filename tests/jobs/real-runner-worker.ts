@@ -1,4 +1,4 @@
-// A worker process for crash-real-runner.test.ts: the app's own wiring of GEN's GenerationRunner (app/wire-core.ts
+// A worker process for crash-real-runner.test.ts: the app's own wiring of the GenerationRunner (app/wire-core.ts
 // wireCore: SqlGenerationStore, SqlLedger behind the PointCharger, FailoverRouter on the Redis ProviderHealth), the
 // real Pollo client pointed at the test's fake Pollo server, the disk media store and ffmpeg tools, and the jobs
 // service (Agenda on PostgreSQL, provider caps on). Every Notifier push is written as a row the test reads.

@@ -41,7 +41,7 @@ export function producerCore(db: TestDb, redis: ReturnType<typeof createTestRedi
   });
 }
 
-/** A one-second 320×180 H.264 clip from MEDIA's local renderer. */
+/** A one-second 320×180 H.264 clip from the local renderer. */
 export async function renderSample(dir: string): Promise<Buffer> {
   const local = createLocalRenderer('local', {
     dir: path.join(dir, 'sample'),

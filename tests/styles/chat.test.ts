@@ -1,5 +1,5 @@
 // /style and /start s_<style> through the real dispatcher (app/wire-bot.ts wireBot with the style catalogue) on
-// GEN's generation service from the core test world (real PostgreSQL, Redis, ledger, failover), the GoEnhance slot
+// The generation service from the core test world (real PostgreSQL, Redis, ledger, failover), the GoEnhance slot
 // wrapped by withStyleModels as app/wire-core.ts does: the provider receives the table's model id.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueryTypes } from 'sequelize';

@@ -1,9 +1,9 @@
-// One chat test world: a fresh migrated database, real Redis, the real ledger and GEN's real generation service
-// (SqlGenerationStore, SqlTierCatalog, MEDIA's local ffmpeg renderer, disk store and tools), the real bot wiring
+// One chat test world: a fresh migrated database, real Redis, the real ledger and the real generation service
+// (SqlGenerationStore, SqlTierCatalog, the local ffmpeg renderer, disk store and tools), the real bot wiring
 // (app/wire-bot.ts) on a hapi server driven with server.inject, and fake LINE / Telegram / Discord servers the
 // real SDK clients talk to. Media is served over https (self-signed) so LINE's https rule is exercised.
-// Routing and moderation are LEDGER's (FailoverRouter on ProviderHealth, ModerationPolicy with the keyword
-// moderator), wired to GEN's ports as app/wire-core.ts does.
+// Routing and moderation are the real ones (FailoverRouter on ProviderHealth, ModerationPolicy with the keyword
+// moderator), wired to the generation's ports as app/wire-core.ts does.
 import crypto from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -182,7 +182,7 @@ export async function buildChatWorld(
   const paid = Object.fromEntries(
     (['leonardo', 'runway', 'pollo', 'goenhance'] as const).map((p) => [p, new ScriptedProvider(p, () => sampleUrl)]),
   ) as Record<'leonardo' | 'runway' | 'pollo' | 'goenhance', ScriptedProvider>;
-  const health = new ProviderHealth(redis.state, systemClock); // LEDGER's shared provider health
+  const health = new ProviderHealth(redis.state, systemClock); // the shared provider health
   const policy = new ModerationPolicy(new SqlModerationRepository(db.sequelize), systemClock, config.moderation);
   // The moderator app/wire-core.ts builds: Gemini beside the keyword filter when GEMINI_API_KEY is set (pointed at
   // the fake Gemini through GEMINI_API_BASE), the keyword filter alone otherwise.
@@ -239,7 +239,7 @@ export async function buildChatWorld(
       generationAdmin: gen.admin,
       ledger,
       links: magic,
-      // LEDGER's real moderation policy on its SQL repository.
+      // the real moderation policy on its SQL repository.
       bans: banControl(policy),
       appeals: policy,
       providers: providerControl(health),

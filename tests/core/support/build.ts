@@ -1,6 +1,6 @@
 // One test world for the generation use case: a fresh migrated PostgreSQL database, real Redis, the real
-// SqlLedger behind LEDGER's PointCharger, LEDGER's FailoverRouter on ProviderHealth (Redis) and ModerationPolicy
-// (keyword filter, SQL repository) as app/wire-core.ts wires them, MEDIA's local renderer, disk store and
+// SqlLedger behind the PointCharger, the FailoverRouter on ProviderHealth (Redis) and ModerationPolicy
+// (keyword filter, SQL repository) as app/wire-core.ts wires them, the local renderer, disk store and
 // ffmpeg tools, scripted paid providers and recorders.
 import os from 'node:os';
 import path from 'node:path';

@@ -1,4 +1,4 @@
-// One real MP4 from MEDIA's local renderer: the clip the scripted providers and fake provider servers hand out.
+// One real MP4 from the local renderer: the clip the scripted providers and fake provider servers hand out.
 import type { VideoProvider } from '../../../core/ports.ts';
 
 /** Renders a one-second 720p "sample" job on `local` and returns its file URL, polling every 50 ms up to `tries` times. */

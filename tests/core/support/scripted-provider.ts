@@ -1,5 +1,5 @@
 // A VideoProvider double whose behaviour each test scripts: succeed, fail at submit, fail mid-job, or hang.
-// Real HTTP clients are MEDIA's (tested against fake servers in tests/providers); this only drives core.
+// Real HTTP clients are infra/providers' (tested against fake servers in tests/providers); this only drives core.
 import {
   ProviderError,
   type ProviderJob,
