@@ -3,6 +3,7 @@
 // when its id was claimed (a used sign-in link) or revoked (signed out), or when the user is banned or was banned
 // at any time since it was issued (a lifted ban does not bring old sessions back: sign in again).
 import { QueryTypes, type Sequelize } from 'sequelize';
+import type { WebSessions } from '../../web/auth/web-sessions.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -12,7 +13,7 @@ export interface TokenRef {
   issuedMs: number;
 }
 
-export class SqlWebSessions {
+export class SqlWebSessions implements WebSessions {
   constructor(private readonly db: Sequelize) {}
 
   /** The surviving user the token acts for, or null when it has ended (claimed, signed out, banned since, unknown user). */
