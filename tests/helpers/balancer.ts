@@ -2,13 +2,13 @@
 // (an instance that cannot be reached answers 502, so the platform redelivers), optionally TLS for media (LINE
 // fetches videos over https only; a GET is tried on the next instance when one cannot be reached, like a
 // balancer's health checks would route around it).
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { selfSignedCert } from './self-signed.ts';
 
 export async function startBalancer(backends: () => number[], opts: { tls?: boolean } = {}) {
   let next = 0;
@@ -39,31 +39,8 @@ export async function startBalancer(backends: () => number[], opts: { tls?: bool
   let server: http.Server | https.Server;
   if (opts.tls) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vidgo-tls-'));
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        path.join(dir, 'k.pem'),
-        '-out',
-        path.join(dir, 'c.pem'),
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-      ],
-      { stdio: 'ignore' },
-    );
-    server = https.createServer(
-      { key: fs.readFileSync(path.join(dir, 'k.pem')), cert: fs.readFileSync(path.join(dir, 'c.pem')) },
-      handler,
-    );
+    const tlsFiles = selfSignedCert(dir);
+    server = https.createServer(tlsFiles, handler);
     fs.rmSync(dir, { recursive: true, force: true });
   } else server = http.createServer(handler);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

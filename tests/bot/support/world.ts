@@ -5,7 +5,6 @@
 // Routing and moderation are the real ones (FailoverRouter on ProviderHealth, ModerationPolicy with the keyword
 // moderator), wired to the generation's ports as app/wire-core.ts does.
 import crypto from 'node:crypto';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -53,6 +52,7 @@ import type { VideoProvider } from '../../../core/ports.ts';
 import { createImageModerator } from '../../../infra/moderation/gemini-image.ts';
 import { createPhotoIntake } from '../../../infra/media/photo-intake.ts';
 import { SqlPhotoRecords } from '../../../infra/db/photo-repo.ts';
+import { selfSignedCert } from '../../helpers/self-signed.ts';
 
 export const LINE_SECRET = 'line-test-channel-secret-0123456789';
 export const LINE_TOKEN = 'line-test-access-token';
@@ -76,31 +76,8 @@ function mediaServer(root: string, tls: boolean) {
     fs.createReadStream(file).pipe(res);
   };
   if (!tls) return http.createServer(handler);
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      path.join(dir, 'k.pem'),
-      '-out',
-      path.join(dir, 'c.pem'),
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-    ],
-    { stdio: 'ignore' },
-  );
-  return https.createServer(
-    { key: fs.readFileSync(path.join(dir, 'k.pem')), cert: fs.readFileSync(path.join(dir, 'c.pem')) },
-    handler,
-  );
+  const tlsFiles = selfSignedCert(dir);
+  return https.createServer(tlsFiles, handler);
 }
 
 /**

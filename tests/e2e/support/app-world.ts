@@ -1,10 +1,9 @@
 // The real composed app (composeApp from app/compose.ts) in this process, on a fresh database it migrates itself,
 // real Redis (a database number of its own, since the app's keys carry no test prefix), a temp DATA_DIR, no
-// provider keys (the local ffmpeg renderer in every slot), LINE pointed at CHAT's fake LINE server and ECPay at
-// WEB's fake. LINE fetches media only over https: PUBLIC_BASE_URL is a self-signed https front that passes every
+// provider keys (the local ffmpeg renderer in every slot), LINE pointed at the fake LINE server and ECPay at
+// its fake. LINE fetches media only over https: PUBLIC_BASE_URL is a self-signed https front that passes every
 // request through to the app, so the video URLs the app sends are really served by the app's /media route.
 import crypto from 'node:crypto';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -22,6 +21,7 @@ import { startFakeEcpay } from '../../fakes/ecpay.ts';
 import { loadConfig } from '../../../app/config.ts';
 import { createLogger } from '../../../app/logger.ts';
 import { composeApp } from '../../../app/compose.ts';
+import { selfSignedCert } from '../../helpers/self-signed.ts';
 
 export const LINE_SECRET = 'e2e-line-channel-secret-0123456789';
 export const LINE_TOKEN = 'e2e-line-access-token';
@@ -30,41 +30,18 @@ export const TG_SECRET = 'e2e-telegram-webhook-secret-0123456789';
 
 /** A TLS front for the app (self-signed for 127.0.0.1), forwarding method, path, headers and body. */
 export async function httpsFront(dir: string, target: number) {
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      path.join(dir, 'k.pem'),
-      '-out',
-      path.join(dir, 'c.pem'),
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-    ],
-    { stdio: 'ignore' },
-  );
-  const server = https.createServer(
-    { key: fs.readFileSync(path.join(dir, 'k.pem')), cert: fs.readFileSync(path.join(dir, 'c.pem')) },
-    (req, res) => {
-      const up = http.request(
-        { host: '127.0.0.1', port: target, method: req.method, path: req.url, headers: req.headers },
-        (r) => {
-          res.writeHead(r.statusCode ?? 502, r.headers);
-          r.pipe(res);
-        },
-      );
-      up.on('error', () => res.writeHead(502).end());
-      req.pipe(up);
-    },
-  );
+  const tlsFiles = selfSignedCert(dir);
+  const server = https.createServer(tlsFiles, (req, res) => {
+    const up = http.request(
+      { host: '127.0.0.1', port: target, method: req.method, path: req.url, headers: req.headers },
+      (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      },
+    );
+    up.on('error', () => res.writeHead(502).end());
+    req.pipe(up);
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return { server, url: `https://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
