@@ -68,6 +68,17 @@ const tgDocument = (userId: number, fileId: string, name: string, mime: string, 
     document: { file_id: fileId, file_unique_id: `u${fileId}`, file_name: name, mime_type: mime, file_size: size },
   },
 });
+/** The /start a Telegram user sends first. */
+const tgStart = (chat: number, lang?: string) => ({
+  update_id: 880_000 + ++n,
+  message: {
+    message_id: ++n,
+    date: 1,
+    chat: { id: chat, type: 'private' },
+    from: { id: chat, is_bot: false, first_name: 'P', ...(lang ? { language_code: lang } : {}) },
+    text: '/start',
+  },
+});
 const tgTexts = (chat: number) =>
   w.telegram
     .of('sendMessage')
@@ -189,16 +200,7 @@ describe('a photo becomes a video', () => {
   }, 60_000);
 
   it('Telegram: the largest size of a photo with a caption → Runway when Leonardo is down; ratio from the photo, no GPS in what Runway fetches', async () => {
-    await postTelegram(w, {
-      update_id: 880_000 + ++n,
-      message: {
-        message_id: ++n,
-        date: 1,
-        chat: { id: 4101, type: 'private' },
-        from: { id: 4101, is_bot: false, first_name: 'P' },
-        text: '/start',
-      },
-    });
+    await postTelegram(w, tgStart(4101));
     const userId = await starter('telegram', '4101');
     w.telegram.files.set('small-1', await png(90, 120));
     w.telegram.files.set('big-1', await jpegWithGps(900, 1200));
@@ -310,16 +312,7 @@ describe('a photo becomes a video', () => {
 
 describe('the text video rules for money', () => {
   it('Leonardo and Runway down: Pollo in points only after consent, charged the plan price once (Starter, 720p)', async () => {
-    await postTelegram(w, {
-      update_id: 880_000 + ++n,
-      message: {
-        message_id: ++n,
-        date: 1,
-        chat: { id: 4707, type: 'private' },
-        from: { id: 4707, is_bot: false, first_name: 'P' },
-        text: '/start',
-      },
-    });
+    await postTelegram(w, tgStart(4707));
     const userId = await starter('telegram', '4707');
     await w.ledger.credit(userId, 'purchased', 20, 'test top-up', `photo-topup-${userId}`);
     w.telegram.files.set('pollo-1', await jpegWithGps(640, 360));
@@ -365,16 +358,7 @@ describe('the text video rules for money', () => {
 
 describe('a Demo user', () => {
   it('gets the photo animated by the local renderer only: watermarked, labelled local, no paid provider called', async () => {
-    await postTelegram(w, {
-      update_id: 880_000 + ++n,
-      message: {
-        message_id: ++n,
-        date: 1,
-        chat: { id: 4505, type: 'private' },
-        from: { id: 4505, is_bot: false, first_name: 'P' },
-        text: '/start',
-      },
-    });
+    await postTelegram(w, tgStart(4505));
     const userId = await w.userOf('telegram', '4505');
     const before = [w.fakes.leonardo, w.fakes.runway, w.fakes.pollo].map((f) => f.requests.length);
     w.telegram.files.set('demo-1', await jpegWithGps(480, 320));
@@ -393,16 +377,7 @@ describe('a Demo user', () => {
 
 describe('photos that are refused, and nothing is charged', () => {
   it('a non-image renamed .jpg and a 10,000 px image (Telegram, Japanese), and a 30 MB image (LINE) get localized reasons', async () => {
-    await postTelegram(w, {
-      update_id: 880_000 + ++n,
-      message: {
-        message_id: ++n,
-        date: 1,
-        chat: { id: 4202, type: 'private' },
-        from: { id: 4202, is_bot: false, first_name: 'P', language_code: 'ja' },
-        text: '/start',
-      },
-    });
+    await postTelegram(w, tgStart(4202, 'ja'));
     const tgUser = await starter('telegram', '4202');
     await postLine(w, [lineText('Uphoto2', '/help')]);
     const lineUser = await starter('line', 'Uphoto2');
@@ -439,16 +414,7 @@ describe('photos that are refused, and nothing is charged', () => {
   }, 60_000);
 
   it('a flagged photo is refused with the category reason, recorded as a strike, and can be appealed', async () => {
-    await postTelegram(w, {
-      update_id: 880_000 + ++n,
-      message: {
-        message_id: ++n,
-        date: 1,
-        chat: { id: 4303, type: 'private' },
-        from: { id: 4303, is_bot: false, first_name: 'P' },
-        text: '/start',
-      },
-    });
+    await postTelegram(w, tgStart(4303));
     const userId = await starter('telegram', '4303');
     w.telegram.files.set(
       'red-1',
@@ -489,16 +455,7 @@ describe('photos that are refused, and nothing is charged', () => {
   }, 60_000);
 
   it('Gemini down: the photo is refused as "cannot be checked", with no strike and nothing charged', async () => {
-    await postTelegram(w, {
-      update_id: 880_000 + ++n,
-      message: {
-        message_id: ++n,
-        date: 1,
-        chat: { id: 4404, type: 'private' },
-        from: { id: 4404, is_bot: false, first_name: 'P' },
-        text: '/start',
-      },
-    });
+    await postTelegram(w, tgStart(4404));
     const userId = await starter('telegram', '4404');
     w.telegram.files.set('ok-1', await jpegWithGps(320, 240));
     w.fakes.gemini.mode = 'error500';
