@@ -16,9 +16,11 @@ const repliesTo = (token: string) => w.line.sent.filter((s) => s.kind === 'reply
 describe('LINE → video, in the running app', () => {
   it('a Starter user gets an immediate reply, then a pushed MP4 + JPEG served by the app, and /balance answers', async () => {
     w.line.profiles.set('Ue2eStarter', { displayName: 'Mei', language: 'en' });
-    const hello = await w.lineSays('Ue2eStarter', 'hello');
+    // A command, not a prompt: plain text from a Demo user would start a Smart Demo clip, whose push could be taken
+    // for the Starter video below.
+    const hello = await w.lineSays('Ue2eStarter', '/help');
     expect(hello.status).toBe(200);
-    await w.until(() => repliesTo(hello.replyToken).length > 0, 'the hello reply');
+    await w.until(() => repliesTo(hello.replyToken).length > 0, 'the /help reply');
     const userId = await w.userOf('Ue2eStarter');
     await w.q(
       `INSERT INTO subscriptions (user_id, plan_id, status, start_date, end_date)
